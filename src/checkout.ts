@@ -1,0 +1,57 @@
+import { concertObject } from './concert'
+import { ApiError, unwrap } from './errors'
+import { findPayment, settle, type PaymentRow } from './ledger/payments'
+
+export interface PaymentRequest {
+  userId: string
+  concertId: string
+  token: string
+  reservationId: string
+  idempotencyKey?: string
+}
+
+/**
+ * A payment across the two stores (design and failure cases: docs/payment.md):
+ *   1. the concert object marks the hold PAYING, so it cannot expire while money moves;
+ *   2. one D1 batch debits, records the payment and books the seat, all or nothing;
+ *   3. the object marks the seat SOLD, ends the token and admits the next user.
+ * If step 3 never happens, a retry or the object's alarm finds the payment in D1 and finishes it.
+ */
+export async function pay(env: Env, request: PaymentRequest): Promise<PaymentRow> {
+  const concert = concertObject(env, request.concertId)
+
+  const earlier = await findPayment(env.DB, request.reservationId)
+  if (earlier) return replay(concert, earlier, request)
+
+  const hold = unwrap(await concert.beginPayment(request.token, request.reservationId))
+  const outcome = await settle(env.DB, {
+    reservationId: request.reservationId,
+    userId: request.userId,
+    concertId: hold.concertId,
+    date: hold.date,
+    seatNumber: hold.seatNumber,
+    amount: hold.price,
+    idempotencyKey: request.idempotencyKey,
+  })
+  switch (outcome.kind) {
+    case 'paid':
+      await concert.completePayment(request.reservationId, outcome.payment.id)
+      return outcome.payment
+    case 'alreadyPaid':
+      return replay(concert, outcome.payment, request)
+    case 'insufficientBalance':
+      await concert.abortPayment(request.reservationId)
+      throw new ApiError(402, 'INSUFFICIENT_BALANCE', `The seat costs ${hold.price} KRW; the balance is ${outcome.balance} KRW`)
+    case 'seatTaken':
+      await concert.abortPayment(request.reservationId)
+      throw new ApiError(409, 'SEAT_UNAVAILABLE', 'This seat has already been sold')
+  }
+}
+
+/** A payment already exists: finish the object's half if it was missed, then replay or refuse. */
+async function replay(concert: ReturnType<typeof concertObject>, payment: PaymentRow, request: PaymentRequest): Promise<PaymentRow> {
+  await concert.completePayment(payment.reservationId, payment.id)
+  if (payment.userId !== request.userId) throw new ApiError(403, 'NOT_YOUR_RESERVATION', 'This reservation belongs to someone else')
+  if (request.idempotencyKey && payment.idempotencyKey === request.idempotencyKey) return payment
+  throw new ApiError(409, 'ALREADY_PAID', 'This reservation is already paid')
+}

@@ -1,0 +1,7 @@
+export { ConcertObject } from './object'
+export type { ConcertSetup, HoldView, QueueStatusView } from './object'
+
+/** The one object that serializes this concert's queue and seats. */
+export function concertObject(env: Env, concertId: string) {
+  return env.CONCERT.get(env.CONCERT.idFromName(concertId))
+}

@@ -1,0 +1,479 @@
+import { DurableObject } from 'cloudflare:workers'
+import { fail, ok, type Result } from '../errors'
+import { findPayment } from '../ledger/payments'
+import {
+  admissionsAvailable,
+  DEFAULT_POLICY,
+  estimatedWaitSeconds,
+  holdExpiresAt,
+  isBookable,
+  nextDeadline,
+  PAYMENT_GRACE_MS,
+  pollAfterSeconds,
+  waitingPosition,
+  type QueuePolicy,
+} from './policy'
+import { CONCERT_SCHEMA } from './storage'
+
+export interface ConcertSetup {
+  concertId: string
+  seatsPerDate: number
+  dates: Array<{ date: string; startsAt: string; price: number }>
+  policy: QueuePolicy
+}
+
+export interface QueueStatusView {
+  token: string
+  userId: string
+  concertId: string
+  status: 'WAITING' | 'ACTIVE'
+  position: number
+  estimatedWaitSeconds: number
+  activeUntil: string | null
+  pollAfterSeconds: number
+}
+
+export interface HoldView {
+  reservationId: string
+  concertId: string
+  date: string
+  seatNumber: number
+  price: number
+  status: 'HELD'
+  expiresAt: string
+}
+
+export type SeatStatus = 'AVAILABLE' | 'HELD' | 'SOLD'
+
+type QueueRow = {
+  arrival: number
+  token: string
+  user_id: string
+  status: 'WAITING' | 'ACTIVE'
+  active_until: number | null
+}
+
+type ReservationRow = {
+  id: string
+  date: string
+  seat_number: number
+  user_id: string
+  token: string
+  price: number
+  state: 'HELD' | 'PAYING' | 'PAID' | 'RELEASED' | 'EXPIRED'
+  expires_at: number
+  paying_since: number | null
+}
+
+const iso = (ms: number) => new Date(ms).toISOString()
+
+/**
+ * One concert: its waiting queue and its seats. Every method runs to completion without
+ * awaiting I/O, so the object's single thread is the lock: two holds of one seat, two
+ * admissions of one place, cannot interleave. Money is not here; see src/ledger.
+ */
+export class ConcertObject extends DurableObject<Env> {
+  private readonly sql: SqlStorage
+  private concertId: string | null = null
+  private policy: QueuePolicy = DEFAULT_POLICY
+  /** Arrival numbers are consecutive; everyone after lastAdmitted is still WAITING. */
+  private lastArrival = 0
+  private lastAdmitted = 0
+  /** Earliest ACTIVE or hold deadline: requests sweep only once it has passed. */
+  private sweepDue: number | null = null
+  private alarmAt: number | null = null
+
+  constructor(ctx: DurableObjectState, env: Env) {
+    super(ctx, env)
+    this.sql = ctx.storage.sql
+    void ctx.blockConcurrencyWhile(async () => {
+      this.sql.exec(CONCERT_SCHEMA)
+      this.load()
+      this.alarmAt = await ctx.storage.getAlarm()
+      this.reschedule()
+    })
+  }
+
+  // --- operators ---
+
+  configure(setup: ConcertSetup): Result<QueuePolicy> {
+    if (this.concertId) return fail(409, 'CONCERT_EXISTS', 'This concert is already configured')
+    this.ctx.storage.transactionSync(() => {
+      for (const d of setup.dates) {
+        this.sql.exec('INSERT INTO dates (date, starts_at, price, total_seats) VALUES (?, ?, ?, ?)', d.date, d.startsAt, d.price, setup.seatsPerDate)
+        for (let seat = 1; seat <= setup.seatsPerDate; seat++) {
+          this.sql.exec('INSERT INTO seats (date, seat_number) VALUES (?, ?)', d.date, seat)
+        }
+      }
+      this.saveMeta('concertId', setup.concertId)
+      this.saveMeta('policy', JSON.stringify(setup.policy))
+    })
+    this.concertId = setup.concertId
+    this.policy = setup.policy
+    return ok(this.policy)
+  }
+
+  updatePolicy(patch: Partial<QueuePolicy>): Result<QueuePolicy> {
+    if (!this.concertId) return notFound()
+    const now = Date.now()
+    this.ctx.storage.transactionSync(() => {
+      this.policy = { ...this.policy, ...patch }
+      this.saveMeta('policy', JSON.stringify(this.policy))
+      // A larger maxActiveUsers frees places: fill them now, in arrival order.
+      this.admit(now)
+    })
+    this.reschedule()
+    return ok(this.policy)
+  }
+
+  // --- catalog ---
+
+  availableDates(): Result<Array<{ date: string; startsAt: string; availableSeats: number; totalSeats: number }>> {
+    if (!this.concertId) return notFound()
+    const now = Date.now()
+    this.sweep(now)
+    const rows = this.sql
+      .exec<{ date: string; starts_at: string; total_seats: number; available: number }>(
+        `SELECT d.date, d.starts_at, d.total_seats,
+                SUM(s.sold = 0 AND s.reservation_id IS NULL) AS available
+           FROM dates d JOIN seats s ON s.date = d.date
+          GROUP BY d.date ORDER BY d.date`,
+      )
+      .toArray()
+    return ok(
+      rows
+        .filter((r) => r.available > 0 && isBookable(r.starts_at, now))
+        .map((r) => ({ date: r.date, startsAt: r.starts_at, availableSeats: r.available, totalSeats: r.total_seats })),
+    )
+  }
+
+  // --- waiting queue ---
+
+  /**
+   * Gives the user a place in line, or the place they already have. `token` is a freshly
+   * signed token, kept only when the user has no live one.
+   */
+  enter(userId: string, token: string): Result<{ created: boolean; status: QueueStatusView }> {
+    if (!this.concertId) return notFound()
+    const now = Date.now()
+    this.sweep(now)
+    const existing = this.sql.exec<QueueRow>('SELECT * FROM queue WHERE user_id = ?', userId).toArray()[0]
+    if (existing) return ok({ created: false, status: this.describe(existing, now) })
+
+    this.ctx.storage.transactionSync(() => {
+      this.lastArrival += 1
+      this.sql.exec(
+        "INSERT INTO queue (arrival, token, user_id, status, entered_at) VALUES (?, ?, ?, 'WAITING', ?)",
+        this.lastArrival,
+        token,
+        userId,
+        now,
+      )
+      this.saveMeta('lastArrival', String(this.lastArrival))
+      this.admit(now)
+    })
+    this.reschedule()
+    const row = this.sql.exec<QueueRow>('SELECT * FROM queue WHERE token = ?', token).one()
+    return ok({ created: true, status: this.describe(row, now) })
+  }
+
+  status(token: string): Result<QueueStatusView> {
+    if (!this.concertId) return notFound()
+    const now = Date.now()
+    this.sweep(now)
+    const entry = this.entryFor(token)
+    if (!entry) return tokenInvalid()
+    return ok(this.describe(entry, now))
+  }
+
+  // --- seats and holds ---
+
+  seatMap(token: string, date: string): Result<{ concertId: string; date: string; seats: Array<{ seatNumber: number; status: SeatStatus; price: number }> }> {
+    const now = Date.now()
+    const admitted = this.requireActive(token, now)
+    if (!admitted.ok) return admitted
+    const day = this.dateRow(date)
+    if (!day) return fail(404, 'DATE_NOT_FOUND', `This concert has no show on ${date}`)
+    const seats = this.sql
+      .exec<{ seat_number: number; sold: number; reservation_id: string | null }>(
+        'SELECT seat_number, sold, reservation_id FROM seats WHERE date = ? ORDER BY seat_number',
+        date,
+      )
+      .toArray()
+      .map((s) => ({
+        seatNumber: s.seat_number,
+        status: (s.sold ? 'SOLD' : s.reservation_id ? 'HELD' : 'AVAILABLE') as SeatStatus,
+        price: day.price,
+      }))
+    return ok({ concertId: this.concertId!, date, seats })
+  }
+
+  hold(token: string, date: string, seatNumber: number): Result<HoldView> {
+    const now = Date.now()
+    const admitted = this.requireActive(token, now)
+    if (!admitted.ok) return admitted
+    const entry = admitted.value
+    const day = this.dateRow(date)
+    if (!day) return fail(404, 'DATE_NOT_FOUND', `This concert has no show on ${date}`)
+    if (!isBookable(day.starts_at, now)) return fail(409, 'SEAT_UNAVAILABLE', `The show on ${date} has already started`)
+    if (seatNumber > day.total_seats) return fail(404, 'SEAT_NOT_FOUND', `The show on ${date} has seats 1 to ${day.total_seats}`)
+    const seat = this.sql
+      .exec<{ sold: number; reservation_id: string | null }>('SELECT sold, reservation_id FROM seats WHERE date = ? AND seat_number = ?', date, seatNumber)
+      .one()
+    if (seat.sold || seat.reservation_id) return fail(409, 'SEAT_UNAVAILABLE', `Seat ${seatNumber} on ${date} is already taken`)
+    const held = this.sql
+      .exec<{ n: number }>("SELECT COUNT(*) AS n FROM reservations WHERE user_id = ? AND state IN ('HELD', 'PAYING')", entry.user_id)
+      .one().n
+    if (held >= this.policy.maxHoldsPerUser) {
+      return fail(409, 'HOLD_LIMIT_REACHED', `You may hold at most ${this.policy.maxHoldsPerUser} seat(s) at once`)
+    }
+
+    const reservationId = crypto.randomUUID()
+    const expiresAt = holdExpiresAt(now, this.policy, entry.active_until!)
+    this.ctx.storage.transactionSync(() => {
+      this.sql.exec(
+        `INSERT INTO reservations (id, date, seat_number, user_id, token, price, state, expires_at, created_at)
+         VALUES (?, ?, ?, ?, ?, ?, 'HELD', ?, ?)`,
+        reservationId,
+        date,
+        seatNumber,
+        entry.user_id,
+        token,
+        day.price,
+        expiresAt,
+        now,
+      )
+      this.sql.exec('UPDATE seats SET reservation_id = ? WHERE date = ? AND seat_number = ?', reservationId, date, seatNumber)
+    })
+    this.reschedule()
+    return ok({
+      reservationId,
+      concertId: this.concertId!,
+      date,
+      seatNumber,
+      price: day.price,
+      status: 'HELD',
+      expiresAt: iso(expiresAt),
+    })
+  }
+
+  release(token: string, reservationId: string): Result<null> {
+    const now = Date.now()
+    const owned = this.ownedReservation(token, reservationId, now)
+    if (!owned.ok) return owned
+    const reservation = owned.value
+    if (reservation.state === 'PAYING') return fail(409, 'PAYMENT_IN_PROGRESS', 'This reservation is being paid for')
+    if (reservation.state !== 'HELD') return gone(reservation)
+    this.ctx.storage.transactionSync(() => this.freeSeat(reservation, 'RELEASED'))
+    this.reschedule()
+    return ok(null)
+  }
+
+  // --- payment: the object's half. The ledger's half is one D1 batch between begin and complete. ---
+
+  /**
+   * Marks the hold as being paid for, so that its expiry waits for the ledger's answer
+   * instead of giving the seat away while money may be moving.
+   */
+  beginPayment(token: string, reservationId: string): Result<{ concertId: string; date: string; seatNumber: number; price: number }> {
+    const now = Date.now()
+    const owned = this.ownedReservation(token, reservationId, now)
+    if (!owned.ok) return owned
+    const reservation = owned.value
+    if (reservation.state !== 'HELD' && reservation.state !== 'PAYING') return gone(reservation)
+    if (reservation.state === 'HELD') {
+      this.sql.exec("UPDATE reservations SET state = 'PAYING', paying_since = ? WHERE id = ?", now, reservationId)
+      this.reschedule()
+    }
+    return ok({ concertId: this.concertId!, date: reservation.date, seatNumber: reservation.seat_number, price: reservation.price })
+  }
+
+  /** The ledger refused (e.g. insufficient balance): the seat stays held until its expiry. */
+  abortPayment(reservationId: string): void {
+    this.settlePaying(reservationId, null, Date.now())
+  }
+
+  /** The ledger recorded the sale: the seat is SOLD, the payer's token ends, the next user is admitted. */
+  completePayment(reservationId: string, paymentId: string): void {
+    this.settlePaying(reservationId, paymentId, Date.now())
+  }
+
+  // --- time ---
+
+  /** Alarms are at-least-once: everything here is safe to run again. */
+  override async alarm(): Promise<void> {
+    this.alarmAt = null
+    this.sweepDue = Date.now()
+    this.sweep(Date.now())
+    // A payment whose Worker died between the ledger and us: ask the ledger what happened.
+    const stuck = this.sql
+      .exec<{ id: string }>("SELECT id FROM reservations WHERE state = 'PAYING' AND paying_since <= ?", Date.now() - PAYMENT_GRACE_MS)
+      .toArray()
+    for (const { id } of stuck) {
+      const payment = await findPayment(this.env.DB, id)
+      this.settlePaying(id, payment?.id ?? null, Date.now())
+    }
+    this.reschedule()
+  }
+
+  // --- internals ---
+
+  private load() {
+    const meta = new Map(this.sql.exec<{ key: string; value: string }>('SELECT key, value FROM meta').toArray().map((r) => [r.key, r.value]))
+    this.concertId = meta.get('concertId') ?? null
+    this.policy = meta.has('policy') ? { ...DEFAULT_POLICY, ...JSON.parse(meta.get('policy')!) } : DEFAULT_POLICY
+    this.lastArrival = Number(meta.get('lastArrival') ?? 0)
+    this.lastAdmitted = Number(meta.get('lastAdmitted') ?? 0)
+  }
+
+  private saveMeta(key: string, value: string) {
+    this.sql.exec('INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value', key, value)
+  }
+
+  private entryFor(token: string): QueueRow | undefined {
+    return this.sql.exec<QueueRow>('SELECT * FROM queue WHERE token = ?', token).toArray()[0]
+  }
+
+  private dateRow(date: string) {
+    return this.sql
+      .exec<{ starts_at: string; price: number; total_seats: number }>('SELECT starts_at, price, total_seats FROM dates WHERE date = ?', date)
+      .toArray()[0]
+  }
+
+  private requireActive(token: string, now: number): Result<QueueRow> {
+    if (!this.concertId) return notFound()
+    this.sweep(now)
+    const entry = this.entryFor(token)
+    if (!entry) return tokenInvalid()
+    if (entry.status !== 'ACTIVE') {
+      return fail(403, 'QUEUE_NOT_ACTIVE', `You are still waiting in line (position ${waitingPosition(entry.arrival, this.lastAdmitted)})`)
+    }
+    return ok(entry)
+  }
+
+  private ownedReservation(token: string, reservationId: string, now: number): Result<ReservationRow> {
+    const admitted = this.requireActive(token, now)
+    if (!admitted.ok) return admitted
+    const reservation = this.sql.exec<ReservationRow>('SELECT * FROM reservations WHERE id = ?', reservationId).toArray()[0]
+    if (!reservation) return fail(404, 'RESERVATION_NOT_FOUND', 'No such reservation for this concert')
+    if (reservation.user_id !== admitted.value.user_id) return fail(403, 'NOT_YOUR_RESERVATION', 'This reservation belongs to someone else')
+    return ok(reservation)
+  }
+
+  private describe(entry: QueueRow, now: number): QueueStatusView {
+    const base = { token: entry.token, userId: entry.user_id, concertId: this.concertId! }
+    if (entry.status === 'ACTIVE') {
+      const secondsLeft = Math.ceil((entry.active_until! - now) / 1000)
+      return {
+        ...base,
+        status: 'ACTIVE',
+        position: 0,
+        estimatedWaitSeconds: 0,
+        activeUntil: iso(entry.active_until!),
+        pollAfterSeconds: Math.max(1, Math.min(30, secondsLeft)),
+      }
+    }
+    const position = waitingPosition(entry.arrival, this.lastAdmitted)
+    return {
+      ...base,
+      status: 'WAITING',
+      position,
+      estimatedWaitSeconds: estimatedWaitSeconds(position, this.policy),
+      activeUntil: null,
+      pollAfterSeconds: pollAfterSeconds(position),
+    }
+  }
+
+  /** Fills every free ACTIVE place with the longest-waiting users. Call inside a transaction. */
+  private admit(now: number) {
+    const active = this.sql.exec<{ n: number }>("SELECT COUNT(*) AS n FROM queue WHERE status = 'ACTIVE'").one().n
+    const count = admissionsAvailable(active, this.lastArrival - this.lastAdmitted, this.policy)
+    if (count === 0) return
+    const admitted = this.sql
+      .exec<{ arrival: number }>(
+        `UPDATE queue SET status = 'ACTIVE', active_until = ?
+          WHERE arrival IN (SELECT arrival FROM queue WHERE status = 'WAITING' ORDER BY arrival LIMIT ?)
+          RETURNING arrival`,
+        now + this.policy.activeTtlSeconds * 1000,
+        count,
+      )
+      .toArray()
+    for (const { arrival } of admitted) this.lastAdmitted = Math.max(this.lastAdmitted, arrival)
+    this.saveMeta('lastAdmitted', String(this.lastAdmitted))
+  }
+
+  /** Expires admissions and holds whose time has passed. Cheap when nothing is due. */
+  private sweep(now: number) {
+    if (this.sweepDue === null || now < this.sweepDue) return
+    this.ctx.storage.transactionSync(() => {
+      const expiredHolds = this.sql
+        .exec<ReservationRow>("SELECT * FROM reservations WHERE state = 'HELD' AND expires_at <= ?", now)
+        .toArray()
+      for (const r of expiredHolds) this.freeSeat(r, 'EXPIRED')
+      this.sql.exec("DELETE FROM queue WHERE status = 'ACTIVE' AND active_until <= ?", now)
+      this.admit(now)
+    })
+    this.reschedule()
+  }
+
+  private freeSeat(reservation: ReservationRow, state: 'RELEASED' | 'EXPIRED') {
+    this.sql.exec('UPDATE reservations SET state = ?, paying_since = NULL WHERE id = ?', state, reservation.id)
+    this.sql.exec('UPDATE seats SET reservation_id = NULL WHERE date = ? AND seat_number = ? AND reservation_id = ?', reservation.date, reservation.seat_number, reservation.id)
+  }
+
+  /**
+   * Ends a payment in flight with the ledger's answer: with a payment the seat is SOLD (the
+   * ledger is the truth about money, so this wins even over a later hold of the same seat);
+   * without one the hold goes back to HELD, or is released if its time has passed.
+   */
+  private settlePaying(reservationId: string, paymentId: string | null, now: number) {
+    const r = this.sql.exec<ReservationRow>('SELECT * FROM reservations WHERE id = ?', reservationId).toArray()[0]
+    if (!r || r.state === 'PAID') return
+    this.ctx.storage.transactionSync(() => {
+      if (paymentId) {
+        this.sql.exec(
+          "UPDATE reservations SET state = 'RELEASED' WHERE id = (SELECT reservation_id FROM seats WHERE date = ? AND seat_number = ?) AND id != ?",
+          r.date,
+          r.seat_number,
+          r.id,
+        )
+        this.sql.exec('UPDATE seats SET sold = 1, reservation_id = ? WHERE date = ? AND seat_number = ?', r.id, r.date, r.seat_number)
+        this.sql.exec("UPDATE reservations SET state = 'PAID', payment_id = ?, paying_since = NULL WHERE id = ?", paymentId, r.id)
+        // The token that bought the seat is finished; any other hold it had goes back on sale.
+        for (const other of this.sql.exec<ReservationRow>("SELECT * FROM reservations WHERE token = ? AND state = 'HELD'", r.token).toArray()) {
+          this.freeSeat(other, 'RELEASED')
+        }
+        this.sql.exec('DELETE FROM queue WHERE token = ?', r.token)
+        this.admit(now)
+      } else if (r.state === 'PAYING') {
+        if (r.expires_at > now) this.sql.exec("UPDATE reservations SET state = 'HELD', paying_since = NULL WHERE id = ?", r.id)
+        else this.freeSeat(r, 'EXPIRED')
+      } else if (r.state === 'HELD' && r.expires_at <= now) {
+        this.freeSeat(r, 'EXPIRED')
+      }
+    })
+    this.reschedule()
+  }
+
+  /** One alarm, at the earliest deadline; re-armed after every change and every run. */
+  private reschedule() {
+    const min = (query: string) => this.sql.exec<{ m: number | null }>(query).one().m
+    this.sweepDue = nextDeadline([
+      min("SELECT MIN(active_until) AS m FROM queue WHERE status = 'ACTIVE'"),
+      min("SELECT MIN(expires_at) AS m FROM reservations WHERE state = 'HELD'"),
+    ])
+    const payingSince = min("SELECT MIN(paying_since) AS m FROM reservations WHERE state = 'PAYING'")
+    const due = nextDeadline([this.sweepDue, payingSince === null ? null : payingSince + PAYMENT_GRACE_MS])
+    if (due === this.alarmAt) return
+    this.alarmAt = due
+    if (due === null) void this.ctx.storage.deleteAlarm()
+    else void this.ctx.storage.setAlarm(due)
+  }
+}
+
+const notFound = () => fail(404, 'CONCERT_NOT_FOUND', 'No such concert')
+const tokenInvalid = () => fail(401, 'QUEUE_TOKEN_INVALID', 'The queue token is invalid, expired or finished')
+const gone = (r: ReservationRow) =>
+  r.state === 'PAID'
+    ? fail(409, 'ALREADY_PAID', 'This reservation is already paid')
+    : fail(410, 'RESERVATION_EXPIRED', r.state === 'RELEASED' ? 'This reservation was released' : 'This hold has expired; the seat is on sale again')

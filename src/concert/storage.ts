@@ -1,0 +1,47 @@
+// The concert object's own SQLite schema, created on every wake (idempotent).
+export const CONCERT_SCHEMA = `
+CREATE TABLE IF NOT EXISTS meta (
+  key TEXT PRIMARY KEY,
+  value TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS dates (
+  date TEXT PRIMARY KEY,
+  starts_at TEXT NOT NULL,
+  price INTEGER NOT NULL,
+  total_seats INTEGER NOT NULL
+);
+-- A seat is SOLD when sold = 1, HELD while a reservation points at it, AVAILABLE otherwise.
+CREATE TABLE IF NOT EXISTS seats (
+  date TEXT NOT NULL,
+  seat_number INTEGER NOT NULL,
+  reservation_id TEXT,
+  sold INTEGER NOT NULL DEFAULT 0,
+  PRIMARY KEY (date, seat_number)
+);
+-- arrival is assigned consecutively by the object; rows leave when a token expires or pays.
+CREATE TABLE IF NOT EXISTS queue (
+  arrival INTEGER PRIMARY KEY,
+  token TEXT NOT NULL UNIQUE,
+  user_id TEXT NOT NULL UNIQUE,
+  status TEXT NOT NULL CHECK (status IN ('WAITING', 'ACTIVE')),
+  entered_at INTEGER NOT NULL,
+  active_until INTEGER
+);
+CREATE INDEX IF NOT EXISTS queue_by_status ON queue (status, active_until);
+CREATE TABLE IF NOT EXISTS reservations (
+  id TEXT PRIMARY KEY,
+  date TEXT NOT NULL,
+  seat_number INTEGER NOT NULL,
+  user_id TEXT NOT NULL,
+  token TEXT NOT NULL,
+  price INTEGER NOT NULL,
+  state TEXT NOT NULL CHECK (state IN ('HELD', 'PAYING', 'PAID', 'RELEASED', 'EXPIRED')),
+  expires_at INTEGER NOT NULL,
+  paying_since INTEGER,
+  payment_id TEXT,
+  created_at INTEGER NOT NULL
+);
+CREATE INDEX IF NOT EXISTS reservations_by_state ON reservations (state, expires_at);
+CREATE INDEX IF NOT EXISTS reservations_by_user ON reservations (user_id, state);
+CREATE INDEX IF NOT EXISTS reservations_by_token ON reservations (token, state);
+`

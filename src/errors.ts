@@ -1,0 +1,80 @@
+import type { Context, ErrorHandler, NotFoundHandler } from 'hono'
+import { HTTPException } from 'hono/http-exception'
+import type { ContentfulStatusCode } from 'hono/utils/http-status'
+import type { ZodError } from 'zod'
+
+/** The one error type. Handlers and services throw it; `onError` turns it into the body. */
+export class ApiError extends Error {
+  constructor(
+    readonly status: ContentfulStatusCode,
+    readonly code: string,
+    message: string,
+    readonly headers?: Record<string, string>,
+  ) {
+    super(message)
+    this.name = 'ApiError'
+  }
+}
+
+/** An error as it crosses from the Durable Object to the Worker (RPC keeps plain data only). */
+export interface Failure {
+  ok: false
+  status: ContentfulStatusCode
+  code: string
+  message: string
+}
+
+export type Result<T> = { ok: true; value: T } | Failure
+
+export const fail = (status: ContentfulStatusCode, code: string, message: string): Failure => ({
+  ok: false,
+  status,
+  code,
+  message,
+})
+
+export const ok = <T>(value: T): Result<T> => ({ ok: true, value })
+
+export function unwrap<T>(result: Result<T>): T {
+  if (result.ok) return result.value
+  throw new ApiError(result.status, result.code, result.message)
+}
+
+export function errorBody(code: string, message: string) {
+  return { error: { code, message } }
+}
+
+/** zod's issues as one sentence that names the offending field. */
+export function describeZodError(error: ZodError): string {
+  return error.issues
+    .slice(0, 3)
+    .map((issue) => {
+      const field = issue.path.length > 0 ? issue.path.join('.') : 'body'
+      return `${field}: ${issue.message}`
+    })
+    .join('; ')
+}
+
+const httpExceptionCodes: Partial<Record<number, string>> = {
+  400: 'VALIDATION_FAILED',
+  401: 'UNAUTHORIZED',
+  404: 'NOT_FOUND',
+  413: 'PAYLOAD_TOO_LARGE',
+}
+
+export const onError: ErrorHandler = (err, c) => {
+  if (err instanceof ApiError) {
+    return c.json(errorBody(err.code, err.message), err.status, err.headers)
+  }
+  if (err instanceof HTTPException) {
+    // Raised by Hono itself: malformed JSON, body limit, and the like.
+    const status = err.status as ContentfulStatusCode
+    const message = status === 400 ? `body: ${err.message}` : err.message
+    return c.json(errorBody(httpExceptionCodes[status] ?? 'HTTP_ERROR', message), status)
+  }
+  console.error(JSON.stringify({ level: 'error', path: c.req.path, error: String(err), stack: err.stack }))
+  return c.json(errorBody('INTERNAL', 'Something went wrong on our side; please retry.'), 500)
+}
+
+export const notFound: NotFoundHandler = (c: Context) =>
+  c.json(errorBody('NOT_FOUND', `No route for ${c.req.method} ${c.req.path}`), 404)

@@ -1,0 +1,60 @@
+import { bodyLimit } from 'hono/body-limit'
+import { ApiError, notFound, onError } from './errors'
+import { admin } from './routes/admin'
+import { concerts } from './routes/concerts'
+import { newRouter } from './routes/openapi'
+import { payments } from './routes/payments'
+import { queue } from './routes/queue'
+import { reservations } from './routes/reservations'
+import { service } from './routes/service'
+import { users } from './routes/users'
+
+export { ConcertObject } from './concert'
+
+/** Every body in the contract is a few hundred bytes; admin concert creation is the largest. */
+export const MAX_BODY_BYTES = 64 * 1024
+
+const app = newRouter()
+
+app.use(
+  '/api/*',
+  bodyLimit({
+    maxSize: MAX_BODY_BYTES,
+    onError: () => {
+      throw new ApiError(413, 'PAYLOAD_TOO_LARGE', `Request bodies are limited to ${MAX_BODY_BYTES} bytes`)
+    },
+  }),
+)
+
+app.route('/', service)
+app.route('/', users)
+app.route('/', concerts)
+app.route('/', queue)
+app.route('/', reservations)
+app.route('/', payments)
+app.route('/', admin)
+
+app.openAPIRegistry.registerComponent('securitySchemes', 'bearerAuth', {
+  type: 'http',
+  scheme: 'bearer',
+  description: 'A user access token from POST /api/users, or ADMIN_TOKEN on operator routes',
+})
+app.openAPIRegistry.registerComponent('securitySchemes', 'queueToken', {
+  type: 'apiKey',
+  in: 'header',
+  name: 'X-Queue-Token',
+  description: "The user's place in one concert's waiting queue",
+})
+app.doc31('/openapi.json', {
+  openapi: '3.1.0',
+  info: {
+    title: 'Concert tickets',
+    version: '1.0.0',
+    description: 'A waiting queue in front of the sale, seats held without double booking, prepaid balances and payments.',
+  },
+})
+
+app.onError(onError)
+app.notFound(notFound)
+
+export default app

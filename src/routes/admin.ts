@@ -1,0 +1,69 @@
+import { createRoute } from '@hono/zod-openapi'
+import { requireAdmin } from '../auth/middleware'
+import { concertObject } from '../concert'
+import { DEFAULT_POLICY } from '../concert/policy'
+import { unwrap } from '../errors'
+import { insertConcert } from '../ledger/catalog'
+import { ConcertCreated, ConcertIdParam, CreateConcertBody, QueuePolicySchema, QueuePolicyUpdate } from '../schemas'
+import { bearer, errorResponses, json, jsonBody, newRouter } from './openapi'
+
+export const admin = newRouter()
+
+/** 19:00 in Seoul, the usual curtain time, when an operator gives only the date. */
+const defaultStartsAt = (date: string) => `${date}T10:00:00.000Z`
+
+admin.openapi(
+  createRoute({
+    method: 'post',
+    path: '/api/admin/concerts',
+    tags: ['Operators'],
+    summary: 'Create a concert with its dates, seats and queue policy',
+    security: bearer,
+    middleware: [requireAdmin] as const,
+    request: { body: jsonBody(CreateConcertBody) },
+    responses: { 201: json(ConcertCreated, 'The concert'), ...errorResponses(400, 401, 403, 413) },
+  }),
+  async (c) => {
+    const body = c.req.valid('json')
+    const concertId = crypto.randomUUID()
+    const dates = body.dates.map((d) => ({ date: d.date, startsAt: d.startsAt ?? defaultStartsAt(d.date), price: d.price }))
+    const policy = unwrap(
+      await concertObject(c.env, concertId).configure({
+        concertId,
+        seatsPerDate: body.seatsPerDate,
+        dates,
+        policy: { ...DEFAULT_POLICY, ...body.queuePolicy },
+      }),
+    )
+    // Listed only once its object is ready, so the catalog never shows a concert that 404s.
+    await insertConcert(c.env.DB, { concertId, title: body.title, venue: body.venue, seatsPerDate: body.seatsPerDate })
+    return c.json(
+      {
+        concertId,
+        title: body.title,
+        ...(body.venue ? { venue: body.venue } : {}),
+        seatsPerDate: body.seatsPerDate,
+        dates: dates.map((d) => ({ ...d, totalSeats: body.seatsPerDate })),
+        queuePolicy: policy,
+      },
+      201,
+    )
+  },
+)
+
+admin.openapi(
+  createRoute({
+    method: 'put',
+    path: '/api/admin/concerts/{concertId}/queue-policy',
+    tags: ['Operators'],
+    summary: 'Change the queue policy live (the waiting order is kept)',
+    security: bearer,
+    middleware: [requireAdmin] as const,
+    request: { params: ConcertIdParam, body: jsonBody(QueuePolicyUpdate) },
+    responses: { 200: json(QueuePolicySchema, 'The policy in force'), ...errorResponses(400, 401, 403, 404, 413) },
+  }),
+  async (c) => {
+    const { concertId } = c.req.valid('param')
+    return c.json(unwrap(await concertObject(c.env, concertId).updatePolicy(c.req.valid('json'))), 200)
+  },
+)

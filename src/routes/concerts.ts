@@ -1,0 +1,59 @@
+import { createRoute } from '@hono/zod-openapi'
+import { queueTokenFor, requireUser } from '../auth/middleware'
+import { concertObject } from '../concert'
+import { unwrap } from '../errors'
+import { listConcerts } from '../ledger/catalog'
+import { ConcertIdParam, ConcertList, DateList, DateParams, SeatMap } from '../schemas'
+import { bearerAndQueueToken, errorResponses, json, newRouter } from './openapi'
+
+export const concerts = newRouter()
+
+concerts.openapi(
+  createRoute({
+    method: 'get',
+    path: '/api/concerts',
+    tags: ['Catalog'],
+    summary: 'All concerts',
+    responses: { 200: json(ConcertList, 'The catalog') },
+  }),
+  async (c) => {
+    c.header('Cache-Control', 'public, max-age=30')
+    return c.json({ concerts: await listConcerts(c.env.DB) }, 200)
+  },
+)
+
+concerts.openapi(
+  createRoute({
+    method: 'get',
+    path: '/api/concerts/{concertId}/dates',
+    tags: ['Catalog'],
+    summary: 'Bookable dates: in the future, with at least one seat AVAILABLE',
+    request: { params: ConcertIdParam },
+    responses: { 200: json(DateList, 'Bookable dates with seat counts'), ...errorResponses(400, 404) },
+  }),
+  async (c) => {
+    const { concertId } = c.req.valid('param')
+    const dates = unwrap(await concertObject(c.env, concertId).availableDates())
+    c.header('Cache-Control', 'public, max-age=2')
+    return c.json({ concertId, dates }, 200)
+  },
+)
+
+concerts.openapi(
+  createRoute({
+    method: 'get',
+    path: '/api/concerts/{concertId}/dates/{date}/seats',
+    tags: ['Seats'],
+    summary: 'All seats of a date with their status (needs an ACTIVE queue token)',
+    security: bearerAndQueueToken,
+    middleware: [requireUser] as const,
+    request: { params: DateParams },
+    responses: { 200: json(SeatMap, 'The seat map'), ...errorResponses(400, 401, 403, 404) },
+  }),
+  async (c) => {
+    const { concertId, date } = c.req.valid('param')
+    const { token } = await queueTokenFor(c, concertId)
+    c.header('Cache-Control', 'no-store')
+    return c.json(unwrap(await concertObject(c.env, concertId).seatMap(token, date)), 200)
+  },
+)

@@ -1,0 +1,48 @@
+import { createRoute } from '@hono/zod-openapi'
+import { queueTokenFor, requireUser } from '../auth/middleware'
+import { pay } from '../checkout'
+import { IdempotencyHeader, Payment, PaymentBody } from '../schemas'
+import { bearerAndQueueToken, errorResponses, json, jsonBody, newRouter } from './openapi'
+
+export const payments = newRouter()
+
+payments.openapi(
+  createRoute({
+    method: 'post',
+    path: '/api/payments',
+    tags: ['Payment'],
+    summary: 'Pay for a held seat from the balance (all or nothing, once)',
+    security: bearerAndQueueToken,
+    middleware: [requireUser] as const,
+    request: { headers: IdempotencyHeader, body: jsonBody(PaymentBody) },
+    responses: {
+      201: json(Payment, 'Paid: the seat is SOLD to you and your queue token is finished'),
+      ...errorResponses(400, 401, 402, 403, 404, 409, 410, 413),
+    },
+  }),
+  async (c) => {
+    const { reservationId } = c.req.valid('json')
+    // The queue token names the concert: the reservation is looked up in that concert only.
+    const { token, concertId } = await queueTokenFor(c, null)
+    const payment = await pay(c.env, {
+      userId: c.var.userId!,
+      concertId,
+      token,
+      reservationId,
+      idempotencyKey: c.req.valid('header')['idempotency-key'],
+    })
+    return c.json(
+      {
+        paymentId: payment.id,
+        reservationId: payment.reservationId,
+        concertId: payment.concertId,
+        date: payment.date,
+        seatNumber: payment.seatNumber,
+        amount: payment.amount,
+        status: 'PAID' as const,
+        paidAt: payment.paidAt,
+      },
+      201,
+    )
+  },
+)

@@ -1,0 +1,46 @@
+import { createRoute } from '@hono/zod-openapi'
+import { queueTokenFor, requireUser } from '../auth/middleware'
+import { concertObject } from '../concert'
+import { unwrap } from '../errors'
+import { ConcertIdParam, Hold, HoldBody, ReservationParams } from '../schemas'
+import { bearerAndQueueToken, errorResponses, json, jsonBody, newRouter } from './openapi'
+
+export const reservations = newRouter()
+
+reservations.openapi(
+  createRoute({
+    method: 'post',
+    path: '/api/concerts/{concertId}/reservations',
+    tags: ['Seats'],
+    summary: 'Hold a seat until expiresAt (of concurrent holds of one seat exactly one wins)',
+    security: bearerAndQueueToken,
+    middleware: [requireUser] as const,
+    request: { params: ConcertIdParam, body: jsonBody(HoldBody) },
+    responses: { 201: json(Hold, 'The seat is held for you'), ...errorResponses(400, 401, 403, 404, 409, 413) },
+  }),
+  async (c) => {
+    const { concertId } = c.req.valid('param')
+    const { date, seatNumber } = c.req.valid('json')
+    const { token } = await queueTokenFor(c, concertId)
+    return c.json(unwrap(await concertObject(c.env, concertId).hold(token, date, seatNumber)), 201)
+  },
+)
+
+reservations.openapi(
+  createRoute({
+    method: 'delete',
+    path: '/api/concerts/{concertId}/reservations/{reservationId}',
+    tags: ['Seats'],
+    summary: 'Release a hold early; the seat is AVAILABLE again',
+    security: bearerAndQueueToken,
+    middleware: [requireUser] as const,
+    request: { params: ReservationParams },
+    responses: { 204: { description: 'Released' }, ...errorResponses(400, 401, 403, 404, 409, 410) },
+  }),
+  async (c) => {
+    const { concertId, reservationId } = c.req.valid('param')
+    const { token } = await queueTokenFor(c, concertId)
+    unwrap(await concertObject(c.env, concertId).release(token, reservationId))
+    return c.body(null, 204)
+  },
+)

@@ -1,0 +1,15 @@
+import { createRoute, z } from '@hono/zod-openapi'
+import { json, newRouter } from './openapi'
+
+export const service = newRouter()
+
+service.openapi(
+  createRoute({
+    method: 'get',
+    path: '/healthz',
+    tags: ['Service'],
+    summary: 'Liveness',
+    responses: { 200: json(z.object({ ok: z.literal(true) }), 'Up') },
+  }),
+  (c) => c.json({ ok: true as const }, 200),
+)

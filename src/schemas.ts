@@ -1,0 +1,231 @@
+import { z } from '@hono/zod-openapi'
+
+// Shared shapes of the HTTP contract (../shared/API.md). They validate every input and
+// generate the OpenAPI document, so the two cannot disagree.
+
+export const MAX_SEATS_PER_DATE = 50
+export const MAX_CHARGE = 10_000_000
+export const MAX_PRICE = 10_000_000
+
+export const ErrorSchema = z
+  .object({
+    error: z.object({
+      code: z.string().openapi({ example: 'VALIDATION_FAILED' }),
+      message: z.string().openapi({ example: 'amount: Too big: expected number to be <=10000000' }),
+    }),
+  })
+  .openapi('Error')
+
+export const Uuid = z.uuid()
+
+/** A calendar date `YYYY-MM-DD` that exists (no 2026-02-30). */
+export const CalendarDate = z
+  .string()
+  .regex(/^\d{4}-\d{2}-\d{2}$/, 'expected a date as YYYY-MM-DD')
+  .refine((s) => {
+    const d = new Date(`${s}T00:00:00Z`)
+    return !Number.isNaN(d.getTime()) && d.toISOString().startsWith(s)
+  }, 'not a calendar date')
+  .openapi({ example: '2026-12-24' })
+
+export const Timestamp = z.iso.datetime({ offset: true }).openapi({ example: '2026-12-24T10:00:00.000Z' })
+
+export const SeatNumber = z.int().min(1).max(MAX_SEATS_PER_DATE).openapi({ example: 7 })
+export const Money = z.int().min(0).openapi({ description: 'Integer KRW', example: 150000 })
+
+// --- users and balance ---
+
+export const CreateUserBody = z
+  .object({ name: z.string().trim().min(1).max(100).optional() })
+  .openapi('CreateUser')
+
+export const UserCreated = z
+  .object({ userId: Uuid, accessToken: z.string() })
+  .openapi('UserCreated')
+
+export const Balance = z.object({ userId: Uuid, balance: Money }).openapi('Balance')
+
+export const ChargeBody = z
+  .object({ amount: z.int().min(1).max(MAX_CHARGE).openapi({ example: 200000 }) })
+  .openapi('Charge')
+
+export const ConfirmedReservation = z
+  .object({
+    reservationId: Uuid,
+    paymentId: Uuid,
+    concertId: Uuid,
+    date: CalendarDate,
+    seatNumber: SeatNumber,
+    price: Money,
+    status: z.literal('PAID'),
+    paidAt: Timestamp,
+  })
+  .openapi('ConfirmedReservation')
+
+export const ConfirmedReservations = z
+  .object({ reservations: z.array(ConfirmedReservation) })
+  .openapi('ConfirmedReservations')
+
+// --- catalog ---
+
+export const ConcertIdParam = z.object({
+  concertId: Uuid.openapi({ param: { name: 'concertId', in: 'path' } }),
+})
+
+export const ConcertSummary = z
+  .object({
+    concertId: Uuid,
+    title: z.string(),
+    venue: z.string().optional(),
+    seatsPerDate: z.int(),
+  })
+  .openapi('ConcertSummary')
+
+export const ConcertList = z.object({ concerts: z.array(ConcertSummary) }).openapi('ConcertList')
+
+export const DateAvailability = z
+  .object({
+    date: CalendarDate,
+    startsAt: Timestamp,
+    availableSeats: z.int(),
+    totalSeats: z.int(),
+  })
+  .openapi('DateAvailability')
+
+export const DateList = z
+  .object({ concertId: Uuid, dates: z.array(DateAvailability) })
+  .openapi('DateList')
+
+// --- queue ---
+
+export const QueueStatus = z
+  .object({
+    token: z.string(),
+    userId: Uuid,
+    concertId: Uuid,
+    status: z.enum(['WAITING', 'ACTIVE']),
+    position: z.int().min(0).openapi({ description: '1 for the next user to be admitted, 0 once ACTIVE' }),
+    estimatedWaitSeconds: z.int().min(0),
+    activeUntil: Timestamp.nullable().openapi({ description: 'When an ACTIVE admission ends; null while WAITING' }),
+    pollAfterSeconds: z.int().min(1),
+  })
+  .openapi('QueueStatus')
+
+// --- seats, holds, payment ---
+
+export const DateParams = ConcertIdParam.extend({
+  date: CalendarDate.openapi({ param: { name: 'date', in: 'path' } }),
+})
+
+export const Seat = z
+  .object({ seatNumber: SeatNumber, status: z.enum(['AVAILABLE', 'HELD', 'SOLD']), price: Money })
+  .openapi('Seat')
+
+export const SeatMap = z
+  .object({ concertId: Uuid, date: CalendarDate, seats: z.array(Seat) })
+  .openapi('SeatMap')
+
+export const HoldBody = z.object({ date: CalendarDate, seatNumber: SeatNumber }).openapi('HoldRequest')
+
+export const Hold = z
+  .object({
+    reservationId: Uuid,
+    concertId: Uuid,
+    date: CalendarDate,
+    seatNumber: SeatNumber,
+    price: Money,
+    status: z.literal('HELD'),
+    expiresAt: Timestamp,
+  })
+  .openapi('Hold')
+
+export const ReservationParams = ConcertIdParam.extend({
+  reservationId: Uuid.openapi({ param: { name: 'reservationId', in: 'path' } }),
+})
+
+export const PaymentBody = z.object({ reservationId: Uuid }).openapi('PaymentRequest')
+
+export const Payment = z
+  .object({
+    paymentId: Uuid,
+    reservationId: Uuid,
+    concertId: Uuid,
+    date: CalendarDate,
+    seatNumber: SeatNumber,
+    amount: Money,
+    status: z.literal('PAID'),
+    paidAt: Timestamp,
+  })
+  .openapi('Payment')
+
+// --- operators ---
+
+const policyFields = {
+  maxActiveUsers: z.int().min(1).max(100_000).openapi({ description: 'At most this many users ACTIVE at once' }),
+  activeTtlSeconds: z.int().min(1).max(86_400).openapi({ description: 'An ACTIVE user who does not finish is expired after this' }),
+  holdTtlSeconds: z.int().min(1).max(3_600).openapi({ description: 'Seat hold length' }),
+  maxHoldsPerUser: z.int().min(1).max(10).openapi({ description: 'Seats one user may hold at once' }),
+}
+
+export const QueuePolicySchema = z.object(policyFields).openapi('QueuePolicy')
+
+/** Unknown fields are refused so an operator never believes a misspelt setting took effect. */
+export const QueuePolicyUpdate = z
+  .strictObject({
+    maxActiveUsers: policyFields.maxActiveUsers.optional(),
+    activeTtlSeconds: policyFields.activeTtlSeconds.optional(),
+    holdTtlSeconds: policyFields.holdTtlSeconds.optional(),
+    maxHoldsPerUser: policyFields.maxHoldsPerUser.optional(),
+  })
+  .refine((p) => Object.keys(p).length > 0, 'give at least one policy field')
+  .openapi('QueuePolicyUpdate')
+
+export const ConcertDateInput = z.object({
+  date: CalendarDate,
+  startsAt: Timestamp.optional().openapi({ description: 'Defaults to 19:00 KST (10:00 UTC) on the date' }),
+  price: z.int().min(1).max(MAX_PRICE),
+})
+
+export const CreateConcertBody = z
+  .object({
+    title: z.string().trim().min(1).max(200),
+    venue: z.string().trim().min(1).max(200).optional(),
+    dates: z
+      .array(ConcertDateInput)
+      .min(1)
+      .max(366)
+      .refine((ds) => new Set(ds.map((d) => d.date)).size === ds.length, 'one show per date: a date appears twice'),
+    seatsPerDate: z.int().min(1).max(MAX_SEATS_PER_DATE).default(MAX_SEATS_PER_DATE),
+    queuePolicy: QueuePolicyUpdate.optional(),
+  })
+  .openapi('CreateConcert')
+
+export const ConcertCreated = z
+  .object({
+    concertId: Uuid,
+    title: z.string(),
+    venue: z.string().optional(),
+    seatsPerDate: z.int(),
+    dates: z.array(z.object({ date: CalendarDate, startsAt: Timestamp, price: Money, totalSeats: z.int() })),
+    queuePolicy: QueuePolicySchema,
+  })
+  .openapi('ConcertCreated')
+
+// --- headers ---
+
+export const BearerHeader = z.object({
+  authorization: z.string().optional().openapi({ param: { name: 'Authorization', in: 'header' }, example: 'Bearer eyJ…' }),
+})
+
+export const QueueTokenHeader = z.object({
+  'x-queue-token': z.string().optional().openapi({ param: { name: 'X-Queue-Token', in: 'header' } }),
+})
+
+export const IdempotencyHeader = z.object({
+  'idempotency-key': z
+    .string()
+    .min(1)
+    .max(200)
+    .optional()
+    .openapi({ param: { name: 'Idempotency-Key', in: 'header' }, description: 'Makes a retry apply once and replay the first response' }),
+})
