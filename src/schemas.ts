@@ -213,19 +213,11 @@ export const ConcertCreated = z
 
 // --- headers ---
 
-export const BearerHeader = z.object({
-  authorization: z.string().optional().openapi({ param: { name: 'Authorization', in: 'header' }, example: 'Bearer eyJ…' }),
-})
-
-export const QueueTokenHeader = z.object({
-  'x-queue-token': z.string().optional().openapi({ param: { name: 'X-Queue-Token', in: 'header' } }),
-})
-
 export const IdempotencyHeader = z.object({
   'idempotency-key': z
     .string()
     .min(1)
     .max(200)
     .optional()
-    .openapi({ param: { name: 'Idempotency-Key', in: 'header' }, description: 'Makes a retry apply once and replay the first response' }),
+    .openapi({ description: 'Makes a retry apply once and replay the first response' }),
 })

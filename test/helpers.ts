@@ -1,0 +1,127 @@
+import { exports } from 'cloudflare:workers'
+import { expect } from 'vitest'
+
+export const ADMIN_TOKEN = 'test-admin-token'
+
+export interface Reply<T = any> {
+  status: number
+  body: T
+  headers: Headers
+}
+
+export interface CallOptions {
+  body?: unknown
+  rawBody?: string
+  accessToken?: string
+  queueToken?: string
+  headers?: Record<string, string>
+}
+
+/** One real request through the Worker's fetch handler. */
+export async function call<T = any>(method: string, path: string, options: CallOptions = {}): Promise<Reply<T>> {
+  const headers: Record<string, string> = { ...options.headers }
+  let body: string | undefined = options.rawBody
+  if (options.body !== undefined) {
+    body = JSON.stringify(options.body)
+    headers['content-type'] ??= 'application/json'
+  }
+  if (options.rawBody !== undefined) headers['content-type'] ??= 'application/json'
+  if (options.accessToken) headers.authorization = `Bearer ${options.accessToken}`
+  if (options.queueToken) headers['x-queue-token'] = options.queueToken
+  const res = await exports.default.fetch(new Request(`http://tickets.test${path}`, { method, headers, body }))
+  const text = await res.text()
+  return { status: res.status, body: text ? JSON.parse(text) : null, headers: res.headers }
+}
+
+export function expectError(reply: Reply, status: number, code?: string) {
+  expect(reply.status, JSON.stringify(reply.body)).toBe(status)
+  expect(reply.body).toEqual({ error: { code: expect.any(String), message: expect.any(String) } })
+  if (code) expect(reply.body.error.code).toBe(code)
+}
+
+export interface User {
+  userId: string
+  accessToken: string
+}
+
+export async function newUser(name = 'tester'): Promise<User> {
+  const reply = await call('POST', '/api/users', { body: { name } })
+  expect(reply.status).toBe(201)
+  return reply.body
+}
+
+export async function chargeUser(user: User, amount: number) {
+  const reply = await call('POST', '/api/users/me/balance/charges', { accessToken: user.accessToken, body: { amount } })
+  expect(reply.status, JSON.stringify(reply.body)).toBe(200)
+  return reply.body.balance as number
+}
+
+/** `YYYY-MM-DD`, this many days from today (UTC). */
+export function daysFromNow(days: number): string {
+  return new Date(Date.now() + days * 86_400_000).toISOString().slice(0, 10)
+}
+
+export interface ConcertOptions {
+  title?: string
+  dates?: Array<{ date: string; startsAt?: string; price: number }>
+  seatsPerDate?: number
+  queuePolicy?: Record<string, number>
+}
+
+export async function newConcert(options: ConcertOptions = {}) {
+  const reply = await call('POST', '/api/admin/concerts', {
+    accessToken: ADMIN_TOKEN,
+    body: {
+      title: options.title ?? 'Test concert',
+      venue: 'Olympic Hall',
+      dates: options.dates ?? [{ date: daysFromNow(30), price: 100_000 }],
+      ...(options.seatsPerDate ? { seatsPerDate: options.seatsPerDate } : {}),
+      ...(options.queuePolicy ? { queuePolicy: options.queuePolicy } : {}),
+    },
+  })
+  expect(reply.status, JSON.stringify(reply.body)).toBe(201)
+  return reply.body as { concertId: string; dates: Array<{ date: string; price: number }>; queuePolicy: Record<string, number> }
+}
+
+export async function enterQueue(user: User, concertId: string) {
+  const reply = await call('POST', `/api/concerts/${concertId}/queue/tokens`, { accessToken: user.accessToken })
+  expect([200, 201], JSON.stringify(reply.body)).toContain(reply.status)
+  return reply.body as { token: string; status: string; position: number }
+}
+
+/** A new user, admitted to a concert (its maxActiveUsers must have room), with a balance. */
+export async function activeBuyer(concertId: string, balance = 0) {
+  const user = await newUser()
+  if (balance > 0) await chargeUser(user, balance)
+  const entry = await enterQueue(user, concertId)
+  expect(entry.status).toBe('ACTIVE')
+  return { ...user, queueToken: entry.token }
+}
+
+export async function hold(buyer: User & { queueToken: string }, concertId: string, date: string, seatNumber: number) {
+  return call('POST', `/api/concerts/${concertId}/reservations`, {
+    accessToken: buyer.accessToken,
+    queueToken: buyer.queueToken,
+    body: { date, seatNumber },
+  })
+}
+
+export async function payFor(buyer: User & { queueToken: string }, reservationId: string, idempotencyKey?: string) {
+  return call('POST', '/api/payments', {
+    accessToken: buyer.accessToken,
+    queueToken: buyer.queueToken,
+    body: { reservationId },
+    headers: idempotencyKey ? { 'idempotency-key': idempotencyKey } : {},
+  })
+}
+
+export async function seatMap(buyer: User & { queueToken: string }, concertId: string, date: string) {
+  const reply = await call('GET', `/api/concerts/${concertId}/dates/${date}/seats`, {
+    accessToken: buyer.accessToken,
+    queueToken: buyer.queueToken,
+  })
+  expect(reply.status, JSON.stringify(reply.body)).toBe(200)
+  return reply.body.seats as Array<{ seatNumber: number; status: string; price: number }>
+}
+
+export const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms))
