@@ -60,6 +60,11 @@ const httpExceptionCodes: Partial<Record<number, string>> = {
   401: 'UNAUTHORIZED',
   404: 'NOT_FOUND',
   413: 'PAYLOAD_TOO_LARGE',
+  415: 'UNSUPPORTED_MEDIA_TYPE',
+}
+
+const httpExceptionMessages: Partial<Record<number, string>> = {
+  415: 'Content-Type must be application/json',
 }
 
 export const onError: ErrorHandler = (err, c) => {
@@ -69,7 +74,7 @@ export const onError: ErrorHandler = (err, c) => {
   if (err instanceof HTTPException) {
     // Raised by Hono itself: malformed JSON, body limit, and the like.
     const status = err.status as ContentfulStatusCode
-    const message = status === 400 ? `body: ${err.message}` : err.message
+    const message = httpExceptionMessages[status] ?? (status === 400 ? `body: ${err.message}` : err.message)
     return c.json(errorBody(httpExceptionCodes[status] ?? 'HTTP_ERROR', message), status)
   }
   console.error(JSON.stringify({ level: 'error', path: c.req.path, error: String(err), stack: err.stack }))

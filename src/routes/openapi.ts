@@ -21,6 +21,7 @@ const errorDescriptions: Record<number, string> = {
   409: 'Conflict (SEAT_UNAVAILABLE, HOLD_LIMIT_REACHED, ALREADY_PAID, ...)',
   410: 'RESERVATION_EXPIRED',
   413: 'PAYLOAD_TOO_LARGE',
+  415: 'UNSUPPORTED_MEDIA_TYPE: the body must be application/json',
 }
 
 /** OpenAPI entries for the error responses a route can give, all in the contract's body. */
