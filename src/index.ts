@@ -1,5 +1,6 @@
 import { bodyLimit } from 'hono/body-limit'
 import { ApiError, notFound, onError } from './errors'
+import { MAX_BODY_BYTES } from './schemas'
 import { admin } from './routes/admin'
 import { concerts } from './routes/concerts'
 import { newRouter } from './routes/openapi'
@@ -10,9 +11,6 @@ import { service } from './routes/service'
 import { users } from './routes/users'
 
 export { ConcertObject } from './concert'
-
-/** Every body in the contract is a few hundred bytes; admin concert creation is the largest. */
-export const MAX_BODY_BYTES = 64 * 1024
 
 const app = newRouter()
 

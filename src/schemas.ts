@@ -6,6 +6,8 @@ import { z } from '@hono/zod-openapi'
 export const MAX_SEATS_PER_DATE = 50
 export const MAX_CHARGE = 10_000_000
 export const MAX_PRICE = 10_000_000
+/** Every body in the contract is a few hundred bytes; admin concert creation is the largest. */
+export const MAX_BODY_BYTES = 64 * 1024
 
 export const ErrorSchema = z
   .object({

@@ -2,7 +2,7 @@ import { runInDurableObject } from 'cloudflare:test'
 import { env } from 'cloudflare:workers'
 import { sign } from 'hono/jwt'
 import { beforeAll, describe, expect, it } from 'vitest'
-import { MAX_BODY_BYTES } from '../src'
+import { MAX_BODY_BYTES } from '../src/schemas'
 import { activeBuyer, ADMIN_TOKEN, call, daysFromNow, enterQueue, expectError, hold, newConcert, newUser, type Reply } from './helpers'
 
 // One fixture, every endpoint, every way its input can be wrong: each gets its 4xx in the
