@@ -113,6 +113,10 @@ export const QueueStatus = z
   })
   .openapi('QueueStatus')
 
+export const QueueSocketQuery = z.object({
+  token: z.string().min(1).openapi({ param: { name: 'token', in: 'query' }, description: 'The queue token' }),
+})
+
 // --- seats, holds, payment ---
 
 export const DateParams = ConcertIdParam.extend({
@@ -167,6 +171,17 @@ const policyFields = {
   activeTtlSeconds: z.int().min(1).max(86_400).openapi({ description: 'An ACTIVE user who does not finish is expired after this' }),
   holdTtlSeconds: z.int().min(1).max(3_600).openapi({ description: 'Seat hold length' }),
   maxHoldsPerUser: z.int().min(1).max(10).openapi({ description: 'Seats one user may hold at once' }),
+  admitPerMinute: z
+    .int()
+    .min(1)
+    .max(1_000_000)
+    .nullable()
+    .openapi({ description: 'Optional cap on admissions in any rolling minute, on top of maxActiveUsers; null for none' }),
+  idleTimeoutSeconds: z
+    .int()
+    .min(1)
+    .max(86_400)
+    .openapi({ description: 'A WAITING user who neither polls nor holds a socket this long leaves the queue' }),
 }
 
 export const QueuePolicySchema = z.object(policyFields).openapi('QueuePolicy')
@@ -178,6 +193,8 @@ export const QueuePolicyUpdate = z
     activeTtlSeconds: policyFields.activeTtlSeconds.optional(),
     holdTtlSeconds: policyFields.holdTtlSeconds.optional(),
     maxHoldsPerUser: policyFields.maxHoldsPerUser.optional(),
+    admitPerMinute: policyFields.admitPerMinute.optional(),
+    idleTimeoutSeconds: policyFields.idleTimeoutSeconds.optional(),
   })
   .refine((p) => Object.keys(p).length > 0, 'give at least one policy field')
   .openapi('QueuePolicyUpdate')
@@ -212,6 +229,19 @@ export const ConcertCreated = z
     queuePolicy: QueuePolicySchema,
   })
   .openapi('ConcertCreated')
+
+export const QueueStatsSchema = z
+  .object({
+    concertId: Uuid,
+    waiting: z.int().openapi({ description: 'Users WAITING now' }),
+    active: z.int().openapi({ description: 'Users ACTIVE now' }),
+    admittedLastMinute: z.int(),
+    abandoned: z.int().openapi({ description: 'WAITING users who left by idling, since the concert opened' }),
+    holds: z.int().openapi({ description: 'Seats HELD now (including payments in flight)' }),
+    sold: z.int(),
+    policy: QueuePolicySchema,
+  })
+  .openapi('QueueStats')
 
 // --- headers ---
 

@@ -15,7 +15,7 @@ describe('operators', () => {
       venue: 'Jamsil',
       seatsPerDate: 50,
       dates: [{ date, startsAt: `${date}T10:00:00.000Z`, price: 165_000, totalSeats: 50 }],
-      queuePolicy: { maxActiveUsers: 50, activeTtlSeconds: 600, holdTtlSeconds: 300, maxHoldsPerUser: 1 },
+      queuePolicy: { maxActiveUsers: 50, activeTtlSeconds: 600, holdTtlSeconds: 300, maxHoldsPerUser: 1, admitPerMinute: null, idleTimeoutSeconds: 120 },
     })
     const list = await call('GET', '/api/concerts')
     expect(list.body.concerts).toContainEqual({ concertId: reply.body.concertId, title: 'IU Golden Hour', venue: 'Jamsil', seatsPerDate: 50 })
@@ -36,7 +36,7 @@ describe('operators', () => {
       body: { maxActiveUsers: 2, holdTtlSeconds: 120 },
     })
     expect(reply.status).toBe(200)
-    expect(reply.body).toEqual({ maxActiveUsers: 2, activeTtlSeconds: 600, holdTtlSeconds: 120, maxHoldsPerUser: 1 })
+    expect(reply.body).toEqual({ maxActiveUsers: 2, activeTtlSeconds: 600, holdTtlSeconds: 120, maxHoldsPerUser: 1, admitPerMinute: null, idleTimeoutSeconds: 120 })
   })
 
   it('raising maxActiveUsers admits waiting users at once, in arrival order', async () => {
@@ -118,6 +118,8 @@ describe('service', () => {
         'POST /api/payments',
         'POST /api/admin/concerts',
         'PUT /api/admin/concerts/{concertId}/queue-policy',
+        'GET /api/admin/concerts/{concertId}/queue',
+        'GET /api/concerts/{concertId}/queue/ws',
         'GET /healthz',
       ].sort(),
     )

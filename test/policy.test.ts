@@ -6,8 +6,9 @@ import {
   holdExpiresAt,
   isBookable,
   nextDeadline,
+  measuredAdmissionRate,
   pollAfterSeconds,
-  waitingPosition,
+  rateAllowance,
 } from '../src/concert/policy'
 
 const policy = { ...DEFAULT_POLICY, maxActiveUsers: 3, activeTtlSeconds: 100, holdTtlSeconds: 60 }
@@ -25,27 +26,50 @@ describe('admission', () => {
   })
 })
 
-describe('position', () => {
-  it('is 1 for the user right after the last admitted arrival', () => {
-    expect(waitingPosition(11, 10)).toBe(1)
-    expect(waitingPosition(15, 10)).toBe(5)
+describe('admission rate cap', () => {
+  const t0 = 1_000_000
+  it('allows everything without a cap', () => {
+    expect(rateAllowance(t0, [t0, t0, t0], null)).toEqual({ allowed: Number.POSITIVE_INFINITY, nextAt: null })
   })
-  it('moves forward as admissions advance', () => {
-    expect(waitingPosition(15, 12)).toBe(3)
+  it('allows what is left of the cap within the rolling minute', () => {
+    expect(rateAllowance(t0, [t0 - 70_000, t0 - 30_000, t0 - 1], 5)).toEqual({ allowed: 3, nextAt: null })
   })
-  it('never reports a WAITING user at 0 or below', () => {
-    expect(waitingPosition(5, 9)).toBe(1)
+  it('when the cap is used up, says when the oldest admission leaves the window', () => {
+    const recent = [t0 - 50_000, t0 - 40_000, t0 - 10_000]
+    expect(rateAllowance(t0, recent, 3)).toEqual({ allowed: 0, nextAt: t0 + 10_000 })
+    expect(rateAllowance(t0 + 10_000, recent, 3).allowed).toBe(1)
+  })
+  it('over a simulated minute admits exactly the cap', () => {
+    const recent: number[] = []
+    for (let now = t0; now < t0 + 60_000; now += 100) {
+      if (rateAllowance(now, recent, 12).allowed > 0) recent.push(now)
+    }
+    expect(recent).toHaveLength(12)
   })
 })
 
 describe('estimates and polling', () => {
-  it('estimates whole turnover rounds of the active places', () => {
-    expect(estimatedWaitSeconds(0, policy)).toBe(0)
-    expect(estimatedWaitSeconds(1, policy)).toBe(100)
-    expect(estimatedWaitSeconds(3, policy)).toBe(100)
-    expect(estimatedWaitSeconds(4, policy)).toBe(200)
+  it('estimate from the measured admission rate when there is one', () => {
+    expect(estimatedWaitSeconds(0, 2, policy)).toBe(0)
+    expect(estimatedWaitSeconds(10, 2, policy)).toBe(5)
+    expect(estimatedWaitSeconds(10, 0.5, policy)).toBe(20)
   })
-  it('polls often near the front and rarely far back', () => {
+  it('fall back to whole turnover rounds of the active places when nothing is measured', () => {
+    expect(estimatedWaitSeconds(1, 0, policy)).toBe(100)
+    expect(estimatedWaitSeconds(3, 0, policy)).toBe(100)
+    expect(estimatedWaitSeconds(4, 0, policy)).toBe(200)
+  })
+  it('never promise faster than the rate cap', () => {
+    expect(estimatedWaitSeconds(30, 100, { ...policy, admitPerMinute: 10 })).toBe(180)
+  })
+  it('measure admissions per second over the recent window, at least 10 s of it', () => {
+    const now = 1_000_000
+    expect(measuredAdmissionRate(now, [])).toBe(0)
+    expect(measuredAdmissionRate(now, [now - 1, now - 1, now - 1, now - 1, now - 1])).toBe(0.5)
+    expect(measuredAdmissionRate(now, [now - 100_000, now - 50_000, now - 1])).toBeCloseTo(0.03)
+    expect(measuredAdmissionRate(now, [now - 400_000])).toBe(0)
+  })
+  it('poll often near the front and rarely far back', () => {
     expect(pollAfterSeconds(1)).toBeLessThan(pollAfterSeconds(50))
     expect(pollAfterSeconds(50)).toBeLessThan(pollAfterSeconds(500))
     expect(pollAfterSeconds(500)).toBeLessThanOrEqual(pollAfterSeconds(50_000))

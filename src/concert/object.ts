@@ -7,13 +7,16 @@ import {
   estimatedWaitSeconds,
   holdExpiresAt,
   isBookable,
+  measuredAdmissionRate,
   nextDeadline,
   PAYMENT_GRACE_MS,
   pollAfterSeconds,
-  waitingPosition,
+  rateAllowance,
   type QueuePolicy,
 } from './policy'
+import { Presence } from './presence'
 import { CONCERT_SCHEMA } from './storage'
+import { WaitingIndex } from './waiting-index'
 
 export interface ConcertSetup {
   concertId: string
@@ -43,6 +46,17 @@ export interface HoldView {
   expiresAt: string
 }
 
+export interface QueueStats {
+  concertId: string
+  waiting: number
+  active: number
+  admittedLastMinute: number
+  abandoned: number
+  holds: number
+  sold: number
+  policy: QueuePolicy
+}
+
 export type SeatStatus = 'AVAILABLE' | 'HELD' | 'SOLD'
 
 type QueueRow = {
@@ -65,6 +79,14 @@ type ReservationRow = {
   paying_since: number | null
 }
 
+/** Who a hibernating socket belongs to; survives hibernation as its attachment. */
+type SocketOwner = { token: string; arrival: number; userId: string }
+
+/** At most one pushed message per socket per interval, and only when its status changed. */
+export const PUSH_INTERVAL_MS = 1_000
+/** Recent admission times kept in memory: the rate cap's minute and the estimate's window. */
+const ADMISSION_MEMORY_MS = 5 * 60_000
+
 const iso = (ms: number) => new Date(ms).toISOString()
 
 /**
@@ -76,12 +98,20 @@ export class ConcertObject extends DurableObject<Env> {
   private readonly sql: SqlStorage
   private concertId: string | null = null
   private policy: QueuePolicy = DEFAULT_POLICY
-  /** Arrival numbers are consecutive; everyone after lastAdmitted is still WAITING. */
   private lastArrival = 0
-  private lastAdmitted = 0
-  /** Earliest ACTIVE or hold deadline: requests sweep only once it has passed. */
+  private abandoned = 0
+  /** Live WAITING arrivals: positions in O(log n). */
+  private waiting = new WaitingIndex()
+  /** ACTIVE arrivals and when their admission ends. */
+  private active = new Map<number, number>()
+  private presence = new Presence()
+  private recentAdmissions: number[] = []
+  /** Earliest due expiry (admission, hold, idle) or rate-capped admission: requests sweep once it passes. */
   private sweepDue: number | null = null
   private alarmAt: number | null = null
+  private lastPush = 0
+  private pushTimer: ReturnType<typeof setTimeout> | null = null
+  private readonly lastSent = new WeakMap<WebSocket, string>()
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env)
@@ -113,17 +143,34 @@ export class ConcertObject extends DurableObject<Env> {
     return ok(this.policy)
   }
 
+  /** Live: the waiting order is kept; a larger cap admits at once. */
   updatePolicy(patch: Partial<QueuePolicy>): Result<QueuePolicy> {
     if (!this.concertId) return notFound()
     const now = Date.now()
     this.ctx.storage.transactionSync(() => {
       this.policy = { ...this.policy, ...patch }
       this.saveMeta('policy', JSON.stringify(this.policy))
-      // A larger maxActiveUsers frees places: fill them now, in arrival order.
       this.admit(now)
     })
-    this.reschedule()
+    this.afterChange()
     return ok(this.policy)
+  }
+
+  stats(): Result<QueueStats> {
+    if (!this.concertId) return notFound()
+    const now = Date.now()
+    this.sweep(now)
+    const count = (query: string) => this.sql.exec<{ n: number }>(query).one().n
+    return ok({
+      concertId: this.concertId,
+      waiting: this.waiting.size,
+      active: this.active.size,
+      admittedLastMinute: this.recentAdmissions.filter((t) => t > now - 60_000).length,
+      abandoned: this.abandoned,
+      holds: count("SELECT COUNT(*) AS n FROM reservations WHERE state IN ('HELD', 'PAYING')"),
+      sold: count('SELECT COUNT(*) AS n FROM seats WHERE sold = 1'),
+      policy: this.policy,
+    })
   }
 
   // --- catalog ---
@@ -158,23 +205,22 @@ export class ConcertObject extends DurableObject<Env> {
     const now = Date.now()
     this.sweep(now)
     const existing = this.sql.exec<QueueRow>('SELECT * FROM queue WHERE user_id = ?', userId).toArray()[0]
-    if (existing) return ok({ created: false, status: this.describe(existing, now) })
+    if (existing) {
+      this.seen(existing.arrival, now)
+      return ok({ created: false, status: this.describe(existing.token, existing.user_id, existing.arrival, now) })
+    }
 
+    const arrival = this.lastArrival + 1
     this.ctx.storage.transactionSync(() => {
-      this.lastArrival += 1
-      this.sql.exec(
-        "INSERT INTO queue (arrival, token, user_id, status, entered_at) VALUES (?, ?, ?, 'WAITING', ?)",
-        this.lastArrival,
-        token,
-        userId,
-        now,
-      )
-      this.saveMeta('lastArrival', String(this.lastArrival))
+      this.sql.exec("INSERT INTO queue (arrival, token, user_id, status, entered_at) VALUES (?, ?, ?, 'WAITING', ?)", arrival, token, userId, now)
+      this.saveMeta('lastArrival', String(arrival))
+      this.lastArrival = arrival
+      this.waiting.add(arrival)
+      this.presence.touch(arrival, now)
       this.admit(now)
     })
-    this.reschedule()
-    const row = this.sql.exec<QueueRow>('SELECT * FROM queue WHERE token = ?', token).one()
-    return ok({ created: true, status: this.describe(row, now) })
+    this.afterChange()
+    return ok({ created: true, status: this.describe(token, userId, arrival, now) })
   }
 
   status(token: string): Result<QueueStatusView> {
@@ -183,7 +229,54 @@ export class ConcertObject extends DurableObject<Env> {
     this.sweep(now)
     const entry = this.entryFor(token)
     if (!entry) return tokenInvalid()
-    return ok(this.describe(entry, now))
+    this.seen(entry.arrival, now)
+    return ok(this.describe(entry.token, entry.user_id, entry.arrival, now))
+  }
+
+  /** WebSocket upgrades (the Worker has checked the token's signature and concert). */
+  override async fetch(request: Request): Promise<Response> {
+    const token = new URL(request.url).searchParams.get('token') ?? ''
+    const pair = new WebSocketPair()
+    const [client, server] = [pair[0], pair[1]]
+    const now = Date.now()
+    this.sweep(now)
+    const entry = this.concertId ? this.entryFor(token) : undefined
+    if (!entry) {
+      // Finished or unknown: say so on the socket, as the contract asks, then close.
+      server.accept()
+      server.send(JSON.stringify({ status: 'EXPIRED' }))
+      server.close(1000, 'token expired')
+      return new Response(null, { status: 101, webSocket: client })
+    }
+    this.ctx.acceptWebSocket(server, [token])
+    const owner: SocketOwner = { token, arrival: entry.arrival, userId: entry.user_id }
+    server.serializeAttachment(owner)
+    this.seen(entry.arrival, now)
+    this.push(server, owner, now)
+    return new Response(null, { status: 101, webSocket: client })
+  }
+
+  /** Any message from the client (a ping) answers with the current status and counts as presence. */
+  override webSocketMessage(ws: WebSocket): void {
+    const owner = ws.deserializeAttachment() as SocketOwner | null
+    if (!owner) return
+    const now = Date.now()
+    this.sweep(now)
+    this.seen(owner.arrival, now)
+    this.lastSent.delete(ws)
+    this.push(ws, owner, now)
+  }
+
+  override webSocketClose(ws: WebSocket, code: number): void {
+    try {
+      ws.close(code === 1005 ? 1000 : code, 'closing')
+    } catch {
+      // Already closed.
+    }
+  }
+
+  override webSocketError(ws: WebSocket): void {
+    this.webSocketClose(ws, 1011)
   }
 
   // --- seats and holds ---
@@ -323,7 +416,22 @@ export class ConcertObject extends DurableObject<Env> {
     this.concertId = meta.get('concertId') ?? null
     this.policy = meta.has('policy') ? { ...DEFAULT_POLICY, ...JSON.parse(meta.get('policy')!) } : DEFAULT_POLICY
     this.lastArrival = Number(meta.get('lastArrival') ?? 0)
-    this.lastAdmitted = Number(meta.get('lastAdmitted') ?? 0)
+    this.abandoned = Number(meta.get('abandoned') ?? 0)
+    const now = Date.now()
+    const rows = this.sql.exec<{ arrival: number; status: string; active_until: number | null }>('SELECT arrival, status, active_until FROM queue ORDER BY arrival').toArray()
+    const waiting: number[] = []
+    for (const r of rows) {
+      if (r.status === 'ACTIVE') this.active.set(r.arrival, r.active_until!)
+      else {
+        waiting.push(r.arrival)
+        this.presence.touch(r.arrival, now)
+      }
+    }
+    this.waiting = new WaitingIndex(waiting)
+    this.recentAdmissions = this.sql
+      .exec<{ at: number }>('SELECT at FROM admissions WHERE at > ? ORDER BY at', now - ADMISSION_MEMORY_MS)
+      .toArray()
+      .map((r) => r.at)
   }
 
   private saveMeta(key: string, value: string) {
@@ -340,13 +448,18 @@ export class ConcertObject extends DurableObject<Env> {
       .toArray()[0]
   }
 
+  private seen(arrival: number, now: number) {
+    if (this.waiting.has(arrival)) this.presence.touch(arrival, now)
+  }
+
   private requireActive(token: string, now: number): Result<QueueRow> {
     if (!this.concertId) return notFound()
     this.sweep(now)
     const entry = this.entryFor(token)
     if (!entry) return tokenInvalid()
     if (entry.status !== 'ACTIVE') {
-      return fail(403, 'QUEUE_NOT_ACTIVE', `You are still waiting in line (position ${waitingPosition(entry.arrival, this.lastAdmitted)})`)
+      this.seen(entry.arrival, now)
+      return fail(403, 'QUEUE_NOT_ACTIVE', `You are still waiting in line (position ${this.waiting.position(entry.arrival)})`)
     }
     return ok(entry)
   }
@@ -360,60 +473,111 @@ export class ConcertObject extends DurableObject<Env> {
     return ok(reservation)
   }
 
-  private describe(entry: QueueRow, now: number): QueueStatusView {
-    const base = { token: entry.token, userId: entry.user_id, concertId: this.concertId! }
-    if (entry.status === 'ACTIVE') {
-      const secondsLeft = Math.ceil((entry.active_until! - now) / 1000)
+  /** A live entry's status, from memory alone (no storage read): cheap enough to push to thousands. */
+  private describe(token: string, userId: string, arrival: number, now: number): QueueStatusView {
+    const base = { token, userId, concertId: this.concertId! }
+    const activeUntil = this.active.get(arrival)
+    if (activeUntil !== undefined) {
       return {
         ...base,
         status: 'ACTIVE',
         position: 0,
         estimatedWaitSeconds: 0,
-        activeUntil: iso(entry.active_until!),
-        pollAfterSeconds: Math.max(1, Math.min(30, secondsLeft)),
+        activeUntil: iso(activeUntil),
+        pollAfterSeconds: Math.max(1, Math.min(30, Math.ceil((activeUntil - now) / 1000))),
       }
     }
-    const position = waitingPosition(entry.arrival, this.lastAdmitted)
+    const position = this.waiting.position(arrival)
     return {
       ...base,
       status: 'WAITING',
       position,
-      estimatedWaitSeconds: estimatedWaitSeconds(position, this.policy),
+      estimatedWaitSeconds: estimatedWaitSeconds(position, measuredAdmissionRate(now, this.recentAdmissions), this.policy),
       activeUntil: null,
       pollAfterSeconds: pollAfterSeconds(position),
     }
   }
 
-  /** Fills every free ACTIVE place with the longest-waiting users. Call inside a transaction. */
+  /** Fills free ACTIVE places with the longest-waiting users, within the rate cap. Call inside a transaction. */
   private admit(now: number) {
-    const active = this.sql.exec<{ n: number }>("SELECT COUNT(*) AS n FROM queue WHERE status = 'ACTIVE'").one().n
-    const count = admissionsAvailable(active, this.lastArrival - this.lastAdmitted, this.policy)
+    this.recentAdmissions = this.recentAdmissions.filter((t) => t > now - ADMISSION_MEMORY_MS)
+    const count = Math.min(
+      admissionsAvailable(this.active.size, this.waiting.size, this.policy),
+      rateAllowance(now, this.recentAdmissions, this.policy.admitPerMinute).allowed,
+    )
     if (count === 0) return
+    const activeUntil = now + this.policy.activeTtlSeconds * 1000
     const admitted = this.sql
       .exec<{ arrival: number }>(
         `UPDATE queue SET status = 'ACTIVE', active_until = ?
           WHERE arrival IN (SELECT arrival FROM queue WHERE status = 'WAITING' ORDER BY arrival LIMIT ?)
           RETURNING arrival`,
-        now + this.policy.activeTtlSeconds * 1000,
+        activeUntil,
         count,
       )
       .toArray()
-    for (const { arrival } of admitted) this.lastAdmitted = Math.max(this.lastAdmitted, arrival)
-    this.saveMeta('lastAdmitted', String(this.lastAdmitted))
+    for (const { arrival } of admitted) {
+      this.waiting.remove(arrival)
+      this.presence.forget(arrival)
+      this.active.set(arrival, activeUntil)
+      this.recentAdmissions.push(now)
+      this.sql.exec('INSERT INTO admissions (at) VALUES (?)', now)
+    }
+    this.sql.exec('DELETE FROM admissions WHERE at <= ?', now - ADMISSION_MEMORY_MS)
   }
 
-  /** Expires admissions and holds whose time has passed. Cheap when nothing is due. */
+  /** Ends a live entry: its row, its place in memory, and its sockets (told EXPIRED). */
+  private endEntry(token: string, arrival: number) {
+    this.sql.exec('DELETE FROM queue WHERE token = ?', token)
+    this.waiting.remove(arrival)
+    this.active.delete(arrival)
+    this.presence.forget(arrival)
+    for (const ws of this.ctx.getWebSockets(token)) {
+      try {
+        ws.send(JSON.stringify({ status: 'EXPIRED' }))
+        ws.close(1000, 'token expired')
+      } catch {
+        // The client is already gone.
+      }
+    }
+  }
+
+  /** Expires admissions, holds and idle waiters whose time has passed, then refills. Cheap when nothing is due. */
   private sweep(now: number) {
     if (this.sweepDue === null || now < this.sweepDue) return
     this.ctx.storage.transactionSync(() => {
-      const expiredHolds = this.sql
-        .exec<ReservationRow>("SELECT * FROM reservations WHERE state = 'HELD' AND expires_at <= ?", now)
-        .toArray()
-      for (const r of expiredHolds) this.freeSeat(r, 'EXPIRED')
-      this.sql.exec("DELETE FROM queue WHERE status = 'ACTIVE' AND active_until <= ?", now)
+      for (const r of this.sql.exec<ReservationRow>("SELECT * FROM reservations WHERE state = 'HELD' AND expires_at <= ?", now).toArray()) {
+        this.freeSeat(r, 'EXPIRED')
+      }
+      for (const r of this.sql.exec<QueueRow>("SELECT token, arrival FROM queue WHERE status = 'ACTIVE' AND active_until <= ?", now).toArray()) {
+        this.endEntry(r.token, r.arrival)
+      }
+      this.dropIdle(now)
       this.admit(now)
     })
-    this.reschedule()
+    this.afterChange()
+  }
+
+  /** WAITING users unseen for idleTimeoutSeconds leave, unless a socket shows they are still there. */
+  private dropIdle(now: number) {
+    const idle = this.presence.idleSince(now - this.policy.idleTimeoutSeconds * 1000)
+    if (idle.length === 0) return
+    let dropped = 0
+    for (const arrival of idle) {
+      const row = this.sql.exec<{ token: string }>("SELECT token FROM queue WHERE arrival = ? AND status = 'WAITING'", arrival).toArray()[0]
+      if (!row) {
+        this.presence.forget(arrival)
+      } else if (this.ctx.getWebSockets(row.token).length > 0) {
+        this.presence.touch(arrival, now)
+      } else {
+        this.endEntry(row.token, arrival)
+        dropped++
+      }
+    }
+    if (dropped > 0) {
+      this.abandoned += dropped
+      this.saveMeta('abandoned', String(this.abandoned))
+    }
   }
 
   private freeSeat(reservation: ReservationRow, state: 'RELEASED' | 'EXPIRED') {
@@ -443,7 +607,8 @@ export class ConcertObject extends DurableObject<Env> {
         for (const other of this.sql.exec<ReservationRow>("SELECT * FROM reservations WHERE token = ? AND state = 'HELD'", r.token).toArray()) {
           this.freeSeat(other, 'RELEASED')
         }
-        this.sql.exec('DELETE FROM queue WHERE token = ?', r.token)
+        const entry = this.entryFor(r.token)
+        if (entry) this.endEntry(entry.token, entry.arrival)
         this.admit(now)
       } else if (r.state === 'PAYING') {
         if (r.expires_at > now) this.sql.exec("UPDATE reservations SET state = 'HELD', paying_since = NULL WHERE id = ?", r.id)
@@ -452,15 +617,29 @@ export class ConcertObject extends DurableObject<Env> {
         this.freeSeat(r, 'EXPIRED')
       }
     })
+    this.afterChange()
+  }
+
+  /** After anything that may move positions or deadlines: re-arm the alarm and push positions. */
+  private afterChange() {
     this.reschedule()
+    this.schedulePush()
   }
 
   /** One alarm, at the earliest deadline; re-armed after every change and every run. */
   private reschedule() {
     const min = (query: string) => this.sql.exec<{ m: number | null }>(query).one().m
+    const now = Date.now()
+    const idleSince = this.presence.oldest()
+    const capped =
+      this.waiting.size > 0 && this.active.size < this.policy.maxActiveUsers
+        ? rateAllowance(now, this.recentAdmissions, this.policy.admitPerMinute).nextAt
+        : null
     this.sweepDue = nextDeadline([
       min("SELECT MIN(active_until) AS m FROM queue WHERE status = 'ACTIVE'"),
       min("SELECT MIN(expires_at) AS m FROM reservations WHERE state = 'HELD'"),
+      idleSince === null ? null : idleSince + this.policy.idleTimeoutSeconds * 1000,
+      capped,
     ])
     const payingSince = min("SELECT MIN(paying_since) AS m FROM reservations WHERE state = 'PAYING'")
     const due = nextDeadline([this.sweepDue, payingSince === null ? null : payingSince + PAYMENT_GRACE_MS])
@@ -468,6 +647,43 @@ export class ConcertObject extends DurableObject<Env> {
     this.alarmAt = due
     if (due === null) void this.ctx.storage.deleteAlarm()
     else void this.ctx.storage.setAlarm(due)
+  }
+
+  /**
+   * Coalesced push: the first change after a quiet interval goes out at once; changes within
+   * the interval are gathered into one push at its end. Each socket is sent only what changed.
+   */
+  private schedulePush() {
+    if (this.pushTimer !== null || this.ctx.getWebSockets().length === 0) return
+    const wait = Math.max(0, this.lastPush + PUSH_INTERVAL_MS - Date.now())
+    this.pushTimer = setTimeout(() => {
+      this.pushTimer = null
+      this.pushAll()
+    }, wait)
+  }
+
+  private pushAll() {
+    const now = Date.now()
+    this.lastPush = now
+    this.sweep(now)
+    for (const ws of this.ctx.getWebSockets()) {
+      const owner = ws.deserializeAttachment() as SocketOwner | null
+      if (owner) this.push(ws, owner, now)
+    }
+  }
+
+  private push(ws: WebSocket, owner: SocketOwner, now: number) {
+    if (!this.waiting.has(owner.arrival) && !this.active.has(owner.arrival)) return
+    const status = this.describe(owner.token, owner.userId, owner.arrival, now)
+    // Compare without the estimate's drift, so an unchanged place is not re-sent.
+    const key = `${status.status}|${status.position}|${status.activeUntil}`
+    if (this.lastSent.get(ws) === key) return
+    try {
+      ws.send(JSON.stringify(status))
+      this.lastSent.set(ws, key)
+    } catch {
+      // The client is gone; its close event will follow.
+    }
   }
 }
 

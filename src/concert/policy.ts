@@ -10,6 +10,10 @@ export interface QueuePolicy {
   holdTtlSeconds: number
   /** Seats one user may hold at once. */
   maxHoldsPerUser: number
+  /** Optional cap on admissions in any rolling minute, on top of maxActiveUsers. */
+  admitPerMinute: number | null
+  /** A WAITING user who neither polls nor holds a socket this long leaves the queue. */
+  idleTimeoutSeconds: number
 }
 
 export const DEFAULT_POLICY: QueuePolicy = {
@@ -17,7 +21,11 @@ export const DEFAULT_POLICY: QueuePolicy = {
   activeTtlSeconds: 600,
   holdTtlSeconds: 300,
   maxHoldsPerUser: 1,
+  admitPerMinute: null,
+  idleTimeoutSeconds: 120,
 }
+
+const MINUTE_MS = 60_000
 
 /**
  * How many waiting users to admit now. "Bank counter" admission: every free place is
@@ -28,24 +36,39 @@ export function admissionsAvailable(activeCount: number, waitingCount: number, p
 }
 
 /**
- * A waiting user's place in line: 1 for the next to be admitted.
- *
- * Arrival numbers are consecutive and WAITING users leave only from the front (admission is
- * strictly FIFO), so everyone between the last admitted arrival and this user is still
- * waiting: the position is a subtraction, not a count over the queue.
+ * How many admissions the rate cap allows now, given the admission times of the last minute
+ * (ascending), and when the next one becomes allowed if none is.
  */
-export function waitingPosition(arrival: number, lastAdmittedArrival: number): number {
-  return Math.max(1, arrival - lastAdmittedArrival)
+export function rateAllowance(now: number, recent: readonly number[], admitPerMinute: number | null): { allowed: number; nextAt: number | null } {
+  if (admitPerMinute === null) return { allowed: Number.POSITIVE_INFINITY, nextAt: null }
+  const windowStart = now - MINUTE_MS
+  const inWindow = recent.filter((t) => t > windowStart)
+  const allowed = Math.max(0, admitPerMinute - inWindow.length)
+  // The window frees a slot when its oldest admission is a minute old.
+  const nextAt = allowed > 0 ? null : inWindow[inWindow.length - admitPerMinute]! + MINUTE_MS
+  return { allowed, nextAt }
+}
+
+/** Admissions per second over the recent window; 0 until something has been measured. */
+export function measuredAdmissionRate(now: number, recent: readonly number[], windowMs = 5 * MINUTE_MS): number {
+  const inWindow = recent.filter((t) => t > now - windowMs)
+  if (inWindow.length === 0) return 0
+  // Over the time actually observed, but at least 10 s so one burst is not read as a torrent.
+  const observedMs = Math.max(10_000, now - inWindow[0]!)
+  return inWindow.length / (observedMs / 1000)
 }
 
 /**
- * Expected wait before admission. Places free up as ACTIVE users finish; with no measured
- * rate yet, assume each active place turns over once per active TTL (the worst case).
+ * Expected wait before admission: from the measured admission rate when there is one, else
+ * assuming each active place turns over once per active TTL (the worst case); never faster
+ * than the rate cap allows.
  */
-export function estimatedWaitSeconds(position: number, policy: QueuePolicy): number {
+export function estimatedWaitSeconds(position: number, ratePerSecond: number, policy: QueuePolicy): number {
   if (position <= 0) return 0
-  const rounds = Math.ceil(position / policy.maxActiveUsers)
-  return rounds * policy.activeTtlSeconds
+  const fallback = Math.ceil(position / policy.maxActiveUsers) * policy.activeTtlSeconds
+  let estimate = ratePerSecond > 0 ? Math.ceil(position / ratePerSecond) : fallback
+  if (policy.admitPerMinute !== null) estimate = Math.max(estimate, Math.ceil((position * 60) / policy.admitPerMinute))
+  return estimate
 }
 
 /** Poll soon near the front of the line, rarely from far back. */

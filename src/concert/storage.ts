@@ -44,4 +44,9 @@ CREATE TABLE IF NOT EXISTS reservations (
 CREATE INDEX IF NOT EXISTS reservations_by_state ON reservations (state, expires_at);
 CREATE INDEX IF NOT EXISTS reservations_by_user ON reservations (user_id, state);
 CREATE INDEX IF NOT EXISTS reservations_by_token ON reservations (token, state);
+-- Admission times of the last minutes: the rate cap's window and the measured admission rate.
+CREATE TABLE IF NOT EXISTS admissions (
+  at INTEGER NOT NULL
+);
+CREATE INDEX IF NOT EXISTS admissions_by_time ON admissions (at);
 `

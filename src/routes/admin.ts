@@ -4,7 +4,7 @@ import { concertObject } from '../concert'
 import { DEFAULT_POLICY } from '../concert/policy'
 import { unwrap } from '../errors'
 import { insertConcert } from '../ledger/catalog'
-import { ConcertCreated, ConcertIdParam, CreateConcertBody, QueuePolicySchema, QueuePolicyUpdate } from '../schemas'
+import { ConcertCreated, ConcertIdParam, CreateConcertBody, QueuePolicySchema, QueuePolicyUpdate, QueueStatsSchema } from '../schemas'
 import { bearer, errorResponses, json, jsonBody, newRouter } from './openapi'
 
 export const admin = newRouter()
@@ -65,5 +65,23 @@ admin.openapi(
   async (c) => {
     const { concertId } = c.req.valid('param')
     return c.json(unwrap(await concertObject(c.env, concertId).updatePolicy(c.req.valid('json'))), 200)
+  },
+)
+
+admin.openapi(
+  createRoute({
+    method: 'get',
+    path: '/api/admin/concerts/{concertId}/queue',
+    tags: ['Operators'],
+    summary: 'Queue statistics: waiting, active, admission rate, abandoned, holds and sold seats',
+    security: bearer,
+    middleware: [requireAdmin] as const,
+    request: { params: ConcertIdParam },
+    responses: { 200: json(QueueStatsSchema, 'Statistics now'), ...errorResponses(400, 401, 403, 404) },
+  }),
+  async (c) => {
+    const { concertId } = c.req.valid('param')
+    c.header('Cache-Control', 'no-store')
+    return c.json(unwrap(await concertObject(c.env, concertId).stats()), 200)
   },
 )

@@ -22,6 +22,7 @@ const errorDescriptions: Record<number, string> = {
   410: 'RESERVATION_EXPIRED',
   413: 'PAYLOAD_TOO_LARGE',
   415: 'UNSUPPORTED_MEDIA_TYPE: the body must be application/json',
+  426: 'UPGRADE_REQUIRED: connect with a WebSocket',
 }
 
 /** OpenAPI entries for the error responses a route can give, all in the contract's body. */

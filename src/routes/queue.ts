@@ -1,9 +1,9 @@
 import { createRoute } from '@hono/zod-openapi'
 import { optionalUser, queueTokenFor, requireUser } from '../auth/middleware'
-import { signQueueToken } from '../auth/tokens'
+import { signQueueToken, verifyQueueToken } from '../auth/tokens'
 import { concertObject } from '../concert'
-import { unwrap } from '../errors'
-import { ConcertIdParam, QueueStatus } from '../schemas'
+import { ApiError, unwrap } from '../errors'
+import { ConcertIdParam, QueueSocketQuery, QueueStatus } from '../schemas'
 import { bearer, errorResponses, json, newRouter } from './openapi'
 
 export const queue = newRouter()
@@ -49,5 +49,35 @@ queue.openapi(
     const { token } = await queueTokenFor(c, concertId)
     c.header('Cache-Control', 'no-store')
     return c.json(unwrap(await concertObject(c.env, concertId).status(token)), 200)
+  },
+)
+
+queue.openapi(
+  createRoute({
+    method: 'get',
+    path: '/api/concerts/{concertId}/queue/ws',
+    tags: ['Waiting queue'],
+    summary: 'WebSocket: the status object on connect and on every change of status or position',
+    description:
+      'At most one message per second per socket, and only when the status or position changed. ' +
+      'Any message from the client is answered with the current status and counts as presence. ' +
+      'When the token ends (payment, expiry, abandonment) a final {"status":"EXPIRED"} is sent and the socket closed.',
+    request: { params: ConcertIdParam, query: QueueSocketQuery },
+    responses: {
+      101: { description: 'Switching protocols: the socket is open' },
+      ...errorResponses(400, 401, 403, 426),
+    },
+  }),
+  async (c) => {
+    const { concertId } = c.req.valid('param')
+    const { token } = c.req.valid('query')
+    // Forged tokens and tokens of another concert are refused before the upgrade.
+    const claims = await verifyQueueToken(token, c.env.AUTH_SECRET)
+    if (!claims) throw new ApiError(401, 'QUEUE_TOKEN_INVALID', 'The queue token is invalid, expired or finished')
+    if (claims.concertId !== concertId) throw new ApiError(403, 'QUEUE_TOKEN_MISMATCH', 'This queue token belongs to another concert')
+    if (c.req.header('upgrade')?.toLowerCase() !== 'websocket') {
+      throw new ApiError(426, 'UPGRADE_REQUIRED', 'Connect with a WebSocket (Upgrade: websocket)')
+    }
+    return concertObject(c.env, concertId).fetch(c.req.raw)
   },
 )

@@ -1,0 +1,77 @@
+/**
+ * The live WAITING users by arrival number, as a Fenwick (binary indexed) tree: a user's
+ * position is the count of live arrivals before theirs, in O(log n) however many wait and
+ * wherever in the line others leave. Kept in memory; rebuilt from SQLite when the object wakes.
+ */
+export class WaitingIndex {
+  private tree: Int32Array
+  private live: Uint8Array
+  private count = 0
+
+  constructor(arrivals: Iterable<number> = [], capacity = 1024) {
+    const list = [...arrivals]
+    let size = capacity
+    for (const a of list) while (a >= size) size *= 2
+    this.tree = new Int32Array(size + 1)
+    this.live = new Uint8Array(size + 1)
+    for (const a of list) this.live[a] = 1
+    this.rebuild()
+  }
+
+  get size(): number {
+    return this.count
+  }
+
+  has(arrival: number): boolean {
+    return arrival < this.live.length && this.live[arrival] === 1
+  }
+
+  add(arrival: number): void {
+    if (this.has(arrival)) return
+    if (arrival >= this.live.length) this.grow(arrival)
+    this.live[arrival] = 1
+    this.update(arrival, 1)
+  }
+
+  remove(arrival: number): void {
+    if (!this.has(arrival)) return
+    this.live[arrival] = 0
+    this.update(arrival, -1)
+  }
+
+  /** 1 for the first live arrival; the count of live arrivals up to and including this one. */
+  position(arrival: number): number {
+    let sum = 0
+    for (let i = Math.min(arrival, this.live.length - 1); i > 0; i -= i & -i) sum += this.tree[i]!
+    return sum
+  }
+
+  private update(arrival: number, delta: number) {
+    this.count += delta
+    for (let i = arrival; i < this.tree.length; i += i & -i) this.tree[i]! += delta
+  }
+
+  private grow(arrival: number) {
+    let size = this.live.length - 1
+    while (arrival >= size) size *= 2
+    const live = new Uint8Array(size + 1)
+    live.set(this.live)
+    this.live = live
+    this.tree = new Int32Array(size + 1)
+    this.rebuild()
+  }
+
+  /** Linear-time construction from the live bits. */
+  private rebuild() {
+    this.tree.fill(0)
+    this.count = 0
+    for (let i = 1; i < this.tree.length; i++) {
+      if (this.live[i]) {
+        this.tree[i]! += 1
+        this.count += 1
+      }
+      const parent = i + (i & -i)
+      if (parent < this.tree.length) this.tree[parent]! += this.tree[i]!
+    }
+  }
+}
