@@ -88,6 +88,8 @@ export const PUSH_INTERVAL_MS = 1_000
 const ADMISSION_MEMORY_MS = 5 * 60_000
 
 const iso = (ms: number) => new Date(ms).toISOString()
+/** Sockets are tagged by arrival (tokens are longer than a tag may be). */
+const socketTag = (arrival: number) => `a${arrival}`
 
 /**
  * One concert: its waiting queue and its seats. Every method runs to completion without
@@ -248,7 +250,7 @@ export class ConcertObject extends DurableObject<Env> {
       server.close(1000, 'token expired')
       return new Response(null, { status: 101, webSocket: client })
     }
-    this.ctx.acceptWebSocket(server, [token])
+    this.ctx.acceptWebSocket(server, [socketTag(entry.arrival)])
     const owner: SocketOwner = { token, arrival: entry.arrival, userId: entry.user_id }
     server.serializeAttachment(owner)
     this.seen(entry.arrival, now)
@@ -532,7 +534,7 @@ export class ConcertObject extends DurableObject<Env> {
     this.waiting.remove(arrival)
     this.active.delete(arrival)
     this.presence.forget(arrival)
-    for (const ws of this.ctx.getWebSockets(token)) {
+    for (const ws of this.ctx.getWebSockets(socketTag(arrival))) {
       try {
         ws.send(JSON.stringify({ status: 'EXPIRED' }))
         ws.close(1000, 'token expired')
@@ -567,7 +569,7 @@ export class ConcertObject extends DurableObject<Env> {
       const row = this.sql.exec<{ token: string }>("SELECT token FROM queue WHERE arrival = ? AND status = 'WAITING'", arrival).toArray()[0]
       if (!row) {
         this.presence.forget(arrival)
-      } else if (this.ctx.getWebSockets(row.token).length > 0) {
+      } else if (this.ctx.getWebSockets(socketTag(arrival)).length > 0) {
         this.presence.touch(arrival, now)
       } else {
         this.endEntry(row.token, arrival)
@@ -631,15 +633,17 @@ export class ConcertObject extends DurableObject<Env> {
     const min = (query: string) => this.sql.exec<{ m: number | null }>(query).one().m
     const now = Date.now()
     const idleSince = this.presence.oldest()
-    const capped =
-      this.waiting.size > 0 && this.active.size < this.policy.maxActiveUsers
-        ? rateAllowance(now, this.recentAdmissions, this.policy.admitPerMinute).nextAt
-        : null
+    // Free places and someone waiting: admission is due now, or when the rate cap allows.
+    let admissionDue: number | null = null
+    if (this.waiting.size > 0 && this.active.size < this.policy.maxActiveUsers) {
+      const allowance = rateAllowance(now, this.recentAdmissions, this.policy.admitPerMinute)
+      admissionDue = allowance.allowed > 0 ? now : allowance.nextAt
+    }
     this.sweepDue = nextDeadline([
       min("SELECT MIN(active_until) AS m FROM queue WHERE status = 'ACTIVE'"),
       min("SELECT MIN(expires_at) AS m FROM reservations WHERE state = 'HELD'"),
       idleSince === null ? null : idleSince + this.policy.idleTimeoutSeconds * 1000,
-      capped,
+      admissionDue,
     ])
     const payingSince = min("SELECT MIN(paying_since) AS m FROM reservations WHERE state = 'PAYING'")
     const due = nextDeadline([this.sweepDue, payingSince === null ? null : payingSince + PAYMENT_GRACE_MS])
