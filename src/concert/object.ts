@@ -114,6 +114,7 @@ export class ConcertObject extends DurableObject<Env> {
   private lastPush = 0
   private pushTimer: ReturnType<typeof setTimeout> | null = null
   private readonly lastSent = new WeakMap<WebSocket, string>()
+  private readonly owners = new WeakMap<WebSocket, SocketOwner>()
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env)
@@ -253,20 +254,21 @@ export class ConcertObject extends DurableObject<Env> {
     this.ctx.acceptWebSocket(server, [socketTag(entry.arrival)])
     const owner: SocketOwner = { token, arrival: entry.arrival, userId: entry.user_id }
     server.serializeAttachment(owner)
+    this.owners.set(server, owner)
     this.seen(entry.arrival, now)
-    this.push(server, owner, now)
+    this.push(server, now)
     return new Response(null, { status: 101, webSocket: client })
   }
 
   /** Any message from the client (a ping) answers with the current status and counts as presence. */
   override webSocketMessage(ws: WebSocket): void {
-    const owner = ws.deserializeAttachment() as SocketOwner | null
+    const owner = this.ownerOf(ws)
     if (!owner) return
     const now = Date.now()
     this.sweep(now)
     this.seen(owner.arrival, now)
     this.lastSent.delete(ws)
-    this.push(ws, owner, now)
+    this.push(ws, now)
   }
 
   override webSocketClose(ws: WebSocket, code: number): void {
@@ -476,7 +478,7 @@ export class ConcertObject extends DurableObject<Env> {
   }
 
   /** A live entry's status, from memory alone (no storage read): cheap enough to push to thousands. */
-  private describe(token: string, userId: string, arrival: number, now: number): QueueStatusView {
+  private describe(token: string, userId: string, arrival: number, now: number, admissionRate = measuredAdmissionRate(now, this.recentAdmissions)): QueueStatusView {
     const base = { token, userId, concertId: this.concertId! }
     const activeUntil = this.active.get(arrival)
     if (activeUntil !== undefined) {
@@ -494,7 +496,7 @@ export class ConcertObject extends DurableObject<Env> {
       ...base,
       status: 'WAITING',
       position,
-      estimatedWaitSeconds: estimatedWaitSeconds(position, measuredAdmissionRate(now, this.recentAdmissions), this.policy),
+      estimatedWaitSeconds: estimatedWaitSeconds(position, admissionRate, this.policy),
       activeUntil: null,
       pollAfterSeconds: pollAfterSeconds(position),
     }
@@ -670,15 +672,14 @@ export class ConcertObject extends DurableObject<Env> {
     const now = Date.now()
     this.lastPush = now
     this.sweep(now)
-    for (const ws of this.ctx.getWebSockets()) {
-      const owner = ws.deserializeAttachment() as SocketOwner | null
-      if (owner) this.push(ws, owner, now)
-    }
+    const rate = measuredAdmissionRate(now, this.recentAdmissions)
+    for (const ws of this.ctx.getWebSockets()) this.push(ws, now, rate)
   }
 
-  private push(ws: WebSocket, owner: SocketOwner, now: number) {
-    if (!this.waiting.has(owner.arrival) && !this.active.has(owner.arrival)) return
-    const status = this.describe(owner.token, owner.userId, owner.arrival, now)
+  private push(ws: WebSocket, now: number, admissionRate?: number) {
+    const owner = this.ownerOf(ws)
+    if (!owner || (!this.waiting.has(owner.arrival) && !this.active.has(owner.arrival))) return
+    const status = this.describe(owner.token, owner.userId, owner.arrival, now, admissionRate)
     // Compare without the estimate's drift, so an unchanged place is not re-sent.
     const key = `${status.status}|${status.position}|${status.activeUntil}`
     if (this.lastSent.get(ws) === key) return
@@ -688,6 +689,16 @@ export class ConcertObject extends DurableObject<Env> {
     } catch {
       // The client is gone; its close event will follow.
     }
+  }
+
+  /** The socket's owner, from memory or, after hibernation, from its attachment. */
+  private ownerOf(ws: WebSocket): SocketOwner | null {
+    let owner = this.owners.get(ws)
+    if (!owner) {
+      owner = ws.deserializeAttachment() as SocketOwner | undefined
+      if (owner) this.owners.set(ws, owner)
+    }
+    return owner ?? null
   }
 }
 

@@ -1,0 +1,55 @@
+// Serves the Worker the way production runs it: the bundle `wrangler deploy` would upload,
+// in workerd through Miniflare's API, with the same bindings and fresh persisted state, and
+// none of `wrangler dev`'s proxy or inspector layers.
+import { execFileSync } from 'node:child_process'
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { Log, LogLevel, Miniflare } from 'miniflare'
+
+export const ADMIN_TOKEN = 'bench-admin-token'
+
+export async function serveBundle({ port = 0 } = {}) {
+  const work = mkdtempSync(join(tmpdir(), 'concert-bench-'))
+  const outdir = join(work, 'bundle')
+  execFileSync('node', ['node_modules/wrangler/bin/wrangler.js', 'deploy', '--dry-run', '--outdir', outdir], {
+    stdio: 'pipe',
+    env: { ...process.env, WRANGLER_SEND_METRICS: 'false' },
+  })
+  const compatibilityDate = /compatibility_date\s*=\s*"([^"]+)"/.exec(readFileSync('wrangler.toml', 'utf8'))[1]
+  const mf = new Miniflare({
+    modules: true,
+    scriptPath: join(outdir, 'index.js'),
+    modulesRoot: outdir,
+    compatibilityDate,
+    durableObjects: { CONCERT: { className: 'ConcertObject', useSQLite: true } },
+    d1Databases: { DB: 'concert-tickets' },
+    bindings: { AUTH_SECRET: 'bench-auth-secret-0123456789abcdef0123456789', ADMIN_TOKEN },
+    d1Persist: join(work, 'd1'),
+    durableObjectsPersist: join(work, 'do'),
+    host: '127.0.0.1',
+    port,
+    log: new Log(LogLevel.WARN),
+  })
+  const url = (await mf.ready).toString().replace(/\/$/, '')
+  await applyMigrations(await mf.getD1Database('DB'))
+  return {
+    url,
+    async dispose() {
+      await mf.dispose()
+      rmSync(work, { recursive: true, force: true })
+    },
+  }
+}
+
+async function applyMigrations(db) {
+  for (const file of readdirSync('migrations').filter((f) => f.endsWith('.sql')).sort()) {
+    const sql = readFileSync(join('migrations', file), 'utf8')
+      .split('\n')
+      .filter((line) => !line.trim().startsWith('--'))
+      .join('\n')
+    for (const statement of sql.split(/;\s*$/m).map((s) => s.trim()).filter(Boolean)) {
+      await db.prepare(statement).run()
+    }
+  }
+}
