@@ -1,0 +1,129 @@
+// Two people in real browsers (Debian Chromium through playwright-core) against `npm start`:
+// one is admitted while the other waits and watches their place fall; the first holds a
+// seat, is told their balance is too low, tops up and pays; the second is then admitted and
+// sees that seat SOLD. Screenshots go to test-results/e2e/.
+import assert from 'node:assert/strict'
+import { spawn } from 'node:child_process'
+import { mkdirSync, readFileSync } from 'node:fs'
+import { after, before, test } from 'node:test'
+import { chromium } from 'playwright-core'
+
+const PORT = Number(process.env.E2E_PORT ?? 8797)
+const base = `http://127.0.0.1:${PORT}`
+const shots = 'test-results/e2e'
+mkdirSync(shots, { recursive: true })
+
+let server
+let browser
+let adminToken
+
+const wait = (ms) => new Promise((r) => setTimeout(r, ms))
+async function api(method, path, body, token) {
+  const res = await fetch(`${base}${path}`, {
+    method,
+    headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  })
+  return { status: res.status, body: await res.json() }
+}
+
+before(async () => {
+  server = spawn('npm', ['start'], { env: { ...process.env, PORT: String(PORT) }, detached: true, stdio: ['ignore', 'ignore', 'inherit'] })
+  const deadline = Date.now() + 120_000
+  for (;;) {
+    try {
+      if ((await fetch(`${base}/healthz`)).ok) break
+    } catch {}
+    if (Date.now() > deadline) throw new Error('npm start did not answer /healthz within 120 s')
+    await wait(500)
+  }
+  adminToken = /^ADMIN_TOKEN=(.*)$/m.exec(readFileSync('.dev.vars', 'utf8'))[1].trim()
+  browser = await chromium.launch({
+    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
+  })
+})
+
+after(async () => {
+  await browser?.close()
+  if (server) process.kill(-server.pid, 'SIGTERM')
+})
+
+async function person(name, viewport) {
+  const context = await browser.newContext({ locale: 'en-US', viewport })
+  const page = await context.newPage()
+  page.on('pageerror', (err) => console.error(`${name} page error:`, err.message))
+  return page
+}
+
+test('two buyers: one waits and sees the line move, the other pays, then the waiter sees the seat SOLD', async () => {
+  const date = new Date(Date.now() + 20 * 86_400_000).toISOString().slice(0, 10)
+  const concert = await api('POST', '/api/admin/concerts', { title: 'E2E Live', venue: 'Test Hall', dates: [{ date, price: 120_000 }], queuePolicy: { maxActiveUsers: 1 } }, adminToken)
+  assert.equal(concert.status, 201)
+  const concertId = concert.body.concertId
+
+  // Ji-woo arrives first and is admitted at once.
+  const jiwoo = await person('jiwoo', { width: 1280, height: 900 })
+  await jiwoo.goto(`${base}/?concert=${concertId}`)
+  await jiwoo.waitForSelector('.concert.selected')
+  await jiwoo.click('#join')
+  await jiwoo.waitForSelector('#seat-grid .seat[data-seat="7"][data-status="AVAILABLE"]')
+
+  // Someone else (a plain API client) queues next, then Min-jun on a phone.
+  const other = await api('POST', '/api/users', {})
+  const otherEntry = await api('POST', `/api/concerts/${concertId}/queue/tokens`, undefined, other.body.accessToken)
+  assert.equal(otherEntry.body.position, 1)
+  const minjun = await person('minjun', { width: 390, height: 844 })
+  await minjun.goto(`${base}/?concert=${concertId}`)
+  await minjun.waitForSelector('.concert.selected')
+  await minjun.click('#join')
+  await minjun.waitForFunction(() => document.querySelector('#position')?.textContent === '#2')
+  await minjun.waitForFunction(() => document.querySelector('#connection')?.textContent === 'Live')
+  await minjun.screenshot({ path: `${shots}/1-minjun-waiting-2.png`, fullPage: true })
+
+  // A second place opens: the API client is admitted, and Min-jun's place falls to 1, pushed live.
+  await api('PUT', `/api/admin/concerts/${concertId}/queue-policy`, { maxActiveUsers: 2 }, adminToken)
+  await minjun.waitForFunction(() => document.querySelector('#position')?.textContent === '#1')
+  await minjun.screenshot({ path: `${shots}/2-minjun-waiting-1.png`, fullPage: true })
+
+  // Ji-woo holds seat 7, tries to pay with no money, is told so, tops up and pays.
+  await jiwoo.click('.seat[data-seat="7"]')
+  await jiwoo.waitForSelector('#hold-panel:not([hidden])')
+  assert.match(await jiwoo.textContent('#hold-seat'), /Seat 7/)
+  assert.match(await jiwoo.textContent('#hold-left'), /^[45]:\d\d$/)
+  await jiwoo.screenshot({ path: `${shots}/3-jiwoo-holds-7.png`, fullPage: true })
+  await jiwoo.click('#pay')
+  await jiwoo.waitForSelector('#message.error:not([hidden])')
+  assert.match(await jiwoo.textContent('#message'), /balance is too low/)
+  await jiwoo.screenshot({ path: `${shots}/4-jiwoo-insufficient-balance.png`, fullPage: true })
+  await jiwoo.fill('#charge-amount', '200000')
+  await jiwoo.click('#charge')
+  await jiwoo.waitForFunction(() => document.querySelector('#balance')?.textContent === '200,000 KRW')
+  await jiwoo.click('#pay')
+  await jiwoo.waitForSelector('#confirmation:not([hidden])')
+  assert.match(await jiwoo.textContent('#paid-detail'), new RegExp(`${date}, seat 7, 120,000 KRW`))
+  await jiwoo.waitForFunction(() => document.querySelector('#balance')?.textContent === '80,000 KRW')
+  assert.match(await jiwoo.textContent('#ticket-list'), /Seat 7/)
+  await jiwoo.screenshot({ path: `${shots}/5-jiwoo-paid.png`, fullPage: true })
+
+  // Ji-woo's place went to Min-jun, who now sees seat 7 SOLD.
+  await minjun.waitForSelector('#seat-grid .seat[data-seat="7"][data-status="SOLD"]')
+  assert.equal(await minjun.isDisabled('.seat[data-seat="7"]'), true)
+  await minjun.screenshot({ path: `${shots}/6-minjun-admitted-sees-sold.png`, fullPage: true })
+
+  // And in Korean.
+  await minjun.click('#lang')
+  await minjun.waitForFunction(() => document.querySelector('h1')?.textContent === '콘서트 예매')
+  await minjun.screenshot({ path: `${shots}/7-minjun-korean.png`, fullPage: true })
+})
+
+test('GET /docs is an interactive reference with every route of the contract', async () => {
+  const page = await person('docs', { width: 1280, height: 900 })
+  await page.goto(`${base}/docs`)
+  await page.waitForSelector('.opblock')
+  const routes = await page.$$eval('.opblock-summary-path', (els) => els.map((e) => e.getAttribute('data-path')))
+  for (const path of ['/api/users', '/api/payments', '/api/concerts/{concertId}/queue/ws', '/api/admin/concerts/{concertId}/queue-policy']) {
+    assert.ok(routes.includes(path), `${path} in the reference`)
+  }
+  await page.screenshot({ path: `${shots}/8-docs.png` })
+})
