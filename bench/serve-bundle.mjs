@@ -8,6 +8,7 @@ import { join } from 'node:path'
 import { Log, LogLevel, Miniflare } from 'miniflare'
 
 export const ADMIN_TOKEN = 'bench-admin-token'
+export const AUTH_SECRET = 'bench-auth-secret-0123456789abcdef0123456789'
 
 export async function serveBundle({ port = 0 } = {}) {
   const work = mkdtempSync(join(tmpdir(), 'concert-bench-'))
@@ -24,7 +25,7 @@ export async function serveBundle({ port = 0 } = {}) {
     compatibilityDate,
     durableObjects: { CONCERT: { className: 'ConcertObject', useSQLite: true } },
     d1Databases: { DB: 'concert-tickets' },
-    bindings: { AUTH_SECRET: 'bench-auth-secret-0123456789abcdef0123456789', ADMIN_TOKEN },
+    bindings: { AUTH_SECRET, ADMIN_TOKEN },
     d1Persist: join(work, 'd1'),
     durableObjectsPersist: join(work, 'do'),
     host: '127.0.0.1',

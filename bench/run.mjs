@@ -1,0 +1,263 @@
+// `npm run bench [-- --quick] [-- --dev]`: the sale-rush workloads against the Worker served the
+// way production runs it (the bundle `wrangler deploy` builds, in workerd through Miniflare's
+// API, fresh state), or with --dev against `wrangler dev`. Load comes from bench/load.mjs in its
+// own process. Writes bench/results/<latest|dev>.json, the table in docs/benchmarks.md and the
+// chart docs/benchmarks.svg.
+import { execFileSync, spawn } from 'node:child_process'
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { cpus, tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { sign } from 'hono/jwt'
+import { ADMIN_TOKEN, AUTH_SECRET, serveBundle } from './serve-bundle.mjs'
+
+const quick = process.argv.includes('--quick')
+const dev = process.argv.includes('--dev')
+const DURATION = quick ? 3_000 : 10_000
+const C = 50
+const started = Date.now()
+
+const server = dev ? await serveDev() : await serveBundle()
+const secrets = dev ? devSecrets() : { AUTH_SECRET, ADMIN_TOKEN }
+const base = server.url
+const results = {}
+
+try {
+  await run()
+} finally {
+  await server.dispose()
+}
+
+async function run() {
+  results.baseline = await load({ kind: 'http', connections: C, durationMs: DURATION, requests: [{ method: 'GET', path: '/healthz' }] })
+
+  // Queue entry: distinct users (access tokens signed here with the server's secret, as the
+  // Worker would) enter one concert whose single place keeps everyone after the first waiting.
+  const queueConcert = await createConcert({ maxActiveUsers: 1, idleTimeoutSeconds: 86_400 }, 1)
+  const entryUsers = await accessTokens(quick ? 15_000 : 40_000)
+  const enter = (tokens) =>
+    tokens.map((t) => ({ method: 'POST', path: `/api/concerts/${queueConcert}/queue/tokens`, headers: { authorization: `Bearer ${t}` } }))
+  const entry = await load({ kind: 'http', connections: C, durationMs: DURATION, requests: enter(entryUsers), collect: 'token' })
+  let waitingTokens = entry.collected.slice(1)
+  if (waitingTokens.length < 10_000) {
+    const more = await load({ kind: 'http', connections: C, amount: 10_000 - waitingTokens.length, requests: enter(await accessTokens(10_000)), collect: 'token' })
+    waitingTokens = waitingTokens.concat(more.collected)
+  }
+  results.queueEntry = entry
+
+  // Status polling by 10,000 waiting users.
+  results.queueStatus = await load({
+    kind: 'http',
+    connections: C,
+    durationMs: DURATION,
+    requests: waitingTokens.slice(0, 10_000).map((t) => ({ method: 'GET', path: `/api/concerts/${queueConcert}/queue/status`, headers: { 'x-queue-token': t } })),
+  })
+
+  // Dates and the seat map of a concert on sale.
+  const saleConcert = await createConcert({ maxActiveUsers: 1_000 }, 8)
+  results.dates = await load({ kind: 'http', connections: C, durationMs: DURATION, requests: [{ method: 'GET', path: `/api/concerts/${saleConcert}/dates` }] })
+  const [buyer] = await activeBuyers(saleConcert, 1)
+  const saleDate = (await json('GET', `/api/concerts/${saleConcert}/dates`)).dates[0].date
+  results.seatMap = await load({
+    kind: 'http',
+    connections: C,
+    durationMs: DURATION,
+    requests: [{ method: 'GET', path: `/api/concerts/${saleConcert}/dates/${saleDate}/seats`, headers: buyer }],
+  })
+
+  // 10,000 attempts on one seat by 100 ACTIVE users at concurrency 100.
+  const raceConcert = await createConcert({ maxActiveUsers: 200 }, 1)
+  const raceDate = (await json('GET', `/api/concerts/${raceConcert}/dates`)).dates[0].date
+  const racers = await activeBuyers(raceConcert, 100)
+  results.sameSeatRace = await load({
+    kind: 'http',
+    connections: 100,
+    amount: 10_000,
+    requests: racers.map((headers) => ({
+      method: 'POST',
+      path: `/api/concerts/${raceConcert}/reservations`,
+      headers: { ...headers, 'content-type': 'application/json' },
+      body: JSON.stringify({ date: raceDate, seatNumber: 1 }),
+    })),
+  })
+  results.sameSeatRace.winners = results.sameSeatRace.statusCounts['201'] ?? 0
+
+  // Whole purchases: user, charge, queue, hold, pay.
+  const purchaseDates = 60
+  const purchaseConcert = await createConcert({ maxActiveUsers: 10_000 }, purchaseDates)
+  const dates = (await json('GET', `/api/concerts/${purchaseConcert}/dates`)).dates.map((d) => d.date)
+  results.purchase = await load({ kind: 'purchase', connections: C, durationMs: DURATION, concertId: purchaseConcert, dates, price: 1_000 })
+
+  // An admission reaching every socket: 1,000 in a concert of its own, 10,000 of the queue above.
+  const fanoutConcert = await createConcert({ maxActiveUsers: 1, idleTimeoutSeconds: 86_400 }, 1)
+  const fanoutEntries = await load({ kind: 'http', connections: C, amount: 1_001, requests: enter(await accessTokens(1_001)).map((r) => ({ ...r, path: `/api/concerts/${fanoutConcert}/queue/tokens` })), collect: 'token' })
+  results.wsFanout1k = await load({ kind: 'fanout', concertId: fanoutConcert, tokens: fanoutEntries.collected.slice(1), trigger: policyChange(fanoutConcert, 2) })
+  results.wsFanout10k = await load({ kind: 'fanout', concertId: queueConcert, tokens: waitingTokens.slice(0, 10_000), trigger: policyChange(queueConcert, 2) })
+}
+
+for (const r of Object.values(results)) {
+  r.ratioToBaseline = r.rps / results.baseline.rps
+  delete r.collected
+}
+const report = {
+  meta: {
+    mode: dev ? 'wrangler dev' : 'bundle via Miniflare API',
+    quick,
+    date: new Date().toISOString(),
+    cpus: cpus().length,
+    connections: C,
+    durationMs: DURATION,
+    totalSeconds: (Date.now() - started) / 1000,
+  },
+  workloads: results,
+}
+mkdirSync('bench/results', { recursive: true })
+const name = dev ? 'dev' : 'latest'
+writeFileSync(`bench/results/${name}.json`, `${JSON.stringify(report, null, 2)}\n`)
+writeDocs(report, name)
+console.log(table(report))
+console.log(`\n${report.meta.mode}, ${quick ? 'quick' : 'full'} run in ${report.meta.totalSeconds.toFixed(0)} s: bench/results/${name}.json`)
+
+// --- helpers ---
+
+async function load(spec) {
+  const dir = mkdtempSync(join(tmpdir(), 'load-'))
+  const file = join(dir, 'spec.json')
+  writeFileSync(file, JSON.stringify({ url: base, ...spec }))
+  const out = await new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, ['bench/load.mjs', file], { stdio: ['ignore', 'pipe', 'inherit'] })
+    let text = ''
+    child.stdout.on('data', (d) => (text += d))
+    child.on('exit', (code) => (code === 0 ? resolve(text) : reject(new Error(`load.mjs exited ${code}`))))
+  })
+  rmSync(dir, { recursive: true, force: true })
+  return JSON.parse(out)
+}
+
+async function json(method, path, body, headers = {}) {
+  const res = await fetch(`${base}${path}`, {
+    method,
+    headers: { 'content-type': 'application/json', ...headers },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  })
+  const data = await res.json()
+  if (!res.ok) throw new Error(`${method} ${path}: ${res.status} ${JSON.stringify(data)}`)
+  return data
+}
+
+async function createConcert(queuePolicy, dateCount) {
+  const dates = Array.from({ length: dateCount }, (_, i) => ({
+    date: new Date(Date.now() + (7 + i) * 86_400_000).toISOString().slice(0, 10),
+    price: 1_000,
+  }))
+  const body = { title: 'Bench', dates, queuePolicy }
+  return (await json('POST', '/api/admin/concerts', body, { authorization: `Bearer ${secrets.ADMIN_TOKEN}` })).concertId
+}
+
+async function accessTokens(count) {
+  const exp = Math.floor(Date.now() / 1000) + 3600
+  return Promise.all(Array.from({ length: count }, () => sign({ typ: 'access', sub: crypto.randomUUID(), exp }, secrets.AUTH_SECRET, 'HS256')))
+}
+
+/** Real users (so that D1 knows them), each admitted to the concert: their request headers. */
+async function activeBuyers(concertId, count) {
+  return Promise.all(
+    Array.from({ length: count }, async () => {
+      const user = await json('POST', '/api/users', {})
+      const auth = { authorization: `Bearer ${user.accessToken}` }
+      const status = await json('POST', `/api/concerts/${concertId}/queue/tokens`, undefined, auth)
+      if (status.status !== 'ACTIVE') throw new Error('buyer not admitted')
+      return { ...auth, 'x-queue-token': status.token }
+    }),
+  )
+}
+
+function policyChange(concertId, maxActiveUsers) {
+  return {
+    method: 'PUT',
+    path: `/api/admin/concerts/${concertId}/queue-policy`,
+    headers: { 'content-type': 'application/json', authorization: `Bearer ${secrets.ADMIN_TOKEN}` },
+    body: JSON.stringify({ maxActiveUsers }),
+  }
+}
+
+function devSecrets() {
+  if (!existsSync('.dev.vars')) copyFileSync('.dev.vars.example', '.dev.vars')
+  const vars = readFileSync('.dev.vars', 'utf8')
+  const get = (key) => new RegExp(`^${key}=(.*)$`, 'm').exec(vars)[1].trim()
+  return { AUTH_SECRET: get('AUTH_SECRET'), ADMIN_TOKEN: get('ADMIN_TOKEN') }
+}
+
+/** `wrangler dev` on a free port with its own fresh state. */
+async function serveDev() {
+  devSecrets()
+  const persist = mkdtempSync(join(tmpdir(), 'concert-dev-'))
+  const wrangler = 'node_modules/wrangler/bin/wrangler.js'
+  const env = { ...process.env, WRANGLER_SEND_METRICS: 'false' }
+  execFileSync('node', [wrangler, 'd1', 'migrations', 'apply', 'DB', '--local', '--persist-to', persist], { stdio: 'ignore', env })
+  const port = 8900 + Math.floor(Math.random() * 90)
+  const child = spawn('node', [wrangler, 'dev', '--port', String(port), '--persist-to', persist, '--show-interactive-dev-session=false'], { stdio: 'ignore', env, detached: true })
+  const url = `http://127.0.0.1:${port}`
+  for (let i = 0; i < 120; i++) {
+    try {
+      if ((await fetch(`${url}/healthz`)).ok) break
+    } catch {}
+    await new Promise((r) => setTimeout(r, 500))
+  }
+  return {
+    url,
+    async dispose() {
+      process.kill(-child.pid, 'SIGTERM')
+      rmSync(persist, { recursive: true, force: true })
+    },
+  }
+}
+
+function table(report) {
+  const rows = Object.entries(report.workloads).map(([name, r]) => {
+    const statuses = Object.entries(r.statusCounts ?? {}).map(([s, n]) => `${s}×${n}`).join(' ')
+    return `| ${name} | ${Math.round(r.rps).toLocaleString('en')} | ${r.p50.toFixed(1)} | ${r.p95.toFixed(1)} | ${r.p99.toFixed(1)} | ${r.errors} | ${statuses} | ${(r.ratioToBaseline * 100).toFixed(0)}% | ${(r.durationMs / 1000).toFixed(2)} s |`
+  })
+  return [
+    '| workload | req/s | p50 ms | p95 ms | p99 ms | errors | statuses | of baseline | duration |',
+    '|---|---|---|---|---|---|---|---|---|',
+    ...rows,
+  ].join('\n')
+}
+
+function writeDocs(report, name) {
+  const marker = name === 'dev' ? 'dev' : 'bundle'
+  const file = 'docs/benchmarks.md'
+  const doc = existsSync(file) ? readFileSync(file, 'utf8') : `# Benchmarks\n\n<!-- bundle:start -->\n<!-- bundle:end -->\n\n<!-- dev:start -->\n<!-- dev:end -->\n`
+  const section = `<!-- ${marker}:start -->\n${report.meta.mode}, ${report.meta.quick ? '`--quick`' : 'full'} run of ${report.meta.date.slice(0, 16).replace('T', ' ')} UTC, ${report.meta.cpus} cores shared with the load generator, concurrency ${report.meta.connections} unless the workload says otherwise:\n\n${table(report)}\n<!-- ${marker}:end -->`
+  writeFileSync(file, doc.replace(new RegExp(`<!-- ${marker}:start -->[\\s\\S]*<!-- ${marker}:end -->`), section))
+  if (name === 'latest') writeFileSync('docs/benchmarks.svg', chart(report))
+}
+
+/** Throughput and p99 per workload, as two horizontal bar charts in one SVG. */
+function chart(report) {
+  const entries = Object.entries(report.workloads)
+  const row = 26
+  const left = 120
+  const width = 360
+  const height = 60 + entries.length * row
+  const maxRps = Math.max(...entries.map(([, r]) => r.rps))
+  const maxP99 = Math.max(...entries.map(([, r]) => r.p99))
+  const bars = (x0, value, max, color, label) =>
+    entries
+      .map(([name, r], i) => {
+        const w = Math.max(1, (value(r) / max) * (width - 70))
+        const y = 40 + i * row
+        return `<rect x="${x0}" y="${y}" width="${w.toFixed(1)}" height="18" fill="${color}"/><text x="${x0 + w + 4}" y="${y + 13}" font-size="11">${label(r)}</text>`
+      })
+      .join('')
+  const names = entries.map(([name], i) => `<text x="${left - 6}" y="${53 + i * row}" font-size="12" text-anchor="end">${name}</text>`).join('')
+  return `<svg xmlns="http://www.w3.org/2000/svg" width="${left + 2 * width + 20}" height="${height}" font-family="sans-serif">
+<rect width="100%" height="100%" fill="#fff"/>
+<text x="${left}" y="24" font-size="14" font-weight="bold">requests/s (${report.meta.mode})</text>
+<text x="${left + width + 10}" y="24" font-size="14" font-weight="bold">p99 latency, ms</text>
+${names}
+${bars(left, (r) => r.rps, maxRps, '#5b3df5', (r) => Math.round(r.rps).toLocaleString('en'))}
+${bars(left + width + 10, (r) => r.p99, maxP99, '#e0803a', (r) => r.p99.toFixed(1))}
+</svg>
+`
+}
