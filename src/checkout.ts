@@ -1,11 +1,13 @@
 import { concertObject } from './concert'
+import { invalidateQueueView } from './concert/status-cache'
 import { ApiError, unwrap } from './errors'
 import { findPayment, settle, type PaymentRow } from './ledger/payments'
 
 export interface PaymentRequest {
   userId: string
   concertId: string
-  token: string
+  /** The payer's place in line, from their verified queue token. */
+  arrival: number
   reservationId: string
   idempotencyKey?: string
 }
@@ -23,7 +25,7 @@ export async function pay(env: Env, request: PaymentRequest): Promise<PaymentRow
   const earlier = await findPayment(env.DB, request.reservationId)
   if (earlier) return replay(concert, earlier, request)
 
-  const hold = unwrap(await concert.beginPayment(request.token, request.reservationId))
+  const hold = unwrap(await concert.beginPayment(request.arrival, request.userId, request.reservationId))
   const outcome = await settle(env.DB, {
     reservationId: request.reservationId,
     userId: request.userId,
@@ -36,6 +38,7 @@ export async function pay(env: Env, request: PaymentRequest): Promise<PaymentRow
   switch (outcome.kind) {
     case 'paid':
       await concert.completePayment(request.reservationId, outcome.payment.id)
+      invalidateQueueView(request.concertId)
       return outcome.payment
     case 'alreadyPaid':
       return replay(concert, outcome.payment, request)

@@ -1,4 +1,5 @@
 import { exports } from 'cloudflare:workers'
+import { decode } from 'hono/jwt'
 import { expect } from 'vitest'
 
 export const ADMIN_TOKEN = 'test-admin-token'
@@ -125,3 +126,6 @@ export async function seatMap(buyer: User & { queueToken: string }, concertId: s
 }
 
 export const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms))
+
+/** The place in line a queue token names. */
+export const arrivalOf = (token: string) => decode(token).payload.arr as number

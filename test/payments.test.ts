@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest'
 import type { ConcertObject } from '../src/concert'
 import { PAYMENT_GRACE_MS } from '../src/concert/policy'
 import { findPayment, settle } from '../src/ledger/payments'
-import { activeBuyer, call, chargeUser, enterQueue, expectError, hold, newConcert, newUser, payFor, seatMap } from './helpers'
+import { activeBuyer, arrivalOf, call, chargeUser, enterQueue, expectError, hold, newConcert, newUser, payFor, seatMap } from './helpers'
 
 const stubOf = (concertId: string) => env.CONCERT.get(env.CONCERT.idFromName(concertId)) as DurableObjectStub<ConcertObject>
 const balanceOf = async (user: { accessToken: string }) =>
@@ -125,7 +125,7 @@ describe('payment recovery between the concert object and D1', () => {
   async function paidButNotCompleted() {
     const setup = await heldSeat(500_000)
     const stub = stubOf(setup.concertId)
-    const hold = await stub.beginPayment(setup.buyer.queueToken, setup.reservationId)
+    const hold = await stub.beginPayment(arrivalOf(setup.buyer.queueToken), setup.buyer.userId, setup.reservationId)
     if (!hold.ok) throw new Error(hold.message)
     const outcome = await settle(env.DB, { reservationId: setup.reservationId, userId: setup.buyer.userId, ...hold.value, amount: hold.value.price })
     expect(outcome.kind).toBe('paid')
@@ -157,7 +157,7 @@ describe('payment recovery between the concert object and D1', () => {
   it('a payment that never reached D1 is undone by the alarm: the expired hold is released, nothing debited', async () => {
     const { concertId, date, buyer, reservationId } = await heldSeat(500_000)
     const stub = stubOf(concertId)
-    expect((await stub.beginPayment(buyer.queueToken, reservationId)).ok).toBe(true)
+    expect((await stub.beginPayment(arrivalOf(buyer.queueToken), buyer.userId, reservationId)).ok).toBe(true)
     await runInDurableObject(stub, (_, state) => {
       state.storage.sql.exec('UPDATE reservations SET paying_since = ?, expires_at = ? WHERE id = ?', Date.now() - PAYMENT_GRACE_MS - 1, Date.now() - 1, reservationId)
     })
@@ -174,7 +174,7 @@ describe('payment recovery between the concert object and D1', () => {
   it('a payment in flight keeps its hold past expiry until the ledger answers', async () => {
     const { concertId, date, buyer, reservationId } = await heldSeat(500_000)
     const stub = stubOf(concertId)
-    expect((await stub.beginPayment(buyer.queueToken, reservationId)).ok).toBe(true)
+    expect((await stub.beginPayment(arrivalOf(buyer.queueToken), buyer.userId, reservationId)).ok).toBe(true)
     await runInDurableObject(stub, (_, state) => {
       state.storage.sql.exec('UPDATE reservations SET expires_at = ? WHERE id = ?', Date.now() - 1, reservationId)
     })

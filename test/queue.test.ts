@@ -2,7 +2,7 @@ import { abortAllDurableObjects, runDurableObjectAlarm, runInDurableObject } fro
 import { env } from 'cloudflare:workers'
 import { describe, expect, it } from 'vitest'
 import type { ConcertObject } from '../src/concert'
-import { ADMIN_TOKEN, call, daysFromNow, enterQueue, expectError, newConcert, newUser, sleep, type User } from './helpers'
+import { ADMIN_TOKEN, arrivalOf, call, daysFromNow, enterQueue, expectError, newConcert, newUser, sleep, type User } from './helpers'
 
 const statusOf = (concertId: string, token: string, accessToken?: string) =>
   call('GET', `/api/concerts/${concertId}/queue/status`, { queueToken: token, accessToken })
@@ -109,9 +109,9 @@ describe('admission', () => {
     await sleep(2_000)
     // Read storage directly: no request has swept, so only the alarm can have done this.
     const rows = await runInDurableObject(stubOf(concertId), (_, state) =>
-      state.storage.sql.exec<{ token: string; status: string }>('SELECT token, status FROM queue ORDER BY arrival').toArray(),
+      state.storage.sql.exec<{ arrival: number; status: string }>('SELECT arrival, status FROM queue ORDER BY arrival').toArray(),
     )
-    expect(rows).toEqual([{ token: second.token, status: 'ACTIVE' }])
+    expect(rows).toEqual([{ arrival: arrivalOf(second.token), status: 'ACTIVE' }])
     expectError(await statusOf(concertId, first.token), 401, 'QUEUE_TOKEN_INVALID')
     // Coming back means a new token at the back of the line.
     const back = await call('POST', `/api/concerts/${concertId}/queue/tokens`, { accessToken: firstUser.accessToken })
@@ -126,11 +126,11 @@ describe('admission', () => {
     const second = await enterQueue(await newUser(), concertId)
     const stub = stubOf(concertId)
     await runInDurableObject(stub, (_, state) => {
-      state.storage.sql.exec('UPDATE queue SET active_until = ? WHERE token = ?', Date.now() - 1, first.token)
+      state.storage.sql.exec('UPDATE queue SET active_until = ? WHERE arrival = ?', Date.now() - 1, arrivalOf(first.token))
     })
     expect(await runDurableObjectAlarm(stub)).toBe(true)
-    const rows = await runInDurableObject(stub, (_, state) => state.storage.sql.exec('SELECT token, status FROM queue').toArray())
-    expect(rows).toEqual([{ token: second.token, status: 'ACTIVE' }])
+    const rows = await runInDurableObject(stub, (_, state) => state.storage.sql.exec('SELECT arrival, status FROM queue').toArray())
+    expect(rows).toEqual([{ arrival: arrivalOf(second.token), status: 'ACTIVE' }])
     // Running it again is harmless.
     await runDurableObjectAlarm(stub)
     expect((await statusOf(concertId, second.token)).body.status).toBe('ACTIVE')

@@ -41,11 +41,18 @@ export const requireAdmin = createMiddleware<AppEnv>(async (c, next) => {
   throw new ApiError(401, 'UNAUTHORIZED', 'The admin token is invalid')
 })
 
+export interface QueueCredential {
+  token: string
+  userId: string
+  concertId: string
+  arrival: number
+}
+
 /**
  * The X-Queue-Token of this request, checked to be one we issued for this concert and,
  * when the caller is identified, for this user. Liveness is checked by the concert object.
  */
-export async function queueTokenFor(c: Context<AppEnv>, concertId: string | null): Promise<{ token: string; userId: string; concertId: string }> {
+export async function queueTokenFor(c: Context<AppEnv>, concertId: string | null): Promise<QueueCredential> {
   const token = c.req.header('x-queue-token')?.trim()
   if (!token) throw new ApiError(401, 'QUEUE_TOKEN_INVALID', 'X-Queue-Token header is required')
   const claims = await verifyQueueToken(token, c.env.AUTH_SECRET)

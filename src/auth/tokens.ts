@@ -1,21 +1,34 @@
 import { sign, verify } from 'hono/jwt'
 
-// Both credentials are HS256 JWTs signed with AUTH_SECRET. `typ` keeps one kind from being
-// presented as the other; a random `jti` makes every queue token unguessable and distinct.
+// Both credentials are HS256 JWTs signed with AUTH_SECRET (unguessable without it). `typ`
+// keeps one kind from being presented as the other.
 
 const ACCESS_TOKEN_TTL_SECONDS = 24 * 60 * 60
-const QUEUE_TOKEN_TTL_SECONDS = 24 * 60 * 60
 
 const nowSeconds = () => Math.floor(Date.now() / 1000)
 
-export function signAccessToken(userId: string, secret: string): Promise<string> {
-  return sign({ typ: 'access', sub: userId, exp: nowSeconds() + ACCESS_TOKEN_TTL_SECONDS }, secret, 'HS256')
+/**
+ * The imported HMAC key, once per secret per isolate: importing it on every request was the
+ * largest single cost of a status poll (docs/benchmarks.md).
+ */
+const keys = new Map<string, Promise<CryptoKey>>()
+function hmacKey(secret: string): Promise<CryptoKey> {
+  let key = keys.get(secret)
+  if (!key) {
+    key = crypto.subtle.importKey('raw', new TextEncoder().encode(secret), { name: 'HMAC', hash: 'SHA-256' }, false, ['sign', 'verify'])
+    keys.set(secret, key)
+  }
+  return key
+}
+
+export async function signAccessToken(userId: string, secret: string): Promise<string> {
+  return sign({ typ: 'access', sub: userId, exp: nowSeconds() + ACCESS_TOKEN_TTL_SECONDS }, await hmacKey(secret), 'HS256')
 }
 
 /** The user id of a valid access token, or null for anything forged, expired or malformed. */
 export async function verifyAccessToken(token: string, secret: string): Promise<string | null> {
   try {
-    const payload = await verify(token, secret, 'HS256')
+    const payload = await verify(token, await hmacKey(secret), 'HS256')
     return payload.typ === 'access' && typeof payload.sub === 'string' ? payload.sub : null
   } catch {
     return null
@@ -25,31 +38,26 @@ export async function verifyAccessToken(token: string, secret: string): Promise<
 export interface QueueTokenClaims {
   userId: string
   concertId: string
-}
-
-export function signQueueToken(claims: QueueTokenClaims, secret: string): Promise<string> {
-  return sign(
-    {
-      typ: 'queue',
-      sub: claims.userId,
-      cid: claims.concertId,
-      jti: crypto.randomUUID(),
-      exp: nowSeconds() + QUEUE_TOKEN_TTL_SECONDS,
-    },
-    secret,
-    'HS256',
-  )
+  /** The place in line the concert object gave this user. */
+  arrival: number
 }
 
 /**
- * The claims of a genuine queue token. Whether the place is still live is the concert
- * object's to say; this only rejects what we never issued.
+ * A queue token is the signed place in line. Deterministic, so asking again returns the same
+ * token without the object storing it, and any Worker can read the place from it without a
+ * round trip. Whether the place is still live is the concert object's to say.
  */
+export async function signQueueToken(claims: QueueTokenClaims, secret: string): Promise<string> {
+  return sign({ typ: 'queue', sub: claims.userId, cid: claims.concertId, arr: claims.arrival }, await hmacKey(secret), 'HS256')
+}
+
+/** The claims of a genuine queue token, or null for anything we never issued. */
 export async function verifyQueueToken(token: string, secret: string): Promise<QueueTokenClaims | null> {
   try {
-    const payload = await verify(token, secret, 'HS256')
+    const payload = await verify(token, await hmacKey(secret), 'HS256')
     if (payload.typ !== 'queue' || typeof payload.sub !== 'string' || typeof payload.cid !== 'string') return null
-    return { userId: payload.sub, concertId: payload.cid }
+    if (typeof payload.arr !== 'number' || !Number.isSafeInteger(payload.arr) || payload.arr < 1) return null
+    return { userId: payload.sub, concertId: payload.cid, arrival: payload.arr }
   } catch {
     return null
   }

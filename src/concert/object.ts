@@ -25,8 +25,8 @@ export interface ConcertSetup {
   policy: QueuePolicy
 }
 
+/** The status object of the contract, but for the token, which the Worker adds. */
 export interface QueueStatusView {
-  token: string
   userId: string
   concertId: string
   status: 'WAITING' | 'ACTIVE'
@@ -59,9 +59,27 @@ export interface QueueStats {
 
 export type SeatStatus = 'AVAILABLE' | 'HELD' | 'SOLD'
 
+export interface DateAvailabilityView {
+  date: string
+  startsAt: string
+  availableSeats: number
+  totalSeats: number
+}
+
+/** What a Worker needs to answer status polls without a round trip (src/concert/status-cache.ts). */
+export interface QueueSnapshot {
+  concertId: string
+  takenAt: number
+  /** live[a] === 1 when arrival a is WAITING. */
+  live: Uint8Array
+  lastArrival: number
+  active: Array<{ arrival: number; until: number }>
+  admissionRate: number
+  policy: QueuePolicy
+}
+
 type QueueRow = {
   arrival: number
-  token: string
   user_id: string
   status: 'WAITING' | 'ACTIVE'
   active_until: number | null
@@ -72,7 +90,7 @@ type ReservationRow = {
   date: string
   seat_number: number
   user_id: string
-  token: string
+  arrival: number
   price: number
   state: 'HELD' | 'PAYING' | 'PAID' | 'RELEASED' | 'EXPIRED'
   expires_at: number
@@ -178,7 +196,7 @@ export class ConcertObject extends DurableObject<Env> {
 
   // --- catalog ---
 
-  availableDates(): Result<Array<{ date: string; startsAt: string; availableSeats: number; totalSeats: number }>> {
+  availableDates(): Result<DateAvailabilityView[]> {
     if (!this.concertId) return notFound()
     const now = Date.now()
     this.sweep(now)
@@ -203,19 +221,19 @@ export class ConcertObject extends DurableObject<Env> {
    * Gives the user a place in line, or the place they already have. `token` is a freshly
    * signed token, kept only when the user has no live one.
    */
-  enter(userId: string, token: string): Result<{ created: boolean; status: QueueStatusView }> {
+  enter(userId: string): Result<{ created: boolean; arrival: number; status: QueueStatusView }> {
     if (!this.concertId) return notFound()
     const now = Date.now()
     this.sweep(now)
     const existing = this.sql.exec<QueueRow>('SELECT * FROM queue WHERE user_id = ?', userId).toArray()[0]
     if (existing) {
       this.seen(existing.arrival, now)
-      return ok({ created: false, status: this.describe(existing.token, existing.user_id, existing.arrival, now) })
+      return ok({ created: false, arrival: existing.arrival, status: this.describe(userId, existing.arrival, now) })
     }
 
     const arrival = this.lastArrival + 1
     this.ctx.storage.transactionSync(() => {
-      this.sql.exec("INSERT INTO queue (arrival, token, user_id, status, entered_at) VALUES (?, ?, ?, 'WAITING', ?)", arrival, token, userId, now)
+      this.sql.exec("INSERT INTO queue (arrival, user_id, status, entered_at) VALUES (?, ?, 'WAITING', ?)", arrival, userId, now)
       this.saveMeta('lastArrival', String(arrival))
       this.lastArrival = arrival
       this.waiting.add(arrival)
@@ -223,27 +241,50 @@ export class ConcertObject extends DurableObject<Env> {
       this.admit(now)
     })
     this.afterChange()
-    return ok({ created: true, status: this.describe(token, userId, arrival, now) })
+    return ok({ created: true, arrival, status: this.describe(userId, arrival, now) })
   }
 
-  status(token: string): Result<QueueStatusView> {
+  status(arrival: number, userId: string): Result<QueueStatusView> {
     if (!this.concertId) return notFound()
     const now = Date.now()
     this.sweep(now)
-    const entry = this.entryFor(token)
+    const entry = this.entryFor(arrival, userId)
     if (!entry) return tokenInvalid()
-    this.seen(entry.arrival, now)
-    return ok(this.describe(entry.token, entry.user_id, entry.arrival, now))
+    this.seen(arrival, now)
+    return ok(this.describe(userId, arrival, now))
+  }
+
+  /**
+   * The queue as plain data, for Workers to answer status polls from for a moment. `seen` are
+   * the arrivals that polled a Worker since its last snapshot: they count as present.
+   */
+  snapshot(seen: number[]): Result<QueueSnapshot> {
+    if (!this.concertId) return notFound()
+    const now = Date.now()
+    for (const arrival of seen) this.seen(arrival, now)
+    this.sweep(now)
+    return ok({
+      concertId: this.concertId,
+      takenAt: now,
+      live: this.waiting.liveUpTo(this.lastArrival),
+      lastArrival: this.lastArrival,
+      active: [...this.active].map(([arrival, until]) => ({ arrival, until })),
+      admissionRate: measuredAdmissionRate(now, this.recentAdmissions),
+      policy: this.policy,
+    })
   }
 
   /** WebSocket upgrades (the Worker has checked the token's signature and concert). */
   override async fetch(request: Request): Promise<Response> {
+    // The Worker verified the token and passes its claims; the token itself goes back in pushes.
     const token = new URL(request.url).searchParams.get('token') ?? ''
+    const arrival = Number(request.headers.get('x-queue-arrival'))
+    const userId = request.headers.get('x-queue-user') ?? ''
     const pair = new WebSocketPair()
     const [client, server] = [pair[0], pair[1]]
     const now = Date.now()
     this.sweep(now)
-    const entry = this.concertId ? this.entryFor(token) : undefined
+    const entry = this.concertId ? this.entryFor(arrival, userId) : undefined
     if (!entry) {
       // Finished or unknown: say so on the socket, as the contract asks, then close.
       server.accept()
@@ -251,11 +292,11 @@ export class ConcertObject extends DurableObject<Env> {
       server.close(1000, 'token expired')
       return new Response(null, { status: 101, webSocket: client })
     }
-    this.ctx.acceptWebSocket(server, [socketTag(entry.arrival)])
-    const owner: SocketOwner = { token, arrival: entry.arrival, userId: entry.user_id }
+    this.ctx.acceptWebSocket(server, [socketTag(arrival)])
+    const owner: SocketOwner = { token, arrival, userId }
     server.serializeAttachment(owner)
     this.owners.set(server, owner)
-    this.seen(entry.arrival, now)
+    this.seen(arrival, now)
     this.push(server, now)
     return new Response(null, { status: 101, webSocket: client })
   }
@@ -285,9 +326,9 @@ export class ConcertObject extends DurableObject<Env> {
 
   // --- seats and holds ---
 
-  seatMap(token: string, date: string): Result<{ concertId: string; date: string; seats: Array<{ seatNumber: number; status: SeatStatus; price: number }> }> {
+  seatMap(arrival: number, userId: string, date: string): Result<{ concertId: string; date: string; seats: Array<{ seatNumber: number; status: SeatStatus; price: number }> }> {
     const now = Date.now()
-    const admitted = this.requireActive(token, now)
+    const admitted = this.requireActive(arrival, userId, now)
     if (!admitted.ok) return admitted
     const day = this.dateRow(date)
     if (!day) return fail(404, 'DATE_NOT_FOUND', `This concert has no show on ${date}`)
@@ -305,9 +346,9 @@ export class ConcertObject extends DurableObject<Env> {
     return ok({ concertId: this.concertId!, date, seats })
   }
 
-  hold(token: string, date: string, seatNumber: number): Result<HoldView> {
+  hold(arrival: number, userId: string, date: string, seatNumber: number): Result<HoldView> {
     const now = Date.now()
-    const admitted = this.requireActive(token, now)
+    const admitted = this.requireActive(arrival, userId, now)
     if (!admitted.ok) return admitted
     const entry = admitted.value
     const day = this.dateRow(date)
@@ -329,13 +370,13 @@ export class ConcertObject extends DurableObject<Env> {
     const expiresAt = holdExpiresAt(now, this.policy, entry.active_until!)
     this.ctx.storage.transactionSync(() => {
       this.sql.exec(
-        `INSERT INTO reservations (id, date, seat_number, user_id, token, price, state, expires_at, created_at)
+        `INSERT INTO reservations (id, date, seat_number, user_id, arrival, price, state, expires_at, created_at)
          VALUES (?, ?, ?, ?, ?, ?, 'HELD', ?, ?)`,
         reservationId,
         date,
         seatNumber,
         entry.user_id,
-        token,
+        arrival,
         day.price,
         expiresAt,
         now,
@@ -354,9 +395,9 @@ export class ConcertObject extends DurableObject<Env> {
     })
   }
 
-  release(token: string, reservationId: string): Result<null> {
+  release(arrival: number, userId: string, reservationId: string): Result<null> {
     const now = Date.now()
-    const owned = this.ownedReservation(token, reservationId, now)
+    const owned = this.ownedReservation(arrival, userId, reservationId, now)
     if (!owned.ok) return owned
     const reservation = owned.value
     if (reservation.state === 'PAYING') return fail(409, 'PAYMENT_IN_PROGRESS', 'This reservation is being paid for')
@@ -372,9 +413,9 @@ export class ConcertObject extends DurableObject<Env> {
    * Marks the hold as being paid for, so that its expiry waits for the ledger's answer
    * instead of giving the seat away while money may be moving.
    */
-  beginPayment(token: string, reservationId: string): Result<{ concertId: string; date: string; seatNumber: number; price: number }> {
+  beginPayment(arrival: number, userId: string, reservationId: string): Result<{ concertId: string; date: string; seatNumber: number; price: number }> {
     const now = Date.now()
-    const owned = this.ownedReservation(token, reservationId, now)
+    const owned = this.ownedReservation(arrival, userId, reservationId, now)
     if (!owned.ok) return owned
     const reservation = owned.value
     if (reservation.state !== 'HELD' && reservation.state !== 'PAYING') return gone(reservation)
@@ -442,8 +483,10 @@ export class ConcertObject extends DurableObject<Env> {
     this.sql.exec('INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value', key, value)
   }
 
-  private entryFor(token: string): QueueRow | undefined {
-    return this.sql.exec<QueueRow>('SELECT * FROM queue WHERE token = ?', token).toArray()[0]
+  /** The live entry at this arrival, if it is this user's (arrivals are never reused). */
+  private entryFor(arrival: number, userId: string): QueueRow | undefined {
+    const row = this.sql.exec<QueueRow>('SELECT * FROM queue WHERE arrival = ?', arrival).toArray()[0]
+    return row?.user_id === userId ? row : undefined
   }
 
   private dateRow(date: string) {
@@ -456,10 +499,10 @@ export class ConcertObject extends DurableObject<Env> {
     if (this.waiting.has(arrival)) this.presence.touch(arrival, now)
   }
 
-  private requireActive(token: string, now: number): Result<QueueRow> {
+  private requireActive(arrival: number, userId: string, now: number): Result<QueueRow> {
     if (!this.concertId) return notFound()
     this.sweep(now)
-    const entry = this.entryFor(token)
+    const entry = this.entryFor(arrival, userId)
     if (!entry) return tokenInvalid()
     if (entry.status !== 'ACTIVE') {
       this.seen(entry.arrival, now)
@@ -468,8 +511,8 @@ export class ConcertObject extends DurableObject<Env> {
     return ok(entry)
   }
 
-  private ownedReservation(token: string, reservationId: string, now: number): Result<ReservationRow> {
-    const admitted = this.requireActive(token, now)
+  private ownedReservation(arrival: number, userId: string, reservationId: string, now: number): Result<ReservationRow> {
+    const admitted = this.requireActive(arrival, userId, now)
     if (!admitted.ok) return admitted
     const reservation = this.sql.exec<ReservationRow>('SELECT * FROM reservations WHERE id = ?', reservationId).toArray()[0]
     if (!reservation) return fail(404, 'RESERVATION_NOT_FOUND', 'No such reservation for this concert')
@@ -478,8 +521,8 @@ export class ConcertObject extends DurableObject<Env> {
   }
 
   /** A live entry's status, from memory alone (no storage read): cheap enough to push to thousands. */
-  private describe(token: string, userId: string, arrival: number, now: number, admissionRate = measuredAdmissionRate(now, this.recentAdmissions)): QueueStatusView {
-    const base = { token, userId, concertId: this.concertId! }
+  private describe(userId: string, arrival: number, now: number, admissionRate = measuredAdmissionRate(now, this.recentAdmissions)): QueueStatusView {
+    const base = { userId, concertId: this.concertId! }
     const activeUntil = this.active.get(arrival)
     if (activeUntil !== undefined) {
       return {
@@ -531,8 +574,8 @@ export class ConcertObject extends DurableObject<Env> {
   }
 
   /** Ends a live entry: its row, its place in memory, and its sockets (told EXPIRED). */
-  private endEntry(token: string, arrival: number) {
-    this.sql.exec('DELETE FROM queue WHERE token = ?', token)
+  private endEntry(arrival: number) {
+    this.sql.exec('DELETE FROM queue WHERE arrival = ?', arrival)
     this.waiting.remove(arrival)
     this.active.delete(arrival)
     this.presence.forget(arrival)
@@ -553,8 +596,8 @@ export class ConcertObject extends DurableObject<Env> {
       for (const r of this.sql.exec<ReservationRow>("SELECT * FROM reservations WHERE state = 'HELD' AND expires_at <= ?", now).toArray()) {
         this.freeSeat(r, 'EXPIRED')
       }
-      for (const r of this.sql.exec<QueueRow>("SELECT token, arrival FROM queue WHERE status = 'ACTIVE' AND active_until <= ?", now).toArray()) {
-        this.endEntry(r.token, r.arrival)
+      for (const r of this.sql.exec<{ arrival: number }>("SELECT arrival FROM queue WHERE status = 'ACTIVE' AND active_until <= ?", now).toArray()) {
+        this.endEntry(r.arrival)
       }
       this.dropIdle(now)
       this.admit(now)
@@ -568,13 +611,12 @@ export class ConcertObject extends DurableObject<Env> {
     if (idle.length === 0) return
     let dropped = 0
     for (const arrival of idle) {
-      const row = this.sql.exec<{ token: string }>("SELECT token FROM queue WHERE arrival = ? AND status = 'WAITING'", arrival).toArray()[0]
-      if (!row) {
+      if (!this.waiting.has(arrival)) {
         this.presence.forget(arrival)
       } else if (this.ctx.getWebSockets(socketTag(arrival)).length > 0) {
         this.presence.touch(arrival, now)
       } else {
-        this.endEntry(row.token, arrival)
+        this.endEntry(arrival)
         dropped++
       }
     }
@@ -608,11 +650,10 @@ export class ConcertObject extends DurableObject<Env> {
         this.sql.exec('UPDATE seats SET sold = 1, reservation_id = ? WHERE date = ? AND seat_number = ?', r.id, r.date, r.seat_number)
         this.sql.exec("UPDATE reservations SET state = 'PAID', payment_id = ?, paying_since = NULL WHERE id = ?", paymentId, r.id)
         // The token that bought the seat is finished; any other hold it had goes back on sale.
-        for (const other of this.sql.exec<ReservationRow>("SELECT * FROM reservations WHERE token = ? AND state = 'HELD'", r.token).toArray()) {
+        for (const other of this.sql.exec<ReservationRow>("SELECT * FROM reservations WHERE arrival = ? AND state = 'HELD'", r.arrival).toArray()) {
           this.freeSeat(other, 'RELEASED')
         }
-        const entry = this.entryFor(r.token)
-        if (entry) this.endEntry(entry.token, entry.arrival)
+        if (this.waiting.has(r.arrival) || this.active.has(r.arrival)) this.endEntry(r.arrival)
         this.admit(now)
       } else if (r.state === 'PAYING') {
         if (r.expires_at > now) this.sql.exec("UPDATE reservations SET state = 'HELD', paying_since = NULL WHERE id = ?", r.id)
@@ -679,12 +720,12 @@ export class ConcertObject extends DurableObject<Env> {
   private push(ws: WebSocket, now: number, admissionRate?: number) {
     const owner = this.ownerOf(ws)
     if (!owner || (!this.waiting.has(owner.arrival) && !this.active.has(owner.arrival))) return
-    const status = this.describe(owner.token, owner.userId, owner.arrival, now, admissionRate)
+    const status = this.describe(owner.userId, owner.arrival, now, admissionRate)
     // Compare without the estimate's drift, so an unchanged place is not re-sent.
     const key = `${status.status}|${status.position}|${status.activeUntil}`
     if (this.lastSent.get(ws) === key) return
     try {
-      ws.send(JSON.stringify(status))
+      ws.send(JSON.stringify({ token: owner.token, ...status }))
       this.lastSent.set(ws, key)
     } catch {
       // The client is gone; its close event will follow.

@@ -18,10 +18,10 @@ CREATE TABLE IF NOT EXISTS seats (
   sold INTEGER NOT NULL DEFAULT 0,
   PRIMARY KEY (date, seat_number)
 );
--- arrival is assigned consecutively by the object; rows leave when a token expires or pays.
+-- arrival is assigned consecutively by the object and never reused; the queue token is its
+-- signature. Rows leave when the place expires, is abandoned or pays.
 CREATE TABLE IF NOT EXISTS queue (
   arrival INTEGER PRIMARY KEY,
-  token TEXT NOT NULL UNIQUE,
   user_id TEXT NOT NULL UNIQUE,
   status TEXT NOT NULL CHECK (status IN ('WAITING', 'ACTIVE')),
   entered_at INTEGER NOT NULL,
@@ -33,7 +33,7 @@ CREATE TABLE IF NOT EXISTS reservations (
   date TEXT NOT NULL,
   seat_number INTEGER NOT NULL,
   user_id TEXT NOT NULL,
-  token TEXT NOT NULL,
+  arrival INTEGER NOT NULL,
   price INTEGER NOT NULL,
   state TEXT NOT NULL CHECK (state IN ('HELD', 'PAYING', 'PAID', 'RELEASED', 'EXPIRED')),
   expires_at INTEGER NOT NULL,
@@ -43,7 +43,7 @@ CREATE TABLE IF NOT EXISTS reservations (
 );
 CREATE INDEX IF NOT EXISTS reservations_by_state ON reservations (state, expires_at);
 CREATE INDEX IF NOT EXISTS reservations_by_user ON reservations (user_id, state);
-CREATE INDEX IF NOT EXISTS reservations_by_token ON reservations (token, state);
+CREATE INDEX IF NOT EXISTS reservations_by_arrival ON reservations (arrival, state);
 -- Admission times of the last minutes: the rate cap's window and the measured admission rate.
 CREATE TABLE IF NOT EXISTS admissions (
   at INTEGER NOT NULL

@@ -26,6 +26,13 @@ export class WaitingIndex {
     return arrival < this.live.length && this.live[arrival] === 1
   }
 
+  /** A copy of the live bits for arrivals 0..last (index 0 unused). */
+  liveUpTo(last: number): Uint8Array {
+    const copy = new Uint8Array(last + 1)
+    copy.set(this.live.subarray(0, Math.min(last + 1, this.live.length)))
+    return copy
+  }
+
   add(arrival: number): void {
     if (this.has(arrival)) return
     if (arrival >= this.live.length) this.grow(arrival)

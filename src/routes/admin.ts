@@ -2,6 +2,7 @@ import { createRoute } from '@hono/zod-openapi'
 import { requireAdmin } from '../auth/middleware'
 import { concertObject } from '../concert'
 import { DEFAULT_POLICY } from '../concert/policy'
+import { invalidateQueueView } from '../concert/status-cache'
 import { unwrap } from '../errors'
 import { insertConcert } from '../ledger/catalog'
 import { ConcertCreated, ConcertIdParam, CreateConcertBody, QueuePolicySchema, QueuePolicyUpdate, QueueStatsSchema } from '../schemas'
@@ -64,7 +65,9 @@ admin.openapi(
   }),
   async (c) => {
     const { concertId } = c.req.valid('param')
-    return c.json(unwrap(await concertObject(c.env, concertId).updatePolicy(c.req.valid('json'))), 200)
+    const policy = unwrap(await concertObject(c.env, concertId).updatePolicy(c.req.valid('json')))
+    invalidateQueueView(concertId)
+    return c.json(policy, 200)
   },
 )
 

@@ -1,12 +1,16 @@
 import { createRoute } from '@hono/zod-openapi'
 import { queueTokenFor, requireUser } from '../auth/middleware'
-import { concertObject } from '../concert'
+import { concertObject, type DateAvailabilityView } from '../concert'
+import { IsolateCaches } from '../isolate-cache'
 import { unwrap } from '../errors'
 import { listConcerts } from '../ledger/catalog'
 import { ConcertIdParam, ConcertList, DateList, DateParams, SeatMap } from '../schemas'
 import { bearerAndQueueToken, errorResponses, json, newRouter } from './openapi'
 
 export const concerts = newRouter()
+
+/** Dates and seat counts change by the second, not the millisecond: one read per second per isolate. */
+const availableDates = new IsolateCaches<DateAvailabilityView[]>(1_000)
 
 concerts.openapi(
   createRoute({
@@ -33,8 +37,9 @@ concerts.openapi(
   }),
   async (c) => {
     const { concertId } = c.req.valid('param')
-    const dates = unwrap(await concertObject(c.env, concertId).availableDates())
-    c.header('Cache-Control', 'public, max-age=2')
+    const load = async () => unwrap(await concertObject(c.env, concertId).availableDates())
+    const dates = (await availableDates.for(concertId).get(load)) ?? (await load())
+    c.header('Cache-Control', 'public, max-age=1')
     return c.json({ concertId, dates }, 200)
   },
 )
@@ -52,8 +57,8 @@ concerts.openapi(
   }),
   async (c) => {
     const { concertId, date } = c.req.valid('param')
-    const { token } = await queueTokenFor(c, concertId)
+    const { arrival, userId } = await queueTokenFor(c, concertId)
     c.header('Cache-Control', 'no-store')
-    return c.json(unwrap(await concertObject(c.env, concertId).seatMap(token, date)), 200)
+    return c.json(unwrap(await concertObject(c.env, concertId).seatMap(arrival, userId, date)), 200)
   },
 )

@@ -23,11 +23,11 @@ payments.openapi(
   async (c) => {
     const { reservationId } = c.req.valid('json')
     // The queue token names the concert: the reservation is looked up in that concert only.
-    const { token, concertId } = await queueTokenFor(c, null)
+    const { arrival, concertId } = await queueTokenFor(c, null)
     const payment = await pay(c.env, {
       userId: c.var.userId!,
       concertId,
-      token,
+      arrival,
       reservationId,
       idempotencyKey: c.req.valid('header')['idempotency-key'],
     })

@@ -2,6 +2,7 @@ import { createRoute } from '@hono/zod-openapi'
 import { optionalUser, queueTokenFor, requireUser } from '../auth/middleware'
 import { signQueueToken, verifyQueueToken } from '../auth/tokens'
 import { concertObject } from '../concert'
+import { cachedStatus } from '../concert/status-cache'
 import { ApiError, unwrap } from '../errors'
 import { ConcertIdParam, QueueSocketQuery, QueueStatus } from '../schemas'
 import { bearer, errorResponses, json, newRouter } from './openapi'
@@ -26,10 +27,10 @@ queue.openapi(
   async (c) => {
     const { concertId } = c.req.valid('param')
     const userId = c.var.userId!
-    const candidate = await signQueueToken({ userId, concertId }, c.env.AUTH_SECRET)
-    const { created, status } = unwrap(await concertObject(c.env, concertId).enter(userId, candidate))
+    const { created, arrival, status } = unwrap(await concertObject(c.env, concertId).enter(userId))
+    const token = await signQueueToken({ userId, concertId, arrival }, c.env.AUTH_SECRET)
     c.header('Cache-Control', 'no-store')
-    return created ? c.json(status, 201) : c.json(status, 200)
+    return c.json({ token, ...status }, created ? 201 : 200)
   },
 )
 
@@ -39,6 +40,7 @@ queue.openapi(
     path: '/api/concerts/{concertId}/queue/status',
     tags: ['Waiting queue'],
     summary: 'Place in line, or ACTIVE with the admission deadline',
+    description: 'Answered from a view of the queue at most 250 ms old; holds and payments always check the queue itself.',
     security: [{ queueToken: [] }],
     middleware: [optionalUser] as const,
     request: { params: ConcertIdParam },
@@ -46,9 +48,12 @@ queue.openapi(
   }),
   async (c) => {
     const { concertId } = c.req.valid('param')
-    const { token } = await queueTokenFor(c, concertId)
+    const { token, arrival, userId } = await queueTokenFor(c, concertId)
+    let status = await cachedStatus(c.env, concertId, arrival, userId)
+    if (status === 'gone') throw new ApiError(401, 'QUEUE_TOKEN_INVALID', 'The queue token is invalid, expired or finished')
+    if (status === 'unknown') status = unwrap(await concertObject(c.env, concertId).status(arrival, userId))
     c.header('Cache-Control', 'no-store')
-    return c.json(unwrap(await concertObject(c.env, concertId).status(token)), 200)
+    return c.json({ token, ...status }, 200)
   },
 )
 
@@ -78,6 +83,10 @@ queue.openapi(
     if (c.req.header('upgrade')?.toLowerCase() !== 'websocket') {
       throw new ApiError(426, 'UPGRADE_REQUIRED', 'Connect with a WebSocket (Upgrade: websocket)')
     }
-    return concertObject(c.env, concertId).fetch(c.req.raw)
+    // The object trusts these: they come from the verified token, never from the client.
+    const headers = new Headers(c.req.raw.headers)
+    headers.set('x-queue-arrival', String(claims.arrival))
+    headers.set('x-queue-user', claims.userId)
+    return concertObject(c.env, concertId).fetch(new Request(c.req.url, { headers }))
   },
 )

@@ -21,8 +21,8 @@ reservations.openapi(
   async (c) => {
     const { concertId } = c.req.valid('param')
     const { date, seatNumber } = c.req.valid('json')
-    const { token } = await queueTokenFor(c, concertId)
-    return c.json(unwrap(await concertObject(c.env, concertId).hold(token, date, seatNumber)), 201)
+    const { arrival, userId } = await queueTokenFor(c, concertId)
+    return c.json(unwrap(await concertObject(c.env, concertId).hold(arrival, userId, date, seatNumber)), 201)
   },
 )
 
@@ -39,8 +39,8 @@ reservations.openapi(
   }),
   async (c) => {
     const { concertId, reservationId } = c.req.valid('param')
-    const { token } = await queueTokenFor(c, concertId)
-    unwrap(await concertObject(c.env, concertId).release(token, reservationId))
+    const { arrival, userId } = await queueTokenFor(c, concertId)
+    unwrap(await concertObject(c.env, concertId).release(arrival, userId, reservationId))
     return c.body(null, 204)
   },
 )

@@ -1,0 +1,89 @@
+import { unwrap } from '../errors'
+import { IsolateCaches } from '../isolate-cache'
+import type { QueueSnapshot, QueueStatusView } from './object'
+import { estimatedWaitSeconds, pollAfterSeconds } from './policy'
+import { concertObject } from '.'
+
+/**
+ * Status polls answered by the Worker from a snapshot of the queue, so that thousands of
+ * waiting users polling do not all land on the one concert object (one round trip there
+ * costs more than the rest of the request; docs/benchmarks.md). A view is at most
+ * SNAPSHOT_MAX_AGE_MS old; seat, hold and payment requests always ask the object itself.
+ *
+ */
+export const SNAPSHOT_MAX_AGE_MS = 250
+const BLOCK = 64
+
+export type CachedStatus = QueueStatusView | 'gone' | 'unknown'
+
+class QueueView {
+  /** Live WAITING arrivals in the blocks before block b. */
+  private readonly prefix: Int32Array
+  private readonly active: Map<number, number>
+
+  constructor(readonly snapshot: QueueSnapshot) {
+    const { live } = snapshot
+    this.prefix = new Int32Array(Math.ceil(live.length / BLOCK) + 1)
+    let sum = 0
+    for (let b = 0; b < this.prefix.length; b++) {
+      this.prefix[b] = sum
+      for (let i = b * BLOCK; i < Math.min((b + 1) * BLOCK, live.length); i++) sum += live[i]!
+    }
+    this.active = new Map(snapshot.active.map((a) => [a.arrival, a.until]))
+  }
+
+  describe(arrival: number, userId: string, now: number): CachedStatus {
+    const { snapshot } = this
+    if (arrival > snapshot.lastArrival) return 'unknown'
+    const base = { userId, concertId: snapshot.concertId }
+    const activeUntil = this.active.get(arrival)
+    if (activeUntil !== undefined) {
+      if (activeUntil <= now) return 'gone'
+      return {
+        ...base,
+        status: 'ACTIVE',
+        position: 0,
+        estimatedWaitSeconds: 0,
+        activeUntil: new Date(activeUntil).toISOString(),
+        pollAfterSeconds: Math.max(1, Math.min(30, Math.ceil((activeUntil - now) / 1000))),
+      }
+    }
+    if (snapshot.live[arrival] !== 1) return 'gone'
+    const block = Math.floor(arrival / BLOCK)
+    let position = this.prefix[block]!
+    for (let i = block * BLOCK; i <= arrival; i++) position += snapshot.live[i]!
+    return {
+      ...base,
+      status: 'WAITING',
+      position,
+      estimatedWaitSeconds: estimatedWaitSeconds(position, snapshot.admissionRate, snapshot.policy),
+      activeUntil: null,
+      pollAfterSeconds: pollAfterSeconds(position),
+    }
+  }
+}
+
+const views = new IsolateCaches<QueueView>(SNAPSHOT_MAX_AGE_MS)
+/** Arrivals that polled here since the last snapshot: presence, carried to the object with the next one. */
+const seenBy = new Map<string, Set<number>>()
+
+/**
+ * The status of a place from this Worker's view of the queue (at most SNAPSHOT_MAX_AGE_MS
+ * old), or 'unknown' when the object must answer.
+ */
+export async function cachedStatus(env: Env, concertId: string, arrival: number, userId: string): Promise<CachedStatus> {
+  let seen = seenBy.get(concertId)
+  if (!seen) seenBy.set(concertId, (seen = new Set()))
+  seen.add(arrival)
+  const view = await views.for(concertId).get(async () => {
+    const polled = [...seen]
+    seen.clear()
+    return new QueueView(unwrap(await concertObject(env, concertId).snapshot(polled)))
+  })
+  return view ? view.describe(arrival, userId, Date.now()) : 'unknown'
+}
+
+/** After a change made through this Worker (policy, payment): answer the next poll afresh. */
+export function invalidateQueueView(concertId: string): void {
+  views.invalidate(concertId)
+}
