@@ -11,7 +11,7 @@ export const ADMIN_TOKEN = 'bench-admin-token'
 export const AUTH_SECRET = 'bench-auth-secret-0123456789abcdef0123456789'
 
 export async function serveBundle({ port = 0 } = {}) {
-  const work = mkdtempSync(join(tmpdir(), 'concert-bench-'))
+  const work = mkdtempSync(join(process.env.BENCH_STATE_DIR ?? tmpdir(), 'concert-bench-'))
   const outdir = join(work, 'bundle')
   execFileSync('node', ['node_modules/wrangler/bin/wrangler.js', 'deploy', '--dry-run', '--outdir', outdir], {
     stdio: 'pipe',

@@ -1,5 +1,5 @@
 import { concertObject } from './concert'
-import { invalidateQueueView } from './concert/status-cache'
+import { invalidateQueueView, invalidateSeatMap } from './concert/status-cache'
 import { ApiError, unwrap } from './errors'
 import { findPayment, settle, type PaymentRow } from './ledger/payments'
 
@@ -39,6 +39,7 @@ export async function pay(env: Env, request: PaymentRequest): Promise<PaymentRow
     case 'paid':
       await concert.completePayment(request.reservationId, outcome.payment.id)
       invalidateQueueView(request.concertId)
+      invalidateSeatMap(request.concertId, hold.date)
       return outcome.payment
     case 'alreadyPaid':
       return replay(concert, outcome.payment, request)

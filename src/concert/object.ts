@@ -7,6 +7,7 @@ import {
   estimatedWaitSeconds,
   holdExpiresAt,
   isBookable,
+  firstIndexAfter,
   measuredAdmissionRate,
   nextDeadline,
   PAYMENT_GRACE_MS,
@@ -58,6 +59,12 @@ export interface QueueStats {
 }
 
 export type SeatStatus = 'AVAILABLE' | 'HELD' | 'SOLD'
+
+export interface SeatMapView {
+  concertId: string
+  date: string
+  seats: Array<{ seatNumber: number; status: SeatStatus; price: number }>
+}
 
 export interface DateAvailabilityView {
   date: string
@@ -129,6 +136,8 @@ export class ConcertObject extends DurableObject<Env> {
   /** Earliest due expiry (admission, hold, idle) or rate-capped admission: requests sweep once it passes. */
   private sweepDue: number | null = null
   private alarmAt: number | null = null
+  /** Open sockets, so that a change with nobody listening costs nothing (recounted on every push). */
+  private sockets = 0
   private lastPush = 0
   private pushTimer: ReturnType<typeof setTimeout> | null = null
   private readonly lastSent = new WeakMap<WebSocket, string>()
@@ -141,6 +150,7 @@ export class ConcertObject extends DurableObject<Env> {
       this.sql.exec(CONCERT_SCHEMA)
       this.load()
       this.alarmAt = await ctx.storage.getAlarm()
+      this.sockets = ctx.getWebSockets().length
       this.reschedule()
     })
   }
@@ -186,7 +196,7 @@ export class ConcertObject extends DurableObject<Env> {
       concertId: this.concertId,
       waiting: this.waiting.size,
       active: this.active.size,
-      admittedLastMinute: this.recentAdmissions.filter((t) => t > now - 60_000).length,
+      admittedLastMinute: this.recentAdmissions.length - firstIndexAfter(this.recentAdmissions, now - 60_000),
       abandoned: this.abandoned,
       holds: count("SELECT COUNT(*) AS n FROM reservations WHERE state IN ('HELD', 'PAYING')"),
       sold: count('SELECT COUNT(*) AS n FROM seats WHERE sold = 1'),
@@ -232,6 +242,9 @@ export class ConcertObject extends DurableObject<Env> {
     }
 
     const arrival = this.lastArrival + 1
+    // Joining the back of a line moves nobody's place and no deadline, unless it is admitted
+    // at once or starts the idle clock: only then re-arm the alarm and push.
+    const firstWaiting = this.waiting.size === 0
     this.ctx.storage.transactionSync(() => {
       this.sql.exec("INSERT INTO queue (arrival, user_id, status, entered_at) VALUES (?, ?, 'WAITING', ?)", arrival, userId, now)
       this.saveMeta('lastArrival', String(arrival))
@@ -240,7 +253,7 @@ export class ConcertObject extends DurableObject<Env> {
       this.presence.touch(arrival, now)
       this.admit(now)
     })
-    this.afterChange()
+    if (firstWaiting || this.active.has(arrival)) this.afterChange()
     return ok({ created: true, arrival, status: this.describe(userId, arrival, now) })
   }
 
@@ -293,6 +306,7 @@ export class ConcertObject extends DurableObject<Env> {
       return new Response(null, { status: 101, webSocket: client })
     }
     this.ctx.acceptWebSocket(server, [socketTag(arrival)])
+    this.sockets++
     const owner: SocketOwner = { token, arrival, userId }
     server.serializeAttachment(owner)
     this.owners.set(server, owner)
@@ -313,6 +327,7 @@ export class ConcertObject extends DurableObject<Env> {
   }
 
   override webSocketClose(ws: WebSocket, code: number): void {
+    this.sockets = Math.max(0, this.sockets - 1)
     try {
       ws.close(code === 1005 ? 1000 : code, 'closing')
     } catch {
@@ -326,10 +341,16 @@ export class ConcertObject extends DurableObject<Env> {
 
   // --- seats and holds ---
 
-  seatMap(arrival: number, userId: string, date: string): Result<{ concertId: string; date: string; seats: Array<{ seatNumber: number; status: SeatStatus; price: number }> }> {
-    const now = Date.now()
-    const admitted = this.requireActive(arrival, userId, now)
+  seatMap(arrival: number, userId: string, date: string): Result<SeatMapView> {
+    const admitted = this.requireActive(arrival, userId, Date.now())
     if (!admitted.ok) return admitted
+    return this.seats(date)
+  }
+
+  /** All seats of a date, for whoever is allowed to see them (the caller checks admission). */
+  seats(date: string): Result<SeatMapView> {
+    if (!this.concertId) return notFound()
+    this.sweep(Date.now())
     const day = this.dateRow(date)
     if (!day) return fail(404, 'DATE_NOT_FOUND', `This concert has no show on ${date}`)
     const seats = this.sql
@@ -343,7 +364,7 @@ export class ConcertObject extends DurableObject<Env> {
         status: (s.sold ? 'SOLD' : s.reservation_id ? 'HELD' : 'AVAILABLE') as SeatStatus,
         price: day.price,
       }))
-    return ok({ concertId: this.concertId!, date, seats })
+    return ok({ concertId: this.concertId, date, seats })
   }
 
   hold(arrival: number, userId: string, date: string, seatNumber: number): Result<HoldView> {
@@ -395,7 +416,7 @@ export class ConcertObject extends DurableObject<Env> {
     })
   }
 
-  release(arrival: number, userId: string, reservationId: string): Result<null> {
+  release(arrival: number, userId: string, reservationId: string): Result<{ date: string }> {
     const now = Date.now()
     const owned = this.ownedReservation(arrival, userId, reservationId, now)
     if (!owned.ok) return owned
@@ -404,7 +425,7 @@ export class ConcertObject extends DurableObject<Env> {
     if (reservation.state !== 'HELD') return gone(reservation)
     this.ctx.storage.transactionSync(() => this.freeSeat(reservation, 'RELEASED'))
     this.reschedule()
-    return ok(null)
+    return ok({ date: reservation.date })
   }
 
   // --- payment: the object's half. The ledger's half is one D1 batch between begin and complete. ---
@@ -547,7 +568,9 @@ export class ConcertObject extends DurableObject<Env> {
 
   /** Fills free ACTIVE places with the longest-waiting users, within the rate cap. Call inside a transaction. */
   private admit(now: number) {
-    this.recentAdmissions = this.recentAdmissions.filter((t) => t > now - ADMISSION_MEMORY_MS)
+    // Drop what is past the window now and then, not on every call: lookups binary-search it.
+    const expired = firstIndexAfter(this.recentAdmissions, now - ADMISSION_MEMORY_MS)
+    if (expired >= 1024 || expired * 2 >= this.recentAdmissions.length) this.recentAdmissions.splice(0, expired)
     const count = Math.min(
       admissionsAvailable(this.active.size, this.waiting.size, this.policy),
       rateAllowance(now, this.recentAdmissions, this.policy.admitPerMinute).allowed,
@@ -701,7 +724,7 @@ export class ConcertObject extends DurableObject<Env> {
    * the interval are gathered into one push at its end. Each socket is sent only what changed.
    */
   private schedulePush() {
-    if (this.pushTimer !== null || this.ctx.getWebSockets().length === 0) return
+    if (this.pushTimer !== null || this.sockets === 0) return
     const wait = Math.max(0, this.lastPush + PUSH_INTERVAL_MS - Date.now())
     this.pushTimer = setTimeout(() => {
       this.pushTimer = null
@@ -714,7 +737,9 @@ export class ConcertObject extends DurableObject<Env> {
     this.lastPush = now
     this.sweep(now)
     const rate = measuredAdmissionRate(now, this.recentAdmissions)
-    for (const ws of this.ctx.getWebSockets()) this.push(ws, now, rate)
+    const sockets = this.ctx.getWebSockets()
+    this.sockets = sockets.length
+    for (const ws of sockets) this.push(ws, now, rate)
   }
 
   private push(ws: WebSocket, now: number, admissionRate?: number) {

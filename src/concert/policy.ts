@@ -35,27 +35,39 @@ export function admissionsAvailable(activeCount: number, waitingCount: number, p
   return Math.max(0, Math.min(waitingCount, policy.maxActiveUsers - activeCount))
 }
 
+/** Index of the first element greater than `t` in an ascending array: O(log n). */
+export function firstIndexAfter(sorted: readonly number[], t: number): number {
+  let lo = 0
+  let hi = sorted.length
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1
+    if (sorted[mid]! > t) hi = mid
+    else lo = mid + 1
+  }
+  return lo
+}
+
 /**
- * How many admissions the rate cap allows now, given the admission times of the last minute
- * (ascending), and when the next one becomes allowed if none is.
+ * How many admissions the rate cap allows now, given recent admission times (ascending), and
+ * when the next one becomes allowed if none is.
  */
 export function rateAllowance(now: number, recent: readonly number[], admitPerMinute: number | null): { allowed: number; nextAt: number | null } {
   if (admitPerMinute === null) return { allowed: Number.POSITIVE_INFINITY, nextAt: null }
-  const windowStart = now - MINUTE_MS
-  const inWindow = recent.filter((t) => t > windowStart)
-  const allowed = Math.max(0, admitPerMinute - inWindow.length)
-  // The window frees a slot when its oldest admission is a minute old.
-  const nextAt = allowed > 0 ? null : inWindow[inWindow.length - admitPerMinute]! + MINUTE_MS
+  const inWindow = recent.length - firstIndexAfter(recent, now - MINUTE_MS)
+  const allowed = Math.max(0, admitPerMinute - inWindow)
+  // The window frees a slot when the admission `admitPerMinute` back is a minute old.
+  const nextAt = allowed > 0 ? null : recent[recent.length - admitPerMinute]! + MINUTE_MS
   return { allowed, nextAt }
 }
 
 /** Admissions per second over the recent window; 0 until something has been measured. */
 export function measuredAdmissionRate(now: number, recent: readonly number[], windowMs = 5 * MINUTE_MS): number {
-  const inWindow = recent.filter((t) => t > now - windowMs)
-  if (inWindow.length === 0) return 0
+  const first = firstIndexAfter(recent, now - windowMs)
+  const count = recent.length - first
+  if (count === 0) return 0
   // Over the time actually observed, but at least 10 s so one burst is not read as a torrent.
-  const observedMs = Math.max(10_000, now - inWindow[0]!)
-  return inWindow.length / (observedMs / 1000)
+  const observedMs = Math.max(10_000, now - recent[first]!)
+  return count / (observedMs / 1000)
 }
 
 /**

@@ -1,6 +1,6 @@
 import { unwrap } from '../errors'
 import { IsolateCaches } from '../isolate-cache'
-import type { QueueSnapshot, QueueStatusView } from './object'
+import type { QueueSnapshot, QueueStatusView, SeatMapView } from './object'
 import { estimatedWaitSeconds, pollAfterSeconds } from './policy'
 import { concertObject } from '.'
 
@@ -8,7 +8,8 @@ import { concertObject } from '.'
  * Status polls answered by the Worker from a snapshot of the queue, so that thousands of
  * waiting users polling do not all land on the one concert object (one round trip there
  * costs more than the rest of the request; docs/benchmarks.md). A view is at most
- * SNAPSHOT_MAX_AGE_MS old; seat, hold and payment requests always ask the object itself.
+ * SNAPSHOT_MAX_AGE_MS old. The seat map is served the same way to ACTIVE users; holds and
+ * payments always ask the object itself.
  *
  */
 export const SNAPSHOT_MAX_AGE_MS = 250
@@ -86,4 +87,21 @@ export async function cachedStatus(env: Env, concertId: string, arrival: number,
 /** After a change made through this Worker (policy, payment): answer the next poll afresh. */
 export function invalidateQueueView(concertId: string): void {
   views.invalidate(concertId)
+}
+
+const seatMaps = new IsolateCaches<SeatMapView>(SNAPSHOT_MAX_AGE_MS)
+
+/**
+ * The seat map for a place in line, from this Worker's views when the place is ACTIVE in its
+ * queue view; null when the object must answer (it checks admission itself).
+ */
+export async function cachedSeatMap(env: Env, concertId: string, arrival: number, userId: string, date: string): Promise<SeatMapView | null> {
+  const status = await cachedStatus(env, concertId, arrival, userId)
+  if (status === 'unknown' || status === 'gone' || status.status !== 'ACTIVE') return null
+  return seatMaps.for(`${concertId}/${date}`).get(async () => unwrap(await concertObject(env, concertId).seats(date)))
+}
+
+/** After a hold, release or payment made through this Worker: show the seats afresh. */
+export function invalidateSeatMap(concertId: string, date: string): void {
+  seatMaps.invalidate(`${concertId}/${date}`)
 }

@@ -1,6 +1,7 @@
 import { createRoute } from '@hono/zod-openapi'
 import { queueTokenFor, requireUser } from '../auth/middleware'
 import { concertObject, type DateAvailabilityView } from '../concert'
+import { cachedSeatMap } from '../concert/status-cache'
 import { IsolateCaches } from '../isolate-cache'
 import { unwrap } from '../errors'
 import { listConcerts } from '../ledger/catalog'
@@ -58,7 +59,8 @@ concerts.openapi(
   async (c) => {
     const { concertId, date } = c.req.valid('param')
     const { arrival, userId } = await queueTokenFor(c, concertId)
+    const map = (await cachedSeatMap(c.env, concertId, arrival, userId, date)) ?? unwrap(await concertObject(c.env, concertId).seatMap(arrival, userId, date))
     c.header('Cache-Control', 'no-store')
-    return c.json(unwrap(await concertObject(c.env, concertId).seatMap(arrival, userId, date)), 200)
+    return c.json(map, 200)
   },
 )

@@ -1,6 +1,7 @@
 import { createRoute } from '@hono/zod-openapi'
 import { queueTokenFor, requireUser } from '../auth/middleware'
 import { concertObject } from '../concert'
+import { invalidateSeatMap } from '../concert/status-cache'
 import { unwrap } from '../errors'
 import { ConcertIdParam, Hold, HoldBody, ReservationParams } from '../schemas'
 import { bearerAndQueueToken, errorResponses, json, jsonBody, newRouter } from './openapi'
@@ -22,7 +23,9 @@ reservations.openapi(
     const { concertId } = c.req.valid('param')
     const { date, seatNumber } = c.req.valid('json')
     const { arrival, userId } = await queueTokenFor(c, concertId)
-    return c.json(unwrap(await concertObject(c.env, concertId).hold(arrival, userId, date, seatNumber)), 201)
+    const held = unwrap(await concertObject(c.env, concertId).hold(arrival, userId, date, seatNumber))
+    invalidateSeatMap(concertId, date)
+    return c.json(held, 201)
   },
 )
 
@@ -40,7 +43,8 @@ reservations.openapi(
   async (c) => {
     const { concertId, reservationId } = c.req.valid('param')
     const { arrival, userId } = await queueTokenFor(c, concertId)
-    unwrap(await concertObject(c.env, concertId).release(arrival, userId, reservationId))
+    const { date } = unwrap(await concertObject(c.env, concertId).release(arrival, userId, reservationId))
+    invalidateSeatMap(concertId, date)
     return c.body(null, 204)
   },
 )
