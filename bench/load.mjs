@@ -120,20 +120,24 @@ async function fanout({ url, concertId, tokens, trigger }) {
   const wsBase = url.replace(/^http/, 'ws')
   const sockets = []
   const first = new Map()
+  let errors = 0
   let next = 0
   await Promise.all(
     Array.from({ length: 250 }, async () => {
       while (next < tokens.length) {
         const token = tokens[next++]
         const ws = new WebSocket(`${wsBase}/api/concerts/${concertId}/queue/ws?token=${encodeURIComponent(token)}`)
-        sockets.push(ws)
-        await new Promise((resolve, reject) => {
+        // A socket the server could not open counts as an error, not as a socket to wait for.
+        const opened = await new Promise((resolve) => {
           ws.once('message', (data) => {
             first.set(ws, JSON.parse(data).position)
-            resolve()
+            resolve(true)
           })
-          ws.once('error', reject)
+          ws.once('error', () => resolve(false))
+          ws.once('close', () => resolve(false))
         })
+        if (opened) sockets.push(ws)
+        else errors++
       }
     }),
   )
@@ -142,6 +146,7 @@ async function fanout({ url, concertId, tokens, trigger }) {
   let t0 = 0
   const allTold = new Promise((resolve) => {
     for (const ws of sockets) {
+      ws.on('error', () => {})
       ws.on('message', (data) => {
         const { position, status } = JSON.parse(data)
         if (position === first.get(ws) - 1 || (status === 'ACTIVE' && first.get(ws) === 1)) {
@@ -158,7 +163,7 @@ async function fanout({ url, concertId, tokens, trigger }) {
   const elapsed = performance.now() - t0
   for (const ws of sockets) ws.terminate()
   await pool.close()
-  const result = summarize(latencies, elapsed, { errors: 0, statusCounts: {} })
+  const result = summarize(latencies, elapsed, { errors, statusCounts: { 101: sockets.length } })
   return { ...result, rps: (sockets.length / elapsed) * 1000, p99: elapsed }
 }
 

@@ -120,6 +120,8 @@ console.log(`\n${report.meta.mode}, ${quick ? 'quick' : 'full'} run in ${report.
 // --- helpers ---
 
 async function load(spec) {
+  const target = spec.requests ? `${spec.requests[0].method} ${spec.requests[0].path}` : spec.kind
+  console.error(`load: ${target} (${spec.amount ? `${spec.amount} requests` : `${spec.durationMs ?? 0} ms`})`)
   const dir = mkdtempSync(join(tmpdir(), 'load-'))
   const file = join(dir, 'spec.json')
   writeFileSync(file, JSON.stringify({ url: base, ...spec }))
