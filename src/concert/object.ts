@@ -4,14 +4,13 @@ import { findPayment } from '../ledger/payments'
 import {
   admissionsAvailable,
   DEFAULT_POLICY,
-  estimatedWaitSeconds,
   holdExpiresAt,
   isBookable,
   firstIndexAfter,
   measuredAdmissionRate,
   nextDeadline,
   PAYMENT_GRACE_MS,
-  pollAfterSeconds,
+  placeStatus,
   rateAllowance,
   type QueuePolicy,
 } from './policy'
@@ -76,7 +75,6 @@ export interface DateAvailabilityView {
 /** What a Worker needs to answer status polls without a round trip (src/concert/status-cache.ts). */
 export interface QueueSnapshot {
   concertId: string
-  takenAt: number
   /** live[a] === 1 when arrival a is WAITING. */
   live: Uint8Array
   lastArrival: number
@@ -228,8 +226,8 @@ export class ConcertObject extends DurableObject<Env> {
   // --- waiting queue ---
 
   /**
-   * Gives the user a place in line, or the place they already have. `token` is a freshly
-   * signed token, kept only when the user has no live one.
+   * Gives the user a place in line, or the place they already have. The Worker signs the
+   * arrival number into the queue token, so asking again yields the same token.
    */
   enter(userId: string): Result<{ created: boolean; arrival: number; status: QueueStatusView }> {
     if (!this.concertId) return notFound()
@@ -278,7 +276,6 @@ export class ConcertObject extends DurableObject<Env> {
     this.sweep(now)
     return ok({
       concertId: this.concertId,
-      takenAt: now,
       live: this.waiting.liveUpTo(this.lastArrival),
       lastArrival: this.lastArrival,
       active: [...this.active].map(([arrival, until]) => ({ arrival, until })),
@@ -543,27 +540,9 @@ export class ConcertObject extends DurableObject<Env> {
 
   /** A live entry's status, from memory alone (no storage read): cheap enough to push to thousands. */
   private describe(userId: string, arrival: number, now: number, admissionRate = measuredAdmissionRate(now, this.recentAdmissions)): QueueStatusView {
-    const base = { userId, concertId: this.concertId! }
     const activeUntil = this.active.get(arrival)
-    if (activeUntil !== undefined) {
-      return {
-        ...base,
-        status: 'ACTIVE',
-        position: 0,
-        estimatedWaitSeconds: 0,
-        activeUntil: iso(activeUntil),
-        pollAfterSeconds: Math.max(1, Math.min(30, Math.ceil((activeUntil - now) / 1000))),
-      }
-    }
-    const position = this.waiting.position(arrival)
-    return {
-      ...base,
-      status: 'WAITING',
-      position,
-      estimatedWaitSeconds: estimatedWaitSeconds(position, admissionRate, this.policy),
-      activeUntil: null,
-      pollAfterSeconds: pollAfterSeconds(position),
-    }
+    const place = activeUntil !== undefined ? { activeUntil } : { position: this.waiting.position(arrival) }
+    return { userId, concertId: this.concertId!, ...placeStatus(place, now, admissionRate, this.policy) }
   }
 
   /** Fills free ACTIVE places with the longest-waiting users, within the rate cap. Call inside a transaction. */

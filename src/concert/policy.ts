@@ -83,6 +83,32 @@ export function estimatedWaitSeconds(position: number, ratePerSecond: number, po
   return estimate
 }
 
+/** A place in line: admitted until a time, or waiting at a position. */
+export type Place = { activeUntil: number } | { position: number }
+
+/**
+ * The status fields of the contract for a place in line. One definition, used by the concert
+ * object and by the Workers' snapshots of it.
+ */
+export function placeStatus(place: Place, now: number, admissionRate: number, policy: QueuePolicy) {
+  if ('activeUntil' in place) {
+    return {
+      status: 'ACTIVE' as const,
+      position: 0,
+      estimatedWaitSeconds: 0,
+      activeUntil: new Date(place.activeUntil).toISOString(),
+      pollAfterSeconds: Math.max(1, Math.min(30, Math.ceil((place.activeUntil - now) / 1000))),
+    }
+  }
+  return {
+    status: 'WAITING' as const,
+    position: place.position,
+    estimatedWaitSeconds: estimatedWaitSeconds(place.position, admissionRate, policy),
+    activeUntil: null,
+    pollAfterSeconds: pollAfterSeconds(place.position),
+  }
+}
+
 /** Poll soon near the front of the line, rarely from far back. */
 export function pollAfterSeconds(position: number): number {
   if (position <= 0) return 30

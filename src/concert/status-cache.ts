@@ -1,7 +1,7 @@
 import { unwrap } from '../errors'
 import { IsolateCaches } from '../isolate-cache'
 import type { QueueSnapshot, QueueStatusView, SeatMapView } from './object'
-import { estimatedWaitSeconds, pollAfterSeconds } from './policy'
+import { placeStatus, type Place } from './policy'
 import { concertObject } from '.'
 
 /**
@@ -36,31 +36,19 @@ class QueueView {
   describe(arrival: number, userId: string, now: number): CachedStatus {
     const { snapshot } = this
     if (arrival > snapshot.lastArrival) return 'unknown'
-    const base = { userId, concertId: snapshot.concertId }
     const activeUntil = this.active.get(arrival)
+    let place: Place
     if (activeUntil !== undefined) {
       if (activeUntil <= now) return 'gone'
-      return {
-        ...base,
-        status: 'ACTIVE',
-        position: 0,
-        estimatedWaitSeconds: 0,
-        activeUntil: new Date(activeUntil).toISOString(),
-        pollAfterSeconds: Math.max(1, Math.min(30, Math.ceil((activeUntil - now) / 1000))),
-      }
+      place = { activeUntil }
+    } else {
+      if (snapshot.live[arrival] !== 1) return 'gone'
+      const block = Math.floor(arrival / BLOCK)
+      let position = this.prefix[block]!
+      for (let i = block * BLOCK; i <= arrival; i++) position += snapshot.live[i]!
+      place = { position }
     }
-    if (snapshot.live[arrival] !== 1) return 'gone'
-    const block = Math.floor(arrival / BLOCK)
-    let position = this.prefix[block]!
-    for (let i = block * BLOCK; i <= arrival; i++) position += snapshot.live[i]!
-    return {
-      ...base,
-      status: 'WAITING',
-      position,
-      estimatedWaitSeconds: estimatedWaitSeconds(position, snapshot.admissionRate, snapshot.policy),
-      activeUntil: null,
-      pollAfterSeconds: pollAfterSeconds(position),
-    }
+    return { userId, concertId: snapshot.concertId, ...placeStatus(place, now, snapshot.admissionRate, snapshot.policy) }
   }
 }
 

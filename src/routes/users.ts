@@ -4,7 +4,7 @@ import { signAccessToken } from '../auth/tokens'
 import { charge, createUser, getBalance } from '../ledger/accounts'
 import { paymentsOf } from '../ledger/payments'
 import { Balance, ChargeBody, ConfirmedReservations, CreateUserBody, IdempotencyHeader, UserCreated } from '../schemas'
-import { bearer, errorResponses, json, newRouter } from './openapi'
+import { bearer, errorResponses, json, jsonBody, newRouter } from './openapi'
 
 export const users = newRouter()
 
@@ -45,7 +45,7 @@ users.openapi(
     summary: 'Add money to the balance (atomic; Idempotency-Key makes a retry apply once)',
     security: bearer,
     middleware: [requireUser] as const,
-    request: { headers: IdempotencyHeader, body: { required: true, content: { 'application/json': { schema: ChargeBody } } } },
+    request: { headers: IdempotencyHeader, body: jsonBody(ChargeBody) },
     responses: { 200: json(Balance, 'The balance after the charge'), ...errorResponses(400, 401, 409, 413) },
   }),
   async (c) => {
