@@ -20,6 +20,9 @@ export default defineConfig(async () => {
       include: ['test/**/*.test.ts'],
       setupFiles: ['./test/apply-migrations.ts'],
       testTimeout: 30_000,
+      // The service logs a JSON line per request and per sale event (test/observability.test.ts
+      // reads them); keep them out of the test report unless they are errors.
+      onConsoleLog: (log: string) => !log.startsWith('{"level":"info"'),
     },
   }
 })

@@ -77,7 +77,7 @@ export const onError: ErrorHandler = (err, c) => {
     const message = httpExceptionMessages[status] ?? (status === 400 ? `body: ${err.message}` : err.message)
     return c.json(errorBody(httpExceptionCodes[status] ?? 'HTTP_ERROR', message), status)
   }
-  console.error(JSON.stringify({ level: 'error', path: c.req.path, error: String(err), stack: err.stack }))
+  console.error(JSON.stringify({ level: 'error', msg: 'unhandled', requestId: c.get('requestId'), path: c.req.path, error: String(err), stack: err.stack }))
   return c.json(errorBody('INTERNAL', 'Something went wrong on our side; please retry.'), 500)
 }
 

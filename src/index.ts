@@ -1,5 +1,7 @@
 import { bodyLimit } from 'hono/body-limit'
+import { requestId } from 'hono/request-id'
 import { ApiError, notFound, onError } from './errors'
+import { requestLog } from './request-log'
 import { MAX_BODY_BYTES } from './schemas'
 import { admin } from './routes/admin'
 import { concerts } from './routes/concerts'
@@ -13,6 +15,9 @@ import { users } from './routes/users'
 export { ConcertObject } from './concert'
 
 const app = newRouter()
+
+// X-Request-Id: the caller's, when it sends a sane one, else a fresh UUID; echoed and logged.
+app.use(requestId(), requestLog)
 
 app.use(
   '/api/*',

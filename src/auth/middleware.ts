@@ -64,5 +64,6 @@ export async function queueTokenFor(c: Context<AppEnv>, concertId: string | null
   if (userId !== undefined && claims.userId !== userId) {
     throw new ApiError(403, 'QUEUE_TOKEN_MISMATCH', 'This queue token belongs to another user')
   }
+  c.set('concertId', claims.concertId)
   return { token, ...claims }
 }

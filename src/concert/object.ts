@@ -15,6 +15,7 @@ import {
   type QueuePolicy,
 } from './policy'
 import { Presence } from './presence'
+import { saleEvent, type SaleEventFields, type SaleEventType, type TokenEndReason } from './sale-events'
 import { CONCERT_SCHEMA } from './storage'
 import { WaitingIndex } from './waiting-index'
 
@@ -134,6 +135,8 @@ export class ConcertObject extends DurableObject<Env> {
   /** Earliest due expiry (admission, hold, idle) or rate-capped admission: requests sweep once it passes. */
   private sweepDue: number | null = null
   private alarmAt: number | null = null
+  /** When the oldest event still in the outbox was written: the relay is due shortly after. */
+  private unsentSince: number | null = null
   /** Open sockets, so that a change with nobody listening costs nothing (recounted on every push). */
   private sockets = 0
   private lastPush = 0
@@ -245,6 +248,7 @@ export class ConcertObject extends DurableObject<Env> {
     const firstWaiting = this.waiting.size === 0
     this.ctx.storage.transactionSync(() => {
       this.sql.exec("INSERT INTO queue (arrival, user_id, status, entered_at) VALUES (?, ?, 'WAITING', ?)", arrival, userId, now)
+      this.record('token.issued', now, { userId, arrival })
       this.saveMeta('lastArrival', String(arrival))
       this.lastArrival = arrival
       this.waiting.add(arrival)
@@ -400,6 +404,7 @@ export class ConcertObject extends DurableObject<Env> {
         now,
       )
       this.sql.exec('UPDATE seats SET reservation_id = ? WHERE date = ? AND seat_number = ?', reservationId, date, seatNumber)
+      this.record('seat.held', now, { userId: entry.user_id, arrival, reservationId, date, seatNumber, price: day.price, expiresAt: iso(expiresAt) })
     })
     this.reschedule()
     return ok({
@@ -420,7 +425,7 @@ export class ConcertObject extends DurableObject<Env> {
     const reservation = owned.value
     if (reservation.state === 'PAYING') return fail(409, 'PAYMENT_IN_PROGRESS', 'This reservation is being paid for')
     if (reservation.state !== 'HELD') return gone(reservation)
-    this.ctx.storage.transactionSync(() => this.freeSeat(reservation, 'RELEASED'))
+    this.ctx.storage.transactionSync(() => this.freeSeat(reservation, 'RELEASED', now))
     this.reschedule()
     return ok({ date: reservation.date })
   }
@@ -557,15 +562,16 @@ export class ConcertObject extends DurableObject<Env> {
     if (count === 0) return
     const activeUntil = now + this.policy.activeTtlSeconds * 1000
     const admitted = this.sql
-      .exec<{ arrival: number }>(
+      .exec<{ arrival: number; user_id: string }>(
         `UPDATE queue SET status = 'ACTIVE', active_until = ?
           WHERE arrival IN (SELECT arrival FROM queue WHERE status = 'WAITING' ORDER BY arrival LIMIT ?)
-          RETURNING arrival`,
+          RETURNING arrival, user_id`,
         activeUntil,
         count,
       )
       .toArray()
-    for (const { arrival } of admitted) {
+    for (const { arrival, user_id } of admitted) {
+      this.record('token.admitted', now, { userId: user_id, arrival })
       this.waiting.remove(arrival)
       this.presence.forget(arrival)
       this.active.set(arrival, activeUntil)
@@ -576,8 +582,9 @@ export class ConcertObject extends DurableObject<Env> {
   }
 
   /** Ends a live entry: its row, its place in memory, and its sockets (told EXPIRED). */
-  private endEntry(arrival: number) {
-    this.sql.exec('DELETE FROM queue WHERE arrival = ?', arrival)
+  private endEntry(arrival: number, reason: TokenEndReason, now: number) {
+    const ended = this.sql.exec<{ user_id: string }>('DELETE FROM queue WHERE arrival = ? RETURNING user_id', arrival).toArray()[0]
+    if (ended) this.record('token.expired', now, { userId: ended.user_id, arrival, reason })
     this.waiting.remove(arrival)
     this.active.delete(arrival)
     this.presence.forget(arrival)
@@ -596,10 +603,10 @@ export class ConcertObject extends DurableObject<Env> {
     if (this.sweepDue === null || now < this.sweepDue) return
     this.ctx.storage.transactionSync(() => {
       for (const r of this.sql.exec<ReservationRow>("SELECT * FROM reservations WHERE state = 'HELD' AND expires_at <= ?", now).toArray()) {
-        this.freeSeat(r, 'EXPIRED')
+        this.freeSeat(r, 'EXPIRED', now)
       }
       for (const r of this.sql.exec<{ arrival: number }>("SELECT arrival FROM queue WHERE status = 'ACTIVE' AND active_until <= ?", now).toArray()) {
-        this.endEntry(r.arrival)
+        this.endEntry(r.arrival, 'ACTIVE_TIMEOUT', now)
       }
       this.dropIdle(now)
       this.admit(now)
@@ -618,7 +625,7 @@ export class ConcertObject extends DurableObject<Env> {
       } else if (this.ctx.getWebSockets(socketTag(arrival)).length > 0) {
         this.presence.touch(arrival, now)
       } else {
-        this.endEntry(arrival)
+        this.endEntry(arrival, 'IDLE', now)
         dropped++
       }
     }
@@ -628,9 +635,24 @@ export class ConcertObject extends DurableObject<Env> {
     }
   }
 
-  private freeSeat(reservation: ReservationRow, state: 'RELEASED' | 'EXPIRED') {
-    this.sql.exec('UPDATE reservations SET state = ?, paying_since = NULL WHERE id = ?', state, reservation.id)
-    this.sql.exec('UPDATE seats SET reservation_id = NULL WHERE date = ? AND seat_number = ? AND reservation_id = ?', reservation.date, reservation.seat_number, reservation.id)
+  private freeSeat(r: ReservationRow, state: 'RELEASED' | 'EXPIRED', now: number) {
+    this.sql.exec('UPDATE reservations SET state = ?, paying_since = NULL WHERE id = ?', state, r.id)
+    this.sql.exec('UPDATE seats SET reservation_id = NULL WHERE date = ? AND seat_number = ? AND reservation_id = ?', r.date, r.seat_number, r.id)
+    this.record(state === 'RELEASED' ? 'seat.released' : 'seat.expired', now, {
+      userId: r.user_id,
+      arrival: r.arrival,
+      reservationId: r.id,
+      date: r.date,
+      seatNumber: r.seat_number,
+    })
+  }
+
+  /** Writes a sale event in the caller's transaction (the outbox) and logs it. */
+  private record(type: SaleEventType, now: number, fields: SaleEventFields) {
+    const event = saleEvent(type, this.concertId!, now, fields)
+    this.sql.exec('INSERT INTO outbox (event) VALUES (?)', JSON.stringify(event))
+    this.unsentSince ??= now
+    console.log(JSON.stringify({ level: 'info', msg: 'sale event', ...event }))
   }
 
   /**
@@ -643,25 +665,24 @@ export class ConcertObject extends DurableObject<Env> {
     if (!r || r.state === 'PAID') return
     this.ctx.storage.transactionSync(() => {
       if (paymentId) {
-        this.sql.exec(
-          "UPDATE reservations SET state = 'RELEASED' WHERE id = (SELECT reservation_id FROM seats WHERE date = ? AND seat_number = ?) AND id != ?",
-          r.date,
-          r.seat_number,
-          r.id,
-        )
+        const holder = this.sql
+          .exec<ReservationRow>('SELECT r.* FROM seats s JOIN reservations r ON r.id = s.reservation_id WHERE s.date = ? AND s.seat_number = ? AND r.id != ?', r.date, r.seat_number, r.id)
+          .toArray()[0]
+        if (holder) this.freeSeat(holder, 'RELEASED', now)
         this.sql.exec('UPDATE seats SET sold = 1, reservation_id = ? WHERE date = ? AND seat_number = ?', r.id, r.date, r.seat_number)
         this.sql.exec("UPDATE reservations SET state = 'PAID', payment_id = ?, paying_since = NULL WHERE id = ?", paymentId, r.id)
+        this.record('seat.paid', now, { userId: r.user_id, arrival: r.arrival, reservationId: r.id, date: r.date, seatNumber: r.seat_number, price: r.price, paymentId })
         // The token that bought the seat is finished; any other hold it had goes back on sale.
         for (const other of this.sql.exec<ReservationRow>("SELECT * FROM reservations WHERE arrival = ? AND state = 'HELD'", r.arrival).toArray()) {
-          this.freeSeat(other, 'RELEASED')
+          this.freeSeat(other, 'RELEASED', now)
         }
-        if (this.waiting.has(r.arrival) || this.active.has(r.arrival)) this.endEntry(r.arrival)
+        if (this.waiting.has(r.arrival) || this.active.has(r.arrival)) this.endEntry(r.arrival, 'PAID', now)
         this.admit(now)
       } else if (r.state === 'PAYING') {
         if (r.expires_at > now) this.sql.exec("UPDATE reservations SET state = 'HELD', paying_since = NULL WHERE id = ?", r.id)
-        else this.freeSeat(r, 'EXPIRED')
+        else this.freeSeat(r, 'EXPIRED', now)
       } else if (r.state === 'HELD' && r.expires_at <= now) {
-        this.freeSeat(r, 'EXPIRED')
+        this.freeSeat(r, 'EXPIRED', now)
       }
     })
     this.afterChange()

@@ -49,4 +49,10 @@ CREATE TABLE IF NOT EXISTS admissions (
   at INTEGER NOT NULL
 );
 CREATE INDEX IF NOT EXISTS admissions_by_time ON admissions (at);
+-- Sale events written with the change they describe and not yet handed to the events queue
+-- (a transactional outbox): the alarm publishes them and deletes them once the queue has them.
+CREATE TABLE IF NOT EXISTS outbox (
+  seq INTEGER PRIMARY KEY AUTOINCREMENT,
+  event TEXT NOT NULL
+);
 `

@@ -1,0 +1,40 @@
+// What happened in a sale, as the data platform receives it (docs/events.md). The concert
+// object writes each event in the same storage transaction as the change it describes
+// (a transactional outbox), so an event exists if and only if its change does.
+
+export type SaleEventType =
+  | 'token.issued'
+  | 'token.admitted'
+  | 'token.expired'
+  | 'seat.held'
+  | 'seat.released'
+  | 'seat.expired'
+  | 'seat.paid'
+
+/** Why a token ended: its admission timed out, its user left the line, or it bought a seat. */
+export type TokenEndReason = 'ACTIVE_TIMEOUT' | 'IDLE' | 'PAID'
+
+export interface SaleEvent {
+  /** Unique per event; consumers dedupe on it (delivery is at least once). */
+  eventId: string
+  type: SaleEventType
+  concertId: string
+  userId: string
+  /** The user's place in line (the queue token's arrival number). */
+  arrival: number
+  /** When the change happened, ISO-8601 UTC. */
+  at: string
+  date?: string
+  seatNumber?: number
+  reservationId?: string
+  price?: number
+  expiresAt?: string
+  paymentId?: string
+  reason?: TokenEndReason
+}
+
+export type SaleEventFields = Omit<SaleEvent, 'eventId' | 'type' | 'concertId' | 'at'>
+
+export function saleEvent(type: SaleEventType, concertId: string, now: number, fields: SaleEventFields): SaleEvent {
+  return { eventId: crypto.randomUUID(), type, concertId, at: new Date(now).toISOString(), ...fields }
+}
