@@ -77,8 +77,21 @@ export const onError: ErrorHandler = (err, c) => {
     const message = httpExceptionMessages[status] ?? (status === 400 ? `body: ${err.message}` : err.message)
     return c.json(errorBody(httpExceptionCodes[status] ?? 'HTTP_ERROR', message), status)
   }
+  const transient = durableObjectFailure(err)
+  if (transient) return c.json(errorBody(transient.code, transient.message), transient.status, transient.headers)
   console.error(JSON.stringify({ level: 'error', msg: 'unhandled', requestId: c.get('requestId'), path: c.req.path, error: String(err), stack: err.stack }))
   return c.json(errorBody('INTERNAL', 'Something went wrong on our side; please retry.'), 500)
+}
+
+/**
+ * What the runtime raises on a Durable Object call when the object is overloaded (too many
+ * requests queued for it) or was reset mid-call: both are worth a retry, so say when.
+ */
+function durableObjectFailure(err: Error): ApiError | null {
+  const { overloaded, retryable } = err as Error & { overloaded?: boolean; retryable?: boolean }
+  if (overloaded) return new ApiError(429, 'OVERLOADED', 'This sale is very busy right now; please retry in a moment', { 'Retry-After': '1' })
+  if (retryable) return new ApiError(503, 'TRY_AGAIN', 'The sale was briefly unavailable; please retry', { 'Retry-After': '1' })
+  return null
 }
 
 export const notFound: NotFoundHandler = (c: Context) =>

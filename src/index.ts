@@ -1,6 +1,7 @@
 import { bodyLimit } from 'hono/body-limit'
 import { requestId } from 'hono/request-id'
 import { ApiError, notFound, onError } from './errors'
+import { shedWhenConcertBusy } from './load-shedding'
 import { requestLog } from './request-log'
 import { MAX_BODY_BYTES } from './schemas'
 import { admin } from './routes/admin'
@@ -28,6 +29,8 @@ app.use(
     },
   }),
 )
+
+app.use('/api/concerts/:concertId/*', shedWhenConcertBusy)
 
 app.route('/', service)
 app.route('/', users)

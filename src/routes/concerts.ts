@@ -34,7 +34,7 @@ concerts.openapi(
     tags: ['Catalog'],
     summary: 'Bookable dates: in the future, with at least one seat AVAILABLE',
     request: { params: ConcertIdParam },
-    responses: { 200: json(DateList, 'Bookable dates with seat counts'), ...errorResponses(400, 404) },
+    responses: { 200: json(DateList, 'Bookable dates with seat counts'), ...errorResponses(400, 404, 429, 503) },
   }),
   async (c) => {
     const { concertId } = c.req.valid('param')
@@ -54,7 +54,7 @@ concerts.openapi(
     security: bearerAndQueueToken,
     middleware: [requireUser] as const,
     request: { params: DateParams },
-    responses: { 200: json(SeatMap, 'The seat map'), ...errorResponses(400, 401, 403, 404) },
+    responses: { 200: json(SeatMap, 'The seat map'), ...errorResponses(400, 401, 403, 404, 429, 503) },
   }),
   async (c) => {
     const { concertId, date } = c.req.valid('param')

@@ -23,6 +23,8 @@ const errorDescriptions: Record<number, string> = {
   413: 'PAYLOAD_TOO_LARGE',
   415: 'UNSUPPORTED_MEDIA_TYPE: the body must be application/json',
   426: 'UPGRADE_REQUIRED: connect with a WebSocket',
+  429: 'RATE_LIMITED (this user, too many attempts) or OVERLOADED (the sale is shedding load); retry after Retry-After seconds',
+  503: 'TRY_AGAIN: the sale was briefly unavailable; retry after Retry-After seconds',
 }
 
 /** OpenAPI entries for the error responses a route can give, all in the contract's body. */

@@ -17,7 +17,7 @@ payments.openapi(
     request: { headers: IdempotencyHeader, body: jsonBody(PaymentBody) },
     responses: {
       201: json(Payment, 'Paid: the seat is SOLD to you and your queue token is finished'),
-      ...errorResponses(400, 401, 402, 403, 404, 409, 410, 413),
+      ...errorResponses(400, 401, 402, 403, 404, 409, 410, 413, 429, 503),
     },
   }),
   async (c) => {

@@ -4,6 +4,7 @@ import { signQueueToken, verifyQueueToken } from '../auth/tokens'
 import { concertObject } from '../concert'
 import { cachedStatus } from '../concert/status-cache'
 import { ApiError, unwrap } from '../errors'
+import { limitPerUser } from '../load-shedding'
 import { ConcertIdParam, QueueSocketQuery, QueueStatus } from '../schemas'
 import { bearer, errorResponses, json, newRouter } from './openapi'
 
@@ -16,12 +17,12 @@ queue.openapi(
     tags: ['Waiting queue'],
     summary: 'Join the waiting queue (asking again returns the same token and place)',
     security: bearer,
-    middleware: [requireUser] as const,
+    middleware: [requireUser, limitPerUser('enter')] as const,
     request: { params: ConcertIdParam },
     responses: {
       201: json(QueueStatus, 'A new token at the back of the line'),
       200: json(QueueStatus, 'The token and place the user already has'),
-      ...errorResponses(400, 401, 404),
+      ...errorResponses(400, 401, 404, 429, 503),
     },
   }),
   async (c) => {
@@ -44,7 +45,7 @@ queue.openapi(
     security: [{ queueToken: [] }],
     middleware: [optionalUser] as const,
     request: { params: ConcertIdParam },
-    responses: { 200: json(QueueStatus, 'The status'), ...errorResponses(400, 401, 403, 404) },
+    responses: { 200: json(QueueStatus, 'The status'), ...errorResponses(400, 401, 403, 404, 429, 503) },
   }),
   async (c) => {
     const { concertId } = c.req.valid('param')
@@ -70,7 +71,7 @@ queue.openapi(
     request: { params: ConcertIdParam, query: QueueSocketQuery },
     responses: {
       101: { description: 'Switching protocols: the socket is open' },
-      ...errorResponses(400, 401, 403, 426),
+      ...errorResponses(400, 401, 403, 426, 429, 503),
     },
   }),
   async (c) => {

@@ -3,6 +3,7 @@ import { queueTokenFor, requireUser } from '../auth/middleware'
 import { concertObject } from '../concert'
 import { invalidateSeatMap } from '../concert/status-cache'
 import { unwrap } from '../errors'
+import { limitPerUser } from '../load-shedding'
 import { ConcertIdParam, Hold, HoldBody, ReservationParams } from '../schemas'
 import { bearerAndQueueToken, errorResponses, json, jsonBody, newRouter } from './openapi'
 
@@ -15,9 +16,9 @@ reservations.openapi(
     tags: ['Seats'],
     summary: 'Hold a seat until expiresAt (of concurrent holds of one seat exactly one wins)',
     security: bearerAndQueueToken,
-    middleware: [requireUser] as const,
+    middleware: [requireUser, limitPerUser('hold')] as const,
     request: { params: ConcertIdParam, body: jsonBody(HoldBody) },
-    responses: { 201: json(Hold, 'The seat is held for you'), ...errorResponses(400, 401, 403, 404, 409, 413) },
+    responses: { 201: json(Hold, 'The seat is held for you'), ...errorResponses(400, 401, 403, 404, 409, 413, 429, 503) },
   }),
   async (c) => {
     const { concertId } = c.req.valid('param')
@@ -38,7 +39,7 @@ reservations.openapi(
     security: bearerAndQueueToken,
     middleware: [requireUser] as const,
     request: { params: ReservationParams },
-    responses: { 204: { description: 'Released' }, ...errorResponses(400, 401, 403, 404, 409, 410) },
+    responses: { 204: { description: 'Released' }, ...errorResponses(400, 401, 403, 404, 409, 410, 429, 503) },
   }),
   async (c) => {
     const { concertId, reservationId } = c.req.valid('param')
