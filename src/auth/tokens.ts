@@ -12,9 +12,14 @@ const nowSeconds = () => Math.floor(Date.now() / 1000)
  * largest single cost of a status poll (docs/benchmarks.md).
  */
 const keys = new Map<string, Promise<CryptoKey>>()
+/** 32 characters: at least 128 bits even for a secret of hex digits. */
+const MIN_SECRET_LENGTH = 32
 function hmacKey(secret: string): Promise<CryptoKey> {
   let key = keys.get(secret)
   if (!key) {
+    if (secret.length < MIN_SECRET_LENGTH) {
+      return Promise.reject(new Error(`AUTH_SECRET must be at least ${MIN_SECRET_LENGTH} characters`))
+    }
     key = crypto.subtle.importKey('raw', new TextEncoder().encode(secret), { name: 'HMAC', hash: 'SHA-256' }, false, ['sign', 'verify'])
     keys.set(secret, key)
   }
