@@ -114,7 +114,7 @@ export const QueueStatus = z
   .openapi('QueueStatus')
 
 export const QueueSocketQuery = z.object({
-  token: z.string().min(1).openapi({ param: { name: 'token', in: 'query' }, description: 'The queue token' }),
+  token: z.string().min(1).max(2048).openapi({ param: { name: 'token', in: 'query' }, description: 'The queue token' }),
 })
 
 // --- seats, holds, payment ---

@@ -1,9 +1,7 @@
-import { runInDurableObject } from 'cloudflare:test'
-import { env } from 'cloudflare:workers'
 import { sign } from 'hono/jwt'
 import { beforeAll, describe, expect, it } from 'vitest'
 import { MAX_BODY_BYTES } from '../src/schemas'
-import { activeBuyer, ADMIN_TOKEN, call, daysFromNow, enterQueue, expectError, hold, newConcert, newUser, type Reply } from './helpers'
+import { activeBuyer, ADMIN_TOKEN, call, daysFromNow, enterQueue, expectError, hold, newConcert, newUser, stateOf, type Reply } from './helpers'
 
 // One fixture, every endpoint, every way its input can be wrong: each gets its 4xx in the
 // contract's error body, and afterwards not a row of D1 or of the concert object has changed.
@@ -16,19 +14,6 @@ let waiter: Awaited<ReturnType<typeof newUser>> & { queueToken: string }
 let reservationId: string
 let expiredAccessToken: string
 let foreignAccessToken: string
-
-async function snapshot() {
-  const d1 = await env.DB.prepare(
-    `SELECT (SELECT COUNT(*) FROM users) AS users, (SELECT COUNT(*) FROM charges) AS charges,
-            (SELECT SUM(balance) FROM users) AS balances, (SELECT COUNT(*) FROM payments) AS payments,
-            (SELECT COUNT(*) FROM bookings) AS bookings, (SELECT COUNT(*) FROM concerts) AS concerts`,
-  ).first()
-  const stub = env.CONCERT.get(env.CONCERT.idFromName(concertId))
-  const object = await runInDurableObject(stub, (_, state) =>
-    ['meta', 'dates', 'seats', 'queue', 'reservations'].map((t) => state.storage.sql.exec(`SELECT * FROM ${t} ORDER BY 1, 2`).toArray()),
-  )
-  return { d1, object }
-}
 
 beforeAll(async () => {
   ;({ concertId } = await newConcert({ queuePolicy: { maxActiveUsers: 1 } }))
@@ -155,9 +140,9 @@ const cases: Case[] = [
 ]
 
 describe('every wrong input gets its 4xx and changes nothing', () => {
-  let before: Awaited<ReturnType<typeof snapshot>>
+  let before: Awaited<ReturnType<typeof stateOf>>
   beforeAll(async () => {
-    before = await snapshot()
+    before = await stateOf(concertId)
   })
 
   it.each(cases)('%s', async (_, request, status, code) => {
@@ -165,7 +150,7 @@ describe('every wrong input gets its 4xx and changes nothing', () => {
   })
 
   it('left D1 and the concert object exactly as they were', async () => {
-    expect(await snapshot()).toEqual(before)
+    expect(await stateOf(concertId)).toEqual(before)
   })
 
   it('validation messages name the field', async () => {

@@ -1,4 +1,5 @@
-import { exports } from 'cloudflare:workers'
+import { runInDurableObject } from 'cloudflare:test'
+import { env, exports } from 'cloudflare:workers'
 import { decode } from 'hono/jwt'
 import { expect } from 'vitest'
 
@@ -129,3 +130,17 @@ export const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve
 
 /** The place in line a queue token names. */
 export const arrivalOf = (token: string) => decode(token).payload.arr as number
+
+/** Every row that matters in D1 and in one concert object: compared before and after to prove nothing changed. */
+export async function stateOf(concertId: string) {
+  const d1 = await env.DB.prepare(
+    `SELECT (SELECT COUNT(*) FROM users) AS users, (SELECT COUNT(*) FROM charges) AS charges,
+            (SELECT SUM(balance) FROM users) AS balances, (SELECT COUNT(*) FROM payments) AS payments,
+            (SELECT COUNT(*) FROM bookings) AS bookings, (SELECT COUNT(*) FROM concerts) AS concerts`,
+  ).first()
+  const stub = env.CONCERT.get(env.CONCERT.idFromName(concertId))
+  const object = await runInDurableObject(stub, (_, state) =>
+    ['meta', 'dates', 'seats', 'queue', 'reservations'].map((t) => state.storage.sql.exec(`SELECT * FROM ${t} ORDER BY 1, 2`).toArray()),
+  )
+  return { d1, object }
+}
