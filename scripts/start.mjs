@@ -1,13 +1,16 @@
 // `npm start`: the whole service on this machine, the way a newcomer expects it.
 //   1. .dev.vars from .dev.vars.example when missing (development secrets)
-//   2. D1 migrations applied to the local database under .wrangler/
-//   3. `wrangler dev` on PORT (default 8787)
+//   2. D1 migrations applied to the local database under .wrangler/state (or STATE_DIR)
+//   3. `wrangler dev` on PORT (default 8787), with DATA_PLATFORM_URL passed on when set
 //   4. a demo concert seeded through the admin API, once (idempotent across restarts)
 import { spawn, spawnSync } from 'node:child_process'
 import { copyFileSync, existsSync, readFileSync } from 'node:fs'
 import { seedDemoConcert } from './seed.mjs'
 
 const port = Number(process.env.PORT ?? 8787)
+const persist = ['--persist-to', process.env.STATE_DIR ?? '.wrangler/state']
+// Variables read from this process's environment and handed to the Worker.
+const vars = ['DATA_PLATFORM_URL'].filter((name) => process.env[name]).flatMap((name) => ['--var', `${name}:${process.env[name]}`])
 const wrangler = ['node_modules/wrangler/bin/wrangler.js']
 const quiet = { ...process.env, WRANGLER_SEND_METRICS: 'false' }
 
@@ -17,10 +20,10 @@ if (!existsSync('.dev.vars')) {
 }
 const adminToken = /^ADMIN_TOKEN=(.*)$/m.exec(readFileSync('.dev.vars', 'utf8'))?.[1]?.trim()
 
-const migrate = spawnSync('node', [...wrangler, 'd1', 'migrations', 'apply', 'DB', '--local'], { stdio: 'inherit', env: quiet })
+const migrate = spawnSync('node', [...wrangler, 'd1', 'migrations', 'apply', 'DB', '--local', ...persist], { stdio: 'inherit', env: quiet })
 if (migrate.status !== 0) process.exit(migrate.status ?? 1)
 
-const dev = spawn('node', [...wrangler, 'dev', '--port', String(port), '--show-interactive-dev-session=false'], {
+const dev = spawn('node', [...wrangler, 'dev', '--port', String(port), ...persist, ...vars, '--show-interactive-dev-session=false'], {
   stdio: 'inherit',
   env: quiet,
 })

@@ -50,6 +50,20 @@ describe('operators', () => {
     expect(statuses[2]!.body.position).toBe(1)
   })
 
+  it('see the seat map of a date as the object has it, with the admin token only', async () => {
+    const { concertId, dates } = await newConcert()
+    const date = dates[0]!.date
+    const buyer = await activeBuyer(concertId)
+    expect((await hold(buyer, concertId, date, 4)).status).toBe(201)
+    const path = `/api/admin/concerts/${concertId}/dates/${date}/seats`
+    const map = await call('GET', path, { accessToken: ADMIN_TOKEN })
+    expect(map.status).toBe(200)
+    expect(map.body.seats).toHaveLength(50)
+    expect(map.body.seats.filter((s: { status: string }) => s.status !== 'AVAILABLE')).toEqual([{ seatNumber: 4, status: 'HELD', price: 100_000 }])
+    expectError(await call('GET', path, { accessToken: buyer.accessToken }), 403, 'FORBIDDEN')
+    expectError(await call('GET', `/api/admin/concerts/${concertId}/dates/${daysFromNow(400)}/seats`, { accessToken: ADMIN_TOKEN }), 404, 'DATE_NOT_FOUND')
+  })
+
   it('policy of an unknown concert is 404', async () => {
     const reply = await call('PUT', `/api/admin/concerts/${crypto.randomUUID()}/queue-policy`, {
       accessToken: ADMIN_TOKEN,
@@ -119,6 +133,7 @@ describe('service', () => {
         'POST /api/admin/concerts',
         'PUT /api/admin/concerts/{concertId}/queue-policy',
         'GET /api/admin/concerts/{concertId}/queue',
+        'GET /api/admin/concerts/{concertId}/dates/{date}/seats',
         'GET /api/concerts/{concertId}/queue/ws',
         'GET /healthz',
       ].sort(),

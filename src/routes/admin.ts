@@ -5,7 +5,7 @@ import { DEFAULT_POLICY } from '../concert/policy'
 import { invalidateQueueView } from '../concert/status-cache'
 import { unwrap } from '../errors'
 import { insertConcert } from '../ledger/catalog'
-import { ConcertCreated, ConcertIdParam, CreateConcertBody, QueuePolicySchema, QueuePolicyUpdate, QueueStatsSchema } from '../schemas'
+import { ConcertCreated, ConcertIdParam, CreateConcertBody, DateParams, QueuePolicySchema, QueuePolicyUpdate, QueueStatsSchema, SeatMap } from '../schemas'
 import { bearer, errorResponses, json, jsonBody, newRouter } from './openapi'
 
 export const admin = newRouter()
@@ -86,5 +86,23 @@ admin.openapi(
     const { concertId } = c.req.valid('param')
     c.header('Cache-Control', 'no-store')
     return c.json(unwrap(await concertObject(c.env, concertId).stats()), 200)
+  },
+)
+
+admin.openapi(
+  createRoute({
+    method: 'get',
+    path: '/api/admin/concerts/{concertId}/dates/{date}/seats',
+    tags: ['Operators'],
+    summary: 'The seat map of a date as the concert object has it now, without a queue token',
+    security: bearer,
+    middleware: [requireAdmin] as const,
+    request: { params: DateParams },
+    responses: { 200: json(SeatMap, 'The seat map'), ...errorResponses(400, 401, 403, 404) },
+  }),
+  async (c) => {
+    const { concertId, date } = c.req.valid('param')
+    c.header('Cache-Control', 'no-store')
+    return c.json(unwrap(await concertObject(c.env, concertId).seats(date)), 200)
   },
 )

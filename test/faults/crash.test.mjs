@@ -1,0 +1,305 @@
+// Crash safety: the service started as the README says (`npm start`, its own local state),
+// buyers charging, queueing, holding and paying concurrently, and the whole process group
+// SIGKILLed at random moments. After each restart on the same state, the buyers retry what
+// was cut off (with the same Idempotency-Keys, as a real client would), and the invariants
+// are checked against D1 (read with `wrangler d1 execute`) and the concert objects (through
+// the operator API):
+//   money is conserved: sum(charges) = sum(balances) + sum(payments), and per user the
+//     charges in D1 are exactly the ones acknowledged;
+//   every SOLD seat has exactly one payment and one booking, every payment a SOLD seat, and
+//     the payments are exactly the acknowledged ones;
+//   no seat is held twice, and the holds whose time passed during the outage are released;
+//   the queue survives: every acknowledged place is still there, in arrival order.
+import assert from 'node:assert/strict'
+import { execFileSync, spawn } from 'node:child_process'
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { after, test } from 'node:test'
+
+const PORT = Number(process.env.FAULTS_PORT ?? 8798)
+const KILLS = Number(process.env.FAULTS_KILLS ?? 6)
+const BUYERS = 24
+const MAX_ACTIVE = 8
+const HOLD_TTL_SECONDS = 3
+const PRICE = 10_000
+const base = `http://127.0.0.1:${PORT}`
+const stateDir = mkdtempSync(join(tmpdir(), 'concert-faults-'))
+const adminToken = () => /^ADMIN_TOKEN=(.*)$/m.exec(readFileSync('.dev.vars', 'utf8'))[1].trim()
+
+const wait = (ms) => new Promise((r) => setTimeout(r, ms))
+const pick = (n) => Math.floor(Math.random() * n)
+const figures = { kills: 0, requests: 0, inFlightAtKills: 0, cutOffChargesOrPayments: 0, chargesAcknowledged: 0, payments: 0, insufficientBalance: 0, expiredBeforePaying: 0, holdsWon: 0, seatTaken: 0, retriedAfterRestart: 0 }
+
+// --- the service ---
+
+let server = null
+let serverLog = ''
+
+async function start() {
+  server = spawn('npm', ['start'], { env: { ...process.env, PORT: String(PORT), STATE_DIR: stateDir }, detached: true, stdio: ['ignore', 'pipe', 'pipe'] })
+  server.stdout.on('data', (d) => (serverLog = (serverLog + d).slice(-4000)))
+  server.stderr.on('data', (d) => (serverLog = (serverLog + d).slice(-4000)))
+  const deadline = Date.now() + 120_000
+  while (Date.now() < deadline) {
+    if ((await request('GET', '/healthz')).status === 200) return
+    await wait(250)
+  }
+  throw new Error(`npm start did not answer within 120 s:\n${serverLog}`)
+}
+
+async function kill() {
+  const exited = new Promise((r) => server.once('exit', r))
+  process.kill(-server.pid, 'SIGKILL')
+  await exited
+  // The group: npm, node, wrangler, workerd. All must be gone before the next start.
+  for (let i = 0; i < 50 && (await request('GET', '/healthz')).status !== 0; i++) await wait(100)
+  server = null
+  figures.kills++
+}
+
+after(() => {
+  if (server) process.kill(-server.pid, 'SIGKILL')
+  rmSync(stateDir, { recursive: true, force: true })
+})
+
+/** One HTTP call; status 0 when the service is not there (killed mid-request). */
+async function request(method, path, { body, token, queueToken, key } = {}) {
+  const headers = {}
+  if (body !== undefined) headers['content-type'] = 'application/json'
+  if (token) headers.authorization = `Bearer ${token}`
+  if (queueToken) headers['x-queue-token'] = queueToken
+  if (key) headers['idempotency-key'] = key
+  figures.requests++
+  inFlight++
+  try {
+    const res = await fetch(`${base}${path}`, { method, headers, body: body === undefined ? undefined : JSON.stringify(body), signal: AbortSignal.timeout(10_000) })
+    const text = await res.text()
+    return { status: res.status, body: text ? JSON.parse(text) : null }
+  } catch {
+    return { status: 0, body: null }
+  } finally {
+    inFlight--
+  }
+}
+let inFlight = 0
+
+/** Retries a setup call while the service settles; a service that never answers fails the test. */
+async function until(what, attempt) {
+  const deadline = Date.now() + 30_000
+  for (;;) {
+    const result = await attempt()
+    if (result) return result
+    if (Date.now() > deadline) throw new Error(`${what}: no success in 30 s\n${serverLog}`)
+    await wait(200)
+  }
+}
+
+const d1 = (sql) =>
+  JSON.parse(
+    execFileSync('node', ['node_modules/wrangler/bin/wrangler.js', 'd1', 'execute', 'DB', '--local', '--persist-to', stateDir, '--json', '--command', sql], {
+      env: { ...process.env, WRANGLER_SEND_METRICS: 'false' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    }).toString(),
+  )[0].results
+
+// --- buyers ---
+
+class Buyer {
+  user = null
+  acknowledgedCharges = 0
+  /** A request cut off by a kill, retried with the same Idempotency-Key until it has an answer. */
+  pendingCharge = null
+  pendingPayment = null
+  /** Concert id -> { token, arrival } as acknowledged by the service. */
+  tokens = new Map()
+  /** Concert ids whose token ended by payment. */
+  paidIn = new Set()
+  paid = []
+
+  async ensureUser() {
+    this.user = await until('create a user', async () => {
+      const r = await request('POST', '/api/users', { body: { name: 'crash buyer' } })
+      return r.status === 201 && r.body
+    })
+  }
+
+  async charge(amount, key) {
+    this.pendingCharge = { amount, key }
+    const r = await request('POST', '/api/users/me/balance/charges', { body: { amount }, token: this.user.accessToken, key })
+    if (r.status === 0) return
+    assert.equal(r.status, 200, `charge: ${JSON.stringify(r.body)}`)
+    this.acknowledgedCharges += amount
+    figures.chargesAcknowledged++
+    this.pendingCharge = null
+  }
+
+  async pay(payment) {
+    this.pendingPayment = payment
+    const r = await request('POST', '/api/payments', { body: { reservationId: payment.reservationId }, token: this.user.accessToken, queueToken: payment.queueToken, key: payment.key })
+    if (r.status === 0) return
+    this.pendingPayment = null
+    if (r.status === 201) {
+      this.paid.push(r.body)
+      this.paidIn.add(payment.concertId)
+      this.tokens.delete(payment.concertId)
+      figures.payments++
+    } else if (r.status === 402) figures.insufficientBalance++
+    else if (r.status === 410) figures.expiredBeforePaying++ // cut off before the object saw it; the hold ran out
+    else assert.fail(`payment: ${r.status} ${JSON.stringify(r.body)}`)
+  }
+
+  /** What a cut-off client does once the service answers again. */
+  async settle() {
+    while (this.pendingCharge || this.pendingPayment) {
+      figures.retriedAfterRestart++
+      if (this.pendingCharge) await this.charge(this.pendingCharge.amount, this.pendingCharge.key)
+      if (this.pendingPayment) await this.pay(this.pendingPayment)
+      if (this.pendingCharge || this.pendingPayment) await wait(200)
+    }
+  }
+
+  async run(concert, isRunning) {
+    const { concertId, date } = concert
+    while (isRunning()) {
+      if (this.pendingCharge || this.pendingPayment) return // the service is gone: wait for the restart
+      if (Math.random() < 0.15) {
+        await this.charge(10_000 + pick(5) * 10_000, crypto.randomUUID())
+        continue
+      }
+      if (this.paidIn.has(concertId)) return
+      let place = this.tokens.get(concertId)
+      if (!place) {
+        const r = await request('POST', `/api/concerts/${concertId}/queue/tokens`, { token: this.user.accessToken })
+        if (r.status === 200 || r.status === 201) this.tokens.set(concertId, (place = { token: r.body.token }))
+        else continue
+      }
+      const status = await request('GET', `/api/concerts/${concertId}/queue/status`, { queueToken: place.token })
+      if (status.status !== 200 || status.body.status !== 'ACTIVE') {
+        await wait(100 + pick(200))
+        continue
+      }
+      const held = await request('POST', `/api/concerts/${concertId}/reservations`, {
+        body: { date, seatNumber: 1 + pick(50) },
+        token: this.user.accessToken,
+        queueToken: place.token,
+      })
+      if (held.status === 409) figures.seatTaken++
+      if (held.status !== 201) continue
+      figures.holdsWon++
+      const choice = Math.random()
+      if (choice < 0.7) await this.pay({ concertId, reservationId: held.body.reservationId, queueToken: place.token, key: crypto.randomUUID() })
+      else if (choice < 0.85) {
+        await request('DELETE', `/api/concerts/${concertId}/reservations/${held.body.reservationId}`, { token: this.user.accessToken, queueToken: place.token })
+      } else await wait(HOLD_TTL_SECONDS * 1000) // walk away: the hold expires
+    }
+  }
+}
+
+async function newConcert() {
+  return until('create a concert', async () => {
+    const date = new Date(Date.now() + 30 * 86_400_000).toISOString().slice(0, 10)
+    const r = await request('POST', '/api/admin/concerts', {
+      token: adminToken(),
+      body: {
+        title: 'Crash test',
+        dates: [{ date, price: PRICE }],
+        seatsPerDate: 50,
+        queuePolicy: { maxActiveUsers: MAX_ACTIVE, holdTtlSeconds: HOLD_TTL_SECONDS, activeTtlSeconds: 3600, idleTimeoutSeconds: 3600 },
+      },
+    })
+    return r.status === 201 && { concertId: r.body.concertId, date }
+  })
+}
+
+// --- the invariants ---
+
+async function checkInvariants(buyers, concerts) {
+  // Money is conserved, and per user the charges are exactly the acknowledged ones.
+  const [money] = d1(
+    `SELECT (SELECT COALESCE(SUM(amount), 0) FROM charges) AS charged, (SELECT COALESCE(SUM(balance), 0) FROM users) AS balances,
+            (SELECT COALESCE(SUM(amount), 0) FROM payments) AS paid`,
+  )
+  assert.equal(money.charged, money.balances + money.paid, `money not conserved: ${JSON.stringify(money)}`)
+  const charged = new Map(d1('SELECT user_id, SUM(amount) AS total FROM charges GROUP BY user_id').map((r) => [r.user_id, r.total]))
+  for (const b of buyers) assert.equal(charged.get(b.user.userId) ?? 0, b.acknowledgedCharges, 'charges in D1 differ from the acknowledged ones')
+
+  // Payments: exactly the acknowledged ones, each with one booking of the same seat.
+  const payments = d1('SELECT p.reservation_id, p.concert_id, p.date, p.seat_number, b.seat_number AS booked FROM payments p LEFT JOIN bookings b ON b.payment_id = p.id')
+  const acknowledged = new Set(buyers.flatMap((b) => b.paid.map((p) => p.reservationId)))
+  assert.deepEqual(new Set(payments.map((p) => p.reservation_id)), acknowledged, 'payments in D1 differ from the acknowledged ones')
+  for (const p of payments) assert.equal(p.booked, p.seat_number, `payment ${p.reservation_id} has no booking of its seat`)
+  const [{ orphans }] = d1('SELECT COUNT(*) AS orphans FROM bookings WHERE payment_id NOT IN (SELECT id FROM payments)')
+  assert.equal(orphans, 0)
+
+  for (const { concertId, date } of concerts) {
+    // The object: SOLD seats are exactly the booked ones; nothing is still HELD (every hold of
+    // before the kill has run out, every cut-off payment was retried to an answer).
+    const map = await request('GET', `/api/admin/concerts/${concertId}/dates/${date}/seats`, { token: adminToken() })
+    assert.equal(map.status, 200)
+    const sold = map.body.seats.filter((s) => s.status === 'SOLD').map((s) => s.seatNumber).sort((a, b) => a - b)
+    const booked = payments.filter((p) => p.concert_id === concertId).map((p) => p.seat_number).sort((a, b) => a - b)
+    assert.deepEqual(sold, booked, `concert ${concertId}: SOLD seats differ from bookings`)
+    assert.deepEqual(map.body.seats.filter((s) => s.status === 'HELD'), [], `concert ${concertId}: holds survived their expiry`)
+    const stats = await request('GET', `/api/admin/concerts/${concertId}/queue`, { token: adminToken() })
+    assert.equal(stats.body.holds, 0, 'a reservation is still held or paying')
+    assert.equal(stats.body.sold, sold.length)
+
+    // The queue: every acknowledged place is still there; those waiting are in arrival order.
+    const places = []
+    for (const b of buyers) {
+      const place = b.tokens.get(concertId)
+      if (!place) continue
+      const s = await request('GET', `/api/concerts/${concertId}/queue/status`, { queueToken: place.token })
+      assert.equal(s.status, 200, `an acknowledged place was lost: ${JSON.stringify(s.body)}`)
+      places.push({ arrival: JSON.parse(atob(place.token.split('.')[1].replace(/-/g, '+').replace(/_/g, '/'))).arr, ...s.body })
+    }
+    // (Strictly increasing rather than 1..k: an entry cut off by the kill may hold a place its client never heard of.)
+    const positions = places.filter((p) => p.status === 'WAITING').sort((a, b) => a.arrival - b.arrival).map((p) => p.position)
+    assert.ok(positions.every((p, i) => p >= 1 && (i === 0 || p > positions[i - 1])), `waiting positions out of arrival order: ${positions}`)
+    assert.ok(places.filter((p) => p.status === 'ACTIVE').length <= MAX_ACTIVE)
+  }
+}
+
+test(`survives ${KILLS} SIGKILLs of the whole service at random moments`, { timeout: 15 * 60_000 }, async () => {
+  await start()
+  const buyers = Array.from({ length: BUYERS }, () => new Buyer())
+  await Promise.all(buyers.map((b) => b.ensureUser()))
+  const concerts = []
+
+  for (let round = 1; round <= KILLS; round++) {
+    const concert = await newConcert()
+    concerts.push(concert)
+    let running = true
+    const work = Promise.all(buyers.map((b) => b.run(concert, () => running)))
+    console.log(`round ${round}: selling concert ${concert.concertId}`)
+    await wait(1_500 + pick(3_000))
+    running = false // requests in flight stay in flight: the kill cuts them
+    const killedAt = Date.now()
+    figures.inFlightAtKills += inFlight
+    await kill()
+    await work
+    figures.cutOffChargesOrPayments += buyers.filter((b) => b.pendingCharge || b.pendingPayment).length
+
+    await start()
+    await Promise.all(buyers.map((b) => b.settle()))
+    // Every hold taken before the kill has run out by now.
+    await wait(Math.max(0, killedAt + HOLD_TTL_SECONDS * 1000 + 500 - Date.now()))
+    await checkInvariants(buyers, concerts)
+    console.log(`round ${round}: killed after ${figures.requests} requests so far; invariants hold`)
+  }
+  assert.ok(figures.payments > 0 && figures.chargesAcknowledged > 0, 'the workload did not reach payments')
+  console.log(`faults: ${JSON.stringify(figures)}`)
+})
+
+test('oversized request headers are refused with a 4xx, and the service keeps serving', async () => {
+  if (!server) await start()
+  const res = await fetch(`${base}/api/users/me/balance`, { headers: { authorization: `Bearer ${'x'.repeat(200_000)}` } }).catch((err) => err)
+  if (res instanceof Response) assert.ok(res.status >= 400 && res.status < 500, `status ${res.status}`)
+  else assert.match(String(res.cause?.code ?? res), /ECONNRESET|UND_ERR_SOCKET|HeadersOverflow|UND_ERR_HEADERS_OVERFLOW/) // closed by the server
+  const many = {}
+  for (let i = 0; i < 200; i++) many[`x-filler-${i}`] = 'y'.repeat(400)
+  const res2 = await fetch(`${base}/healthz`, { headers: many }).catch((err) => err)
+  if (res2 instanceof Response) assert.ok(res2.status < 500, `status ${res2.status}`)
+  assert.equal((await request('GET', '/healthz')).status, 200)
+})
