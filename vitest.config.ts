@@ -1,5 +1,6 @@
 import { cloudflareTest, readD1Migrations } from '@cloudflare/vitest-plugin'
 import { defineConfig } from 'vitest/config'
+import { DATA_PLATFORM_PORT } from './test/support/global-setup.mjs'
 
 export default defineConfig(async () => {
   const migrations = await readD1Migrations('./migrations')
@@ -12,6 +13,9 @@ export default defineConfig(async () => {
             TEST_MIGRATIONS: migrations,
             AUTH_SECRET: 'test-auth-secret-0123456789abcdef0123456789abcdef',
             ADMIN_TOKEN: 'test-admin-token',
+            // The stand-in platform of test/support/global-setup.mjs; retries without waiting.
+            DATA_PLATFORM_URL: `http://127.0.0.1:${DATA_PLATFORM_PORT}/events`,
+            EVENT_RETRY_BASE_SECONDS: '0',
           },
         },
       }),
@@ -19,10 +23,11 @@ export default defineConfig(async () => {
     test: {
       include: ['test/**/*.test.ts'],
       setupFiles: ['./test/apply-migrations.ts'],
+      globalSetup: ['./test/support/global-setup.mjs'],
       testTimeout: 30_000,
-      // The service logs a JSON line per request and per sale event (test/observability.test.ts
-      // reads them); keep them out of the test report unless they are errors.
-      onConsoleLog: (log: string) => !log.startsWith('{"level":"info"'),
+      // The service logs a JSON line per request, per sale event and per failed delivery
+      // (test/observability.test.ts reads them); keep them out of the report unless errors.
+      onConsoleLog: (log: string) => !/^\{"level":"(info|warn)"/.test(log),
     },
   }
 })

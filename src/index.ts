@@ -1,6 +1,8 @@
 import { bodyLimit } from 'hono/body-limit'
 import { requestId } from 'hono/request-id'
 import { ApiError, notFound, onError } from './errors'
+import { handleSaleEvents } from './events/delivery'
+import type { SaleEvent } from './events/sale-event'
 import { shedWhenConcertBusy } from './load-shedding'
 import { requestLog } from './request-log'
 import { MAX_BODY_BYTES } from './schemas'
@@ -63,4 +65,7 @@ app.doc31('/openapi.json', {
 app.onError(onError)
 app.notFound(notFound)
 
-export default app
+export default {
+  fetch: app.fetch,
+  queue: handleSaleEvents,
+} satisfies ExportedHandler<Env, SaleEvent>

@@ -15,7 +15,7 @@ import {
   type QueuePolicy,
 } from './policy'
 import { Presence } from './presence'
-import { saleEvent, type SaleEventFields, type SaleEventType, type TokenEndReason } from './sale-events'
+import { saleEvent, type SaleEvent, type SaleEventFields, type SaleEventType, type TokenEndReason } from '../events/sale-event'
 import { CONCERT_SCHEMA } from './storage'
 import { WaitingIndex } from './waiting-index'
 
@@ -110,6 +110,13 @@ type SocketOwner = { token: string; arrival: number; userId: string }
 export const PUSH_INTERVAL_MS = 1_000
 /** Recent admission times kept in memory: the rate cap's minute and the estimate's window. */
 const ADMISSION_MEMORY_MS = 5 * 60_000
+/** Events wait this long in the outbox, so that one send carries the changes of a busy moment. */
+const RELAY_DELAY_MS = 500
+/** When the events queue refused a send, try again after this. */
+const RELAY_RETRY_MS = 5_000
+/** Queues' sendBatch takes at most 100 messages; one alarm sends at most this many batches. */
+const RELAY_BATCH = 100
+const RELAY_BATCHES_PER_ALARM = 50
 
 const iso = (ms: number) => new Date(ms).toISOString()
 /** Sockets are tagged by arrival (tokens are longer than a tag may be). */
@@ -135,8 +142,8 @@ export class ConcertObject extends DurableObject<Env> {
   /** Earliest due expiry (admission, hold, idle) or rate-capped admission: requests sweep once it passes. */
   private sweepDue: number | null = null
   private alarmAt: number | null = null
-  /** When the oldest event still in the outbox was written: the relay is due shortly after. */
-  private unsentSince: number | null = null
+  /** When the outbox is next due to be relayed to the events queue; null when it is empty. */
+  private relayDue: number | null = null
   /** Open sockets, so that a change with nobody listening costs nothing (recounted on every push). */
   private sockets = 0
   private lastPush = 0
@@ -255,7 +262,7 @@ export class ConcertObject extends DurableObject<Env> {
       this.presence.touch(arrival, now)
       this.admit(now)
     })
-    if (firstWaiting || this.active.has(arrival)) this.afterChange()
+    if (firstWaiting || this.active.has(arrival) || this.alarmAt === null || this.alarmAt > this.relayDue!) this.afterChange()
     return ok({ created: true, arrival, status: this.describe(userId, arrival, now) })
   }
 
@@ -474,7 +481,30 @@ export class ConcertObject extends DurableObject<Env> {
       const payment = await findPayment(this.env.DB, id)
       this.settlePaying(id, payment?.id ?? null, Date.now())
     }
+    if (this.relayDue !== null && this.relayDue <= Date.now()) await this.relay()
     this.reschedule()
+  }
+
+  /**
+   * Publishes the outbox to the events queue in order, in batches, deleting what the queue
+   * has taken. A crash between a send and its delete sends those events again: delivery is
+   * at least once, and consumers dedupe by eventId.
+   */
+  private async relay() {
+    // Events recorded while a send is awaited schedule the next relay themselves.
+    this.relayDue = null
+    try {
+      for (let sent = 0; sent < RELAY_BATCHES_PER_ALARM; sent++) {
+        const rows = this.sql.exec<{ seq: number; event: string }>('SELECT seq, event FROM outbox ORDER BY seq LIMIT ?', RELAY_BATCH).toArray()
+        if (rows.length === 0) break
+        await this.env.SALE_EVENTS.sendBatch(rows.map((r) => ({ body: JSON.parse(r.event) as SaleEvent, contentType: 'json' as const })))
+        this.sql.exec('DELETE FROM outbox WHERE seq <= ?', rows[rows.length - 1]!.seq)
+      }
+      if (this.sql.exec('SELECT 1 FROM outbox LIMIT 1').toArray().length > 0) this.relayDue ??= Date.now() + RELAY_DELAY_MS
+    } catch (err) {
+      console.error(JSON.stringify({ level: 'error', msg: 'outbox relay failed', concertId: this.concertId, error: String(err) }))
+      this.relayDue = Date.now() + RELAY_RETRY_MS
+    }
   }
 
   // --- internals ---
@@ -496,6 +526,7 @@ export class ConcertObject extends DurableObject<Env> {
       }
     }
     this.waiting = new WaitingIndex(waiting)
+    if (this.sql.exec('SELECT 1 FROM outbox LIMIT 1').toArray().length > 0) this.relayDue = now
     this.recentAdmissions = this.sql
       .exec<{ at: number }>('SELECT at FROM admissions WHERE at > ? ORDER BY at', now - ADMISSION_MEMORY_MS)
       .toArray()
@@ -651,7 +682,7 @@ export class ConcertObject extends DurableObject<Env> {
   private record(type: SaleEventType, now: number, fields: SaleEventFields) {
     const event = saleEvent(type, this.concertId!, now, fields)
     this.sql.exec('INSERT INTO outbox (event) VALUES (?)', JSON.stringify(event))
-    this.unsentSince ??= now
+    this.relayDue ??= now + RELAY_DELAY_MS
     console.log(JSON.stringify({ level: 'info', msg: 'sale event', ...event }))
   }
 
@@ -712,7 +743,7 @@ export class ConcertObject extends DurableObject<Env> {
       admissionDue,
     ])
     const payingSince = min("SELECT MIN(paying_since) AS m FROM reservations WHERE state = 'PAYING'")
-    const due = nextDeadline([this.sweepDue, payingSince === null ? null : payingSince + PAYMENT_GRACE_MS])
+    const due = nextDeadline([this.sweepDue, payingSince === null ? null : payingSince + PAYMENT_GRACE_MS, this.relayDue])
     if (due === this.alarmAt) return
     this.alarmAt = due
     if (due === null) void this.ctx.storage.deleteAlarm()

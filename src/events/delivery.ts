@@ -1,0 +1,79 @@
+import { drizzle } from 'drizzle-orm/d1'
+import { integer, sqliteTable, text } from 'drizzle-orm/sqlite-core'
+import type { SaleEvent } from './sale-event'
+
+// The consumer side of the sale events (docs/events.md): each event is POSTed to the data
+// platform on its own, with its eventId as the Idempotency-Key, so the platform can drop
+// the duplicates that at-least-once delivery brings. Failures are retried with exponential
+// backoff by the queue; after max_retries the event goes to the dead-letter queue, whose
+// consumer keeps it in D1.
+
+export const SALE_EVENTS_QUEUE = 'sale-events'
+export const DEAD_LETTER_QUEUE = 'sale-events-dead'
+/** A platform slower than this counts as failed; the event is retried. */
+export const DELIVERY_TIMEOUT_MS = 5_000
+const MAX_RETRY_DELAY_SECONDS = 300
+
+/** Mirrors migrations/0002_undelivered_events.sql. */
+export const undeliveredEvents = sqliteTable('undelivered_events', {
+  eventId: text('event_id').primaryKey(),
+  type: text('type').notNull(),
+  concertId: text('concert_id').notNull(),
+  event: text('event').notNull(),
+  attempts: integer('attempts').notNull(),
+  failedAt: text('failed_at').notNull(),
+})
+
+/** Delay before the next attempt after `attempts` failed ones: base, 2·base, 4·base, … capped at 5 minutes. */
+export function retryDelaySeconds(attempts: number, baseSeconds: number): number {
+  return Math.min(MAX_RETRY_DELAY_SECONDS, baseSeconds * 2 ** Math.max(0, attempts - 1))
+}
+
+export async function handleSaleEvents(batch: MessageBatch<SaleEvent>, env: Env): Promise<void> {
+  if (batch.queue === DEAD_LETTER_QUEUE) return keepDeadLetters(batch, env)
+  await Promise.all(batch.messages.map((message) => deliver(message, env)))
+}
+
+async function deliver(message: Message<SaleEvent>, env: Env) {
+  const event = message.body
+  if (!env.DATA_PLATFORM_URL) {
+    // No platform configured: the log is the destination (each event was also logged when it happened).
+    console.log(JSON.stringify({ level: 'info', msg: 'sale event delivered to the log', eventId: event.eventId, type: event.type }))
+    message.ack()
+    return
+  }
+  try {
+    const res = await fetch(env.DATA_PLATFORM_URL, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'idempotency-key': event.eventId },
+      body: JSON.stringify(event),
+      signal: AbortSignal.timeout(DELIVERY_TIMEOUT_MS),
+    })
+    await res.body?.cancel()
+    if (!res.ok) throw new Error(`the data platform answered ${res.status}`)
+    message.ack()
+  } catch (err) {
+    const delaySeconds = retryDelaySeconds(message.attempts, Number(env.EVENT_RETRY_BASE_SECONDS))
+    console.warn(
+      JSON.stringify({ level: 'warn', msg: 'sale event delivery failed', eventId: event.eventId, attempts: message.attempts, retryInSeconds: delaySeconds, error: String(err) }),
+    )
+    message.retry({ delaySeconds })
+  }
+}
+
+async function keepDeadLetters(batch: MessageBatch<SaleEvent>, env: Env) {
+  const failedAt = new Date().toISOString()
+  const rows = batch.messages.map(({ body, attempts }) => ({
+    eventId: body.eventId,
+    type: body.type,
+    concertId: body.concertId,
+    event: JSON.stringify(body),
+    attempts,
+    failedAt,
+  }))
+  const orm = drizzle(env.DB)
+  const [first, ...rest] = rows.map((row) => orm.insert(undeliveredEvents).values(row).onConflictDoNothing())
+  if (first) await orm.batch([first, ...rest])
+  for (const row of rows) console.error(JSON.stringify({ level: 'error', msg: 'sale event undelivered after every retry', eventId: row.eventId, type: row.type }))
+  batch.ackAll()
+}
