@@ -6,6 +6,7 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { Log, LogLevel, Miniflare } from 'miniflare'
+import { unstable_getMiniflareWorkerOptions } from 'wrangler'
 
 export const ADMIN_TOKEN = 'bench-admin-token'
 export const AUTH_SECRET = 'bench-auth-secret-0123456789abcdef0123456789'
@@ -17,17 +18,27 @@ export async function serveBundle({ port = 0 } = {}) {
     stdio: 'pipe',
     env: { ...process.env, WRANGLER_SEND_METRICS: 'false' },
   })
-  const compatibilityDate = /compatibility_date\s*=\s*"([^"]+)"/.exec(readFileSync('wrangler.toml', 'utf8'))[1]
+  // Every binding as wrangler.toml declares it (vars, object, D1, queues, rate limits), as deployed.
+  const { workerOptions: w } = unstable_getMiniflareWorkerOptions('wrangler.toml')
   const mf = new Miniflare({
     modules: true,
     scriptPath: join(outdir, 'index.js'),
     modulesRoot: outdir,
-    compatibilityDate,
-    durableObjects: { CONCERT: { className: 'ConcertObject', useSQLite: true } },
-    d1Databases: { DB: 'concert-tickets' },
-    bindings: { AUTH_SECRET, ADMIN_TOKEN },
+    compatibilityDate: w.compatibilityDate,
+    compatibilityFlags: w.compatibilityFlags,
+    durableObjects: w.durableObjects,
+    d1Databases: w.d1Databases,
+    queueProducers: w.queueProducers,
+    queueConsumers: w.queueConsumers,
+    ratelimits: w.ratelimits,
+    bindings: { ...w.bindings, AUTH_SECRET, ADMIN_TOKEN },
     d1Persist: join(work, 'd1'),
     durableObjectsPersist: join(work, 'do'),
+    // The Worker's JSON log lines are written as in production, then dropped here.
+    handleRuntimeStdio: (stdout, stderr) => {
+      stdout.resume()
+      stderr.resume()
+    },
     host: '127.0.0.1',
     port,
     log: new Log(LogLevel.WARN),

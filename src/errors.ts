@@ -2,6 +2,7 @@ import type { Context, ErrorHandler, NotFoundHandler } from 'hono'
 import { HTTPException } from 'hono/http-exception'
 import type { ContentfulStatusCode } from 'hono/utils/http-status'
 import type { ZodError } from 'zod'
+import { MAX_BODY_BYTES } from './schemas'
 
 /** The one error type. Handlers and services throw it; `onError` turns it into the body. */
 export class ApiError extends Error {
@@ -67,7 +68,18 @@ const httpExceptionMessages: Partial<Record<number, string>> = {
   415: 'Content-Type must be application/json',
 }
 
-export const onError: ErrorHandler = (err, c) => {
+/**
+ * A request refused before its body was read (bad credentials, rate limit, load shedding)
+ * still has that body on the connection; workerd then closes the connection, and the
+ * client's next request on it fails. Reading a small body first keeps the connection.
+ */
+async function drainBody(c: Context) {
+  const { body, bodyUsed } = c.req.raw
+  if (body && !bodyUsed && Number(c.req.header('content-length')) <= MAX_BODY_BYTES) await c.req.raw.arrayBuffer().catch(() => undefined)
+}
+
+export const onError: ErrorHandler = async (err, c) => {
+  await drainBody(c)
   if (err instanceof ApiError) {
     return c.json(errorBody(err.code, err.message), err.status, err.headers)
   }
@@ -94,5 +106,7 @@ function durableObjectFailure(err: Error): ApiError | null {
   return null
 }
 
-export const notFound: NotFoundHandler = (c: Context) =>
-  c.json(errorBody('NOT_FOUND', `No route for ${c.req.method} ${c.req.path}`), 404)
+export const notFound: NotFoundHandler = async (c: Context) => {
+  await drainBody(c)
+  return c.json(errorBody('NOT_FOUND', `No route for ${c.req.method} ${c.req.path}`), 404)
+}
