@@ -20,6 +20,7 @@ const server = dev ? await serveDev() : await serveBundle()
 const secrets = dev ? devSecrets() : { AUTH_SECRET, ADMIN_TOKEN }
 const base = server.url
 const results = {}
+const notes = []
 
 try {
   await run()
@@ -91,7 +92,13 @@ async function run() {
   const fanoutConcert = await createConcert({ maxActiveUsers: 1, idleTimeoutSeconds: 86_400 }, 1)
   const fanoutEntries = await load({ kind: 'http', connections: C, amount: 1_001, requests: enter(await accessTokens(1_001)).map((r) => ({ ...r, path: `/api/concerts/${fanoutConcert}/queue/tokens` })), collect: 'token' })
   results.wsFanout1k = await load({ kind: 'fanout', concertId: fanoutConcert, tokens: fanoutEntries.collected.slice(1), trigger: policyChange(fanoutConcert, 2) })
-  results.wsFanout10k = await load({ kind: 'fanout', concertId: queueConcert, tokens: waitingTokens.slice(0, 10_000), trigger: policyChange(queueConcert, 2) })
+  if (dev) {
+    // Measured: wrangler dev's proxy holds two descriptors per socket, so 10,000 sockets pass
+    // this machine's 20,000 open files and its workerd aborts ("accept: Too many open files").
+    notes.push('wsFanout10k not run: through wrangler dev each WebSocket costs its proxy two file descriptors, and 10,000 sockets exceed the 20,000 open files allowed here (`ulimit -n`, not raisable); the proxy aborts with "accept: Too many open files".')
+  } else {
+    results.wsFanout10k = await load({ kind: 'fanout', concertId: queueConcert, tokens: waitingTokens.slice(0, 10_000), trigger: policyChange(queueConcert, 2) })
+  }
 }
 
 for (const r of Object.values(results)) {
@@ -107,6 +114,7 @@ const report = {
     connections: C,
     durationMs: DURATION,
     totalSeconds: (Date.now() - started) / 1000,
+    notes,
   },
   workloads: results,
 }
@@ -230,7 +238,7 @@ function writeDocs(report, name) {
   const marker = name === 'dev' ? 'dev' : 'bundle'
   const file = 'docs/benchmarks.md'
   const doc = existsSync(file) ? readFileSync(file, 'utf8') : `# Benchmarks\n\n<!-- bundle:start -->\n<!-- bundle:end -->\n\n<!-- dev:start -->\n<!-- dev:end -->\n`
-  const section = `<!-- ${marker}:start -->\n${report.meta.mode}, ${report.meta.quick ? '`--quick`' : 'full'} run of ${report.meta.date.slice(0, 16).replace('T', ' ')} UTC, ${report.meta.cpus} cores shared with the load generator, concurrency ${report.meta.connections} unless the workload says otherwise:\n\n${table(report)}\n<!-- ${marker}:end -->`
+  const section = `<!-- ${marker}:start -->\n${report.meta.mode}, ${report.meta.quick ? '`--quick`' : 'full'} run of ${report.meta.date.slice(0, 16).replace('T', ' ')} UTC, ${report.meta.cpus} cores shared with the load generator, concurrency ${report.meta.connections} unless the workload says otherwise:\n\n${table(report)}\n${report.meta.notes.map((n) => `\n${n}\n`).join('')}<!-- ${marker}:end -->`
   writeFileSync(file, doc.replace(new RegExp(`<!-- ${marker}:start -->[\\s\\S]*<!-- ${marker}:end -->`), section))
   if (name === 'latest') writeFileSync('docs/benchmarks.svg', chart(report))
 }
