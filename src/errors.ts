@@ -80,17 +80,14 @@ async function drainBody(c: Context) {
 
 export const onError: ErrorHandler = async (err, c) => {
   await drainBody(c)
-  if (err instanceof ApiError) {
-    return c.json(errorBody(err.code, err.message), err.status, err.headers)
-  }
   if (err instanceof HTTPException) {
     // Raised by Hono itself: malformed JSON, body limit, and the like.
     const status = err.status as ContentfulStatusCode
     const message = httpExceptionMessages[status] ?? (status === 400 ? `body: ${err.message}` : err.message)
     return c.json(errorBody(httpExceptionCodes[status] ?? 'HTTP_ERROR', message), status)
   }
-  const transient = durableObjectFailure(err)
-  if (transient) return c.json(errorBody(transient.code, transient.message), transient.status, transient.headers)
+  const known = err instanceof ApiError ? err : durableObjectFailure(err, c)
+  if (known) return c.json(errorBody(known.code, known.message), known.status, known.headers)
   console.error(JSON.stringify({ level: 'error', msg: 'unhandled', requestId: c.get('requestId'), path: c.req.path, error: String(err), stack: err.stack }))
   return c.json(errorBody('INTERNAL', 'Something went wrong on our side; please retry.'), 500)
 }
@@ -99,11 +96,12 @@ export const onError: ErrorHandler = async (err, c) => {
  * What the runtime raises on a Durable Object call when the object is overloaded (too many
  * requests queued for it) or was reset mid-call: both are worth a retry, so say when.
  */
-function durableObjectFailure(err: Error): ApiError | null {
+function durableObjectFailure(err: Error, c: Context): ApiError | null {
   const { overloaded, retryable } = err as Error & { overloaded?: boolean; retryable?: boolean }
+  if (!overloaded && !retryable) return null
+  console.warn(JSON.stringify({ level: 'warn', msg: 'concert object unavailable', requestId: c.get('requestId'), path: c.req.path, error: String(err) }))
   if (overloaded) return new ApiError(429, 'OVERLOADED', 'This sale is very busy right now; please retry in a moment', { 'Retry-After': '1' })
-  if (retryable) return new ApiError(503, 'TRY_AGAIN', 'The sale was briefly unavailable; please retry', { 'Retry-After': '1' })
-  return null
+  return new ApiError(503, 'TRY_AGAIN', 'The sale was briefly unavailable; please retry', { 'Retry-After': '1' })
 }
 
 export const notFound: NotFoundHandler = async (c: Context) => {

@@ -6,6 +6,8 @@ import { sign, verify } from 'hono/jwt'
 const ACCESS_TOKEN_TTL_SECONDS = 24 * 60 * 60
 
 const nowSeconds = () => Math.floor(Date.now() / 1000)
+/** Our tokens are a few hundred characters; anything far longer is refused unread. */
+const MAX_TOKEN_LENGTH = 2048
 
 /**
  * The imported HMAC key, once per secret per isolate: importing it on every request was the
@@ -32,6 +34,7 @@ export async function signAccessToken(userId: string, secret: string): Promise<s
 
 /** The user id of a valid access token, or null for anything forged, expired or malformed. */
 export async function verifyAccessToken(token: string, secret: string): Promise<string | null> {
+  if (token.length > MAX_TOKEN_LENGTH) return null
   try {
     const payload = await verify(token, await hmacKey(secret), 'HS256')
     return payload.typ === 'access' && typeof payload.sub === 'string' ? payload.sub : null
@@ -58,6 +61,7 @@ export async function signQueueToken(claims: QueueTokenClaims, secret: string): 
 
 /** The claims of a genuine queue token, or null for anything we never issued. */
 export async function verifyQueueToken(token: string, secret: string): Promise<QueueTokenClaims | null> {
+  if (token.length > MAX_TOKEN_LENGTH) return null
   try {
     const payload = await verify(token, await hmacKey(secret), 'HS256')
     if (payload.typ !== 'queue' || typeof payload.sub !== 'string' || typeof payload.cid !== 'string') return null

@@ -251,7 +251,8 @@ export class ConcertObject extends DurableObject<Env> {
 
     const arrival = this.lastArrival + 1
     // Joining the back of a line moves nobody's place and no deadline, unless it is admitted
-    // at once or starts the idle clock: only then re-arm the alarm and push.
+    // at once or starts the idle clock, or its event finds the relay not yet armed: only then
+    // re-arm the alarm and push.
     const firstWaiting = this.waiting.size === 0
     this.ctx.storage.transactionSync(() => {
       this.sql.exec("INSERT INTO queue (arrival, user_id, status, entered_at) VALUES (?, ?, 'WAITING', ?)", arrival, userId, now)
