@@ -35,6 +35,27 @@ describe('load shedding', () => {
     for (const r of retried) expect([200, 201]).toContain(r.status)
   })
 
+  it("maps the runtime's overloaded and reset errors of a concert object to 429 / 503 with Retry-After", async () => {
+    const { concertId } = await newConcert()
+    const user = await newUser()
+    // A namespace whose object fails every call the way workerd reports it.
+    const failingWith = (props: object) =>
+      ({
+        idFromName: (name: string) => env.CONCERT.idFromName(name),
+        get: () => new Proxy({}, { get: () => async () => Promise.reject(Object.assign(new Error('Durable Object is overloaded.'), props)) }),
+      }) as unknown as Env['CONCERT']
+    for (const [props, status, code] of [
+      [{ overloaded: true, retryable: false }, 429, 'OVERLOADED'],
+      [{ retryable: true }, 503, 'TRY_AGAIN'],
+    ] as const) {
+      const request = new Request(`http://tickets.test/api/concerts/${concertId}/queue/tokens`, { method: 'POST', headers: { authorization: `Bearer ${user.accessToken}` } })
+      const res = await worker.fetch(request, { ...env, CONCERT: failingWith(props) }, createExecutionContext())
+      expect(res.status).toBe(status)
+      expect(res.headers.get('retry-after')).toBe('1')
+      expect(await res.json()).toEqual({ error: { code, message: expect.any(String) } })
+    }
+  })
+
   it('limits one user to 20 hold attempts per 10 s window; the 21st gets 429 RATE_LIMITED with Retry-After', async () => {
     const { concertId, dates } = await newConcert({ queuePolicy: { maxHoldsPerUser: 10 } })
     const buyer = await activeBuyer(concertId)
