@@ -2,8 +2,6 @@ import { createMiddleware } from 'hono/factory'
 import { routePath } from 'hono/route'
 import type { AppEnv } from './app-env'
 
-const concertInPath = (path: string) => /^\/api\/(?:admin\/)?concerts\/([^/]+)/.exec(path)?.[1]
-
 /**
  * One JSON line per request, after the response is known (errors included: onError has
  * already made the response). Cloudflare's Workers Logs index JSON lines by field.
@@ -21,7 +19,7 @@ export const requestLog = createMiddleware<AppEnv>(async (c, next) => {
       route: routePath(c, -1),
       status,
       latencyMs: Date.now() - started,
-      concertId: c.var.concertId ?? concertInPath(c.req.path),
+      concertId: c.var.concertId ?? c.req.param('concertId'),
       userId: c.var.userId,
     }),
   )

@@ -81,5 +81,14 @@ describe('request ids and logs', () => {
     expect(events.find((e) => e.type === 'seat.paid')).toMatchObject({ date, seatNumber: 4, price: 100_000, paymentId: expect.any(String) })
     expect(events.find((e) => e.type === 'token.expired')).toMatchObject({ reason: 'PAID' })
     expect(new Set(events.map((e) => e.eventId)).size).toBe(events.length)
+    // The request lines of that sale name its concert, from the path or (payments) the queue token.
+    const sale = logged('request').filter((l) => l.userId === buyer.userId && l.method !== 'GET' && l.route !== '/api/users/me/balance/charges')
+    expect(sale.map((l) => [l.route, l.status, l.concertId])).toEqual([
+      ['/api/concerts/:concertId/queue/tokens', 201, concertId],
+      ['/api/concerts/:concertId/reservations', 201, concertId],
+      ['/api/concerts/:concertId/reservations/:reservationId', 204, concertId],
+      ['/api/concerts/:concertId/reservations', 201, concertId],
+      ['/api/payments', 201, concertId],
+    ])
   })
 })
