@@ -49,11 +49,15 @@ export interface QueueCredential {
 }
 
 /**
- * The X-Queue-Token of this request, checked to be one we issued for this concert and,
- * when the caller is identified, for this user. Liveness is checked by the concert object.
+ * The queue token of this request (X-Queue-Token, or the one given), checked to be one we
+ * issued for this concert and, when the caller is identified, for this user. Liveness is
+ * checked by the concert object.
  */
-export async function queueTokenFor(c: Context<AppEnv>, concertId: string | null): Promise<QueueCredential> {
-  const token = c.req.header('x-queue-token')?.trim()
+export async function queueTokenFor(
+  c: Context<AppEnv>,
+  concertId: string | null,
+  token = c.req.header('x-queue-token')?.trim(),
+): Promise<QueueCredential> {
   if (!token) throw new ApiError(401, 'QUEUE_TOKEN_INVALID', 'X-Queue-Token header is required')
   const claims = await verifyQueueToken(token, c.env.AUTH_SECRET)
   if (!claims) throw new ApiError(401, 'QUEUE_TOKEN_INVALID', 'The queue token is invalid, expired or finished')

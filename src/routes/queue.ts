@@ -1,6 +1,6 @@
 import { createRoute } from '@hono/zod-openapi'
 import { optionalUser, queueTokenFor, requireUser } from '../auth/middleware'
-import { signQueueToken, verifyQueueToken } from '../auth/tokens'
+import { signQueueToken } from '../auth/tokens'
 import { concertObject } from '../concert'
 import { cachedStatus } from '../concert/status-cache'
 import { ApiError, unwrap } from '../errors'
@@ -76,11 +76,8 @@ queue.openapi(
   }),
   async (c) => {
     const { concertId } = c.req.valid('param')
-    const { token } = c.req.valid('query')
     // Forged tokens and tokens of another concert are refused before the upgrade.
-    const claims = await verifyQueueToken(token, c.env.AUTH_SECRET)
-    if (!claims) throw new ApiError(401, 'QUEUE_TOKEN_INVALID', 'The queue token is invalid, expired or finished')
-    if (claims.concertId !== concertId) throw new ApiError(403, 'QUEUE_TOKEN_MISMATCH', 'This queue token belongs to another concert')
+    const claims = await queueTokenFor(c, concertId, c.req.valid('query').token)
     if (c.req.header('upgrade')?.toLowerCase() !== 'websocket') {
       throw new ApiError(426, 'UPGRADE_REQUIRED', 'Connect with a WebSocket (Upgrade: websocket)')
     }
