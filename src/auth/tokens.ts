@@ -32,15 +32,20 @@ export async function signAccessToken(userId: string, secret: string): Promise<s
   return sign({ typ: 'access', sub: userId, exp: nowSeconds() + ACCESS_TOKEN_TTL_SECONDS }, await hmacKey(secret), 'HS256')
 }
 
-/** The user id of a valid access token, or null for anything forged, expired or malformed. */
-export async function verifyAccessToken(token: string, secret: string): Promise<string | null> {
+/** The payload of a token we signed and that has not expired, or null. */
+async function verifiedPayload(token: string, secret: string) {
   if (token.length > MAX_TOKEN_LENGTH) return null
   try {
-    const payload = await verify(token, await hmacKey(secret), 'HS256')
-    return payload.typ === 'access' && typeof payload.sub === 'string' ? payload.sub : null
+    return await verify(token, await hmacKey(secret), 'HS256')
   } catch {
     return null
   }
+}
+
+/** The user id of a valid access token, or null for anything forged, expired or malformed. */
+export async function verifyAccessToken(token: string, secret: string): Promise<string | null> {
+  const payload = await verifiedPayload(token, secret)
+  return payload?.typ === 'access' && typeof payload.sub === 'string' ? payload.sub : null
 }
 
 export interface QueueTokenClaims {
@@ -61,15 +66,10 @@ export async function signQueueToken(claims: QueueTokenClaims, secret: string): 
 
 /** The claims of a genuine queue token, or null for anything we never issued. */
 export async function verifyQueueToken(token: string, secret: string): Promise<QueueTokenClaims | null> {
-  if (token.length > MAX_TOKEN_LENGTH) return null
-  try {
-    const payload = await verify(token, await hmacKey(secret), 'HS256')
-    if (payload.typ !== 'queue' || typeof payload.sub !== 'string' || typeof payload.cid !== 'string') return null
-    if (typeof payload.arr !== 'number' || !Number.isSafeInteger(payload.arr) || payload.arr < 1) return null
-    return { userId: payload.sub, concertId: payload.cid, arrival: payload.arr }
-  } catch {
-    return null
-  }
+  const payload = await verifiedPayload(token, secret)
+  if (payload?.typ !== 'queue' || typeof payload.sub !== 'string' || typeof payload.cid !== 'string') return null
+  if (typeof payload.arr !== 'number' || !Number.isSafeInteger(payload.arr) || payload.arr < 1) return null
+  return { userId: payload.sub, concertId: payload.cid, arrival: payload.arr }
 }
 
 /** Constant-time comparison of two secrets of any length. */
