@@ -501,7 +501,7 @@ export class ConcertObject extends DurableObject<Env> {
         await this.env.SALE_EVENTS.sendBatch(rows.map((r) => ({ body: JSON.parse(r.event) as SaleEvent, contentType: 'json' as const })))
         this.sql.exec('DELETE FROM outbox WHERE seq <= ?', rows[rows.length - 1]!.seq)
       }
-      if (this.sql.exec('SELECT 1 FROM outbox LIMIT 1').toArray().length > 0) this.relayDue ??= Date.now() + RELAY_DELAY_MS
+      if (this.hasUnsentEvents()) this.relayDue ??= Date.now() + RELAY_DELAY_MS
     } catch (err) {
       console.error(JSON.stringify({ level: 'error', msg: 'outbox relay failed', concertId: this.concertId, error: String(err) }))
       this.relayDue = Date.now() + RELAY_RETRY_MS
@@ -527,7 +527,7 @@ export class ConcertObject extends DurableObject<Env> {
       }
     }
     this.waiting = new WaitingIndex(waiting)
-    if (this.sql.exec('SELECT 1 FROM outbox LIMIT 1').toArray().length > 0) this.relayDue = now
+    if (this.hasUnsentEvents()) this.relayDue = now
     this.recentAdmissions = this.sql
       .exec<{ at: number }>('SELECT at FROM admissions WHERE at > ? ORDER BY at', now - ADMISSION_MEMORY_MS)
       .toArray()
@@ -677,6 +677,10 @@ export class ConcertObject extends DurableObject<Env> {
       date: r.date,
       seatNumber: r.seat_number,
     })
+  }
+
+  private hasUnsentEvents(): boolean {
+    return this.sql.exec('SELECT 1 FROM outbox LIMIT 1').toArray().length > 0
   }
 
   /** Writes a sale event in the caller's transaction (the outbox) and logs it. */

@@ -10,7 +10,6 @@ import { concertObject } from '.'
  * costs more than the rest of the request; docs/benchmarks.md). A view is at most
  * SNAPSHOT_MAX_AGE_MS old. The seat map is served the same way to ACTIVE users; holds and
  * payments always ask the object itself.
- *
  */
 export const SNAPSHOT_MAX_AGE_MS = 250
 const BLOCK = 64
