@@ -58,57 +58,81 @@ async function http({ url, connections, durationMs, amount, requests, collect })
 }
 
 /**
- * Whole purchases by `connections` virtual buyers: create a user, charge, enter the queue
- * (polling until ACTIVE), hold the next free seat, pay. Latency is the whole purchase.
+ * Purchases from queue entry to payment by `connections` concurrent buyers, each taking the
+ * next of the prepared `buyers` (users with a balance): enter the queue (polling until
+ * ACTIVE), hold the next free seat, pay. A buyer whose purchase ended its token enters again
+ * for the next. rps is completed purchases per second; p50/p95/p99 are of the requests, as in
+ * every other workload, and purchaseP50/P95/P99 of whole purchases.
  */
-async function purchase({ url, connections, durationMs, concertId, dates, price }) {
+async function purchase({ url, connections, durationMs, concertId, dates, seatsPerDate, buyers }) {
   const pool = new Pool(url, { connections, pipelining: 1 })
-  const call = async (method, path, body, headers = {}) => {
+  const latencies = []
+  const purchases = []
+  const statusCounts = {}
+  let errors = 0
+  let seat = 0
+  let nextBuyer = 0
+  const steps = {}
+  const call = async (step, method, path, body, headers) => {
+    const t0 = performance.now()
     const res = await pool.request({
       method,
       path,
       headers: { 'content-type': 'application/json', ...headers },
       body: body === undefined ? undefined : JSON.stringify(body),
     })
-    requests++
+    const data = await res.body.json()
+    const ms = performance.now() - t0
+    latencies.push(ms)
+    ;(steps[step] ??= []).push(ms)
     statusCounts[res.statusCode] = (statusCounts[res.statusCode] ?? 0) + 1
-    return { status: res.statusCode, body: await res.body.json() }
+    if (res.statusCode >= 500) errors++
+    return { status: res.statusCode, body: data }
   }
-  const latencies = []
-  const statusCounts = {}
-  let requests = 0
-  let errors = 0
-  let seat = 0
   const started = performance.now()
   const deadline = started + durationMs
   await Promise.all(
     Array.from({ length: connections }, async () => {
       while (performance.now() < deadline) {
+        const auth = { authorization: `Bearer ${buyers[nextBuyer++ % buyers.length]}` }
         const t0 = performance.now()
-        try {
-          const user = (await call('POST', '/api/users', {})).body
-          const auth = { authorization: `Bearer ${user.accessToken}` }
-          await call('POST', '/api/users/me/balance/charges', { amount: price }, auth)
-          let status = (await call('POST', `/api/concerts/${concertId}/queue/tokens`, undefined, auth)).body
-          while (status.status === 'WAITING') {
-            await new Promise((r) => setTimeout(r, 50))
-            status = (await call('GET', `/api/concerts/${concertId}/queue/status`, undefined, { 'x-queue-token': status.token })).body
-          }
-          const withToken = { ...auth, 'x-queue-token': status.token }
-          const k = seat++
-          const held = await call('POST', `/api/concerts/${concertId}/reservations`, { date: dates[Math.floor(k / 50) % dates.length], seatNumber: (k % 50) + 1 }, withToken)
-          const paid = await call('POST', '/api/payments', { reservationId: held.body.reservationId }, withToken)
-          if (paid.status !== 201) throw new Error(`payment ${paid.status}`)
-          latencies.push(performance.now() - t0)
-        } catch {
-          errors++
+        let status = (await call('enter', 'POST', `/api/concerts/${concertId}/queue/tokens`, undefined, auth)).body
+        while (status.status === 'WAITING') {
+          await new Promise((r) => setTimeout(r, 50))
+          status = (await call('status', 'GET', `/api/concerts/${concertId}/queue/status`, undefined, { 'x-queue-token': status.token })).body
         }
+        if (status.status !== 'ACTIVE') continue
+        const withToken = { ...auth, 'x-queue-token': status.token }
+        const k = seat++
+        const place = { date: dates[Math.floor(k / seatsPerDate) % dates.length], seatNumber: (k % seatsPerDate) + 1 }
+        const held = await call('hold', 'POST', `/api/concerts/${concertId}/reservations`, place, withToken)
+        if (held.status !== 201) continue
+        const paid = await call('pay', 'POST', '/api/payments', { reservationId: held.body.reservationId }, withToken)
+        if (paid.status === 201) purchases.push(performance.now() - t0)
       }
     }),
   )
   const elapsed = performance.now() - started
   await pool.close()
-  return summarize(latencies, elapsed, { errors, statusCounts, requests })
+  const whole = summarize(purchases, elapsed)
+  const requests = summarize(latencies, elapsed)
+  return {
+    ...requests,
+    count: whole.count,
+    rps: whole.rps,
+    requests: requests.count,
+    requestsPerSecond: requests.rps,
+    purchaseP50: whole.p50,
+    purchaseP95: whole.p95,
+    purchaseP99: whole.p99,
+    // Request latency of each step, to see which one a purchase waits on.
+    steps: Object.fromEntries(Object.entries(steps).map(([step, ms]) => {
+      const { p50, p99 } = summarize(ms, elapsed)
+      return [step, { p50, p99 }]
+    })),
+    errors,
+    statusCounts,
+  }
 }
 
 /**

@@ -7,7 +7,7 @@ import { execFileSync, spawn } from 'node:child_process'
 import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { cpus, tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { sign } from 'hono/jwt'
+import { benchClient } from './client.mjs'
 import { ADMIN_TOKEN, AUTH_SECRET, serveBundle } from './serve-bundle.mjs'
 
 const quick = process.argv.includes('--quick')
@@ -19,6 +19,7 @@ const started = Date.now()
 const server = dev ? await serveDev() : await serveBundle()
 const secrets = dev ? devSecrets() : { AUTH_SECRET, ADMIN_TOKEN }
 const base = server.url
+const { load, json, createConcert, accessTokens, fundedUsers, activeBuyers } = benchClient(base, secrets)
 const results = {}
 const notes = []
 
@@ -82,11 +83,14 @@ async function run() {
   })
   results.sameSeatRace.winners = results.sameSeatRace.statusCounts['201'] ?? 0
 
-  // Whole purchases: user, charge, queue, hold, pay.
-  const purchaseDates = 60
+  // Purchases from queue entry to payment. The buyers are users with a balance, made before the
+  // clock starts; each buys several seats (a new queue token each time), within the per-user
+  // limit of 20 entries and holds per 10 s.
+  const purchaseDates = quick ? 60 : 200
   const purchaseConcert = await createConcert({ maxActiveUsers: 10_000 }, purchaseDates)
   const dates = (await json('GET', `/api/concerts/${purchaseConcert}/dates`)).dates.map((d) => d.date)
-  results.purchase = await load({ kind: 'purchase', connections: C, durationMs: DURATION, concertId: purchaseConcert, dates, price: 1_000 })
+  const buyers = await fundedUsers(1_000, 1_000_000)
+  results.purchase = await load({ kind: 'purchase', connections: C, durationMs: DURATION, concertId: purchaseConcert, dates, seatsPerDate: 50, buyers })
 
   // An admission reaching every socket: 1,000 in a concert of its own, 10,000 of the queue above.
   const fanoutConcert = await createConcert({ maxActiveUsers: 1, idleTimeoutSeconds: 86_400 }, 1)
@@ -126,60 +130,6 @@ console.log(table(report))
 console.log(`\n${report.meta.mode}, ${quick ? 'quick' : 'full'} run in ${report.meta.totalSeconds.toFixed(0)} s: bench/results/${name}.json`)
 
 // --- helpers ---
-
-async function load(spec) {
-  const target = spec.requests ? `${spec.requests[0].method} ${spec.requests[0].path}` : spec.kind
-  console.error(`load: ${target} (${spec.amount ? `${spec.amount} requests` : `${spec.durationMs ?? 0} ms`})`)
-  const dir = mkdtempSync(join(tmpdir(), 'load-'))
-  const file = join(dir, 'spec.json')
-  writeFileSync(file, JSON.stringify({ url: base, ...spec }))
-  const out = await new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['bench/load.mjs', file], { stdio: ['ignore', 'pipe', 'inherit'] })
-    let text = ''
-    child.stdout.on('data', (d) => (text += d))
-    child.on('exit', (code) => (code === 0 ? resolve(text) : reject(new Error(`load.mjs exited ${code}`))))
-  })
-  rmSync(dir, { recursive: true, force: true })
-  return JSON.parse(out)
-}
-
-async function json(method, path, body, headers = {}) {
-  const res = await fetch(`${base}${path}`, {
-    method,
-    headers: { 'content-type': 'application/json', ...headers },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  })
-  const data = await res.json()
-  if (!res.ok) throw new Error(`${method} ${path}: ${res.status} ${JSON.stringify(data)}`)
-  return data
-}
-
-async function createConcert(queuePolicy, dateCount) {
-  const dates = Array.from({ length: dateCount }, (_, i) => ({
-    date: new Date(Date.now() + (7 + i) * 86_400_000).toISOString().slice(0, 10),
-    price: 1_000,
-  }))
-  const body = { title: 'Bench', dates, queuePolicy }
-  return (await json('POST', '/api/admin/concerts', body, { authorization: `Bearer ${secrets.ADMIN_TOKEN}` })).concertId
-}
-
-async function accessTokens(count) {
-  const exp = Math.floor(Date.now() / 1000) + 3600
-  return Promise.all(Array.from({ length: count }, () => sign({ typ: 'access', sub: crypto.randomUUID(), exp }, secrets.AUTH_SECRET, 'HS256')))
-}
-
-/** Real users (so that D1 knows them), each admitted to the concert: their request headers. */
-async function activeBuyers(concertId, count) {
-  return Promise.all(
-    Array.from({ length: count }, async () => {
-      const user = await json('POST', '/api/users', {})
-      const auth = { authorization: `Bearer ${user.accessToken}` }
-      const status = await json('POST', `/api/concerts/${concertId}/queue/tokens`, undefined, auth)
-      if (status.status !== 'ACTIVE') throw new Error('buyer not admitted')
-      return { ...auth, 'x-queue-token': status.token }
-    }),
-  )
-}
 
 function policyChange(concertId, maxActiveUsers) {
   return {

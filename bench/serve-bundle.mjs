@@ -11,7 +11,7 @@ import { unstable_getMiniflareWorkerOptions } from 'wrangler'
 export const ADMIN_TOKEN = 'bench-admin-token'
 export const AUTH_SECRET = 'bench-auth-secret-0123456789abcdef0123456789'
 
-export async function serveBundle({ port = 0 } = {}) {
+export async function serveBundle({ port = 0, inspectorPort } = {}) {
   const work = mkdtempSync(join(process.env.BENCH_STATE_DIR ?? tmpdir(), 'concert-bench-'))
   const outdir = join(work, 'bundle')
   execFileSync('node', ['node_modules/wrangler/bin/wrangler.js', 'deploy', '--dry-run', '--outdir', outdir], {
@@ -41,6 +41,7 @@ export async function serveBundle({ port = 0 } = {}) {
     },
     host: '127.0.0.1',
     port,
+    inspectorPort,
     log: new Log(LogLevel.WARN),
   })
   const url = (await mf.ready).toString().replace(/\/$/, '')

@@ -14,18 +14,24 @@ export interface PaymentRequest {
 
 /**
  * A payment across the two stores (design and failure cases: docs/payment.md):
- *   1. the concert object marks the hold PAYING, so it cannot expire while money moves;
+ *   1. the concert object marks the hold PAYING, so it cannot expire while money moves
+ *      (when it refuses, D1 is asked whether the reservation was paid already: a retry);
  *   2. one D1 batch debits, records the payment and books the seat, all or nothing;
  *   3. the object marks the seat SOLD, ends the token and admits the next user.
- * If step 3 never happens, a retry or the object's alarm finds the payment in D1 and finishes it.
+ * If step 3 never happens, a retry (step 1 still passes, step 2 finds the payment) or the
+ * object's alarm finds the payment in D1 and finishes it.
  */
 export async function pay(env: Env, request: PaymentRequest): Promise<PaymentRow> {
   const concert = concertObject(env, request.concertId)
 
-  const earlier = await findPayment(env.DB, request.reservationId)
-  if (earlier) return replay(concert, earlier, request)
-
-  const hold = unwrap(await concert.beginPayment(request.arrival, request.userId, request.reservationId))
+  const begun = await concert.beginPayment(request.arrival, request.userId, request.reservationId)
+  if (!begun.ok) {
+    // Not payable: perhaps because it is paid (a retry after a lost answer, whose token has
+    // ended with the sale). The ledger knows; only then is it asked.
+    const earlier = await findPayment(env.DB, request.reservationId)
+    if (earlier?.concertId === request.concertId) return replay(concert, earlier, request)
+  }
+  const hold = unwrap(begun)
   const outcome = await settle(env.DB, {
     reservationId: request.reservationId,
     userId: request.userId,

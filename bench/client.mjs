@@ -1,0 +1,81 @@
+// What the bench and the profiler share: the load generator run as its own process, and the
+// setup calls (concerts, users, balances, admitted buyers) made against the served Worker.
+import { spawn } from 'node:child_process'
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { sign } from 'hono/jwt'
+
+export function benchClient(base, secrets) {
+  async function load(spec) {
+    const target = spec.requests ? `${spec.requests[0].method} ${spec.requests[0].path}` : spec.kind
+    console.error(`load: ${target} (${spec.amount ? `${spec.amount} requests` : `${spec.durationMs ?? 0} ms`})`)
+    const dir = mkdtempSync(join(tmpdir(), 'load-'))
+    const file = join(dir, 'spec.json')
+    writeFileSync(file, JSON.stringify({ url: base, ...spec }))
+    const out = await new Promise((resolve, reject) => {
+      const child = spawn(process.execPath, ['bench/load.mjs', file], { stdio: ['ignore', 'pipe', 'inherit'] })
+      let text = ''
+      child.stdout.on('data', (d) => (text += d))
+      child.on('exit', (code) => (code === 0 ? resolve(text) : reject(new Error(`load.mjs exited ${code}`))))
+    })
+    rmSync(dir, { recursive: true, force: true })
+    return JSON.parse(out)
+  }
+
+  async function json(method, path, body, headers = {}) {
+    const res = await fetch(`${base}${path}`, {
+      method,
+      headers: { 'content-type': 'application/json', ...headers },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    })
+    const data = await res.json()
+    if (!res.ok) throw new Error(`${method} ${path}: ${res.status} ${JSON.stringify(data)}`)
+    return data
+  }
+
+  async function createConcert(queuePolicy, dateCount) {
+    const dates = Array.from({ length: dateCount }, (_, i) => ({
+      date: new Date(Date.now() + (7 + i) * 86_400_000).toISOString().slice(0, 10),
+      price: 1_000,
+    }))
+    const body = { title: 'Bench', dates, queuePolicy }
+    return (await json('POST', '/api/admin/concerts', body, { authorization: `Bearer ${secrets.ADMIN_TOKEN}` })).concertId
+  }
+
+  async function accessTokens(count) {
+    const exp = Math.floor(Date.now() / 1000) + 3600
+    return Promise.all(Array.from({ length: count }, () => sign({ typ: 'access', sub: crypto.randomUUID(), exp }, secrets.AUTH_SECRET, 'HS256')))
+  }
+
+  /** Users D1 knows, each charged `amount`: their access tokens. */
+  async function fundedUsers(count, amount) {
+    const tokens = []
+    for (let i = 0; i < count; i += 50) {
+      const batch = await Promise.all(
+        Array.from({ length: Math.min(50, count - i) }, async () => {
+          const { accessToken } = await json('POST', '/api/users', {})
+          await json('POST', '/api/users/me/balance/charges', { amount }, { authorization: `Bearer ${accessToken}` })
+          return accessToken
+        }),
+      )
+      tokens.push(...batch)
+    }
+    return tokens
+  }
+
+  /** Real users (so that D1 knows them), each admitted to the concert: their request headers. */
+  async function activeBuyers(concertId, count) {
+    return Promise.all(
+      Array.from({ length: count }, async () => {
+        const user = await json('POST', '/api/users', {})
+        const auth = { authorization: `Bearer ${user.accessToken}` }
+        const status = await json('POST', `/api/concerts/${concertId}/queue/tokens`, undefined, auth)
+        if (status.status !== 'ACTIVE') throw new Error('buyer not admitted')
+        return { ...auth, 'x-queue-token': status.token }
+      }),
+    )
+  }
+
+  return { load, json, createConcert, accessTokens, fundedUsers, activeBuyers }
+}

@@ -1,0 +1,105 @@
+// `npm run bench:profile -- <entry|admitted|status|purchase>`: a CPU profile of the Worker and its
+// objects (one isolate) while one workload runs against the bundle served as `npm run bench`
+// serves it. Prints the functions with the most self time; writes the whole profile to
+// bench/results/<workload>.cpuprofile (open it in Chrome DevTools' Performance panel).
+import { mkdirSync, writeFileSync } from 'node:fs'
+import WebSocket from 'ws'
+import { benchClient } from './client.mjs'
+import { ADMIN_TOKEN, AUTH_SECRET, serveBundle } from './serve-bundle.mjs'
+
+const workload = process.argv[2] ?? 'entry'
+const inspectorPort = 9229 + Math.floor(Math.random() * 500)
+const server = await serveBundle({ inspectorPort })
+const { load, json, createConcert, accessTokens, fundedUsers } = benchClient(server.url, { ADMIN_TOKEN, AUTH_SECRET })
+
+try {
+  const requests = await requestsFor(workload)
+  const targets = await (await fetch(`http://127.0.0.1:${inspectorPort}/json`)).json()
+  const target = targets.find((t) => t.id.includes('core:user')) ?? targets[0]
+  const inspector = await connect(target.webSocketDebuggerUrl)
+  await inspector.call('Profiler.enable')
+  await inspector.call('Profiler.setSamplingInterval', { interval: 200 })
+  await inspector.call('Profiler.start')
+  const result = await load({ kind: workload === 'purchase' ? 'purchase' : 'http', connections: 50, durationMs: 3_000, ...requests })
+  const { profile } = await inspector.call('Profiler.stop')
+  inspector.close()
+  mkdirSync('bench/results', { recursive: true })
+  writeFileSync(`bench/results/${workload}.cpuprofile`, JSON.stringify(profile))
+  console.log(`${workload}: ${Math.round(result.rps)}/s, p99 ${result.p99.toFixed(1)} ms, statuses ${JSON.stringify(result.statusCounts)}${result.steps ? `, steps ${JSON.stringify(result.steps)}` : ""}`)
+  console.log(summarize(profile))
+} finally {
+  await server.dispose()
+}
+
+async function requestsFor(name) {
+  if (name === 'entry' || name === 'status' || name === 'admitted') {
+    // 'admitted': every entry is admitted at once, as in a sale with places free.
+    const concertId = await createConcert(name === 'admitted' ? { maxActiveUsers: 20_000 } : { maxActiveUsers: 1, idleTimeoutSeconds: 86_400 }, 1)
+    const enter = (await accessTokens(12_000)).map((t) => ({ method: 'POST', path: `/api/concerts/${concertId}/queue/tokens`, headers: { authorization: `Bearer ${t}` } }))
+    if (name !== 'status') return { requests: enter }
+    const { collected } = await load({ kind: 'http', connections: 50, amount: 10_000, requests: enter, collect: 'token' })
+    return { requests: collected.map((t) => ({ method: 'GET', path: `/api/concerts/${concertId}/queue/status`, headers: { 'x-queue-token': t } })) }
+  }
+  if (name === 'purchase') {
+    const concertId = await createConcert({ maxActiveUsers: 10_000 }, 60)
+    const dates = (await json('GET', `/api/concerts/${concertId}/dates`)).dates.map((d) => d.date)
+    return { concertId, dates, seatsPerDate: 50, buyers: await fundedUsers(1_000, 1_000_000) }
+  }
+  throw new Error(`no such workload: ${name} (entry, admitted, status, purchase)`)
+}
+
+function connect(url) {
+  const ws = new WebSocket(url)
+  let id = 0
+  const pending = new Map()
+  ws.on('message', (data) => {
+    const msg = JSON.parse(data)
+    if (msg.id && pending.has(msg.id)) {
+      pending.get(msg.id)(msg.result)
+      pending.delete(msg.id)
+    }
+  })
+  return new Promise((resolve) =>
+    ws.on('open', () =>
+      resolve({
+        call: (method, params = {}) =>
+          new Promise((done) => {
+            pending.set(++id, done)
+            ws.send(JSON.stringify({ id, method, params }))
+          }),
+        close: () => ws.close(),
+      }),
+    ),
+  )
+}
+
+/**
+ * Self time per function, as a share of all samples. Time in the runtime's own code (no
+ * script URL) is charged to the script function that called it, so that `exec` shows up as
+ * the query that ran it.
+ */
+function summarize(profile) {
+  const byId = new Map(profile.nodes.map((n) => [n.id, n]))
+  const parent = new Map()
+  for (const n of profile.nodes) for (const child of n.children ?? []) parent.set(child, n.id)
+  const label = ({ functionName, url, lineNumber }) => `${functionName || '(anonymous)'} ${url ? `${url.split('/').pop()}:${lineNumber + 1}` : ''}`.trim()
+  const counts = new Map()
+  for (const id of profile.samples) counts.set(id, (counts.get(id) ?? 0) + 1)
+  const total = profile.samples.length
+  const self = new Map()
+  for (const [id, n] of counts) {
+    const own = byId.get(id).callFrame
+    let key = label(own)
+    if (!own.url && !key.startsWith('(')) {
+      let up = parent.get(id)
+      while (up !== undefined && !byId.get(up).callFrame.url) up = parent.get(up)
+      if (up !== undefined) key = `${key} ← ${label(byId.get(up).callFrame)}`
+    }
+    self.set(key, (self.get(key) ?? 0) + n)
+  }
+  return [...self]
+    .sort((a, b) => b[1] - a[1])
+    .slice(0, 40)
+    .map(([key, n]) => `${((n / total) * 100).toFixed(1).padStart(5)}%  ${key}`)
+    .join('\n')
+}
