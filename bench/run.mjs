@@ -91,6 +91,13 @@ async function run() {
   const dates = (await json('GET', `/api/concerts/${purchaseConcert}/dates`)).dates.map((d) => d.date)
   const buyers = await fundedUsers(1_000, 1_000_000)
   results.purchase = await load({ kind: 'purchase', connections: C, durationMs: DURATION, concertId: purchaseConcert, dates, seatsPerDate: 50, buyers })
+  const p = results.purchase
+  const ms = (v) => v.toFixed(1)
+  notes.push(
+    `purchase: req/s is completed purchases per second (${Math.round(p.requestsPerSecond).toLocaleString('en')} requests/s); its p50/p95/p99 are per request, as elsewhere. ` +
+      `Whole purchases (entry, hold, payment) took p50 ${ms(p.purchaseP50)} / p95 ${ms(p.purchaseP95)} / p99 ${ms(p.purchaseP99)} ms; ` +
+      `per step p50/p99: ${Object.entries(p.steps).map(([step, l]) => `${step} ${ms(l.p50)}/${ms(l.p99)}`).join(', ')} ms.`,
+  )
 
   // An admission reaching every socket: 1,000 in a concert of its own, 10,000 of the queue above.
   const fanoutConcert = await createConcert({ maxActiveUsers: 1, idleTimeoutSeconds: 86_400 }, 1)
