@@ -90,6 +90,16 @@ describe('payment', () => {
     expect(await balanceOf(buyer)).toBe(200_000)
   })
 
+  it("a paid reservation presented with the payer's token of another concert is not found there, not replayed", async () => {
+    const { buyer, reservationId } = await heldSeat(300_000)
+    expect((await payFor(buyer, reservationId, 'k1')).status).toBe(201)
+    const other = await newConcert()
+    const elsewhere = await enterQueue(buyer, other.concertId)
+    expect(elsewhere.status).toBe('ACTIVE')
+    expectError(await payFor({ ...buyer, queueToken: elsewhere.token }, reservationId, 'k1'), 404, 'RESERVATION_NOT_FOUND')
+    expect(await balanceOf(buyer)).toBe(200_000)
+  })
+
   it("paying someone else's hold is 403 and debits nobody", async () => {
     const { concertId, dates } = await newConcert()
     const owner = await activeBuyer(concertId, 500_000)
