@@ -39,6 +39,29 @@ describe('queue tokens', () => {
     expect(second.body.token).not.toBe(first.body.token)
   })
 
+  it('entries racing in together each get one place: a user asking five times at once gets one token', async () => {
+    const { concertId } = await newConcert({ queuePolicy: { maxActiveUsers: 1 } })
+    const users = await Promise.all(Array.from({ length: 20 }, () => newUser()))
+    // Each user asks five times, all 100 requests at once and interleaved.
+    const replies = await Promise.all(
+      Array.from({ length: 5 }, () => users).flat().map((u) => call('POST', `/api/concerts/${concertId}/queue/tokens`, { accessToken: u.accessToken })),
+    )
+    for (const [i, u] of users.entries()) {
+      const own = replies.filter((_, j) => j % users.length === i)
+      expect(own.map((r) => r.status).sort()).toEqual([200, 200, 200, 200, 201])
+      expect(new Set(own.map((r) => r.body.token)).size).toBe(1)
+      expect(own.every((r) => r.body.userId === u.userId)).toBe(true)
+    }
+    // 20 places, consecutive, and the stored line agrees.
+    const places = users.map((_, i) => replies[i]!.body.position as number).sort((a, b) => a - b)
+    expect(places).toEqual(Array.from({ length: 20 }, (_, i) => i))
+    const stored = await runInDurableObject(stubOf(concertId), (_, state) => ({
+      rows: state.storage.sql.exec<{ n: number; last: number }>('SELECT COUNT(*) AS n, MAX(arrival) AS last FROM queue').one(),
+      meta: state.storage.sql.exec<{ value: string }>("SELECT value FROM meta WHERE key = 'lastArrival'").one().value,
+    }))
+    expect(stored).toEqual({ rows: { n: 20, last: 20 }, meta: '20' })
+  })
+
   it('status works with the queue token alone or with its own access token', async () => {
     const { concertId } = await newConcert()
     const user = await newUser()

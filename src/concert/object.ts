@@ -84,6 +84,12 @@ export interface QueueSnapshot {
   policy: QueuePolicy
 }
 
+export interface Entered {
+  created: boolean
+  arrival: number
+  status: QueueStatusView
+}
+
 type QueueRow = {
   arrival: number
   user_id: string
@@ -123,7 +129,7 @@ const iso = (ms: number) => new Date(ms).toISOString()
 const socketTag = (arrival: number) => `a${arrival}`
 
 /**
- * One concert: its waiting queue and its seats. Every method runs to completion without
+ * One concert: its waiting queue and its seats. Every change runs to completion without
  * awaiting I/O, so the object's single thread is the lock: two holds of one seat, two
  * admissions of one place, cannot interleave. Money is not here; see src/ledger.
  */
@@ -150,6 +156,8 @@ export class ConcertObject extends DurableObject<Env> {
   private pushTimer: ReturnType<typeof setTimeout> | null = null
   private readonly lastSent = new WeakMap<WebSocket, string>()
   private readonly owners = new WeakMap<WebSocket, SocketOwner>()
+  /** New entries waiting for their group's transaction, in the order they reached the object. */
+  private entryLine: Array<{ userId: string; resolve: (r: Result<Entered>) => void; reject: (err: unknown) => void }> = []
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env)
@@ -238,8 +246,12 @@ export class ConcertObject extends DurableObject<Env> {
   /**
    * Gives the user a place in line, or the place they already have. The Worker signs the
    * arrival number into the queue token, so asking again yields the same token.
+   *
+   * New entries are written in groups: each waits in `entryLine` until the requests already
+   * delivered to the object have been read, then one transaction (one commit, one disk sync)
+   * places them all, in the order they reached the object.
    */
-  enter(userId: string): Result<{ created: boolean; arrival: number; status: QueueStatusView }> {
+  enter(userId: string): Result<Entered> | Promise<Result<Entered>> {
     if (!this.concertId) return notFound()
     const now = Date.now()
     this.sweep(now)
@@ -248,23 +260,54 @@ export class ConcertObject extends DurableObject<Env> {
       this.seen(existing.arrival, now)
       return ok({ created: false, arrival: existing.arrival, status: this.describe(userId, existing.arrival, now) })
     }
-
-    const arrival = this.lastArrival + 1
-    // Joining the back of a line moves nobody's place and no deadline, unless it is admitted
-    // at once or starts the idle clock, or its event finds the relay not yet armed: only then
-    // re-arm the alarm and push.
-    const firstWaiting = this.waiting.size === 0
-    this.ctx.storage.transactionSync(() => {
-      this.sql.exec("INSERT INTO queue (arrival, user_id, status, entered_at) VALUES (?, ?, 'WAITING', ?)", arrival, userId, now)
-      this.record('token.issued', now, { userId, arrival })
-      this.saveMeta('lastArrival', String(arrival))
-      this.lastArrival = arrival
-      this.waiting.add(arrival)
-      this.presence.touch(arrival, now)
-      this.admit(now)
+    return new Promise((resolve, reject) => {
+      this.entryLine.push({ userId, resolve, reject })
+      // A timer fires once the object has taken in what is already delivered to it.
+      if (this.entryLine.length === 1) setTimeout(() => this.placeEntries(), 0)
     })
-    if (firstWaiting || this.active.has(arrival) || this.alarmAt === null || this.alarmAt > this.relayDue!) this.afterChange()
-    return ok({ created: true, arrival, status: this.describe(userId, arrival, now) })
+  }
+
+  private placeEntries() {
+    const line = this.entryLine
+    this.entryLine = []
+    const now = Date.now()
+    const placed = new Map<string, number>()
+    // Joining the back of a line moves nobody's place and no deadline, unless someone is
+    // admitted at once or starts the idle clock, or an event finds the relay not yet armed:
+    // only then re-arm the alarm and push.
+    const firstWaiting = this.waiting.size === 0
+    const activeBefore = this.active.size
+    try {
+      this.sweep(now)
+      this.ctx.storage.transactionSync(() => {
+        for (const { userId } of line) {
+          // The same user twice in one group gets one place.
+          if (placed.has(userId)) continue
+          const arrival = this.lastArrival + 1
+          this.sql.exec("INSERT INTO queue (arrival, user_id, status, entered_at) VALUES (?, ?, 'WAITING', ?)", arrival, userId, now)
+          this.record('token.issued', now, { userId, arrival })
+          this.lastArrival = arrival
+          this.waiting.add(arrival)
+          this.presence.touch(arrival, now)
+          placed.set(userId, arrival)
+        }
+        this.saveMeta('lastArrival', String(this.lastArrival))
+        this.admit(now)
+      })
+    } catch (err) {
+      // Nothing was written, but the memory of the queue moved: every caller hears why, and
+      // the object starts again from storage.
+      for (const { reject } of line) reject(err)
+      this.ctx.abort('placing entries failed')
+      return
+    }
+    if (firstWaiting || this.active.size !== activeBefore || this.alarmAt === null || this.alarmAt > this.relayDue!) this.afterChange()
+    const answered = new Set<string>()
+    for (const { userId, resolve } of line) {
+      const arrival = placed.get(userId)!
+      resolve(ok({ created: !answered.has(userId), arrival, status: this.describe(userId, arrival, now) }))
+      answered.add(userId)
+    }
   }
 
   status(arrival: number, userId: string): Result<QueueStatusView> {
