@@ -84,11 +84,7 @@ export interface QueueSnapshot {
   policy: QueuePolicy
 }
 
-export interface Entered {
-  created: boolean
-  arrival: number
-  status: QueueStatusView
-}
+type PaymentStart = { concertId: string; date: string; seatNumber: number; price: number }
 
 type QueueRow = {
   arrival: number
@@ -156,8 +152,8 @@ export class ConcertObject extends DurableObject<Env> {
   private pushTimer: ReturnType<typeof setTimeout> | null = null
   private readonly lastSent = new WeakMap<WebSocket, string>()
   private readonly owners = new WeakMap<WebSocket, SocketOwner>()
-  /** New entries waiting for their group's transaction, in the order they reached the object. */
-  private entryLine: Array<{ userId: string; resolve: (r: Result<Entered>) => void; reject: (err: unknown) => void }> = []
+  /** Changes waiting for the next group commit (see inGroup), in the order they reached the object. */
+  private group: Array<() => void> = []
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env)
@@ -246,12 +242,12 @@ export class ConcertObject extends DurableObject<Env> {
   /**
    * Gives the user a place in line, or the place they already have. The Worker signs the
    * arrival number into the queue token, so asking again yields the same token.
-   *
-   * New entries are written in groups: each waits in `entryLine` until the requests already
-   * delivered to the object have been read, then one transaction (one commit, one disk sync)
-   * places them all, in the order they reached the object.
    */
-  enter(userId: string): Result<Entered> | Promise<Result<Entered>> {
+  enter(userId: string): Promise<Result<{ created: boolean; arrival: number; status: QueueStatusView }>> {
+    return this.inGroup(() => this.placeInLine(userId))
+  }
+
+  private placeInLine(userId: string): Result<{ created: boolean; arrival: number; status: QueueStatusView }> {
     if (!this.concertId) return notFound()
     const now = Date.now()
     this.sweep(now)
@@ -260,54 +256,23 @@ export class ConcertObject extends DurableObject<Env> {
       this.seen(existing.arrival, now)
       return ok({ created: false, arrival: existing.arrival, status: this.describe(userId, existing.arrival, now) })
     }
-    return new Promise((resolve, reject) => {
-      this.entryLine.push({ userId, resolve, reject })
-      // A timer fires once the object has taken in what is already delivered to it.
-      if (this.entryLine.length === 1) setTimeout(() => this.placeEntries(), 0)
-    })
-  }
 
-  private placeEntries() {
-    const line = this.entryLine
-    this.entryLine = []
-    const now = Date.now()
-    const placed = new Map<string, number>()
-    // Joining the back of a line moves nobody's place and no deadline, unless someone is
-    // admitted at once or starts the idle clock, or an event finds the relay not yet armed:
-    // only then re-arm the alarm and push.
+    const arrival = this.lastArrival + 1
+    // Joining the back of a line moves nobody's place and no deadline, unless it is admitted
+    // at once or starts the idle clock, or its event finds the relay not yet armed: only then
+    // re-arm the alarm and push.
     const firstWaiting = this.waiting.size === 0
-    const activeBefore = this.active.size
-    try {
-      this.sweep(now)
-      this.ctx.storage.transactionSync(() => {
-        for (const { userId } of line) {
-          // The same user twice in one group gets one place.
-          if (placed.has(userId)) continue
-          const arrival = this.lastArrival + 1
-          this.sql.exec("INSERT INTO queue (arrival, user_id, status, entered_at) VALUES (?, ?, 'WAITING', ?)", arrival, userId, now)
-          this.record('token.issued', now, { userId, arrival })
-          this.lastArrival = arrival
-          this.waiting.add(arrival)
-          this.presence.touch(arrival, now)
-          placed.set(userId, arrival)
-        }
-        this.saveMeta('lastArrival', String(this.lastArrival))
-        this.admit(now)
-      })
-    } catch (err) {
-      // Nothing was written, but the memory of the queue moved: every caller hears why, and
-      // the object starts again from storage.
-      for (const { reject } of line) reject(err)
-      this.ctx.abort('placing entries failed')
-      return
-    }
-    if (firstWaiting || this.active.size !== activeBefore || this.alarmAt === null || this.alarmAt > this.relayDue!) this.afterChange()
-    const answered = new Set<string>()
-    for (const { userId, resolve } of line) {
-      const arrival = placed.get(userId)!
-      resolve(ok({ created: !answered.has(userId), arrival, status: this.describe(userId, arrival, now) }))
-      answered.add(userId)
-    }
+    this.ctx.storage.transactionSync(() => {
+      this.sql.exec("INSERT INTO queue (arrival, user_id, status, entered_at) VALUES (?, ?, 'WAITING', ?)", arrival, userId, now)
+      this.record('token.issued', now, { userId, arrival })
+      this.saveMeta('lastArrival', String(arrival))
+      this.lastArrival = arrival
+      this.waiting.add(arrival)
+      this.presence.touch(arrival, now)
+      this.admit(now)
+    })
+    if (firstWaiting || this.active.has(arrival) || this.alarmAt === null || this.alarmAt > this.relayDue!) this.afterChange()
+    return ok({ created: true, arrival, status: this.describe(userId, arrival, now) })
   }
 
   status(arrival: number, userId: string): Result<QueueStatusView> {
@@ -419,7 +384,11 @@ export class ConcertObject extends DurableObject<Env> {
     return ok({ concertId: this.concertId, date, seats })
   }
 
-  hold(arrival: number, userId: string, date: string, seatNumber: number): Result<HoldView> {
+  hold(arrival: number, userId: string, date: string, seatNumber: number): Promise<Result<HoldView>> {
+    return this.inGroup(() => this.holdSeat(arrival, userId, date, seatNumber))
+  }
+
+  private holdSeat(arrival: number, userId: string, date: string, seatNumber: number): Result<HoldView> {
     const now = Date.now()
     const admitted = this.requireActive(arrival, userId, now)
     if (!admitted.ok) return admitted
@@ -469,7 +438,11 @@ export class ConcertObject extends DurableObject<Env> {
     })
   }
 
-  release(arrival: number, userId: string, reservationId: string): Result<{ date: string }> {
+  release(arrival: number, userId: string, reservationId: string): Promise<Result<{ date: string }>> {
+    return this.inGroup(() => this.releaseHold(arrival, userId, reservationId))
+  }
+
+  private releaseHold(arrival: number, userId: string, reservationId: string): Result<{ date: string }> {
     const now = Date.now()
     const owned = this.ownedReservation(arrival, userId, reservationId, now)
     if (!owned.ok) return owned
@@ -487,7 +460,11 @@ export class ConcertObject extends DurableObject<Env> {
    * Marks the hold as being paid for, so that its expiry waits for the ledger's answer
    * instead of giving the seat away while money may be moving.
    */
-  beginPayment(arrival: number, userId: string, reservationId: string): Result<{ concertId: string; date: string; seatNumber: number; price: number }> {
+  beginPayment(arrival: number, userId: string, reservationId: string): Promise<Result<PaymentStart>> {
+    return this.inGroup(() => this.markPaying(arrival, userId, reservationId))
+  }
+
+  private markPaying(arrival: number, userId: string, reservationId: string): Result<PaymentStart> {
     const now = Date.now()
     const owned = this.ownedReservation(arrival, userId, reservationId, now)
     if (!owned.ok) return owned
@@ -501,13 +478,13 @@ export class ConcertObject extends DurableObject<Env> {
   }
 
   /** The ledger refused (e.g. insufficient balance): the seat stays held until its expiry. */
-  abortPayment(reservationId: string): void {
-    this.settlePaying(reservationId, null, Date.now())
+  abortPayment(reservationId: string): Promise<void> {
+    return this.inGroup(() => this.settlePaying(reservationId, null, Date.now()))
   }
 
   /** The ledger recorded the sale: the seat is SOLD, the payer's token ends, the next user is admitted. */
-  completePayment(reservationId: string, paymentId: string): void {
-    this.settlePaying(reservationId, paymentId, Date.now())
+  completePayment(reservationId: string, paymentId: string): Promise<void> {
+    return this.inGroup(() => this.settlePaying(reservationId, paymentId, Date.now()))
   }
 
   // --- time ---
@@ -552,6 +529,34 @@ export class ConcertObject extends DurableObject<Env> {
   }
 
   // --- internals ---
+
+  /**
+   * Group commit. A change waits until the object has taken in the requests already delivered
+   * to it, then runs with the changes that arrived meanwhile, in arrival order, inside one
+   * transaction: one commit and one disk sync for the group instead of one each. A change
+   * writes in a nested transaction of its own (or in one statement), so one that throws is
+   * rolled back alone.
+   */
+  private inGroup<T>(change: () => T): Promise<T> {
+    return new Promise((resolve, reject) => {
+      this.group.push(() => {
+        try {
+          resolve(change())
+        } catch (err) {
+          reject(err)
+        }
+      })
+      if (this.group.length === 1) setTimeout(() => this.commitGroup(), 0)
+    })
+  }
+
+  private commitGroup() {
+    const group = this.group
+    this.group = []
+    this.ctx.storage.transactionSync(() => {
+      for (const change of group) change()
+    })
+  }
 
   private load() {
     const meta = new Map(this.sql.exec<{ key: string; value: string }>('SELECT key, value FROM meta').toArray().map((r) => [r.key, r.value]))
