@@ -1,4 +1,4 @@
-// `npm run bench:profile -- <entry|admitted|status|purchase>`: a CPU profile of the Worker and its
+// `npm run bench:profile -- <entry|admitted|status|race|purchase>`: a CPU profile of the Worker and its
 // objects (one isolate) while one workload runs against the bundle served as `npm run bench`
 // serves it. Prints the functions with the most self time; writes the whole profile to
 // bench/results/<workload>.cpuprofile (open it in Chrome DevTools' Performance panel).
@@ -10,7 +10,7 @@ import { ADMIN_TOKEN, AUTH_SECRET, serveBundle } from './serve-bundle.mjs'
 const workload = process.argv[2] ?? 'entry'
 const inspectorPort = 9229 + Math.floor(Math.random() * 500)
 const server = await serveBundle({ inspectorPort })
-const { load, json, createConcert, accessTokens, fundedUsers } = benchClient(server.url, { ADMIN_TOKEN, AUTH_SECRET })
+const { load, json, createConcert, accessTokens, fundedUsers, activeBuyers } = benchClient(server.url, { ADMIN_TOKEN, AUTH_SECRET })
 
 try {
   const requests = await requestsFor(workload)
@@ -40,12 +40,20 @@ async function requestsFor(name) {
     const { collected } = await load({ kind: 'http', connections: 50, amount: 10_000, requests: enter, collect: 'token' })
     return { requests: collected.map((t) => ({ method: 'GET', path: `/api/concerts/${concertId}/queue/status`, headers: { 'x-queue-token': t } })) }
   }
+  if (name === 'race') {
+    // As the bench's sameSeatRace: 100 ACTIVE users, all after seat 1 (run at concurrency 100).
+    const concertId = await createConcert({ maxActiveUsers: 200 }, 1)
+    const date = (await json('GET', `/api/concerts/${concertId}/dates`)).dates[0].date
+    const racers = await activeBuyers(concertId, 100)
+    const body = JSON.stringify({ date, seatNumber: 1 })
+    return { connections: 100, requests: racers.map((headers) => ({ method: 'POST', path: `/api/concerts/${concertId}/reservations`, headers: { ...headers, 'content-type': 'application/json' }, body })) }
+  }
   if (name === 'purchase') {
     const concertId = await createConcert({ maxActiveUsers: 10_000 }, 60)
     const dates = (await json('GET', `/api/concerts/${concertId}/dates`)).dates.map((d) => d.date)
     return { concertId, dates, seatsPerDate: 50, buyers: await fundedUsers(1_000, 1_000_000) }
   }
-  throw new Error(`no such workload: ${name} (entry, admitted, status, purchase)`)
+  throw new Error(`no such workload: ${name} (entry, admitted, status, race, purchase)`)
 }
 
 function connect(url) {

@@ -72,6 +72,15 @@ describe('credentials', () => {
     expect((await call('GET', '/api/users/me/balance', { accessToken: victim.accessToken })).body.balance).toBe(5_000)
   })
 
+  it('an access token accepted before is refused once it expires (verified tokens are remembered, never past exp)', async () => {
+    const user = await newUser()
+    const exp = now() + 2
+    const shortLived = await sign({ typ: 'access', sub: user.userId, exp }, env.AUTH_SECRET, 'HS256')
+    expect((await call('GET', '/api/users/me/balance', { accessToken: shortLived })).status).toBe(200)
+    await sleep(exp * 1000 - Date.now() + 100)
+    expectError(await call('GET', '/api/users/me/balance', { accessToken: shortLived }), 401, 'UNAUTHORIZED')
+  })
+
   it('operator routes: a user token is 403, a wrong admin token 401', async () => {
     const { concertId } = await newConcert()
     const user = await newUser()

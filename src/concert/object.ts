@@ -84,6 +84,8 @@ export interface QueueSnapshot {
   policy: QueuePolicy
 }
 
+type DateRow = { starts_at: string; price: number; total_seats: number }
+
 type PaymentStart = { concertId: string; date: string; seatNumber: number; price: number }
 
 type QueueRow = {
@@ -384,12 +386,16 @@ export class ConcertObject extends DurableObject<Env> {
     return ok({ concertId: this.concertId, date, seats })
   }
 
-  hold(arrival: number, userId: string, date: string, seatNumber: number): Promise<Result<HoldView>> {
+  hold(arrival: number, userId: string, date: string, seatNumber: number): Result<HoldView> | Promise<Result<HoldView>> {
+    // A refusal changes nothing, so it needs no commit: it is answered at once. A hold waits
+    // for its group and is checked again there.
+    const refused = this.holdable(arrival, userId, date, seatNumber, Date.now())
+    if (!refused.ok) return refused
     return this.inGroup(() => this.holdSeat(arrival, userId, date, seatNumber))
   }
 
-  private holdSeat(arrival: number, userId: string, date: string, seatNumber: number): Result<HoldView> {
-    const now = Date.now()
+  /** Whether this user may hold this seat now: the entry and date the hold needs, or why not. */
+  private holdable(arrival: number, userId: string, date: string, seatNumber: number, now: number): Result<{ entry: QueueRow; day: DateRow }> {
     const admitted = this.requireActive(arrival, userId, now)
     if (!admitted.ok) return admitted
     const entry = admitted.value
@@ -407,7 +413,14 @@ export class ConcertObject extends DurableObject<Env> {
     if (held >= this.policy.maxHoldsPerUser) {
       return fail(409, 'HOLD_LIMIT_REACHED', `You may hold at most ${this.policy.maxHoldsPerUser} seat(s) at once`)
     }
+    return ok({ entry, day })
+  }
 
+  private holdSeat(arrival: number, userId: string, date: string, seatNumber: number): Result<HoldView> {
+    const now = Date.now()
+    const holdable = this.holdable(arrival, userId, date, seatNumber, now)
+    if (!holdable.ok) return holdable
+    const { entry, day } = holdable.value
     const reservationId = crypto.randomUUID()
     const expiresAt = holdExpiresAt(now, this.policy, entry.active_until!)
     this.ctx.storage.transactionSync(() => {
@@ -592,10 +605,8 @@ export class ConcertObject extends DurableObject<Env> {
     return row?.user_id === userId ? row : undefined
   }
 
-  private dateRow(date: string) {
-    return this.sql
-      .exec<{ starts_at: string; price: number; total_seats: number }>('SELECT starts_at, price, total_seats FROM dates WHERE date = ?', date)
-      .toArray()[0]
+  private dateRow(date: string): DateRow | undefined {
+    return this.sql.exec<DateRow>('SELECT starts_at, price, total_seats FROM dates WHERE date = ?', date).toArray()[0]
   }
 
   private seen(arrival: number, now: number) {
