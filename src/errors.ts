@@ -9,8 +9,8 @@ const V8Error = Error as ErrorConstructor & { stackTraceLimit: number }
 
 /**
  * The one error type. Handlers and services throw it; `onError` turns it into the body.
- * It is an answer, not a bug, so it carries no stack: capturing one was a tenth of the cost
- * of each refused hold in the same-seat race (docs/benchmarks.md).
+ * It is an answer, not a bug, so it carries no stack: capturing one was 4% of the CPU profile
+ * of the same-seat race, where most requests are refused (docs/benchmarks.md).
  */
 export class ApiError extends Error {
   constructor(
