@@ -156,6 +156,8 @@ export class ConcertObject extends DurableObject<Env> {
   private readonly owners = new WeakMap<WebSocket, SocketOwner>()
   /** Changes waiting for the next group commit (see inGroup), in the order they reached the object. */
   private group: Array<() => void> = []
+  private grouping = false
+  private rescheduleAfterGroup = false
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env)
@@ -567,7 +569,13 @@ export class ConcertObject extends DurableObject<Env> {
     const group = this.group
     this.group = []
     this.ctx.storage.transactionSync(() => {
-      for (const change of group) change()
+      this.grouping = true
+      try {
+        for (const change of group) change()
+      } finally {
+        this.grouping = false
+      }
+      if (this.rescheduleAfterGroup) this.reschedule()
     })
   }
 
@@ -791,6 +799,10 @@ export class ConcertObject extends DurableObject<Env> {
 
   /** One alarm, at the earliest deadline; re-armed after every change and every run. */
   private reschedule() {
+    // Inside a group, once at its end: the deadlines its changes add all lie in the future,
+    // so none falls due before then.
+    this.rescheduleAfterGroup = this.grouping
+    if (this.grouping) return
     const min = (query: string) => this.sql.exec<{ m: number | null }>(query).one().m
     const now = Date.now()
     const idleSince = this.presence.oldest()
