@@ -1,32 +1,51 @@
-// `npm run bench:profile -- <entry|admitted|status|race|purchase>`: a CPU profile of the Worker and its
-// objects (one isolate) while one workload runs against the bundle served as `npm run bench`
-// serves it. Prints the functions with the most self time; writes the whole profile to
-// bench/results/<workload>.cpuprofile (open it in Chrome DevTools' Performance panel).
+// `npm run bench:profile -- <entry|admitted|status|race|purchase> [--no-profile] [--connections N]`:
+// a CPU profile of the Worker and its objects (one isolate) while one workload runs against the
+// bundle served as `npm run bench` serves it. Prints the functions with the most self time;
+// writes the whole profile to bench/results/<workload>.cpuprofile (open it in Chrome DevTools'
+// Performance panel). With --no-profile it measures the workload alone (no inspector), after
+// /healthz in the same run, for quick A/B comparisons of one workload.
 import { mkdirSync, writeFileSync } from 'node:fs'
+import { parseArgs } from 'node:util'
 import WebSocket from 'ws'
 import { benchClient } from './client.mjs'
 import { ADMIN_TOKEN, AUTH_SECRET, serveBundle } from './serve-bundle.mjs'
 
-const workload = process.argv[2] ?? 'entry'
-const inspectorPort = 9229 + Math.floor(Math.random() * 500)
+const { positionals, values: options } = parseArgs({
+  allowPositionals: true,
+  options: { 'no-profile': { type: 'boolean', default: false }, connections: { type: 'string', default: '50' } },
+})
+const workload = positionals[0] ?? 'entry'
+const profiling = !options['no-profile']
+const connections = Number(options.connections)
+const inspectorPort = profiling ? 9229 + Math.floor(Math.random() * 500) : undefined
 const server = await serveBundle({ inspectorPort })
 const { load, json, createConcert, accessTokens, fundedUsers, activeBuyers } = benchClient(server.url, { ADMIN_TOKEN, AUTH_SECRET })
+const run = (requests) => load({ kind: workload === 'purchase' ? 'purchase' : 'http', connections, durationMs: 3_000, ...requests })
+const summary = (name, r) =>
+  `${name}: ${Math.round(r.rps)}/s, p50 ${r.p50.toFixed(1)} ms, p99 ${r.p99.toFixed(1)} ms, statuses ${JSON.stringify(r.statusCounts)}${r.steps ? `, steps ${JSON.stringify(r.steps)}` : ''}`
 
 try {
-  const requests = await requestsFor(workload)
-  const targets = await (await fetch(`http://127.0.0.1:${inspectorPort}/json`)).json()
-  const target = targets.find((t) => t.id.includes('core:user')) ?? targets[0]
-  const inspector = await connect(target.webSocketDebuggerUrl)
-  await inspector.call('Profiler.enable')
-  await inspector.call('Profiler.setSamplingInterval', { interval: 200 })
-  await inspector.call('Profiler.start')
-  const result = await load({ kind: workload === 'purchase' ? 'purchase' : 'http', connections: 50, durationMs: 3_000, ...requests })
-  const { profile } = await inspector.call('Profiler.stop')
-  inspector.close()
-  mkdirSync('bench/results', { recursive: true })
-  writeFileSync(`bench/results/${workload}.cpuprofile`, JSON.stringify(profile))
-  console.log(`${workload}: ${Math.round(result.rps)}/s, p99 ${result.p99.toFixed(1)} ms, statuses ${JSON.stringify(result.statusCounts)}${result.steps ? `, steps ${JSON.stringify(result.steps)}` : ""}`)
-  console.log(summarize(profile))
+  if (!profiling) {
+    const baseline = await load({ kind: 'http', connections, durationMs: 3_000, requests: [{ method: 'GET', path: '/healthz' }] })
+    const result = await run(await requestsFor(workload))
+    console.log(summary('baseline', baseline))
+    console.log(`${summary(workload, result)}, ${Math.round((result.rps / baseline.rps) * 100)}% of baseline`)
+  } else {
+    const requests = await requestsFor(workload)
+    const targets = await (await fetch(`http://127.0.0.1:${inspectorPort}/json`)).json()
+    const target = targets.find((t) => t.id.includes('core:user')) ?? targets[0]
+    const inspector = await connect(target.webSocketDebuggerUrl)
+    await inspector.call('Profiler.enable')
+    await inspector.call('Profiler.setSamplingInterval', { interval: 200 })
+    await inspector.call('Profiler.start')
+    const result = await run(requests)
+    const { profile } = await inspector.call('Profiler.stop')
+    inspector.close()
+    mkdirSync('bench/results', { recursive: true })
+    writeFileSync(`bench/results/${workload}.cpuprofile`, JSON.stringify(profile))
+    console.log(summary(workload, result))
+    console.log(summarize(profile))
+  }
 } finally {
   await server.dispose()
 }
