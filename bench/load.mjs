@@ -23,7 +23,7 @@ function summarize(latencies, elapsedMs, extra = {}) {
 }
 
 /** `connections` requests in flight until the duration or the amount is reached. */
-async function http({ url, connections, durationMs, amount, requests, collect }) {
+async function http({ url, connections, durationMs, amount, requests, collectWaiting }) {
   const pool = new Pool(url, { connections, pipelining: 1 })
   const latencies = []
   const statusCounts = {}
@@ -45,7 +45,11 @@ async function http({ url, connections, durationMs, amount, requests, collect })
           latencies.push(performance.now() - t0)
           statusCounts[res.statusCode] = (statusCounts[res.statusCode] ?? 0) + 1
           if (res.statusCode >= 500) errors++
-          if (collect && res.statusCode < 300) collected.push(JSON.parse(text)[collect])
+          if (collectWaiting && res.statusCode < 300) {
+            // The queue tokens of users left WAITING (entries admitted at once are not waiting).
+            const body = JSON.parse(text)
+            if (body.status === 'WAITING') collected.push(body.token)
+          }
         } catch {
           errors++
         }
@@ -54,7 +58,7 @@ async function http({ url, connections, durationMs, amount, requests, collect })
   )
   const elapsed = performance.now() - started
   await pool.close()
-  return summarize(latencies, elapsed, { errors, statusCounts, ...(collect ? { collected } : {}) })
+  return summarize(latencies, elapsed, { errors, statusCounts, ...(collectWaiting ? { collected } : {}) })
 }
 
 /**
@@ -140,6 +144,8 @@ async function purchase({ url, connections, durationMs, concertId, dates, seatsP
  * triggered and every socket's time to hear its new position is recorded. p99 is reported
  * as the time to the last socket.
  */
+const FANOUT_TIMEOUT_MS = 30_000
+
 async function fanout({ url, concertId, tokens, trigger }) {
   const wsBase = url.replace(/^http/, 'ws')
   const sockets = []
@@ -183,12 +189,14 @@ async function fanout({ url, concertId, tokens, trigger }) {
   const pool = new Pool(url, { connections: 1 })
   t0 = performance.now()
   await pool.request(trigger)
-  await allTold
+  // A socket that is never told (closed under us, a lost push) is an error, not a hang.
+  await Promise.race([allTold, new Promise((r) => setTimeout(r, FANOUT_TIMEOUT_MS))])
   const elapsed = performance.now() - t0
   for (const ws of sockets) ws.terminate()
   await pool.close()
-  const result = summarize(latencies, elapsed, { errors, statusCounts: { 101: sockets.length } })
-  return { ...result, rps: (sockets.length / elapsed) * 1000, p99: elapsed }
+  const untold = sockets.length - latencies.length
+  const result = summarize(latencies, elapsed, { errors: errors + untold, statusCounts: { 101: sockets.length } })
+  return { ...result, rps: (latencies.length / elapsed) * 1000, p99: elapsed, untold }
 }
 
 const runners = { http, purchase, fanout }

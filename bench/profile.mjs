@@ -56,7 +56,7 @@ async function requestsFor(name) {
     const concertId = await createConcert(name === 'admitted' ? { maxActiveUsers: 20_000 } : { maxActiveUsers: 1, idleTimeoutSeconds: 86_400 }, 1)
     const enter = (await accessTokens(12_000)).map((t) => ({ method: 'POST', path: `/api/concerts/${concertId}/queue/tokens`, headers: { authorization: `Bearer ${t}` } }))
     if (name !== 'status') return { requests: enter }
-    const { collected } = await load({ kind: 'http', connections: 50, amount: 10_000, requests: enter, collect: 'token' })
+    const { collected } = await load({ kind: 'http', connections: 50, amount: 10_000, requests: enter, collectWaiting: true })
     return { requests: collected.map((t) => ({ method: 'GET', path: `/api/concerts/${concertId}/queue/status`, headers: { 'x-queue-token': t } })) }
   }
   if (name === 'race') {

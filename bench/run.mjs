@@ -38,10 +38,10 @@ async function run() {
   const entryUsers = await accessTokens(quick ? 15_000 : 40_000)
   const enter = (tokens) =>
     tokens.map((t) => ({ method: 'POST', path: `/api/concerts/${queueConcert}/queue/tokens`, headers: { authorization: `Bearer ${t}` } }))
-  const entry = await load({ kind: 'http', connections: C, durationMs: DURATION, requests: enter(entryUsers), collect: 'token' })
-  let waitingTokens = entry.collected.slice(1)
+  const entry = await load({ kind: 'http', connections: C, durationMs: DURATION, requests: enter(entryUsers), collectWaiting: true })
+  let waitingTokens = entry.collected
   if (waitingTokens.length < 10_000) {
-    const more = await load({ kind: 'http', connections: C, amount: 10_000 - waitingTokens.length, requests: enter(await accessTokens(10_000)), collect: 'token' })
+    const more = await load({ kind: 'http', connections: C, amount: 10_000 - waitingTokens.length, requests: enter(await accessTokens(10_000)), collectWaiting: true })
     waitingTokens = waitingTokens.concat(more.collected)
   }
   results.queueEntry = entry
@@ -101,8 +101,8 @@ async function run() {
 
   // An admission reaching every socket: 1,000 in a concert of its own, 10,000 of the queue above.
   const fanoutConcert = await createConcert({ maxActiveUsers: 1, idleTimeoutSeconds: 86_400 }, 1)
-  const fanoutEntries = await load({ kind: 'http', connections: C, amount: 1_001, requests: enter(await accessTokens(1_001)).map((r) => ({ ...r, path: `/api/concerts/${fanoutConcert}/queue/tokens` })), collect: 'token' })
-  results.wsFanout1k = await load({ kind: 'fanout', concertId: fanoutConcert, tokens: fanoutEntries.collected.slice(1), trigger: policyChange(fanoutConcert, 2) })
+  const fanoutEntries = await load({ kind: 'http', connections: C, amount: 1_001, requests: enter(await accessTokens(1_001)).map((r) => ({ ...r, path: `/api/concerts/${fanoutConcert}/queue/tokens` })), collectWaiting: true })
+  results.wsFanout1k = await load({ kind: 'fanout', concertId: fanoutConcert, tokens: fanoutEntries.collected, trigger: policyChange(fanoutConcert, 2) })
   if (dev) {
     // Measured: wrangler dev's proxy holds two descriptors per socket, so 10,000 sockets pass
     // this machine's 20,000 open files and its workerd aborts ("accept: Too many open files").

@@ -155,7 +155,7 @@ export class ConcertObject extends DurableObject<Env> {
   private readonly lastSent = new WeakMap<WebSocket, string>()
   private readonly owners = new WeakMap<WebSocket, SocketOwner>()
   /** Changes waiting for the next group commit (see inGroup), in the order they reached the object. */
-  private group: Array<() => void> = []
+  private group: Array<{ change: () => unknown; resolve: (value: any) => void; reject: (err: unknown) => void }> = []
   private grouping = false
   private rescheduleAfterGroup = false
 
@@ -550,17 +550,11 @@ export class ConcertObject extends DurableObject<Env> {
    * to it, then runs with the changes that arrived meanwhile, in arrival order, inside one
    * transaction: one commit and one disk sync for the group instead of one each. A change
    * writes in a nested transaction of its own (or in one statement), so one that throws is
-   * rolled back alone.
+   * rolled back alone. Answers go out once the group is committed.
    */
   private inGroup<T>(change: () => T): Promise<T> {
     return new Promise((resolve, reject) => {
-      this.group.push(() => {
-        try {
-          resolve(change())
-        } catch (err) {
-          reject(err)
-        }
-      })
+      this.group.push({ change, resolve, reject })
       if (this.group.length === 1) setTimeout(() => this.commitGroup(), 0)
     })
   }
@@ -568,15 +562,31 @@ export class ConcertObject extends DurableObject<Env> {
   private commitGroup() {
     const group = this.group
     this.group = []
-    this.ctx.storage.transactionSync(() => {
-      this.grouping = true
-      try {
-        for (const change of group) change()
-      } finally {
-        this.grouping = false
-      }
-      if (this.rescheduleAfterGroup) this.reschedule()
-    })
+    const answers: Array<() => void> = []
+    try {
+      this.ctx.storage.transactionSync(() => {
+        this.grouping = true
+        try {
+          for (const { change, resolve, reject } of group) {
+            try {
+              const value = change()
+              answers.push(() => resolve(value))
+            } catch (err) {
+              answers.push(() => reject(err))
+            }
+          }
+        } finally {
+          this.grouping = false
+        }
+        if (this.rescheduleAfterGroup) this.reschedule()
+      })
+    } catch (err) {
+      // Nothing of the group was stored, but memory moved with it: start again from storage.
+      for (const { reject } of group) reject(err)
+      this.ctx.abort('a group of changes could not be committed')
+      return
+    }
+    for (const answer of answers) answer()
   }
 
   private load() {
