@@ -190,7 +190,7 @@ async function fanout({ url, concertId, tokens, trigger }) {
   t0 = performance.now()
   await pool.request(trigger)
   // A socket that is never told (closed under us, a lost push) is an error, not a hang.
-  await Promise.race([allTold, new Promise((r) => setTimeout(r, FANOUT_TIMEOUT_MS))])
+  await Promise.race([allTold, new Promise((r) => setTimeout(r, FANOUT_TIMEOUT_MS).unref())])
   const elapsed = performance.now() - t0
   for (const ws of sockets) ws.terminate()
   await pool.close()
