@@ -139,13 +139,13 @@ async function purchase({ url, connections, durationMs, concertId, dates, seatsP
   }
 }
 
+const FANOUT_TIMEOUT_MS = 30_000
+
 /**
  * One socket per waiting token; once all have their first status, one admission is
  * triggered and every socket's time to hear its new position is recorded. p99 is reported
  * as the time to the last socket.
  */
-const FANOUT_TIMEOUT_MS = 30_000
-
 async function fanout({ url, concertId, tokens, trigger }) {
   const wsBase = url.replace(/^http/, 'ws')
   const sockets = []
