@@ -28,39 +28,57 @@ function hmacKey(secret: string): Promise<CryptoKey> {
   return key
 }
 
-export async function signAccessToken(userId: string, secret: string): Promise<string> {
-  return sign({ typ: 'access', sub: userId, exp: nowSeconds() + ACCESS_TOKEN_TTL_SECONDS }, await hmacKey(secret), 'HS256')
-}
-
 type Payload = Awaited<ReturnType<typeof verify>>
 
 /**
- * Tokens this isolate has already verified, per secret, with their payloads. A waiting user
- * polls with the same token every few seconds, and checking its signature every time was the
- * largest cost of a poll left (docs/benchmarks.md). Bounded: the oldest are dropped first.
+ * Tokens this isolate signed or has already verified, per secret, with their payloads. A
+ * waiting user polls with the same token every few seconds, and checking its signature every
+ * time was the largest cost of a poll left (docs/benchmarks.md). Bounded: the oldest are
+ * dropped first.
  */
-const verified = new Map<string, Map<string, Payload>>()
-const MAX_VERIFIED_PER_SECRET = 20_000
+const known = new Map<string, Map<string, Payload>>()
+const MAX_KNOWN_PER_SECRET = 20_000
+
+function knownTokens(secret: string): Map<string, Payload> {
+  let tokens = known.get(secret)
+  if (!tokens) known.set(secret, (tokens = new Map()))
+  return tokens
+}
+
+function remember(secret: string, token: string, payload: Payload) {
+  const tokens = knownTokens(secret)
+  if (tokens.size >= MAX_KNOWN_PER_SECRET) tokens.delete(tokens.keys().next().value!)
+  tokens.set(token, payload)
+}
+
+/** Signs the payload, and remembers the token: this isolate made it, so it is genuine. */
+async function signed(payload: Payload, secret: string): Promise<string> {
+  const token = await sign(payload, await hmacKey(secret), 'HS256')
+  remember(secret, token, payload)
+  return token
+}
 
 /** The payload of a token we signed and that has not expired, or null. */
 async function verifiedPayload(token: string, secret: string) {
   if (token.length > MAX_TOKEN_LENGTH) return null
-  let seen = verified.get(secret)
-  if (!seen) verified.set(secret, (seen = new Map()))
-  const known = seen.get(token)
-  if (known) {
-    if (typeof known.exp !== 'number' || known.exp > nowSeconds()) return known
-    seen.delete(token)
+  const tokens = knownTokens(secret)
+  const payload = tokens.get(token)
+  if (payload) {
+    if (typeof payload.exp !== 'number' || payload.exp > nowSeconds()) return payload
+    tokens.delete(token)
     return null
   }
   try {
-    const payload = await verify(token, await hmacKey(secret), 'HS256')
-    if (seen.size >= MAX_VERIFIED_PER_SECRET) seen.delete(seen.keys().next().value!)
-    seen.set(token, payload)
-    return payload
+    const verified = await verify(token, await hmacKey(secret), 'HS256')
+    remember(secret, token, verified)
+    return verified
   } catch {
     return null
   }
+}
+
+export async function signAccessToken(userId: string, secret: string): Promise<string> {
+  return signed({ typ: 'access', sub: userId, exp: nowSeconds() + ACCESS_TOKEN_TTL_SECONDS }, secret)
 }
 
 /** The user id of a valid access token, or null for anything forged, expired or malformed. */
@@ -82,7 +100,7 @@ export interface QueueTokenClaims {
  * round trip. Whether the place is still live is the concert object's to say.
  */
 export async function signQueueToken(claims: QueueTokenClaims, secret: string): Promise<string> {
-  return sign({ typ: 'queue', sub: claims.userId, cid: claims.concertId, arr: claims.arrival }, await hmacKey(secret), 'HS256')
+  return signed({ typ: 'queue', sub: claims.userId, cid: claims.concertId, arr: claims.arrival }, secret)
 }
 
 /** The claims of a genuine queue token, or null for anything we never issued. */
