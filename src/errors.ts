@@ -4,14 +4,7 @@ import type { ContentfulStatusCode } from 'hono/utils/http-status'
 import type { ZodError } from 'zod'
 import { MAX_BODY_BYTES } from './schemas'
 
-/** V8's Error, whose stackTraceLimit the Workers types leave out. */
-const V8Error = Error as ErrorConstructor & { stackTraceLimit: number }
-
-/**
- * The one error type. Handlers and services throw it; `onError` turns it into the body.
- * It is an answer, not a bug, so it carries no stack: capturing one was 4% of the CPU profile
- * of the same-seat race, where most requests are refused (docs/benchmarks.md).
- */
+/** The one error type. Handlers and services throw it; `onError` turns it into the body. */
 export class ApiError extends Error {
   constructor(
     readonly status: ContentfulStatusCode,
@@ -19,10 +12,7 @@ export class ApiError extends Error {
     message: string,
     readonly headers?: Record<string, string>,
   ) {
-    const stackTraceLimit = V8Error.stackTraceLimit
-    V8Error.stackTraceLimit = 0
     super(message)
-    V8Error.stackTraceLimit = stackTraceLimit
     this.name = 'ApiError'
   }
 }
