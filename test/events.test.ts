@@ -169,10 +169,16 @@ describe('delivery', () => {
   })
 
   it('with no DATA_PLATFORM_URL, acknowledges every event to the log only', async () => {
-    const batch = createMessageBatch<SaleEvent>(SALE_EVENTS_QUEUE, [{ id: 'm1', timestamp: Date.now(), attempts: 1, body: event(1) }])
+    const batch = createMessageBatch<SaleEvent>(SALE_EVENTS_QUEUE, [
+      { id: 'm1', timestamp: Date.now(), attempts: 1, body: event(1) },
+      { id: 'm2', timestamp: Date.now(), attempts: 1, body: event(2) },
+    ])
     const ctx = createExecutionContext()
     await handleSaleEvents(batch, { ...env, DATA_PLATFORM_URL: '' })
-    expect((await getQueueResult(batch, ctx)).explicitAcks).toEqual(['m1'])
+    const result = await getQueueResult(batch, ctx)
+    expect(result.ackAll).toBe(true)
+    expect(result.retryBatch.retry).toBe(false)
+    expect(result.retryMessages).toEqual([])
   })
 
   it('a dead letter delivered twice is kept once', async () => {

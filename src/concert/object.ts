@@ -136,6 +136,8 @@ export class ConcertObject extends DurableObject<Env> {
   private concertId: string | null = null
   private policy: QueuePolicy = DEFAULT_POLICY
   private lastArrival = 0
+  /** lastArrival as stored: the group that moves it stores it once, with its entries. */
+  private storedLastArrival = 0
   private abandoned = 0
   /** Live WAITING arrivals: positions in O(log n). */
   private waiting = new WaitingIndex()
@@ -269,7 +271,6 @@ export class ConcertObject extends DurableObject<Env> {
     this.ctx.storage.transactionSync(() => {
       this.sql.exec("INSERT INTO queue (arrival, user_id, status, entered_at) VALUES (?, ?, 'WAITING', ?)", arrival, userId, now)
       this.record('token.issued', now, { userId, arrival })
-      this.saveMeta('lastArrival', String(arrival))
       this.lastArrival = arrival
       this.waiting.add(arrival)
       this.presence.touch(arrival, now)
@@ -578,6 +579,7 @@ export class ConcertObject extends DurableObject<Env> {
         } finally {
           this.grouping = false
         }
+        if (this.lastArrival !== this.storedLastArrival) this.saveMeta('lastArrival', String(this.lastArrival))
         if (this.rescheduleAfterGroup) this.reschedule()
       })
     } catch (err) {
@@ -586,6 +588,7 @@ export class ConcertObject extends DurableObject<Env> {
       this.ctx.abort('a group of changes could not be committed')
       return
     }
+    this.storedLastArrival = this.lastArrival
     for (const answer of answers) answer()
   }
 
@@ -593,7 +596,7 @@ export class ConcertObject extends DurableObject<Env> {
     const meta = new Map(this.sql.exec<{ key: string; value: string }>('SELECT key, value FROM meta').toArray().map((r) => [r.key, r.value]))
     this.concertId = meta.get('concertId') ?? null
     this.policy = meta.has('policy') ? { ...DEFAULT_POLICY, ...JSON.parse(meta.get('policy')!) } : DEFAULT_POLICY
-    this.lastArrival = Number(meta.get('lastArrival') ?? 0)
+    this.lastArrival = this.storedLastArrival = Number(meta.get('lastArrival') ?? 0)
     this.abandoned = Number(meta.get('abandoned') ?? 0)
     const now = Date.now()
     const rows = this.sql.exec<{ arrival: number; status: string; active_until: number | null }>('SELECT arrival, status, active_until FROM queue ORDER BY arrival').toArray()

@@ -51,8 +51,10 @@ CREATE TABLE IF NOT EXISTS admissions (
 CREATE INDEX IF NOT EXISTS admissions_by_time ON admissions (at);
 -- Sale events written with the change they describe and not yet handed to the events queue
 -- (a transactional outbox): the alarm publishes them and deletes them once the queue has them.
+-- seq orders them; a number is reused only once its row is gone, so no AUTOINCREMENT (which
+-- costs a write to sqlite_sequence per event).
 CREATE TABLE IF NOT EXISTS outbox (
-  seq INTEGER PRIMARY KEY AUTOINCREMENT,
+  seq INTEGER PRIMARY KEY,
   event TEXT NOT NULL
 );
 `
