@@ -153,7 +153,8 @@ async function fanout({ url, concertId, tokens, trigger }) {
   let errors = 0
   let next = 0
   await Promise.all(
-    Array.from({ length: 250 }, async () => {
+    // Fewer openers than CONCERT_MAX_IN_FLIGHT: more would be shed with 429, as designed.
+    Array.from({ length: 100 }, async () => {
       while (next < tokens.length) {
         const token = tokens[next++]
         const ws = new WebSocket(`${wsBase}/api/concerts/${concertId}/queue/ws?token=${encodeURIComponent(token)}`)

@@ -118,7 +118,7 @@ for (const r of Object.values(results)) {
 }
 const report = {
   meta: {
-    mode: dev ? 'wrangler dev' : 'bundle via Miniflare API',
+    mode: dev ? 'wrangler dev' : 'bundle in workerd via Miniflare API, own socket',
     quick,
     date: new Date().toISOString(),
     cpus: cpus().length,
