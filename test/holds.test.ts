@@ -1,7 +1,9 @@
 import { runDurableObjectAlarm, runInDurableObject } from 'cloudflare:test'
 import { env } from 'cloudflare:workers'
 import { describe, expect, it } from 'vitest'
+import { decode } from 'hono/jwt'
 import type { ConcertObject } from '../src/concert'
+import { SNAPSHOT_MAX_AGE_MS } from '../src/concert/status-cache'
 import { activeBuyer, call, daysFromNow, enterQueue, expectError, hold, newConcert, newUser, payFor, seatMap, sleep } from './helpers'
 
 const stubOf = (concertId: string) => env.CONCERT.get(env.CONCERT.idFromName(concertId)) as DurableObjectStub<ConcertObject>
@@ -76,6 +78,34 @@ describe('holds', () => {
     const losers = replies.filter((r) => r.status !== 201)
     expect(losers).toHaveLength(54)
     for (const r of losers) expectError(r, 409, 'SEAT_UNAVAILABLE')
+  })
+
+  it('a seat just refused is refused again by the Worker for at most SNAPSHOT_MAX_AGE_MS, then the object decides', async () => {
+    const { concertId, dates } = await newConcert({ queuePolicy: { maxActiveUsers: 10 } })
+    const date = dates[0]!.date
+    const [holder, late, later] = await Promise.all([activeBuyer(concertId), activeBuyer(concertId), activeBuyer(concertId)])
+    const { reservationId } = (await hold(holder, concertId, date, 5)).body
+    expectError(await hold(late, concertId, date, 5), 409, 'SEAT_UNAVAILABLE')
+    // Released through the object itself, as another Worker would: this Worker does not know.
+    const released = await stubOf(concertId).release(Number(decode(holder.queueToken).payload.arr), holder.userId, reservationId)
+    expect(released.ok).toBe(true)
+    expectError(await hold(later, concertId, date, 5), 409, 'SEAT_UNAVAILABLE')
+    await sleep(SNAPSHOT_MAX_AGE_MS + 50)
+    expect((await hold(later, concertId, date, 5)).status).toBe(201)
+  })
+
+  it('a release through this Worker ends the remembered refusal at once; a WAITING user still hears 403 from the object', async () => {
+    const { concertId, dates } = await newConcert({ queuePolicy: { maxActiveUsers: 2 } })
+    const date = dates[0]!.date
+    const [holder, late] = [await activeBuyer(concertId), await activeBuyer(concertId)]
+    const waiter = await newUser()
+    const waiting = await enterQueue(waiter, concertId)
+    expect(waiting.status).toBe('WAITING')
+    const { reservationId } = (await hold(holder, concertId, date, 8)).body
+    expectError(await hold(late, concertId, date, 8), 409, 'SEAT_UNAVAILABLE')
+    expectError(await hold({ ...waiter, queueToken: waiting.token }, concertId, date, 8), 403, 'QUEUE_NOT_ACTIVE')
+    expect((await release(holder, concertId, reservationId)).status).toBe(204)
+    expect((await hold(late, concertId, date, 8)).status).toBe(201)
   })
 
   it('one seat at a time per user: a second hold is 409 HOLD_LIMIT_REACHED', async () => {

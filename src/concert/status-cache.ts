@@ -1,6 +1,6 @@
-import { unwrap } from '../errors'
+import { unwrap, type Failure, type Result } from '../errors'
 import { IsolateCaches } from '../isolate-cache'
-import type { QueueSnapshot, QueueStatusView, SeatMapView } from './object'
+import type { HoldView, QueueSnapshot, QueueStatusView, SeatMapView } from './object'
 import { placeStatus, type Place } from './policy'
 import { concertObject } from '.'
 
@@ -8,8 +8,9 @@ import { concertObject } from '.'
  * Status polls answered by the Worker from a snapshot of the queue, so that thousands of
  * waiting users polling do not all land on the one concert object (one round trip there
  * costs more than the rest of the request; docs/benchmarks.md). A view is at most
- * SNAPSHOT_MAX_AGE_MS old. The seat map is served the same way to ACTIVE users; holds and
- * payments always ask the object itself.
+ * SNAPSHOT_MAX_AGE_MS old. The seat map is served the same way to ACTIVE users, and so is a
+ * hold's refusal of a seat just found taken; a hold is only ever granted, and a payment only
+ * ever made, by the object itself.
  */
 export const SNAPSHOT_MAX_AGE_MS = 250
 const BLOCK = 64
@@ -88,7 +89,41 @@ export async function cachedSeatMap(env: Env, concertId: string, arrival: number
   return seatMaps.for(`${concertId}/${date}`).get(async () => unwrap(await concertObject(env, concertId).seats(date)))
 }
 
+/**
+ * Seats of a date the object refused as taken (409 SEAT_UNAVAILABLE), and when. In a rush
+ * thousands click the same few seats; once one of them holds it, every other attempt would
+ * queue at the one object only to hear the same 409.
+ */
+const refusals = new Map<string, Map<number, { at: number; failure: Failure }>>()
+const MAX_REFUSAL_DATES = 1_000
+
+/**
+ * Holds the seat through the concert object, unless the object refused this seat to someone
+ * in the last SNAPSHOT_MAX_AGE_MS and this Worker's queue view shows the user ACTIVE: then
+ * the same refusal is repeated from here. (A user not ACTIVE hears from the object why they
+ * may not hold at all.)
+ */
+export async function holdSeat(env: Env, concertId: string, arrival: number, userId: string, date: string, seatNumber: number): Promise<Result<HoldView>> {
+  const key = `${concertId}/${date}`
+  const refused = refusals.get(key)?.get(seatNumber)
+  if (refused && Date.now() - refused.at <= SNAPSHOT_MAX_AGE_MS) {
+    const status = await cachedStatus(env, concertId, arrival, userId)
+    if (typeof status === 'object' && status.status === 'ACTIVE' && refusals.get(key)?.get(seatNumber) === refused) return refused.failure
+  }
+  const result = await concertObject(env, concertId).hold(arrival, userId, date, seatNumber)
+  if (result.ok) {
+    invalidateSeatMap(concertId, date)
+  } else if (result.code === 'SEAT_UNAVAILABLE') {
+    if (refusals.size >= MAX_REFUSAL_DATES && !refusals.has(key)) refusals.clear()
+    let seats = refusals.get(key)
+    if (!seats) refusals.set(key, (seats = new Map()))
+    seats.set(seatNumber, { at: Date.now(), failure: result })
+  }
+  return result
+}
+
 /** After a hold, release or payment made through this Worker: show the seats afresh. */
 export function invalidateSeatMap(concertId: string, date: string): void {
   seatMaps.invalidate(`${concertId}/${date}`)
+  refusals.delete(`${concertId}/${date}`)
 }

@@ -1,7 +1,7 @@
 import { createRoute } from '@hono/zod-openapi'
 import { queueTokenFor, requireUser } from '../auth/middleware'
 import { concertObject } from '../concert'
-import { invalidateSeatMap } from '../concert/status-cache'
+import { holdSeat, invalidateSeatMap } from '../concert/status-cache'
 import { unwrap } from '../errors'
 import { limitPerUser } from '../load-shedding'
 import { ConcertIdParam, Hold, HoldBody, ReservationParams } from '../schemas'
@@ -24,8 +24,7 @@ reservations.openapi(
     const { concertId } = c.req.valid('param')
     const { date, seatNumber } = c.req.valid('json')
     const { arrival, userId } = await queueTokenFor(c, concertId)
-    const held = unwrap(await concertObject(c.env, concertId).hold(arrival, userId, date, seatNumber))
-    invalidateSeatMap(concertId, date)
+    const held = unwrap(await holdSeat(c.env, concertId, arrival, userId, date, seatNumber))
     return c.json(held, 201)
   },
 )
