@@ -2,8 +2,8 @@
 // in workerd through Miniflare's API, with the same bindings and fresh persisted state, and
 // none of `wrangler dev`'s proxy or inspector layers. Requests reach the Worker on a socket of
 // its own, as with `workerd serve`: Miniflare's own entry Worker (request.cf, pretty error
-// pages), which no deployed Worker has in front of it, is left out. It more than halved the
-// throughput of a trivial route here (docs/benchmarks.md).
+// pages), which no deployed Worker has in front of it, is left out unless `entryWorker` asks
+// for it. It more than halved the throughput of a trivial route here (docs/benchmarks.md).
 import { execFileSync } from 'node:child_process'
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
@@ -14,7 +14,7 @@ import { unstable_getMiniflareWorkerOptions } from 'wrangler'
 export const ADMIN_TOKEN = 'bench-admin-token'
 export const AUTH_SECRET = 'bench-auth-secret-0123456789abcdef0123456789'
 
-export async function serveBundle({ inspectorPort } = {}) {
+export async function serveBundle({ inspectorPort, entryWorker = false } = {}) {
   const work = mkdtempSync(join(process.env.BENCH_STATE_DIR ?? tmpdir(), 'concert-bench-'))
   const outdir = join(work, 'bundle')
   execFileSync('node', ['node_modules/wrangler/bin/wrangler.js', 'deploy', '--dry-run', '--outdir', outdir], {
@@ -42,12 +42,12 @@ export async function serveBundle({ inspectorPort } = {}) {
       stdout.resume()
       stderr.resume()
     },
-    unsafeDirectSockets: [{ host: '127.0.0.1', port: 0 }],
+    ...(entryWorker ? { host: '127.0.0.1', port: 0 } : { unsafeDirectSockets: [{ host: '127.0.0.1', port: 0 }] }),
     inspectorPort,
     log: new Log(LogLevel.WARN),
   })
-  await mf.ready
-  const url = (await mf.unsafeGetDirectURL()).toString().replace(/\/$/, '')
+  const entryUrl = await mf.ready
+  const url = (entryWorker ? entryUrl : await mf.unsafeGetDirectURL()).toString().replace(/\/$/, '')
   await applyMigrations(await mf.getD1Database('DB'))
   return {
     url,
