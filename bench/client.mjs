@@ -77,5 +77,15 @@ export function benchClient(base, secrets) {
     )
   }
 
-  return { load, json, createConcert, accessTokens, fundedUsers, activeBuyers }
+  /** The same-seat race: 100 ACTIVE users of a fresh concert, all after seat 1 of its one date, at concurrency 100. */
+  async function sameSeatRace() {
+    const concertId = await createConcert({ maxActiveUsers: 200 }, 1)
+    const date = (await json('GET', `/api/concerts/${concertId}/dates`)).dates[0].date
+    const body = JSON.stringify({ date, seatNumber: 1 })
+    const racers = await activeBuyers(concertId, 100)
+    const path = `/api/concerts/${concertId}/reservations`
+    return { connections: 100, requests: racers.map((headers) => ({ method: 'POST', path, headers: { ...headers, 'content-type': 'application/json' }, body })) }
+  }
+
+  return { load, json, createConcert, accessTokens, fundedUsers, activeBuyers, sameSeatRace }
 }

@@ -19,7 +19,7 @@ const profiling = !options['no-profile']
 const connections = Number(options.connections)
 const inspectorPort = profiling ? 9229 + Math.floor(Math.random() * 500) : undefined
 const server = await serveBundle({ inspectorPort })
-const { load, json, createConcert, accessTokens, fundedUsers, activeBuyers } = benchClient(server.url, { ADMIN_TOKEN, AUTH_SECRET })
+const { load, json, createConcert, accessTokens, fundedUsers, sameSeatRace } = benchClient(server.url, { ADMIN_TOKEN, AUTH_SECRET })
 const run = (requests) => load({ kind: workload === 'purchase' ? 'purchase' : 'http', connections, durationMs: 3_000, ...requests })
 const summary = (name, r) =>
   `${name}: ${Math.round(r.rps)}/s, p50 ${r.p50.toFixed(1)} ms, p99 ${r.p99.toFixed(1)} ms, statuses ${JSON.stringify(r.statusCounts)}${r.steps ? `, steps ${JSON.stringify(r.steps)}` : ''}`
@@ -59,14 +59,7 @@ async function requestsFor(name) {
     const { collected } = await load({ kind: 'http', connections: 50, amount: 10_000, requests: enter, collectWaiting: true })
     return { requests: collected.map((t) => ({ method: 'GET', path: `/api/concerts/${concertId}/queue/status`, headers: { 'x-queue-token': t } })) }
   }
-  if (name === 'race') {
-    // As the bench's sameSeatRace: 100 ACTIVE users, all after seat 1 (run at concurrency 100).
-    const concertId = await createConcert({ maxActiveUsers: 200 }, 1)
-    const date = (await json('GET', `/api/concerts/${concertId}/dates`)).dates[0].date
-    const racers = await activeBuyers(concertId, 100)
-    const body = JSON.stringify({ date, seatNumber: 1 })
-    return { connections: 100, requests: racers.map((headers) => ({ method: 'POST', path: `/api/concerts/${concertId}/reservations`, headers: { ...headers, 'content-type': 'application/json' }, body })) }
-  }
+  if (name === 'race') return sameSeatRace()
   if (name === 'purchase') {
     const concertId = await createConcert({ maxActiveUsers: 10_000 }, 60)
     const dates = (await json('GET', `/api/concerts/${concertId}/dates`)).dates.map((d) => d.date)

@@ -22,7 +22,7 @@ const started = Date.now()
 const server = dev ? await serveDev() : await serveBundle({ entryWorker })
 const secrets = dev ? devSecrets() : { AUTH_SECRET, ADMIN_TOKEN }
 const base = server.url
-const { load, json, createConcert, accessTokens, fundedUsers, activeBuyers } = benchClient(base, secrets)
+const { load, json, createConcert, accessTokens, fundedUsers, activeBuyers, sameSeatRace } = benchClient(base, secrets)
 const results = {}
 const notes = []
 
@@ -70,20 +70,7 @@ async function run() {
   })
 
   // 10,000 attempts on one seat by 100 ACTIVE users at concurrency 100.
-  const raceConcert = await createConcert({ maxActiveUsers: 200 }, 1)
-  const raceDate = (await json('GET', `/api/concerts/${raceConcert}/dates`)).dates[0].date
-  const racers = await activeBuyers(raceConcert, 100)
-  results.sameSeatRace = await load({
-    kind: 'http',
-    connections: 100,
-    amount: 10_000,
-    requests: racers.map((headers) => ({
-      method: 'POST',
-      path: `/api/concerts/${raceConcert}/reservations`,
-      headers: { ...headers, 'content-type': 'application/json' },
-      body: JSON.stringify({ date: raceDate, seatNumber: 1 }),
-    })),
-  })
+  results.sameSeatRace = await load({ kind: 'http', amount: 10_000, ...(await sameSeatRace()) })
   results.sameSeatRace.winners = results.sameSeatRace.statusCounts['201'] ?? 0
 
   // Purchases from queue entry to payment. The buyers are users with a balance, made before the
