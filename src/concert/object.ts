@@ -27,6 +27,13 @@ export interface ConcertSetup {
 }
 
 /** The status object of the contract, but for the token, which the Worker adds. */
+/** A place in line as the queue entry route needs it: the Worker signs `arrival` into the token. */
+export interface QueueEntryView {
+  created: boolean
+  arrival: number
+  status: QueueStatusView
+}
+
 export interface QueueStatusView {
   userId: string
   concertId: string
@@ -246,38 +253,61 @@ export class ConcertObject extends DurableObject<Env> {
   // --- waiting queue ---
 
   /**
-   * Gives the user a place in line, or the place they already have. The Worker signs the
-   * arrival number into the queue token, so asking again yields the same token.
+   * Gives each user a place in line, or the place they already have, in this order. The Worker
+   * signs the arrival number into the queue token, so asking again yields the same token. A
+   * Worker sends the entries that reached it together (queue-entry.ts); their rows and their
+   * events are written by one statement each.
    */
-  enter(userId: string): Promise<Result<{ created: boolean; arrival: number; status: QueueStatusView }>> {
-    return this.inGroup(() => this.placeInLine(userId))
+  enterAll(userIds: string[]): Promise<Array<Result<QueueEntryView>>> {
+    return this.inGroup(() => this.placeInLine(userIds))
   }
 
-  private placeInLine(userId: string): Result<{ created: boolean; arrival: number; status: QueueStatusView }> {
-    if (!this.concertId) return notFound()
+  private placeInLine(userIds: string[]): Array<Result<QueueEntryView>> {
+    if (!this.concertId) return userIds.map(() => notFound())
     const now = Date.now()
     this.sweep(now)
-    const existing = this.sql.exec<QueueRow>('SELECT * FROM queue WHERE user_id = ?', userId).toArray()[0]
-    if (existing) {
-      this.seen(existing.arrival, now)
-      return ok({ created: false, arrival: existing.arrival, status: this.describe(userId, existing.arrival, now) })
+    const places = new Map<string, number>()
+    for (const row of this.sql.exec<{ arrival: number; user_id: string }>('SELECT arrival, user_id FROM queue WHERE user_id IN (SELECT value FROM json_each(?))', JSON.stringify(userIds))) {
+      places.set(row.user_id, row.arrival)
+      this.seen(row.arrival, now)
     }
+    const newcomers: Array<{ userId: string; arrival: number }> = []
+    for (const userId of userIds) {
+      if (places.has(userId)) continue
+      const arrival = this.lastArrival + newcomers.length + 1
+      places.set(userId, arrival)
+      newcomers.push({ userId, arrival })
+    }
+    if (newcomers.length > 0) this.joinTheBack(newcomers, now)
+    // Only the first of a user's entries in the batch made the place; a repeat finds it made.
+    const unanswered = new Set(newcomers.map((n) => n.userId))
+    return userIds.map((userId) => {
+      const arrival = places.get(userId)!
+      return ok({ created: unanswered.delete(userId), arrival, status: this.describe(userId, arrival, now) })
+    })
+  }
 
-    const arrival = this.lastArrival + 1
+  private joinTheBack(newcomers: Array<{ userId: string; arrival: number }>, now: number) {
     // Joining the back of a line moves nobody's place and no deadline, unless it is admitted
     // at once or starts the idle clock, or its event finds the relay not yet armed: only then
     // re-arm the alarm and push.
     const firstWaiting = this.waiting.size === 0
     this.ctx.storage.transactionSync(() => {
-      this.sql.exec("INSERT INTO queue (arrival, user_id, status, entered_at) VALUES (?, ?, 'WAITING', ?)", arrival, userId, now)
-      this.record('token.issued', now, { userId, arrival })
-      this.lastArrival = arrival
-      this.waiting.add(arrival)
-      this.presence.touch(arrival, now)
+      this.sql.exec(
+        "INSERT INTO queue (arrival, user_id, status, entered_at) SELECT value ->> '$.arrival', value ->> '$.userId', 'WAITING', ? FROM json_each(?)",
+        now,
+        JSON.stringify(newcomers),
+      )
+      this.recordAll('token.issued', now, newcomers)
+      for (const { arrival } of newcomers) {
+        this.waiting.add(arrival)
+        this.presence.touch(arrival, now)
+      }
+      this.lastArrival = newcomers[newcomers.length - 1]!.arrival
       this.admit(now)
     })
-    if (firstWaiting || this.active.has(arrival) || this.alarmAt === null || this.alarmAt > this.relayDue!) this.afterChange()
-    return ok({ created: true, arrival, status: this.describe(userId, arrival, now) })
+    const admittedAtOnce = newcomers.some(({ arrival }) => this.active.has(arrival))
+    if (firstWaiting || admittedAtOnce || this.alarmAt === null || this.alarmAt > this.relayDue!) this.afterChange()
   }
 
   status(arrival: number, userId: string): Result<QueueStatusView> {
@@ -765,10 +795,16 @@ export class ConcertObject extends DurableObject<Env> {
 
   /** Writes a sale event in the caller's transaction (the outbox) and logs it. */
   private record(type: SaleEventType, now: number, fields: SaleEventFields) {
-    const event = saleEvent(type, this.concertId!, now, fields)
-    this.sql.exec('INSERT INTO outbox (event) VALUES (?)', JSON.stringify(event))
+    this.recordAll(type, now, [fields])
+  }
+
+  /** Events of one type, written by one statement. */
+  private recordAll(type: SaleEventType, now: number, fieldsOfEach: SaleEventFields[]) {
+    const events = fieldsOfEach.map((fields) => saleEvent(type, this.concertId!, now, fields))
+    if (events.length === 1) this.sql.exec('INSERT INTO outbox (event) VALUES (?)', JSON.stringify(events[0]))
+    else this.sql.exec('INSERT INTO outbox (event) SELECT value FROM json_each(?)', JSON.stringify(events))
     this.relayDue ??= now + RELAY_DELAY_MS
-    console.log(JSON.stringify({ level: 'info', msg: 'sale event', ...event }))
+    for (const event of events) console.log(JSON.stringify({ level: 'info', msg: 'sale event', ...event }))
   }
 
   /**

@@ -2,6 +2,7 @@ import { createRoute } from '@hono/zod-openapi'
 import { optionalUser, queueTokenFor, requireUser } from '../auth/middleware'
 import { signQueueToken } from '../auth/tokens'
 import { concertObject } from '../concert'
+import { enterQueue } from '../concert/queue-entry'
 import { cachedStatus } from '../concert/status-cache'
 import { ApiError, unwrap } from '../errors'
 import { limitPerUser } from '../load-shedding'
@@ -28,7 +29,7 @@ queue.openapi(
   async (c) => {
     const { concertId } = c.req.valid('param')
     const userId = c.var.userId!
-    const { created, arrival, status } = unwrap(await concertObject(c.env, concertId).enter(userId))
+    const { created, arrival, status } = unwrap(await enterQueue(c.env, c.executionCtx, concertId, userId))
     const token = await signQueueToken({ userId, concertId, arrival }, c.env.AUTH_SECRET)
     c.header('Cache-Control', 'no-store')
     return c.json({ token, ...status }, created ? 201 : 200)
