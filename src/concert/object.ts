@@ -26,7 +26,6 @@ export interface ConcertSetup {
   policy: QueuePolicy
 }
 
-/** The status object of the contract, but for the token, which the Worker adds. */
 /** A place in line as the queue entry route needs it: the Worker signs `arrival` into the token. */
 export interface QueueEntryView {
   created: boolean
@@ -34,6 +33,7 @@ export interface QueueEntryView {
   status: QueueStatusView
 }
 
+/** The status object of the contract, but for the token, which the Worker adds. */
 export interface QueueStatusView {
   userId: string
   concertId: string
