@@ -801,8 +801,7 @@ export class ConcertObject extends DurableObject<Env> {
   /** Events of one type, written by one statement. */
   private recordAll(type: SaleEventType, now: number, fieldsOfEach: SaleEventFields[]) {
     const events = fieldsOfEach.map((fields) => saleEvent(type, this.concertId!, now, fields))
-    if (events.length === 1) this.sql.exec('INSERT INTO outbox (event) VALUES (?)', JSON.stringify(events[0]))
-    else this.sql.exec('INSERT INTO outbox (event) SELECT value FROM json_each(?)', JSON.stringify(events))
+    this.sql.exec('INSERT INTO outbox (event) SELECT value FROM json_each(?)', JSON.stringify(events))
     this.relayDue ??= now + RELAY_DELAY_MS
     for (const event of events) console.log(JSON.stringify({ level: 'info', msg: 'sale event', ...event }))
   }
