@@ -3,8 +3,7 @@ import { env } from 'cloudflare:workers'
 import { decode, sign } from 'hono/jwt'
 import { describe, expect, it } from 'vitest'
 import { signAccessToken } from '../src/auth/tokens'
-import type { ConcertObject } from '../src/concert'
-import { activeBuyer, ADMIN_TOKEN, arrivalOf, call, chargeUser, enterQueue, expectError, hold, newConcert, newUser, payFor, sleep } from './helpers'
+import { activeBuyer, ADMIN_TOKEN, arrivalOf, call, chargeUser, enterQueue, expectError, hold, newConcert, newUser, payFor, sleep, stubOf } from './helpers'
 
 const OTHER_SECRET = 'not-the-service-secret-0123456789abcdef0123456789'
 const now = () => Math.floor(Date.now() / 1000)
@@ -144,7 +143,7 @@ describe('credentials', () => {
     const { concertId, dates } = await newConcert({ queuePolicy: { activeTtlSeconds: 1 } })
     const buyer = await activeBuyer(concertId)
     await sleep(1_100)
-    const stub = env.CONCERT.get(env.CONCERT.idFromName(concertId)) as DurableObjectStub<ConcertObject>
+    const stub = stubOf(concertId)
     await runDurableObjectAlarm(stub)
     for (const [route, request] of Object.entries(queueRoutes(concertId, dates[0]!.date, crypto.randomUUID()))) {
       const reply = await request(buyer, buyer.queueToken)

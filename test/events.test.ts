@@ -1,10 +1,9 @@
 import { createExecutionContext, createMessageBatch, getQueueResult, runDurableObjectAlarm, runInDurableObject } from 'cloudflare:test'
 import { env } from 'cloudflare:workers'
 import { describe, expect, it, vi } from 'vitest'
-import type { ConcertObject } from '../src/concert'
 import { DEAD_LETTER_QUEUE, handleSaleEvents, retryDelaySeconds, SALE_EVENTS_QUEUE } from '../src/events/delivery'
 import type { SaleEvent } from '../src/events/sale-event'
-import { activeBuyer, call, enterQueue, hold, newConcert, newUser, payFor, sleep } from './helpers'
+import { activeBuyer, call, enterQueue, hold, newConcert, newUser, payFor, sleep, stubOf } from './helpers'
 
 // The stand-in data platform (test/support/data-platform.mjs), reached over real HTTP.
 const platform = new URL(env.DATA_PLATFORM_URL).origin
@@ -27,8 +26,6 @@ async function until<T>(what: string, check: () => Promise<T | false>, timeoutMs
     await sleep(200)
   }
 }
-
-const stubOf = (concertId: string) => env.CONCERT.get(env.CONCERT.idFromName(concertId)) as DurableObjectStub<ConcertObject>
 
 /** One buyer pays seat 4, after holding and releasing seat 3; a second user waits and is admitted. */
 async function sale(concertId: string, date: string) {

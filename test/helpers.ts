@@ -2,8 +2,12 @@ import { runInDurableObject } from 'cloudflare:test'
 import { env, exports } from 'cloudflare:workers'
 import { decode } from 'hono/jwt'
 import { expect } from 'vitest'
+import type { ConcertObject } from '../src/concert'
 
 export const ADMIN_TOKEN = 'test-admin-token'
+
+/** The concert's object, for calls and storage checks that bypass the Worker. */
+export const stubOf = (concertId: string) => env.CONCERT.get(env.CONCERT.idFromName(concertId)) as DurableObjectStub<ConcertObject>
 
 export interface Reply<T = any> {
   status: number
@@ -138,8 +142,7 @@ export async function stateOf(concertId: string) {
             (SELECT SUM(balance) FROM users) AS balances, (SELECT COUNT(*) FROM payments) AS payments,
             (SELECT COUNT(*) FROM bookings) AS bookings, (SELECT COUNT(*) FROM concerts) AS concerts`,
   ).first()
-  const stub = env.CONCERT.get(env.CONCERT.idFromName(concertId))
-  const object = await runInDurableObject(stub, (_, state) =>
+  const object = await runInDurableObject(stubOf(concertId), (_, state) =>
     ['meta', 'dates', 'seats', 'queue', 'reservations'].map((t) => state.storage.sql.exec(`SELECT * FROM ${t} ORDER BY 1, 2`).toArray()),
   )
   return { d1, object }

@@ -1,12 +1,8 @@
 import { runDurableObjectAlarm, runInDurableObject } from 'cloudflare:test'
-import { env } from 'cloudflare:workers'
 import { describe, expect, it } from 'vitest'
 import { decode } from 'hono/jwt'
-import type { ConcertObject } from '../src/concert'
 import { SNAPSHOT_MAX_AGE_MS } from '../src/concert/status-cache'
-import { activeBuyer, call, daysFromNow, enterQueue, expectError, hold, newConcert, newUser, payFor, seatMap, sleep } from './helpers'
-
-const stubOf = (concertId: string) => env.CONCERT.get(env.CONCERT.idFromName(concertId)) as DurableObjectStub<ConcertObject>
+import { activeBuyer, call, daysFromNow, enterQueue, expectError, hold, newConcert, newUser, payFor, seatMap, sleep, stubOf } from './helpers'
 
 const release = (buyer: { accessToken: string; queueToken: string }, concertId: string, reservationId: string) =>
   call('DELETE', `/api/concerts/${concertId}/reservations/${reservationId}`, { accessToken: buyer.accessToken, queueToken: buyer.queueToken })

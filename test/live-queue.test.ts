@@ -1,11 +1,9 @@
 import { abortAllDurableObjects, runInDurableObject } from 'cloudflare:test'
-import { env, exports } from 'cloudflare:workers'
+import { exports } from 'cloudflare:workers'
 import { describe, expect, it } from 'vitest'
-import type { ConcertObject } from '../src/concert'
 import { SNAPSHOT_MAX_AGE_MS } from '../src/concert/status-cache'
-import { activeBuyer, ADMIN_TOKEN, call, enterQueue, expectError, hold, newConcert, newUser, payFor, sleep } from './helpers'
+import { activeBuyer, ADMIN_TOKEN, call, enterQueue, expectError, hold, newConcert, newUser, payFor, sleep, stubOf } from './helpers'
 
-const stubOf = (concertId: string) => env.CONCERT.get(env.CONCERT.idFromName(concertId)) as DurableObjectStub<ConcertObject>
 const statusOf = (concertId: string, token: string) => call('GET', `/api/concerts/${concertId}/queue/status`, { queueToken: token })
 const setPolicy = (concertId: string, body: object) => call('PUT', `/api/admin/concerts/${concertId}/queue-policy`, { accessToken: ADMIN_TOKEN, body })
 const statsOf = async (concertId: string) => (await call('GET', `/api/admin/concerts/${concertId}/queue`, { accessToken: ADMIN_TOKEN })).body

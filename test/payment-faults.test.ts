@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest'
 import { pay } from '../src/checkout'
 import type { ConcertObject } from '../src/concert'
 import { PAYMENT_GRACE_MS } from '../src/concert/policy'
-import { activeBuyer, arrivalOf, call, hold, newConcert } from './helpers'
+import { activeBuyer, arrivalOf, call, hold, newConcert, stubOf } from './helpers'
 
 // Fault injection between the Worker, the concert object and D1 in the payment path. Every
 // call the payment makes to either store goes through a wrapper that can fail the n-th one,
@@ -70,7 +70,6 @@ async function payThroughFault(faulty: Env, request: Parameters<typeof pay>[1]) 
   }
 }
 
-const stubOf = (concertId: string) => env.CONCERT.get(env.CONCERT.idFromName(concertId))
 const balanceOf = async (accessToken: string) => (await call('GET', '/api/users/me/balance', { accessToken })).body.balance as number
 
 async function ledgerFor(reservationId: string) {

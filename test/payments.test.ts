@@ -1,12 +1,10 @@
 import { abortAllDurableObjects, runDurableObjectAlarm, runInDurableObject } from 'cloudflare:test'
 import { env } from 'cloudflare:workers'
 import { describe, expect, it } from 'vitest'
-import type { ConcertObject } from '../src/concert'
 import { PAYMENT_GRACE_MS } from '../src/concert/policy'
 import { findPayment, settle } from '../src/ledger/payments'
-import { activeBuyer, arrivalOf, call, chargeUser, enterQueue, expectError, hold, newConcert, newUser, payFor, seatMap } from './helpers'
+import { activeBuyer, arrivalOf, call, chargeUser, enterQueue, expectError, hold, newConcert, newUser, payFor, seatMap, stubOf } from './helpers'
 
-const stubOf = (concertId: string) => env.CONCERT.get(env.CONCERT.idFromName(concertId)) as DurableObjectStub<ConcertObject>
 const balanceOf = async (user: { accessToken: string }) =>
   (await call('GET', '/api/users/me/balance', { accessToken: user.accessToken })).body.balance as number
 

@@ -1,9 +1,8 @@
-import { env } from 'cloudflare:workers'
 import { describe, expect, it } from 'vitest'
-import type { ConcertObject, QueueEntryView } from '../src/concert'
+import type { QueueEntryView } from '../src/concert'
 import { EntryBatcher } from '../src/concert/queue-entry'
 import { ok, type Result } from '../src/errors'
-import { newConcert, sleep } from './helpers'
+import { newConcert, sleep, stubOf } from './helpers'
 
 /**
  * A concert object stand-in: each call waits until the test answers or fails it, except the
@@ -97,7 +96,7 @@ describe('EntryBatcher: queue entries of one isolate sent in batches', () => {
 describe('ConcertObject.enterAll', () => {
   it('places a batch in its order; a repeat in the batch or a user already in line keeps the one place', async () => {
     const { concertId } = await newConcert({ queuePolicy: { maxActiveUsers: 1 } })
-    const stub = env.CONCERT.get(env.CONCERT.idFromName(concertId)) as DurableObjectStub<ConcertObject>
+    const stub = stubOf(concertId)
     const summary = (results: Array<Result<QueueEntryView>>) =>
       results.map((r) => (r.ok ? [r.value.status.userId, r.value.arrival, r.value.created, r.value.status.position] : r.code))
     expect(summary(await stub.enterAll(['u1', 'u2', 'u1', 'u3']))).toEqual([
@@ -110,7 +109,7 @@ describe('ConcertObject.enterAll', () => {
       ['u3', 3, false, 2],
       ['u4', 4, true, 3],
     ])
-    const unknown = env.CONCERT.get(env.CONCERT.idFromName(crypto.randomUUID())) as DurableObjectStub<ConcertObject>
+    const unknown = stubOf(crypto.randomUUID())
     expect(summary(await unknown.enterAll(['u1', 'u2']))).toEqual(['CONCERT_NOT_FOUND', 'CONCERT_NOT_FOUND'])
   })
 })

@@ -1,13 +1,9 @@
 import { abortAllDurableObjects, runDurableObjectAlarm, runInDurableObject } from 'cloudflare:test'
-import { env } from 'cloudflare:workers'
 import { describe, expect, it } from 'vitest'
-import type { ConcertObject } from '../src/concert'
-import { ADMIN_TOKEN, arrivalOf, call, daysFromNow, enterQueue, expectError, newConcert, newUser, sleep, type User } from './helpers'
+import { ADMIN_TOKEN, arrivalOf, call, daysFromNow, enterQueue, expectError, newConcert, newUser, sleep, type User, stubOf } from './helpers'
 
 const statusOf = (concertId: string, token: string, accessToken?: string) =>
   call('GET', `/api/concerts/${concertId}/queue/status`, { queueToken: token, accessToken })
-
-const stubOf = (concertId: string) => env.CONCERT.get(env.CONCERT.idFromName(concertId)) as DurableObjectStub<ConcertObject>
 
 describe('queue tokens', () => {
   it('the first user is admitted at once; asking again returns the same token and place', async () => {
