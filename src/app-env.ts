@@ -1,14 +1,12 @@
-import type { OpenAPIHono } from '@hono/zod-openapi'
 import type { RequestIdVariables } from 'hono/request-id'
+import type { QueueCredential, UserVariables } from './auth/middleware'
 
-/** Bindings and per-request variables, typed end to end through `c.env` and `c.var`. */
+/**
+ * Bindings and per-request variables, typed end to end through `c.env` and `c.var`. Here the
+ * variables are optional, as app-wide middleware (the request log) sees them; a route's own
+ * middleware (requireUser, requireQueueToken) makes them present in its handler's type.
+ */
 export type AppEnv = {
   Bindings: Env
-  Variables: RequestIdVariables & {
-    userId?: string
-    /** The concert a request acted on when it is not in the path (payments: from the queue token). */
-    concertId?: string
-  }
+  Variables: RequestIdVariables & Partial<UserVariables> & { queue?: QueueCredential }
 }
-
-export type App = OpenAPIHono<AppEnv>

@@ -1,13 +1,12 @@
-import { concertObject } from './concert'
-import { invalidateQueueView, invalidateSeatMap } from './concert/status-cache'
+import { concertClient, type ConcertClient } from './concert-client'
+import type { PlaceInLine } from './concert/rpc'
 import { ApiError, unwrap } from './errors'
 import { findPayment, settle, type PaymentRow } from './ledger/payments'
 
 export interface PaymentRequest {
-  userId: string
   concertId: string
   /** The payer's place in line, from their verified queue token. */
-  arrival: number
+  place: PlaceInLine
   reservationId: string
   idempotencyKey?: string
 }
@@ -22,9 +21,10 @@ export interface PaymentRequest {
  * object's alarm finds the payment in D1 and finishes it.
  */
 export async function pay(env: Env, request: PaymentRequest): Promise<PaymentRow> {
-  const concert = concertObject(env, request.concertId)
+  const concert = concertClient(env, request.concertId)
+  const { userId } = request.place
 
-  const begun = await concert.beginPayment(request.arrival, request.userId, request.reservationId)
+  const begun = await concert.beginPayment(request.place, request.reservationId)
   if (!begun.ok) {
     // Not payable: perhaps because it is paid (a retry after a lost answer, whose token has
     // ended with the sale). The ledger knows; only then is it asked.
@@ -34,7 +34,7 @@ export async function pay(env: Env, request: PaymentRequest): Promise<PaymentRow
   const hold = unwrap(begun)
   const outcome = await settle(env.DB, {
     reservationId: request.reservationId,
-    userId: request.userId,
+    userId,
     concertId: hold.concertId,
     date: hold.date,
     seatNumber: hold.seatNumber,
@@ -43,25 +43,23 @@ export async function pay(env: Env, request: PaymentRequest): Promise<PaymentRow
   })
   switch (outcome.kind) {
     case 'paid':
-      await concert.completePayment(request.reservationId, outcome.payment.id)
-      invalidateQueueView(request.concertId)
-      invalidateSeatMap(request.concertId, hold.date)
+      await concert.completePayment(request.reservationId, outcome.payment.id, hold.date)
       return outcome.payment
     case 'alreadyPaid':
       return replay(concert, outcome.payment, request)
     case 'insufficientBalance':
       await concert.abortPayment(request.reservationId)
-      throw new ApiError(402, 'INSUFFICIENT_BALANCE', `The seat costs ${hold.price} KRW; the balance is ${outcome.balance} KRW`)
+      throw new ApiError('INSUFFICIENT_BALANCE', `The seat costs ${hold.price} KRW; the balance is ${outcome.balance} KRW`)
     case 'seatTaken':
       await concert.abortPayment(request.reservationId)
-      throw new ApiError(409, 'SEAT_UNAVAILABLE', 'This seat has already been sold')
+      throw new ApiError('SEAT_UNAVAILABLE', 'This seat has already been sold')
   }
 }
 
 /** A payment already exists: finish the object's half if it was missed, then replay or refuse. */
-async function replay(concert: ReturnType<typeof concertObject>, payment: PaymentRow, request: PaymentRequest): Promise<PaymentRow> {
-  await concert.completePayment(payment.reservationId, payment.id)
-  if (payment.userId !== request.userId) throw new ApiError(403, 'NOT_YOUR_RESERVATION', 'This reservation belongs to someone else')
+async function replay(concert: ConcertClient, payment: PaymentRow, request: PaymentRequest): Promise<PaymentRow> {
+  await concert.completePayment(payment.reservationId, payment.id, payment.date)
+  if (payment.userId !== request.place.userId) throw new ApiError('NOT_YOUR_RESERVATION')
   if (request.idempotencyKey && payment.idempotencyKey === request.idempotencyKey) return payment
-  throw new ApiError(409, 'ALREADY_PAID', 'This reservation is already paid')
+  throw new ApiError('ALREADY_PAID')
 }

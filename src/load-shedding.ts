@@ -15,7 +15,7 @@ export const shedWhenConcertBusy = createMiddleware<AppEnv>(async (c, next) => {
   if (!concertId) return next()
   const current = inFlight.get(concertId) ?? 0
   if (current >= Number(c.env.CONCERT_MAX_IN_FLIGHT)) {
-    throw new ApiError(429, 'OVERLOADED', 'This sale is very busy right now; please retry in a moment', { 'Retry-After': '1' })
+    throw new ApiError('OVERLOADED', undefined, { 'Retry-After': '1' })
   }
   inFlight.set(concertId, current + 1)
   try {
@@ -41,7 +41,7 @@ export const limitPerUser = (action: 'enter' | 'hold') =>
     const { success } = await c.env.SALE_ACTION_LIMITER.limit({ key })
     if (!success) {
       const retryAfter = RATE_WINDOW_SECONDS - (Math.floor(Date.now() / 1000) % RATE_WINDOW_SECONDS)
-      throw new ApiError(429, 'RATE_LIMITED', `Too many attempts; retry in ${retryAfter} s`, { 'Retry-After': String(retryAfter) })
+      throw new ApiError('RATE_LIMITED', `Too many attempts; retry in ${retryAfter} s`, { 'Retry-After': String(retryAfter) })
     }
     await next()
   })

@@ -19,7 +19,7 @@ export const requestLog = createMiddleware<AppEnv>(async (c, next) => {
       route: routePath(c, -1),
       status,
       latencyMs: Date.now() - started,
-      concertId: c.var.concertId ?? c.req.param('concertId'),
+      concertId: c.var.queue?.concertId ?? c.req.param('concertId'),
       userId: c.var.userId,
     }),
   )

@@ -253,3 +253,22 @@ export const IdempotencyHeader = z.object({
     .optional()
     .openapi({ description: 'Makes a retry apply once and replay the first response' }),
 })
+
+// --- the same shapes as types, for the concert object (type-only imports: no zod runs there)
+// and for the page (web/api.ts) ---
+
+export type QueuePolicy = z.infer<typeof QueuePolicySchema>
+export type QueueStatusBody = z.infer<typeof QueueStatus>
+/** The status as the concert object knows it: all of the contract's but the token, which the Worker signs. */
+export type QueueStatusView = Omit<QueueStatusBody, 'token'>
+export type SeatStatus = z.infer<typeof Seat>['status']
+export type SeatMapView = z.infer<typeof SeatMap>
+export type HoldView = z.infer<typeof Hold>
+export type DateAvailabilityView = z.infer<typeof DateAvailability>
+export type QueueStatsView = z.infer<typeof QueueStatsSchema>
+export type ConcertSummaryView = z.infer<typeof ConcertSummary>
+export type PaymentView = z.infer<typeof Payment>
+export type ConfirmedReservationView = z.infer<typeof ConfirmedReservation>
+export type BalanceView = z.infer<typeof Balance>
+export type UserCreatedView = z.infer<typeof UserCreated>
+export type ErrorBody = z.infer<typeof ErrorSchema>

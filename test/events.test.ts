@@ -199,7 +199,7 @@ describe('delivery', () => {
     await runInDurableObject(stub, (_, s) => {
       for (const e of again) s.storage.sql.exec('INSERT INTO outbox (event) VALUES (?)', JSON.stringify(e))
     })
-    await runInDurableObject(stub, (instance) => (instance as unknown as { relayDue: number }).relayDue = Date.now())
+    await runInDurableObject(stub, (instance) => ((instance as unknown as { outbox: { due: number } }).outbox.due = Date.now()))
     await runDurableObjectAlarm(stub)
     const after = await until('duplicates seen', async () => {
       const r = await received(concertId)

@@ -1,7 +1,7 @@
 import { runDurableObjectAlarm, runInDurableObject } from 'cloudflare:test'
 import { describe, expect, it } from 'vitest'
 import { decode } from 'hono/jwt'
-import { SNAPSHOT_MAX_AGE_MS } from '../src/concert/status-cache'
+import { SNAPSHOT_MAX_AGE_MS } from '../src/concert-client/queue-view'
 import { activeBuyer, call, daysFromNow, enterQueue, expectError, hold, newConcert, newUser, payFor, seatMap, sleep, stubOf } from './helpers'
 
 const release = (buyer: { accessToken: string; queueToken: string }, concertId: string, reservationId: string) =>
@@ -83,7 +83,7 @@ describe('holds', () => {
     const { reservationId } = (await hold(holder, concertId, date, 5)).body
     expectError(await hold(late, concertId, date, 5), 409, 'SEAT_UNAVAILABLE')
     // Released through the object itself, as another Worker would: this Worker does not know.
-    const released = await stubOf(concertId).release(Number(decode(holder.queueToken).payload.arr), holder.userId, reservationId)
+    const released = await stubOf(concertId).release({ arrival: Number(decode(holder.queueToken).payload.arr), userId: holder.userId }, reservationId)
     expect(released.ok).toBe(true)
     expectError(await hold(later, concertId, date, 5), 409, 'SEAT_UNAVAILABLE')
     await sleep(SNAPSHOT_MAX_AGE_MS + 50)

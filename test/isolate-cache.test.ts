@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { IsolateCache } from '../src/isolate-cache'
+import { IsolateCache } from '../src/concert-client/isolate-cache'
 import { sleep } from './helpers'
 
 describe('IsolateCache', () => {

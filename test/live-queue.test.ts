@@ -1,7 +1,7 @@
 import { abortAllDurableObjects, runInDurableObject } from 'cloudflare:test'
 import { exports } from 'cloudflare:workers'
 import { describe, expect, it } from 'vitest'
-import { SNAPSHOT_MAX_AGE_MS } from '../src/concert/status-cache'
+import { SNAPSHOT_MAX_AGE_MS } from '../src/concert-client/queue-view'
 import { activeBuyer, ADMIN_TOKEN, call, enterQueue, expectError, hold, newConcert, newUser, payFor, sleep, stubOf } from './helpers'
 
 const statusOf = (concertId: string, token: string) => call('GET', `/api/concerts/${concertId}/queue/status`, { queueToken: token })

@@ -97,9 +97,8 @@ async function heldSeat() {
   const held = await hold(buyer, concertId, dates[0]!.date, 7)
   expect(held.status).toBe(201)
   const request = {
-    userId: buyer.userId,
     concertId,
-    arrival: arrivalOf(buyer.queueToken),
+    place: { arrival: arrivalOf(buyer.queueToken), userId: buyer.userId },
     reservationId: held.body.reservationId as string,
     idempotencyKey: `pay-${crypto.randomUUID()}`,
   }

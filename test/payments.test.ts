@@ -133,7 +133,7 @@ describe('payment recovery between the concert object and D1', () => {
   async function paidButNotCompleted() {
     const setup = await heldSeat(500_000)
     const stub = stubOf(setup.concertId)
-    const hold = await stub.beginPayment(arrivalOf(setup.buyer.queueToken), setup.buyer.userId, setup.reservationId)
+    const hold = await stub.beginPayment({ arrival: arrivalOf(setup.buyer.queueToken), userId: setup.buyer.userId }, setup.reservationId)
     if (!hold.ok) throw new Error(hold.message)
     const outcome = await settle(env.DB, { reservationId: setup.reservationId, userId: setup.buyer.userId, ...hold.value, amount: hold.value.price })
     expect(outcome.kind).toBe('paid')
@@ -165,7 +165,7 @@ describe('payment recovery between the concert object and D1', () => {
   it('a payment that never reached D1 is undone by the alarm: the expired hold is released, nothing debited', async () => {
     const { concertId, date, buyer, reservationId } = await heldSeat(500_000)
     const stub = stubOf(concertId)
-    expect((await stub.beginPayment(arrivalOf(buyer.queueToken), buyer.userId, reservationId)).ok).toBe(true)
+    expect((await stub.beginPayment({ arrival: arrivalOf(buyer.queueToken), userId: buyer.userId }, reservationId)).ok).toBe(true)
     await runInDurableObject(stub, (_, state) => {
       state.storage.sql.exec('UPDATE reservations SET paying_since = ?, expires_at = ? WHERE id = ?', Date.now() - PAYMENT_GRACE_MS - 1, Date.now() - 1, reservationId)
     })
@@ -182,7 +182,7 @@ describe('payment recovery between the concert object and D1', () => {
   it('a payment in flight keeps its hold past expiry until the ledger answers', async () => {
     const { concertId, date, buyer, reservationId } = await heldSeat(500_000)
     const stub = stubOf(concertId)
-    expect((await stub.beginPayment(arrivalOf(buyer.queueToken), buyer.userId, reservationId)).ok).toBe(true)
+    expect((await stub.beginPayment({ arrival: arrivalOf(buyer.queueToken), userId: buyer.userId }, reservationId)).ok).toBe(true)
     await runInDurableObject(stub, (_, state) => {
       state.storage.sql.exec('UPDATE reservations SET expires_at = ? WHERE id = ?', Date.now() - 1, reservationId)
     })

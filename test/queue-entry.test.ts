@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
-import type { QueueEntryView } from '../src/concert'
-import { EntryBatcher } from '../src/concert/queue-entry'
+import type { QueueEntryView } from '../src/concert/rpc'
+import { EntryBatcher } from '../src/concert-client/entry-batcher'
 import { ok, type Result } from '../src/errors'
 import { newConcert, sleep, stubOf } from './helpers'
 

@@ -1,4 +1,5 @@
 // The contract's HTTP calls, one place for credentials and the error body.
+import type { SeatMapView } from '../src/schemas'
 
 export class ApiError extends Error {
   constructor(
@@ -29,42 +30,13 @@ export async function api<T>(method: string, path: string, body?: unknown, auth:
   return data as T
 }
 
-export interface Concert {
-  concertId: string
-  title: string
-  venue?: string
-}
-export interface DateInfo {
-  date: string
-  startsAt: string
-  availableSeats: number
-  totalSeats: number
-}
-export interface QueueStatus {
-  token: string
-  status: 'WAITING' | 'ACTIVE'
-  position: number
-  estimatedWaitSeconds: number
-  activeUntil: string | null
-  pollAfterSeconds: number
-}
-export interface Seat {
-  seatNumber: number
-  status: 'AVAILABLE' | 'HELD' | 'SOLD'
-  price: number
-}
-export interface Hold {
-  reservationId: string
-  date: string
-  seatNumber: number
-  price: number
-  expiresAt: string
-}
-export interface Payment {
-  paymentId: string
-  reservationId: string
-  date: string
-  seatNumber: number
-  amount: number
-  paidAt: string
-}
+// The contract's shapes, from the one module that also validates them on the server.
+export type {
+  ConcertSummaryView as Concert,
+  ConfirmedReservationView as Ticket,
+  DateAvailabilityView as DateInfo,
+  HoldView as Hold,
+  PaymentView as Payment,
+  QueueStatusBody as QueueStatus,
+} from '../src/schemas'
+export type Seat = SeatMapView['seats'][number]

@@ -1,6 +1,6 @@
 // The whole purchase in one page: pick a concert, wait in line (live over a WebSocket, polling
 // if it drops), pick and hold a seat, pay from the balance. No framework: state + render().
-import { api, ApiError, type Concert, type DateInfo, type Hold, type Payment, type QueueStatus, type Seat } from './api'
+import { api, ApiError, type Concert, type DateInfo, type Hold, type Payment, type QueueStatus, type Seat, type Ticket } from './api'
 import { errorKey, translate, type Lang, type TextKey } from './i18n'
 
 interface State {
@@ -18,7 +18,7 @@ interface State {
   seats: Seat[]
   hold: Hold | null
   payment: Payment | null
-  tickets: Array<Payment & { price: number; concertId: string }>
+  tickets: Ticket[]
   message: { kind: 'error' | 'info'; text: string } | null
 }
 

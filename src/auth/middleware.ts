@@ -1,8 +1,20 @@
-import { createMiddleware } from 'hono/factory'
 import type { Context } from 'hono'
-import { ApiError } from '../errors'
-import type { AppEnv } from '../app-env'
+import { createMiddleware } from 'hono/factory'
+import type { z } from 'zod'
+import type { PlaceInLine } from '../concert/rpc'
+import { ApiError, describeZodError } from '../errors'
+import { ConcertIdParam, QueueSocketQuery } from '../schemas'
 import { secretsEqual, verifyAccessToken, verifyQueueToken } from './tokens'
+
+/** A verified queue token: the place it names, in the concert it was issued for. */
+export interface QueueCredential extends PlaceInLine {
+  token: string
+  concertId: string
+}
+
+/** What these middlewares set, so that `c.var.userId` and `c.var.queue` need no `!` in a route. */
+export type UserVariables = { userId: string }
+export type QueueVariables = { queue: QueueCredential; userId?: string }
 
 function bearerToken(c: Context): string | null {
   const header = c.req.header('authorization')
@@ -11,63 +23,65 @@ function bearerToken(c: Context): string | null {
   return match?.[1] ?? null
 }
 
-async function userFromBearer(c: Context<AppEnv>): Promise<string> {
+async function userFromBearer(c: Context): Promise<string> {
   const token = bearerToken(c)
-  if (!token) throw new ApiError(401, 'UNAUTHORIZED', 'Authorization: Bearer <accessToken> is required')
+  if (!token) throw new ApiError('UNAUTHORIZED', 'Authorization: Bearer <accessToken> is required')
   const userId = await verifyAccessToken(token, c.env.AUTH_SECRET)
-  if (!userId) throw new ApiError(401, 'UNAUTHORIZED', 'The access token is invalid or expired')
+  if (!userId) throw new ApiError('UNAUTHORIZED', 'The access token is invalid or expired')
   return userId
 }
 
 /** Identifies the user from the access token; user identity never comes from a body. */
-export const requireUser = createMiddleware<AppEnv>(async (c, next) => {
+export const requireUser = createMiddleware<{ Bindings: Env; Variables: UserVariables }>(async (c, next) => {
   c.set('userId', await userFromBearer(c))
   await next()
 })
 
 /** Like requireUser, but lets requests without an Authorization header through. */
-export const optionalUser = createMiddleware<AppEnv>(async (c, next) => {
+export const optionalUser = createMiddleware<{ Bindings: Env; Variables: Partial<UserVariables> }>(async (c, next) => {
   if (c.req.header('authorization') !== undefined) c.set('userId', await userFromBearer(c))
   await next()
 })
 
-export const requireAdmin = createMiddleware<AppEnv>(async (c, next) => {
+export const requireAdmin = createMiddleware<{ Bindings: Env }>(async (c, next) => {
   const token = bearerToken(c)
-  if (!token) throw new ApiError(401, 'UNAUTHORIZED', 'Authorization: Bearer <ADMIN_TOKEN> is required')
+  if (!token) throw new ApiError('UNAUTHORIZED', 'Authorization: Bearer <ADMIN_TOKEN> is required')
   if (await secretsEqual(token, c.env.ADMIN_TOKEN)) return next()
   if (await verifyAccessToken(token, c.env.AUTH_SECRET)) {
-    throw new ApiError(403, 'FORBIDDEN', 'Operator routes need the admin token, not a user token')
+    throw new ApiError('FORBIDDEN', 'Operator routes need the admin token, not a user token')
   }
-  throw new ApiError(401, 'UNAUTHORIZED', 'The admin token is invalid')
+  throw new ApiError('UNAUTHORIZED', 'The admin token is invalid')
 })
 
-export interface QueueCredential {
-  token: string
-  userId: string
-  concertId: string
-  arrival: number
+/** Route middleware runs before the route's validators: what this one reads, it validates first, with the route's own schemas. */
+function valid<S extends z.ZodType>(schema: S, value: unknown): z.infer<S> {
+  const parsed = schema.safeParse(value)
+  if (!parsed.success) throw new ApiError('VALIDATION_FAILED', describeZodError(parsed.error))
+  return parsed.data
+}
+
+export interface QueueTokenSource {
+  /** Where the token is: the X-Queue-Token header, or the `token` query parameter (WebSockets). */
+  from: 'header' | 'query'
+  /** Which concert it must be for: the path's, or (payments) whichever it names. */
+  concert: 'path' | 'token'
 }
 
 /**
- * The queue token of this request (X-Queue-Token, or the one given), checked to be one we
- * issued for this concert and, when the caller is identified, for this user. Liveness is
- * checked by the concert object.
+ * Sets `c.var.queue` from the request's queue token, checked to be one we issued, for the
+ * path's concert and, when the caller is identified, for this user. Whether the place is
+ * still live is the concert object's to say.
  */
-export async function queueTokenFor(
-  c: Context<AppEnv>,
-  concertId: string | null,
-  token = c.req.header('x-queue-token')?.trim(),
-): Promise<QueueCredential> {
-  if (!token) throw new ApiError(401, 'QUEUE_TOKEN_INVALID', 'X-Queue-Token header is required')
-  const claims = await verifyQueueToken(token, c.env.AUTH_SECRET)
-  if (!claims) throw new ApiError(401, 'QUEUE_TOKEN_INVALID', 'The queue token is invalid, expired or finished')
-  if (concertId !== null && claims.concertId !== concertId) {
-    throw new ApiError(403, 'QUEUE_TOKEN_MISMATCH', 'This queue token belongs to another concert')
-  }
-  const userId = c.get('userId')
-  if (userId !== undefined && claims.userId !== userId) {
-    throw new ApiError(403, 'QUEUE_TOKEN_MISMATCH', 'This queue token belongs to another user')
-  }
-  c.set('concertId', claims.concertId)
-  return { token, ...claims }
-}
+export const requireQueueToken = ({ from, concert }: QueueTokenSource) =>
+  createMiddleware<{ Bindings: Env; Variables: QueueVariables }>(async (c, next) => {
+    const concertId = concert === 'path' ? valid(ConcertIdParam, c.req.param()).concertId : null
+    const token = from === 'query' ? valid(QueueSocketQuery, c.req.query()).token : c.req.header('x-queue-token')?.trim()
+    if (!token) throw new ApiError('QUEUE_TOKEN_INVALID', 'X-Queue-Token header is required')
+    const claims = await verifyQueueToken(token, c.env.AUTH_SECRET)
+    if (!claims) throw new ApiError('QUEUE_TOKEN_INVALID')
+    if (concertId !== null && claims.concertId !== concertId) throw new ApiError('QUEUE_TOKEN_MISMATCH', 'This queue token belongs to another concert')
+    const userId = c.get('userId')
+    if (userId !== undefined && claims.userId !== userId) throw new ApiError('QUEUE_TOKEN_MISMATCH', 'This queue token belongs to another user')
+    c.set('queue', { token, ...claims })
+    await next()
+  })

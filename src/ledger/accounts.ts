@@ -60,7 +60,7 @@ export async function charge(db: D1Database, userId: string, amount: number, ide
     }
     const { balance } = await getBalance(db, userId)
     if (balance + amount > MAX_BALANCE) {
-      throw new ApiError(409, 'BALANCE_LIMIT_EXCEEDED', `A balance cannot exceed ${MAX_BALANCE} KRW; it is ${balance}`)
+      throw new ApiError('BALANCE_LIMIT_EXCEEDED', `A balance cannot exceed ${MAX_BALANCE} KRW; it is ${balance}`)
     }
     throw err
   }
@@ -76,11 +76,11 @@ function findCharge(db: D1Database, userId: string, idempotencyKey: string) {
 
 function replayCharge(earlier: typeof charges.$inferSelect, userId: string, amount: number): BalanceView {
   if (earlier.amount !== amount) {
-    throw new ApiError(409, 'IDEMPOTENCY_KEY_REUSED', 'This Idempotency-Key was used for a charge of another amount')
+    throw new ApiError('IDEMPOTENCY_KEY_REUSED', 'This Idempotency-Key was used for a charge of another amount')
   }
   return { userId, balance: earlier.balanceAfter ?? 0 }
 }
 
 function unknownUser() {
-  return new ApiError(401, 'UNAUTHORIZED', 'The access token names a user that does not exist')
+  return new ApiError('UNAUTHORIZED', 'The access token names a user that does not exist')
 }

@@ -1,9 +1,7 @@
 import { createRoute } from '@hono/zod-openapi'
 import { requireAdmin } from '../auth/middleware'
-import { concertObject } from '../concert'
+import { concertClient } from '../concert-client'
 import { DEFAULT_POLICY } from '../concert/policy'
-import { invalidateQueueView } from '../concert/status-cache'
-import { unwrap } from '../errors'
 import { insertConcert } from '../ledger/catalog'
 import { ConcertCreated, ConcertIdParam, CreateConcertBody, DateParams, QueuePolicySchema, QueuePolicyUpdate, QueueStatsSchema, SeatMap } from '../schemas'
 import { bearer, errorResponses, json, jsonBody, newRouter } from './openapi'
@@ -28,14 +26,12 @@ admin.openapi(
     const body = c.req.valid('json')
     const concertId = crypto.randomUUID()
     const dates = body.dates.map((d) => ({ date: d.date, startsAt: d.startsAt ?? defaultStartsAt(d.date), price: d.price }))
-    const policy = unwrap(
-      await concertObject(c.env, concertId).configure({
-        concertId,
-        seatsPerDate: body.seatsPerDate,
-        dates,
-        policy: { ...DEFAULT_POLICY, ...body.queuePolicy },
-      }),
-    )
+    const policy = await concertClient(c.env, concertId).configure({
+      concertId,
+      seatsPerDate: body.seatsPerDate,
+      dates,
+      policy: { ...DEFAULT_POLICY, ...body.queuePolicy },
+    })
     // Listed only once its object is ready, so the catalog never shows a concert that 404s.
     await insertConcert(c.env.DB, { concertId, title: body.title, venue: body.venue, seatsPerDate: body.seatsPerDate })
     return c.json(
@@ -65,9 +61,7 @@ admin.openapi(
   }),
   async (c) => {
     const { concertId } = c.req.valid('param')
-    const policy = unwrap(await concertObject(c.env, concertId).updatePolicy(c.req.valid('json')))
-    invalidateQueueView(concertId)
-    return c.json(policy, 200)
+    return c.json(await concertClient(c.env, concertId).updatePolicy(c.req.valid('json')), 200)
   },
 )
 
@@ -85,7 +79,7 @@ admin.openapi(
   async (c) => {
     const { concertId } = c.req.valid('param')
     c.header('Cache-Control', 'no-store')
-    return c.json(unwrap(await concertObject(c.env, concertId).stats()), 200)
+    return c.json(await concertClient(c.env, concertId).stats(), 200)
   },
 )
 
@@ -103,6 +97,6 @@ admin.openapi(
   async (c) => {
     const { concertId, date } = c.req.valid('param')
     c.header('Cache-Control', 'no-store')
-    return c.json(unwrap(await concertObject(c.env, concertId).seats(date)), 200)
+    return c.json(await concertClient(c.env, concertId).seats(date), 200)
   },
 )

@@ -1,17 +1,11 @@
 import { createRoute } from '@hono/zod-openapi'
-import { queueTokenFor, requireUser } from '../auth/middleware'
-import { concertObject, type DateAvailabilityView } from '../concert'
-import { cachedSeatMap } from '../concert/status-cache'
-import { IsolateCaches } from '../isolate-cache'
-import { unwrap } from '../errors'
+import { requireQueueToken, requireUser } from '../auth/middleware'
+import { concertClient } from '../concert-client'
 import { listConcerts } from '../ledger/catalog'
 import { ConcertIdParam, ConcertList, DateList, DateParams, SeatMap } from '../schemas'
 import { bearerAndQueueToken, errorResponses, json, newRouter } from './openapi'
 
 export const concerts = newRouter()
-
-/** Dates and seat counts change by the second, not the millisecond: one read per second per isolate. */
-const availableDates = new IsolateCaches<DateAvailabilityView[]>(1_000)
 
 concerts.openapi(
   createRoute({
@@ -38,8 +32,7 @@ concerts.openapi(
   }),
   async (c) => {
     const { concertId } = c.req.valid('param')
-    const load = async () => unwrap(await concertObject(c.env, concertId).availableDates())
-    const dates = (await availableDates.for(concertId).get(load)) ?? (await load())
+    const dates = await concertClient(c.env, concertId).availableDates()
     c.header('Cache-Control', 'public, max-age=1')
     return c.json({ concertId, dates }, 200)
   },
@@ -52,14 +45,13 @@ concerts.openapi(
     tags: ['Seats'],
     summary: 'All seats of a date with their status (needs an ACTIVE queue token)',
     security: bearerAndQueueToken,
-    middleware: [requireUser] as const,
+    middleware: [requireUser, requireQueueToken({ from: 'header', concert: 'path' })] as const,
     request: { params: DateParams },
     responses: { 200: json(SeatMap, 'The seat map'), ...errorResponses(400, 401, 403, 404, 429, 503) },
   }),
   async (c) => {
     const { concertId, date } = c.req.valid('param')
-    const { arrival, userId } = await queueTokenFor(c, concertId)
-    const map = (await cachedSeatMap(c.env, concertId, arrival, userId, date)) ?? unwrap(await concertObject(c.env, concertId).seatMap(arrival, userId, date))
+    const map = await concertClient(c.env, concertId).seatMap(c.var.queue, date)
     c.header('Cache-Control', 'no-store')
     return c.json(map, 200)
   },

@@ -7,7 +7,7 @@ import { ErrorSchema } from '../schemas'
 export function newRouter() {
   return new OpenAPIHono<AppEnv>({
     defaultHook: (result) => {
-      if (!result.success) throw new ApiError(400, 'VALIDATION_FAILED', describeZodError(result.error))
+      if (!result.success) throw new ApiError('VALIDATION_FAILED', describeZodError(result.error))
     },
   })
 }

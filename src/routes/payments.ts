@@ -1,5 +1,5 @@
 import { createRoute } from '@hono/zod-openapi'
-import { queueTokenFor, requireUser } from '../auth/middleware'
+import { requireQueueToken, requireUser } from '../auth/middleware'
 import { pay } from '../checkout'
 import { IdempotencyHeader, Payment, PaymentBody } from '../schemas'
 import { bearerAndQueueToken, errorResponses, json, jsonBody, newRouter } from './openapi'
@@ -13,7 +13,7 @@ payments.openapi(
     tags: ['Payment'],
     summary: 'Pay for a held seat from the balance (all or nothing, once)',
     security: bearerAndQueueToken,
-    middleware: [requireUser] as const,
+    middleware: [requireUser, requireQueueToken({ from: 'header', concert: 'token' })] as const,
     request: { headers: IdempotencyHeader, body: jsonBody(PaymentBody) },
     responses: {
       201: json(Payment, 'Paid: the seat is SOLD to you and your queue token is finished'),
@@ -23,11 +23,10 @@ payments.openapi(
   async (c) => {
     const { reservationId } = c.req.valid('json')
     // The queue token names the concert: the reservation is looked up in that concert only.
-    const { arrival, concertId } = await queueTokenFor(c, null)
+    const { queue } = c.var
     const payment = await pay(c.env, {
-      userId: c.var.userId!,
-      concertId,
-      arrival,
+      concertId: queue.concertId,
+      place: queue,
       reservationId,
       idempotencyKey: c.req.valid('header')['idempotency-key'],
     })

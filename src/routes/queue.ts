@@ -1,10 +1,8 @@
 import { createRoute } from '@hono/zod-openapi'
-import { optionalUser, queueTokenFor, requireUser } from '../auth/middleware'
+import { optionalUser, requireQueueToken, requireUser } from '../auth/middleware'
 import { signQueueToken } from '../auth/tokens'
-import { concertObject } from '../concert'
-import { enterQueue } from '../concert/queue-entry'
-import { cachedStatus } from '../concert/status-cache'
-import { ApiError, unwrap } from '../errors'
+import { concertClient } from '../concert-client'
+import { ApiError } from '../errors'
 import { limitPerUser } from '../load-shedding'
 import { ConcertIdParam, QueueSocketQuery, QueueStatus } from '../schemas'
 import { bearer, errorResponses, json, newRouter } from './openapi'
@@ -28,8 +26,8 @@ queue.openapi(
   }),
   async (c) => {
     const { concertId } = c.req.valid('param')
-    const userId = c.var.userId!
-    const { created, arrival, status } = unwrap(await enterQueue(c.env, c.executionCtx, concertId, userId))
+    const { userId } = c.var
+    const { created, arrival, status } = await concertClient(c.env, concertId).enter(userId, (sending) => c.executionCtx.waitUntil(sending))
     const token = await signQueueToken({ userId, concertId, arrival }, c.env.AUTH_SECRET)
     c.header('Cache-Control', 'no-store')
     return c.json({ token, ...status }, created ? 201 : 200)
@@ -44,18 +42,15 @@ queue.openapi(
     summary: 'Place in line, or ACTIVE with the admission deadline',
     description: 'Answered from a view of the queue at most 250 ms old; holds and payments always check the queue itself.',
     security: [{ queueToken: [] }],
-    middleware: [optionalUser] as const,
+    middleware: [optionalUser, requireQueueToken({ from: 'header', concert: 'path' })] as const,
     request: { params: ConcertIdParam },
     responses: { 200: json(QueueStatus, 'The status'), ...errorResponses(400, 401, 403, 404, 429, 503) },
   }),
   async (c) => {
     const { concertId } = c.req.valid('param')
-    const { token, arrival, userId } = await queueTokenFor(c, concertId)
-    let status = await cachedStatus(c.env, concertId, arrival, userId)
-    if (status === 'gone') throw new ApiError(401, 'QUEUE_TOKEN_INVALID', 'The queue token is invalid, expired or finished')
-    if (status === 'unknown') status = unwrap(await concertObject(c.env, concertId).status(arrival, userId))
+    const status = await concertClient(c.env, concertId).status(c.var.queue)
     c.header('Cache-Control', 'no-store')
-    return c.json({ token, ...status }, 200)
+    return c.json({ token: c.var.queue.token, ...status }, 200)
   },
 )
 
@@ -69,6 +64,7 @@ queue.openapi(
       'At most one message per second per socket, and only when the status or position changed. ' +
       'Any message from the client is answered with the current status and counts as presence. ' +
       'When the token ends (payment, expiry, abandonment) a final {"status":"EXPIRED"} is sent and the socket closed.',
+    middleware: [requireQueueToken({ from: 'query', concert: 'path' })] as const,
     request: { params: ConcertIdParam, query: QueueSocketQuery },
     responses: {
       101: { description: 'Switching protocols: the socket is open' },
@@ -76,16 +72,8 @@ queue.openapi(
     },
   }),
   async (c) => {
-    const { concertId } = c.req.valid('param')
-    // Forged tokens and tokens of another concert are refused before the upgrade.
-    const claims = await queueTokenFor(c, concertId, c.req.valid('query').token)
-    if (c.req.header('upgrade')?.toLowerCase() !== 'websocket') {
-      throw new ApiError(426, 'UPGRADE_REQUIRED', 'Connect with a WebSocket (Upgrade: websocket)')
-    }
-    // The object trusts these: they come from the verified token, never from the client.
-    const headers = new Headers(c.req.raw.headers)
-    headers.set('x-queue-arrival', String(claims.arrival))
-    headers.set('x-queue-user', claims.userId)
-    return concertObject(c.env, concertId).fetch(new Request(c.req.url, { headers }))
+    // Forged tokens and tokens of another concert were refused (middleware) before the upgrade.
+    if (c.req.header('upgrade')?.toLowerCase() !== 'websocket') throw new ApiError('UPGRADE_REQUIRED')
+    return concertClient(c.env, c.req.valid('param').concertId).socket(c.req.raw, c.var.queue)
   },
 )

@@ -1,8 +1,6 @@
 import { createRoute } from '@hono/zod-openapi'
-import { queueTokenFor, requireUser } from '../auth/middleware'
-import { concertObject } from '../concert'
-import { holdSeat, invalidateSeatMap } from '../concert/status-cache'
-import { unwrap } from '../errors'
+import { requireQueueToken, requireUser } from '../auth/middleware'
+import { concertClient } from '../concert-client'
 import { limitPerUser } from '../load-shedding'
 import { ConcertIdParam, Hold, HoldBody, ReservationParams } from '../schemas'
 import { bearerAndQueueToken, errorResponses, json, jsonBody, newRouter } from './openapi'
@@ -16,16 +14,14 @@ reservations.openapi(
     tags: ['Seats'],
     summary: 'Hold a seat until expiresAt (of concurrent holds of one seat exactly one wins)',
     security: bearerAndQueueToken,
-    middleware: [requireUser, limitPerUser('hold')] as const,
+    middleware: [requireUser, requireQueueToken({ from: 'header', concert: 'path' }), limitPerUser('hold')] as const,
     request: { params: ConcertIdParam, body: jsonBody(HoldBody) },
     responses: { 201: json(Hold, 'The seat is held for you'), ...errorResponses(400, 401, 403, 404, 409, 413, 429, 503) },
   }),
   async (c) => {
     const { concertId } = c.req.valid('param')
     const { date, seatNumber } = c.req.valid('json')
-    const { arrival, userId } = await queueTokenFor(c, concertId)
-    const held = unwrap(await holdSeat(c.env, concertId, arrival, userId, date, seatNumber))
-    return c.json(held, 201)
+    return c.json(await concertClient(c.env, concertId).hold(c.var.queue, date, seatNumber), 201)
   },
 )
 
@@ -36,15 +32,13 @@ reservations.openapi(
     tags: ['Seats'],
     summary: 'Release a hold early; the seat is AVAILABLE again',
     security: bearerAndQueueToken,
-    middleware: [requireUser] as const,
+    middleware: [requireUser, requireQueueToken({ from: 'header', concert: 'path' })] as const,
     request: { params: ReservationParams },
     responses: { 204: { description: 'Released' }, ...errorResponses(400, 401, 403, 404, 409, 410, 429, 503) },
   }),
   async (c) => {
     const { concertId, reservationId } = c.req.valid('param')
-    const { arrival, userId } = await queueTokenFor(c, concertId)
-    const { date } = unwrap(await concertObject(c.env, concertId).release(arrival, userId, reservationId))
-    invalidateSeatMap(concertId, date)
+    await concertClient(c.env, concertId).release(c.var.queue, reservationId)
     return c.body(null, 204)
   },
 )

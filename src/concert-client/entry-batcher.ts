@@ -1,7 +1,8 @@
+import type { QueueEntryView } from '../concert/rpc'
 import type { Result } from '../errors'
-import type { QueueEntryView } from './object'
-import { concertObject } from '.'
 
+type SendEntries = (userIds: string[]) => Promise<Array<Result<QueueEntryView>>>
+type KeepAlive = (sending: Promise<unknown>) => void
 type Outcome = { result: Result<QueueEntryView> } | { error: unknown }
 
 interface Entrant {
@@ -37,7 +38,7 @@ export class EntryBatcher {
   private readonly options: EntryBatcherOptions
 
   constructor(
-    private readonly send: (userIds: string[]) => Promise<Array<Result<QueueEntryView>>>,
+    private readonly send: SendEntries,
     options: Partial<EntryBatcherOptions> = {},
   ) {
     this.options = { ...DEFAULTS, ...options }
@@ -49,7 +50,7 @@ export class EntryBatcher {
   }
 
   /** `keepAlive` keeps a send running if the request that made it ends first (waitUntil). */
-  async enter(userId: string, keepAlive: (sending: Promise<unknown>) => void): Promise<Result<QueueEntryView>> {
+  async enter(userId: string, keepAlive: KeepAlive): Promise<Result<QueueEntryView>> {
     const entrant: Entrant = { userId }
     this.waiting.push(entrant)
     for (;;) {
@@ -70,7 +71,7 @@ export class EntryBatcher {
     }
   }
 
-  private async sendWaiting(keepAlive: (sending: Promise<unknown>) => void) {
+  private async sendWaiting(keepAlive: KeepAlive) {
     const batch = this.waiting.splice(0, this.options.maxBatch)
     const flight = { sentAt: Date.now() }
     this.inFlight = flight
@@ -91,11 +92,11 @@ export class EntryBatcher {
 const batchers = new Map<string, EntryBatcher>()
 
 /** The user's place in this concert's line (a new one, or the one they have), through this isolate's batch. */
-export async function enterQueue(env: Env, ctx: { waitUntil(promise: Promise<unknown>): void }, concertId: string, userId: string): Promise<Result<QueueEntryView>> {
+export async function enterInBatch(concertId: string, userId: string, send: SendEntries, keepAlive: KeepAlive): Promise<Result<QueueEntryView>> {
   let batcher = batchers.get(concertId)
-  if (!batcher) batchers.set(concertId, (batcher = new EntryBatcher((userIds) => concertObject(env, concertId).enterAll(userIds))))
+  if (!batcher) batchers.set(concertId, (batcher = new EntryBatcher(send)))
   try {
-    return await batcher.enter(userId, (sending) => ctx.waitUntil(sending))
+    return await batcher.enter(userId, keepAlive)
   } finally {
     if (batcher.idle && batchers.get(concertId) === batcher) batchers.delete(concertId)
   }

@@ -1,47 +1,30 @@
 import type { Context, ErrorHandler, NotFoundHandler } from 'hono'
 import { HTTPException } from 'hono/http-exception'
-import type { ContentfulStatusCode } from 'hono/utils/http-status'
 import type { ZodError } from 'zod'
-import { MAX_BODY_BYTES } from './schemas'
+import { MAX_BODY_BYTES } from '../schemas'
+import { ERRORS, type ErrorCode, type Result } from './catalogue'
 
 /** The one error type. Handlers and services throw it; `onError` turns it into the body. */
 export class ApiError extends Error {
+  readonly status
+
   constructor(
-    readonly status: ContentfulStatusCode,
-    readonly code: string,
-    message: string,
+    readonly code: ErrorCode,
+    message: string = ERRORS[code].message,
     readonly headers?: Record<string, string>,
   ) {
     super(message)
     this.name = 'ApiError'
+    this.status = ERRORS[code].status
   }
 }
 
-/** An error as it crosses from the Durable Object to the Worker (RPC keeps plain data only). */
-export interface Failure {
-  ok: false
-  status: ContentfulStatusCode
-  code: string
-  message: string
-}
-
-export type Result<T> = { ok: true; value: T } | Failure
-
-export const fail = (status: ContentfulStatusCode, code: string, message: string): Failure => ({
-  ok: false,
-  status,
-  code,
-  message,
-})
-
-export const ok = <T>(value: T): Result<T> => ({ ok: true, value })
-
 export function unwrap<T>(result: Result<T>): T {
   if (result.ok) return result.value
-  throw new ApiError(result.status, result.code, result.message)
+  throw new ApiError(result.code, result.message)
 }
 
-export function errorBody(code: string, message: string) {
+export function errorBody(code: ErrorCode, message: string) {
   return { error: { code, message } }
 }
 
@@ -56,16 +39,22 @@ export function describeZodError(error: ZodError): string {
     .join('; ')
 }
 
-const httpExceptionCodes: Partial<Record<number, string>> = {
-  400: 'VALIDATION_FAILED',
-  401: 'UNAUTHORIZED',
-  404: 'NOT_FOUND',
-  413: 'PAYLOAD_TOO_LARGE',
-  415: 'UNSUPPORTED_MEDIA_TYPE',
-}
-
-const httpExceptionMessages: Partial<Record<number, string>> = {
-  415: 'Content-Type must be application/json',
+/** What Hono itself raises (malformed JSON, wrong media type), in the catalogue's words. */
+function fromHttpException(err: HTTPException): ApiError | null {
+  switch (err.status) {
+    case 400:
+      return new ApiError('VALIDATION_FAILED', `body: ${err.message}`)
+    case 401:
+      return new ApiError('UNAUTHORIZED', err.message)
+    case 404:
+      return new ApiError('NOT_FOUND', err.message)
+    case 413:
+      return new ApiError('PAYLOAD_TOO_LARGE', err.message)
+    case 415:
+      return new ApiError('UNSUPPORTED_MEDIA_TYPE')
+    default:
+      return null
+  }
 }
 
 /**
@@ -80,16 +69,10 @@ async function drainBody(c: Context) {
 
 export const onError: ErrorHandler = async (err, c) => {
   await drainBody(c)
-  if (err instanceof HTTPException) {
-    // Raised by Hono itself: malformed JSON, body limit, and the like.
-    const status = err.status as ContentfulStatusCode
-    const message = httpExceptionMessages[status] ?? (status === 400 ? `body: ${err.message}` : err.message)
-    return c.json(errorBody(httpExceptionCodes[status] ?? 'HTTP_ERROR', message), status)
-  }
-  const known = err instanceof ApiError ? err : durableObjectFailure(err, c)
+  const known = err instanceof ApiError ? err : err instanceof HTTPException ? fromHttpException(err) : durableObjectFailure(err, c)
   if (known) return c.json(errorBody(known.code, known.message), known.status, known.headers)
   console.error(JSON.stringify({ level: 'error', msg: 'unhandled', requestId: c.get('requestId'), path: c.req.path, error: String(err), stack: err.stack }))
-  return c.json(errorBody('INTERNAL', 'Something went wrong on our side; please retry.'), 500)
+  return c.json(errorBody('INTERNAL', ERRORS.INTERNAL.message), 500)
 }
 
 /**
@@ -100,8 +83,7 @@ function durableObjectFailure(err: Error, c: Context): ApiError | null {
   const { overloaded, retryable } = err as Error & { overloaded?: boolean; retryable?: boolean }
   if (!overloaded && !retryable) return null
   console.warn(JSON.stringify({ level: 'warn', msg: 'concert object unavailable', requestId: c.get('requestId'), path: c.req.path, error: String(err) }))
-  if (overloaded) return new ApiError(429, 'OVERLOADED', 'This sale is very busy right now; please retry in a moment', { 'Retry-After': '1' })
-  return new ApiError(503, 'TRY_AGAIN', 'The sale was briefly unavailable; please retry', { 'Retry-After': '1' })
+  return new ApiError(overloaded ? 'OVERLOADED' : 'TRY_AGAIN', undefined, { 'Retry-After': '1' })
 }
 
 export const notFound: NotFoundHandler = async (c: Context) => {

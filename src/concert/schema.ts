@@ -1,9 +1,20 @@
-// The concert object's own SQLite schema, created on every wake (idempotent).
-export const CONCERT_SCHEMA = `
-CREATE TABLE IF NOT EXISTS meta (
-  key TEXT PRIMARY KEY,
-  value TEXT NOT NULL
-);
+/**
+ * The concert object's own SQLite schema, as ordered migrations. The version an object's data
+ * is at is kept in `meta` (schemaVersion); on every wake the steps after it run, each in its
+ * own transaction with the version it reaches, so an object deployed with data is upgraded in
+ * place and a step that fails leaves the object at the version before it.
+ */
+export interface Migration {
+  version: number
+  sql: string
+}
+
+export const MIGRATIONS: readonly Migration[] = [
+  {
+    // The schema as first deployed, before versions were kept: IF NOT EXISTS makes it a no-op
+    // on such an object, which is then stamped at version 1.
+    version: 1,
+    sql: `
 CREATE TABLE IF NOT EXISTS dates (
   date TEXT PRIMARY KEY,
   starts_at TEXT NOT NULL,
@@ -57,4 +68,24 @@ CREATE TABLE IF NOT EXISTS outbox (
   seq INTEGER PRIMARY KEY,
   event TEXT NOT NULL
 );
-`
+    `,
+  },
+]
+
+const META_TABLE = 'CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)'
+
+/** Brings the object's tables to the last version of `migrations`; returns that version. */
+export function migrate(storage: DurableObjectStorage, migrations: readonly Migration[] = MIGRATIONS): number {
+  storage.sql.exec(META_TABLE)
+  const row = storage.sql.exec<{ value: string }>("SELECT value FROM meta WHERE key = 'schemaVersion'").toArray()[0]
+  let version = row ? Number(row.value) : 0
+  for (const step of migrations) {
+    if (step.version <= version) continue
+    storage.transactionSync(() => {
+      storage.sql.exec(step.sql)
+      storage.sql.exec("INSERT INTO meta (key, value) VALUES ('schemaVersion', ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value", String(step.version))
+    })
+    version = step.version
+  }
+  return version
+}

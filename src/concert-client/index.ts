@@ -1,0 +1,128 @@
+import type { ConcertObject } from '../concert'
+import type { ConcertSetup, PaymentStart, PlaceInLine, QueueEntryView } from '../concert/rpc'
+import { ApiError, unwrap, type Result } from '../errors'
+import type { DateAvailabilityView, HoldView, QueuePolicy, QueueStatsView, QueueStatusView, SeatMapView } from '../schemas'
+import { enterInBatch } from './entry-batcher'
+import { IsolateCaches } from './isolate-cache'
+import { cachedStatus, invalidateQueueView } from './queue-view'
+import { cachedSeatMap, invalidateSeats, recentRefusal, rememberRefusal } from './seat-views'
+
+/** Dates and seat counts change by the second, not the millisecond: one read per second per isolate. */
+const availableDates = new IsolateCaches<DateAvailabilityView[]>(1_000)
+
+/**
+ * The Worker's side of one concert: its Durable Object stub and this isolate's views of it.
+ * Reads come from the views when they may (each at most a moment old), changes always go to
+ * the object, and every change made here invalidates the views it touches, so routes never
+ * do. Failures are thrown as ApiError, but for `beginPayment`, whose refusal the payment
+ * itself looks into.
+ */
+export class ConcertClient {
+  constructor(
+    private readonly env: Env,
+    readonly concertId: string,
+  ) {}
+
+  /** A stub per call: a stub is an I/O object of the request that made it, and the entry batch sends for other requests. */
+  private get stub(): DurableObjectStub<ConcertObject> {
+    return this.env.CONCERT.get(this.env.CONCERT.idFromName(this.concertId))
+  }
+
+  // --- operators ---
+
+  async configure(setup: ConcertSetup): Promise<QueuePolicy> {
+    return unwrap(await this.stub.configure(setup))
+  }
+
+  async updatePolicy(patch: Partial<QueuePolicy>): Promise<QueuePolicy> {
+    const policy = unwrap(await this.stub.updatePolicy(patch))
+    invalidateQueueView(this.concertId)
+    return policy
+  }
+
+  async stats(): Promise<QueueStatsView> {
+    return unwrap(await this.stub.stats())
+  }
+
+  /** The seat map as the object has it now, for operators (no admission check). */
+  async seats(date: string): Promise<SeatMapView> {
+    return unwrap(await this.stub.seats(date))
+  }
+
+  // --- fans ---
+
+  async availableDates(): Promise<DateAvailabilityView[]> {
+    const load = async () => unwrap(await this.stub.availableDates())
+    return (await availableDates.for(this.concertId).get(load)) ?? (await load())
+  }
+
+  /** A place in line through this isolate's batch of entries; `keepAlive` is the request's waitUntil. */
+  async enter(userId: string, keepAlive: (sending: Promise<unknown>) => void): Promise<QueueEntryView> {
+    return unwrap(await enterInBatch(this.concertId, userId, (userIds) => this.stub.enterAll(userIds), keepAlive))
+  }
+
+  async status(place: PlaceInLine): Promise<QueueStatusView> {
+    const status = await this.cachedStatus(place)
+    if (status === 'gone') throw new ApiError('QUEUE_TOKEN_INVALID')
+    return status === 'unknown' ? unwrap(await this.stub.status(place)) : status
+  }
+
+  /** From this isolate's views when its queue view shows the place ACTIVE; else the object checks admission. */
+  async seatMap(place: PlaceInLine, date: string): Promise<SeatMapView> {
+    const status = await this.cachedStatus(place)
+    const cached = typeof status === 'object' && status.status === 'ACTIVE' ? await cachedSeatMap(this.concertId, date, async () => this.seats(date)) : null
+    return cached ?? unwrap(await this.stub.seatMap(place, date))
+  }
+
+  /**
+   * Holds the seat through the object, unless the object refused this seat to someone in the
+   * last moment and this isolate's queue view shows the user ACTIVE: then the same refusal is
+   * repeated from here. (A user not ACTIVE hears from the object why they may not hold at all.)
+   */
+  async hold(place: PlaceInLine, date: string, seatNumber: number): Promise<HoldView> {
+    const refused = recentRefusal(this.concertId, date, seatNumber)
+    if (refused) {
+      const status = await this.cachedStatus(place)
+      if (typeof status === 'object' && status.status === 'ACTIVE' && recentRefusal(this.concertId, date, seatNumber) === refused) throw new ApiError(refused.code, refused.message)
+    }
+    const result = await this.stub.hold(place, date, seatNumber)
+    if (result.ok) invalidateSeats(this.concertId, date)
+    else if (result.code === 'SEAT_UNAVAILABLE') rememberRefusal(this.concertId, date, seatNumber, result)
+    return unwrap(result)
+  }
+
+  async release(place: PlaceInLine, reservationId: string): Promise<void> {
+    const { date } = unwrap(await this.stub.release(place, reservationId))
+    invalidateSeats(this.concertId, date)
+  }
+
+  /** WebSocket upgrade: the object trusts the place, which comes from the verified token, never from the client. */
+  socket(request: Request, place: PlaceInLine): Promise<Response> {
+    const headers = new Headers(request.headers)
+    headers.set('x-queue-arrival', String(place.arrival))
+    headers.set('x-queue-user', place.userId)
+    return this.stub.fetch(new Request(request.url, { headers }))
+  }
+
+  // --- the object's half of a payment (src/checkout.ts) ---
+
+  beginPayment(place: PlaceInLine, reservationId: string): Promise<Result<PaymentStart>> {
+    return this.stub.beginPayment(place, reservationId)
+  }
+
+  abortPayment(reservationId: string): Promise<void> {
+    return this.stub.abortPayment(reservationId)
+  }
+
+  async completePayment(reservationId: string, paymentId: string, date: string): Promise<void> {
+    await this.stub.completePayment(reservationId, paymentId)
+    invalidateQueueView(this.concertId)
+    invalidateSeats(this.concertId, date)
+  }
+
+  private cachedStatus(place: PlaceInLine) {
+    return cachedStatus(this.concertId, place, async (seen) => unwrap(await this.stub.snapshot(seen)))
+  }
+}
+
+export const concertClient = (env: Env, concertId: string) => new ConcertClient(env, concertId)

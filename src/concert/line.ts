@@ -1,0 +1,274 @@
+import type { TokenEndReason } from '../events/sale-event'
+import { fail, ok, type Result } from '../errors/catalogue'
+import type { QueueStatusView } from '../schemas'
+import type { ConcertMeta } from './meta'
+import type { Outbox } from './outbox'
+import { admissionsAvailable, firstIndexAfter, measuredAdmissionRate, nextDeadline, placeStatus, rateAllowance } from './policy'
+import { Presence } from './presence'
+import type { PlaceInLine, QueueEntryView, QueueSnapshot } from './rpc'
+import { WaitingIndex } from './waiting-index'
+
+/** Recent admission times kept in memory: the rate cap's minute and the estimate's window. */
+const ADMISSION_MEMORY_MS = 5 * 60_000
+
+export type QueueRow = {
+  arrival: number
+  user_id: string
+  status: 'WAITING' | 'ACTIVE'
+  active_until: number | null
+}
+
+/** What the line needs of the sockets: whether a place is listening, and to tell it the place ended. */
+export interface LineListeners {
+  listening(arrival: number): boolean
+  end(arrival: number): void
+}
+
+/**
+ * The waiting line (table `queue`): places by arrival, admission within the policy's caps,
+ * presence and idleness, and the end of a place. Positions and admissions are answered from
+ * memory (a Fenwick tree, the active map, recent admission times), rebuilt from SQLite on wake.
+ */
+export class WaitingLine {
+  private lastArrival = 0
+  /** lastArrival as stored: the group that moves it stores it once, with its entries. */
+  private storedLastArrival = 0
+  private abandoned = 0
+  /** Live WAITING arrivals: positions in O(log n). */
+  private waiting = new WaitingIndex()
+  /** ACTIVE arrivals and when their admission ends. */
+  private readonly active = new Map<number, number>()
+  private readonly presence = new Presence()
+  private recentAdmissions: number[] = []
+
+  constructor(
+    private readonly storage: DurableObjectStorage,
+    private readonly meta: ConcertMeta,
+    private readonly outbox: Outbox,
+    private readonly listeners: LineListeners,
+  ) {}
+
+  load(now: number) {
+    this.lastArrival = this.storedLastArrival = this.meta.number('lastArrival')
+    this.abandoned = this.meta.number('abandoned')
+    const rows = this.storage.sql.exec<{ arrival: number; status: string; active_until: number | null }>('SELECT arrival, status, active_until FROM queue ORDER BY arrival').toArray()
+    const waiting: number[] = []
+    for (const r of rows) {
+      if (r.status === 'ACTIVE') this.active.set(r.arrival, r.active_until!)
+      else {
+        waiting.push(r.arrival)
+        this.presence.touch(r.arrival, now)
+      }
+    }
+    this.waiting = new WaitingIndex(waiting)
+    this.recentAdmissions = this.storage.sql
+      .exec<{ at: number }>('SELECT at FROM admissions WHERE at > ? ORDER BY at', now - ADMISSION_MEMORY_MS)
+      .toArray()
+      .map((r) => r.at)
+  }
+
+  counts(now: number) {
+    return {
+      waiting: this.waiting.size,
+      active: this.active.size,
+      admittedLastMinute: this.recentAdmissions.length - firstIndexAfter(this.recentAdmissions, now - 60_000),
+      abandoned: this.abandoned,
+    }
+  }
+
+  admissionRate(now: number): number {
+    return measuredAdmissionRate(now, this.recentAdmissions)
+  }
+
+  /**
+   * Gives each user a place at the back, or the place they already have, in this order; the
+   * new rows and their events are written by one statement each. When places were made,
+   * `moved` says whether more than the back of the line changed: an admission at once, or
+   * the first one waiting (which starts the idle clock).
+   */
+  enter(userIds: string[], now: number): { entries: QueueEntryView[]; moved: boolean } {
+    const places = new Map<string, number>()
+    for (const row of this.storage.sql.exec<{ arrival: number; user_id: string }>('SELECT arrival, user_id FROM queue WHERE user_id IN (SELECT value FROM json_each(?))', JSON.stringify(userIds))) {
+      places.set(row.user_id, row.arrival)
+      this.seen(row.arrival, now)
+    }
+    const newcomers: Array<{ userId: string; arrival: number }> = []
+    for (const userId of userIds) {
+      if (places.has(userId)) continue
+      const arrival = this.lastArrival + newcomers.length + 1
+      places.set(userId, arrival)
+      newcomers.push({ userId, arrival })
+    }
+    const firstWaiting = this.waiting.size === 0
+    if (newcomers.length > 0) this.joinTheBack(newcomers, now)
+    const moved = firstWaiting || newcomers.some(({ arrival }) => this.active.has(arrival))
+    // Only the first of a user's entries in the batch made the place; a repeat finds it made.
+    const unanswered = new Set(newcomers.map((n) => n.userId))
+    const entries = userIds.map((userId) => {
+      const arrival = places.get(userId)!
+      return { created: unanswered.delete(userId), arrival, status: this.describe({ userId, arrival }, now) }
+    })
+    return { entries, moved }
+  }
+
+  private joinTheBack(newcomers: Array<{ userId: string; arrival: number }>, now: number) {
+    this.storage.transactionSync(() => {
+      this.storage.sql.exec(
+        "INSERT INTO queue (arrival, user_id, status, entered_at) SELECT value ->> '$.arrival', value ->> '$.userId', 'WAITING', ? FROM json_each(?)",
+        now,
+        JSON.stringify(newcomers),
+      )
+      this.outbox.recordAll('token.issued', now, newcomers)
+      for (const { arrival } of newcomers) {
+        this.waiting.add(arrival)
+        this.presence.touch(arrival, now)
+      }
+      this.lastArrival = newcomers[newcomers.length - 1]!.arrival
+      this.admit(now)
+    })
+  }
+
+  /** Once per group commit, inside its transaction. */
+  storeLastArrival() {
+    if (this.lastArrival === this.storedLastArrival) return
+    this.meta.save('lastArrival', String(this.lastArrival))
+    this.storedLastArrival = this.lastArrival
+  }
+
+  /** The live entry at this arrival, if it is this user's (arrivals are never reused). */
+  entryFor({ arrival, userId }: PlaceInLine): QueueRow | undefined {
+    const row = this.storage.sql.exec<QueueRow>('SELECT * FROM queue WHERE arrival = ?', arrival).toArray()[0]
+    return row?.user_id === userId ? row : undefined
+  }
+
+  /** A poll, a socket or an entry shows this waiting user is still there. */
+  seen(arrival: number, now: number) {
+    if (this.waiting.has(arrival)) this.presence.touch(arrival, now)
+  }
+
+  status(place: PlaceInLine, now: number): Result<QueueStatusView> {
+    if (!this.entryFor(place)) return tokenInvalid()
+    this.seen(place.arrival, now)
+    return ok(this.describe(place, now))
+  }
+
+  /** The entry of an ACTIVE place, or why it may not act yet. */
+  requireActive(place: PlaceInLine, now: number): Result<QueueRow> {
+    const entry = this.entryFor(place)
+    if (!entry) return tokenInvalid()
+    if (entry.status !== 'ACTIVE') {
+      this.seen(entry.arrival, now)
+      return fail('QUEUE_NOT_ACTIVE', `You are still waiting in line (position ${this.waiting.position(entry.arrival)})`)
+    }
+    return ok(entry)
+  }
+
+  /** A live place's status, or null once it has ended: from memory alone, cheap enough to push to thousands. */
+  liveStatus(place: PlaceInLine, now: number, admissionRate?: number): QueueStatusView | null {
+    if (!this.waiting.has(place.arrival) && !this.active.has(place.arrival)) return null
+    return this.describe(place, now, admissionRate)
+  }
+
+  private describe({ userId, arrival }: PlaceInLine, now: number, admissionRate = this.admissionRate(now)): QueueStatusView {
+    const activeUntil = this.active.get(arrival)
+    const place = activeUntil !== undefined ? { activeUntil } : { position: this.waiting.position(arrival) }
+    return { userId, concertId: this.meta.id!, ...placeStatus(place, now, admissionRate, this.meta.policy) }
+  }
+
+  snapshot(now: number): QueueSnapshot {
+    return {
+      concertId: this.meta.id!,
+      live: this.waiting.liveUpTo(this.lastArrival),
+      lastArrival: this.lastArrival,
+      active: [...this.active].map(([arrival, until]) => ({ arrival, until })),
+      admissionRate: this.admissionRate(now),
+      policy: this.meta.policy,
+    }
+  }
+
+  /** Fills free ACTIVE places with the longest-waiting users, within the rate cap. Call inside a transaction. */
+  admit(now: number) {
+    // Drop what is past the window now and then, not on every call: lookups binary-search it.
+    const expired = firstIndexAfter(this.recentAdmissions, now - ADMISSION_MEMORY_MS)
+    if (expired >= 1024 || expired * 2 >= this.recentAdmissions.length) this.recentAdmissions.splice(0, expired)
+    const { policy } = this.meta
+    const count = Math.min(admissionsAvailable(this.active.size, this.waiting.size, policy), rateAllowance(now, this.recentAdmissions, policy.admitPerMinute).allowed)
+    if (count === 0) return
+    const activeUntil = now + policy.activeTtlSeconds * 1000
+    const admitted = this.storage.sql
+      .exec<{ arrival: number; user_id: string }>(
+        `UPDATE queue SET status = 'ACTIVE', active_until = ?
+          WHERE arrival IN (SELECT arrival FROM queue WHERE status = 'WAITING' ORDER BY arrival LIMIT ?)
+          RETURNING arrival, user_id`,
+        activeUntil,
+        count,
+      )
+      .toArray()
+    for (const { arrival, user_id } of admitted) {
+      this.outbox.record('token.admitted', now, { userId: user_id, arrival })
+      this.waiting.remove(arrival)
+      this.presence.forget(arrival)
+      this.active.set(arrival, activeUntil)
+      this.recentAdmissions.push(now)
+      this.storage.sql.exec('INSERT INTO admissions (at) VALUES (?)', now)
+    }
+    this.storage.sql.exec('DELETE FROM admissions WHERE at <= ?', now - ADMISSION_MEMORY_MS)
+  }
+
+  /** Ends a place if it is still live: its row, its place in memory, and its sockets (told EXPIRED). */
+  end(arrival: number, reason: TokenEndReason, now: number) {
+    const ended = this.storage.sql.exec<{ user_id: string }>('DELETE FROM queue WHERE arrival = ? RETURNING user_id', arrival).toArray()[0]
+    if (ended) this.outbox.record('token.expired', now, { userId: ended.user_id, arrival, reason })
+    this.waiting.remove(arrival)
+    this.active.delete(arrival)
+    this.presence.forget(arrival)
+    this.listeners.end(arrival)
+  }
+
+  isLive(arrival: number): boolean {
+    return this.waiting.has(arrival) || this.active.has(arrival)
+  }
+
+  /** ACTIVE places whose admission has run out. Call inside a transaction. */
+  expireActive(now: number) {
+    for (const r of this.storage.sql.exec<{ arrival: number }>("SELECT arrival FROM queue WHERE status = 'ACTIVE' AND active_until <= ?", now).toArray()) {
+      this.end(r.arrival, 'ACTIVE_TIMEOUT', now)
+    }
+  }
+
+  /** WAITING users unseen for idleTimeoutSeconds leave, unless a socket shows they are still there. */
+  dropIdle(now: number) {
+    const idle = this.presence.idleSince(now - this.meta.policy.idleTimeoutSeconds * 1000)
+    if (idle.length === 0) return
+    let dropped = 0
+    for (const arrival of idle) {
+      if (!this.waiting.has(arrival)) {
+        this.presence.forget(arrival)
+      } else if (this.listeners.listening(arrival)) {
+        this.presence.touch(arrival, now)
+      } else {
+        this.end(arrival, 'IDLE', now)
+        dropped++
+      }
+    }
+    if (dropped > 0) {
+      this.abandoned += dropped
+      this.meta.save('abandoned', String(this.abandoned))
+    }
+  }
+
+  /** The line's earliest deadline: an admission ending, a waiter going idle, or an admission due (now, or when the rate cap allows). */
+  nextDeadline(now: number): number | null {
+    const { policy } = this.meta
+    const deadlines: Array<number | null> = [this.storage.sql.exec<{ m: number | null }>("SELECT MIN(active_until) AS m FROM queue WHERE status = 'ACTIVE'").one().m]
+    const idleSince = this.presence.oldest()
+    if (idleSince !== null) deadlines.push(idleSince + policy.idleTimeoutSeconds * 1000)
+    if (this.waiting.size > 0 && this.active.size < policy.maxActiveUsers) {
+      const allowance = rateAllowance(now, this.recentAdmissions, policy.admitPerMinute)
+      deadlines.push(allowance.allowed > 0 ? now : allowance.nextAt)
+    }
+    return nextDeadline(deadlines)
+  }
+}
+
+const tokenInvalid = () => fail('QUEUE_TOKEN_INVALID')

@@ -1,0 +1,81 @@
+import { ok, type Result } from '../errors/catalogue'
+import type { WaitingLine } from './line'
+import type { ConcertMeta } from './meta'
+import type { Outbox } from './outbox'
+import { PAYMENT_GRACE_MS } from './policy'
+import type { PaymentStart } from './rpc'
+import { gone, type ReservationRow, type Seats } from './seats'
+
+/**
+ * The object's half of a payment (the ledger's half is one D1 batch between the two): a hold
+ * is PAYING while money may be moving, so it cannot expire under the payment; then PAID with
+ * the ledger's payment, or back to HELD without one. A PAYING hold whose Worker never came
+ * back is settled by asking the ledger (the object's alarm, `stuck`).
+ */
+export class Payments {
+  constructor(
+    private readonly storage: DurableObjectStorage,
+    private readonly meta: ConcertMeta,
+    private readonly outbox: Outbox,
+    private readonly seats: Seats,
+    private readonly line: WaitingLine,
+  ) {}
+
+  /** Marks the hold as being paid for; asking again while PAYING is the same answer. */
+  begin(reservation: ReservationRow, now: number): Result<PaymentStart> {
+    if (reservation.state !== 'HELD' && reservation.state !== 'PAYING') return gone(reservation)
+    if (reservation.state === 'HELD') this.storage.sql.exec("UPDATE reservations SET state = 'PAYING', paying_since = ? WHERE id = ?", now, reservation.id)
+    return ok({ concertId: this.meta.id!, date: reservation.date, seatNumber: reservation.seat_number, price: reservation.price })
+  }
+
+  /**
+   * Ends a payment in flight with the ledger's answer: with a payment the seat is SOLD (the
+   * ledger is the truth about money, so this wins even over a later hold of the same seat);
+   * without one the hold goes back to HELD, or is released if its time has passed. Returns
+   * whether anything changed.
+   */
+  settle(reservationId: string, paymentId: string | null, now: number): boolean {
+    const r = this.seats.reservation(reservationId)
+    if (!r || r.state === 'PAID') return false
+    this.storage.transactionSync(() => {
+      if (paymentId) this.sell(r, paymentId, now)
+      else if (r.state === 'PAYING') {
+        if (r.expires_at > now) this.storage.sql.exec("UPDATE reservations SET state = 'HELD', paying_since = NULL WHERE id = ?", r.id)
+        else this.seats.free(r, 'EXPIRED', now)
+      } else if (r.state === 'HELD' && r.expires_at <= now) {
+        this.seats.free(r, 'EXPIRED', now)
+      }
+    })
+    return true
+  }
+
+  private sell(r: ReservationRow, paymentId: string, now: number) {
+    const { sql } = this.storage
+    const holder = sql
+      .exec<ReservationRow>('SELECT r.* FROM seats s JOIN reservations r ON r.id = s.reservation_id WHERE s.date = ? AND s.seat_number = ? AND r.id != ?', r.date, r.seat_number, r.id)
+      .toArray()[0]
+    if (holder) this.seats.free(holder, 'RELEASED', now)
+    sql.exec('UPDATE seats SET sold = 1, reservation_id = ? WHERE date = ? AND seat_number = ?', r.id, r.date, r.seat_number)
+    sql.exec("UPDATE reservations SET state = 'PAID', payment_id = ?, paying_since = NULL WHERE id = ?", paymentId, r.id)
+    this.outbox.record('seat.paid', now, { userId: r.user_id, arrival: r.arrival, reservationId: r.id, date: r.date, seatNumber: r.seat_number, price: r.price, paymentId })
+    // The token that bought the seat is finished; any other hold it had goes back on sale.
+    for (const other of sql.exec<ReservationRow>("SELECT * FROM reservations WHERE arrival = ? AND state = 'HELD'", r.arrival).toArray()) {
+      this.seats.free(other, 'RELEASED', now)
+    }
+    if (this.line.isLive(r.arrival)) this.line.end(r.arrival, 'PAID', now)
+    this.line.admit(now)
+  }
+
+  /** Payments in flight past the grace: their Worker is gone, so the ledger must be asked. */
+  stuck(now: number): string[] {
+    return this.storage.sql
+      .exec<{ id: string }>("SELECT id FROM reservations WHERE state = 'PAYING' AND paying_since <= ?", now - PAYMENT_GRACE_MS)
+      .toArray()
+      .map((r) => r.id)
+  }
+
+  nextDeadline(): number | null {
+    const since = this.storage.sql.exec<{ m: number | null }>("SELECT MIN(paying_since) AS m FROM reservations WHERE state = 'PAYING'").one().m
+    return since === null ? null : since + PAYMENT_GRACE_MS
+  }
+}

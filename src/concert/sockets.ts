@@ -1,0 +1,121 @@
+import type { QueueStatusView } from '../schemas'
+
+/** At most one pushed message per socket per interval, and only when its status changed. */
+export const PUSH_INTERVAL_MS = 1_000
+
+/** Who a hibernating socket belongs to; survives hibernation as its attachment. */
+export type SocketOwner = { token: string; arrival: number; userId: string }
+
+/** Sockets are tagged by arrival (tokens are longer than a tag may be). */
+const socketTag = (arrival: number) => `a${arrival}`
+
+const ENDED = JSON.stringify({ status: 'EXPIRED' })
+
+/**
+ * The queue's hibernating WebSockets: who owns each, what each was last told, and coalesced
+ * pushes. The first change after a quiet interval goes out at once; changes within the
+ * interval are gathered into one push at its end, and each socket is sent only what changed.
+ */
+export class Sockets {
+  /** Open sockets, so that a change with nobody listening costs nothing (recounted on every push). */
+  private count: number
+  private lastPush = 0
+  private pushTimer: ReturnType<typeof setTimeout> | null = null
+  private readonly lastSent = new WeakMap<WebSocket, string>()
+  private readonly owners = new WeakMap<WebSocket, SocketOwner>()
+
+  /** `pushDue` runs when a scheduled push is due: the object sweeps, then calls pushAll. */
+  constructor(
+    private readonly ctx: DurableObjectState,
+    private readonly pushDue: () => void,
+  ) {
+    this.count = ctx.getWebSockets().length
+  }
+
+  /** Finished or unknown: say so on the socket, as the contract asks, then close. */
+  refuse(server: WebSocket) {
+    server.accept()
+    server.send(ENDED)
+    server.close(1000, 'token expired')
+  }
+
+  accept(server: WebSocket, owner: SocketOwner) {
+    this.ctx.acceptWebSocket(server, [socketTag(owner.arrival)])
+    this.count++
+    server.serializeAttachment(owner)
+    this.owners.set(server, owner)
+  }
+
+  closed(ws: WebSocket, code: number) {
+    this.count = Math.max(0, this.count - 1)
+    try {
+      ws.close(code === 1005 ? 1000 : code, 'closing')
+    } catch {
+      // Already closed.
+    }
+  }
+
+  /** A message from the client asks for the status afresh: forget what it was last sent. */
+  forgetSent(ws: WebSocket) {
+    this.lastSent.delete(ws)
+  }
+
+  listening(arrival: number): boolean {
+    return this.ctx.getWebSockets(socketTag(arrival)).length > 0
+  }
+
+  /** A place ended: its sockets are told EXPIRED and closed. */
+  end(arrival: number) {
+    for (const ws of this.ctx.getWebSockets(socketTag(arrival))) {
+      try {
+        ws.send(ENDED)
+        ws.close(1000, 'token expired')
+      } catch {
+        // The client is already gone.
+      }
+    }
+  }
+
+  /** Positions or deadlines may have moved: push once the interval allows (pushDue does). */
+  schedule() {
+    if (this.pushTimer !== null || this.count === 0) return
+    const wait = Math.max(0, this.lastPush + PUSH_INTERVAL_MS - Date.now())
+    this.pushTimer = setTimeout(() => {
+      this.pushTimer = null
+      this.lastPush = Date.now()
+      this.pushDue()
+    }, wait)
+  }
+
+  /** `statusOf` is an owner's status now, or null once their place has ended. */
+  pushAll(statusOf: (owner: SocketOwner) => QueueStatusView | null) {
+    const sockets = this.ctx.getWebSockets()
+    this.count = sockets.length
+    for (const ws of sockets) this.push(ws, statusOf)
+  }
+
+  push(ws: WebSocket, statusOf: (owner: SocketOwner) => QueueStatusView | null) {
+    const owner = this.ownerOf(ws)
+    const status = owner && statusOf(owner)
+    if (!status) return
+    // Compare without the estimate's drift, so an unchanged place is not re-sent.
+    const key = `${status.status}|${status.position}|${status.activeUntil}`
+    if (this.lastSent.get(ws) === key) return
+    try {
+      ws.send(JSON.stringify({ token: owner.token, ...status }))
+      this.lastSent.set(ws, key)
+    } catch {
+      // The client is gone; its close event will follow.
+    }
+  }
+
+  /** The socket's owner, from memory or, after hibernation, from its attachment. */
+  ownerOf(ws: WebSocket): SocketOwner | null {
+    let owner = this.owners.get(ws)
+    if (!owner) {
+      owner = ws.deserializeAttachment() as SocketOwner | undefined
+      if (owner) this.owners.set(ws, owner)
+    }
+    return owner ?? null
+  }
+}

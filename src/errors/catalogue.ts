@@ -1,0 +1,63 @@
+import type { ContentfulStatusCode } from 'hono/utils/http-status'
+
+/**
+ * Every error code the service answers with, its status and its default message: the one
+ * list that the concert object's failures, the Worker's ApiError, the OpenAPI document and
+ * the README's list are all checked against (test/error-catalogue.test.ts). A caller may
+ * give a more precise message; the code and status always come from here.
+ */
+export const ERRORS = {
+  VALIDATION_FAILED: { status: 400, message: 'The request is not valid' },
+  UNAUTHORIZED: { status: 401, message: 'A valid access token is required' },
+  QUEUE_TOKEN_INVALID: { status: 401, message: 'The queue token is invalid, expired or finished' },
+  INSUFFICIENT_BALANCE: { status: 402, message: 'The balance does not cover the price' },
+  FORBIDDEN: { status: 403, message: 'This credential does not have that right' },
+  QUEUE_NOT_ACTIVE: { status: 403, message: 'You are still waiting in line' },
+  QUEUE_TOKEN_MISMATCH: { status: 403, message: 'This queue token belongs to another user or concert' },
+  NOT_YOUR_RESERVATION: { status: 403, message: 'This reservation belongs to someone else' },
+  NOT_FOUND: { status: 404, message: 'No such route' },
+  CONCERT_NOT_FOUND: { status: 404, message: 'No such concert' },
+  DATE_NOT_FOUND: { status: 404, message: 'This concert has no show on that date' },
+  SEAT_NOT_FOUND: { status: 404, message: 'This show has no such seat' },
+  RESERVATION_NOT_FOUND: { status: 404, message: 'No such reservation for this concert' },
+  SEAT_UNAVAILABLE: { status: 409, message: 'This seat is already taken' },
+  HOLD_LIMIT_REACHED: { status: 409, message: 'You hold as many seats as you may' },
+  ALREADY_PAID: { status: 409, message: 'This reservation is already paid' },
+  PAYMENT_IN_PROGRESS: { status: 409, message: 'This reservation is being paid for' },
+  CONCERT_EXISTS: { status: 409, message: 'This concert is already configured' },
+  IDEMPOTENCY_KEY_REUSED: { status: 409, message: 'This Idempotency-Key was used for another request' },
+  BALANCE_LIMIT_EXCEEDED: { status: 409, message: 'The balance would pass its cap' },
+  RESERVATION_EXPIRED: { status: 410, message: 'This hold has expired; the seat is on sale again' },
+  PAYLOAD_TOO_LARGE: { status: 413, message: 'The request body is too large' },
+  UNSUPPORTED_MEDIA_TYPE: { status: 415, message: 'Content-Type must be application/json' },
+  UPGRADE_REQUIRED: { status: 426, message: 'Connect with a WebSocket (Upgrade: websocket)' },
+  RATE_LIMITED: { status: 429, message: 'Too many attempts; retry later' },
+  OVERLOADED: { status: 429, message: 'This sale is very busy right now; please retry in a moment' },
+  INTERNAL: { status: 500, message: 'Something went wrong on our side; please retry.' },
+  TRY_AGAIN: { status: 503, message: 'The sale was briefly unavailable; please retry' },
+} as const satisfies Record<string, { status: ContentfulStatusCode; message: string }>
+
+export type ErrorCode = keyof typeof ERRORS
+
+/** An error as it crosses from the Durable Object to the Worker (RPC keeps plain data only). */
+export interface Failure {
+  ok: false
+  status: ContentfulStatusCode
+  code: ErrorCode
+  message: string
+}
+
+export type Result<T> = { ok: true; value: T } | Failure
+
+export const fail = (code: ErrorCode, message: string = ERRORS[code].message): Failure => ({
+  ok: false,
+  status: ERRORS[code].status,
+  code,
+  message,
+})
+
+export const ok = <T>(value: T): Result<T> => ({ ok: true, value })
+
+/** The codes of one status, as the OpenAPI document lists them. */
+export const codesWithStatus = (status: number): ErrorCode[] =>
+  (Object.keys(ERRORS) as ErrorCode[]).filter((code) => ERRORS[code].status === status)

@@ -1,0 +1,2 @@
+export { ERRORS, codesWithStatus, fail, ok, type ErrorCode, type Failure, type Result } from './catalogue'
+export { ApiError, describeZodError, errorBody, notFound, onError, unwrap } from './http'
