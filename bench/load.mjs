@@ -130,10 +130,12 @@ async function purchase({ url, connections, durationMs, concertId, dates, seatsP
     purchaseP95: whole.p95,
     purchaseP99: whole.p99,
     // Request latency of each step, to see which one a purchase waits on.
-    steps: Object.fromEntries(Object.entries(steps).map(([step, ms]) => {
-      const { p50, p99 } = summarize(ms, elapsed)
-      return [step, { p50, p99 }]
-    })),
+    steps: Object.fromEntries(
+      Object.entries(steps).map(([step, ms]) => {
+        const { p50, p99 } = summarize(ms, elapsed)
+        return [step, { p50, p99 }]
+      }),
+    ),
     errors,
     statusCounts,
   }

@@ -39,8 +39,7 @@ async function run() {
   // Worker would) enter one concert whose single place keeps everyone after the first waiting.
   const queueConcert = await createConcert({ maxActiveUsers: 1, idleTimeoutSeconds: 86_400 }, 1)
   const entryUsers = await accessTokens(quick ? 15_000 : 40_000)
-  const enter = (tokens) =>
-    tokens.map((t) => ({ method: 'POST', path: `/api/concerts/${queueConcert}/queue/tokens`, headers: { authorization: `Bearer ${t}` } }))
+  const enter = (tokens) => tokens.map((t) => ({ method: 'POST', path: `/api/concerts/${queueConcert}/queue/tokens`, headers: { authorization: `Bearer ${t}` } }))
   const entry = await load({ kind: 'http', connections: C, durationMs: DURATION, requests: enter(entryUsers), collectWaiting: true })
   let waitingTokens = entry.collected
   if (waitingTokens.length < 10_000) {
@@ -89,17 +88,27 @@ async function run() {
   notes.push(
     `purchase: req/s is completed purchases per second (${Math.round(p.requestsPerSecond).toLocaleString('en')} requests/s); its p50/p95/p99 are per request, as elsewhere. ` +
       `Whole purchases (entry, hold, payment) took p50 ${ms(p.purchaseP50)} / p95 ${ms(p.purchaseP95)} / p99 ${ms(p.purchaseP99)} ms; ` +
-      `per step p50/p99: ${Object.entries(p.steps).map(([step, l]) => `${step} ${ms(l.p50)}/${ms(l.p99)}`).join(', ')} ms.`,
+      `per step p50/p99: ${Object.entries(p.steps)
+        .map(([step, l]) => `${step} ${ms(l.p50)}/${ms(l.p99)}`)
+        .join(', ')} ms.`,
   )
 
   // An admission reaching every socket: 1,000 in a concert of its own, 10,000 of the queue above.
   const fanoutConcert = await createConcert({ maxActiveUsers: 1, idleTimeoutSeconds: 86_400 }, 1)
-  const fanoutEntries = await load({ kind: 'http', connections: C, amount: 1_001, requests: enter(await accessTokens(1_001)).map((r) => ({ ...r, path: `/api/concerts/${fanoutConcert}/queue/tokens` })), collectWaiting: true })
+  const fanoutEntries = await load({
+    kind: 'http',
+    connections: C,
+    amount: 1_001,
+    requests: enter(await accessTokens(1_001)).map((r) => ({ ...r, path: `/api/concerts/${fanoutConcert}/queue/tokens` })),
+    collectWaiting: true,
+  })
   results.wsFanout1k = await load({ kind: 'fanout', concertId: fanoutConcert, tokens: fanoutEntries.collected, trigger: policyChange(fanoutConcert, 2) })
   if (dev) {
     // Measured: wrangler dev's proxy holds two descriptors per socket, so 10,000 sockets pass
     // this machine's 20,000 open files and its workerd aborts ("accept: Too many open files").
-    notes.push('wsFanout10k not run: through wrangler dev each WebSocket costs its proxy two file descriptors, and 10,000 sockets exceed the 20,000 open files allowed here (`ulimit -n`, not raisable); the proxy aborts with "accept: Too many open files".')
+    notes.push(
+      'wsFanout10k not run: through wrangler dev each WebSocket costs its proxy two file descriptors, and 10,000 sockets exceed the 20,000 open files allowed here (`ulimit -n`, not raisable); the proxy aborts with "accept: Too many open files".',
+    )
   } else {
     results.wsFanout10k = await load({ kind: 'fanout', concertId: queueConcert, tokens: waitingTokens.slice(0, 10_000), trigger: policyChange(queueConcert, 2) })
   }
@@ -174,20 +183,20 @@ async function serveDev() {
 
 function table(report) {
   const rows = Object.entries(report.workloads).map(([name, r]) => {
-    const statuses = Object.entries(r.statusCounts ?? {}).map(([s, n]) => `${s}×${n}`).join(' ')
+    const statuses = Object.entries(r.statusCounts ?? {})
+      .map(([s, n]) => `${s}×${n}`)
+      .join(' ')
     return `| ${name} | ${Math.round(r.rps).toLocaleString('en')} | ${r.p50.toFixed(1)} | ${r.p95.toFixed(1)} | ${r.p99.toFixed(1)} | ${r.errors} | ${statuses} | ${(r.ratioToBaseline * 100).toFixed(0)}% | ${(r.durationMs / 1000).toFixed(2)} s |`
   })
-  return [
-    '| workload | req/s | p50 ms | p95 ms | p99 ms | errors | statuses | of baseline | duration |',
-    '|---|---|---|---|---|---|---|---|---|',
-    ...rows,
-  ].join('\n')
+  return ['| workload | req/s | p50 ms | p95 ms | p99 ms | errors | statuses | of baseline | duration |', '|---|---|---|---|---|---|---|---|---|', ...rows].join('\n')
 }
 
 function writeDocs(report, name) {
   const marker = name === 'latest' ? 'bundle' : name
   const file = 'docs/benchmarks.md'
-  const doc = existsSync(file) ? readFileSync(file, 'utf8') : `# Benchmarks\n\n<!-- bundle:start -->\n<!-- bundle:end -->\n\n<!-- entry-worker:start -->\n<!-- entry-worker:end -->\n\n<!-- dev:start -->\n<!-- dev:end -->\n`
+  const doc = existsSync(file)
+    ? readFileSync(file, 'utf8')
+    : `# Benchmarks\n\n<!-- bundle:start -->\n<!-- bundle:end -->\n\n<!-- entry-worker:start -->\n<!-- entry-worker:end -->\n\n<!-- dev:start -->\n<!-- dev:end -->\n`
   const section = `<!-- ${marker}:start -->\n${report.meta.mode}, ${report.meta.quick ? '`--quick`' : 'full'} run of ${report.meta.date.slice(0, 16).replace('T', ' ')} UTC, ${report.meta.cpus} cores shared with the load generator, concurrency ${report.meta.connections} unless the workload says otherwise:\n\n${table(report)}\n${report.meta.notes.map((n) => `\n${n}\n`).join('')}<!-- ${marker}:end -->`
   writeFileSync(file, doc.replace(new RegExp(`<!-- ${marker}:start -->[\\s\\S]*<!-- ${marker}:end -->`), section))
   if (name === 'latest') writeFileSync('docs/benchmarks.svg', chart(report))
@@ -216,8 +225,20 @@ function chart(report) {
 <text x="${left}" y="24" font-size="14" font-weight="bold">requests/s (${report.meta.mode})</text>
 <text x="${left + width + 10}" y="24" font-size="14" font-weight="bold">p99 latency, ms</text>
 ${names}
-${bars(left, (r) => r.rps, maxRps, '#5b3df5', (r) => Math.round(r.rps).toLocaleString('en'))}
-${bars(left + width + 10, (r) => r.p99, maxP99, '#e0803a', (r) => r.p99.toFixed(1))}
+${bars(
+  left,
+  (r) => r.rps,
+  maxRps,
+  '#5b3df5',
+  (r) => Math.round(r.rps).toLocaleString('en'),
+)}
+${bars(
+  left + width + 10,
+  (r) => r.p99,
+  maxP99,
+  '#e0803a',
+  (r) => r.p99.toFixed(1),
+)}
 </svg>
 `
 }

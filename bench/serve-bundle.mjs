@@ -59,12 +59,17 @@ export async function serveBundle({ inspectorPort, entryWorker = false } = {}) {
 }
 
 async function applyMigrations(db) {
-  for (const file of readdirSync('migrations').filter((f) => f.endsWith('.sql')).sort()) {
+  for (const file of readdirSync('migrations')
+    .filter((f) => f.endsWith('.sql'))
+    .sort()) {
     const sql = readFileSync(join('migrations', file), 'utf8')
       .split('\n')
       .filter((line) => !line.trim().startsWith('--'))
       .join('\n')
-    for (const statement of sql.split(/;\s*$/m).map((s) => s.trim()).filter(Boolean)) {
+    for (const statement of sql
+      .split(/;\s*$/m)
+      .map((s) => s.trim())
+      .filter(Boolean)) {
       await db.prepare(statement).run()
     }
   }

@@ -37,19 +37,13 @@ export const Money = z.int().min(0).openapi({ description: 'Integer KRW', exampl
 
 // --- users and balance ---
 
-export const CreateUserBody = z
-  .object({ name: z.string().trim().min(1).max(100).optional() })
-  .openapi('CreateUser')
+export const CreateUserBody = z.object({ name: z.string().trim().min(1).max(100).optional() }).openapi('CreateUser')
 
-export const UserCreated = z
-  .object({ userId: Uuid, accessToken: z.string() })
-  .openapi('UserCreated')
+export const UserCreated = z.object({ userId: Uuid, accessToken: z.string() }).openapi('UserCreated')
 
 export const Balance = z.object({ userId: Uuid, balance: Money }).openapi('Balance')
 
-export const ChargeBody = z
-  .object({ amount: z.int().min(1).max(MAX_CHARGE).openapi({ example: 200000 }) })
-  .openapi('Charge')
+export const ChargeBody = z.object({ amount: z.int().min(1).max(MAX_CHARGE).openapi({ example: 200000 }) }).openapi('Charge')
 
 export const ConfirmedReservation = z
   .object({
@@ -64,9 +58,7 @@ export const ConfirmedReservation = z
   })
   .openapi('ConfirmedReservation')
 
-export const ConfirmedReservations = z
-  .object({ reservations: z.array(ConfirmedReservation) })
-  .openapi('ConfirmedReservations')
+export const ConfirmedReservations = z.object({ reservations: z.array(ConfirmedReservation) }).openapi('ConfirmedReservations')
 
 // --- catalog ---
 
@@ -94,9 +86,7 @@ export const DateAvailability = z
   })
   .openapi('DateAvailability')
 
-export const DateList = z
-  .object({ concertId: Uuid, dates: z.array(DateAvailability) })
-  .openapi('DateList')
+export const DateList = z.object({ concertId: Uuid, dates: z.array(DateAvailability) }).openapi('DateList')
 
 // --- queue ---
 
@@ -114,7 +104,11 @@ export const QueueStatus = z
   .openapi('QueueStatus')
 
 export const QueueSocketQuery = z.object({
-  token: z.string().min(1).max(2048).openapi({ param: { name: 'token', in: 'query' }, description: 'The queue token' }),
+  token: z
+    .string()
+    .min(1)
+    .max(2048)
+    .openapi({ param: { name: 'token', in: 'query' }, description: 'The queue token' }),
 })
 
 // --- seats, holds, payment ---
@@ -123,13 +117,9 @@ export const DateParams = ConcertIdParam.extend({
   date: CalendarDate.openapi({ param: { name: 'date', in: 'path' } }),
 })
 
-export const Seat = z
-  .object({ seatNumber: SeatNumber, status: z.enum(['AVAILABLE', 'HELD', 'SOLD']), price: Money })
-  .openapi('Seat')
+export const Seat = z.object({ seatNumber: SeatNumber, status: z.enum(['AVAILABLE', 'HELD', 'SOLD']), price: Money }).openapi('Seat')
 
-export const SeatMap = z
-  .object({ concertId: Uuid, date: CalendarDate, seats: z.array(Seat) })
-  .openapi('SeatMap')
+export const SeatMap = z.object({ concertId: Uuid, date: CalendarDate, seats: z.array(Seat) }).openapi('SeatMap')
 
 export const HoldBody = z.object({ date: CalendarDate, seatNumber: SeatNumber }).openapi('HoldRequest')
 
@@ -171,17 +161,8 @@ const policyFields = {
   activeTtlSeconds: z.int().min(1).max(86_400).openapi({ description: 'An ACTIVE user who does not finish is expired after this' }),
   holdTtlSeconds: z.int().min(1).max(3_600).openapi({ description: 'Seat hold length' }),
   maxHoldsPerUser: z.int().min(1).max(10).openapi({ description: 'Seats one user may hold at once' }),
-  admitPerMinute: z
-    .int()
-    .min(1)
-    .max(1_000_000)
-    .nullable()
-    .openapi({ description: 'Optional cap on admissions in any rolling minute, on top of maxActiveUsers; null for none' }),
-  idleTimeoutSeconds: z
-    .int()
-    .min(1)
-    .max(86_400)
-    .openapi({ description: 'A WAITING user who neither polls nor holds a socket this long leaves the queue' }),
+  admitPerMinute: z.int().min(1).max(1_000_000).nullable().openapi({ description: 'Optional cap on admissions in any rolling minute, on top of maxActiveUsers; null for none' }),
+  idleTimeoutSeconds: z.int().min(1).max(86_400).openapi({ description: 'A WAITING user who neither polls nor holds a socket this long leaves the queue' }),
 }
 
 export const QueuePolicySchema = z.object(policyFields).openapi('QueuePolicy')
@@ -246,12 +227,7 @@ export const QueueStatsSchema = z
 // --- headers ---
 
 export const IdempotencyHeader = z.object({
-  'idempotency-key': z
-    .string()
-    .min(1)
-    .max(200)
-    .optional()
-    .openapi({ description: 'Makes a retry apply once and replay the first response' }),
+  'idempotency-key': z.string().min(1).max(200).optional().openapi({ description: 'Makes a retry apply once and replay the first response' }),
 })
 
 // --- the same shapes as types, for the concert object (type-only imports: no zod runs there)

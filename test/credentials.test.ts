@@ -24,8 +24,7 @@ function queueRoutes(concertId: string, date: string, reservationId: string) {
     status: (b: Buyer, token: string) => call('GET', `/api/concerts/${concertId}/queue/status`, { accessToken: b.accessToken, queueToken: token }),
     seats: (b: Buyer, token: string) => call('GET', `/api/concerts/${concertId}/dates/${date}/seats`, { accessToken: b.accessToken, queueToken: token }),
     hold: (b: Buyer, token: string) => call('POST', `/api/concerts/${concertId}/reservations`, { accessToken: b.accessToken, queueToken: token, body: { date, seatNumber: 40 } }),
-    release: (b: Buyer, token: string) =>
-      call('DELETE', `/api/concerts/${concertId}/reservations/${reservationId}`, { accessToken: b.accessToken, queueToken: token }),
+    release: (b: Buyer, token: string) => call('DELETE', `/api/concerts/${concertId}/reservations/${reservationId}`, { accessToken: b.accessToken, queueToken: token }),
     pay: (b: Buyer, token: string) => payFor({ ...b, queueToken: token }, reservationId),
   }
 }

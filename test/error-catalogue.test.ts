@@ -6,7 +6,9 @@ import { call } from './helpers'
 // One list of error codes (src/errors/catalogue.ts). The OpenAPI document and the README say
 // what it says; these tests fail when either drifts from it.
 
-const catalogue = Object.entries(ERRORS).map(([code, { status }]) => `${code} ${status}`).sort()
+const catalogue = Object.entries(ERRORS)
+  .map(([code, { status }]) => `${code} ${status}`)
+  .sort()
 
 describe('the error catalogue', () => {
   it("is the README's list of codes, with the same statuses", () => {

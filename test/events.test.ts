@@ -7,8 +7,7 @@ import { activeBuyer, call, enterQueue, hold, newConcert, newUser, payFor, sleep
 
 // The stand-in data platform (test/support/data-platform.mjs), reached over real HTTP.
 const platform = new URL(env.DATA_PLATFORM_URL).origin
-const setMode = (concertId: string, mode: 'ok' | 'down' | 'flaky') =>
-  fetch(`${platform}/control`, { method: 'POST', body: JSON.stringify({ concertId, mode }) })
+const setMode = (concertId: string, mode: 'ok' | 'down' | 'flaky') => fetch(`${platform}/control`, { method: 'POST', body: JSON.stringify({ concertId, mode }) })
 interface Received {
   events: SaleEvent[]
   requests: number
@@ -51,11 +50,14 @@ describe('sale events', () => {
       return r.events.length >= 9 && r
     })
     const inOrder = [...events].sort((a, b) => a.at.localeCompare(b.at))
-    expect(new Set(inOrder.map((e) => e.type))).toEqual(
-      new Set(['token.issued', 'token.admitted', 'seat.held', 'seat.released', 'seat.paid', 'token.expired']),
-    )
+    expect(new Set(inOrder.map((e) => e.type))).toEqual(new Set(['token.issued', 'token.admitted', 'seat.held', 'seat.released', 'seat.paid', 'token.expired']))
     expect(events).toHaveLength(9)
-    expect(events.filter((e) => e.userId === waiter.userId).map((e) => e.type).sort()).toEqual(['token.admitted', 'token.issued'])
+    expect(
+      events
+        .filter((e) => e.userId === waiter.userId)
+        .map((e) => e.type)
+        .sort(),
+    ).toEqual(['token.admitted', 'token.issued'])
     expect(events.find((e) => e.type === 'seat.paid')).toEqual({
       eventId: expect.stringMatching(/^[0-9a-f-]{36}$/),
       type: 'seat.paid',
@@ -114,7 +116,12 @@ describe('sale events', () => {
       const now = await received(concertId)
       return now.events.filter((e) => e.type === 'seat.paid').length === 8 && now.events.length === 8 * 5 && now
     })
-    expect(r.events.filter((e) => e.type === 'seat.paid').map((e) => e.reservationId).sort()).toEqual([...payments].sort())
+    expect(
+      r.events
+        .filter((e) => e.type === 'seat.paid')
+        .map((e) => e.reservationId)
+        .sort(),
+    ).toEqual([...payments].sort())
     // Half of the requests failed; some of those had been stored, so their retries were duplicates, dropped by eventId.
     expect(r.failed * 2).toBe(r.requests)
     expect(r.duplicates).toBeGreaterThan(0)

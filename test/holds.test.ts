@@ -33,8 +33,7 @@ describe('seat map', () => {
   it('a date with no show is 404, a malformed date 400', async () => {
     const { concertId } = await newConcert()
     const buyer = await activeBuyer(concertId)
-    const at = (date: string) =>
-      call('GET', `/api/concerts/${concertId}/dates/${date}/seats`, { accessToken: buyer.accessToken, queueToken: buyer.queueToken })
+    const at = (date: string) => call('GET', `/api/concerts/${concertId}/dates/${date}/seats`, { accessToken: buyer.accessToken, queueToken: buyer.queueToken })
     expectError(await at(daysFromNow(99)), 404, 'DATE_NOT_FOUND')
     expectError(await at('2026-02-30'), 400, 'VALIDATION_FAILED')
     expectError(await at('tomorrow'), 400, 'VALIDATION_FAILED')
@@ -113,7 +112,13 @@ describe('holds', () => {
 
   it('seats past seatsPerDate are 404, outside 1..50 are 400, past shows are 409', async () => {
     const past = daysFromNow(-1)
-    const { concertId, dates } = await newConcert({ seatsPerDate: 10, dates: [{ date: daysFromNow(9), price: 5 }, { date: past, price: 5 }] })
+    const { concertId, dates } = await newConcert({
+      seatsPerDate: 10,
+      dates: [
+        { date: daysFromNow(9), price: 5 },
+        { date: past, price: 5 },
+      ],
+    })
     const buyer = await activeBuyer(concertId)
     expectError(await hold(buyer, concertId, dates[0]!.date, 11), 404, 'SEAT_NOT_FOUND')
     expectError(await hold(buyer, concertId, dates[0]!.date, 51), 400, 'VALIDATION_FAILED')
@@ -146,9 +151,7 @@ describe('holds', () => {
     const buyer = await activeBuyer(concertId, 200_000)
     const { reservationId } = (await hold(buyer, concertId, date, 9)).body
     await sleep(2_000)
-    const seat = await runInDurableObject(stubOf(concertId), (_, state) =>
-      state.storage.sql.exec('SELECT reservation_id, sold FROM seats WHERE date = ? AND seat_number = 9', date).one(),
-    )
+    const seat = await runInDurableObject(stubOf(concertId), (_, state) => state.storage.sql.exec('SELECT reservation_id, sold FROM seats WHERE date = ? AND seat_number = 9', date).one())
     expect(seat).toEqual({ reservation_id: null, sold: 0 })
     expectError(await payFor(buyer, reservationId), 410, 'RESERVATION_EXPIRED')
     const balance = await call('GET', '/api/users/me/balance', { accessToken: buyer.accessToken })

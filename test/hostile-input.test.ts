@@ -29,12 +29,14 @@ const nextBuyer = () => buyers[turn++ % buyers.length]!
 
 // --- generators ---
 
-const printable = (maxLength: number) =>
-  fc.array(fc.integer({ min: 0x20, max: 0x7e }), { maxLength }).map((codes) => String.fromCharCode(...codes))
+const printable = (maxLength: number) => fc.array(fc.integer({ min: 0x20, max: 0x7e }), { maxLength }).map((codes) => String.fromCharCode(...codes))
 const oddStrings = fc.constantFrom('', ' ', '..', '%', '%00', '%E0%A4%A', '../admin', 'null', '-1', '1e309', 'NaN', '__proto__', '💥', 'x'.repeat(5_000))
 /** Path segments: anything, percent-encoded, or raw oddities. */
 const segment = fc.oneof(fc.string().map(encodeURIComponent), fc.string({ unit: 'grapheme' }).map(encodeURIComponent), oddStrings, fc.uuid())
-const headerValue = fc.oneof(printable(300), oddStrings.filter((s) => !/[^\x20-\x7e]/.test(s)))
+const headerValue = fc.oneof(
+  printable(300),
+  oddStrings.filter((s) => !/[^\x20-\x7e]/.test(s)),
+)
 const accepts = (schema: z.ZodType, text: string) => {
   try {
     return schema.safeParse(JSON.parse(text)).success
@@ -58,7 +60,10 @@ const bearer = (token: string) => ({ authorization: `Bearer ${token}` })
 // --- one generator of hostile requests per route ---
 
 const routes: Array<[string, () => fc.Arbitrary<Attempt>]> = [
-  ['POST /api/users', () => fc.record({ method: fc.constant('POST'), path: fc.constant('/api/users'), body: invalidBody(CreateUserBody), headers: fc.constant({ 'content-type': 'application/json' }) })],
+  [
+    'POST /api/users',
+    () => fc.record({ method: fc.constant('POST'), path: fc.constant('/api/users'), body: invalidBody(CreateUserBody), headers: fc.constant({ 'content-type': 'application/json' }) }),
+  ],
   ['GET /api/users/me/balance', () => headerValue.map((auth) => ({ method: 'GET', path: '/api/users/me/balance', headers: { authorization: auth } }))],
   [
     'POST /api/users/me/balance/charges',
@@ -128,10 +133,18 @@ const routes: Array<[string, () => fc.Arbitrary<Attempt>]> = [
     () =>
       fc.oneof(fc.uuid(), fc.constant(reservationId)).map((rid) => {
         const b = nextBuyer()
-        return { method: 'POST', path: '/api/payments', body: JSON.stringify({ reservationId: rid }), headers: { ...bearer(b.accessToken), 'x-queue-token': b.queueToken, 'content-type': 'application/json' } }
+        return {
+          method: 'POST',
+          path: '/api/payments',
+          body: JSON.stringify({ reservationId: rid }),
+          headers: { ...bearer(b.accessToken), 'x-queue-token': b.queueToken, 'content-type': 'application/json' },
+        }
       }),
   ],
-  ['POST /api/admin/concerts', () => invalidBody(CreateConcertBody).map((body) => ({ method: 'POST', path: '/api/admin/concerts', body, headers: { ...bearer(ADMIN_TOKEN), 'content-type': 'application/json' } }))],
+  [
+    'POST /api/admin/concerts',
+    () => invalidBody(CreateConcertBody).map((body) => ({ method: 'POST', path: '/api/admin/concerts', body, headers: { ...bearer(ADMIN_TOKEN), 'content-type': 'application/json' } })),
+  ],
   [
     'PUT /api/admin/concerts/{id}/queue-policy',
     () =>
@@ -155,9 +168,7 @@ const routes: Array<[string, () => fc.Arbitrary<Attempt>]> = [
 ]
 
 async function send(attempt: Attempt) {
-  const res = await exports.default.fetch(
-    new Request(`http://tickets.test${attempt.path}`, { method: attempt.method, headers: attempt.headers, body: attempt.body }),
-  )
+  const res = await exports.default.fetch(new Request(`http://tickets.test${attempt.path}`, { method: attempt.method, headers: attempt.headers, body: attempt.body }))
   const text = await res.text()
   return { status: res.status, text }
 }

@@ -10,9 +10,7 @@ const statsOf = async (concertId: string) => (await call('GET', `/api/admin/conc
 
 /** A real WebSocket through the Worker, recording every message and the close. */
 async function openSocket(concertId: string, token: string) {
-  const res = await exports.default.fetch(
-    new Request(`http://tickets.test/api/concerts/${concertId}/queue/ws?token=${encodeURIComponent(token)}`, { headers: { upgrade: 'websocket' } }),
-  )
+  const res = await exports.default.fetch(new Request(`http://tickets.test/api/concerts/${concertId}/queue/ws?token=${encodeURIComponent(token)}`, { headers: { upgrade: 'websocket' } }))
   expect(res.status).toBe(101)
   const ws = res.webSocket!
   const messages: any[] = []
@@ -58,9 +56,7 @@ describe('WebSocket push', () => {
 
   it('a forged token is refused before the upgrade; a finished one gets EXPIRED and a close', async () => {
     const { concertId } = await newConcert()
-    const forged = await exports.default.fetch(
-      new Request(`http://tickets.test/api/concerts/${concertId}/queue/ws?token=not.a.token`, { headers: { upgrade: 'websocket' } }),
-    )
+    const forged = await exports.default.fetch(new Request(`http://tickets.test/api/concerts/${concertId}/queue/ws?token=not.a.token`, { headers: { upgrade: 'websocket' } }))
     expect(forged.status).toBe(401)
     expect(await forged.json()).toMatchObject({ error: { code: 'QUEUE_TOKEN_INVALID' } })
     const plain = await call('GET', `/api/concerts/${concertId}/queue/ws?token=x`)

@@ -9,9 +9,7 @@ afterEach(() => logSpy.mockRestore())
 
 /** The JSON lines logged so far with this `msg`. */
 function logged(msg: string): Array<Record<string, any>> {
-  return logSpy.mock.calls
-    .map(([line]) => (typeof line === 'string' && line.startsWith('{') ? JSON.parse(line) : null))
-    .filter((entry) => entry?.msg === msg)
+  return logSpy.mock.calls.map(([line]) => (typeof line === 'string' && line.startsWith('{') ? JSON.parse(line) : null)).filter((entry) => entry?.msg === msg)
 }
 
 describe('request ids and logs', () => {

@@ -49,7 +49,10 @@ function faultyEnv(failAt: number, when: When) {
     get: (id: DurableObjectId) => {
       const stub = env.CONCERT.get(id) as unknown as Record<string, (...args: unknown[]) => Promise<unknown>>
       return new Proxy(stub, {
-        get: (target, method: string) => (...args: unknown[]) => trip(`object.${method}`, () => target[method]!(...args)),
+        get:
+          (target, method: string) =>
+          (...args: unknown[]) =>
+            trip(`object.${method}`, () => target[method]!(...args)),
       })
     },
   } as unknown as DurableObjectNamespace<ConcertObject>
@@ -160,7 +163,7 @@ describe('payment under injected faults', () => {
         const stub = stubOf(concertId)
         await runInDurableObject(stub, (_, state) => {
           state.storage.sql.exec(
-            "UPDATE reservations SET paying_since = CASE WHEN paying_since IS NULL THEN NULL ELSE ? END, expires_at = ? WHERE id = ?",
+            'UPDATE reservations SET paying_since = CASE WHEN paying_since IS NULL THEN NULL ELSE ? END, expires_at = ? WHERE id = ?',
             Date.now() - PAYMENT_GRACE_MS - 1,
             Date.now() - 1,
             request.reservationId,

@@ -5,8 +5,7 @@ import { PAYMENT_GRACE_MS } from '../src/concert/policy'
 import { findPayment, settle } from '../src/ledger/payments'
 import { activeBuyer, arrivalOf, call, chargeUser, enterQueue, expectError, hold, newConcert, newUser, payFor, seatMap, stubOf } from './helpers'
 
-const balanceOf = async (user: { accessToken: string }) =>
-  (await call('GET', '/api/users/me/balance', { accessToken: user.accessToken })).body.balance as number
+const balanceOf = async (user: { accessToken: string }) => (await call('GET', '/api/users/me/balance', { accessToken: user.accessToken })).body.balance as number
 
 /** A concert with one ACTIVE buyer holding seat `seat` and a waiting user behind them. */
 async function heldSeat(balance: number, seat = 7) {
@@ -154,9 +153,7 @@ describe('payment recovery between the concert object and D1', () => {
       state.storage.sql.exec('UPDATE reservations SET paying_since = ?, expires_at = ? WHERE id = ?', Date.now() - PAYMENT_GRACE_MS - 1, Date.now() - 1, reservationId)
     })
     await runDurableObjectAlarm(stub)
-    const seat = await runInDurableObject(stub, (_, state) =>
-      state.storage.sql.exec('SELECT sold, reservation_id FROM seats WHERE date = ? AND seat_number = 7', date).one(),
-    )
+    const seat = await runInDurableObject(stub, (_, state) => state.storage.sql.exec('SELECT sold, reservation_id FROM seats WHERE date = ? AND seat_number = 7', date).one())
     expect(seat).toEqual({ sold: 1, reservation_id: reservationId })
     expect(await balanceOf(buyer)).toBe(400_000)
     expect((await findPayment(env.DB, reservationId))?.amount).toBe(100_000)

@@ -1,15 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import {
-  admissionsAvailable,
-  DEFAULT_POLICY,
-  estimatedWaitSeconds,
-  holdExpiresAt,
-  isBookable,
-  nextDeadline,
-  measuredAdmissionRate,
-  pollAfterSeconds,
-  rateAllowance,
-} from '../src/concert/policy'
+import { admissionsAvailable, DEFAULT_POLICY, estimatedWaitSeconds, holdExpiresAt, isBookable, nextDeadline, measuredAdmissionRate, pollAfterSeconds, rateAllowance } from '../src/concert/policy'
 
 const policy = { ...DEFAULT_POLICY, maxActiveUsers: 3, activeTtlSeconds: 100, holdTtlSeconds: 60 }
 

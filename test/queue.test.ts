@@ -2,8 +2,7 @@ import { abortAllDurableObjects, runDurableObjectAlarm, runInDurableObject } fro
 import { describe, expect, it } from 'vitest'
 import { ADMIN_TOKEN, arrivalOf, call, daysFromNow, enterQueue, expectError, newConcert, newUser, sleep, type User, stubOf } from './helpers'
 
-const statusOf = (concertId: string, token: string, accessToken?: string) =>
-  call('GET', `/api/concerts/${concertId}/queue/status`, { queueToken: token, accessToken })
+const statusOf = (concertId: string, token: string, accessToken?: string) => call('GET', `/api/concerts/${concertId}/queue/status`, { queueToken: token, accessToken })
 
 describe('queue tokens', () => {
   it('the first user is admitted at once; asking again returns the same token and place', async () => {
@@ -40,7 +39,9 @@ describe('queue tokens', () => {
     const users = await Promise.all(Array.from({ length: 20 }, () => newUser()))
     // Each user asks five times, all 100 requests at once and interleaved.
     const replies = await Promise.all(
-      Array.from({ length: 5 }, () => users).flat().map((u) => call('POST', `/api/concerts/${concertId}/queue/tokens`, { accessToken: u.accessToken })),
+      Array.from({ length: 5 }, () => users)
+        .flat()
+        .map((u) => call('POST', `/api/concerts/${concertId}/queue/tokens`, { accessToken: u.accessToken })),
     )
     for (const [i, u] of users.entries()) {
       const own = replies.filter((_, j) => j % users.length === i)
@@ -105,9 +106,7 @@ describe('admission', () => {
     await call('PUT', `/api/admin/concerts/${concertId}/queue-policy`, { accessToken: ADMIN_TOKEN, body: { activeTtlSeconds: 600 } })
     await sleep(2_000)
     // Read storage directly: no request has swept, so only the alarm can have done this.
-    const rows = await runInDurableObject(stubOf(concertId), (_, state) =>
-      state.storage.sql.exec<{ arrival: number; status: string }>('SELECT arrival, status FROM queue ORDER BY arrival').toArray(),
-    )
+    const rows = await runInDurableObject(stubOf(concertId), (_, state) => state.storage.sql.exec<{ arrival: number; status: string }>('SELECT arrival, status FROM queue ORDER BY arrival').toArray())
     expect(rows).toEqual([{ arrival: arrivalOf(second.token), status: 'ACTIVE' }])
     expectError(await statusOf(concertId, first.token), 401, 'QUEUE_TOKEN_INVALID')
     // Coming back means a new token at the back of the line.

@@ -79,11 +79,7 @@ describe('balance', () => {
 
   it('100 concurrent charges add exactly 100 times the amount', async () => {
     const user = await newUser()
-    const replies = await Promise.all(
-      Array.from({ length: 100 }, () =>
-        call('POST', '/api/users/me/balance/charges', { accessToken: user.accessToken, body: { amount: 1_234 } }),
-      ),
-    )
+    const replies = await Promise.all(Array.from({ length: 100 }, () => call('POST', '/api/users/me/balance/charges', { accessToken: user.accessToken, body: { amount: 1_234 } })))
     expect(replies.every((r) => r.status === 200)).toBe(true)
     const balances = replies.map((r) => r.body.balance).sort((a, b) => a - b)
     // Every charge saw a distinct balance: none was lost to another.

@@ -241,9 +241,7 @@ function render() {
           <strong>${esc(c.title)}</strong>${c.venue ? `<span>${esc(c.venue)}</span>` : ''}</button>`,
     )
     .join('')
-  $('date-list').innerHTML = state.dates.length
-    ? state.dates.map((d) => `<li><span>${d.date}</span><span>${t('seatsLeft', { n: d.availableSeats })}</span></li>`).join('')
-    : `<li>${t('noDates')}</li>`
+  $('date-list').innerHTML = state.dates.length ? state.dates.map((d) => `<li><span>${d.date}</span><span>${t('seatsLeft', { n: d.availableSeats })}</span></li>`).join('') : `<li>${t('noDates')}</li>`
   $<HTMLButtonElement>('join').disabled = !state.concertId || state.dates.length === 0
 
   if (state.queue && !isActive) {
@@ -256,9 +254,7 @@ function render() {
   }
 
   if (isActive) {
-    $('date-tabs').innerHTML = state.dates
-      .map((d) => `<button type="button" class="tab ${d.date === state.date ? 'selected' : ''}" data-date="${d.date}">${d.date}</button>`)
-      .join('')
+    $('date-tabs').innerHTML = state.dates.map((d) => `<button type="button" class="tab ${d.date === state.date ? 'selected' : ''}" data-date="${d.date}">${d.date}</button>`).join('')
     $('seat-grid').innerHTML = state.seats
       .map((s) => {
         const mine = state.hold?.seatNumber === s.seatNumber && state.hold.date === state.date
@@ -277,9 +273,7 @@ function render() {
     const p = state.payment
     $('paid-detail').textContent = t('paidDetail', { date: p.date, seat: p.seatNumber, amount: p.amount.toLocaleString(), id: p.paymentId.slice(0, 8) })
   }
-  $('ticket-list').innerHTML = state.tickets.length
-    ? state.tickets.map((r) => `<li>${r.date} · ${t('seat', { n: r.seatNumber })} · ${money(r.price)}</li>`).join('')
-    : `<li>${t('noTickets')}</li>`
+  $('ticket-list').innerHTML = state.tickets.length ? state.tickets.map((r) => `<li>${r.date} · ${t('seat', { n: r.seatNumber })} · ${money(r.price)}</li>`).join('') : `<li>${t('noTickets')}</li>`
 }
 
 /** Countdowns, once a second, without a full render. */

@@ -114,9 +114,6 @@ export async function verifyQueueToken(token: string, secret: string): Promise<Q
 /** Constant-time comparison of two secrets of any length. */
 export async function secretsEqual(a: string, b: string): Promise<boolean> {
   const encoder = new TextEncoder()
-  const [da, db] = await Promise.all([
-    crypto.subtle.digest('SHA-256', encoder.encode(a)),
-    crypto.subtle.digest('SHA-256', encoder.encode(b)),
-  ])
+  const [da, db] = await Promise.all([crypto.subtle.digest('SHA-256', encoder.encode(a)), crypto.subtle.digest('SHA-256', encoder.encode(b))])
   return crypto.subtle.timingSafeEqual(da, db)
 }

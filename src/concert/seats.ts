@@ -54,9 +54,7 @@ export class Seats {
           GROUP BY d.date ORDER BY d.date`,
       )
       .toArray()
-    return rows
-      .filter((r) => r.available > 0 && isBookable(r.starts_at, now))
-      .map((r) => ({ date: r.date, startsAt: r.starts_at, availableSeats: r.available, totalSeats: r.total_seats }))
+    return rows.filter((r) => r.available > 0 && isBookable(r.starts_at, now)).map((r) => ({ date: r.date, startsAt: r.starts_at, availableSeats: r.available, totalSeats: r.total_seats }))
   }
 
   map(date: string): Result<SeatMapView> {
@@ -87,9 +85,7 @@ export class Seats {
     if (!day) return dateNotFound(date)
     if (!isBookable(day.starts_at, now)) return fail('SEAT_UNAVAILABLE', `The show on ${date} has already started`)
     if (seatNumber > day.total_seats) return fail('SEAT_NOT_FOUND', `The show on ${date} has seats 1 to ${day.total_seats}`)
-    const seat = this.storage.sql
-      .exec<{ sold: number; reservation_id: string | null }>('SELECT sold, reservation_id FROM seats WHERE date = ? AND seat_number = ?', date, seatNumber)
-      .one()
+    const seat = this.storage.sql.exec<{ sold: number; reservation_id: string | null }>('SELECT sold, reservation_id FROM seats WHERE date = ? AND seat_number = ?', date, seatNumber).one()
     if (seat.sold || seat.reservation_id) return fail('SEAT_UNAVAILABLE', `Seat ${seatNumber} on ${date} is already taken`)
     const held = this.storage.sql.exec<{ n: number }>("SELECT COUNT(*) AS n FROM reservations WHERE user_id = ? AND state IN ('HELD', 'PAYING')", entry.user_id).one().n
     const { maxHoldsPerUser } = this.meta.policy
@@ -171,5 +167,4 @@ export class Seats {
 const dateNotFound = (date: string) => fail('DATE_NOT_FOUND', `This concert has no show on ${date}`)
 
 /** Why a reservation that is no longer held cannot be released or paid. */
-export const gone = (r: ReservationRow) =>
-  r.state === 'PAID' ? fail('ALREADY_PAID') : fail('RESERVATION_EXPIRED', r.state === 'RELEASED' ? 'This reservation was released' : undefined)
+export const gone = (r: ReservationRow) => (r.state === 'PAID' ? fail('ALREADY_PAID') : fail('RESERVATION_EXPIRED', r.state === 'RELEASED' ? 'This reservation was released' : undefined))

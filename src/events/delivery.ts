@@ -54,9 +54,7 @@ async function deliver(message: Message<SaleEvent>, env: Env) {
     message.ack()
   } catch (err) {
     const delaySeconds = retryDelaySeconds(message.attempts, Number(env.EVENT_RETRY_BASE_SECONDS))
-    console.warn(
-      JSON.stringify({ level: 'warn', msg: 'sale event delivery failed', eventId: event.eventId, attempts: message.attempts, retryInSeconds: delaySeconds, error: String(err) }),
-    )
+    console.warn(JSON.stringify({ level: 'warn', msg: 'sale event delivery failed', eventId: event.eventId, attempts: message.attempts, retryInSeconds: delaySeconds, error: String(err) }))
     message.retry({ delaySeconds })
   }
 }

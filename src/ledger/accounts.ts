@@ -13,7 +13,9 @@ export interface BalanceView {
 
 export async function createUser(db: D1Database, name: string | undefined): Promise<string> {
   const id = crypto.randomUUID()
-  await drizzle(db).insert(users).values({ id, name: name ?? null, createdAt: new Date().toISOString() })
+  await drizzle(db)
+    .insert(users)
+    .values({ id, name: name ?? null, createdAt: new Date().toISOString() })
   return id
 }
 

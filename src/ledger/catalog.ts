@@ -11,13 +11,15 @@ export interface CatalogEntry {
 
 /** Lists the concert in the public catalog; its dates and seats live in its Durable Object. */
 export async function insertConcert(db: D1Database, concert: CatalogEntry): Promise<void> {
-  await drizzle(db).insert(concerts).values({
-    id: concert.concertId,
-    title: concert.title,
-    venue: concert.venue ?? null,
-    seatsPerDate: concert.seatsPerDate,
-    createdAt: new Date().toISOString(),
-  })
+  await drizzle(db)
+    .insert(concerts)
+    .values({
+      id: concert.concertId,
+      title: concert.title,
+      venue: concert.venue ?? null,
+      seatsPerDate: concert.seatsPerDate,
+      createdAt: new Date().toISOString(),
+    })
 }
 
 export async function listConcerts(db: D1Database): Promise<CatalogEntry[]> {

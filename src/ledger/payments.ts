@@ -14,11 +14,7 @@ export interface Sale {
   idempotencyKey?: string
 }
 
-export type SettleOutcome =
-  | { kind: 'paid'; payment: PaymentRow }
-  | { kind: 'alreadyPaid'; payment: PaymentRow }
-  | { kind: 'insufficientBalance'; balance: number }
-  | { kind: 'seatTaken' }
+export type SettleOutcome = { kind: 'paid'; payment: PaymentRow } | { kind: 'alreadyPaid'; payment: PaymentRow } | { kind: 'insufficientBalance'; balance: number } | { kind: 'seatTaken' }
 
 export function findPayment(db: D1Database, reservationId: string): Promise<PaymentRow | undefined> {
   return drizzle(db).select().from(payments).where(eq(payments.reservationId, reservationId)).get()

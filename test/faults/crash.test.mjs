@@ -29,7 +29,19 @@ const adminToken = () => /^ADMIN_TOKEN=(.*)$/m.exec(readFileSync('.dev.vars', 'u
 
 const wait = (ms) => new Promise((r) => setTimeout(r, ms))
 const pick = (n) => Math.floor(Math.random() * n)
-const figures = { kills: 0, requests: 0, inFlightAtKills: 0, cutOffChargesOrPayments: 0, chargesAcknowledged: 0, payments: 0, insufficientBalance: 0, expiredBeforePaying: 0, holdsWon: 0, seatTaken: 0, retriedAfterRestart: 0 }
+const figures = {
+  kills: 0,
+  requests: 0,
+  inFlightAtKills: 0,
+  cutOffChargesOrPayments: 0,
+  chargesAcknowledged: 0,
+  payments: 0,
+  insufficientBalance: 0,
+  expiredBeforePaying: 0,
+  holdsWon: 0,
+  seatTaken: 0,
+  retriedAfterRestart: 0,
+}
 
 // --- the service ---
 
@@ -148,7 +160,8 @@ class Buyer {
       this.tokens.delete(payment.concertId)
       figures.payments++
     } else if (r.status === 402) figures.insufficientBalance++
-    else if (r.status === 410) figures.expiredBeforePaying++ // cut off before the object saw it; the hold ran out
+    else if (r.status === 410)
+      figures.expiredBeforePaying++ // cut off before the object saw it; the hold ran out
     else assert.fail(`payment: ${r.status} ${JSON.stringify(r.body)}`)
   }
 
@@ -240,10 +253,20 @@ async function checkInvariants(buyers, concerts) {
     // before the kill has run out, every cut-off payment was retried to an answer).
     const map = await request('GET', `/api/admin/concerts/${concertId}/dates/${date}/seats`, { token: adminToken() })
     assert.equal(map.status, 200)
-    const sold = map.body.seats.filter((s) => s.status === 'SOLD').map((s) => s.seatNumber).sort((a, b) => a - b)
-    const booked = payments.filter((p) => p.concert_id === concertId).map((p) => p.seat_number).sort((a, b) => a - b)
+    const sold = map.body.seats
+      .filter((s) => s.status === 'SOLD')
+      .map((s) => s.seatNumber)
+      .sort((a, b) => a - b)
+    const booked = payments
+      .filter((p) => p.concert_id === concertId)
+      .map((p) => p.seat_number)
+      .sort((a, b) => a - b)
     assert.deepEqual(sold, booked, `concert ${concertId}: SOLD seats differ from bookings`)
-    assert.deepEqual(map.body.seats.filter((s) => s.status === 'HELD'), [], `concert ${concertId}: holds survived their expiry`)
+    assert.deepEqual(
+      map.body.seats.filter((s) => s.status === 'HELD'),
+      [],
+      `concert ${concertId}: holds survived their expiry`,
+    )
     const stats = await request('GET', `/api/admin/concerts/${concertId}/queue`, { token: adminToken() })
     assert.equal(stats.body.holds, 0, 'a reservation is still held or paying')
     assert.equal(stats.body.sold, sold.length)
@@ -258,8 +281,14 @@ async function checkInvariants(buyers, concerts) {
       places.push({ arrival: JSON.parse(atob(place.token.split('.')[1].replace(/-/g, '+').replace(/_/g, '/'))).arr, ...s.body })
     }
     // (Strictly increasing rather than 1..k: an entry cut off by the kill may hold a place its client never heard of.)
-    const positions = places.filter((p) => p.status === 'WAITING').sort((a, b) => a.arrival - b.arrival).map((p) => p.position)
-    assert.ok(positions.every((p, i) => p >= 1 && (i === 0 || p > positions[i - 1])), `waiting positions out of arrival order: ${positions}`)
+    const positions = places
+      .filter((p) => p.status === 'WAITING')
+      .sort((a, b) => a.arrival - b.arrival)
+      .map((p) => p.position)
+    assert.ok(
+      positions.every((p, i) => p >= 1 && (i === 0 || p > positions[i - 1])),
+      `waiting positions out of arrival order: ${positions}`,
+    )
     assert.ok(places.filter((p) => p.status === 'ACTIVE').length <= MAX_ACTIVE)
   }
 }
