@@ -1,3 +1,4 @@
+// @ts-check
 // What the bench and the profiler share: the load generator run as its own process, and the
 // setup calls (concerts, users, balances, admitted buyers) made against the served Worker.
 import { spawn } from 'node:child_process'

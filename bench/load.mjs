@@ -1,3 +1,4 @@
+// @ts-check
 // The load generator, run as its own process by bench/run.mjs: `node bench/load.mjs spec.json`.
 // Fixed concurrency over undici connection pools; every request's latency and status recorded.
 // Prints one JSON result on stdout.
@@ -85,7 +86,7 @@ async function purchase({ url, connections, durationMs, concertId, dates, seatsP
       headers: { 'content-type': 'application/json', ...headers },
       body: body === undefined ? undefined : JSON.stringify(body),
     })
-    const data = await res.body.json()
+    const data = /** @type {any} */ (await res.body.json())
     const ms = performance.now() - t0
     latencies.push(ms)
     ;(steps[step] ??= []).push(ms)

@@ -1,3 +1,4 @@
+// @ts-check
 // `npm run bench:profile -- <entry|admitted|status|race|purchase> [--no-profile] [--connections N]`:
 // a CPU profile of the Worker and its objects (one isolate) while one workload runs against the
 // bundle served as `npm run bench` serves it. Prints the functions with the most self time;

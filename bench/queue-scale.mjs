@@ -1,3 +1,4 @@
+// @ts-check
 // `npm run bench:queue`: one concert's queue filled to 1k, 10k and 100k waiting users with
 // real requests; at each level the latency of status polls and of entering the queue, and at
 // 10k the time one admission takes to reach all 10,000 WebSockets. Prints a Markdown table.

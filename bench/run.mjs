@@ -1,3 +1,4 @@
+// @ts-check
 // `npm run bench [-- --quick] [-- --dev | --entry-worker]`: the sale-rush workloads against the
 // Worker served the way production runs it (the bundle `wrangler deploy` builds, in workerd
 // through Miniflare's API, on a socket of its own, fresh state); with --entry-worker the same

@@ -1,3 +1,4 @@
+// @ts-check
 // Serves the Worker the way production runs it: the bundle `wrangler deploy` would upload,
 // in workerd through Miniflare's API, with the same bindings and fresh persisted state, and
 // none of `wrangler dev`'s proxy or inspector layers. Requests reach the Worker on a socket of
@@ -14,6 +15,7 @@ import { unstable_getMiniflareWorkerOptions } from 'wrangler'
 export const ADMIN_TOKEN = 'bench-admin-token'
 export const AUTH_SECRET = 'bench-auth-secret-0123456789abcdef0123456789'
 
+/** @param {{ inspectorPort?: number, entryWorker?: boolean }} [options] */
 export async function serveBundle({ inspectorPort, entryWorker = false } = {}) {
   const work = mkdtempSync(join(process.env.BENCH_STATE_DIR ?? tmpdir(), 'concert-bench-'))
   const outdir = join(work, 'bundle')

@@ -1,3 +1,4 @@
+// @ts-check
 // Builds the browser page into public/, which the Worker serves as static assets:
 // web/app.ts bundled by esbuild, the HTML and CSS copied, Swagger UI's files for /docs.
 import { copyFileSync, mkdirSync, rmSync } from 'node:fs'

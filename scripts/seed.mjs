@@ -1,3 +1,4 @@
+// @ts-check
 // The demo concert, created through the admin API like any operator would, only when no
 // demo concert with a bookable date exists yet: restarting `npm start` never duplicates it.
 export const DEMO_TITLE = 'Demo: Seoul Winter Concert'

@@ -1,3 +1,4 @@
+// @ts-check
 // `npm start`: the whole service on this machine, the way a newcomer expects it.
 //   1. .dev.vars from .dev.vars.example when missing (development secrets)
 //   2. D1 migrations applied to the local database under .wrangler/state (or STATE_DIR)
@@ -27,7 +28,7 @@ const dev = spawn('node', [...wrangler, 'dev', '--port', String(port), ...persis
   stdio: 'inherit',
   env: quiet,
 })
-for (const signal of ['SIGINT', 'SIGTERM']) process.on(signal, () => dev.kill(signal))
+for (const signal of /** @type {const} */ (['SIGINT', 'SIGTERM'])) process.on(signal, () => dev.kill(signal))
 dev.on('exit', (code) => process.exit(code ?? 0))
 
 const base = `http://127.0.0.1:${port}`

@@ -1,3 +1,4 @@
+// @ts-check
 // Two people in real browsers (Debian Chromium through playwright-core) against `npm start`:
 // one is admitted while the other waits and watches their place fall; the first holds a
 // seat, is told their balance is too low, tops up and pays; the second is then admitted and

@@ -1,3 +1,4 @@
+// @ts-check
 // Crash safety: the service started as the README says (`npm start`, its own local state),
 // buyers charging, queueing, holding and paying concurrently, and the whole process group
 // SIGKILLed at random moments. After each restart on the same state, the buyers retry what
@@ -76,7 +77,13 @@ after(() => {
 })
 
 /** One HTTP call; status 0 when the service is not there (killed mid-request). */
+/**
+ * @param {string} method
+ * @param {string} path
+ * @param {{ body?: unknown, token?: string, queueToken?: string, key?: string }} [options]
+ */
 async function request(method, path, { body, token, queueToken, key } = {}) {
+  /** @type {Record<string, string>} */
   const headers = {}
   if (body !== undefined) headers['content-type'] = 'application/json'
   if (token) headers.authorization = `Bearer ${token}`
@@ -336,6 +343,7 @@ test('oversized request headers are refused with a 4xx, and the service keeps se
   const res = await fetch(`${base}/api/users/me/balance`, { headers: { authorization: `Bearer ${'x'.repeat(200_000)}` } }).catch((err) => err)
   if (res instanceof Response) assert.ok(res.status >= 400 && res.status < 500, `status ${res.status}`)
   else assert.match(String(res.cause?.code ?? res), /ECONNRESET|UND_ERR_SOCKET|HeadersOverflow|UND_ERR_HEADERS_OVERFLOW/) // closed by the server
+  /** @type {Record<string, string>} */
   const many = {}
   for (let i = 0; i < 200; i++) many[`x-filler-${i}`] = 'y'.repeat(400)
   const res2 = await fetch(`${base}/healthz`, { headers: many }).catch((err) => err)

@@ -1,3 +1,4 @@
+// @ts-check
 // A stand-in for the data platform, in Node: it takes POSTed sale events, keeps each eventId
 // once (the Idempotency-Key), and can be told to misbehave for one concert:
 //   ok     every request is taken
@@ -40,7 +41,7 @@ export function startDataPlatform(port) {
 
     const key = req.headers['idempotency-key']
     const event = JSON.parse(body)
-    if (!key || key !== event.eventId) return reply(400, { error: 'Idempotency-Key must be the eventId' })
+    if (typeof key !== 'string' || key !== event.eventId) return reply(400, { error: 'Idempotency-Key must be the eventId' })
     const seen = attempts.get(key) ?? { concertId: event.concertId, requests: 0, failed: 0, duplicates: 0 }
     attempts.set(key, seen)
     seen.requests++

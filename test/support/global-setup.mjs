@@ -1,3 +1,4 @@
+// @ts-check
 // Runs in Node before the workerd tests: the data platform the queue consumer delivers to.
 import { startDataPlatform } from './data-platform.mjs'
 
