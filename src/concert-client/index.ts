@@ -1,5 +1,5 @@
 import type { ConcertObject } from '../concert'
-import type { ConcertSetup, PaymentStart, PlaceInLine, QueueEntryView } from '../concert/rpc'
+import { socketUpgrade, type ConcertSetup, type PaymentStart, type PlaceInLine, type QueueEntryView, type SocketOwner } from '../concert/rpc'
 import { ApiError, unwrap, type Result } from '../errors'
 import type { DateAvailabilityView, HoldView, QueuePolicy, QueueStatsView, QueueStatusView, SeatMapView } from '../schemas'
 import { enterInBatch } from './entry-batcher'
@@ -96,12 +96,9 @@ export class ConcertClient {
     invalidateSeats(this.concertId, date)
   }
 
-  /** WebSocket upgrade: the object trusts the place, which comes from the verified token, never from the client. */
-  socket(request: Request, place: PlaceInLine): Promise<Response> {
-    const headers = new Headers(request.headers)
-    headers.set('x-queue-arrival', String(place.arrival))
-    headers.set('x-queue-user', place.userId)
-    return this.stub.fetch(new Request(request.url, { headers }))
+  /** WebSocket upgrade for the place of a verified queue token. */
+  socket(request: Request, owner: SocketOwner): Promise<Response> {
+    return this.stub.fetch(socketUpgrade(request, owner))
   }
 
   // --- the object's half of a payment (src/checkout.ts) ---

@@ -2,15 +2,15 @@ import { DurableObject } from 'cloudflare:workers'
 import { fail, ok, type Result } from '../errors/catalogue'
 import { findPayment } from '../ledger/payments'
 import type { DateAvailabilityView, HoldView, QueuePolicy, QueueStatsView, QueueStatusView, SeatMapView } from '../schemas'
+import { AlarmClock } from './alarm-clock'
+import { GroupCommit } from './group-commit'
 import { WaitingLine, type QueueRow } from './line'
 import { ConcertMeta } from './meta'
 import { Outbox } from './outbox'
 import { Payments } from './payments'
-import { nextDeadline } from './policy'
-import type { ConcertSetup, PaymentStart, PlaceInLine, QueueEntryView, QueueSnapshot } from './rpc'
+import { socketOwner, type ConcertSetup, type PaymentStart, type PlaceInLine, type QueueEntryView, type QueueSnapshot } from './rpc'
 import { migrate } from './schema'
 import { Seats, type ReservationRow } from './seats'
-import { GroupCommit } from './group-commit'
 import { Sockets } from './sockets'
 
 /**
@@ -28,10 +28,7 @@ export class ConcertObject extends DurableObject<Env> {
   private readonly seatPlan: Seats
   private readonly payments: Payments
   private readonly group: GroupCommit
-  /** Earliest due expiry (admission, hold, idle) or admission: requests sweep once it passes. */
-  private sweepDue: number | null = null
-  private alarmAt: number | null = null
-  private rescheduleAtGroupEnd = false
+  private readonly alarmClock: AlarmClock
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env)
@@ -44,7 +41,11 @@ export class ConcertObject extends DurableObject<Env> {
     this.payments = new Payments(storage, this.meta, this.outbox, this.seatPlan, this.line)
     this.group = new GroupCommit(ctx, () => {
       this.line.storeLastArrival()
-      if (this.rescheduleAtGroupEnd) this.reschedule()
+      this.alarmClock.groupEnded()
+    })
+    this.alarmClock = new AlarmClock(storage, this.group, {
+      sweep: (now) => [this.line.nextDeadline(now), this.seatPlan.nextDeadline()],
+      alarmOnly: () => [this.payments.nextDeadline(), this.outbox.due],
     })
     void ctx.blockConcurrencyWhile(async () => {
       migrate(storage)
@@ -52,8 +53,8 @@ export class ConcertObject extends DurableObject<Env> {
       this.meta.load()
       this.line.load(now)
       this.outbox.load(now)
-      this.alarmAt = await storage.getAlarm()
-      this.reschedule()
+      await this.alarmClock.load()
+      this.alarmClock.rearm()
     })
   }
 
@@ -118,7 +119,7 @@ export class ConcertObject extends DurableObject<Env> {
       const holdable = this.holdable(place, date, seatNumber, now)
       if (!holdable.ok) return holdable
       const held = this.seatPlan.hold(holdable.value.entry, holdable.value.day, date, seatNumber, now)
-      this.reschedule()
+      this.alarmClock.rearm()
       return ok(held)
     })
   }
@@ -128,7 +129,7 @@ export class ConcertObject extends DurableObject<Env> {
       const now = Date.now()
       const owned = this.ownedReservation(place, reservationId, now)
       const released = owned.ok ? this.seatPlan.release(owned.value, now) : owned
-      if (released.ok) this.reschedule()
+      if (released.ok) this.alarmClock.rearm()
       return released
     })
   }
@@ -150,7 +151,7 @@ export class ConcertObject extends DurableObject<Env> {
       // at once or starts the idle clock, or its event finds the relay not yet armed: only then
       // re-arm the alarm and push.
       const joined = entries.some((e) => e.created)
-      if (joined && (moved || this.alarmAt === null || this.alarmAt > this.outbox.due!)) this.afterChange()
+      if (joined && (moved || this.alarmClock.at === null || this.alarmClock.at > this.outbox.due!)) this.afterChange()
       return entries.map((entry) => ok(entry))
     })
   }
@@ -174,21 +175,14 @@ export class ConcertObject extends DurableObject<Env> {
     return ok(this.line.snapshot(now))
   }
 
-  /** WebSocket upgrades: the Worker verified the token and passes its claims; the token goes back in pushes. */
+  /** WebSocket upgrades, whose place the Worker verified (rpc.ts, socketUpgrade). */
   override async fetch(request: Request): Promise<Response> {
-    const token = new URL(request.url).searchParams.get('token') ?? ''
-    const place = { arrival: Number(request.headers.get('x-queue-arrival')), userId: request.headers.get('x-queue-user') ?? '' }
-    const pair = new WebSocketPair()
-    const [client, server] = [pair[0], pair[1]]
+    const owner = socketOwner(request)
     const now = Date.now()
     this.sweep(now)
-    if (this.meta.id && this.line.entryFor(place)) {
-      this.sockets.accept(server, { token, ...place })
-      this.line.seen(place.arrival, now)
-      this.sockets.push(server, (owner) => this.line.liveStatus(owner, now))
-    } else {
-      this.sockets.refuse(server)
-    }
+    const live = this.meta.id !== null && this.line.entryFor(owner) !== undefined
+    if (live) this.line.seen(owner.arrival, now)
+    const client = this.sockets.open(live ? owner : null, (place) => this.line.liveStatus(place, now))
     return new Response(null, { status: 101, webSocket: client })
   }
 
@@ -218,7 +212,7 @@ export class ConcertObject extends DurableObject<Env> {
       const now = Date.now()
       const owned = this.ownedReservation(place, reservationId, now)
       const begun = owned.ok ? this.payments.begin(owned.value, now) : owned
-      if (begun.ok) this.reschedule()
+      if (begun.ok) this.alarmClock.rearm()
       return begun
     })
   }
@@ -237,8 +231,7 @@ export class ConcertObject extends DurableObject<Env> {
 
   /** Alarms are at-least-once: everything here is safe to run again. */
   override async alarm(): Promise<void> {
-    this.alarmAt = null
-    this.sweepDue = Date.now()
+    this.alarmClock.fired(Date.now())
     this.sweep(Date.now())
     // A payment whose Worker died between the ledger and us: ask the ledger what happened.
     for (const id of this.payments.stuck(Date.now())) {
@@ -250,7 +243,7 @@ export class ConcertObject extends DurableObject<Env> {
         await this.env.SALE_EVENTS.sendBatch(events.map((body) => ({ body, contentType: 'json' as const })))
       })
     }
-    this.reschedule()
+    this.alarmClock.rearm()
   }
 
   // --- internals ---
@@ -280,7 +273,7 @@ export class ConcertObject extends DurableObject<Env> {
 
   /** Expires admissions, holds and idle waiters whose time has passed, then refills. Cheap when nothing is due. */
   private sweep(now: number) {
-    if (this.sweepDue === null || now < this.sweepDue) return
+    if (!this.alarmClock.sweepIsDue(now)) return
     this.ctx.storage.transactionSync(() => {
       this.seatPlan.expireHolds(now)
       this.line.expireActive(now)
@@ -292,22 +285,8 @@ export class ConcertObject extends DurableObject<Env> {
 
   /** After anything that may move positions or deadlines: re-arm the alarm and push positions. */
   private afterChange() {
-    this.reschedule()
+    this.alarmClock.rearm()
     this.sockets.schedule()
-  }
-
-  /** One alarm, at the earliest deadline any mechanism reports; re-armed after every change and every run. */
-  private reschedule() {
-    // Inside a group, once at its end: the deadlines its changes add all lie in the future,
-    // so none falls due before then.
-    this.rescheduleAtGroupEnd = this.group.running
-    if (this.group.running) return
-    this.sweepDue = nextDeadline([this.line.nextDeadline(Date.now()), this.seatPlan.nextDeadline()])
-    const due = nextDeadline([this.sweepDue, this.payments.nextDeadline(), this.outbox.due])
-    if (due === this.alarmAt) return
-    this.alarmAt = due
-    if (due === null) void this.ctx.storage.deleteAlarm()
-    else void this.ctx.storage.setAlarm(due)
   }
 
   private pushAll() {

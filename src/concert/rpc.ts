@@ -1,11 +1,35 @@
-// Shapes that cross between the Worker and the concert object but are not the contract's
-// (those are in src/schemas.ts). Plain data only: RPC copies it.
+// What crosses between the Worker and the concert object but is not the contract's (that is
+// src/schemas.ts): plain data, as RPC copies it, and the socket upgrade's headers.
 import type { QueuePolicy, QueueStatusView } from '../schemas'
 
 /** A place in line as a verified queue token names it: its arrival number and its user. */
 export interface PlaceInLine {
   arrival: number
   userId: string
+}
+
+/** Who a socket belongs to: the place and the token to send back in pushes; its attachment through hibernation. */
+export interface SocketOwner extends PlaceInLine {
+  token: string
+}
+
+/**
+ * A WebSocket upgrade as the Worker forwards it: the place comes in headers set from the
+ * verified token, never from the client, and the object trusts them.
+ */
+export function socketUpgrade(request: Request, owner: SocketOwner): Request {
+  const headers = new Headers(request.headers)
+  headers.set('x-queue-arrival', String(owner.arrival))
+  headers.set('x-queue-user', owner.userId)
+  return new Request(request.url, { headers })
+}
+
+export function socketOwner(request: Request): SocketOwner {
+  return {
+    token: new URL(request.url).searchParams.get('token') ?? '',
+    arrival: Number(request.headers.get('x-queue-arrival')),
+    userId: request.headers.get('x-queue-user') ?? '',
+  }
 }
 
 export interface ConcertSetup {

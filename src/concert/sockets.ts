@@ -3,8 +3,7 @@ import type { QueueStatusView } from '../schemas'
 /** At most one pushed message per socket per interval, and only when its status changed. */
 export const PUSH_INTERVAL_MS = 1_000
 
-/** Who a hibernating socket belongs to; survives hibernation as its attachment. */
-export type SocketOwner = { token: string; arrival: number; userId: string }
+import type { SocketOwner } from './rpc'
 
 /** Sockets are tagged by arrival (tokens are longer than a tag may be). */
 const socketTag = (arrival: number) => `a${arrival}`
@@ -32,18 +31,26 @@ export class Sockets {
     this.count = ctx.getWebSockets().length
   }
 
-  /** Finished or unknown: say so on the socket, as the contract asks, then close. */
-  refuse(server: WebSocket) {
-    server.accept()
-    server.send(ENDED)
-    server.close(1000, 'token expired')
-  }
-
-  accept(server: WebSocket, owner: SocketOwner) {
-    this.ctx.acceptWebSocket(server, [socketTag(owner.arrival)])
-    this.count++
-    server.serializeAttachment(owner)
-    this.owners.set(server, owner)
+  /**
+   * A new socket for this owner, told its status at once; without an owner (the place is
+   * finished or unknown) it is told EXPIRED and closed, as the contract asks. Returns the
+   * client's end.
+   */
+  open(owner: SocketOwner | null, statusOf: (owner: SocketOwner) => QueueStatusView | null): WebSocket {
+    const pair = new WebSocketPair()
+    const [client, server] = [pair[0], pair[1]]
+    if (owner) {
+      this.ctx.acceptWebSocket(server, [socketTag(owner.arrival)])
+      this.count++
+      server.serializeAttachment(owner)
+      this.owners.set(server, owner)
+      this.push(server, statusOf)
+    } else {
+      server.accept()
+      server.send(ENDED)
+      server.close(1000, 'token expired')
+    }
+    return client
   }
 
   closed(ws: WebSocket, code: number) {
