@@ -12,10 +12,11 @@
 //   no seat is held twice, and the holds whose time passed during the outage are released;
 //   the queue survives: every acknowledged place is still there, in arrival order.
 import assert from 'node:assert/strict'
-import { execFileSync, spawn } from 'node:child_process'
+import { execFile, spawn } from 'node:child_process'
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import { promisify } from 'node:util'
 import { after, test } from 'node:test'
 
 const PORT = Number(process.env.FAULTS_PORT ?? 8798)
@@ -115,13 +116,18 @@ async function until(what, attempt) {
   }
 }
 
-const d1 = (sql) =>
-  JSON.parse(
-    execFileSync('node', ['node_modules/wrangler/bin/wrangler.js', 'd1', 'execute', 'DB', '--local', '--persist-to', stateDir, '--json', '--command', sql], {
-      env: { ...process.env, WRANGLER_SEND_METRICS: 'false' },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    }).toString(),
-  )[0].results
+/**
+ * Rows from the local D1, through wrangler. Asynchronous on purpose: a synchronous child
+ * process stops the event loop for seconds, the server closes idle keep-alive connections
+ * meanwhile, and the next request goes out on one of them before its close is seen
+ * ("other side closed").
+ */
+async function d1(sql) {
+  const { stdout } = await promisify(execFile)('node', ['node_modules/wrangler/bin/wrangler.js', 'd1', 'execute', 'DB', '--local', '--persist-to', stateDir, '--json', '--command', sql], {
+    env: { ...process.env, WRANGLER_SEND_METRICS: 'false' },
+  })
+  return JSON.parse(stdout)[0].results
+}
 
 // --- buyers ---
 
@@ -239,20 +245,20 @@ async function newConcert() {
 
 async function checkInvariants(buyers, concerts) {
   // Money is conserved, and per user the charges are exactly the acknowledged ones.
-  const [money] = d1(
+  const [money] = await d1(
     `SELECT (SELECT COALESCE(SUM(amount), 0) FROM charges) AS charged, (SELECT COALESCE(SUM(balance), 0) FROM users) AS balances,
             (SELECT COALESCE(SUM(amount), 0) FROM payments) AS paid`,
   )
   assert.equal(money.charged, money.balances + money.paid, `money not conserved: ${JSON.stringify(money)}`)
-  const charged = new Map(d1('SELECT user_id, SUM(amount) AS total FROM charges GROUP BY user_id').map((r) => [r.user_id, r.total]))
+  const charged = new Map((await d1('SELECT user_id, SUM(amount) AS total FROM charges GROUP BY user_id')).map((r) => [r.user_id, r.total]))
   for (const b of buyers) assert.equal(charged.get(b.user.userId) ?? 0, b.acknowledgedCharges, 'charges in D1 differ from the acknowledged ones')
 
   // Payments: exactly the acknowledged ones, each with one booking of the same seat.
-  const payments = d1('SELECT p.reservation_id, p.concert_id, p.date, p.seat_number, b.seat_number AS booked FROM payments p LEFT JOIN bookings b ON b.payment_id = p.id')
+  const payments = await d1('SELECT p.reservation_id, p.concert_id, p.date, p.seat_number, b.seat_number AS booked FROM payments p LEFT JOIN bookings b ON b.payment_id = p.id')
   const acknowledged = new Set(buyers.flatMap((b) => b.paid.map((p) => p.reservationId)))
   assert.deepEqual(new Set(payments.map((p) => p.reservation_id)), acknowledged, 'payments in D1 differ from the acknowledged ones')
   for (const p of payments) assert.equal(p.booked, p.seat_number, `payment ${p.reservation_id} has no booking of its seat`)
-  const [{ orphans }] = d1('SELECT COUNT(*) AS orphans FROM bookings WHERE payment_id NOT IN (SELECT id FROM payments)')
+  const [{ orphans }] = await d1('SELECT COUNT(*) AS orphans FROM bookings WHERE payment_id NOT IN (SELECT id FROM payments)')
   assert.equal(orphans, 0)
 
   for (const { concertId, date } of concerts) {
