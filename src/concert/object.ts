@@ -15,7 +15,8 @@ import { Sockets } from './sockets'
 
 /**
  * One concert: its waiting queue and its seats, the one authority on both. The mechanisms
- * (line, seats, payments, outbox, sockets, group commit) are synchronous: no change awaits,
+ * (line, seats, payments, outbox, sockets, group commit, alarm clock, meta: one file each)
+ * are synchronous: no change awaits,
  * so the object's single thread is the lock, and two holds of one seat or two admissions of
  * one place cannot interleave. The only awaits are here, in `alarm()` (the ledger's answer
  * for a stuck payment) and in the outbox's relay. Money is not here; see src/ledger.
@@ -125,13 +126,7 @@ export class ConcertObject extends DurableObject<Env> {
   }
 
   release(place: PlaceInLine, reservationId: string): Promise<Result<{ date: string }>> {
-    return this.group.run(() => {
-      const now = Date.now()
-      const owned = this.ownedReservation(place, reservationId, now)
-      const released = owned.ok ? this.seatPlan.release(owned.value, now) : owned
-      if (released.ok) this.alarmClock.rearm()
-      return released
-    })
+    return this.changeOwnReservation(place, reservationId, (reservation, now) => this.seatPlan.release(reservation, now))
   }
 
   // --- waiting queue ---
@@ -208,13 +203,7 @@ export class ConcertObject extends DurableObject<Env> {
   // --- payment: the object's half. The ledger's half is one D1 batch between begin and complete. ---
 
   beginPayment(place: PlaceInLine, reservationId: string): Promise<Result<PaymentStart>> {
-    return this.group.run(() => {
-      const now = Date.now()
-      const owned = this.ownedReservation(place, reservationId, now)
-      const begun = owned.ok ? this.payments.begin(owned.value, now) : owned
-      if (begun.ok) this.alarmClock.rearm()
-      return begun
-    })
+    return this.changeOwnReservation(place, reservationId, (reservation, now) => this.payments.begin(reservation, now))
   }
 
   /** The ledger refused (e.g. insufficient balance): the seat stays held until its expiry. */
@@ -266,9 +255,16 @@ export class ConcertObject extends DurableObject<Env> {
     return day.ok ? ok({ entry: admitted.value, day: day.value }) : day
   }
 
-  private ownedReservation(place: PlaceInLine, reservationId: string, now: number): Result<ReservationRow> {
-    const admitted = this.requireActive(place, now)
-    return admitted.ok ? this.seatPlan.owned(admitted.value, reservationId) : admitted
+  /** A change to the caller's own reservation, in the group commit; the alarm is re-armed when it went through. */
+  private changeOwnReservation<T>(place: PlaceInLine, reservationId: string, change: (reservation: ReservationRow, now: number) => Result<T>): Promise<Result<T>> {
+    return this.group.run(() => {
+      const now = Date.now()
+      const admitted = this.requireActive(place, now)
+      const owned = admitted.ok ? this.seatPlan.owned(admitted.value, reservationId) : admitted
+      const changed = owned.ok ? change(owned.value, now) : owned
+      if (changed.ok) this.alarmClock.rearm()
+      return changed
+    })
   }
 
   /** Expires admissions, holds and idle waiters whose time has passed, then refills. Cheap when nothing is due. */
