@@ -138,6 +138,19 @@ describe('credentials', () => {
     }
   })
 
+  it('a malformed concert id in the path is 400 before anything is said of the queue token', async () => {
+    const { concertId, dates } = await newConcert()
+    const buyer = await activeBuyer(concertId)
+    const paths = ['/api/concerts/not-a-uuid/queue/status', `/api/concerts/not-a-uuid/dates/${dates[0]!.date}/seats`, '/api/concerts/not-a-uuid/queue/ws?token=x']
+    for (const path of paths) {
+      for (const queueToken of [buyer.queueToken, 'forged', undefined]) {
+        expectError(await call('GET', path, { accessToken: buyer.accessToken, queueToken }), 400, 'VALIDATION_FAILED')
+      }
+    }
+    // With a well-formed id of another concert the same token is the mismatch it is.
+    expectError(await call('GET', `/api/concerts/${crypto.randomUUID()}/queue/status`, { queueToken: buyer.queueToken }), 403, 'QUEUE_TOKEN_MISMATCH')
+  })
+
   it('queue tokens expire with the admission: after activeTtlSeconds every route says 401', async () => {
     const { concertId, dates } = await newConcert({ queuePolicy: { activeTtlSeconds: 1 } })
     const buyer = await activeBuyer(concertId)

@@ -53,7 +53,7 @@ export const requireAdmin = createMiddleware<{ Bindings: Env }>(async (c, next) 
   throw new ApiError('UNAUTHORIZED', 'The admin token is invalid')
 })
 
-/** Route middleware runs before the route's validators: what this one reads, it validates first, with the route's own schemas. */
+/** Route middleware runs before the route's validators: what it reads, it validates with the route's own schemas. */
 function valid<S extends z.ZodType>(schema: S, value: unknown): z.infer<S> {
   const parsed = schema.safeParse(value)
   if (!parsed.success) throw new ApiError('VALIDATION_FAILED', describeZodError(parsed.error))
@@ -74,12 +74,17 @@ export interface QueueTokenSource {
  */
 export const requireQueueToken = ({ from, concert }: QueueTokenSource) =>
   createMiddleware<{ Bindings: Env; Variables: QueueVariables }>(async (c, next) => {
-    const concertId = concert === 'path' ? valid(ConcertIdParam, c.req.param()).concertId : null
     const token = from === 'query' ? valid(QueueSocketQuery, c.req.query()).token : c.req.header('x-queue-token')?.trim()
-    if (!token) throw new ApiError('QUEUE_TOKEN_INVALID', 'X-Queue-Token header is required')
-    const claims = await verifyQueueToken(token, c.env.AUTH_SECRET)
-    if (!claims) throw new ApiError('QUEUE_TOKEN_INVALID')
-    if (concertId !== null && claims.concertId !== concertId) throw new ApiError('QUEUE_TOKEN_MISMATCH', 'This queue token belongs to another concert')
+    const claims = token ? await verifyQueueToken(token, c.env.AUTH_SECRET) : null
+    const pathConcert = concert === 'path' ? c.req.param('concertId') : undefined
+    if (!token || !claims || (pathConcert !== undefined && claims.concertId !== pathConcert)) {
+      // The route's validators would have come first: a malformed path is a 400 before anything
+      // is said of the token. (A token's concert is a valid id, so a match needs no check.)
+      if (pathConcert !== undefined) valid(ConcertIdParam, c.req.param())
+      if (!token) throw new ApiError('QUEUE_TOKEN_INVALID', 'X-Queue-Token header is required')
+      if (!claims) throw new ApiError('QUEUE_TOKEN_INVALID')
+      throw new ApiError('QUEUE_TOKEN_MISMATCH', 'This queue token belongs to another concert')
+    }
     const userId = c.get('userId')
     if (userId !== undefined && claims.userId !== userId) throw new ApiError('QUEUE_TOKEN_MISMATCH', 'This queue token belongs to another user')
     c.set('queue', { token, ...claims })

@@ -64,14 +64,14 @@ export class ConcertClient {
   async status(place: PlaceInLine): Promise<QueueStatusView> {
     const status = await this.cachedStatus(place)
     if (status === 'gone') throw new ApiError('QUEUE_TOKEN_INVALID')
-    return status === 'unknown' ? unwrap(await this.stub.status(place)) : status
+    return status === 'unknown' ? unwrap(await this.stub.status(only(place))) : status
   }
 
   /** From this isolate's views when its queue view shows the place ACTIVE; else the object checks admission. */
   async seatMap(place: PlaceInLine, date: string): Promise<SeatMapView> {
     const status = await this.cachedStatus(place)
     const cached = typeof status === 'object' && status.status === 'ACTIVE' ? await cachedSeatMap(this.concertId, date, async () => this.seats(date)) : null
-    return cached ?? unwrap(await this.stub.seatMap(place, date))
+    return cached ?? unwrap(await this.stub.seatMap(only(place), date))
   }
 
   /**
@@ -85,14 +85,14 @@ export class ConcertClient {
       const status = await this.cachedStatus(place)
       if (typeof status === 'object' && status.status === 'ACTIVE' && recentRefusal(this.concertId, date, seatNumber) === refused) throw new ApiError(refused.code, refused.message)
     }
-    const result = await this.stub.hold(place, date, seatNumber)
+    const result = await this.stub.hold(only(place), date, seatNumber)
     if (result.ok) invalidateSeats(this.concertId, date)
     else if (result.code === 'SEAT_UNAVAILABLE') rememberRefusal(this.concertId, date, seatNumber, result)
     return unwrap(result)
   }
 
   async release(place: PlaceInLine, reservationId: string): Promise<void> {
-    const { date } = unwrap(await this.stub.release(place, reservationId))
+    const { date } = unwrap(await this.stub.release(only(place), reservationId))
     invalidateSeats(this.concertId, date)
   }
 
@@ -104,7 +104,7 @@ export class ConcertClient {
   // --- the object's half of a payment (src/checkout.ts) ---
 
   beginPayment(place: PlaceInLine, reservationId: string): Promise<Result<PaymentStart>> {
-    return this.stub.beginPayment(place, reservationId)
+    return this.stub.beginPayment(only(place), reservationId)
   }
 
   abortPayment(reservationId: string): Promise<void> {
@@ -121,5 +121,8 @@ export class ConcertClient {
     return cachedStatus(this.concertId, place, async (seen) => unwrap(await this.stub.snapshot(seen)))
   }
 }
+
+/** Just the place: a credential passed as one also carries its token, which the object has no use for. */
+const only = ({ arrival, userId }: PlaceInLine): PlaceInLine => ({ arrival, userId })
 
 export const concertClient = (env: Env, concertId: string) => new ConcertClient(env, concertId)
