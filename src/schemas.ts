@@ -246,5 +246,3 @@ export type ConcertSummaryView = z.infer<typeof ConcertSummary>
 export type PaymentView = z.infer<typeof Payment>
 export type ConfirmedReservationView = z.infer<typeof ConfirmedReservation>
 export type BalanceView = z.infer<typeof Balance>
-export type UserCreatedView = z.infer<typeof UserCreated>
-export type ErrorBody = z.infer<typeof ErrorSchema>

@@ -1,15 +1,11 @@
 import { and, eq, sql } from 'drizzle-orm'
 import { drizzle } from 'drizzle-orm/d1'
 import { ApiError } from '../errors'
+import type { BalanceView } from '../schemas'
 import { charges, users } from './schema'
 
 /** The cap the users.balance CHECK enforces (1,000,000,000 KRW). */
 export const MAX_BALANCE = 1_000_000_000
-
-export interface BalanceView {
-  userId: string
-  balance: number
-}
 
 export async function createUser(db: D1Database, name: string | undefined): Promise<string> {
   const id = crypto.randomUUID()

@@ -1,13 +1,7 @@
 import { asc } from 'drizzle-orm'
 import { drizzle } from 'drizzle-orm/d1'
+import type { ConcertSummaryView as CatalogEntry } from '../schemas'
 import { concerts } from './schema'
-
-export interface CatalogEntry {
-  concertId: string
-  title: string
-  venue?: string
-  seatsPerDate: number
-}
 
 /** Lists the concert in the public catalog; its dates and seats live in its Durable Object. */
 export async function insertConcert(db: D1Database, concert: CatalogEntry): Promise<void> {
