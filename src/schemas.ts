@@ -163,20 +163,21 @@ const policyFields = {
   maxHoldsPerUser: z.int().min(1).max(10).openapi({ description: 'Seats one user may hold at once' }),
   admitPerMinute: z.int().min(1).max(1_000_000).nullable().openapi({ description: 'Optional cap on admissions in any rolling minute, on top of maxActiveUsers; null for none' }),
   idleTimeoutSeconds: z.int().min(1).max(86_400).openapi({ description: 'A WAITING user who neither polls nor holds a socket this long leaves the queue' }),
+  paused: z.boolean().openapi({ description: 'While true nobody is admitted; waiting users keep their places' }),
+  maxWaitingUsers: z
+    .int()
+    .min(1)
+    .max(10_000_000)
+    .nullable()
+    .openapi({ description: 'Optional cap on users WAITING: new entries past it get 409 QUEUE_FULL (a user with a place keeps it); null for none' }),
 }
 
 export const QueuePolicySchema = z.object(policyFields).openapi('QueuePolicy')
 
 /** Unknown fields are refused so an operator never believes a misspelt setting took effect. */
 export const QueuePolicyUpdate = z
-  .strictObject({
-    maxActiveUsers: policyFields.maxActiveUsers.optional(),
-    activeTtlSeconds: policyFields.activeTtlSeconds.optional(),
-    holdTtlSeconds: policyFields.holdTtlSeconds.optional(),
-    maxHoldsPerUser: policyFields.maxHoldsPerUser.optional(),
-    admitPerMinute: policyFields.admitPerMinute.optional(),
-    idleTimeoutSeconds: policyFields.idleTimeoutSeconds.optional(),
-  })
+  .strictObject(policyFields)
+  .partial()
   .refine((p) => Object.keys(p).length > 0, 'give at least one policy field')
   .openapi('QueuePolicyUpdate')
 

@@ -15,7 +15,7 @@ describe('operators', () => {
       venue: 'Jamsil',
       seatsPerDate: 50,
       dates: [{ date, startsAt: `${date}T10:00:00.000Z`, price: 165_000, totalSeats: 50 }],
-      queuePolicy: { maxActiveUsers: 50, activeTtlSeconds: 600, holdTtlSeconds: 300, maxHoldsPerUser: 1, admitPerMinute: null, idleTimeoutSeconds: 120 },
+      queuePolicy: { maxActiveUsers: 50, activeTtlSeconds: 600, holdTtlSeconds: 300, maxHoldsPerUser: 1, admitPerMinute: null, idleTimeoutSeconds: 120, paused: false, maxWaitingUsers: null },
     })
     const list = await call('GET', '/api/concerts')
     expect(list.body.concerts).toContainEqual({ concertId: reply.body.concertId, title: 'IU Golden Hour', venue: 'Jamsil', seatsPerDate: 50 })
@@ -36,7 +36,16 @@ describe('operators', () => {
       body: { maxActiveUsers: 2, holdTtlSeconds: 120 },
     })
     expect(reply.status).toBe(200)
-    expect(reply.body).toEqual({ maxActiveUsers: 2, activeTtlSeconds: 600, holdTtlSeconds: 120, maxHoldsPerUser: 1, admitPerMinute: null, idleTimeoutSeconds: 120 })
+    expect(reply.body).toEqual({
+      maxActiveUsers: 2,
+      activeTtlSeconds: 600,
+      holdTtlSeconds: 120,
+      maxHoldsPerUser: 1,
+      admitPerMinute: null,
+      idleTimeoutSeconds: 120,
+      paused: false,
+      maxWaitingUsers: null,
+    })
   })
 
   it('raising maxActiveUsers admits waiting users at once, in arrival order', async () => {

@@ -170,6 +170,71 @@ describe('admission rate cap', () => {
   })
 })
 
+describe('paused admission and a cap on waiting', () => {
+  it('paused: a freed place is not filled and the waiting keep their order; resuming admits at once', async () => {
+    const { concertId } = await newConcert({ queuePolicy: { maxActiveUsers: 1 } })
+    const first = await activeBuyer(concertId)
+    const waiting = [await enterQueue(await newUser(), concertId), await enterQueue(await newUser(), concertId)]
+    expect((await setPolicy(concertId, { paused: true })).body).toMatchObject({ paused: true, maxActiveUsers: 1 })
+    // Places free up while paused (a larger maxActiveUsers): nobody is admitted to them.
+    await setPolicy(concertId, { maxActiveUsers: 3 })
+    await sleep(SNAPSHOT_MAX_AGE_MS)
+    expect((await Promise.all(waiting.map((w) => statusOf(concertId, w.token)))).map((s) => [s.body.status, s.body.position])).toEqual([
+      ['WAITING', 1],
+      ['WAITING', 2],
+    ])
+    // Nor is an admission due: once the entries' events are relayed (0.5 s), the alarm is not
+    // armed for now, so it does not fire in a loop.
+    await sleep(1_000)
+    const alarm = await runInDurableObject(stubOf(concertId), (_, state) => state.storage.getAlarm())
+    expect(alarm === null || alarm > Date.now() + 1_000, `alarm at ${alarm}`).toBe(true)
+    // New entries still join the back while paused.
+    const late = await enterQueue(await newUser(), concertId)
+    expect([late.status, late.position]).toEqual(['WAITING', 3])
+    expect((await statsOf(concertId)).active).toBe(1)
+
+    expect((await setPolicy(concertId, { paused: false })).body.paused).toBe(false)
+    await sleep(SNAPSHOT_MAX_AGE_MS)
+    const after = await Promise.all([...waiting, late].map((w) => statusOf(concertId, w.token)))
+    expect(after.map((s) => s.body.status)).toEqual(['ACTIVE', 'ACTIVE', 'WAITING'])
+    expect((await statusOf(concertId, first.queueToken)).body.status).toBe('ACTIVE')
+  })
+
+  it('maxWaitingUsers: entries past it get 409 QUEUE_FULL; a user with a place keeps getting it; room opens as the line moves', async () => {
+    const { concertId } = await newConcert({ queuePolicy: { maxActiveUsers: 1, maxWaitingUsers: 2 } })
+    const admitted = await activeBuyer(concertId)
+    const placed = [await newUser(), await newUser()]
+    for (const u of placed) expect((await enterQueue(u, concertId)).status).toBe('WAITING')
+    const turnedAway = await newUser()
+    const full = await call('POST', `/api/concerts/${concertId}/queue/tokens`, { accessToken: turnedAway.accessToken })
+    expectError(full, 409, 'QUEUE_FULL')
+    // Asking again for a place one has is not a new entry.
+    const again = await call('POST', `/api/concerts/${concertId}/queue/tokens`, { accessToken: placed[1]!.accessToken })
+    expect([again.status, again.body.position]).toEqual([200, 2])
+    expect((await statsOf(concertId)).waiting).toBe(2)
+
+    // The admitted buyer's place ends: the first waiter is admitted, and one place to wait opens.
+    await setPolicy(concertId, { maxActiveUsers: 2 })
+    expect((await call('POST', `/api/concerts/${concertId}/queue/tokens`, { accessToken: turnedAway.accessToken })).status).toBe(201)
+    expectError(await call('POST', `/api/concerts/${concertId}/queue/tokens`, { accessToken: (await newUser()).accessToken }), 409, 'QUEUE_FULL')
+    expect((await statusOf(concertId, admitted.queueToken)).body.status).toBe('ACTIVE')
+  })
+
+  it('maxWaitingUsers counts those who wait, not those a free place admits at once', async () => {
+    const { concertId } = await newConcert({ queuePolicy: { maxActiveUsers: 3, maxWaitingUsers: 1 } })
+    const replies = await Promise.all(Array.from({ length: 6 }, async () => call('POST', `/api/concerts/${concertId}/queue/tokens`, { accessToken: (await newUser()).accessToken })))
+    const by = (status: number, code?: string) => replies.filter((r) => r.status === status && (code === undefined || r.body.error?.code === code)).length
+    // Six at once: three admitted, one waiting, two turned away.
+    expect([by(201), by(409, 'QUEUE_FULL')]).toEqual([4, 2])
+    expect(
+      replies
+        .filter((r) => r.status === 201)
+        .map((r) => r.body.status)
+        .sort(),
+    ).toEqual(['ACTIVE', 'ACTIVE', 'ACTIVE', 'WAITING'])
+  })
+})
+
 describe('abandonment', () => {
   it('a waiting user who neither polls nor holds a socket leaves; those behind move up; a socket keeps its holder', async () => {
     const { concertId } = await newConcert({ queuePolicy: { maxActiveUsers: 1, idleTimeoutSeconds: 1 } })

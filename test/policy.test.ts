@@ -1,5 +1,16 @@
 import { describe, expect, it } from 'vitest'
-import { admissionsAvailable, DEFAULT_POLICY, estimatedWaitSeconds, holdExpiresAt, isBookable, nextDeadline, measuredAdmissionRate, pollAfterSeconds, rateAllowance } from '../src/concert/policy'
+import {
+  admissionsAvailable,
+  DEFAULT_POLICY,
+  hasRoomToWait,
+  estimatedWaitSeconds,
+  holdExpiresAt,
+  isBookable,
+  nextDeadline,
+  measuredAdmissionRate,
+  pollAfterSeconds,
+  rateAllowance,
+} from '../src/concert/policy'
 
 const policy = { ...DEFAULT_POLICY, maxActiveUsers: 3, activeTtlSeconds: 100, holdTtlSeconds: 60 }
 
@@ -13,6 +24,19 @@ describe('admission', () => {
     expect(admissionsAvailable(3, 10, policy)).toBe(0)
     expect(admissionsAvailable(5, 10, policy)).toBe(0)
     expect(admissionsAvailable(0, 0, policy)).toBe(0)
+  })
+})
+
+describe('paused admission and the cap on waiting', () => {
+  it('admits nobody while paused, whatever is free', () => {
+    expect(admissionsAvailable(0, 10, { ...policy, paused: true })).toBe(0)
+    expect(admissionsAvailable(0, 10, { ...policy, paused: false })).toBe(3)
+  })
+  it('lets a newcomer wait while fewer than maxWaitingUsers wait, and always without a cap', () => {
+    expect(hasRoomToWait(1, { ...policy, maxWaitingUsers: 2 })).toBe(true)
+    expect(hasRoomToWait(2, { ...policy, maxWaitingUsers: 2 })).toBe(false)
+    expect(hasRoomToWait(-3, { ...policy, maxWaitingUsers: 1 })).toBe(true)
+    expect(hasRoomToWait(1_000_000, policy)).toBe(true)
   })
 })
 

@@ -3,7 +3,7 @@ import { fail, ok, type Result } from '../errors/catalogue'
 import type { QueueStatusView } from '../schemas'
 import type { ConcertMeta } from './meta'
 import type { Outbox } from './outbox'
-import { admissionsAvailable, firstIndexAfter, measuredAdmissionRate, nextDeadline, placeStatus, rateAllowance } from './policy'
+import { admissionsAvailable, firstIndexAfter, hasRoomToWait, measuredAdmissionRate, nextDeadline, placeStatus, rateAllowance } from './policy'
 import { Presence } from './presence'
 import type { PlaceInLine, QueueEntryView, QueueSnapshot } from './rpc'
 import { WaitingIndex } from './waiting-index'
@@ -86,15 +86,17 @@ export class WaitingLine {
    * `moved` says whether more than the back of the line changed: an admission at once, or
    * the first one waiting (which starts the idle clock).
    */
-  enter(userIds: string[], now: number): { entries: QueueEntryView[]; moved: boolean } {
+  enter(userIds: string[], now: number): { entries: Array<Result<QueueEntryView>>; moved: boolean } {
     const places = new Map<string, number>()
     for (const row of this.storage.sql.exec<{ arrival: number; user_id: string }>('SELECT arrival, user_id FROM queue WHERE user_id IN (SELECT value FROM json_each(?))', JSON.stringify(userIds))) {
       places.set(row.user_id, row.arrival)
       this.seen(row.arrival, now)
     }
     const newcomers: Array<{ userId: string; arrival: number }> = []
+    // Those admitted as soon as they join never wait: the cap on waiting counts the rest.
+    const admittedAtOnce = this.admissibleNow(now)
     for (const userId of userIds) {
-      if (places.has(userId)) continue
+      if (places.has(userId) || !hasRoomToWait(this.waiting.size + newcomers.length - admittedAtOnce, this.meta.policy)) continue
       const arrival = this.lastArrival + newcomers.length + 1
       places.set(userId, arrival)
       newcomers.push({ userId, arrival })
@@ -105,8 +107,9 @@ export class WaitingLine {
     // Only the first of a user's entries in the batch made the place; a repeat finds it made.
     const unanswered = new Set(newcomers.map((n) => n.userId))
     const entries = userIds.map((userId) => {
-      const arrival = places.get(userId)!
-      return { created: unanswered.delete(userId), arrival, status: this.describe({ userId, arrival }, now) }
+      const arrival = places.get(userId)
+      if (arrival === undefined) return fail('QUEUE_FULL')
+      return ok({ created: unanswered.delete(userId), arrival, status: this.describe({ userId, arrival }, now) })
     })
     return { entries, moved }
   }
@@ -186,13 +189,19 @@ export class WaitingLine {
     }
   }
 
+  /** How many could be admitted now if that many waited: free places within the rate cap (none while paused). */
+  private admissibleNow(now: number): number {
+    const { policy } = this.meta
+    return Math.min(admissionsAvailable(this.active.size, Number.POSITIVE_INFINITY, policy), rateAllowance(now, this.recentAdmissions, policy.admitPerMinute).allowed)
+  }
+
   /** Fills free ACTIVE places with the longest-waiting users, within the rate cap. Call inside a transaction. */
   admit(now: number) {
     // Drop what is past the window now and then, not on every call: lookups binary-search it.
     const expired = firstIndexAfter(this.recentAdmissions, now - ADMISSION_MEMORY_MS)
     if (expired >= 1024 || expired * 2 >= this.recentAdmissions.length) this.recentAdmissions.splice(0, expired)
     const { policy } = this.meta
-    const count = Math.min(admissionsAvailable(this.active.size, this.waiting.size, policy), rateAllowance(now, this.recentAdmissions, policy.admitPerMinute).allowed)
+    const count = Math.min(this.waiting.size, this.admissibleNow(now))
     if (count === 0) return
     const activeUntil = now + policy.activeTtlSeconds * 1000
     const admitted = this.storage.sql
@@ -263,7 +272,7 @@ export class WaitingLine {
     const deadlines: Array<number | null> = [this.storage.sql.exec<{ m: number | null }>("SELECT MIN(active_until) AS m FROM queue WHERE status = 'ACTIVE'").one().m]
     const idleSince = this.presence.oldest()
     if (idleSince !== null) deadlines.push(idleSince + policy.idleTimeoutSeconds * 1000)
-    if (this.waiting.size > 0 && this.active.size < policy.maxActiveUsers) {
+    if (admissionsAvailable(this.active.size, this.waiting.size, policy) > 0) {
       const allowance = rateAllowance(now, this.recentAdmissions, policy.admitPerMinute)
       deadlines.push(allowance.allowed > 0 ? now : allowance.nextAt)
     }

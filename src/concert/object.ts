@@ -145,9 +145,9 @@ export class ConcertObject extends DurableObject<Env> {
       // Joining the back of a line moves nobody's place and no deadline, unless it is admitted
       // at once or starts the idle clock, or its event finds the relay not yet armed: only then
       // re-arm the alarm and push.
-      const joined = entries.some((e) => e.created)
+      const joined = entries.some((e) => e.ok && e.value.created)
       if (joined && (moved || this.alarmClock.at === null || this.alarmClock.at > this.outbox.due!)) this.afterChange()
-      return entries.map((entry) => ok(entry))
+      return entries
     })
   }
 

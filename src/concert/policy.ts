@@ -1,20 +1,6 @@
 // Decisions of the waiting queue and the seat holds, as pure functions of numbers.
 // The Durable Object applies them to its storage; these are unit tested without any runtime.
-
-export interface QueuePolicy {
-  /** At most this many users are ACTIVE (allowed to hold and pay) at once. */
-  maxActiveUsers: number
-  /** An ACTIVE user who has not paid after this long is expired and the place freed. */
-  activeTtlSeconds: number
-  /** How long a seat hold lasts before the seat is AVAILABLE again. */
-  holdTtlSeconds: number
-  /** Seats one user may hold at once. */
-  maxHoldsPerUser: number
-  /** Optional cap on admissions in any rolling minute, on top of maxActiveUsers. */
-  admitPerMinute: number | null
-  /** A WAITING user who neither polls nor holds a socket this long leaves the queue. */
-  idleTimeoutSeconds: number
-}
+import type { QueuePolicy } from '../schemas'
 
 export const DEFAULT_POLICY: QueuePolicy = {
   maxActiveUsers: 50,
@@ -23,16 +9,24 @@ export const DEFAULT_POLICY: QueuePolicy = {
   maxHoldsPerUser: 1,
   admitPerMinute: null,
   idleTimeoutSeconds: 120,
+  paused: false,
+  maxWaitingUsers: null,
 }
 
 const MINUTE_MS = 60_000
 
 /**
  * How many waiting users to admit now. "Bank counter" admission: every free place is
- * filled at once, never by a periodic batch.
+ * filled at once, never by a periodic batch; nobody while the operator has paused admission.
  */
 export function admissionsAvailable(activeCount: number, waitingCount: number, policy: QueuePolicy): number {
+  if (policy.paused) return 0
   return Math.max(0, Math.min(waitingCount, policy.maxActiveUsers - activeCount))
+}
+
+/** Whether a newcomer may join a line with this many WAITING (a user who has a place keeps it). */
+export function hasRoomToWait(waitingCount: number, policy: QueuePolicy): boolean {
+  return policy.maxWaitingUsers === null || waitingCount < policy.maxWaitingUsers
 }
 
 /** Index of the first element greater than `t` in an ascending array: O(log n). */
