@@ -100,6 +100,7 @@ export const QueueStatus = z
     estimatedWaitSeconds: z.int().min(0),
     activeUntil: Timestamp.nullable().openapi({ description: 'When an ACTIVE admission ends; null while WAITING' }),
     pollAfterSeconds: z.int().min(1),
+    seatsLeft: z.int().min(0).openapi({ description: "Seats AVAILABLE over the concert's bookable dates" }),
   })
   .openapi('QueueStatus')
 

@@ -235,6 +235,36 @@ describe('paused admission and a cap on waiting', () => {
   })
 })
 
+describe('admission waits for a seat', () => {
+  it('no seat AVAILABLE but some held: nobody is admitted, statuses say seatsLeft 0; a hold that expires admits the next', async () => {
+    const { concertId, dates } = await newConcert({ seatsPerDate: 2, queuePolicy: { maxActiveUsers: 3, holdTtlSeconds: 2 } })
+    const date = dates[0]!.date
+    const [a, b] = [await activeBuyer(concertId), await activeBuyer(concertId)]
+    expect((await hold(a, concertId, date, 1)).status).toBe(201)
+    expect((await hold(b, concertId, date, 2)).status).toBe(201)
+    const c = await enterQueue(await newUser(), concertId)
+    // A place is free (3 may be ACTIVE, 2 are) but no seat is.
+    expect(c).toMatchObject({ status: 'WAITING', position: 1, seatsLeft: 0 })
+    expect((await statsOf(concertId)).active).toBe(2)
+
+    // The holds run out: their seats are AVAILABLE again and the next user is admitted, with no request needed.
+    await sleep(2_500 + SNAPSHOT_MAX_AGE_MS)
+    expect((await statusOf(concertId, c.token)).body).toMatchObject({ status: 'ACTIVE', seatsLeft: 2 })
+  })
+
+  it('a released hold admits the next at once', async () => {
+    const { concertId, dates } = await newConcert({ seatsPerDate: 1, queuePolicy: { maxActiveUsers: 2 } })
+    const holder = await activeBuyer(concertId)
+    const held = await hold(holder, concertId, dates[0]!.date, 1)
+    const next = await enterQueue(await newUser(), concertId)
+    expect(next).toMatchObject({ status: 'WAITING', seatsLeft: 0 })
+    const released = await call('DELETE', `/api/concerts/${concertId}/reservations/${held.body.reservationId}`, { accessToken: holder.accessToken, queueToken: holder.queueToken })
+    expect(released.status).toBe(204)
+    await sleep(SNAPSHOT_MAX_AGE_MS)
+    expect((await statusOf(concertId, next.token)).body).toMatchObject({ status: 'ACTIVE', seatsLeft: 1 })
+  })
+})
+
 describe('abandonment', () => {
   it('a waiting user who neither polls nor holds a socket leaves; those behind move up; a socket keeps its holder', async () => {
     const { concertId } = await newConcert({ queuePolicy: { maxActiveUsers: 1, idleTimeoutSeconds: 1 } })

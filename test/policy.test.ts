@@ -16,21 +16,25 @@ const policy = { ...DEFAULT_POLICY, maxActiveUsers: 3, activeTtlSeconds: 100, ho
 
 describe('admission', () => {
   it('fills every free place at once, never more than are waiting', () => {
-    expect(admissionsAvailable(0, 10, policy)).toBe(3)
-    expect(admissionsAvailable(2, 10, policy)).toBe(1)
-    expect(admissionsAvailable(0, 2, policy)).toBe(2)
+    expect(admissionsAvailable(0, 10, policy, 50)).toBe(3)
+    expect(admissionsAvailable(2, 10, policy, 50)).toBe(1)
+    expect(admissionsAvailable(0, 2, policy, 50)).toBe(2)
   })
   it('admits nobody when full or over the cap after the policy was lowered', () => {
-    expect(admissionsAvailable(3, 10, policy)).toBe(0)
-    expect(admissionsAvailable(5, 10, policy)).toBe(0)
-    expect(admissionsAvailable(0, 0, policy)).toBe(0)
+    expect(admissionsAvailable(3, 10, policy, 50)).toBe(0)
+    expect(admissionsAvailable(5, 10, policy, 50)).toBe(0)
+    expect(admissionsAvailable(0, 0, policy, 50)).toBe(0)
   })
 })
 
 describe('paused admission and the cap on waiting', () => {
+  it('admits nobody while no seat is AVAILABLE', () => {
+    expect(admissionsAvailable(0, 10, policy, 0)).toBe(0)
+    expect(admissionsAvailable(0, 10, policy, 1)).toBe(3)
+  })
   it('admits nobody while paused, whatever is free', () => {
-    expect(admissionsAvailable(0, 10, { ...policy, paused: true })).toBe(0)
-    expect(admissionsAvailable(0, 10, { ...policy, paused: false })).toBe(3)
+    expect(admissionsAvailable(0, 10, { ...policy, paused: true }, 50)).toBe(0)
+    expect(admissionsAvailable(0, 10, { ...policy, paused: false }, 50)).toBe(3)
   })
   it('lets a newcomer wait while fewer than maxWaitingUsers wait, and always without a cap', () => {
     expect(hasRoomToWait(1, { ...policy, maxWaitingUsers: 2 })).toBe(true)

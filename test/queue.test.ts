@@ -26,6 +26,7 @@ describe('queue tokens', () => {
       estimatedWaitSeconds: 10,
       activeUntil: null,
       pollAfterSeconds: 2,
+      seatsLeft: 50,
     })
     const again = await call('POST', `/api/concerts/${concertId}/queue/tokens`, { accessToken: b.accessToken })
     expect(again.status).toBe(200)

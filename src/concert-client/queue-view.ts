@@ -46,7 +46,7 @@ class QueueView {
       for (let i = block * BLOCK; i <= arrival; i++) position += snapshot.live[i]!
       place = { position }
     }
-    return { userId, concertId: snapshot.concertId, ...placeStatus(place, now, snapshot.admissionRate, snapshot.policy) }
+    return { userId, concertId: snapshot.concertId, ...placeStatus(place, { now, admissionRate: snapshot.admissionRate, seatsLeft: snapshot.seatsLeft }, snapshot.policy) }
   }
 }
 

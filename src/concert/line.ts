@@ -3,7 +3,7 @@ import { fail, ok, type Result } from '../errors/catalogue'
 import type { QueueStatusView } from '../schemas'
 import type { ConcertMeta } from './meta'
 import type { Outbox } from './outbox'
-import { admissionsAvailable, firstIndexAfter, hasRoomToWait, measuredAdmissionRate, nextDeadline, placeStatus, rateAllowance } from './policy'
+import { admissionsAvailable, firstIndexAfter, hasRoomToWait, measuredAdmissionRate, nextDeadline, placeStatus, rateAllowance, type Moment } from './policy'
 import { Presence } from './presence'
 import type { PlaceInLine, QueueEntryView, QueueSnapshot } from './rpc'
 import { WaitingIndex } from './waiting-index'
@@ -46,6 +46,8 @@ export class WaitingLine {
     private readonly meta: ConcertMeta,
     private readonly outbox: Outbox,
     private readonly listeners: LineListeners,
+    /** Seats AVAILABLE now, told in every status; while none is, nobody is admitted. */
+    private readonly seatsLeft: (now: number) => number,
   ) {}
 
   load(now: number) {
@@ -76,8 +78,9 @@ export class WaitingLine {
     }
   }
 
-  admissionRate(now: number): number {
-    return measuredAdmissionRate(now, this.recentAdmissions)
+  /** What statuses told now are told against; one per push to every socket. */
+  moment(now: number): Moment {
+    return { now, admissionRate: measuredAdmissionRate(now, this.recentAdmissions), seatsLeft: this.seatsLeft(now) }
   }
 
   /**
@@ -109,7 +112,7 @@ export class WaitingLine {
     const entries = userIds.map((userId) => {
       const arrival = places.get(userId)
       if (arrival === undefined) return fail('QUEUE_FULL')
-      return ok({ created: unanswered.delete(userId), arrival, status: this.describe({ userId, arrival }, now) })
+      return ok({ created: unanswered.delete(userId), arrival, status: this.describe({ userId, arrival }, this.moment(now)) })
     })
     return { entries, moved }
   }
@@ -152,7 +155,7 @@ export class WaitingLine {
   status(place: PlaceInLine, now: number): Result<QueueStatusView> {
     if (!this.entryFor(place)) return tokenInvalid()
     this.seen(place.arrival, now)
-    return ok(this.describe(place, now))
+    return ok(this.describe(place, this.moment(now)))
   }
 
   /** The entry of an ACTIVE place, or why it may not act yet. */
@@ -167,24 +170,26 @@ export class WaitingLine {
   }
 
   /** A live place's status, or null once it has ended: from memory alone, cheap enough to push to thousands. */
-  liveStatus(place: PlaceInLine, now: number, admissionRate?: number): QueueStatusView | null {
+  liveStatus(place: PlaceInLine, moment: Moment): QueueStatusView | null {
     if (!this.waiting.has(place.arrival) && !this.active.has(place.arrival)) return null
-    return this.describe(place, now, admissionRate)
+    return this.describe(place, moment)
   }
 
-  private describe({ userId, arrival }: PlaceInLine, now: number, admissionRate = this.admissionRate(now)): QueueStatusView {
+  private describe({ userId, arrival }: PlaceInLine, moment: Moment): QueueStatusView {
     const activeUntil = this.active.get(arrival)
     const place = activeUntil !== undefined ? { activeUntil } : { position: this.waiting.position(arrival) }
-    return { userId, concertId: this.meta.id!, ...placeStatus(place, now, admissionRate, this.meta.policy) }
+    return { userId, concertId: this.meta.id!, ...placeStatus(place, moment, this.meta.policy) }
   }
 
   snapshot(now: number): QueueSnapshot {
+    const { admissionRate, seatsLeft } = this.moment(now)
     return {
       concertId: this.meta.id!,
       live: this.waiting.liveUpTo(this.lastArrival),
       lastArrival: this.lastArrival,
       active: [...this.active].map(([arrival, until]) => ({ arrival, until })),
-      admissionRate: this.admissionRate(now),
+      admissionRate,
+      seatsLeft,
       policy: this.meta.policy,
     }
   }
@@ -192,7 +197,7 @@ export class WaitingLine {
   /** How many could be admitted now if that many waited: free places within the rate cap (none while paused). */
   private admissibleNow(now: number): number {
     const { policy } = this.meta
-    return Math.min(admissionsAvailable(this.active.size, Number.POSITIVE_INFINITY, policy), rateAllowance(now, this.recentAdmissions, policy.admitPerMinute).allowed)
+    return Math.min(admissionsAvailable(this.active.size, Number.POSITIVE_INFINITY, policy, this.seatsLeft(now)), rateAllowance(now, this.recentAdmissions, policy.admitPerMinute).allowed)
   }
 
   /** Fills free ACTIVE places with the longest-waiting users, within the rate cap. Call inside a transaction. */
@@ -272,7 +277,7 @@ export class WaitingLine {
     const deadlines: Array<number | null> = [this.storage.sql.exec<{ m: number | null }>("SELECT MIN(active_until) AS m FROM queue WHERE status = 'ACTIVE'").one().m]
     const idleSince = this.presence.oldest()
     if (idleSince !== null) deadlines.push(idleSince + policy.idleTimeoutSeconds * 1000)
-    if (admissionsAvailable(this.active.size, this.waiting.size, policy) > 0) {
+    if (admissionsAvailable(this.active.size, this.waiting.size, policy, this.seatsLeft(now)) > 0) {
       const allowance = rateAllowance(now, this.recentAdmissions, policy.admitPerMinute)
       deadlines.push(allowance.allowed > 0 ? now : allowance.nextAt)
     }

@@ -37,8 +37,8 @@ export class ConcertObject extends DurableObject<Env> {
     this.meta = new ConcertMeta(storage.sql)
     this.outbox = new Outbox(storage.sql, this.meta)
     this.sockets = new Sockets(ctx, () => this.pushAll())
-    this.line = new WaitingLine(storage, this.meta, this.outbox, this.sockets)
     this.seatPlan = new Seats(storage, this.meta, this.outbox)
+    this.line = new WaitingLine(storage, this.meta, this.outbox, this.sockets, (now) => this.seatPlan.left(now))
     this.payments = new Payments(storage, this.meta, this.outbox, this.seatPlan, this.line)
     this.group = new GroupCommit(ctx, () => {
       this.line.storeLastArrival()
@@ -125,8 +125,16 @@ export class ConcertObject extends DurableObject<Env> {
     })
   }
 
+  /** A released seat is AVAILABLE again: the next user may be admitted to it. */
   release(place: PlaceInLine, reservationId: string): Promise<Result<{ date: string }>> {
-    return this.changeOwnReservation(place, reservationId, (reservation, now) => this.seatPlan.release(reservation, now))
+    return this.changeOwnReservation(place, reservationId, (reservation, now) => {
+      const released = this.seatPlan.release(reservation, now)
+      if (released.ok) {
+        this.line.admit(now)
+        this.sockets.schedule()
+      }
+      return released
+    })
   }
 
   // --- waiting queue ---
@@ -177,7 +185,7 @@ export class ConcertObject extends DurableObject<Env> {
     this.sweep(now)
     const live = this.meta.id !== null && this.line.entryFor(owner) !== undefined
     if (live) this.line.seen(owner.arrival, now)
-    const client = this.sockets.open(live ? owner : null, (place) => this.line.liveStatus(place, now))
+    const client = this.sockets.open(live ? owner : null, (place) => this.line.liveStatus(place, this.line.moment(now)))
     return new Response(null, { status: 101, webSocket: client })
   }
 
@@ -189,7 +197,7 @@ export class ConcertObject extends DurableObject<Env> {
     this.sweep(now)
     this.line.seen(owner.arrival, now)
     this.sockets.forgetSent(ws)
-    this.sockets.push(ws, (place) => this.line.liveStatus(place, now))
+    this.sockets.push(ws, (place) => this.line.liveStatus(place, this.line.moment(now)))
   }
 
   override webSocketClose(ws: WebSocket, code: number): void {
@@ -288,8 +296,8 @@ export class ConcertObject extends DurableObject<Env> {
   private pushAll() {
     const now = Date.now()
     this.sweep(now)
-    const rate = this.line.admissionRate(now)
-    this.sockets.pushAll((owner) => this.line.liveStatus(owner, now, rate))
+    const moment = this.line.moment(now)
+    this.sockets.pushAll((owner) => this.line.liveStatus(owner, moment))
   }
 }
 

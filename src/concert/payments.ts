@@ -45,6 +45,8 @@ export class Payments {
       } else if (r.state === 'HELD' && r.expires_at <= now) {
         this.seats.free(r, 'EXPIRED', now)
       }
+      // A place, or a seat, may have come free.
+      this.line.admit(now)
     })
     return true
   }
@@ -55,7 +57,7 @@ export class Payments {
       .exec<ReservationRow>('SELECT r.* FROM seats s JOIN reservations r ON r.id = s.reservation_id WHERE s.date = ? AND s.seat_number = ? AND r.id != ?', r.date, r.seat_number, r.id)
       .toArray()[0]
     if (holder) this.seats.free(holder, 'RELEASED', now)
-    sql.exec('UPDATE seats SET sold = 1, reservation_id = ? WHERE date = ? AND seat_number = ?', r.id, r.date, r.seat_number)
+    this.seats.markSold(r)
     sql.exec("UPDATE reservations SET state = 'PAID', payment_id = ?, paying_since = NULL WHERE id = ?", paymentId, r.id)
     this.outbox.record('seat.paid', now, { userId: r.user_id, arrival: r.arrival, reservationId: r.id, date: r.date, seatNumber: r.seat_number, price: r.price, paymentId })
     // The token that bought the seat is finished; any other hold it had goes back on sale.
@@ -63,7 +65,6 @@ export class Payments {
       this.seats.free(other, 'RELEASED', now)
     }
     if (this.line.isLive(r.arrival)) this.line.end(r.arrival, 'PAID', now)
-    this.line.admit(now)
   }
 
   /** Payments in flight past the grace: their Worker is gone, so the ledger must be asked. */

@@ -17,10 +17,11 @@ const MINUTE_MS = 60_000
 
 /**
  * How many waiting users to admit now. "Bank counter" admission: every free place is
- * filled at once, never by a periodic batch; nobody while the operator has paused admission.
+ * filled at once, never by a periodic batch; nobody while the operator has paused admission,
+ * nor while no seat is AVAILABLE (admission resumes when a hold ends).
  */
-export function admissionsAvailable(activeCount: number, waitingCount: number, policy: QueuePolicy): number {
-  if (policy.paused) return 0
+export function admissionsAvailable(activeCount: number, waitingCount: number, policy: QueuePolicy, seatsLeft: number): number {
+  if (policy.paused || seatsLeft === 0) return 0
   return Math.max(0, Math.min(waitingCount, policy.maxActiveUsers - activeCount))
 }
 
@@ -80,11 +81,22 @@ export function estimatedWaitSeconds(position: number, ratePerSecond: number, po
 /** A place in line: admitted until a time, or waiting at a position. */
 export type Place = { activeUntil: number } | { position: number }
 
+/** What a status is told against: the time, the measured admission rate and the seats left. */
+export interface Moment {
+  now: number
+  admissionRate: number
+  seatsLeft: number
+}
+
 /**
  * The status fields of the contract for a place in line. One definition, used by the concert
  * object and by the Workers' snapshots of it.
  */
-export function placeStatus(place: Place, now: number, admissionRate: number, policy: QueuePolicy) {
+export function placeStatus(place: Place, { now, admissionRate, seatsLeft }: Moment, policy: QueuePolicy) {
+  return { ...placeFields(place, now, admissionRate, policy), seatsLeft }
+}
+
+function placeFields(place: Place, now: number, admissionRate: number, policy: QueuePolicy) {
   if ('activeUntil' in place) {
     return {
       status: 'ACTIVE' as const,

@@ -54,6 +54,7 @@ export interface QueueSnapshot {
   lastArrival: number
   active: Array<{ arrival: number; until: number }>
   admissionRate: number
+  seatsLeft: number
   policy: QueuePolicy
 }
 

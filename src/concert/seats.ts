@@ -28,6 +28,9 @@ const iso = (ms: number) => new Date(ms).toISOString()
  * The paying and paid states of a reservation are payments.ts's.
  */
 export class Seats {
+  /** AVAILABLE seats by date, as last counted; a date's count is null once one of its seats changed. */
+  private availableByDate: Map<string, { startsAt: number; available: number | null }> | null = null
+
   constructor(
     private readonly storage: DurableObjectStorage,
     private readonly meta: ConcertMeta,
@@ -36,6 +39,7 @@ export class Seats {
 
   /** Call inside the configuring transaction. */
   create(setup: ConcertSetup) {
+    this.availableByDate = null
     for (const d of setup.dates) {
       this.storage.sql.exec('INSERT INTO dates (date, starts_at, price, total_seats) VALUES (?, ?, ?, ?)', d.date, d.startsAt, d.price, setup.seatsPerDate)
       for (let seat = 1; seat <= setup.seatsPerDate; seat++) {
@@ -46,7 +50,30 @@ export class Seats {
 
   /** Dates still on sale with a seat AVAILABLE. */
   available(now: number): DateAvailabilityView[] {
-    const rows = this.storage.sql
+    return this.countByDate()
+      .filter((r) => r.available > 0 && isBookable(r.starts_at, now))
+      .map((r) => ({ date: r.date, startsAt: r.starts_at, availableSeats: r.available, totalSeats: r.total_seats }))
+  }
+
+  /** Seats AVAILABLE over the dates still on sale: told in every status, so counted again only after a seat changed. */
+  left(now: number): number {
+    this.availableByDate ??= new Map(this.countByDate().map((r) => [r.date, { startsAt: Date.parse(r.starts_at), available: r.available }]))
+    let left = 0
+    for (const [date, day] of this.availableByDate) {
+      if (day.startsAt <= now) continue
+      day.available ??= this.storage.sql.exec<{ n: number }>('SELECT COUNT(*) AS n FROM seats WHERE date = ? AND sold = 0 AND reservation_id IS NULL', date).one().n
+      left += day.available
+    }
+    return left
+  }
+
+  private seatChanged(date: string) {
+    const day = this.availableByDate?.get(date)
+    if (day) day.available = null
+  }
+
+  private countByDate() {
+    return this.storage.sql
       .exec<{ date: string; starts_at: string; total_seats: number; available: number }>(
         `SELECT d.date, d.starts_at, d.total_seats,
                 SUM(s.sold = 0 AND s.reservation_id IS NULL) AS available
@@ -54,7 +81,12 @@ export class Seats {
           GROUP BY d.date ORDER BY d.date`,
       )
       .toArray()
-    return rows.filter((r) => r.available > 0 && isBookable(r.starts_at, now)).map((r) => ({ date: r.date, startsAt: r.starts_at, availableSeats: r.available, totalSeats: r.total_seats }))
+  }
+
+  /** The reservation's seat is SOLD to it (payments.ts decides when). Call inside a transaction. */
+  markSold(r: ReservationRow) {
+    this.storage.sql.exec('UPDATE seats SET sold = 1, reservation_id = ? WHERE date = ? AND seat_number = ?', r.id, r.date, r.seat_number)
+    this.seatChanged(r.date)
   }
 
   map(date: string): Result<SeatMapView> {
@@ -111,6 +143,7 @@ export class Seats {
         now,
       )
       this.storage.sql.exec('UPDATE seats SET reservation_id = ? WHERE date = ? AND seat_number = ?', reservationId, date, seatNumber)
+      this.seatChanged(date)
       this.outbox.record('seat.held', now, { userId: entry.user_id, arrival: entry.arrival, reservationId, date, seatNumber, price: day.price, expiresAt: iso(expiresAt) })
     })
     return { reservationId, concertId: this.meta.id!, date, seatNumber, price: day.price, status: 'HELD', expiresAt: iso(expiresAt) }
@@ -139,6 +172,7 @@ export class Seats {
   free(r: ReservationRow, state: 'RELEASED' | 'EXPIRED', now: number) {
     this.storage.sql.exec('UPDATE reservations SET state = ?, paying_since = NULL WHERE id = ?', state, r.id)
     this.storage.sql.exec('UPDATE seats SET reservation_id = NULL WHERE date = ? AND seat_number = ? AND reservation_id = ?', r.date, r.seat_number, r.id)
+    this.seatChanged(r.date)
     this.outbox.record(state === 'RELEASED' ? 'seat.released' : 'seat.expired', now, {
       userId: r.user_id,
       arrival: r.arrival,
