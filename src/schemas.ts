@@ -95,7 +95,7 @@ export const QueueStatus = z
     token: z.string(),
     userId: Uuid,
     concertId: Uuid,
-    status: z.enum(['WAITING', 'ACTIVE']),
+    status: z.enum(['WAITING', 'ACTIVE', 'SOLD_OUT']).openapi({ description: 'SOLD_OUT is final: every seat is sold and the token serves nothing else' }),
     position: z.int().min(0).openapi({ description: '1 for the next user to be admitted, 0 once ACTIVE' }),
     estimatedWaitSeconds: z.int().min(0),
     activeUntil: Timestamp.nullable().openapi({ description: 'When an ACTIVE admission ends; null while WAITING' }),

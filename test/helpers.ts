@@ -147,3 +147,27 @@ export async function stateOf(concertId: string) {
   )
   return { d1, object }
 }
+
+/** A real WebSocket through the Worker, recording every message and the close. */
+export async function openSocket(concertId: string, token: string) {
+  const res = await exports.default.fetch(new Request(`http://tickets.test/api/concerts/${concertId}/queue/ws?token=${encodeURIComponent(token)}`, { headers: { upgrade: 'websocket' } }))
+  expect(res.status).toBe(101)
+  const ws = res.webSocket!
+  const messages: any[] = []
+  let notify: () => void = () => {}
+  const closed = new Promise<number>((resolve) => ws.addEventListener('close', (e) => resolve(e.code)))
+  ws.addEventListener('message', (e) => {
+    messages.push(JSON.parse(e.data as string))
+    notify()
+  })
+  ws.accept()
+  /** Waits until `count` messages have arrived. */
+  const received = async (count: number, timeoutMs = 5_000) => {
+    const deadline = Date.now() + timeoutMs
+    while (messages.length < count && Date.now() < deadline) {
+      await Promise.race([new Promise<void>((r) => (notify = r)), sleep(50)])
+    }
+    return messages
+  }
+  return { ws, messages, received, closed }
+}

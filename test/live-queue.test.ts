@@ -2,35 +2,11 @@ import { abortAllDurableObjects, runInDurableObject } from 'cloudflare:test'
 import { exports } from 'cloudflare:workers'
 import { describe, expect, it } from 'vitest'
 import { SNAPSHOT_MAX_AGE_MS } from '../src/concert-client/queue-view'
-import { activeBuyer, ADMIN_TOKEN, call, enterQueue, expectError, hold, newConcert, newUser, payFor, sleep, stubOf } from './helpers'
+import { activeBuyer, ADMIN_TOKEN, call, enterQueue, expectError, hold, newConcert, newUser, openSocket, payFor, sleep, stubOf } from './helpers'
 
 const statusOf = (concertId: string, token: string) => call('GET', `/api/concerts/${concertId}/queue/status`, { queueToken: token })
 const setPolicy = (concertId: string, body: object) => call('PUT', `/api/admin/concerts/${concertId}/queue-policy`, { accessToken: ADMIN_TOKEN, body })
 const statsOf = async (concertId: string) => (await call('GET', `/api/admin/concerts/${concertId}/queue`, { accessToken: ADMIN_TOKEN })).body
-
-/** A real WebSocket through the Worker, recording every message and the close. */
-async function openSocket(concertId: string, token: string) {
-  const res = await exports.default.fetch(new Request(`http://tickets.test/api/concerts/${concertId}/queue/ws?token=${encodeURIComponent(token)}`, { headers: { upgrade: 'websocket' } }))
-  expect(res.status).toBe(101)
-  const ws = res.webSocket!
-  const messages: any[] = []
-  let notify: () => void = () => {}
-  const closed = new Promise<number>((resolve) => ws.addEventListener('close', (e) => resolve(e.code)))
-  ws.addEventListener('message', (e) => {
-    messages.push(JSON.parse(e.data as string))
-    notify()
-  })
-  ws.accept()
-  /** Waits until `count` messages have arrived. */
-  const received = async (count: number, timeoutMs = 5_000) => {
-    const deadline = Date.now() + timeoutMs
-    while (messages.length < count && Date.now() < deadline) {
-      await Promise.race([new Promise<void>((r) => (notify = r)), sleep(50)])
-    }
-    return messages
-  }
-  return { ws, messages, received, closed }
-}
 
 describe('WebSocket push', () => {
   it('sends WAITING on connect, ACTIVE when admitted, then EXPIRED and closes when the token ends', async () => {

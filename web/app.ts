@@ -133,7 +133,7 @@ function connect() {
   }
   socket.onmessage = (event) => {
     const message = JSON.parse(event.data as string)
-    if (message.status === 'EXPIRED') onExpired()
+    if (message.status === 'EXPIRED') onEnded('QUEUE_TOKEN_INVALID')
     else onStatus(message as QueueStatus)
   }
   socket.onclose = () => {
@@ -153,13 +153,14 @@ function schedulePoll(seconds: number) {
       schedulePoll(state.queue?.pollAfterSeconds ?? 5)
       connect() // try to get back to pushes
     } catch (err) {
-      if (err instanceof ApiError && err.code === 'QUEUE_TOKEN_INVALID') onExpired()
+      if (err instanceof ApiError && err.code === 'QUEUE_TOKEN_INVALID') onEnded('QUEUE_TOKEN_INVALID')
       else schedulePoll(5)
     }
   }, seconds * 1000)
 }
 
 function onStatus(status: QueueStatus) {
+  if (status.status === 'SOLD_OUT') return onEnded('SOLD_OUT')
   const wasActive = state.queue?.status === 'ACTIVE'
   state.queue = status
   if (status.status === 'WAITING') state.firstPosition = Math.max(state.firstPosition, status.position)
@@ -167,13 +168,13 @@ function onStatus(status: QueueStatus) {
   render()
 }
 
-function onExpired() {
+/** The place ended: the turn ran out, or every seat was sold (after a payment the token ends by design). */
+function onEnded(why: 'QUEUE_TOKEN_INVALID' | 'SOLD_OUT') {
   socket?.close()
   clearTimeout(pollTimer)
   state.queue = null
   state.hold = null
-  // After a payment the token ends by design; otherwise the turn ran out.
-  if (!state.payment) state.message = { kind: 'error', text: t('err.QUEUE_TOKEN_INVALID') }
+  if (!state.payment || why === 'SOLD_OUT') state.message = { kind: 'error', text: t(`err.${why}`) }
   render()
 }
 
@@ -248,6 +249,7 @@ function render() {
     const { position, estimatedWaitSeconds } = state.queue
     $('position').textContent = t('positionValue', { n: position })
     $('eta').textContent = duration(estimatedWaitSeconds)
+    $('queue-seats').textContent = t('seatsLeft', { n: state.queue.seatsLeft })
     const done = state.firstPosition > 1 ? (state.firstPosition - position) / (state.firstPosition - 1) : 0
     $<HTMLProgressElement>('progress').value = Math.max(0.03, done)
     $('connection').textContent = state.live ? t('live') : t('polling')

@@ -40,7 +40,7 @@ class QueueView {
       if (activeUntil <= now) return 'gone'
       place = { activeUntil }
     } else {
-      if (snapshot.live[arrival] !== 1) return 'gone'
+      if (snapshot.live[arrival] !== 1) return snapshot.soldOut ? 'unknown' : 'gone'
       const block = Math.floor(arrival / BLOCK)
       let position = this.prefix[block]!
       for (let i = block * BLOCK; i <= arrival; i++) position += snapshot.live[i]!

@@ -3,7 +3,7 @@ import { fail, ok, type Result } from '../errors/catalogue'
 import type { QueueStatusView } from '../schemas'
 import type { ConcertMeta } from './meta'
 import type { Outbox } from './outbox'
-import { admissionsAvailable, firstIndexAfter, hasRoomToWait, measuredAdmissionRate, nextDeadline, placeStatus, rateAllowance, type Moment } from './policy'
+import { admissionsAvailable, firstIndexAfter, hasRoomToWait, measuredAdmissionRate, nextDeadline, placeStatus, rateAllowance, SOLD_OUT_STATUS, type Moment } from './policy'
 import { Presence } from './presence'
 import type { PlaceInLine, QueueEntryView, QueueSnapshot } from './rpc'
 import { WaitingIndex } from './waiting-index'
@@ -18,10 +18,10 @@ export type QueueRow = {
   active_until: number | null
 }
 
-/** What the line needs of the sockets: whether a place is listening, and to tell it the place ended. */
+/** What the line needs of the sockets: whether a place is listening, and to tell it the place ended, and how. */
 export interface LineListeners {
   listening(arrival: number): boolean
-  end(arrival: number): void
+  end(arrival: number, final: 'EXPIRED' | 'SOLD_OUT'): void
 }
 
 /**
@@ -34,6 +34,8 @@ export class WaitingLine {
   /** lastArrival as stored: the group that moves it stores it once, with its entries. */
   private storedLastArrival = 0
   private abandoned = 0
+  /** Every seat is sold: the waiting were told SOLD_OUT and newcomers are refused. */
+  private soldOut = false
   /** Live WAITING arrivals: positions in O(log n). */
   private waiting = new WaitingIndex()
   /** ACTIVE arrivals and when their admission ends. */
@@ -53,6 +55,7 @@ export class WaitingLine {
   load(now: number) {
     this.lastArrival = this.storedLastArrival = this.meta.number('lastArrival')
     this.abandoned = this.meta.number('abandoned')
+    this.soldOut = this.meta.number('soldOut') === 1
     const rows = this.storage.sql.exec<{ arrival: number; status: string; active_until: number | null }>('SELECT arrival, status, active_until FROM queue ORDER BY arrival').toArray()
     const waiting: number[] = []
     for (const r of rows) {
@@ -99,7 +102,7 @@ export class WaitingLine {
     // Those admitted as soon as they join never wait: the cap on waiting counts the rest.
     const admittedAtOnce = this.admissibleNow(now)
     for (const userId of userIds) {
-      if (places.has(userId) || !hasRoomToWait(this.waiting.size + newcomers.length - admittedAtOnce, this.meta.policy)) continue
+      if (places.has(userId) || this.soldOut || !hasRoomToWait(this.waiting.size + newcomers.length - admittedAtOnce, this.meta.policy)) continue
       const arrival = this.lastArrival + newcomers.length + 1
       places.set(userId, arrival)
       newcomers.push({ userId, arrival })
@@ -111,7 +114,7 @@ export class WaitingLine {
     const unanswered = new Set(newcomers.map((n) => n.userId))
     const entries = userIds.map((userId) => {
       const arrival = places.get(userId)
-      if (arrival === undefined) return fail('QUEUE_FULL')
+      if (arrival === undefined) return fail(this.soldOut ? 'SOLD_OUT' : 'QUEUE_FULL')
       return ok({ created: unanswered.delete(userId), arrival, status: this.describe({ userId, arrival }, this.moment(now)) })
     })
     return { entries, moved }
@@ -153,7 +156,7 @@ export class WaitingLine {
   }
 
   status(place: PlaceInLine, now: number): Result<QueueStatusView> {
-    if (!this.entryFor(place)) return tokenInvalid()
+    if (!this.entryFor(place)) return this.endedBySellOut(place) ? ok({ userId: place.userId, concertId: this.meta.id!, ...SOLD_OUT_STATUS }) : tokenInvalid()
     this.seen(place.arrival, now)
     return ok(this.describe(place, this.moment(now)))
   }
@@ -190,6 +193,7 @@ export class WaitingLine {
       active: [...this.active].map(([arrival, until]) => ({ arrival, until })),
       admissionRate,
       seatsLeft,
+      soldOut: this.soldOut,
       policy: this.meta.policy,
     }
   }
@@ -236,7 +240,36 @@ export class WaitingLine {
     this.waiting.remove(arrival)
     this.active.delete(arrival)
     this.presence.forget(arrival)
-    this.listeners.end(arrival)
+    this.listeners.end(arrival, 'EXPIRED')
+  }
+
+  /**
+   * Every seat is sold: each WAITING place ends with SOLD_OUT (remembered, so its token keeps
+   * answering that), its sockets are told, and newcomers are refused from now on. ACTIVE users
+   * keep their admission. Call inside a transaction.
+   */
+  sellOut(now: number) {
+    if (this.soldOut) return
+    this.soldOut = true
+    this.meta.save('soldOut', '1')
+    const { sql } = this.storage
+    const ended = sql
+      .exec<{ arrival: number; user_id: string }>("DELETE FROM queue WHERE status = 'WAITING' RETURNING arrival, user_id")
+      .toArray()
+      .map((r) => ({ arrival: r.arrival, userId: r.user_id }))
+    if (ended.length === 0) return
+    sql.exec("INSERT INTO sold_out_places (arrival, user_id) SELECT value ->> '$.arrival', value ->> '$.userId' FROM json_each(?)", JSON.stringify(ended))
+    this.outbox.recordAll('token.sold_out', now, ended)
+    for (const { arrival } of ended) {
+      this.waiting.remove(arrival)
+      this.presence.forget(arrival)
+      this.listeners.end(arrival, 'SOLD_OUT')
+    }
+  }
+
+  /** Whether this place ended because every seat was sold. */
+  endedBySellOut({ arrival, userId }: PlaceInLine): boolean {
+    return this.soldOut && this.storage.sql.exec('SELECT 1 FROM sold_out_places WHERE arrival = ? AND user_id = ?', arrival, userId).toArray().length > 0
   }
 
   isLive(arrival: number): boolean {

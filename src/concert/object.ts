@@ -185,7 +185,8 @@ export class ConcertObject extends DurableObject<Env> {
     this.sweep(now)
     const live = this.meta.id !== null && this.line.entryFor(owner) !== undefined
     if (live) this.line.seen(owner.arrival, now)
-    const client = this.sockets.open(live ? owner : null, (place) => this.line.liveStatus(place, this.line.moment(now)))
+    const final = !live && this.meta.id !== null && this.line.endedBySellOut(owner) ? 'SOLD_OUT' : 'EXPIRED'
+    const client = this.sockets.open(live ? owner : null, (place) => this.line.liveStatus(place, this.line.moment(now)), final)
     return new Response(null, { status: 101, webSocket: client })
   }
 

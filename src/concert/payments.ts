@@ -65,6 +65,7 @@ export class Payments {
       this.seats.free(other, 'RELEASED', now)
     }
     if (this.line.isLive(r.arrival)) this.line.end(r.arrival, 'PAID', now)
+    if (this.seats.allSold(now)) this.line.sellOut(now)
   }
 
   /** Payments in flight past the grace: their Worker is gone, so the ledger must be asked. */

@@ -115,6 +115,16 @@ function placeFields(place: Place, now: number, admissionRate: number, policy: Q
   }
 }
 
+/** The final status of a place that ended because every seat was sold: nothing more to wait for. */
+export const SOLD_OUT_STATUS = {
+  status: 'SOLD_OUT' as const,
+  position: 0,
+  estimatedWaitSeconds: 0,
+  activeUntil: null,
+  pollAfterSeconds: 30,
+  seatsLeft: 0,
+}
+
 /** Poll soon near the front of the line, rarely from far back. */
 export function pollAfterSeconds(position: number): number {
   if (position <= 0) return 30

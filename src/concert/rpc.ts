@@ -55,6 +55,8 @@ export interface QueueSnapshot {
   active: Array<{ arrival: number; until: number }>
   admissionRate: number
   seatsLeft: number
+  /** Every seat sold: a place not live may have ended SOLD_OUT, which only the object knows. */
+  soldOut: boolean
   policy: QueuePolicy
 }
 

@@ -70,6 +70,11 @@ CREATE TABLE IF NOT EXISTS outbox (
 );
     `,
   },
+  {
+    // Places ended because every seat was sold: their tokens answer SOLD_OUT from then on.
+    version: 2,
+    sql: 'CREATE TABLE IF NOT EXISTS sold_out_places (arrival INTEGER PRIMARY KEY, user_id TEXT NOT NULL);',
+  },
 ]
 
 const META_TABLE = 'CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)'

@@ -67,6 +67,14 @@ export class Seats {
     return left
   }
 
+  /** Every seat of every date still on sale is SOLD: none AVAILABLE, HELD or being paid for. */
+  allSold(now: number): boolean {
+    if (this.left(now) > 0) return false
+    const onSale = [...this.availableByDate!].filter(([, day]) => day.startsAt > now).map(([date]) => date)
+    if (onSale.length === 0) return false
+    return this.storage.sql.exec<{ n: number }>('SELECT COUNT(*) AS n FROM seats WHERE sold = 0 AND date IN (SELECT value FROM json_each(?))', JSON.stringify(onSale)).one().n === 0
+  }
+
   private seatChanged(date: string) {
     const day = this.availableByDate?.get(date)
     if (day) day.available = null

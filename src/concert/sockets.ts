@@ -5,10 +5,11 @@ export const PUSH_INTERVAL_MS = 1_000
 
 import type { SocketOwner } from './rpc'
 
+/** The last message a socket is sent before it is closed. */
+type SocketEnd = 'EXPIRED' | 'SOLD_OUT'
+
 /** Sockets are tagged by arrival (tokens are longer than a tag may be). */
 const socketTag = (arrival: number) => `a${arrival}`
-
-const ENDED = JSON.stringify({ status: 'EXPIRED' })
 
 /**
  * The queue's hibernating WebSockets: who owns each, what each was last told, and coalesced
@@ -36,7 +37,7 @@ export class Sockets {
    * finished or unknown) it is told EXPIRED and closed, as the contract asks. Returns the
    * client's end.
    */
-  open(owner: SocketOwner | null, statusOf: (owner: SocketOwner) => QueueStatusView | null): WebSocket {
+  open(owner: SocketOwner | null, statusOf: (owner: SocketOwner) => QueueStatusView | null, final: SocketEnd = 'EXPIRED'): WebSocket {
     const pair = new WebSocketPair()
     const [client, server] = [pair[0], pair[1]]
     if (owner) {
@@ -47,7 +48,7 @@ export class Sockets {
       this.push(server, statusOf)
     } else {
       server.accept()
-      server.send(ENDED)
+      server.send(JSON.stringify({ status: final }))
       server.close(1000, 'token expired')
     }
     return client
@@ -71,11 +72,12 @@ export class Sockets {
     return this.ctx.getWebSockets(socketTag(arrival)).length > 0
   }
 
-  /** A place ended: its sockets are told EXPIRED and closed. */
-  end(arrival: number) {
+  /** A place ended: its sockets are told so (EXPIRED, or SOLD_OUT) and closed. */
+  end(arrival: number, final: SocketEnd) {
+    const message = JSON.stringify({ status: final })
     for (const ws of this.ctx.getWebSockets(socketTag(arrival))) {
       try {
-        ws.send(ENDED)
+        ws.send(message)
         ws.close(1000, 'token expired')
       } catch {
         // The client is already gone.
