@@ -171,3 +171,39 @@ export async function openSocket(concertId: string, token: string) {
   }
   return { ws, messages, received, closed }
 }
+
+/** The queue's event stream through the Worker, parsed as EventSource would: status events and comment lines. */
+export async function openStream(concertId: string, token: string) {
+  const res = await exports.default.fetch(new Request(`http://tickets.test/api/concerts/${concertId}/queue/events?token=${encodeURIComponent(token)}`))
+  const events: any[] = []
+  const comments: string[] = []
+  let ended = false
+  if (res.ok) {
+    const reader = res.body!.getReader()
+    const decoder = new TextDecoder()
+    let buffer = ''
+    void (async () => {
+      for (;;) {
+        const { done, value } = await reader.read()
+        if (done) break
+        buffer += decoder.decode(value, { stream: true })
+        for (let end = buffer.indexOf('\n\n'); end >= 0; end = buffer.indexOf('\n\n')) {
+          const block = buffer.slice(0, end)
+          buffer = buffer.slice(end + 2)
+          if (block.startsWith(':')) comments.push(block)
+          else {
+            expect(block.split('\n')[0]).toBe('event: status')
+            events.push(JSON.parse(block.split('\n')[1]!.slice('data: '.length)))
+          }
+        }
+      }
+      ended = true
+    })()
+  }
+  const until = async (done: () => boolean, timeoutMs = 5_000) => {
+    const deadline = Date.now() + timeoutMs
+    while (!done() && Date.now() < deadline) await sleep(20)
+    return done()
+  }
+  return { res, events, comments, until, ended: () => ended }
+}

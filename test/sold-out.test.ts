@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { SNAPSHOT_MAX_AGE_MS } from '../src/concert-client/queue-view'
-import { activeBuyer, ADMIN_TOKEN, call, enterQueue, expectError, hold, newConcert, newUser, openSocket, payFor, sleep } from './helpers'
+import { activeBuyer, ADMIN_TOKEN, call, enterQueue, expectError, hold, newConcert, newUser, openSocket, openStream, payFor, sleep } from './helpers'
 
 const statusOf = (concertId: string, token: string) => call('GET', `/api/concerts/${concertId}/queue/status`, { queueToken: token })
 
@@ -15,6 +15,8 @@ describe('sold out', () => {
     expect([waiter.status, listener.status]).toEqual(['WAITING', 'WAITING'])
     const socket = await openSocket(concertId, listener.token)
     await socket.received(1)
+    const stream = await openStream(concertId, waiter.token)
+    expect(await stream.until(() => stream.events.length === 1)).toBe(true)
 
     // Both seats held first: no seat is AVAILABLE, so the places the payments free admit nobody.
     const holds = [await hold(a, concertId, date, 1), await hold(b, concertId, date, 2)]
@@ -25,6 +27,9 @@ describe('sold out', () => {
     await socket.received(2)
     expect(socket.messages.at(-1)).toEqual({ status: 'SOLD_OUT' })
     expect(await socket.closed).toBe(1000)
+    // Streamed: the same last status, then the end.
+    expect(await stream.until(stream.ended)).toBe(true)
+    expect(stream.events.at(-1)).toEqual({ status: 'SOLD_OUT' })
     // Polled: 200 with the final status, again and again; the token serves nothing else.
     await sleep(SNAPSHOT_MAX_AGE_MS)
     for (let i = 0; i < 2; i++) {

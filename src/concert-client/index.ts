@@ -96,8 +96,8 @@ export class ConcertClient {
     invalidateSeats(this.concertId, date)
   }
 
-  /** WebSocket upgrade for the place of a verified queue token. */
-  socket(request: Request, owner: SocketOwner): Promise<Response> {
+  /** A WebSocket upgrade, or an event stream, for the place of a verified queue token: the object answers it. */
+  follow(request: Request, owner: SocketOwner): Promise<Response> {
     return this.stub.fetch(socketUpgrade(request, owner))
   }
 

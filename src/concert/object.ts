@@ -5,13 +5,15 @@ import type { DateAvailabilityView, HoldView, QueuePolicy, QueueStatsView, Queue
 import { AlarmClock } from './alarm-clock'
 import { GroupCommit } from './group-commit'
 import { WaitingLine, type QueueRow } from './line'
+import { Listeners } from './listeners'
 import { ConcertMeta } from './meta'
 import { Outbox } from './outbox'
 import { Payments } from './payments'
-import { socketOwner, type ConcertSetup, type PaymentStart, type PlaceInLine, type QueueEntryView, type QueueSnapshot } from './rpc'
+import { isEventStream, socketOwner, type ConcertSetup, type PaymentStart, type PlaceInLine, type QueueEntryView, type QueueSnapshot } from './rpc'
 import { migrate } from './schema'
 import { Seats, type ReservationRow } from './seats'
 import { Sockets } from './sockets'
+import { EventStreams } from './streams'
 
 /**
  * One concert: its waiting queue and its seats, the one authority on both. The mechanisms
@@ -25,6 +27,7 @@ export class ConcertObject extends DurableObject<Env> {
   private readonly meta: ConcertMeta
   private readonly outbox: Outbox
   private readonly sockets: Sockets
+  private readonly listeners: Listeners
   private readonly line: WaitingLine
   private readonly seatPlan: Seats
   private readonly payments: Payments
@@ -36,9 +39,11 @@ export class ConcertObject extends DurableObject<Env> {
     const { storage } = ctx
     this.meta = new ConcertMeta(storage.sql)
     this.outbox = new Outbox(storage.sql, this.meta)
-    this.sockets = new Sockets(ctx, () => this.pushAll())
+    this.sockets = new Sockets(ctx, () => this.pushAll(this.sockets))
+    const streams = new EventStreams(() => this.pushAll(streams))
     this.seatPlan = new Seats(storage, this.meta, this.outbox)
-    this.line = new WaitingLine(storage, this.meta, this.outbox, this.sockets, (now) => this.seatPlan.left(now))
+    this.listeners = new Listeners(this.sockets, streams)
+    this.line = new WaitingLine(storage, this.meta, this.outbox, this.listeners, (now) => this.seatPlan.left(now))
     this.payments = new Payments(storage, this.meta, this.outbox, this.seatPlan, this.line)
     this.group = new GroupCommit(ctx, () => {
       this.line.storeLastArrival()
@@ -83,26 +88,22 @@ export class ConcertObject extends DurableObject<Env> {
   }
 
   stats(): Result<QueueStatsView> {
-    if (!this.meta.id) return notFound()
     const now = Date.now()
-    this.sweep(now)
-    return ok({ concertId: this.meta.id, ...this.line.counts(now), ...this.seatPlan.counts(), policy: this.meta.policy })
+    if (!this.ready(now)) return notFound()
+    return ok({ concertId: this.meta.id!, ...this.line.counts(now), ...this.seatPlan.counts(), policy: this.meta.policy })
   }
 
   // --- catalog and seats ---
 
   availableDates(): Result<DateAvailabilityView[]> {
-    if (!this.meta.id) return notFound()
     const now = Date.now()
-    this.sweep(now)
+    if (!this.ready(now)) return notFound()
     return ok(this.seatPlan.available(now))
   }
 
   /** All seats of a date, for whoever is allowed to see them (the caller checks admission). */
   seats(date: string): Result<SeatMapView> {
-    if (!this.meta.id) return notFound()
-    this.sweep(Date.now())
-    return this.seatPlan.map(date)
+    return this.ready(Date.now()) ? this.seatPlan.map(date) : notFound()
   }
 
   seatMap(place: PlaceInLine, date: string): Result<SeatMapView> {
@@ -131,7 +132,7 @@ export class ConcertObject extends DurableObject<Env> {
       const released = this.seatPlan.release(reservation, now)
       if (released.ok) {
         this.line.admit(now)
-        this.sockets.schedule()
+        this.listeners.schedule()
       }
       return released
     })
@@ -160,10 +161,8 @@ export class ConcertObject extends DurableObject<Env> {
   }
 
   status(place: PlaceInLine): Result<QueueStatusView> {
-    if (!this.meta.id) return notFound()
     const now = Date.now()
-    this.sweep(now)
-    return this.line.status(place, now)
+    return this.ready(now) ? this.line.status(place, now) : notFound()
   }
 
   /**
@@ -178,7 +177,7 @@ export class ConcertObject extends DurableObject<Env> {
     return ok(this.line.snapshot(now))
   }
 
-  /** WebSocket upgrades, whose place the Worker verified (rpc.ts, socketUpgrade). */
+  /** WebSocket upgrades and event streams, whose place the Worker verified (rpc.ts, socketUpgrade). */
   override async fetch(request: Request): Promise<Response> {
     const owner = socketOwner(request)
     const now = Date.now()
@@ -186,8 +185,9 @@ export class ConcertObject extends DurableObject<Env> {
     const live = this.meta.id !== null && this.line.entryFor(owner) !== undefined
     if (live) this.line.seen(owner.arrival, now)
     const final = !live && this.meta.id !== null && this.line.endedBySellOut(owner) ? 'SOLD_OUT' : 'EXPIRED'
-    const client = this.sockets.open(live ? owner : null, (place) => this.line.liveStatus(place, this.line.moment(now)), final)
-    return new Response(null, { status: 101, webSocket: client })
+    const statusOf = (place: PlaceInLine) => this.line.liveStatus(place, this.line.moment(now))
+    if (isEventStream(request)) return this.listeners.streams.open(live ? owner : null, statusOf, final)
+    return new Response(null, { status: 101, webSocket: this.sockets.open(live ? owner : null, statusOf, final) })
   }
 
   /** Any message from the client (a ping) answers with the current status and counts as presence. */
@@ -251,9 +251,14 @@ export class ConcertObject extends DurableObject<Env> {
   }
 
   private requireActive(place: PlaceInLine, now: number): Result<QueueRow> {
-    if (!this.meta.id) return notFound()
+    return this.ready(now) ? this.line.requireActive(place, now) : notFound()
+  }
+
+  /** A configured concert, swept to `now`: what every read needs first. */
+  private ready(now: number): boolean {
+    if (!this.meta.id) return false
     this.sweep(now)
-    return this.line.requireActive(place, now)
+    return true
   }
 
   /** Whether this user may hold this seat now: the entry and date the hold needs, or why not. */
@@ -291,14 +296,15 @@ export class ConcertObject extends DurableObject<Env> {
   /** After anything that may move positions or deadlines: re-arm the alarm and push positions. */
   private afterChange() {
     this.alarmClock.rearm()
-    this.sockets.schedule()
+    this.listeners.schedule()
   }
 
-  private pushAll() {
+  /** A coalesced push is due: sweep first, so what is pushed is exact, then push every status at one moment. */
+  private pushAll(to: Sockets | EventStreams) {
     const now = Date.now()
     this.sweep(now)
     const moment = this.line.moment(now)
-    this.sockets.pushAll((owner) => this.line.liveStatus(owner, moment))
+    to.pushAll((owner) => this.line.liveStatus(owner, moment))
   }
 }
 

@@ -24,6 +24,9 @@ export function socketUpgrade(request: Request, owner: SocketOwner): Request {
   return new Request(request.url, { headers })
 }
 
+/** The queue's event stream and its socket share the object's fetch; the path tells them apart. */
+export const isEventStream = (request: Request) => new URL(request.url).pathname.endsWith('/queue/events')
+
 export function socketOwner(request: Request): SocketOwner {
   return {
     token: new URL(request.url).searchParams.get('token') ?? '',

@@ -5,8 +5,8 @@ export const PUSH_INTERVAL_MS = 1_000
 
 import type { SocketOwner } from './rpc'
 
-/** The last message a socket is sent before it is closed. */
-type SocketEnd = 'EXPIRED' | 'SOLD_OUT'
+/** The last message a socket (or an event stream) is sent before it is closed. */
+export type SocketEnd = 'EXPIRED' | 'SOLD_OUT'
 
 /** Sockets are tagged by arrival (tokens are longer than a tag may be). */
 const socketTag = (arrival: number) => `a${arrival}`

@@ -1,4 +1,4 @@
-import { createRoute } from '@hono/zod-openapi'
+import { createRoute, z } from '@hono/zod-openapi'
 import { optionalUser, requireQueueToken, requireUser } from '../auth/middleware'
 import { signQueueToken } from '../auth/tokens'
 import { concertClient } from '../concert-client'
@@ -63,7 +63,8 @@ queue.openapi(
     description:
       'At most one message per second per socket, and only when the status or position changed. ' +
       'Any message from the client is answered with the current status and counts as presence. ' +
-      'When the token ends (payment, expiry, abandonment) a final {"status":"EXPIRED"} is sent and the socket closed.',
+      'When the token ends (payment, expiry, abandonment) a final {"status":"EXPIRED"} is sent and the socket closed; ' +
+      'when every seat is sold, a final {"status":"SOLD_OUT"}.',
     middleware: [requireQueueToken({ from: 'query', concert: 'path' })] as const,
     request: { params: ConcertIdParam, query: QueueSocketQuery },
     responses: {
@@ -74,6 +75,26 @@ queue.openapi(
   async (c) => {
     // Forged tokens and tokens of another concert were refused (middleware) before the upgrade.
     if (c.req.header('upgrade')?.toLowerCase() !== 'websocket') throw new ApiError('UPGRADE_REQUIRED')
-    return concertClient(c.env, c.req.valid('param').concertId).socket(c.req.raw, c.var.queue)
+    return concertClient(c.env, c.req.valid('param').concertId).follow(c.req.raw, c.var.queue)
   },
+)
+
+queue.openapi(
+  createRoute({
+    method: 'get',
+    path: '/api/concerts/{concertId}/queue/events',
+    tags: ['Waiting queue'],
+    summary: 'Server-sent events: the status object on connect and on every change (works with EventSource)',
+    description:
+      'An `event: status` with the status object on connect and on every change of status or position, at most one a second; ' +
+      'a comment line at least every 20 seconds; a last `event: status` with {"status":"EXPIRED"} or {"status":"SOLD_OUT"} before the stream ends. ' +
+      'An invalid token gets 401 in the error body, not a stream.',
+    middleware: [requireQueueToken({ from: 'query', concert: 'path' })] as const,
+    request: { params: ConcertIdParam, query: QueueSocketQuery },
+    responses: {
+      200: { description: 'The stream', content: { 'text/event-stream': { schema: z.string() } } },
+      ...errorResponses(400, 401, 403, 429, 503),
+    },
+  }),
+  (c) => concertClient(c.env, c.req.valid('param').concertId).follow(c.req.raw, c.var.queue),
 )
