@@ -88,6 +88,13 @@ export const DateAvailability = z
 
 export const DateList = z.object({ concertId: Uuid, dates: z.array(DateAvailability) }).openapi('DateList')
 
+export const SaleState = z
+  .object({
+    concertId: Uuid,
+    state: z.enum(['OPEN', 'SOLD_OUT']).openapi({ description: 'OPEN: on sale; SOLD_OUT: every seat is sold, no new entries' }),
+  })
+  .openapi('SaleState')
+
 // --- queue ---
 
 export const QueueStatus = z
@@ -243,6 +250,7 @@ export type SeatStatus = z.infer<typeof Seat>['status']
 export type SeatMapView = z.infer<typeof SeatMap>
 export type HoldView = z.infer<typeof Hold>
 export type DateAvailabilityView = z.infer<typeof DateAvailability>
+export type SaleStateView = z.infer<typeof SaleState>
 export type QueueStatsView = z.infer<typeof QueueStatsSchema>
 export type ConcertSummaryView = z.infer<typeof ConcertSummary>
 export type PaymentView = z.infer<typeof Payment>

@@ -133,6 +133,7 @@ describe('service', () => {
         'GET /api/users/me/reservations',
         'GET /api/concerts',
         'GET /api/concerts/{concertId}/dates',
+        'GET /api/concerts/{concertId}/sale',
         'POST /api/concerts/{concertId}/queue/tokens',
         'GET /api/concerts/{concertId}/queue/status',
         'GET /api/concerts/{concertId}/dates/{date}/seats',

@@ -49,6 +49,8 @@ describe('sold out', () => {
     // An ACTIVE user keeps the admission (and may ask for the place again).
     expect((await statusOf(concertId, idle.queueToken)).body).toMatchObject({ status: 'ACTIVE', seatsLeft: 0 })
     expect((await call('POST', `/api/concerts/${concertId}/queue/tokens`, { accessToken: idle.accessToken })).status).toBe(200)
+    await sleep(1_000) // the sale's state is cached for a second
+    expect((await call('GET', `/api/concerts/${concertId}/sale`)).body).toEqual({ concertId, state: 'SOLD_OUT' })
     const stats = (await call('GET', `/api/admin/concerts/${concertId}/queue`, { accessToken: ADMIN_TOKEN })).body
     expect(stats).toMatchObject({ waiting: 0, sold: 2 })
   })
@@ -65,5 +67,11 @@ describe('sold out', () => {
     await sleep(SNAPSHOT_MAX_AGE_MS)
     expect((await statusOf(concertId, waiter.token)).body).toMatchObject({ status: 'WAITING', seatsLeft: 0 })
     expect((await call('POST', `/api/concerts/${concertId}/queue/tokens`, { accessToken: (await newUser()).accessToken })).status).toBe(201)
+    expect((await call('GET', `/api/concerts/${concertId}/sale`)).body).toEqual({ concertId, state: 'OPEN' })
+  })
+
+  it('the sale of an unknown concert is 404, of a malformed id 400', async () => {
+    expectError(await call('GET', `/api/concerts/${crypto.randomUUID()}/sale`), 404, 'CONCERT_NOT_FOUND')
+    expectError(await call('GET', '/api/concerts/nope/sale'), 400, 'VALIDATION_FAILED')
   })
 })

@@ -1,14 +1,15 @@
 import type { ConcertObject } from '../concert'
 import { socketUpgrade, type ConcertSetup, type PaymentStart, type PlaceInLine, type QueueEntryView, type SocketOwner } from '../concert/rpc'
 import { ApiError, unwrap, type Result } from '../errors'
-import type { DateAvailabilityView, HoldView, QueuePolicy, QueueStatsView, QueueStatusView, SeatMapView } from '../schemas'
+import type { DateAvailabilityView, HoldView, QueuePolicy, QueueStatsView, QueueStatusView, SaleStateView, SeatMapView } from '../schemas'
 import { enterInBatch } from './entry-batcher'
 import { IsolateCaches } from './isolate-cache'
 import { cachedStatus, invalidateQueueView } from './queue-view'
 import { cachedSeatMap, invalidateSeats, recentRefusal, rememberRefusal } from './seat-views'
 
-/** Dates and seat counts change by the second, not the millisecond: one read per second per isolate. */
+/** Dates, seat counts and the sale's state change by the second, not the millisecond: one read per second per isolate. */
 const availableDates = new IsolateCaches<DateAvailabilityView[]>(1_000)
+const sales = new IsolateCaches<SaleStateView>(1_000)
 
 /**
  * The Worker's side of one concert: its Durable Object stub and this isolate's views of it.
@@ -54,6 +55,11 @@ export class ConcertClient {
   async availableDates(): Promise<DateAvailabilityView[]> {
     const load = async () => unwrap(await this.stub.availableDates())
     return (await availableDates.for(this.concertId).get(load)) ?? (await load())
+  }
+
+  async sale(): Promise<SaleStateView> {
+    const load = async () => unwrap(await this.stub.sale())
+    return (await sales.for(this.concertId).get(load)) ?? (await load())
   }
 
   /** A place in line through this isolate's batch of entries; `keepAlive` is the request's waitUntil. */

@@ -267,6 +267,10 @@ export class WaitingLine {
     }
   }
 
+  get isSoldOut(): boolean {
+    return this.soldOut
+  }
+
   /** Whether this place ended because every seat was sold. */
   endedBySellOut({ arrival, userId }: PlaceInLine): boolean {
     return this.soldOut && this.storage.sql.exec('SELECT 1 FROM sold_out_places WHERE arrival = ? AND user_id = ?', arrival, userId).toArray().length > 0

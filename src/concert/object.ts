@@ -1,7 +1,7 @@
 import { DurableObject } from 'cloudflare:workers'
 import { fail, ok, type Result } from '../errors/catalogue'
 import { findPayment } from '../ledger/payments'
-import type { DateAvailabilityView, HoldView, QueuePolicy, QueueStatsView, QueueStatusView, SeatMapView } from '../schemas'
+import type { DateAvailabilityView, HoldView, QueuePolicy, QueueStatsView, QueueStatusView, SaleStateView, SeatMapView } from '../schemas'
 import { AlarmClock } from './alarm-clock'
 import { GroupCommit } from './group-commit'
 import { WaitingLine, type QueueRow } from './line'
@@ -99,6 +99,10 @@ export class ConcertObject extends DurableObject<Env> {
     const now = Date.now()
     if (!this.ready(now)) return notFound()
     return ok(this.seatPlan.available(now))
+  }
+
+  sale(): Result<SaleStateView> {
+    return this.ready(Date.now()) ? ok({ concertId: this.meta.id!, state: this.line.isSoldOut ? 'SOLD_OUT' : 'OPEN' }) : notFound()
   }
 
   /** All seats of a date, for whoever is allowed to see them (the caller checks admission). */

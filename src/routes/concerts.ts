@@ -2,7 +2,7 @@ import { createRoute } from '@hono/zod-openapi'
 import { requireQueueToken, requireUser } from '../auth/middleware'
 import { concertClient } from '../concert-client'
 import { listConcerts } from '../ledger/catalog'
-import { ConcertIdParam, ConcertList, DateList, DateParams, SeatMap } from '../schemas'
+import { ConcertIdParam, ConcertList, DateList, DateParams, SaleState, SeatMap } from '../schemas'
 import { bearerAndQueueToken, errorResponses, json, newRouter } from './openapi'
 
 export const concerts = newRouter()
@@ -54,5 +54,21 @@ concerts.openapi(
     const map = await concertClient(c.env, concertId).seatMap(c.var.queue, date)
     c.header('Cache-Control', 'no-store')
     return c.json(map, 200)
+  },
+)
+
+concerts.openapi(
+  createRoute({
+    method: 'get',
+    path: '/api/concerts/{concertId}/sale',
+    tags: ['Catalog'],
+    summary: 'Whether the concert is on sale or sold out',
+    request: { params: ConcertIdParam },
+    responses: { 200: json(SaleState, 'The sale now'), ...errorResponses(400, 404, 429, 503) },
+  }),
+  async (c) => {
+    const { concertId } = c.req.valid('param')
+    c.header('Cache-Control', 'public, max-age=1')
+    return c.json(await concertClient(c.env, concertId).sale(), 200)
   },
 )
