@@ -3,13 +3,12 @@ import { fail, ok, type Result } from '../errors/catalogue'
 import type { QueueStatusView } from '../schemas'
 import type { ConcertMeta } from './meta'
 import type { Outbox } from './outbox'
-import { admissionsAvailable, firstIndexAfter, hasRoomToWait, measuredAdmissionRate, nextDeadline, placeStatus, rateAllowance, SOLD_OUT_STATUS, type Moment } from './policy'
+import { AdmissionLog } from './admission-log'
+import type { SellOut } from './sell-out'
+import { admissionsAvailable, hasRoomToWait, nextDeadline, placeStatus, SOLD_OUT_STATUS, type Moment } from './policy'
 import { Presence } from './presence'
 import type { PlaceInLine, QueueEntryView, QueueSnapshot } from './rpc'
 import { WaitingIndex } from './waiting-index'
-
-/** Recent admission times kept in memory: the rate cap's minute and the estimate's window. */
-const ADMISSION_MEMORY_MS = 5 * 60_000
 
 export type QueueRow = {
   arrival: number
@@ -34,28 +33,28 @@ export class WaitingLine {
   /** lastArrival as stored: the group that moves it stores it once, with its entries. */
   private storedLastArrival = 0
   private abandoned = 0
-  /** Every seat is sold: the waiting were told SOLD_OUT and newcomers are refused. */
-  private soldOut = false
   /** Live WAITING arrivals: positions in O(log n). */
   private waiting = new WaitingIndex()
   /** ACTIVE arrivals and when their admission ends. */
   private readonly active = new Map<number, number>()
   private readonly presence = new Presence()
-  private recentAdmissions: number[] = []
+  private readonly admissions: AdmissionLog
 
   constructor(
     private readonly storage: DurableObjectStorage,
     private readonly meta: ConcertMeta,
     private readonly outbox: Outbox,
     private readonly listeners: LineListeners,
+    private readonly sellOut: SellOut,
     /** Seats AVAILABLE now, told in every status; while none is, nobody is admitted. */
     private readonly seatsLeft: (now: number) => number,
-  ) {}
+  ) {
+    this.admissions = new AdmissionLog(storage.sql)
+  }
 
   load(now: number) {
     this.lastArrival = this.storedLastArrival = this.meta.number('lastArrival')
     this.abandoned = this.meta.number('abandoned')
-    this.soldOut = this.meta.number('soldOut') === 1
     const rows = this.storage.sql.exec<{ arrival: number; status: string; active_until: number | null }>('SELECT arrival, status, active_until FROM queue ORDER BY arrival').toArray()
     const waiting: number[] = []
     for (const r of rows) {
@@ -66,24 +65,21 @@ export class WaitingLine {
       }
     }
     this.waiting = new WaitingIndex(waiting)
-    this.recentAdmissions = this.storage.sql
-      .exec<{ at: number }>('SELECT at FROM admissions WHERE at > ? ORDER BY at', now - ADMISSION_MEMORY_MS)
-      .toArray()
-      .map((r) => r.at)
+    this.admissions.load(now)
   }
 
   counts(now: number) {
     return {
       waiting: this.waiting.size,
       active: this.active.size,
-      admittedLastMinute: this.recentAdmissions.length - firstIndexAfter(this.recentAdmissions, now - 60_000),
+      admittedLastMinute: this.admissions.inLastMinute(now),
       abandoned: this.abandoned,
     }
   }
 
   /** What statuses told now are told against; one per push to every socket. */
   moment(now: number): Moment {
-    return { now, admissionRate: measuredAdmissionRate(now, this.recentAdmissions), seatsLeft: this.seatsLeft(now) }
+    return { now, admissionRate: this.admissions.rate(now), seatsLeft: this.seatsLeft(now) }
   }
 
   /**
@@ -102,7 +98,7 @@ export class WaitingLine {
     // Those admitted as soon as they join never wait: the cap on waiting counts the rest.
     const admittedAtOnce = this.admissibleNow(now)
     for (const userId of userIds) {
-      if (places.has(userId) || this.soldOut || !hasRoomToWait(this.waiting.size + newcomers.length - admittedAtOnce, this.meta.policy)) continue
+      if (places.has(userId) || this.sellOut.happened || !hasRoomToWait(this.waiting.size + newcomers.length - admittedAtOnce, this.meta.policy)) continue
       const arrival = this.lastArrival + newcomers.length + 1
       places.set(userId, arrival)
       newcomers.push({ userId, arrival })
@@ -114,7 +110,7 @@ export class WaitingLine {
     const unanswered = new Set(newcomers.map((n) => n.userId))
     const entries = userIds.map((userId) => {
       const arrival = places.get(userId)
-      if (arrival === undefined) return fail(this.soldOut ? 'SOLD_OUT' : 'QUEUE_FULL')
+      if (arrival === undefined) return fail(this.sellOut.happened ? 'SOLD_OUT' : 'QUEUE_FULL')
       return ok({ created: unanswered.delete(userId), arrival, status: this.describe({ userId, arrival }, this.moment(now)) })
     })
     return { entries, moved }
@@ -156,7 +152,7 @@ export class WaitingLine {
   }
 
   status(place: PlaceInLine, now: number): Result<QueueStatusView> {
-    if (!this.entryFor(place)) return this.endedBySellOut(place) ? ok({ userId: place.userId, concertId: this.meta.id!, ...SOLD_OUT_STATUS }) : tokenInvalid()
+    if (!this.entryFor(place)) return this.sellOut.ended(place) ? ok({ userId: place.userId, concertId: this.meta.id!, ...SOLD_OUT_STATUS }) : tokenInvalid()
     this.seen(place.arrival, now)
     return ok(this.describe(place, this.moment(now)))
   }
@@ -193,7 +189,7 @@ export class WaitingLine {
       active: [...this.active].map(([arrival, until]) => ({ arrival, until })),
       admissionRate,
       seatsLeft,
-      soldOut: this.soldOut,
+      soldOut: this.sellOut.happened,
       policy: this.meta.policy,
     }
   }
@@ -201,14 +197,11 @@ export class WaitingLine {
   /** How many could be admitted now if that many waited: free places within the rate cap (none while paused). */
   private admissibleNow(now: number): number {
     const { policy } = this.meta
-    return Math.min(admissionsAvailable(this.active.size, Number.POSITIVE_INFINITY, policy, this.seatsLeft(now)), rateAllowance(now, this.recentAdmissions, policy.admitPerMinute).allowed)
+    return Math.min(admissionsAvailable(this.active.size, Number.POSITIVE_INFINITY, policy, this.seatsLeft(now)), this.admissions.allowance(now, policy.admitPerMinute).allowed)
   }
 
   /** Fills free ACTIVE places with the longest-waiting users, within the rate cap. Call inside a transaction. */
   admit(now: number) {
-    // Drop what is past the window now and then, not on every call: lookups binary-search it.
-    const expired = firstIndexAfter(this.recentAdmissions, now - ADMISSION_MEMORY_MS)
-    if (expired >= 1024 || expired * 2 >= this.recentAdmissions.length) this.recentAdmissions.splice(0, expired)
     const { policy } = this.meta
     const count = Math.min(this.waiting.size, this.admissibleNow(now))
     if (count === 0) return
@@ -227,10 +220,8 @@ export class WaitingLine {
       this.waiting.remove(arrival)
       this.presence.forget(arrival)
       this.active.set(arrival, activeUntil)
-      this.recentAdmissions.push(now)
-      this.storage.sql.exec('INSERT INTO admissions (at) VALUES (?)', now)
     }
-    this.storage.sql.exec('DELETE FROM admissions WHERE at <= ?', now - ADMISSION_MEMORY_MS)
+    this.admissions.record(now, admitted.length)
   }
 
   /** Ends a place if it is still live: its row, its place in memory, and its sockets (told EXPIRED). */
@@ -243,37 +234,18 @@ export class WaitingLine {
     this.listeners.end(arrival, 'EXPIRED')
   }
 
-  /**
-   * Every seat is sold: each WAITING place ends with SOLD_OUT (remembered, so its token keeps
-   * answering that), its sockets are told, and newcomers are refused from now on. ACTIVE users
-   * keep their admission. Call inside a transaction.
-   */
-  sellOut(now: number) {
-    if (this.soldOut) return
-    this.soldOut = true
-    this.meta.save('soldOut', '1')
-    const { sql } = this.storage
-    const ended = sql
+  /** Every seat is sold: each WAITING place ends, its listeners told SOLD_OUT. Returns those places. Call inside a transaction. */
+  endAllWaiting(): PlaceInLine[] {
+    const ended = this.storage.sql
       .exec<{ arrival: number; user_id: string }>("DELETE FROM queue WHERE status = 'WAITING' RETURNING arrival, user_id")
       .toArray()
       .map((r) => ({ arrival: r.arrival, userId: r.user_id }))
-    if (ended.length === 0) return
-    sql.exec("INSERT INTO sold_out_places (arrival, user_id) SELECT value ->> '$.arrival', value ->> '$.userId' FROM json_each(?)", JSON.stringify(ended))
-    this.outbox.recordAll('token.sold_out', now, ended)
     for (const { arrival } of ended) {
       this.waiting.remove(arrival)
       this.presence.forget(arrival)
       this.listeners.end(arrival, 'SOLD_OUT')
     }
-  }
-
-  get isSoldOut(): boolean {
-    return this.soldOut
-  }
-
-  /** Whether this place ended because every seat was sold. */
-  endedBySellOut({ arrival, userId }: PlaceInLine): boolean {
-    return this.soldOut && this.storage.sql.exec('SELECT 1 FROM sold_out_places WHERE arrival = ? AND user_id = ?', arrival, userId).toArray().length > 0
+    return ended
   }
 
   isLive(arrival: number): boolean {
@@ -315,7 +287,7 @@ export class WaitingLine {
     const idleSince = this.presence.oldest()
     if (idleSince !== null) deadlines.push(idleSince + policy.idleTimeoutSeconds * 1000)
     if (admissionsAvailable(this.active.size, this.waiting.size, policy, this.seatsLeft(now)) > 0) {
-      const allowance = rateAllowance(now, this.recentAdmissions, policy.admitPerMinute)
+      const allowance = this.admissions.allowance(now, policy.admitPerMinute)
       deadlines.push(allowance.allowed > 0 ? now : allowance.nextAt)
     }
     return nextDeadline(deadlines)

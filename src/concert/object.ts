@@ -9,25 +9,25 @@ import { Listeners } from './listeners'
 import { ConcertMeta } from './meta'
 import { Outbox } from './outbox'
 import { Payments } from './payments'
-import { isEventStream, socketOwner, type ConcertSetup, type PaymentStart, type PlaceInLine, type QueueEntryView, type QueueSnapshot } from './rpc'
+import { socketOwner, type ConcertSetup, type PaymentStart, type PlaceInLine, type QueueEntryView, type QueueSnapshot } from './rpc'
 import { migrate } from './schema'
 import { Seats, type ReservationRow } from './seats'
-import { Sockets } from './sockets'
-import { EventStreams } from './streams'
+import { SellOut } from './sell-out'
+import type { Sockets } from './sockets'
+import type { EventStreams } from './streams'
 
 /**
- * One concert: its waiting queue and its seats, the one authority on both. The mechanisms
- * (line, seats, payments, outbox, sockets, group commit, alarm clock, meta: one file each)
- * are synchronous: no change awaits,
- * so the object's single thread is the lock, and two holds of one seat or two admissions of
- * one place cannot interleave. The only awaits are here, in `alarm()` (the ledger's answer
- * for a stuck payment) and in the outbox's relay. Money is not here; see src/ledger.
+ * One concert: its waiting queue and its seats, the one authority on both. The mechanisms it
+ * wires (one file each under src/concert/) are synchronous: no change awaits, so the object's
+ * single thread is the lock, and two holds of one seat or two admissions of one place cannot
+ * interleave. The only awaits are here, in `alarm()` (the ledger's answer for a stuck payment)
+ * and in the outbox's relay. Money is not here; see src/ledger.
  */
 export class ConcertObject extends DurableObject<Env> {
   private readonly meta: ConcertMeta
   private readonly outbox: Outbox
-  private readonly sockets: Sockets
   private readonly listeners: Listeners
+  private readonly sellOut: SellOut
   private readonly line: WaitingLine
   private readonly seatPlan: Seats
   private readonly payments: Payments
@@ -39,12 +39,11 @@ export class ConcertObject extends DurableObject<Env> {
     const { storage } = ctx
     this.meta = new ConcertMeta(storage.sql)
     this.outbox = new Outbox(storage.sql, this.meta)
-    this.sockets = new Sockets(ctx, () => this.pushAll(this.sockets))
-    const streams = new EventStreams(() => this.pushAll(streams))
+    this.listeners = new Listeners(ctx, (to) => this.pushAll(to))
     this.seatPlan = new Seats(storage, this.meta, this.outbox)
-    this.listeners = new Listeners(this.sockets, streams)
-    this.line = new WaitingLine(storage, this.meta, this.outbox, this.listeners, (now) => this.seatPlan.left(now))
-    this.payments = new Payments(storage, this.meta, this.outbox, this.seatPlan, this.line)
+    this.sellOut = new SellOut(storage.sql, this.meta, this.outbox)
+    this.line = new WaitingLine(storage, this.meta, this.outbox, this.listeners, this.sellOut, (now) => this.seatPlan.left(now))
+    this.payments = new Payments(storage, this.meta, this.outbox, this.seatPlan, this.line, this.sellOut)
     this.group = new GroupCommit(ctx, () => {
       this.line.storeLastArrival()
       this.alarmClock.groupEnded()
@@ -57,14 +56,13 @@ export class ConcertObject extends DurableObject<Env> {
       migrate(storage)
       const now = Date.now()
       this.meta.load()
+      this.sellOut.load()
       this.line.load(now)
       this.outbox.load(now)
       await this.alarmClock.load()
       this.alarmClock.rearm()
     })
   }
-
-  // --- operators ---
 
   configure(setup: ConcertSetup): Result<QueuePolicy> {
     if (this.meta.id) return fail('CONCERT_EXISTS')
@@ -93,8 +91,6 @@ export class ConcertObject extends DurableObject<Env> {
     return ok({ concertId: this.meta.id!, ...this.line.counts(now), ...this.seatPlan.counts(), policy: this.meta.policy })
   }
 
-  // --- catalog and seats ---
-
   availableDates(): Result<DateAvailabilityView[]> {
     const now = Date.now()
     if (!this.ready(now)) return notFound()
@@ -102,7 +98,7 @@ export class ConcertObject extends DurableObject<Env> {
   }
 
   sale(): Result<SaleStateView> {
-    return this.ready(Date.now()) ? ok({ concertId: this.meta.id!, state: this.line.isSoldOut ? 'SOLD_OUT' : 'OPEN' }) : notFound()
+    return this.ready(Date.now()) ? ok({ concertId: this.meta.id!, state: this.sellOut.happened ? 'SOLD_OUT' : 'OPEN' }) : notFound()
   }
 
   /** All seats of a date, for whoever is allowed to see them (the caller checks admission). */
@@ -141,8 +137,6 @@ export class ConcertObject extends DurableObject<Env> {
       return released
     })
   }
-
-  // --- waiting queue ---
 
   /**
    * Gives each user a place in line, or the place they already have, in this order. The Worker
@@ -188,33 +182,31 @@ export class ConcertObject extends DurableObject<Env> {
     this.sweep(now)
     const live = this.meta.id !== null && this.line.entryFor(owner) !== undefined
     if (live) this.line.seen(owner.arrival, now)
-    const final = !live && this.meta.id !== null && this.line.endedBySellOut(owner) ? 'SOLD_OUT' : 'EXPIRED'
+    const final = !live && this.meta.id !== null && this.sellOut.ended(owner) ? 'SOLD_OUT' : 'EXPIRED'
     const statusOf = (place: PlaceInLine) => this.line.liveStatus(place, this.line.moment(now))
-    if (isEventStream(request)) return this.listeners.streams.open(live ? owner : null, statusOf, final)
-    return new Response(null, { status: 101, webSocket: this.sockets.open(live ? owner : null, statusOf, final) })
+    return this.listeners.follow(request, live ? owner : null, statusOf, final)
   }
 
   /** Any message from the client (a ping) answers with the current status and counts as presence. */
   override webSocketMessage(ws: WebSocket): void {
-    const owner = this.sockets.ownerOf(ws)
+    const owner = this.listeners.sockets.ownerOf(ws)
     if (!owner) return
     const now = Date.now()
     this.sweep(now)
     this.line.seen(owner.arrival, now)
-    this.sockets.forgetSent(ws)
-    this.sockets.push(ws, (place) => this.line.liveStatus(place, this.line.moment(now)))
+    this.listeners.sockets.forgetSent(ws)
+    this.listeners.sockets.push(ws, (place) => this.line.liveStatus(place, this.line.moment(now)))
   }
 
   override webSocketClose(ws: WebSocket, code: number): void {
-    this.sockets.closed(ws, code)
+    this.listeners.sockets.closed(ws, code)
   }
 
   override webSocketError(ws: WebSocket): void {
-    this.sockets.closed(ws, 1011)
+    this.listeners.sockets.closed(ws, 1011)
   }
 
-  // --- payment: the object's half. The ledger's half is one D1 batch between begin and complete. ---
-
+  /** The object's half of a payment begins (the ledger's half is one D1 batch between begin and complete). */
   beginPayment(place: PlaceInLine, reservationId: string): Promise<Result<PaymentStart>> {
     return this.changeOwnReservation(place, reservationId, (reservation, now) => this.payments.begin(reservation, now))
   }
@@ -228,8 +220,6 @@ export class ConcertObject extends DurableObject<Env> {
   completePayment(reservationId: string, paymentId: string): Promise<void> {
     return this.group.run(() => this.settle(reservationId, paymentId))
   }
-
-  // --- time ---
 
   /** Alarms are at-least-once: everything here is safe to run again. */
   override async alarm(): Promise<void> {
@@ -247,8 +237,6 @@ export class ConcertObject extends DurableObject<Env> {
     }
     this.alarmClock.rearm()
   }
-
-  // --- internals ---
 
   private settle(reservationId: string, paymentId: string | null) {
     if (this.payments.settle(reservationId, paymentId, Date.now())) this.afterChange()

@@ -5,6 +5,7 @@ import type { Outbox } from './outbox'
 import { PAYMENT_GRACE_MS } from './policy'
 import type { PaymentStart } from './rpc'
 import { gone, type ReservationRow, type Seats } from './seats'
+import type { SellOut } from './sell-out'
 
 /**
  * The object's half of a payment (the ledger's half is one D1 batch between the two): a hold
@@ -19,6 +20,7 @@ export class Payments {
     private readonly outbox: Outbox,
     private readonly seats: Seats,
     private readonly line: WaitingLine,
+    private readonly sellOut: SellOut,
   ) {}
 
   /** Marks the hold as being paid for; asking again while PAYING is the same answer. */
@@ -65,7 +67,7 @@ export class Payments {
       this.seats.free(other, 'RELEASED', now)
     }
     if (this.line.isLive(r.arrival)) this.line.end(r.arrival, 'PAID', now)
-    if (this.seats.allSold(now)) this.line.sellOut(now)
+    if (!this.sellOut.happened && this.seats.allSold(now)) this.sellOut.record(this.line.endAllWaiting(), now)
   }
 
   /** Payments in flight past the grace: their Worker is gone, so the ledger must be asked. */

@@ -1,8 +1,6 @@
 import type { QueueStatusView } from '../schemas'
 
-/** At most one pushed message per socket per interval, and only when its status changed. */
-export const PUSH_INTERVAL_MS = 1_000
-
+import { CoalescedPush } from './coalesced-push'
 import type { SocketOwner } from './rpc'
 
 /** The last message a socket (or an event stream) is sent before it is closed. */
@@ -19,17 +17,17 @@ const socketTag = (arrival: number) => `a${arrival}`
 export class Sockets {
   /** Open sockets, so that a change with nobody listening costs nothing (recounted on every push). */
   private count: number
-  private lastPush = 0
-  private pushTimer: ReturnType<typeof setTimeout> | null = null
+  private readonly pushes: CoalescedPush
   private readonly lastSent = new WeakMap<WebSocket, string>()
   private readonly owners = new WeakMap<WebSocket, SocketOwner>()
 
   /** `pushDue` runs when a scheduled push is due: the object sweeps, then calls pushAll. */
   constructor(
     private readonly ctx: DurableObjectState,
-    private readonly pushDue: () => void,
+    pushDue: () => void,
   ) {
     this.count = ctx.getWebSockets().length
+    this.pushes = new CoalescedPush(pushDue)
   }
 
   /**
@@ -87,13 +85,7 @@ export class Sockets {
 
   /** Positions or deadlines may have moved: push once the interval allows (pushDue does). */
   schedule() {
-    if (this.pushTimer !== null || this.count === 0) return
-    const wait = Math.max(0, this.lastPush + PUSH_INTERVAL_MS - Date.now())
-    this.pushTimer = setTimeout(() => {
-      this.pushTimer = null
-      this.lastPush = Date.now()
-      this.pushDue()
-    }, wait)
+    if (this.count > 0) this.pushes.schedule()
   }
 
   /** `statusOf` is an owner's status now, or null once their place has ended. */

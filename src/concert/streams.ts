@@ -1,6 +1,7 @@
 import type { QueueStatusView } from '../schemas'
 import type { SocketOwner } from './rpc'
-import { PUSH_INTERVAL_MS, type SocketEnd } from './sockets'
+import { CoalescedPush } from './coalesced-push'
+import type { SocketEnd } from './sockets'
 
 /** A comment line at least this often keeps proxies from closing a quiet stream. */
 export const KEEP_ALIVE_MS = 20_000
@@ -19,12 +20,13 @@ const statusEvent = (body: object) => encoder.encode(`event: status\ndata: ${JSO
  */
 export class EventStreams {
   private readonly streams = new Set<Stream>()
-  private lastPush = 0
-  private pushTimer: ReturnType<typeof setTimeout> | null = null
+  private readonly pushes: CoalescedPush
   private keepAlive: ReturnType<typeof setInterval> | null = null
 
   /** `pushDue` runs when a scheduled push is due: the object sweeps, then calls pushAll. */
-  constructor(private readonly pushDue: () => void) {}
+  constructor(pushDue: () => void) {
+    this.pushes = new CoalescedPush(pushDue)
+  }
 
   /** A stream for this owner, told its status at once; without an owner, told `final` and ended. */
   open(owner: SocketOwner | null, statusOf: (owner: SocketOwner) => QueueStatusView | null, final: SocketEnd): Response {
@@ -60,13 +62,7 @@ export class EventStreams {
   }
 
   schedule() {
-    if (this.pushTimer !== null || this.streams.size === 0) return
-    const wait = Math.max(0, this.lastPush + PUSH_INTERVAL_MS - Date.now())
-    this.pushTimer = setTimeout(() => {
-      this.pushTimer = null
-      this.lastPush = Date.now()
-      this.pushDue()
-    }, wait)
+    if (this.streams.size > 0) this.pushes.schedule()
   }
 
   pushAll(statusOf: (owner: SocketOwner) => QueueStatusView | null) {
