@@ -54,6 +54,9 @@ queue.openapi(
   },
 )
 
+/** A socket and an event stream carry the queue token in their query: browsers set no headers on either. */
+const followRequest = { params: ConcertIdParam, query: QueueSocketQuery }
+
 queue.openapi(
   createRoute({
     method: 'get',
@@ -66,7 +69,7 @@ queue.openapi(
       'When the token ends (payment, expiry, abandonment) a final {"status":"EXPIRED"} is sent and the socket closed; ' +
       'when every seat is sold, a final {"status":"SOLD_OUT"}.',
     middleware: [requireQueueToken({ from: 'query', concert: 'path' })] as const,
-    request: { params: ConcertIdParam, query: QueueSocketQuery },
+    request: followRequest,
     responses: {
       101: { description: 'Switching protocols: the socket is open' },
       ...errorResponses(400, 401, 403, 426, 429, 503),
@@ -90,7 +93,7 @@ queue.openapi(
       'a comment line at least every 20 seconds; a last `event: status` with {"status":"EXPIRED"} or {"status":"SOLD_OUT"} before the stream ends. ' +
       'An invalid token gets 401 in the error body, not a stream.',
     middleware: [requireQueueToken({ from: 'query', concert: 'path' })] as const,
-    request: { params: ConcertIdParam, query: QueueSocketQuery },
+    request: followRequest,
     responses: {
       200: { description: 'The stream', content: { 'text/event-stream': { schema: z.string() } } },
       ...errorResponses(400, 401, 403, 429, 503),
