@@ -108,10 +108,12 @@ export class WaitingLine {
     const moved = firstWaiting || newcomers.some(({ arrival }) => this.active.has(arrival))
     // Only the first of a user's entries in the batch made the place; a repeat finds it made.
     const unanswered = new Set(newcomers.map((n) => n.userId))
+    // One moment for the whole batch: the seats left and the admission rate are the same for every entry in it.
+    const moment = this.moment(now)
     const entries = userIds.map((userId) => {
       const arrival = places.get(userId)
       if (arrival === undefined) return fail(this.sellOut.happened ? 'SOLD_OUT' : 'QUEUE_FULL')
-      return ok({ created: unanswered.delete(userId), arrival, status: this.describe({ userId, arrival }, this.moment(now)) })
+      return ok({ created: unanswered.delete(userId), arrival, status: this.describe({ userId, arrival }, moment) })
     })
     return { entries, moved }
   }
@@ -170,8 +172,7 @@ export class WaitingLine {
 
   /** A live place's status, or null once it has ended: from memory alone, cheap enough to push to thousands. */
   liveStatus(place: PlaceInLine, moment: Moment): QueueStatusView | null {
-    if (!this.waiting.has(place.arrival) && !this.active.has(place.arrival)) return null
-    return this.describe(place, moment)
+    return this.isLive(place.arrival) ? this.describe(place, moment) : null
   }
 
   private describe({ userId, arrival }: PlaceInLine, moment: Moment): QueueStatusView {

@@ -182,7 +182,7 @@ export class ConcertObject extends DurableObject<Env> {
     this.sweep(now)
     const live = this.meta.id !== null && this.line.entryFor(owner) !== undefined
     if (live) this.line.seen(owner.arrival, now)
-    const final = !live && this.meta.id !== null && this.sellOut.ended(owner) ? 'SOLD_OUT' : 'EXPIRED'
+    const final = !live && this.sellOut.ended(owner) ? 'SOLD_OUT' : 'EXPIRED'
     const statusOf = (place: PlaceInLine) => this.line.liveStatus(place, this.line.moment(now))
     return this.listeners.follow(request, live ? owner : null, statusOf, final)
   }
