@@ -72,6 +72,8 @@ export const ConcertSummary = z
     title: z.string(),
     venue: z.string().optional(),
     seatsPerDate: z.int(),
+    opensAt: Timestamp.optional().openapi({ description: 'When the sale opens and the pre-queue is drawn (concerts with a scheduled sale)' }),
+    preQueueOpensAt: Timestamp.optional().openapi({ description: 'From when fans may join the pre-queue' }),
   })
   .openapi('ConcertSummary')
 
@@ -88,12 +90,28 @@ export const DateAvailability = z
 
 export const DateList = z.object({ concertId: Uuid, dates: z.array(DateAvailability) }).openapi('DateList')
 
+const Sha256Hex = z.string().regex(/^[0-9a-f]{64}$/)
+
 export const SaleState = z
   .object({
     concertId: Uuid,
-    state: z.enum(['OPEN', 'SOLD_OUT']).openapi({ description: 'OPEN: on sale; SOLD_OUT: every seat is sold, no new entries' }),
+    opensAt: Timestamp.optional(),
+    preQueueOpensAt: Timestamp.optional(),
+    state: z.enum(['SCHEDULED', 'PRE_QUEUE', 'OPEN', 'SOLD_OUT']).openapi({
+      description: 'SCHEDULED: before the pre-queue opens; PRE_QUEUE: fans may join, the order is drawn at opensAt; OPEN: on sale; SOLD_OUT: every seat is sold, no new entries',
+    }),
+    seedCommitment: Sha256Hex.optional().openapi({ description: 'Lowercase hex SHA-256 of the 32 bytes of the secret seed, fixed at creation' }),
+    seed: Sha256Hex.optional().openapi({ description: 'The seed (64 lowercase hex characters), once the draw is made' }),
+    drawnEntries: z.int().min(0).optional().openapi({ description: 'How many pre-queue entries were drawn' }),
   })
   .openapi('SaleState')
+
+export const SaleDraw = z
+  .object({
+    seed: Sha256Hex,
+    entries: z.array(Uuid).openapi({ description: 'Entry ids in drawn order: sorted by lowercase hex SHA-256 of `seed + ":" + entryId`, ascending' }),
+  })
+  .openapi('SaleDraw')
 
 // --- queue ---
 
@@ -102,9 +120,13 @@ export const QueueStatus = z
     token: z.string(),
     userId: Uuid,
     concertId: Uuid,
-    status: z.enum(['WAITING', 'ACTIVE', 'SOLD_OUT']).openapi({ description: 'SOLD_OUT is final: every seat is sold and the token serves nothing else' }),
-    position: z.int().min(0).openapi({ description: '1 for the next user to be admitted, 0 once ACTIVE' }),
-    estimatedWaitSeconds: z.int().min(0),
+    status: z.enum(['PRE_QUEUE', 'WAITING', 'ACTIVE', 'SOLD_OUT']).openapi({
+      description: 'PRE_QUEUE until the draw at opensAt; SOLD_OUT is final: every seat is sold and the token serves nothing else',
+    }),
+    entryId: Uuid.optional().openapi({ description: 'The public name of a pre-queue entry, as listed in the draw (GET .../sale/draw)' }),
+    opensAt: Timestamp.optional().openapi({ description: 'While PRE_QUEUE: when the order is drawn' }),
+    position: z.int().min(0).nullable().openapi({ description: '1 for the next user to be admitted, 0 once ACTIVE, null in the pre-queue (no order yet)' }),
+    estimatedWaitSeconds: z.int().min(0).openapi({ description: 'In the pre-queue: the seconds until the draw, the least there is to wait' }),
     activeUntil: Timestamp.nullable().openapi({ description: 'When an ACTIVE admission ends; null while WAITING' }),
     pollAfterSeconds: z.int().min(1),
     seatsLeft: z.int().min(0).openapi({ description: "Seats AVAILABLE over the concert's bookable dates" }),
@@ -195,6 +217,17 @@ export const ConcertDateInput = z.object({
   price: z.int().min(1).max(MAX_PRICE),
 })
 
+/** The pre-queue opens this long before the sale unless the operator says otherwise. */
+export const DEFAULT_PRE_QUEUE_MS = 30 * 60_000
+
+export const SaleSchedule = z
+  .strictObject({
+    opensAt: Timestamp.refine((t) => Date.parse(t) > Date.now(), 'must be in the future').openapi({ description: 'When the sale opens: the pre-queue is drawn then' }),
+    preQueueOpensAt: Timestamp.optional().openapi({ description: 'Defaults to 30 minutes before opensAt; may be past (the pre-queue is then open from creation)' }),
+  })
+  .refine((s) => s.preQueueOpensAt === undefined || Date.parse(s.preQueueOpensAt) <= Date.parse(s.opensAt), { path: ['preQueueOpensAt'], message: 'must not be after opensAt' })
+  .openapi('SaleSchedule')
+
 export const CreateConcertBody = z
   .object({
     title: z.string().trim().min(1).max(200),
@@ -206,6 +239,7 @@ export const CreateConcertBody = z
       .refine((ds) => new Set(ds.map((d) => d.date)).size === ds.length, 'one show per date: a date appears twice'),
     seatsPerDate: z.int().min(1).max(MAX_SEATS_PER_DATE).default(MAX_SEATS_PER_DATE),
     queuePolicy: QueuePolicyUpdate.optional(),
+    sale: SaleSchedule.optional(),
   })
   .openapi('CreateConcert')
 
@@ -217,6 +251,7 @@ export const ConcertCreated = z
     seatsPerDate: z.int(),
     dates: z.array(z.object({ date: CalendarDate, startsAt: Timestamp, price: Money, totalSeats: z.int() })),
     queuePolicy: QueuePolicySchema,
+    sale: z.object({ opensAt: Timestamp, preQueueOpensAt: Timestamp, seedCommitment: Sha256Hex }).optional(),
   })
   .openapi('ConcertCreated')
 
@@ -251,6 +286,7 @@ export type SeatMapView = z.infer<typeof SeatMap>
 export type HoldView = z.infer<typeof Hold>
 export type DateAvailabilityView = z.infer<typeof DateAvailability>
 export type SaleStateView = z.infer<typeof SaleState>
+export type SaleDrawView = z.infer<typeof SaleDraw>
 export type QueueStatsView = z.infer<typeof QueueStatsSchema>
 export type ConcertSummaryView = z.infer<typeof ConcertSummary>
 export type PaymentView = z.infer<typeof Payment>

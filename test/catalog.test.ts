@@ -134,6 +134,7 @@ describe('service', () => {
         'GET /api/concerts',
         'GET /api/concerts/{concertId}/dates',
         'GET /api/concerts/{concertId}/sale',
+        'GET /api/concerts/{concertId}/sale/draw',
         'POST /api/concerts/{concertId}/queue/tokens',
         'GET /api/concerts/{concertId}/queue/status',
         'GET /api/concerts/{concertId}/dates/{date}/seats',

@@ -72,6 +72,7 @@ export interface ConcertOptions {
   dates?: Array<{ date: string; startsAt?: string; price: number }>
   seatsPerDate?: number
   queuePolicy?: Record<string, number>
+  sale?: { opensAt: string; preQueueOpensAt?: string }
 }
 
 export async function newConcert(options: ConcertOptions = {}) {
@@ -83,16 +84,22 @@ export async function newConcert(options: ConcertOptions = {}) {
       dates: options.dates ?? [{ date: daysFromNow(30), price: 100_000 }],
       ...(options.seatsPerDate ? { seatsPerDate: options.seatsPerDate } : {}),
       ...(options.queuePolicy ? { queuePolicy: options.queuePolicy } : {}),
+      ...(options.sale ? { sale: options.sale } : {}),
     },
   })
   expect(reply.status, JSON.stringify(reply.body)).toBe(201)
-  return reply.body as { concertId: string; dates: Array<{ date: string; price: number }>; queuePolicy: Record<string, number> }
+  return reply.body as {
+    concertId: string
+    dates: Array<{ date: string; price: number }>
+    queuePolicy: Record<string, number>
+    sale?: { opensAt: string; preQueueOpensAt: string; seedCommitment: string }
+  }
 }
 
 export async function enterQueue(user: User, concertId: string) {
   const reply = await call('POST', `/api/concerts/${concertId}/queue/tokens`, { accessToken: user.accessToken })
   expect([200, 201], JSON.stringify(reply.body)).toContain(reply.status)
-  return reply.body as { token: string; status: string; position: number }
+  return reply.body as { token: string; status: string; position: number; entryId?: string }
 }
 
 /** A new user, admitted to a concert (its maxActiveUsers must have room), with a balance. */

@@ -90,23 +90,28 @@ export async function verifyAccessToken(token: string, secret: string): Promise<
 export interface QueueTokenClaims {
   userId: string
   concertId: string
-  /** The place in line the concert object gave this user. */
+  /** The place in line the concert object gave this user; 0 when the token names a pre-queue entry. */
   arrival: number
+  /** A pre-queue entry: its place is the draw's to give, so the token names the entry, before and after the draw. */
+  entryId?: string
 }
 
 /**
- * A queue token is the signed place in line. Deterministic, so asking again returns the same
- * token without the object storing it, and any Worker can read the place from it without a
- * round trip. Whether the place is still live is the concert object's to say.
+ * A queue token is the signed place in line, or the signed pre-queue entry. Deterministic, so
+ * asking again returns the same token without the object storing it, and any Worker can read
+ * the place from it without a round trip. Whether the place is still live is the concert
+ * object's to say.
  */
 export async function signQueueToken(claims: QueueTokenClaims, secret: string): Promise<string> {
-  return signed({ typ: 'queue', sub: claims.userId, cid: claims.concertId, arr: claims.arrival }, secret)
+  const place = claims.entryId !== undefined ? { eid: claims.entryId } : { arr: claims.arrival }
+  return signed({ typ: 'queue', sub: claims.userId, cid: claims.concertId, ...place }, secret)
 }
 
 /** The claims of a genuine queue token, or null for anything we never issued. */
 export async function verifyQueueToken(token: string, secret: string): Promise<QueueTokenClaims | null> {
   const payload = await verifiedPayload(token, secret)
   if (payload?.typ !== 'queue' || typeof payload.sub !== 'string' || typeof payload.cid !== 'string') return null
+  if (typeof payload.eid === 'string') return { userId: payload.sub, concertId: payload.cid, arrival: 0, entryId: payload.eid }
   if (typeof payload.arr !== 'number' || !Number.isSafeInteger(payload.arr) || payload.arr < 1) return null
   return { userId: payload.sub, concertId: payload.cid, arrival: payload.arr }
 }

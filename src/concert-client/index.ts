@@ -1,7 +1,8 @@
 import type { ConcertObject } from '../concert'
-import { socketUpgrade, type ConcertSetup, type PaymentStart, type PlaceInLine, type QueueEntryView, type SocketOwner } from '../concert/rpc'
+import { socketUpgrade, type ConcertConfigured, type ConcertSetup, type PaymentStart, type PlaceInLine, type QueueEntryView, type SocketOwner } from '../concert/rpc'
 import { ApiError, unwrap, type Result } from '../errors'
-import type { DateAvailabilityView, HoldView, QueuePolicy, QueueStatsView, QueueStatusView, SaleStateView, SeatMapView } from '../schemas'
+import type { DateAvailabilityView, HoldView, QueuePolicy, QueueStatsView, QueueStatusView, SaleDrawView, SaleStateView, SeatMapView } from '../schemas'
+import { rememberDrawnArrival, withDrawnArrival } from './drawn-places'
 import { enterInBatch } from './entry-batcher'
 import { IsolateCaches } from './isolate-cache'
 import { cachedStatus, invalidateQueueView } from './queue-view'
@@ -10,6 +11,8 @@ import { cachedSeatMap, invalidateSeats, recentRefusal, rememberRefusal } from '
 /** Dates, seat counts and the sale's state change by the second, not the millisecond: one read per second per isolate. */
 const availableDates = new IsolateCaches<DateAvailabilityView[]>(1_000)
 const sales = new IsolateCaches<SaleStateView>(1_000)
+/** A draw never changes once made: kept until the isolate goes (a minute at most, so a bounded number of them stays). */
+const draws = new IsolateCaches<SaleDrawView>(60_000)
 
 /**
  * The Worker's side of one concert: its Durable Object stub and this isolate's views of it.
@@ -31,7 +34,7 @@ export class ConcertClient {
 
   // --- operators ---
 
-  async configure(setup: ConcertSetup): Promise<QueuePolicy> {
+  async configure(setup: ConcertSetup): Promise<ConcertConfigured> {
     return unwrap(await this.stub.configure(setup))
   }
 
@@ -62,15 +65,24 @@ export class ConcertClient {
     return (await sales.for(this.concertId).get(load)) ?? (await load())
   }
 
+  async saleDraw(): Promise<SaleDrawView> {
+    const load = async () => unwrap(await this.stub.saleDraw())
+    return (await draws.for(this.concertId).get(load)) ?? (await load())
+  }
+
   /** A place in line through this isolate's batch of entries; `keepAlive` is the request's waitUntil. */
   async enter(userId: string, keepAlive: (sending: Promise<unknown>) => void): Promise<QueueEntryView> {
     return unwrap(await enterInBatch(this.concertId, userId, (userIds) => this.stub.enterAll(userIds), keepAlive))
   }
 
-  async status(place: PlaceInLine): Promise<QueueStatusView> {
+  async status(token: PlaceInLine): Promise<QueueStatusView> {
+    const place = withDrawnArrival(this.concertId, token)
     const status = await this.cachedStatus(place)
     if (status === 'gone') throw new ApiError('QUEUE_TOKEN_INVALID')
-    return status === 'unknown' ? unwrap(await this.stub.status(only(place))) : status
+    if (status !== 'unknown') return status
+    const answer = unwrap(await this.stub.status(only(place)))
+    if (place.entryId !== undefined && answer.arrival > 0) rememberDrawnArrival(this.concertId, place.entryId, answer.arrival)
+    return answer.status
   }
 
   /** From this isolate's views when its queue view shows the place ACTIVE; else the object checks admission. */
@@ -124,11 +136,11 @@ export class ConcertClient {
   }
 
   private cachedStatus(place: PlaceInLine) {
-    return cachedStatus(this.concertId, place, async (seen) => unwrap(await this.stub.snapshot(seen)))
+    return cachedStatus(this.concertId, withDrawnArrival(this.concertId, place), async (seen) => unwrap(await this.stub.snapshot(seen)))
   }
 }
 
 /** Just the place: a credential passed as one also carries its token, which the object has no use for. */
-const only = ({ arrival, userId }: PlaceInLine): PlaceInLine => ({ arrival, userId })
+const only = ({ arrival, userId, entryId }: PlaceInLine): PlaceInLine => (entryId !== undefined ? { arrival, userId, entryId } : { arrival, userId })
 
 export const concertClient = (env: Env, concertId: string) => new ConcertClient(env, concertId)

@@ -1,5 +1,5 @@
 import type { PlaceInLine, QueueSnapshot } from '../concert/rpc'
-import { placeStatus, type Place } from '../concert/policy'
+import { placeStatus, preQueueStatus, type Place } from '../concert/policy'
 import type { QueueStatusView } from '../schemas'
 import { IsolateCaches } from './isolate-cache'
 
@@ -31,8 +31,14 @@ class QueueView {
     this.active = new Map(snapshot.active.map((a) => [a.arrival, a.until]))
   }
 
-  describe({ arrival, userId }: PlaceInLine, now: number): CachedStatus {
+  describe({ arrival, userId, entryId }: PlaceInLine, now: number): CachedStatus {
     const { snapshot } = this
+    const moment = { now, admissionRate: snapshot.admissionRate, seatsLeft: snapshot.seatsLeft }
+    // A token naming a pre-queue entry (genuine: it is signed) is PRE_QUEUE until the draw; an entry cannot end before it.
+    if (arrival === 0) {
+      if (entryId === undefined || snapshot.preQueueUntil === null || now >= snapshot.preQueueUntil) return 'unknown'
+      return { userId, concertId: snapshot.concertId, ...preQueueStatus(entryId, snapshot.preQueueUntil, moment) }
+    }
     if (arrival > snapshot.lastArrival) return 'unknown'
     const activeUntil = this.active.get(arrival)
     let place: Place
@@ -46,7 +52,7 @@ class QueueView {
       for (let i = block * BLOCK; i <= arrival; i++) position += snapshot.live[i]!
       place = { position }
     }
-    return { userId, concertId: snapshot.concertId, ...placeStatus(place, { now, admissionRate: snapshot.admissionRate, seatsLeft: snapshot.seatsLeft }, snapshot.policy) }
+    return { userId, concertId: snapshot.concertId, ...(entryId ? { entryId } : {}), ...placeStatus(place, moment, snapshot.policy) }
   }
 }
 
@@ -58,7 +64,7 @@ const seenBy = new Map<string, Set<number>>()
 export async function cachedStatus(concertId: string, place: PlaceInLine, load: (seen: number[]) => Promise<QueueSnapshot>): Promise<CachedStatus> {
   let seen = seenBy.get(concertId)
   if (!seen) seenBy.set(concertId, (seen = new Set()))
-  seen.add(place.arrival)
+  if (place.arrival > 0) seen.add(place.arrival)
   const view = await views.for(concertId).get(async () => {
     const polled = [...seen]
     seen.clear()

@@ -7,7 +7,8 @@ import { AdmissionLog } from './admission-log'
 import type { SellOut } from './sell-out'
 import { admissionsAvailable, hasRoomToWait, nextDeadline, placeStatus, SOLD_OUT_STATUS, type Moment } from './policy'
 import { Presence } from './presence'
-import type { PlaceInLine, QueueEntryView, QueueSnapshot } from './rpc'
+import type { DrawnPlace, PreQueue } from './pre-queue'
+import type { ListenerKey, PlaceInLine, QueueEntryView, QueueSnapshot } from './rpc'
 import { WaitingIndex } from './waiting-index'
 
 export type QueueRow = {
@@ -19,8 +20,8 @@ export type QueueRow = {
 
 /** What the line needs of the sockets: whether a place is listening, and to tell it the place ended, and how. */
 export interface LineListeners {
-  listening(arrival: number): boolean
-  end(arrival: number, final: 'EXPIRED' | 'SOLD_OUT'): void
+  listening(key: ListenerKey): boolean
+  end(key: ListenerKey, final: 'EXPIRED' | 'SOLD_OUT'): void
 }
 
 /**
@@ -46,6 +47,8 @@ export class WaitingLine {
     private readonly outbox: Outbox,
     private readonly listeners: LineListeners,
     private readonly sellOut: SellOut,
+    /** The places its draw gave are named by entry, for their tokens and listeners. */
+    private readonly preQueue: PreQueue,
     /** Seats AVAILABLE now, told in every status; while none is, nobody is admitted. */
     private readonly seatsLeft: (now: number) => number,
   ) {
@@ -90,8 +93,14 @@ export class WaitingLine {
    */
   enter(userIds: string[], now: number): { entries: Array<Result<QueueEntryView>>; moved: boolean } {
     const places = new Map<string, number>()
-    for (const row of this.storage.sql.exec<{ arrival: number; user_id: string }>('SELECT arrival, user_id FROM queue WHERE user_id IN (SELECT value FROM json_each(?))', JSON.stringify(userIds))) {
+    const entryIds = new Map<string, string>()
+    const existing = this.storage.sql.exec<{ arrival: number; user_id: string; entry_id: string | null }>(
+      'SELECT q.arrival, q.user_id, p.entry_id FROM queue q LEFT JOIN pre_queue p ON p.arrival = q.arrival WHERE q.user_id IN (SELECT value FROM json_each(?))',
+      JSON.stringify(userIds),
+    )
+    for (const row of existing) {
       places.set(row.user_id, row.arrival)
+      if (row.entry_id !== null) entryIds.set(row.user_id, row.entry_id)
       this.seen(row.arrival, now)
     }
     const newcomers: Array<{ userId: string; arrival: number }> = []
@@ -113,19 +122,33 @@ export class WaitingLine {
     const entries = userIds.map((userId) => {
       const arrival = places.get(userId)
       if (arrival === undefined) return fail(this.sellOut.happened ? 'SOLD_OUT' : 'QUEUE_FULL')
-      return ok({ created: unanswered.delete(userId), arrival, status: this.describe({ userId, arrival }, moment) })
+      const entryId = entryIds.get(userId)
+      const place = entryId ? { userId, arrival, entryId } : { userId, arrival }
+      return ok({ created: unanswered.delete(userId), ...place, status: this.describe(place, moment) })
     })
     return { entries, moved }
   }
 
-  private joinTheBack(newcomers: Array<{ userId: string; arrival: number }>, now: number) {
+  /** The drawn pre-queue takes the first places, everyone counted as seen at the opening. Call inside the opening's transaction. */
+  joinDrawn(drawn: DrawnPlace[], now: number) {
+    if (drawn.length > 0) this.joinTheBack(drawn, now, false)
+    this.storeLastArrival()
+  }
+
+  /** The first places are the draw's: arrivals follow the last one. */
+  get last(): number {
+    return this.lastArrival
+  }
+
+  private joinTheBack(newcomers: Array<{ userId: string; arrival: number }>, now: number, issued = true) {
     this.storage.transactionSync(() => {
       this.storage.sql.exec(
         "INSERT INTO queue (arrival, user_id, status, entered_at) SELECT value ->> '$.arrival', value ->> '$.userId', 'WAITING', ? FROM json_each(?)",
         now,
         JSON.stringify(newcomers),
       )
-      this.outbox.recordAll('token.issued', now, newcomers)
+      // A drawn place's token was issued when it entered the pre-queue.
+      if (issued) this.outbox.recordAll('token.issued', now, newcomers)
       for (const { arrival } of newcomers) {
         this.waiting.add(arrival)
         this.presence.touch(arrival, now)
@@ -175,10 +198,16 @@ export class WaitingLine {
     return this.isLive(place.arrival) ? this.describe(place, moment) : null
   }
 
-  private describe({ userId, arrival }: PlaceInLine, moment: Moment): QueueStatusView {
+  private describe({ userId, arrival, entryId }: PlaceInLine, moment: Moment): QueueStatusView {
     const activeUntil = this.active.get(arrival)
     const place = activeUntil !== undefined ? { activeUntil } : { position: this.waiting.position(arrival) }
-    return { userId, concertId: this.meta.id!, ...placeStatus(place, moment, this.meta.policy) }
+    return { userId, concertId: this.meta.id!, ...(entryId ? { entryId } : {}), ...placeStatus(place, moment, this.meta.policy) }
+  }
+
+  /** How a place's listeners are found: by its entry when the draw gave it (their tokens name the entry). */
+  private listenerKey(arrival: number): ListenerKey {
+    const entryId = this.preQueue.entryIdAt(arrival)
+    return entryId ? { arrival, entryId } : { arrival }
   }
 
   snapshot(now: number): QueueSnapshot {
@@ -191,6 +220,7 @@ export class WaitingLine {
       admissionRate,
       seatsLeft,
       soldOut: this.sellOut.happened,
+      preQueueUntil: this.preQueue.phase(now) === 'PRE_QUEUE' ? this.preQueue.opensAt : null,
       policy: this.meta.policy,
     }
   }
@@ -232,7 +262,7 @@ export class WaitingLine {
     this.waiting.remove(arrival)
     this.active.delete(arrival)
     this.presence.forget(arrival)
-    this.listeners.end(arrival, 'EXPIRED')
+    this.listeners.end(this.listenerKey(arrival), 'EXPIRED')
   }
 
   /** Every seat is sold: each WAITING place ends, its listeners told SOLD_OUT. Returns those places. Call inside a transaction. */
@@ -244,7 +274,7 @@ export class WaitingLine {
     for (const { arrival } of ended) {
       this.waiting.remove(arrival)
       this.presence.forget(arrival)
-      this.listeners.end(arrival, 'SOLD_OUT')
+      this.listeners.end(this.listenerKey(arrival), 'SOLD_OUT')
     }
     return ended
   }
@@ -268,7 +298,7 @@ export class WaitingLine {
     for (const arrival of idle) {
       if (!this.waiting.has(arrival)) {
         this.presence.forget(arrival)
-      } else if (this.listeners.listening(arrival)) {
+      } else if (this.listeners.listening(this.listenerKey(arrival))) {
         this.presence.touch(arrival, now)
       } else {
         this.end(arrival, 'IDLE', now)

@@ -1,6 +1,6 @@
 import type { QueueStatusView } from '../schemas'
 import type { LineListeners } from './line'
-import { isEventStream, type SocketOwner } from './rpc'
+import { isEventStream, type ListenerKey, type SocketOwner } from './rpc'
 import { Sockets, type SocketEnd } from './sockets'
 import { EventStreams } from './streams'
 
@@ -24,13 +24,19 @@ export class Listeners implements LineListeners {
   }
 
   /** A socket or a stream shows its holder is still there. */
-  listening(arrival: number): boolean {
-    return this.sockets.listening(arrival) || this.streams.listening(arrival)
+  listening(key: ListenerKey): boolean {
+    return this.sockets.listening(key) || this.streams.listening(key)
   }
 
-  end(arrival: number, final: SocketEnd) {
-    this.sockets.end(arrival, final)
-    this.streams.end(arrival, final)
+  end(key: ListenerKey, final: SocketEnd) {
+    this.sockets.end(key, final)
+    this.streams.end(key, final)
+  }
+
+  /** The draw gave pre-queue entries (by entry id) their places. */
+  drawn(arrivals: ReadonlyMap<string, number>) {
+    this.sockets.drawn(arrivals)
+    this.streams.drawn(arrivals)
   }
 
   /** Positions may have moved: each pushes once its interval allows. */

@@ -32,6 +32,10 @@ export class ConcertMeta {
     this.policy = policy
   }
 
+  text(key: string): string | undefined {
+    return this.values.get(key)
+  }
+
   number(key: string): number {
     return Number(this.values.get(key) ?? 0)
   }

@@ -125,6 +125,24 @@ export const SOLD_OUT_STATUS = {
   seatsLeft: 0,
 }
 
+/**
+ * The status of a pre-queue entry: no position until the draw at opensAt, which is the least
+ * there is to wait; polled again just after the draw, or every 30 s until then.
+ */
+export function preQueueStatus(entryId: string, opensAt: number, { now, seatsLeft }: Moment) {
+  const untilOpen = Math.max(0, Math.ceil((opensAt - now) / 1000))
+  return {
+    status: 'PRE_QUEUE' as const,
+    entryId,
+    opensAt: new Date(opensAt).toISOString(),
+    position: null,
+    estimatedWaitSeconds: untilOpen,
+    activeUntil: null,
+    pollAfterSeconds: Math.min(30, untilOpen + 1),
+    seatsLeft,
+  }
+}
+
 /** Poll soon near the front of the line, rarely from far back. */
 export function pollAfterSeconds(position: number): number {
   if (position <= 0) return 30

@@ -1,12 +1,23 @@
 // What crosses between the Worker and the concert object but is not the contract's (that is
 // src/schemas.ts): plain data, as RPC copies it, and the socket upgrade's headers.
 import type { QueuePolicy, QueueStatusView } from '../schemas'
+import type { SaleTimes } from './pre-queue'
 
-/** A place in line as a verified queue token names it: its arrival number and its user. */
+/**
+ * A place in line as a verified queue token names it: its arrival number and its user. A
+ * pre-queue token names its entry instead: `arrival` is 0 until the draw gives it one, which
+ * the object (or a Worker that has learnt it) fills in.
+ */
 export interface PlaceInLine {
   arrival: number
   userId: string
+  entryId?: string
 }
+
+/** What a socket or a stream is found by: its entry when the token names one (it may predate the draw), else its arrival. */
+export type ListenerKey = Pick<PlaceInLine, 'arrival' | 'entryId'>
+
+export const sameListener = (a: ListenerKey, b: ListenerKey) => (a.entryId !== undefined || b.entryId !== undefined ? a.entryId === b.entryId : a.arrival === b.arrival)
 
 /** Who a socket belongs to: the place and the token to send back in pushes; its attachment through hibernation. */
 export interface SocketOwner extends PlaceInLine {
@@ -21,6 +32,7 @@ export function socketUpgrade(request: Request, owner: SocketOwner): Request {
   const headers = new Headers(request.headers)
   headers.set('x-queue-arrival', String(owner.arrival))
   headers.set('x-queue-user', owner.userId)
+  if (owner.entryId) headers.set('x-queue-entry', owner.entryId)
   return new Request(request.url, { headers })
 }
 
@@ -28,10 +40,12 @@ export function socketUpgrade(request: Request, owner: SocketOwner): Request {
 export const isEventStream = (request: Request) => new URL(request.url).pathname.endsWith('/queue/events')
 
 export function socketOwner(request: Request): SocketOwner {
+  const entryId = request.headers.get('x-queue-entry')
   return {
     token: new URL(request.url).searchParams.get('token') ?? '',
     arrival: Number(request.headers.get('x-queue-arrival')),
     userId: request.headers.get('x-queue-user') ?? '',
+    ...(entryId ? { entryId } : {}),
   }
 }
 
@@ -40,11 +54,25 @@ export interface ConcertSetup {
   seatsPerDate: number
   dates: Array<{ date: string; startsAt: string; price: number }>
   policy: QueuePolicy
+  sale?: SaleTimes
 }
 
-/** A place in line as the queue entry route needs it: the Worker signs `arrival` into the token. */
+/** A configured concert: its policy, and its draw's commitment when it has a scheduled sale. */
+export interface ConcertConfigured {
+  policy: QueuePolicy
+  seedCommitment?: string
+}
+
+/** A place in line as the queue entry route needs it: the Worker signs `entryId` (pre-queue) or else `arrival` into the token. */
 export interface QueueEntryView {
   created: boolean
+  arrival: number
+  entryId?: string
+  status: QueueStatusView
+}
+
+/** A status as the object answers it, with the arrival of the place (0 before the draw), which a Worker keeps for a token naming an entry. */
+export interface PlaceStatus {
   arrival: number
   status: QueueStatusView
 }
@@ -60,6 +88,8 @@ export interface QueueSnapshot {
   seatsLeft: number
   /** Every seat sold: a place not live may have ended SOLD_OUT, which only the object knows. */
   soldOut: boolean
+  /** While the pre-queue is open: when it is drawn. Its entries are PRE_QUEUE until then. */
+  preQueueUntil: number | null
   policy: QueuePolicy
 }
 

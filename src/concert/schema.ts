@@ -75,6 +75,19 @@ CREATE TABLE IF NOT EXISTS outbox (
     version: 2,
     sql: 'CREATE TABLE IF NOT EXISTS sold_out_places (arrival INTEGER PRIMARY KEY, user_id TEXT NOT NULL);',
   },
+  {
+    // A scheduled sale's pre-queue: entries named by a public id, with no order until the
+    // draw gives each its arrival.
+    version: 3,
+    sql: `
+CREATE TABLE IF NOT EXISTS pre_queue (
+  entry_id TEXT PRIMARY KEY,
+  user_id TEXT NOT NULL UNIQUE,
+  entered_at INTEGER NOT NULL,
+  arrival INTEGER UNIQUE
+);
+    `,
+  },
 ]
 
 const META_TABLE = 'CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)'

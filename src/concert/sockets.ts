@@ -1,13 +1,13 @@
 import type { QueueStatusView } from '../schemas'
 
 import { CoalescedPush } from './coalesced-push'
-import type { SocketOwner } from './rpc'
+import type { ListenerKey, SocketOwner } from './rpc'
 
 /** The last message a socket (or an event stream) is sent before it is closed. */
 export type SocketEnd = 'EXPIRED' | 'SOLD_OUT'
 
-/** Sockets are tagged by arrival (tokens are longer than a tag may be). */
-const socketTag = (arrival: number) => `a${arrival}`
+/** Sockets are tagged by entry or arrival (tokens are longer than a tag may be); a socket's tags are fixed when it opens, maybe before the draw. */
+const socketTag = ({ arrival, entryId }: ListenerKey) => (entryId !== undefined ? `e${entryId}` : `a${arrival}`)
 
 /**
  * The queue's hibernating WebSockets: who owns each, what each was last told, and coalesced
@@ -39,7 +39,7 @@ export class Sockets {
     const pair = new WebSocketPair()
     const [client, server] = [pair[0], pair[1]]
     if (owner) {
-      this.ctx.acceptWebSocket(server, [socketTag(owner.arrival)])
+      this.ctx.acceptWebSocket(server, [socketTag(owner)])
       this.count++
       server.serializeAttachment(owner)
       this.owners.set(server, owner)
@@ -66,14 +66,26 @@ export class Sockets {
     this.lastSent.delete(ws)
   }
 
-  listening(arrival: number): boolean {
-    return this.ctx.getWebSockets(socketTag(arrival)).length > 0
+  listening(key: ListenerKey): boolean {
+    return this.ctx.getWebSockets(socketTag(key)).length > 0
+  }
+
+  /** The draw gave pre-queue entries their places: their sockets' owners learn them, through hibernation too. */
+  drawn(arrivals: ReadonlyMap<string, number>) {
+    for (const ws of this.ctx.getWebSockets()) {
+      const owner = this.ownerOf(ws)
+      const arrival = owner?.entryId !== undefined && owner.arrival === 0 ? arrivals.get(owner.entryId) : undefined
+      if (arrival === undefined) continue
+      const placed = { ...owner!, arrival }
+      ws.serializeAttachment(placed)
+      this.owners.set(ws, placed)
+    }
   }
 
   /** A place ended: its sockets are told so (EXPIRED, or SOLD_OUT) and closed. */
-  end(arrival: number, final: SocketEnd) {
+  end(key: ListenerKey, final: SocketEnd) {
     const message = JSON.stringify({ status: final })
-    for (const ws of this.ctx.getWebSockets(socketTag(arrival))) {
+    for (const ws of this.ctx.getWebSockets(socketTag(key))) {
       try {
         ws.send(message)
         ws.close(1000, 'token expired')

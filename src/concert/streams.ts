@@ -1,5 +1,5 @@
 import type { QueueStatusView } from '../schemas'
-import type { SocketOwner } from './rpc'
+import { sameListener, type ListenerKey, type SocketOwner } from './rpc'
 import { CoalescedPush } from './coalesced-push'
 import type { SocketEnd } from './sockets'
 
@@ -46,15 +46,23 @@ export class EventStreams {
     return new Response(readable, { headers })
   }
 
-  listening(arrival: number): boolean {
-    for (const stream of this.streams) if (stream.owner.arrival === arrival) return true
+  listening(key: ListenerKey): boolean {
+    for (const stream of this.streams) if (sameListener(stream.owner, key)) return true
     return false
   }
 
-  /** A place ended: its streams get the last status and end. */
-  end(arrival: number, final: SocketEnd) {
+  /** The draw gave pre-queue entries their places. */
+  drawn(arrivals: ReadonlyMap<string, number>) {
     for (const stream of this.streams) {
-      if (stream.owner.arrival !== arrival) continue
+      const { entryId, arrival } = stream.owner
+      if (entryId !== undefined && arrival === 0) stream.owner = { ...stream.owner, arrival: arrivals.get(entryId) ?? 0 }
+    }
+  }
+
+  /** A place ended: its streams get the last status and end. */
+  end(key: ListenerKey, final: SocketEnd) {
+    for (const stream of this.streams) {
+      if (!sameListener(stream.owner, key)) continue
       this.write(stream.writer, statusEvent({ status: final }))
       void stream.writer.close().catch(() => {})
       this.drop(stream)

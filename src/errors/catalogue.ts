@@ -29,6 +29,8 @@ export const ERRORS = {
   BALANCE_LIMIT_EXCEEDED: { status: 409, message: 'The balance would pass its cap' },
   QUEUE_FULL: { status: 409, message: 'The waiting line is full; please try again later' },
   SOLD_OUT: { status: 409, message: 'Every seat of this concert is sold' },
+  SALE_NOT_OPEN: { status: 409, message: 'The sale has not opened yet' },
+  NO_DRAW: { status: 404, message: 'This concert opened without a pre-queue draw' },
   RESERVATION_EXPIRED: { status: 410, message: 'This hold has expired; the seat is on sale again' },
   PAYLOAD_TOO_LARGE: { status: 413, message: 'The request body is too large' },
   UNSUPPORTED_MEDIA_TYPE: { status: 415, message: 'Content-Type must be application/json' },

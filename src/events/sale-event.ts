@@ -2,7 +2,7 @@
 // object writes each event in the same storage transaction as the change it describes
 // (a transactional outbox), so an event exists if and only if its change does.
 
-export type SaleEventType = 'token.issued' | 'token.admitted' | 'token.expired' | 'token.sold_out' | 'seat.held' | 'seat.released' | 'seat.expired' | 'seat.paid'
+export type SaleEventType = 'sale.opened' | 'token.issued' | 'token.admitted' | 'token.expired' | 'token.sold_out' | 'seat.held' | 'seat.released' | 'seat.expired' | 'seat.paid'
 
 /** Why a token ended: its admission timed out, its user left the line, or it bought a seat. */
 export type TokenEndReason = 'ACTIVE_TIMEOUT' | 'IDLE' | 'PAID'
@@ -12,9 +12,15 @@ export interface SaleEvent {
   eventId: string
   type: SaleEventType
   concertId: string
-  userId: string
-  /** The user's place in line (the queue token's arrival number). */
-  arrival: number
+  /** Whose place or seat; absent from `sale.opened`, which is the whole concert's. */
+  userId?: string
+  /** The user's place in line (the queue token's arrival number); absent while a pre-queue entry has none. */
+  arrival?: number
+  /** A pre-queue entry's public name (`token.issued` in the pre-queue, and every later event of a drawn place). */
+  entryId?: string
+  /** `sale.opened`: the draw's seed (hex) and how many entries it drew. */
+  seed?: string
+  drawnEntries?: number
   /** When the change happened, ISO-8601 UTC. */
   at: string
   date?: string

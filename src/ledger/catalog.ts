@@ -13,6 +13,8 @@ export async function insertConcert(db: D1Database, concert: CatalogEntry): Prom
       venue: concert.venue ?? null,
       seatsPerDate: concert.seatsPerDate,
       createdAt: new Date().toISOString(),
+      opensAt: concert.opensAt ?? null,
+      preQueueOpensAt: concert.preQueueOpensAt ?? null,
     })
 }
 
@@ -23,5 +25,6 @@ export async function listConcerts(db: D1Database): Promise<CatalogEntry[]> {
     title: r.title,
     ...(r.venue ? { venue: r.venue } : {}),
     seatsPerDate: r.seatsPerDate,
+    ...(r.opensAt && r.preQueueOpensAt ? { opensAt: r.opensAt, preQueueOpensAt: r.preQueueOpensAt } : {}),
   }))
 }

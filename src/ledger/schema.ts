@@ -1,6 +1,6 @@
 import { integer, sqliteTable, text } from 'drizzle-orm/sqlite-core'
 
-// Mirrors migrations/0001_ledger.sql, which is the source of truth for constraints.
+// Mirrors migrations/ (0001_ledger.sql, 0003_sale_schedule.sql), which are the source of truth for constraints.
 
 export const users = sqliteTable('users', {
   id: text('id').primaryKey(),
@@ -24,6 +24,8 @@ export const concerts = sqliteTable('concerts', {
   venue: text('venue'),
   seatsPerDate: integer('seats_per_date').notNull(),
   createdAt: text('created_at').notNull(),
+  opensAt: text('opens_at'),
+  preQueueOpensAt: text('pre_queue_opens_at'),
 })
 
 export const payments = sqliteTable('payments', {

@@ -3,7 +3,7 @@ import { requireAdmin } from '../auth/middleware'
 import { concertClient } from '../concert-client'
 import { DEFAULT_POLICY } from '../concert/policy'
 import { insertConcert } from '../ledger/catalog'
-import { ConcertCreated, ConcertIdParam, CreateConcertBody, DateParams, QueuePolicySchema, QueuePolicyUpdate, QueueStatsSchema, SeatMap } from '../schemas'
+import { ConcertCreated, ConcertIdParam, CreateConcertBody, DateParams, DEFAULT_PRE_QUEUE_MS, QueuePolicySchema, QueuePolicyUpdate, QueueStatsSchema, SeatMap } from '../schemas'
 import { bearer, errorResponses, json, jsonBody, newRouter } from './openapi'
 
 export const admin = newRouter()
@@ -16,7 +16,7 @@ admin.openapi(
     method: 'post',
     path: '/api/admin/concerts',
     tags: ['Operators'],
-    summary: 'Create a concert with its dates, seats and queue policy',
+    summary: 'Create a concert with its dates, seats, queue policy and, optionally, a scheduled sale with a pre-queue',
     security: bearer,
     middleware: [requireAdmin] as const,
     request: { body: jsonBody(CreateConcertBody) },
@@ -26,14 +26,18 @@ admin.openapi(
     const body = c.req.valid('json')
     const concertId = crypto.randomUUID()
     const dates = body.dates.map((d) => ({ date: d.date, startsAt: d.startsAt ?? defaultStartsAt(d.date), price: d.price }))
-    const policy = await concertClient(c.env, concertId).configure({
+    const opensAt = body.sale && Date.parse(body.sale.opensAt)
+    const sale = opensAt ? { opensAt, preQueueOpensAt: body.sale!.preQueueOpensAt ? Date.parse(body.sale!.preQueueOpensAt) : opensAt - DEFAULT_PRE_QUEUE_MS } : undefined
+    const { policy, seedCommitment } = await concertClient(c.env, concertId).configure({
       concertId,
       seatsPerDate: body.seatsPerDate,
       dates,
       policy: { ...DEFAULT_POLICY, ...body.queuePolicy },
+      sale,
     })
+    const schedule = sale && { opensAt: new Date(sale.opensAt).toISOString(), preQueueOpensAt: new Date(sale.preQueueOpensAt).toISOString() }
     // Listed only once its object is ready, so the catalog never shows a concert that 404s.
-    await insertConcert(c.env.DB, { concertId, title: body.title, venue: body.venue, seatsPerDate: body.seatsPerDate })
+    await insertConcert(c.env.DB, { concertId, title: body.title, venue: body.venue, seatsPerDate: body.seatsPerDate, ...schedule })
     return c.json(
       {
         concertId,
@@ -42,6 +46,7 @@ admin.openapi(
         seatsPerDate: body.seatsPerDate,
         dates: dates.map((d) => ({ ...d, totalSeats: body.seatsPerDate })),
         queuePolicy: policy,
+        ...(schedule ? { sale: { ...schedule, seedCommitment: seedCommitment! } } : {}),
       },
       201,
     )

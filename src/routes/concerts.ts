@@ -2,7 +2,7 @@ import { createRoute } from '@hono/zod-openapi'
 import { requireQueueToken, requireUser } from '../auth/middleware'
 import { concertClient } from '../concert-client'
 import { listConcerts } from '../ledger/catalog'
-import { ConcertIdParam, ConcertList, DateList, DateParams, SaleState, SeatMap } from '../schemas'
+import { ConcertIdParam, ConcertList, DateList, DateParams, SaleDraw, SaleState, SeatMap } from '../schemas'
 import { bearerAndQueueToken, errorResponses, json, newRouter } from './openapi'
 
 export const concerts = newRouter()
@@ -62,7 +62,7 @@ concerts.openapi(
     method: 'get',
     path: '/api/concerts/{concertId}/sale',
     tags: ['Catalog'],
-    summary: 'Whether the concert is on sale or sold out',
+    summary: "The sale: scheduled, pre-queue, open or sold out, with the draw's commitment (and its seed once open)",
     request: { params: ConcertIdParam },
     responses: { 200: json(SaleState, 'The sale now'), ...errorResponses(400, 404, 429, 503) },
   }),
@@ -70,5 +70,24 @@ concerts.openapi(
     const { concertId } = c.req.valid('param')
     c.header('Cache-Control', 'public, max-age=1')
     return c.json(await concertClient(c.env, concertId).sale(), 200)
+  },
+)
+
+concerts.openapi(
+  createRoute({
+    method: 'get',
+    path: '/api/concerts/{concertId}/sale/draw',
+    tags: ['Catalog'],
+    summary: 'The pre-queue draw: the seed and the entries in drawn order (once the sale is OPEN)',
+    description: 'Check it: sha256(bytes of seed) == seedCommitment, and the entries sorted by hex sha256(seed + ":" + entryId) ascending (scripts/verify-draw.mjs).',
+    request: { params: ConcertIdParam },
+    responses: { 200: json(SaleDraw, 'The draw'), ...errorResponses(400, 404, 409, 429, 503) },
+  }),
+  async (c) => {
+    const { concertId } = c.req.valid('param')
+    const draw = await concertClient(c.env, concertId).saleDraw()
+    // A draw never changes once made.
+    c.header('Cache-Control', 'public, max-age=86400, immutable')
+    return c.json(draw, 200)
   },
 )

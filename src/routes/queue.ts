@@ -19,16 +19,16 @@ queue.openapi(
     middleware: [requireUser, limitPerUser('enter')] as const,
     request: { params: ConcertIdParam },
     responses: {
-      201: json(QueueStatus, 'A new token at the back of the line'),
+      201: json(QueueStatus, 'A new token at the back of the line, or in the pre-queue (PRE_QUEUE) before the sale opens'),
       200: json(QueueStatus, 'The token and place the user already has'),
-      ...errorResponses(400, 401, 404, 429, 503),
+      ...errorResponses(400, 401, 404, 409, 429, 503),
     },
   }),
   async (c) => {
     const { concertId } = c.req.valid('param')
     const { userId } = c.var
-    const { created, arrival, status } = await concertClient(c.env, concertId).enter(userId, (sending) => c.executionCtx.waitUntil(sending))
-    const token = await signQueueToken({ userId, concertId, arrival }, c.env.AUTH_SECRET)
+    const { created, arrival, entryId, status } = await concertClient(c.env, concertId).enter(userId, (sending) => c.executionCtx.waitUntil(sending))
+    const token = await signQueueToken({ userId, concertId, arrival, entryId }, c.env.AUTH_SECRET)
     c.header('Cache-Control', 'no-store')
     return c.json({ token, ...status }, created ? 201 : 200)
   },

@@ -1,0 +1,123 @@
+import { describe, expect, it } from 'vitest'
+import { commitmentOf, drawKey, drawOrder, newSeed } from '../src/concert/draw'
+import { preQueueStatus } from '../src/concert/policy'
+
+/** Hex SHA-256 by WebCrypto: an implementation of the contract's formula independent of the one the object uses. */
+async function webSha256(bytes: Uint8Array): Promise<string> {
+  const digest = new Uint8Array(await crypto.subtle.digest('SHA-256', bytes))
+  return [...digest].map((b) => b.toString(16).padStart(2, '0')).join('')
+}
+const hexBytes = (hex: string) => new Uint8Array(hex.match(/../g)!.map((h) => parseInt(h, 16)))
+
+/** Deterministic seeds and entry ids, so that a failure reproduces; nothing in them favours any entry. */
+const seedNumber = (i: number) => commitmentOf(new TextEncoder().encode(`seed ${i}`))
+const entryIds = (n: number) => Array.from({ length: n }, (_, i) => `00000000-0000-4000-8000-${String(i).padStart(12, '0')}`)
+
+/** Chi-square critical values at significance 0.001 by degrees of freedom. */
+const CHI_SQUARE_0_001: Record<number, number> = { 7: 24.322, 9: 27.877 }
+
+function chiSquare(counts: number[], expected: number): number {
+  return counts.reduce((sum, c) => sum + (c - expected) ** 2 / expected, 0)
+}
+
+describe('the draw', () => {
+  it('commits to the 32 bytes of the seed, not to their hex text', async () => {
+    const { seed, commitment } = newSeed()
+    expect(seed).toMatch(/^[0-9a-f]{64}$/)
+    expect(commitment).toBe(await webSha256(hexBytes(seed)))
+    expect(commitment).not.toBe(await webSha256(new TextEncoder().encode(seed)))
+    expect(newSeed().seed).not.toBe(seed)
+  })
+
+  it('orders entries by hex SHA-256 of seed + ":" + entryId, ascending, as recomputed with WebCrypto', async () => {
+    const seed = seedNumber(1)
+    const ids = entryIds(200).map(() => crypto.randomUUID())
+    const keys = await Promise.all(ids.map(async (id) => [id, await webSha256(new TextEncoder().encode(`${seed}:${id}`))] as const))
+    const expected = [...keys].sort((a, b) => (a[1] < b[1] ? -1 : 1)).map(([id]) => id)
+    expect(
+      drawOrder(
+        seed,
+        ids.map((entryId) => ({ entryId })),
+      ).map((e) => e.entryId),
+    ).toEqual(expected)
+    expect(drawKey(seed, ids[0]!)).toBe(keys[0]![1])
+  })
+
+  it('does not depend on the order the entries came in', () => {
+    const seed = seedNumber(2)
+    const ids = entryIds(50).map((entryId) => ({ entryId }))
+    expect(drawOrder(seed, [...ids].reverse())).toEqual(drawOrder(seed, ids))
+  })
+
+  it('gives every entry each rank equally often over many seeds (chi-square, significance 0.001)', () => {
+    const n = 8
+    const draws = 4_000
+    const ids = entryIds(n)
+    // ranks[entry][rank]
+    const ranks = ids.map(() => new Array<number>(n).fill(0))
+    for (let i = 0; i < draws; i++) {
+      drawOrder(
+        seedNumber(i),
+        ids.map((entryId, entry) => ({ entryId, entry })),
+      ).forEach(({ entry }, rank) => ranks[entry]![rank]!++)
+    }
+    for (const counts of ranks) expect(chiSquare(counts, draws / n)).toBeLessThan(CHI_SQUARE_0_001[n - 1]!)
+  })
+
+  it('gives the first entrant no advantage: drawn first 1 time in n, at the middle rank on average', () => {
+    const n = 10
+    const draws = 5_000
+    const ids = entryIds(n)
+    const firstRanks = new Array<number>(n).fill(0)
+    let rankSum = 0
+    for (let i = 0; i < draws; i++) {
+      const rank = drawOrder(
+        seedNumber(10_000 + i),
+        ids.map((entryId) => ({ entryId })),
+      ).findIndex((e) => e.entryId === ids[0])
+      firstRanks[rank]!++
+      rankSum += rank + 1
+    }
+    expect(chiSquare(firstRanks, draws / n)).toBeLessThan(CHI_SQUARE_0_001[n - 1]!)
+    // Mean rank (n + 1) / 2 = 5.5; its standard error over 5,000 draws is about 0.04.
+    expect(Math.abs(rankSum / draws - (n + 1) / 2)).toBeLessThan(0.15)
+  })
+
+  it('a biased order would fail the same test (the check can fail)', () => {
+    const n = 8
+    const draws = 4_000
+    const ids = entryIds(n)
+    const ranks = ids.map(() => new Array<number>(n).fill(0))
+    // Arrival order kept one time in ten: what "early gives an advantage" would look like.
+    for (let i = 0; i < draws; i++) {
+      const order =
+        i % 10 === 0
+          ? ids.map((entryId, entry) => ({ entryId, entry }))
+          : drawOrder(
+              seedNumber(i),
+              ids.map((entryId, entry) => ({ entryId, entry })),
+            )
+      order.forEach(({ entry }, rank) => ranks[entry]![rank]!++)
+    }
+    expect(chiSquare(ranks[0]!, draws / n)).toBeGreaterThan(CHI_SQUARE_0_001[n - 1]!)
+  })
+})
+
+describe('pre-queue status', () => {
+  it('has no position, waits at least until the opening, and polls again just after it', () => {
+    const opensAt = Date.parse('2026-12-24T11:00:00Z')
+    const moment = { now: opensAt - 90_500, admissionRate: 0, seatsLeft: 50 }
+    expect(preQueueStatus('e', opensAt, moment)).toEqual({
+      status: 'PRE_QUEUE',
+      entryId: 'e',
+      opensAt: '2026-12-24T11:00:00.000Z',
+      position: null,
+      estimatedWaitSeconds: 91,
+      activeUntil: null,
+      pollAfterSeconds: 30,
+      seatsLeft: 50,
+    })
+    expect(preQueueStatus('e', opensAt, { ...moment, now: opensAt - 2_000 })).toMatchObject({ estimatedWaitSeconds: 2, pollAfterSeconds: 3 })
+    expect(preQueueStatus('e', opensAt, { ...moment, now: opensAt + 10 })).toMatchObject({ estimatedWaitSeconds: 0, pollAfterSeconds: 1 })
+  })
+})

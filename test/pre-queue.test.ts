@@ -1,0 +1,199 @@
+import { abortAllDurableObjects, env, runDurableObjectAlarm } from 'cloudflare:test'
+import { describe, expect, it } from 'vitest'
+import { SNAPSHOT_MAX_AGE_MS } from '../src/concert-client/queue-view'
+import { ADMIN_TOKEN, call, daysFromNow, enterQueue, expectError, newConcert, newUser, openSocket, openStream, sleep, stubOf, type User } from './helpers'
+
+const iso = (ms: number) => new Date(ms).toISOString()
+const statusOf = (concertId: string, token: string) => call('GET', `/api/concerts/${concertId}/queue/status`, { queueToken: token })
+const enter = (user: User, concertId: string) => call('POST', `/api/concerts/${concertId}/queue/tokens`, { accessToken: user.accessToken })
+
+async function sha256Hex(bytes: Uint8Array): Promise<string> {
+  return [...new Uint8Array(await crypto.subtle.digest('SHA-256', bytes))].map((b) => b.toString(16).padStart(2, '0')).join('')
+}
+
+/** The contract's order, recomputed here with WebCrypto from the published seed. */
+async function expectedOrder(seed: string, entryIds: string[]): Promise<string[]> {
+  const keyed = await Promise.all(entryIds.map(async (id) => ({ id, key: await sha256Hex(new TextEncoder().encode(`${seed}:${id}`)) })))
+  return keyed.sort((a, b) => (a.key < b.key ? -1 : 1)).map((k) => k.id)
+}
+
+/** A concert whose pre-queue is open now and is drawn `inMs` from now. */
+const openingSoon = (inMs: number, options: Parameters<typeof newConcert>[0] = {}) => newConcert({ ...options, sale: { opensAt: iso(Date.now() + inMs), preQueueOpensAt: iso(Date.now() - 60_000) } })
+
+describe('a scheduled sale', () => {
+  it('refuses bad schedules with 400 and creates nothing', async () => {
+    const concerts = () => env.DB.prepare('SELECT COUNT(*) AS n FROM concerts').first('n')
+    const before = await concerts()
+    const future = iso(Date.now() + 3_600_000)
+    const bad: unknown[] = [
+      { opensAt: iso(Date.now() - 1_000) },
+      { opensAt: future, preQueueOpensAt: iso(Date.now() + 3_700_000) },
+      { opensAt: 'tomorrow' },
+      { opensAt: future, preQueueOpensAt: '2026-13-01T00:00:00Z' },
+      { opensAt: 1767225600000 },
+      { preQueueOpensAt: future },
+      { opensAt: future, shuffle: true },
+      'at eight',
+      null,
+    ]
+    for (const sale of bad) {
+      const reply = await call('POST', '/api/admin/concerts', { accessToken: ADMIN_TOKEN, body: { title: 'Bad', dates: [{ date: daysFromNow(30), price: 1000 }], sale } })
+      expectError(reply, 400, 'VALIDATION_FAILED')
+      expect(reply.body.error.message, JSON.stringify(sale)).toMatch(/^sale/)
+    }
+    expect(await concerts()).toBe(before)
+  })
+
+  it('defaults the pre-queue to 30 minutes before the opening, lists both in the catalog, and refuses entry before the pre-queue with 409 SALE_NOT_OPEN', async () => {
+    const opensAt = iso(Date.now() + 3_600_000)
+    const { concertId, sale } = await newConcert({ sale: { opensAt } })
+    const preQueueOpensAt = iso(Date.parse(opensAt) - 30 * 60_000)
+    expect(sale).toEqual({ opensAt, preQueueOpensAt, seedCommitment: expect.stringMatching(/^[0-9a-f]{64}$/) })
+    const listed = (await call('GET', '/api/concerts')).body.concerts.find((c: { concertId: string }) => c.concertId === concertId)
+    expect(listed).toMatchObject({ opensAt, preQueueOpensAt })
+
+    const refused = await enter(await newUser(), concertId)
+    expectError(refused, 409, 'SALE_NOT_OPEN')
+    expect(refused.body.error.message).toContain(preQueueOpensAt)
+    expect((await call('GET', `/api/concerts/${concertId}/sale`)).body).toEqual({ concertId, opensAt, preQueueOpensAt, state: 'SCHEDULED', seedCommitment: sale!.seedCommitment })
+    expectError(await call('GET', `/api/concerts/${concertId}/sale/draw`), 409, 'SALE_NOT_OPEN')
+    const stats = (await call('GET', `/api/admin/concerts/${concertId}/queue`, { accessToken: ADMIN_TOKEN })).body
+    expect(stats).toMatchObject({ waiting: 0, active: 0 })
+  })
+
+  it('a concert without a sale is open at once and has no draw', async () => {
+    const { concertId } = await newConcert()
+    expect((await call('GET', `/api/concerts/${concertId}/sale`)).body).toEqual({ concertId, state: 'OPEN' })
+    expectError(await call('GET', `/api/concerts/${concertId}/sale/draw`), 404, 'NO_DRAW')
+  })
+})
+
+describe('the pre-queue', () => {
+  it('is bounded by maxWaitingUsers, and kept through a restart of the object', async () => {
+    const { concertId, sale } = await openingSoon(2_000, { queuePolicy: { maxWaitingUsers: 2, maxActiveUsers: 1 } })
+    const [a, b] = [await enterQueue(await newUser(), concertId), await enterQueue(await newUser(), concertId)]
+    expectError(await enter(await newUser(), concertId), 409, 'QUEUE_FULL')
+    await abortAllDurableObjects()
+    expect((await statusOf(concertId, a.token)).body).toMatchObject({ status: 'PRE_QUEUE', entryId: a.entryId })
+    await sleep(Date.parse(sale!.opensAt) - Date.now())
+    await runDurableObjectAlarm(stubOf(concertId))
+    const draw = (await call('GET', `/api/concerts/${concertId}/sale/draw`)).body.entries
+    expect([...draw].sort()).toEqual([a.entryId, b.entryId].sort())
+    expect((await statusOf(concertId, [a, b].find((e) => e.entryId === draw[0])!.token)).body).toMatchObject({ status: 'ACTIVE' })
+  })
+
+  it('is open from creation when preQueueOpensAt is past: PRE_QUEUE with an entryId, opensAt and no position; asking again gives the same token', async () => {
+    const { concertId, sale } = await openingSoon(3_600_000)
+    const user = await newUser()
+    const first = await enter(user, concertId)
+    expect(first.status).toBe(201)
+    expect(first.body).toMatchObject({ status: 'PRE_QUEUE', opensAt: sale!.opensAt, position: null, activeUntil: null, userId: user.userId, concertId, seatsLeft: 50 })
+    expect(first.body.entryId).toMatch(/^[0-9a-f-]{36}$/)
+    expect(first.body.entryId).not.toBe(user.userId)
+    const again = await enter(user, concertId)
+    expect(again.status).toBe(200)
+    expect(again.body.token).toBe(first.body.token)
+    expect(again.body.entryId).toBe(first.body.entryId)
+    for (let i = 0; i < 2; i++) {
+      // From the object, then from the Worker's view.
+      const polled = await statusOf(concertId, first.body.token)
+      expect(polled.status).toBe(200)
+      expect(polled.body).toMatchObject({ token: first.body.token, status: 'PRE_QUEUE', entryId: first.body.entryId, position: null })
+    }
+    expect((await call('GET', `/api/concerts/${concertId}/sale`)).body).toMatchObject({ state: 'PRE_QUEUE', seedCommitment: sale!.seedCommitment })
+    expect((await call('GET', `/api/concerts/${concertId}/sale`)).body.seed).toBeUndefined()
+    // Nothing to hold before the opening.
+    const seats = await call('GET', `/api/concerts/${concertId}/dates/${daysFromNow(30)}/seats`, { accessToken: user.accessToken, queueToken: first.body.token })
+    expectError(seats, 403, 'QUEUE_NOT_ACTIVE')
+    expect(seats.body.error.message).toContain(sale!.opensAt)
+  })
+
+  it("is drawn at opensAt by the alarm, with no request: sockets and streams are told their place within a second, in the contract's order, ahead of later arrivals", async () => {
+    const opensIn = 2_500
+    const { concertId, sale } = await openingSoon(opensIn, { queuePolicy: { maxActiveUsers: 3 } })
+    const opensAt = Date.parse(sale!.opensAt)
+    const fans = await Promise.all(Array.from({ length: 12 }, () => newUser()))
+    const entries = []
+    for (const fan of fans) {
+      const entry = await enterQueue(fan, concertId)
+      entries.push({ fan, ...entry, entryId: entry.entryId! })
+    }
+    expect(entries.every((e) => e.status === 'PRE_QUEUE')).toBe(true)
+    const sockets = await Promise.all(entries.slice(0, 4).map((e) => openSocket(concertId, e.token)))
+    const streams = await Promise.all(entries.slice(4, 6).map((e) => openStream(concertId, e.token)))
+    for (const socket of sockets) expect((await socket.received(1))[0]).toMatchObject({ status: 'PRE_QUEUE' })
+    for (const stream of streams) expect(await stream.until(() => stream.events.length === 1)).toBe(true)
+
+    // No request from here until every listener has heard: the object's alarm draws.
+    for (const socket of sockets) await socket.received(2, opensIn + 3_000)
+    for (const stream of streams) await stream.until(() => stream.events.length === 2, opensIn + 3_000)
+    const toldBy = Date.now()
+    expect(toldBy - opensAt).toBeLessThan(1_000 + 500) // within a second, and the 0.5 s these waits poll at
+
+    const saleNow = (await call('GET', `/api/concerts/${concertId}/sale`)).body
+    expect(saleNow).toMatchObject({ state: 'OPEN', drawnEntries: 12, seedCommitment: sale!.seedCommitment })
+    expect(await sha256Hex(new Uint8Array(saleNow.seed.match(/../g).map((h: string) => parseInt(h, 16))))).toBe(sale!.seedCommitment)
+    const draw = (await call('GET', `/api/concerts/${concertId}/sale/draw`)).body
+    expect(draw.seed).toBe(saleNow.seed)
+    expect(draw.entries).toEqual(
+      await expectedOrder(
+        saleNow.seed,
+        entries.map((e) => e.entryId),
+      ),
+    )
+
+    // Each entry's place is its rank in the draw: the first three admitted, the rest in order.
+    const placeOf = (entryId: string) => {
+      const rank = draw.entries.indexOf(entryId) + 1
+      return rank <= 3 ? { status: 'ACTIVE', position: 0 } : { status: 'WAITING', position: rank - 3 }
+    }
+    for (const [i, socket] of sockets.entries()) expect(socket.messages[1]).toMatchObject({ token: entries[i]!.token, entryId: entries[i]!.entryId, ...placeOf(entries[i]!.entryId) })
+    for (const [i, stream] of streams.entries()) expect(stream.events[1]).toMatchObject({ token: entries[4 + i]!.token, ...placeOf(entries[4 + i]!.entryId) })
+    await sleep(SNAPSHOT_MAX_AGE_MS)
+    for (const e of entries) {
+      // Twice: from the object (which tells the Worker the place), then from the Worker's view.
+      for (let i = 0; i < 2; i++) expect((await statusOf(concertId, e.token)).body).toMatchObject({ token: e.token, entryId: e.entryId, ...placeOf(e.entryId) })
+    }
+    // Asking again after the draw: the same token, now with its place.
+    const again = await enter(entries[11]!.fan, concertId)
+    expect(again.status).toBe(200)
+    expect(again.body).toMatchObject({ token: entries[11]!.token, entryId: entries[11]!.entryId, ...placeOf(entries[11]!.entryId) })
+
+    // After the opening: the back of the line, behind every drawn entry, with no entryId.
+    const late = await enter(await newUser(), concertId)
+    expect(late.status).toBe(201)
+    expect(late.body).toMatchObject({ status: 'WAITING', position: 12 - 3 + 1 })
+    expect(late.body.entryId).toBeUndefined()
+    expect((await call('GET', `/api/concerts/${concertId}/sale/draw`)).body.entries).toHaveLength(12)
+  })
+
+  it('an entry after opensAt, before the alarm has run, finds the draw made', async () => {
+    const { concertId, sale } = await openingSoon(1_500)
+    const early = await enterQueue(await newUser(), concertId)
+    await sleep(Date.parse(sale!.opensAt) - Date.now())
+    const late = await enterQueue(await newUser(), concertId)
+    expect(late).toMatchObject({ status: 'ACTIVE' })
+    expect((await statusOf(concertId, early.token)).body).toMatchObject({ status: 'ACTIVE' })
+    // The alarm, when it runs, finds nothing more to draw.
+    await runDurableObjectAlarm(stubOf(concertId))
+    expect((await call('GET', `/api/concerts/${concertId}/sale/draw`)).body.entries).toHaveLength(1)
+  })
+
+  it('a drawn place that idles out leaves like any other; asking again then joins the back with a new token', async () => {
+    const { concertId, sale } = await openingSoon(1_500, { queuePolicy: { maxActiveUsers: 1, idleTimeoutSeconds: 1 } })
+    const users = [await newUser(), await newUser()]
+    const entries = [await enterQueue(users[0]!, concertId), await enterQueue(users[1]!, concertId)]
+    await sleep(Date.parse(sale!.opensAt) - Date.now() + 2_500)
+    await runDurableObjectAlarm(stubOf(concertId))
+    const statuses = await Promise.all(entries.map((e) => statusOf(concertId, e.token)))
+    // The ACTIVE one keeps the admission; the waiting one, unseen since the opening, has left.
+    const waiting = statuses.findIndex((s) => s.status === 401)
+    expect(waiting).toBeGreaterThanOrEqual(0)
+    expect(statuses[1 - waiting]!.body.status).toBe('ACTIVE')
+    const back = await enter(users[waiting]!, concertId)
+    expect(back.status).toBe(201)
+    expect(back.body.token).not.toBe(entries[waiting]!.token)
+    expect(back.body).toMatchObject({ status: 'WAITING', position: 1 })
+    expect(back.body.entryId).toBeUndefined()
+  })
+})
