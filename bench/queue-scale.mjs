@@ -2,9 +2,12 @@
 // `npm run bench:queue`: one concert's queue filled to 1k, 10k and 100k waiting users with
 // real requests; at each level the latency of status polls and of entering the queue, and at
 // 10k the time one admission takes to reach all 10,000 WebSockets. Prints a Markdown table.
-//   --max N   stop at N waiting (default 100000)
+//   --max N         stop at N waiting (default 100000)
+//   --prequeue [N]  instead: N fans in a pre-queue (default 100000), drawn at the opening (bench/pre-queue-draw.mjs)
 import { performance } from 'node:perf_hooks'
 import WebSocket from 'ws'
+import { pool, pct } from './pool.mjs'
+import { preQueueDraw } from './pre-queue-draw.mjs'
 import { ADMIN_TOKEN, serveBundle } from './serve-bundle.mjs'
 
 const maxIndex = process.argv.indexOf('--max')
@@ -14,6 +17,19 @@ const SOCKETS = Math.min(10_000, maxWaiting)
 
 const server = await serveBundle()
 const base = server.url
+
+const preQueueIndex = process.argv.indexOf('--prequeue')
+if (preQueueIndex > 0) {
+  const given = Number(process.argv[preQueueIndex + 1])
+  const r = await preQueueDraw(base, Number.isInteger(given) && given > 0 ? given : 100_000)
+  console.log('| drawn | fill | opensAt → first admitted fan told | → first socket told | → half the sockets | → every socket told (of) | verify-draw.mjs |')
+  console.log('|---|---|---|---|---|---|---|')
+  console.log(
+    `| ${r.drawn.toLocaleString('en')} | ${r.fillSeconds.toFixed(0)} s | ${(r.firstAdmittedMs / 1000).toFixed(2)} s | ${(r.firstSocketMs / 1000).toFixed(2)} s | ${(r.medianSocketMs / 1000).toFixed(2)} s | ${(r.lastSocketMs / 1000).toFixed(2)} s (${r.sockets.toLocaleString('en')}) | ok in ${r.verifySeconds.toFixed(1)} s |`,
+  )
+  await server.dispose()
+  process.exit(0)
+}
 const json = async (res) => ({ status: res.status, body: await res.json() })
 const post = (path, body, token) =>
   fetch(`${base}${path}`, {
@@ -22,27 +38,6 @@ const post = (path, body, token) =>
     body: body === undefined ? undefined : JSON.stringify(body),
   }).then(json)
 
-/** Runs `task(i)` for i in [0, count) with `concurrency` in flight; returns each latency in ms. */
-async function pool(count, concurrency, task) {
-  const latencies = new Array(count)
-  let next = 0
-  await Promise.all(
-    Array.from({ length: concurrency }, async () => {
-      while (next < count) {
-        const i = next++
-        const t0 = performance.now()
-        await task(i)
-        latencies[i] = performance.now() - t0
-      }
-    }),
-  )
-  return latencies
-}
-
-const pct = (xs, p) => {
-  const sorted = [...xs].sort((a, b) => a - b)
-  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]
-}
 const summary = (xs, ms) => ({ p50: pct(xs, 50), p95: pct(xs, 95), p99: pct(xs, 99), rps: (xs.length / ms) * 1000 })
 const fmt = (s, unit = 'req/s') => `${s.p50.toFixed(1)} / ${s.p95.toFixed(1)} / ${s.p99.toFixed(1)} ms, ${Math.round(s.rps)} ${unit}`
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { commitmentOf, drawKey, drawOrder, newSeed } from '../src/concert/draw'
+import { drawKey, drawOrder, newSeed } from '../src/concert/draw'
 import { preQueueStatus } from '../src/concert/policy'
 
 /** Hex SHA-256 by WebCrypto: an implementation of the contract's formula independent of the one the object uses. */
@@ -10,7 +10,7 @@ async function webSha256(bytes: Uint8Array): Promise<string> {
 const hexBytes = (hex: string) => new Uint8Array(hex.match(/../g)!.map((h) => parseInt(h, 16)))
 
 /** Deterministic seeds and entry ids, so that a failure reproduces; nothing in them favours any entry. */
-const seedNumber = (i: number) => commitmentOf(new TextEncoder().encode(`seed ${i}`))
+const seedNumber = (i: number) => drawKey('seed', String(i))
 const entryIds = (n: number) => Array.from({ length: n }, (_, i) => `00000000-0000-4000-8000-${String(i).padStart(12, '0')}`)
 
 /** Chi-square critical values at significance 0.001 by degrees of freedom. */

@@ -1,4 +1,4 @@
-import { abortAllDurableObjects, env, runDurableObjectAlarm } from 'cloudflare:test'
+import { abortAllDurableObjects, env, runDurableObjectAlarm, runInDurableObject } from 'cloudflare:test'
 import { describe, expect, it } from 'vitest'
 import { SNAPSHOT_MAX_AGE_MS } from '../src/concert-client/queue-view'
 import { ADMIN_TOKEN, call, daysFromNow, enterQueue, expectError, newConcert, newUser, openSocket, openStream, sleep, stubOf, type User } from './helpers'
@@ -165,6 +165,27 @@ describe('the pre-queue', () => {
     expect(late.body).toMatchObject({ status: 'WAITING', position: 12 - 3 + 1 })
     expect(late.body.entryId).toBeUndefined()
     expect((await call('GET', `/api/concerts/${concertId}/sale/draw`)).body.entries).toHaveLength(12)
+  })
+
+  it("draws 30,000 entries, more JSON (2.5 MB) than one SQLite argument of an object may carry, in the formula's order", async () => {
+    const { concertId, sale } = await openingSoon(1_500)
+    const fan = await enterQueue(await newUser(), concertId)
+    // The rest straight into the table: 30,000 entries through HTTP would take the test a minute.
+    await runInDurableObject(stubOf(concertId), (_, state) => {
+      state.storage.sql.exec(
+        `WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 99999)
+         INSERT INTO pre_queue (entry_id, user_id, entered_at) SELECT printf('00000000-0000-4000-8000-%012d', i), printf('10000000-0000-4000-8000-%012d', i), 0 FROM n`,
+      )
+    })
+    await sleep(Date.parse(sale!.opensAt) - Date.now())
+    await runDurableObjectAlarm(stubOf(concertId))
+    const draw = (await call('GET', `/api/concerts/${concertId}/sale/draw`)).body
+    expect(draw.entries).toHaveLength(100_000)
+    expect(draw.entries).toEqual(await expectedOrder(draw.seed, [...draw.entries].sort()))
+    const stats = (await call('GET', `/api/admin/concerts/${concertId}/queue`, { accessToken: ADMIN_TOKEN })).body
+    expect(stats).toMatchObject({ waiting: 100_000 - 50, active: 50 })
+    const rank = draw.entries.indexOf(fan.entryId) + 1
+    expect((await statusOf(concertId, fan.token)).body).toMatchObject(rank <= 50 ? { status: 'ACTIVE' } : { status: 'WAITING', position: rank - 50 })
   })
 
   it('an entry after opensAt, before the alarm has run, finds the draw made', async () => {

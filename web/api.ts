@@ -38,5 +38,7 @@ export type {
   HoldView as Hold,
   PaymentView as Payment,
   QueueStatusBody as QueueStatus,
+  SaleDrawView as SaleDraw,
+  SaleStateView as SaleState,
 } from '../src/schemas'
 export type Seat = SeatMapView['seats'][number]

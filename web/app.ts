@@ -1,6 +1,7 @@
 // The whole purchase in one page: pick a concert, wait in line (live over a WebSocket, polling
 // if it drops), pick and hold a seat, pay from the balance. No framework: state + render().
-import { api, ApiError, type Concert, type DateInfo, type Hold, type Payment, type QueueStatus, type Seat, type Ticket } from './api'
+import { api, ApiError, type Concert, type DateInfo, type Hold, type Payment, type QueueStatus, type SaleState, type Seat, type Ticket } from './api'
+import { checkDraw } from './draw-check'
 import { errorKey, translate, type Lang, type TextKey } from './i18n'
 
 interface State {
@@ -11,7 +12,11 @@ interface State {
   concerts: Concert[]
   concertId: string | null
   dates: DateInfo[]
+  sale: SaleState | null
   queue: QueueStatus | null
+  /** The pre-queue entry the user was drawn as, kept after the place ends, to verify the draw. */
+  entryId: string | null
+  verification: string | null
   firstPosition: number
   live: boolean
   date: string | null
@@ -30,7 +35,10 @@ const state: State = {
   concerts: [],
   concertId: new URLSearchParams(location.search).get('concert'),
   dates: [],
+  sale: null,
   queue: null,
+  entryId: null,
+  verification: null,
   firstPosition: 0,
   live: false,
   date: null,
@@ -49,6 +57,7 @@ const duration = (seconds: number) => {
   const s = Math.max(0, Math.round(seconds))
   return `${Math.floor(s / 60)}:${String(s % 60).padStart(2, '0')}`
 }
+const clock = (iso: string) => new Date(iso).toLocaleTimeString(state.lang === 'ko' ? 'ko-KR' : 'en-US', { hour: '2-digit', minute: '2-digit', second: '2-digit' })
 const me = () => ({ accessToken: state.accessToken })
 const admitted = () => ({ accessToken: state.accessToken, queueToken: state.queue?.token })
 
@@ -105,7 +114,10 @@ async function loadConcerts() {
 }
 
 async function loadDates() {
-  state.dates = (await api<{ dates: DateInfo[] }>('GET', `/api/concerts/${state.concertId}/dates`)).dates
+  ;[state.dates, state.sale] = await Promise.all([
+    api<{ dates: DateInfo[] }>('GET', `/api/concerts/${state.concertId}/dates`).then((r) => r.dates),
+    api<SaleState>('GET', `/api/concerts/${state.concertId}/sale`),
+  ])
   if (!state.date || !state.dates.some((d) => d.date === state.date)) state.date = state.dates[0]?.date ?? null
 }
 
@@ -116,7 +128,7 @@ let pollTimer: number | undefined
 
 async function joinQueue() {
   const status = await api<QueueStatus>('POST', `/api/concerts/${state.concertId}/queue/tokens`, undefined, me())
-  state.firstPosition = Math.max(status.position, 1)
+  state.firstPosition = Math.max(status.position ?? 0, 1)
   onStatus(status)
   connect()
 }
@@ -163,7 +175,8 @@ function onStatus(status: QueueStatus) {
   if (status.status === 'SOLD_OUT') return onEnded('SOLD_OUT')
   const wasActive = state.queue?.status === 'ACTIVE'
   state.queue = status
-  if (status.status === 'WAITING') state.firstPosition = Math.max(state.firstPosition, status.position)
+  if (status.entryId) state.entryId = status.entryId
+  if (status.status === 'WAITING') state.firstPosition = Math.max(state.firstPosition, status.position ?? 0)
   if (status.status === 'ACTIVE' && !wasActive) void attempt(refreshSeats)
   render()
 }
@@ -212,6 +225,13 @@ async function pay() {
   await refreshWallet()
 }
 
+async function verifyDraw() {
+  state.verification = t('verifying')
+  render()
+  const check = await checkDraw(state.concertId!, state.entryId!)
+  state.verification = check.ok ? t('verified', { rank: check.rank, n: check.total }) : t('verifyFailed', { detail: check.reason })
+}
+
 async function charge(amount: number) {
   state.balance = (await api<{ balance: number }>('POST', '/api/users/me/balance/charges', { amount }, me())).balance
 }
@@ -243,14 +263,29 @@ function render() {
     )
     .join('')
   $('date-list').innerHTML = state.dates.length ? state.dates.map((d) => `<li><span>${d.date}</span><span>${t('seatsLeft', { n: d.availableSeats })}</span></li>`).join('') : `<li>${t('noDates')}</li>`
-  $<HTMLButtonElement>('join').disabled = !state.concertId || state.dates.length === 0
+  renderSchedule()
+
+  const preQueue = state.queue?.status === 'PRE_QUEUE'
+  $('queue-title').textContent = preQueue ? t('preQueue') : t('waiting')
+  $('pre-queue-note').hidden = !preQueue
+  $('eta-label').textContent = preQueue ? t('drawIn') : t('eta')
+  if (state.queue?.opensAt) $('pre-queue-note').textContent = t('preQueueNote', { time: clock(state.queue.opensAt) })
+  const drawn = state.entryId !== null && !preQueue && state.sale?.seedCommitment !== undefined
+  $('draw').hidden = !drawn
+  if (drawn) {
+    $('entry-id').textContent = state.entryId!
+    $<HTMLAnchorElement>('draw-link').href = `/api/concerts/${state.concertId}/sale/draw`
+    $('verification').textContent = state.verification ?? ''
+  }
 
   if (state.queue && !isActive) {
     const { position, estimatedWaitSeconds } = state.queue
-    $('position').textContent = t('positionValue', { n: position })
+    $('position').textContent = position === null ? t('positionPending') : t('positionValue', { n: position })
+    $('position').classList.toggle('pending', position === null)
     $('eta').textContent = duration(estimatedWaitSeconds)
+    tick()
     $('queue-seats').textContent = t('seatsLeft', { n: state.queue.seatsLeft })
-    const done = state.firstPosition > 1 ? (state.firstPosition - position) / (state.firstPosition - 1) : 0
+    const done = position !== null && state.firstPosition > 1 ? (state.firstPosition - position) / (state.firstPosition - 1) : 0
     $<HTMLProgressElement>('progress').value = Math.max(0.03, done)
     $('connection').textContent = state.live ? t('live') : t('polling')
   }
@@ -278,9 +313,28 @@ function render() {
   $('ticket-list').innerHTML = state.tickets.length ? state.tickets.map((r) => `<li>${r.date} · ${t('seat', { n: r.seatNumber })} · ${money(r.price)}</li>`).join('') : `<li>${t('noTickets')}</li>`
 }
 
+/** The catalog's join button and the sale's countdowns, from the clock: they change without any request. */
+function renderSchedule() {
+  const now = Date.now()
+  const sale = state.sale
+  const join = $<HTMLButtonElement>('join')
+  const schedule = $('sale-schedule')
+  const beforePreQueue = sale?.preQueueOpensAt !== undefined && now < Date.parse(sale.preQueueOpensAt)
+  const beforeOpening = sale?.opensAt !== undefined && now < Date.parse(sale.opensAt)
+  const soldOut = sale?.state === 'SOLD_OUT'
+  schedule.hidden = !beforePreQueue && !beforeOpening && !soldOut
+  if (soldOut) schedule.textContent = t('soldOut')
+  else if (beforePreQueue) schedule.textContent = t('preQueueOpensIn', { t: duration((Date.parse(sale!.preQueueOpensAt!) - now) / 1000) })
+  else if (beforeOpening) schedule.textContent = t('saleOpensIn', { t: duration((Date.parse(sale!.opensAt!) - now) / 1000), time: clock(sale!.opensAt!) })
+  join.textContent = beforeOpening && !beforePreQueue ? t('joinPreQueue') : t('join')
+  join.disabled = !state.concertId || state.dates.length === 0 || beforePreQueue || soldOut
+}
+
 /** Countdowns, once a second, without a full render. */
 function tick() {
   const now = Date.now()
+  if (state.queue === null) renderSchedule()
+  if (state.queue?.status === 'PRE_QUEUE' && state.queue.opensAt) $('eta').textContent = duration((Date.parse(state.queue.opensAt) - now) / 1000)
   if (state.queue?.activeUntil) $('active-left').textContent = duration((Date.parse(state.queue.activeUntil) - now) / 1000)
   if (state.hold) {
     const left = (Date.parse(state.hold.expiresAt) - now) / 1000
@@ -316,6 +370,8 @@ document.addEventListener('click', (event) => {
     void attempt(releaseHold)
   } else if (target.id === 'pay') {
     void attempt(pay)
+  } else if (target.id === 'verify') {
+    void attempt(verifyDraw)
   } else if (target.id === 'again') {
     state.payment = null
     void attempt(loadConcerts)
@@ -328,9 +384,7 @@ $<HTMLFormElement>('charge-form').addEventListener('submit', (event) => {
   void attempt(() => charge(amount))
 })
 
-setInterval(() => {
-  if (state.queue?.status === 'ACTIVE') tick()
-}, 1000)
+setInterval(tick, 1000)
 // The seat map changes under everyone's feet: refresh it while choosing.
 setInterval(() => {
   if (state.queue?.status === 'ACTIVE') void refreshSeats().then(render, show)

@@ -4,6 +4,7 @@ import type { QueueStatusView } from '../schemas'
 import type { ConcertMeta } from './meta'
 import type { Outbox } from './outbox'
 import { AdmissionLog } from './admission-log'
+import { execJsonRows } from './json-rows'
 import type { SellOut } from './sell-out'
 import { admissionsAvailable, hasRoomToWait, nextDeadline, placeStatus, SOLD_OUT_STATUS, type Moment } from './policy'
 import { Presence } from './presence'
@@ -142,11 +143,7 @@ export class WaitingLine {
 
   private joinTheBack(newcomers: Array<{ userId: string; arrival: number }>, now: number, issued = true) {
     this.storage.transactionSync(() => {
-      this.storage.sql.exec(
-        "INSERT INTO queue (arrival, user_id, status, entered_at) SELECT value ->> '$.arrival', value ->> '$.userId', 'WAITING', ? FROM json_each(?)",
-        now,
-        JSON.stringify(newcomers),
-      )
+      execJsonRows(this.storage.sql, "INSERT INTO queue (arrival, user_id, status, entered_at) SELECT value ->> '$.arrival', value ->> '$.userId', 'WAITING', ? FROM json_each(?)", newcomers, now)
       // A drawn place's token was issued when it entered the pre-queue.
       if (issued) this.outbox.recordAll('token.issued', now, newcomers)
       for (const { arrival } of newcomers) {

@@ -1,7 +1,7 @@
 import { DurableObject } from 'cloudflare:workers'
 import { fail, ok, type Result } from '../errors/catalogue'
 import { findPayment } from '../ledger/payments'
-import type { DateAvailabilityView, HoldView, QueuePolicy, QueueStatsView, QueueStatusView, SaleDrawView, SaleStateView, SeatMapView } from '../schemas'
+import type { DateAvailabilityView, HoldView, QueuePolicy, QueueStatsView, SaleDrawView, SaleStateView, SeatMapView } from '../schemas'
 import { AlarmClock } from './alarm-clock'
 import { GroupCommit } from './group-commit'
 import { WaitingLine, type QueueRow } from './line'
@@ -9,7 +9,7 @@ import { Listeners } from './listeners'
 import { ConcertMeta } from './meta'
 import { Outbox } from './outbox'
 import { Payments } from './payments'
-import { preQueueStatus, type Moment } from './policy'
+import { Places } from './places'
 import { PreQueue } from './pre-queue'
 import { socketOwner, type ConcertConfigured, type ConcertSetup, type PaymentStart, type PlaceInLine, type PlaceStatus, type QueueEntryView, type QueueSnapshot } from './rpc'
 import { migrate } from './schema'
@@ -32,6 +32,7 @@ export class ConcertObject extends DurableObject<Env> {
   private readonly sellOut: SellOut
   private readonly preQueue: PreQueue
   private readonly line: WaitingLine
+  private readonly places: Places
   private readonly seatPlan: Seats
   private readonly payments: Payments
   private readonly group: GroupCommit
@@ -47,6 +48,7 @@ export class ConcertObject extends DurableObject<Env> {
     this.sellOut = new SellOut(storage.sql, this.meta, this.outbox)
     this.preQueue = new PreQueue(storage.sql, this.meta, this.outbox)
     this.line = new WaitingLine(storage, this.meta, this.outbox, this.listeners, this.sellOut, this.preQueue, (now) => this.seatPlan.left(now))
+    this.places = new Places(this.preQueue, this.line, this.listeners)
     this.payments = new Payments(storage, this.meta, this.outbox, this.seatPlan, this.line, this.sellOut)
     this.group = new GroupCommit(ctx, () => {
       this.line.storeLastArrival()
@@ -109,18 +111,12 @@ export class ConcertObject extends DurableObject<Env> {
   sale(): Result<SaleStateView> {
     const now = Date.now()
     if (!this.ready(now)) return notFound()
-    const { phase, ...schedule } = this.preQueue.view(now)
-    const state = this.sellOut.happened ? 'SOLD_OUT' : phase === 'DUE' ? 'OPEN' : phase
-    return ok({ concertId: this.meta.id!, ...schedule, state })
+    return ok(this.preQueue.saleState(now, this.sellOut.happened))
   }
 
   /** The pre-queue in drawn order with the seed, once the draw is made. */
   saleDraw(): Result<SaleDrawView> {
-    if (!this.ready(Date.now())) return notFound()
-    if (!this.preQueue.scheduled) return fail('NO_DRAW')
-    const seed = this.preQueue.seed
-    if (seed === null) return fail('SALE_NOT_OPEN', `The draw is made at ${new Date(this.preQueue.opensAt!).toISOString()}`)
-    return ok({ seed, entries: this.preQueue.drawnEntries() })
+    return this.ready(Date.now()) ? this.preQueue.drawn() : notFound()
   }
 
   /** All seats of a date, for whoever is allowed to see them (the caller checks admission). */
@@ -170,10 +166,7 @@ export class ConcertObject extends DurableObject<Env> {
       if (!this.meta.id) return userIds.map(() => notFound())
       const now = Date.now()
       this.sweep(now)
-      const phase = this.preQueue.phase(now)
-      if (phase === 'SCHEDULED') return userIds.map(() => this.preQueue.notOpen())
-      if (phase === 'PRE_QUEUE') return this.enterPreQueue(userIds, now)
-      const { entries, moved } = this.line.enter(userIds, now)
+      const { entries, moved } = this.places.enter(userIds, now, (change) => this.ctx.storage.transactionSync(change))
       // Joining the back of a line moves nobody's place and no deadline, unless it is admitted
       // at once or starts the idle clock, or its event finds the relay not yet armed: only then
       // re-arm the alarm and push.
@@ -186,11 +179,7 @@ export class ConcertObject extends DurableObject<Env> {
   /** The status, and the place's arrival (0 in the pre-queue), which the Worker keeps for a token that names an entry. */
   status(place: PlaceInLine): Result<PlaceStatus> {
     const now = Date.now()
-    if (!this.ready(now)) return notFound()
-    const placed = this.placed(place)
-    if (placed.arrival === 0 && this.preQueue.has(placed)) return ok({ arrival: 0, status: this.preQueueStatus(placed, this.line.moment(now))! })
-    const status = this.line.status(placed, now)
-    return status.ok ? ok({ arrival: placed.arrival, status: status.value }) : status
+    return this.ready(now) ? this.places.status(place, now) : notFound()
   }
 
   /**
@@ -209,11 +198,11 @@ export class ConcertObject extends DurableObject<Env> {
   override async fetch(request: Request): Promise<Response> {
     const now = Date.now()
     this.sweep(now)
-    const owner = this.meta.id !== null ? this.placed(socketOwner(request)) : socketOwner(request)
-    const live = this.meta.id !== null && (this.line.entryFor(owner) !== undefined || (owner.arrival === 0 && this.preQueue.has(owner)))
-    if (live) this.line.seen(owner.arrival, now)
+    const owner = socketOwner(request)
+    const live = this.meta.id !== null ? this.places.live(owner) : null
+    if (live) this.line.seen(live.arrival, now)
     const final = !live && this.sellOut.ended(owner) ? 'SOLD_OUT' : 'EXPIRED'
-    return this.listeners.follow(request, live ? owner : null, (place) => this.liveStatus(place, this.line.moment(now)), final)
+    return this.listeners.follow(request, live, (place) => this.places.liveStatus(place, this.line.moment(now)), final)
   }
 
   /** Any message from the client (a ping) answers with the current status and counts as presence. */
@@ -224,7 +213,7 @@ export class ConcertObject extends DurableObject<Env> {
     this.sweep(now)
     this.line.seen(owner.arrival, now)
     this.listeners.sockets.forgetSent(ws)
-    this.listeners.sockets.push(ws, (place) => this.liveStatus(place, this.line.moment(now)))
+    this.listeners.sockets.push(ws, (place) => this.places.liveStatus(place, this.line.moment(now)))
   }
 
   override webSocketClose(ws: WebSocket, code: number): void {
@@ -272,41 +261,7 @@ export class ConcertObject extends DurableObject<Env> {
   }
 
   private requireActive(place: PlaceInLine, now: number): Result<QueueRow> {
-    if (!this.ready(now)) return notFound()
-    const placed = this.placed(place)
-    if (placed.arrival === 0 && this.preQueue.has(placed)) return fail('QUEUE_NOT_ACTIVE', `You are in the pre-queue; the order is drawn at ${new Date(this.preQueue.opensAt!).toISOString()}`)
-    return this.line.requireActive(placed, now)
-  }
-
-  /** A place whose token names a pre-queue entry, with the arrival the draw gave it (still 0 before the draw). */
-  private placed<P extends PlaceInLine>(place: P): P {
-    if (place.arrival !== 0 || place.entryId === undefined) return place
-    const arrival = this.preQueue.arrivalOf(place)
-    return arrival === undefined ? place : { ...place, arrival }
-  }
-
-  private enterPreQueue(userIds: string[], now: number): Array<Result<QueueEntryView>> {
-    // maxWaitingUsers bounds the pre-queue as it bounds the line it becomes.
-    const entries = this.ctx.storage.transactionSync(() => this.preQueue.enter(userIds, now, this.meta.policy.maxWaitingUsers))
-    const moment = this.line.moment(now)
-    return entries.map((e) => (e ? ok({ created: e.created, arrival: 0, entryId: e.entryId, status: this.preQueueStatus({ arrival: 0, ...e }, moment)! }) : fail('QUEUE_FULL')))
-  }
-
-  private preQueueStatus({ userId, entryId }: PlaceInLine, moment: Moment): QueueStatusView | null {
-    if (entryId === undefined || this.preQueue.phase(moment.now) !== 'PRE_QUEUE') return null
-    return { userId, concertId: this.meta.id!, ...preQueueStatus(entryId, this.preQueue.opensAt!, moment) }
-  }
-
-  /** What a listener is told now: its place in line, or in the pre-queue before the draw; null once it has ended. */
-  private liveStatus(place: PlaceInLine, moment: Moment): QueueStatusView | null {
-    return place.arrival === 0 ? this.preQueueStatus(place, moment) : this.line.liveStatus(place, moment)
-  }
-
-  /** At opensAt: the pre-queue is drawn into the first places, its listeners told where they stand. Call inside the sweep's transaction. */
-  private open(now: number) {
-    const drawn = this.preQueue.draw(this.line.last, now)
-    this.line.joinDrawn(drawn, now)
-    this.listeners.drawn(new Map(drawn.map((d) => [d.entryId, d.arrival])))
+    return this.ready(now) ? this.places.requireActive(place, now) : notFound()
   }
 
   /** A configured concert, swept to `now`: what every read needs first. */
@@ -340,7 +295,7 @@ export class ConcertObject extends DurableObject<Env> {
   private sweep(now: number) {
     if (!this.alarmClock.sweepIsDue(now)) return
     this.ctx.storage.transactionSync(() => {
-      if (this.preQueue.phase(now) === 'DUE') this.open(now)
+      this.places.openIfDue(now)
       this.seatPlan.expireHolds(now)
       this.line.expireActive(now)
       this.line.dropIdle(now)
@@ -360,7 +315,7 @@ export class ConcertObject extends DurableObject<Env> {
     const now = Date.now()
     this.sweep(now)
     const moment = this.line.moment(now)
-    to.pushAll((owner) => this.liveStatus(owner, moment))
+    to.pushAll((owner) => this.places.liveStatus(owner, moment))
   }
 }
 

@@ -1,4 +1,5 @@
 import { saleEvent, type SaleEvent, type SaleEventFields, type SaleEventType } from '../events/sale-event'
+import { execJsonRows } from './json-rows'
 import type { ConcertMeta } from './meta'
 
 /** Events wait this long in the outbox, so that one send carries the changes of a busy moment. */
@@ -34,7 +35,7 @@ export class Outbox {
   /** Events of one type, written by one statement. */
   recordAll(type: SaleEventType, now: number, fieldsOfEach: SaleEventFields[]) {
     const events = fieldsOfEach.map((fields) => saleEvent(type, this.meta.id!, now, fields))
-    this.sql.exec('INSERT INTO outbox (event) SELECT value FROM json_each(?)', JSON.stringify(events))
+    execJsonRows(this.sql, 'INSERT INTO outbox (event) SELECT value FROM json_each(?)', events)
     this.due ??= now + RELAY_DELAY_MS
     for (const event of events) console.log(JSON.stringify({ level: 'info', msg: 'sale event', ...event }))
   }

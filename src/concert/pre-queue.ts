@@ -1,9 +1,11 @@
-import { fail, type Failure } from '../errors/catalogue'
-import type { SaleStateView } from '../schemas'
+import { fail, ok, type Failure, type Result } from '../errors/catalogue'
+import type { QueueStatusView, SaleDrawView, SaleStateView } from '../schemas'
 import { drawOrder, newSeed } from './draw'
+import { execJsonRows } from './json-rows'
 import type { ConcertMeta } from './meta'
 import type { Outbox } from './outbox'
-import type { PlaceInLine } from './rpc'
+import { preQueueStatus, type Moment } from './policy'
+import type { PlaceInLine, QueueEntryView } from './rpc'
 
 /** When a scheduled sale's pre-queue opens and when it is drawn, in ms. */
 export interface SaleTimes {
@@ -64,10 +66,6 @@ export class PreQueue {
     return commitment
   }
 
-  get scheduled(): boolean {
-    return this.schedule !== null
-  }
-
   get opensAt(): number | null {
     return this.schedule?.opensAt ?? null
   }
@@ -84,11 +82,19 @@ export class PreQueue {
     return fail('SALE_NOT_OPEN', `The pre-queue opens at ${iso(this.schedule!.preQueueOpensAt)}`)
   }
 
+  /** The refusal of anything but a status to a pre-queue entry. */
+  notDrawn(): Failure {
+    return fail('QUEUE_NOT_ACTIVE', `You are in the pre-queue; the order is drawn at ${iso(this.schedule!.opensAt)}`)
+  }
+
   /**
-   * Each user's entry, made unless they have one, while fewer than `room` are in: null for a
-   * newcomer past it. Arriving early gives nothing, so the entries are unordered.
+   * Each user's entry, made unless they have one; maxWaitingUsers bounds the pre-queue as it
+   * bounds the line it becomes. Arriving early gives nothing, so the entries are unordered.
+   * Call inside a transaction.
    */
-  enter(userIds: string[], now: number, room: number | null): Array<(PreQueueEntry & { created: boolean }) | null> {
+  enter(userIds: string[], moment: Moment): Array<Result<QueueEntryView>> {
+    const { now } = moment
+    const room = this.meta.policy.maxWaitingUsers
     const existing = new Map<string, string>()
     for (const row of this.sql.exec<{ entry_id: string; user_id: string }>('SELECT entry_id, user_id FROM pre_queue WHERE user_id IN (SELECT value FROM json_each(?))', JSON.stringify(userIds))) {
       existing.set(row.user_id, row.entry_id)
@@ -108,17 +114,31 @@ export class PreQueue {
     const unanswered = new Set(made.map((m) => m.userId))
     return userIds.map((userId) => {
       const entryId = existing.get(userId)
-      return entryId === undefined ? null : { entryId, userId, created: unanswered.delete(userId) }
+      if (entryId === undefined) return fail('QUEUE_FULL')
+      return ok({ created: unanswered.delete(userId), arrival: 0, entryId, status: this.status({ arrival: 0, userId, entryId }, moment)! })
     })
   }
 
-  /** Whether this undrawn place (a token naming an entry) is in the pre-queue. */
-  has({ entryId, userId }: PlaceInLine): boolean {
-    return entryId !== undefined && this.sql.exec('SELECT 1 FROM pre_queue WHERE entry_id = ? AND user_id = ?', entryId, userId).toArray().length > 0
+  /** The status of an undrawn entry while the pre-queue is open; null otherwise. */
+  status({ userId, entryId }: PlaceInLine, moment: Moment): QueueStatusView | null {
+    if (entryId === undefined || this.phase(moment.now) !== 'PRE_QUEUE') return null
+    return { userId, concertId: this.meta.id!, ...preQueueStatus(entryId, this.schedule!.opensAt, moment) }
+  }
+
+  /** A place whose token names a pre-queue entry, with the arrival the draw gave it (still 0 before the draw). */
+  placed<P extends PlaceInLine>(place: P): P {
+    if (place.arrival !== 0 || place.entryId === undefined) return place
+    const arrival = this.arrivalOf(place)
+    return arrival === undefined ? place : { ...place, arrival }
+  }
+
+  /** Whether this place (a token naming an entry, not yet given an arrival) is in the pre-queue, waiting for the draw. */
+  undrawn({ arrival, entryId, userId }: PlaceInLine): boolean {
+    return arrival === 0 && entryId !== undefined && this.sql.exec('SELECT 1 FROM pre_queue WHERE entry_id = ? AND user_id = ?', entryId, userId).toArray().length > 0
   }
 
   /** The place the draw gave this entry, if it was drawn and is this user's. */
-  arrivalOf({ entryId, userId }: PlaceInLine): number | undefined {
+  private arrivalOf({ entryId, userId }: PlaceInLine): number | undefined {
     if (entryId === undefined || this.drawnCount === null) return undefined
     const row = this.sql.exec<{ arrival: number | null; user_id: string }>('SELECT arrival, user_id FROM pre_queue WHERE entry_id = ?', entryId).toArray()[0]
     return row?.user_id === userId ? (row.arrival ?? undefined) : undefined
@@ -141,23 +161,19 @@ export class PreQueue {
       seed,
       entries.map((e) => ({ entryId: e.entry_id, userId: e.user_id })),
     ).map((e, i) => ({ ...e, arrival: lastArrival + i + 1 }))
-    this.sql.exec("UPDATE pre_queue SET arrival = j.value ->> '$.arrival' FROM json_each(?) AS j WHERE pre_queue.entry_id = j.value ->> '$.entryId'", JSON.stringify(drawn))
+    execJsonRows(this.sql, "UPDATE pre_queue SET arrival = j.value ->> '$.arrival' FROM json_each(?) AS j WHERE pre_queue.entry_id = j.value ->> '$.entryId'", drawn)
     this.drawnCount = drawn.length
     this.meta.save('drawnEntries', String(drawn.length))
     this.outbox.record('sale.opened', now, { seed, drawnEntries: drawn.length })
     return drawn
   }
 
-  /** The draw in order, once made. */
-  drawnEntries(): string[] {
-    return this.sql
-      .exec<{ entry_id: string }>('SELECT entry_id FROM pre_queue WHERE arrival IS NOT NULL ORDER BY arrival')
-      .toArray()
-      .map((r) => r.entry_id)
-  }
-
-  get seed(): string | null {
-    return this.drawnCount === null ? null : this.schedule!.seed
+  /** GET .../sale/draw: the seed and the entries in drawn order, once the draw is made. */
+  drawn(): Result<SaleDrawView> {
+    if (!this.schedule) return fail('NO_DRAW')
+    if (this.drawnCount === null) return fail('SALE_NOT_OPEN', `The draw is made at ${iso(this.schedule.opensAt)}`)
+    const entries = this.sql.exec<{ entry_id: string }>('SELECT entry_id FROM pre_queue WHERE arrival IS NOT NULL ORDER BY arrival').toArray()
+    return ok({ seed: this.schedule.seed, entries: entries.map((r) => r.entry_id) })
   }
 
   /** The opening is a deadline: the alarm fires at opensAt to draw with no request needed. */
@@ -165,11 +181,13 @@ export class PreQueue {
     return this.schedule && this.drawnCount === null ? this.schedule.opensAt : null
   }
 
-  /** The scheduled sale's fields of GET .../sale (none for a concert without one). */
-  view(now: number): Omit<SaleStateView, 'concertId' | 'state'> & { phase: SalePhase } {
+  /** GET .../sale: the state, and for a scheduled sale its times and commitment, then its seed. */
+  saleState(now: number, soldOut: boolean): SaleStateView {
+    const phase = this.phase(now)
+    const state: SaleStateView['state'] = soldOut ? 'SOLD_OUT' : phase === 'DUE' ? 'OPEN' : phase
     const s = this.schedule
-    if (!s) return { phase: 'OPEN' }
-    const fields = { phase: this.phase(now), opensAt: iso(s.opensAt), preQueueOpensAt: iso(s.preQueueOpensAt), seedCommitment: s.commitment }
+    if (!s) return { concertId: this.meta.id!, state }
+    const fields = { concertId: this.meta.id!, opensAt: iso(s.opensAt), preQueueOpensAt: iso(s.preQueueOpensAt), state, seedCommitment: s.commitment }
     return this.drawnCount === null ? fields : { ...fields, seed: s.seed, drawnEntries: this.drawnCount }
   }
 }

@@ -1,3 +1,4 @@
+import { execJsonRows } from './json-rows'
 import type { ConcertMeta } from './meta'
 import type { Outbox } from './outbox'
 import type { PlaceInLine } from './rpc'
@@ -28,7 +29,7 @@ export class SellOut {
     this.done = true
     this.meta.save('soldOut', '1')
     if (ended.length === 0) return
-    this.sql.exec("INSERT INTO sold_out_places (arrival, user_id) SELECT value ->> '$.arrival', value ->> '$.userId' FROM json_each(?)", JSON.stringify(ended))
+    execJsonRows(this.sql, "INSERT INTO sold_out_places (arrival, user_id) SELECT value ->> '$.arrival', value ->> '$.userId' FROM json_each(?)", ended)
     this.outbox.recordAll('token.sold_out', now, ended)
   }
 

@@ -118,6 +118,71 @@ test('two buyers: one waits and sees the line move, the other pays, then the wai
   await minjun.screenshot({ path: `${shots}/7-minjun-korean.png`, fullPage: true })
 })
 
+test('a scheduled sale: two fans join the pre-queue during the countdown, see the draw live, the one drawn first buys the last seat and verifies the draw, the other sees it sold out', async () => {
+  const date = new Date(Date.now() + 20 * 86_400_000).toISOString().slice(0, 10)
+  const now = Date.now()
+  const sale = { preQueueOpensAt: new Date(now + 6_000).toISOString(), opensAt: new Date(now + 16_000).toISOString() }
+  const concert = await api('POST', '/api/admin/concerts', { title: 'E2E On-sale', dates: [{ date, price: 90_000 }], seatsPerDate: 1, queuePolicy: { maxActiveUsers: 1 }, sale }, adminToken)
+  assert.equal(concert.status, 201)
+  const concertId = concert.body.concertId
+
+  const fans = [await person('seoyeon', { width: 1280, height: 900 }), await person('hyunwoo', { width: 390, height: 844 })]
+  for (const fan of fans) {
+    await fan.goto(`${base}/?concert=${concertId}`)
+    await fan.waitForSelector('.concert.selected')
+    await fan.fill('#charge-amount', '100000')
+    await fan.click('#charge')
+    await fan.waitForFunction(() => document.querySelector('#balance')?.textContent === '100,000 KRW')
+  }
+  // The countdown to the pre-queue, with the button not yet usable.
+  assert.match(await fans[0].textContent('#sale-schedule'), /^Pre-queue opens in 0:0\d$/)
+  assert.equal(await fans[0].isDisabled('#join'), true)
+  await fans[0].screenshot({ path: `${shots}/9-countdown-to-pre-queue.png`, fullPage: true })
+
+  // The pre-queue opens by the clock, with no reload: both join it.
+  for (const fan of fans) {
+    await fan.waitForFunction(() => document.querySelector('#join')?.textContent === 'Join the pre-queue' && !document.querySelector('#join')?.hasAttribute('disabled'))
+    await fan.click('#join')
+    await fan.waitForFunction(() => document.querySelector('#queue-title')?.textContent === "You're in the pre-queue")
+    assert.equal(await fan.textContent('#position'), 'After the draw')
+    assert.match(await fan.textContent('#pre-queue-note'), /arriving early gives no advantage/)
+    await fan.waitForFunction(() => document.querySelector('#connection')?.textContent === 'Live')
+  }
+  await fans[1].screenshot({ path: `${shots}/10-pre-queue.png`, fullPage: true })
+
+  // At opensAt the draw is pushed: one fan is admitted, the other waits first in line.
+  const drawn = await Promise.all(
+    fans.map((fan) => fan.waitForFunction(() => document.querySelector('#seat-grid .seat') !== null || document.querySelector('#position')?.textContent === '#1', undefined, { timeout: 30_000 })),
+  )
+  assert.equal(drawn.length, 2)
+  const admitted = (await fans[0].$('#seat-grid .seat')) ? 0 : 1
+  const [winner, other] = [fans[admitted], fans[1 - admitted]]
+  assert.ok(Date.now() - Date.parse(sale.opensAt) < 5_000, 'the draw was seen within seconds of the opening')
+  await other.screenshot({ path: `${shots}/11-drawn-first-in-line.png`, fullPage: true })
+
+  // The winner buys the last seat and verifies the draw in the page.
+  await winner.click('.seat[data-seat="1"]')
+  await winner.waitForSelector('#hold-panel:not([hidden])')
+  await winner.click('#pay')
+  await winner.waitForSelector('#confirmation:not([hidden])')
+  await winner.click('#verify')
+  await winner.waitForFunction(() => /^Verified: .* drawn 1 of 2\.$/.test(document.querySelector('#verification')?.textContent ?? ''))
+  await winner.screenshot({ path: `${shots}/12-bought-and-verified.png`, fullPage: true })
+
+  // The other fan is told, with no request, that every seat is sold.
+  await other.waitForSelector('#message.error:not([hidden])')
+  assert.match(await other.textContent('#message'), /Sold out/)
+  await other.screenshot({ path: `${shots}/13-sold-out.png`, fullPage: true })
+  let saleNow = await api('GET', `/api/concerts/${concertId}/sale`)
+  // The sale's state is cached for a second.
+  for (let i = 0; i < 10 && saleNow.body.state !== 'SOLD_OUT'; i++) {
+    await wait(300)
+    saleNow = await api('GET', `/api/concerts/${concertId}/sale`)
+  }
+  assert.equal(saleNow.body.state, 'SOLD_OUT')
+  assert.equal(saleNow.body.drawnEntries, 2)
+})
+
 test('GET /docs is an interactive reference with every route of the contract', async () => {
   const page = await person('docs', { width: 1280, height: 900 })
   await page.goto(`${base}/docs`)
@@ -126,5 +191,5 @@ test('GET /docs is an interactive reference with every route of the contract', a
   for (const path of ['/api/users', '/api/payments', '/api/concerts/{concertId}/queue/ws', '/api/admin/concerts/{concertId}/queue-policy']) {
     assert.ok(routes.includes(path), `${path} in the reference`)
   }
-  await page.screenshot({ path: `${shots}/8-docs.png` })
+  await page.screenshot({ path: `${shots}/14-docs.png` })
 })

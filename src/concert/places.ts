@@ -1,0 +1,60 @@
+import { ok, type Result } from '../errors/catalogue'
+import type { QueueStatusView } from '../schemas'
+import type { QueueRow, WaitingLine } from './line'
+import type { Listeners } from './listeners'
+import type { Moment } from './policy'
+import type { PreQueue } from './pre-queue'
+import type { PlaceInLine, PlaceStatus, QueueEntryView } from './rpc'
+
+/**
+ * Where a queue token's place is: in the pre-queue until the draw, in the line from then on.
+ * The object asks here for a token's status, admission and liveness, never the pre-queue or
+ * the line alone; and here, at the opening, the pre-queue is drawn into the line.
+ */
+export class Places {
+  constructor(
+    private readonly preQueue: PreQueue,
+    private readonly line: WaitingLine,
+    private readonly listeners: Listeners,
+  ) {}
+
+  /** Entries: refused before the pre-queue opens, into it until opensAt, into the line after. Call after the sweep (which draws when due). */
+  enter(userIds: string[], now: number, transaction: <T>(change: () => T) => T): { entries: Array<Result<QueueEntryView>>; moved: boolean } {
+    const phase = this.preQueue.phase(now)
+    if (phase === 'SCHEDULED') return { entries: userIds.map(() => this.preQueue.notOpen()), moved: false }
+    if (phase === 'PRE_QUEUE') return { entries: transaction(() => this.preQueue.enter(userIds, this.line.moment(now))), moved: false }
+    return this.line.enter(userIds, now)
+  }
+
+  /** The status, with the place's arrival (0 in the pre-queue), which a Worker keeps for a token that names an entry. */
+  status(place: PlaceInLine, now: number): Result<PlaceStatus> {
+    const placed = this.preQueue.placed(place)
+    if (this.preQueue.undrawn(placed)) return ok({ arrival: 0, status: this.preQueue.status(placed, this.line.moment(now))! })
+    const status = this.line.status(placed, now)
+    return status.ok ? ok({ arrival: placed.arrival, status: status.value }) : status
+  }
+
+  requireActive(place: PlaceInLine, now: number): Result<QueueRow> {
+    const placed = this.preQueue.placed(place)
+    return this.preQueue.undrawn(placed) ? this.preQueue.notDrawn() : this.line.requireActive(placed, now)
+  }
+
+  /** The place of a new listener, its arrival filled in once drawn; null when it has ended. */
+  live<P extends PlaceInLine>(owner: P): P | null {
+    const placed = this.preQueue.placed(owner)
+    return this.line.entryFor(placed) !== undefined || this.preQueue.undrawn(placed) ? placed : null
+  }
+
+  /** What a listener is told now: its place in line, or in the pre-queue before the draw; null once it has ended. */
+  liveStatus(place: PlaceInLine, moment: Moment): QueueStatusView | null {
+    return place.arrival === 0 ? this.preQueue.status(place, moment) : this.line.liveStatus(place, moment)
+  }
+
+  /** At opensAt: the pre-queue is drawn into the first places and its listeners learn them. Call inside the sweep's transaction. */
+  openIfDue(now: number) {
+    if (this.preQueue.phase(now) !== 'DUE') return
+    const drawn = this.preQueue.draw(this.line.last, now)
+    this.line.joinDrawn(drawn, now)
+    this.listeners.drawn(new Map(drawn.map((d) => [d.entryId, d.arrival])))
+  }
+}
