@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { drawKey, drawOrder, newSeed } from '../src/concert/draw'
+import { drawKey, drawKeys, newSeed } from '../src/concert/draw'
 import { preQueueStatus } from '../src/concert/policy'
 
 /** Hex SHA-256 by WebCrypto: an implementation of the contract's formula independent of the one the object uses. */
@@ -12,6 +12,18 @@ const hexBytes = (hex: string) => new Uint8Array(hex.match(/../g)!.map((h) => pa
 /** Deterministic seeds and entry ids, so that a failure reproduces; nothing in them favours any entry. */
 const seedNumber = (i: number) => drawKey('seed', String(i))
 const entryIds = (n: number) => Array.from({ length: n }, (_, i) => `00000000-0000-4000-8000-${String(i).padStart(12, '0')}`)
+
+/** The object's draw given the keys: entries in ascending key order (its SQL's ORDER BY draw_key). */
+function drawOrder<E extends { entryId: string }>(seed: string, entries: readonly E[]): E[] {
+  const keys = drawKeys(
+    seed,
+    entries.map((e) => e.entryId),
+  )
+  return entries
+    .map((entry, i) => ({ entry, key: keys[i]! }))
+    .sort((a, b) => (a.key < b.key ? -1 : 1))
+    .map((k) => k.entry)
+}
 
 /** Chi-square critical values at significance 0.001 by degrees of freedom. */
 const CHI_SQUARE_0_001: Record<number, number> = { 7: 24.322, 9: 27.877 }
@@ -43,10 +55,10 @@ describe('the draw', () => {
     expect(drawKey(seed, ids[0]!)).toBe(keys[0]![1])
   })
 
-  it('does not depend on the order the entries came in', () => {
+  it('gives each entry of a batch the key it would have alone (the hash state of "seed:" is reused)', () => {
     const seed = seedNumber(2)
-    const ids = entryIds(50).map((entryId) => ({ entryId }))
-    expect(drawOrder(seed, [...ids].reverse())).toEqual(drawOrder(seed, ids))
+    const ids = entryIds(50).map(() => crypto.randomUUID())
+    expect(drawKeys(seed, ids)).toEqual(ids.map((id) => drawKey(seed, id)))
   })
 
   it('gives every entry each rank equally often over many seeds (chi-square, significance 0.001)', () => {

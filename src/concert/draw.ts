@@ -1,9 +1,9 @@
 // The pre-queue's draw, as the contract defines it (../shared/API.md, "a verifiable draw"):
-// entries sorted by the lowercase hex SHA-256 of `seed + ":" + entryId`, ascending. Pure and
-// synchronous, so the object draws inside one change without awaiting (WebCrypto's digest is
+// entries sorted by the lowercase hex SHA-256 of `seed + ":" + entryId`, ascending. Each
+// entry's key is computed when it enters (src/concert/pre-queue.ts), so the draw itself is one
+// ordered statement. Synchronous, so no change of the object awaits (WebCrypto's digest is
 // asynchronous). SHA-256 is @stablelib/sha256: in workerd it hashed such a message in 5 µs
-// where @noble/hashes took 31 µs (its DataView reads are slow there), which is the difference
-// between a draw of 100,000 in about 1 s and in over 3 s (docs/queue.md).
+// where @noble/hashes took 31 µs (its DataView reads are slow there).
 import { hash, SHA256 } from '@stablelib/sha256'
 
 const encoder = new TextEncoder()
@@ -23,17 +23,15 @@ export function newSeed(): { seed: string; commitment: string } {
 /** An entry's place in the draw is the order of this key. */
 export const drawKey = (seed: string, entryId: string) => hex(hash(encoder.encode(`${seed}:${entryId}`)))
 
-/** The entries in drawn order. */
-export function drawOrder<E extends { entryId: string }>(seed: string, entries: readonly E[]): E[] {
+/** The keys of many entries of one seed: their draw is the ascending order of these keys. */
+export function drawKeys(seed: string, entryIds: readonly string[]): string[] {
   // Every message starts with `seed:`, a full 64-byte block and one byte: its state is hashed
   // once and restored for each entry, which saves one of the two blocks each would cost.
   const sha = new SHA256().update(encoder.encode(`${seed}:`))
   const prefix = sha.saveState()
   const digest = new Uint8Array(32)
-  const keyed = entries.map((entry) => {
-    sha.restoreState(prefix).update(encoder.encode(entry.entryId)).finish(digest)
-    return { entry, key: hex(digest) }
+  return entryIds.map((entryId) => {
+    sha.restoreState(prefix).update(encoder.encode(entryId)).finish(digest)
+    return hex(digest)
   })
-  keyed.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0))
-  return keyed.map((k) => k.entry)
 }

@@ -8,7 +8,7 @@ import { execJsonRows } from './json-rows'
 import type { SellOut } from './sell-out'
 import { admissionsAvailable, hasRoomToWait, nextDeadline, placeStatus, SOLD_OUT_STATUS, type Moment } from './policy'
 import { Presence } from './presence'
-import type { DrawnPlace, PreQueue } from './pre-queue'
+import type { PreQueue } from './pre-queue'
 import type { ListenerKey, PlaceInLine, QueueEntryView, QueueSnapshot } from './rpc'
 import { WaitingIndex } from './waiting-index'
 
@@ -130,10 +130,21 @@ export class WaitingLine {
     return { entries, moved }
   }
 
-  /** The drawn pre-queue takes the first places, everyone counted as seen at the opening. Call inside the opening's transaction. */
-  joinDrawn(drawn: DrawnPlace[], now: number) {
-    if (drawn.length > 0) this.joinTheBack(drawn, now, false)
+  /**
+   * The drawn pre-queue (`count` places after the last arrival, as pre-queue.ts numbered them)
+   * joins the line, everyone counted as seen at the opening: its rows come straight from the
+   * pre-queue's table in one statement. Call inside the opening's transaction.
+   */
+  joinDrawn(count: number, now: number) {
+    const first = this.lastArrival + 1
+    this.storage.sql.exec("INSERT INTO queue (arrival, user_id, status, entered_at) SELECT arrival, user_id, 'WAITING', ? FROM pre_queue WHERE arrival >= ? ORDER BY arrival", now, first)
+    for (let arrival = first; arrival < first + count; arrival++) {
+      this.waiting.add(arrival)
+      this.presence.touch(arrival, now)
+    }
+    this.lastArrival += count
     this.storeLastArrival()
+    this.admit(now)
   }
 
   /** The first places are the draw's: arrivals follow the last one. */
@@ -141,11 +152,10 @@ export class WaitingLine {
     return this.lastArrival
   }
 
-  private joinTheBack(newcomers: Array<{ userId: string; arrival: number }>, now: number, issued = true) {
+  private joinTheBack(newcomers: Array<{ userId: string; arrival: number }>, now: number) {
     this.storage.transactionSync(() => {
       execJsonRows(this.storage.sql, "INSERT INTO queue (arrival, user_id, status, entered_at) SELECT value ->> '$.arrival', value ->> '$.userId', 'WAITING', ? FROM json_each(?)", newcomers, now)
-      // A drawn place's token was issued when it entered the pre-queue.
-      if (issued) this.outbox.recordAll('token.issued', now, newcomers)
+      this.outbox.recordAll('token.issued', now, newcomers)
       for (const { arrival } of newcomers) {
         this.waiting.add(arrival)
         this.presence.touch(arrival, now)

@@ -1,6 +1,6 @@
 import type { QueueStatusView } from '../schemas'
 import type { LineListeners } from './line'
-import { isEventStream, type ListenerKey, type SocketOwner } from './rpc'
+import { isEventStream, type DrawnArrival, type ListenerKey, type SocketOwner } from './rpc'
 import { Sockets, type SocketEnd } from './sockets'
 import { EventStreams } from './streams'
 
@@ -33,10 +33,10 @@ export class Listeners implements LineListeners {
     this.streams.end(key, final)
   }
 
-  /** The draw gave pre-queue entries (by entry id) their places. */
-  drawn(arrivals: ReadonlyMap<string, number>) {
-    this.sockets.drawn(arrivals)
-    this.streams.drawn(arrivals)
+  /** The draw gave pre-queue entries their places: listeners that name an entry learn theirs. */
+  drawn(arrivalOf: DrawnArrival) {
+    this.sockets.drawn(arrivalOf)
+    this.streams.drawn(arrivalOf)
   }
 
   /** Positions may have moved: each pushes once its interval allows. */

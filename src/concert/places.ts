@@ -53,8 +53,7 @@ export class Places {
   /** At opensAt: the pre-queue is drawn into the first places and its listeners learn them. Call inside the sweep's transaction. */
   openIfDue(now: number) {
     if (this.preQueue.phase(now) !== 'DUE') return
-    const drawn = this.preQueue.draw(this.line.last, now)
-    this.line.joinDrawn(drawn, now)
-    this.listeners.drawn(new Map(drawn.map((d) => [d.entryId, d.arrival])))
+    this.line.joinDrawn(this.preQueue.draw(this.line.last, now), now)
+    this.listeners.drawn((owner) => this.preQueue.arrivalOf(owner))
   }
 }

@@ -1,7 +1,6 @@
 import { fail, ok, type Failure, type Result } from '../errors/catalogue'
 import type { QueueStatusView, SaleDrawView, SaleStateView } from '../schemas'
-import { drawOrder, newSeed } from './draw'
-import { execJsonRows } from './json-rows'
+import { drawKeys, newSeed } from './draw'
 import type { ConcertMeta } from './meta'
 import type { Outbox } from './outbox'
 import { preQueueStatus, type Moment } from './policy'
@@ -21,11 +20,6 @@ export type SalePhase = 'SCHEDULED' | 'PRE_QUEUE' | 'DUE' | 'OPEN'
 export interface PreQueueEntry {
   entryId: string
   userId: string
-}
-
-/** A drawn entry and the place in line the draw gave it. */
-export interface DrawnPlace extends PreQueueEntry {
-  arrival: number
 }
 
 const iso = (ms: number) => new Date(ms).toISOString()
@@ -107,7 +101,15 @@ export class PreQueue {
       made.push(entry)
     }
     if (made.length > 0) {
-      this.sql.exec("INSERT INTO pre_queue (entry_id, user_id, entered_at) SELECT value ->> '$.entryId', value ->> '$.userId', ? FROM json_each(?)", now, JSON.stringify(made))
+      const keys = drawKeys(
+        this.schedule!.seed,
+        made.map((m) => m.entryId),
+      )
+      this.sql.exec(
+        "INSERT INTO pre_queue (entry_id, user_id, entered_at, draw_key) SELECT value ->> '$.entryId', value ->> '$.userId', ?, value ->> '$.key' FROM json_each(?)",
+        now,
+        JSON.stringify(made.map((m, i) => ({ ...m, key: keys[i] }))),
+      )
       this.outbox.recordAll('token.issued', now, made)
       this.size += made.length
     }
@@ -138,7 +140,7 @@ export class PreQueue {
   }
 
   /** The place the draw gave this entry, if it was drawn and is this user's. */
-  private arrivalOf({ entryId, userId }: PlaceInLine): number | undefined {
+  arrivalOf({ entryId, userId }: Pick<PlaceInLine, 'entryId' | 'userId'>): number | undefined {
     if (entryId === undefined || this.drawnCount === null) return undefined
     const row = this.sql.exec<{ arrival: number | null; user_id: string }>('SELECT arrival, user_id FROM pre_queue WHERE entry_id = ?', entryId).toArray()[0]
     return row?.user_id === userId ? (row.arrival ?? undefined) : undefined
@@ -151,21 +153,28 @@ export class PreQueue {
   }
 
   /**
-   * Draws the pre-queue into the places after `lastArrival`, in the contract's order, and
-   * publishes the seed (event `sale.opened`). Call inside the opening's transaction.
+   * Draws the pre-queue into the places after `lastArrival`, in the contract's order (the
+   * keys' order: one statement, no entry through JavaScript), and publishes the seed (event
+   * `sale.opened`). Returns how many were drawn. Call inside the opening's transaction.
    */
-  draw(lastArrival: number, now: number): DrawnPlace[] {
+  draw(lastArrival: number, now: number): number {
     const { seed } = this.schedule!
-    const entries = this.sql.exec<{ entry_id: string; user_id: string }>('SELECT entry_id, user_id FROM pre_queue').toArray()
-    const drawn = drawOrder(
+    // Entries made before keys were kept (schema version 3) get theirs now.
+    const keyless = this.sql.exec<{ entry_id: string }>('SELECT entry_id FROM pre_queue WHERE draw_key IS NULL').toArray()
+    drawKeys(
       seed,
-      entries.map((e) => ({ entryId: e.entry_id, userId: e.user_id })),
-    ).map((e, i) => ({ ...e, arrival: lastArrival + i + 1 }))
-    execJsonRows(this.sql, "UPDATE pre_queue SET arrival = j.value ->> '$.arrival' FROM json_each(?) AS j WHERE pre_queue.entry_id = j.value ->> '$.entryId'", drawn)
-    this.drawnCount = drawn.length
-    this.meta.save('drawnEntries', String(drawn.length))
-    this.outbox.record('sale.opened', now, { seed, drawnEntries: drawn.length })
-    return drawn
+      keyless.map((r) => r.entry_id),
+    ).forEach((key, i) => this.sql.exec('UPDATE pre_queue SET draw_key = ? WHERE entry_id = ?', key, keyless[i]!.entry_id))
+    this.sql.exec(
+      `UPDATE pre_queue SET arrival = ? + ranked.n
+         FROM (SELECT entry_id AS id, row_number() OVER (ORDER BY draw_key) AS n FROM pre_queue) AS ranked
+        WHERE pre_queue.entry_id = ranked.id`,
+      lastArrival,
+    )
+    this.drawnCount = this.size
+    this.meta.save('drawnEntries', String(this.size))
+    this.outbox.record('sale.opened', now, { seed, drawnEntries: this.size })
+    return this.size
   }
 
   /** GET .../sale/draw: the seed and the entries in drawn order, once the draw is made. */

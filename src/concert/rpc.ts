@@ -19,6 +19,9 @@ export type ListenerKey = Pick<PlaceInLine, 'arrival' | 'entryId'>
 
 export const sameListener = (a: ListenerKey, b: ListenerKey) => (a.entryId !== undefined || b.entryId !== undefined ? a.entryId === b.entryId : a.arrival === b.arrival)
 
+/** The arrival the draw gave the entry a listener's token names, if it was drawn. */
+export type DrawnArrival = (owner: SocketOwner) => number | undefined
+
 /** Who a socket belongs to: the place and the token to send back in pushes; its attachment through hibernation. */
 export interface SocketOwner extends PlaceInLine {
   token: string

@@ -88,6 +88,14 @@ CREATE TABLE IF NOT EXISTS pre_queue (
 );
     `,
   },
+  {
+    // Each entry's draw key, made as it enters: the draw is then one statement in key order.
+    version: 4,
+    sql: `
+ALTER TABLE pre_queue ADD COLUMN draw_key TEXT;
+CREATE INDEX IF NOT EXISTS pre_queue_by_draw_key ON pre_queue (draw_key);
+    `,
+  },
 ]
 
 const META_TABLE = 'CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)'

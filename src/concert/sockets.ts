@@ -1,7 +1,7 @@
 import type { QueueStatusView } from '../schemas'
 
 import { CoalescedPush } from './coalesced-push'
-import type { ListenerKey, SocketOwner } from './rpc'
+import type { DrawnArrival, ListenerKey, SocketOwner } from './rpc'
 
 /** The last message a socket (or an event stream) is sent before it is closed. */
 export type SocketEnd = 'EXPIRED' | 'SOLD_OUT'
@@ -71,10 +71,10 @@ export class Sockets {
   }
 
   /** The draw gave pre-queue entries their places: their sockets' owners learn them, through hibernation too. */
-  drawn(arrivals: ReadonlyMap<string, number>) {
+  drawn(arrivalOf: DrawnArrival) {
     for (const ws of this.ctx.getWebSockets()) {
       const owner = this.ownerOf(ws)
-      const arrival = owner?.entryId !== undefined && owner.arrival === 0 ? arrivals.get(owner.entryId) : undefined
+      const arrival = owner?.entryId !== undefined && owner.arrival === 0 ? arrivalOf(owner) : undefined
       if (arrival === undefined) continue
       const placed = { ...owner!, arrival }
       ws.serializeAttachment(placed)

@@ -1,5 +1,5 @@
 import type { QueueStatusView } from '../schemas'
-import { sameListener, type ListenerKey, type SocketOwner } from './rpc'
+import { sameListener, type DrawnArrival, type ListenerKey, type SocketOwner } from './rpc'
 import { CoalescedPush } from './coalesced-push'
 import type { SocketEnd } from './sockets'
 
@@ -52,10 +52,9 @@ export class EventStreams {
   }
 
   /** The draw gave pre-queue entries their places. */
-  drawn(arrivals: ReadonlyMap<string, number>) {
+  drawn(arrivalOf: DrawnArrival) {
     for (const stream of this.streams) {
-      const { entryId, arrival } = stream.owner
-      if (entryId !== undefined && arrival === 0) stream.owner = { ...stream.owner, arrival: arrivals.get(entryId) ?? 0 }
+      if (stream.owner.entryId !== undefined && stream.owner.arrival === 0) stream.owner = { ...stream.owner, arrival: arrivalOf(stream.owner) ?? 0 }
     }
   }
 
