@@ -1,6 +1,8 @@
+import { runInDurableObject } from 'cloudflare:test'
 import { describe, expect, it } from 'vitest'
+import type { ConcertObject } from '../src/concert'
 import { SNAPSHOT_MAX_AGE_MS } from '../src/concert-client/queue-view'
-import { activeBuyer, ADMIN_TOKEN, call, enterQueue, expectError, hold, newConcert, newUser, openSocket, openStream, payFor, sleep } from './helpers'
+import { activeBuyer, ADMIN_TOKEN, call, enterQueue, expectError, hold, newConcert, newUser, openSocket, openStream, payFor, sleep, stubOf } from './helpers'
 
 const statusOf = (concertId: string, token: string) => call('GET', `/api/concerts/${concertId}/queue/status`, { queueToken: token })
 
@@ -68,6 +70,24 @@ describe('sold out', () => {
     expect((await statusOf(concertId, waiter.token)).body).toMatchObject({ status: 'WAITING', seatsLeft: 0 })
     expect((await call('POST', `/api/concerts/${concertId}/queue/tokens`, { accessToken: (await newUser()).accessToken })).status).toBe(201)
     expect((await call('GET', `/api/concerts/${concertId}/sale`)).body).toEqual({ concertId, state: 'OPEN' })
+  })
+
+  it('ends 40,000 waiting places in the change of the last sale (their rows and events are more than one SQLite argument may carry)', async () => {
+    const { concertId, dates } = await newConcert({ seatsPerDate: 1, queuePolicy: { maxActiveUsers: 1 } })
+    const buyer = await activeBuyer(concertId, 200_000)
+    const waiter = await enterQueue(await newUser(), concertId)
+    // The crowd straight to the object, in batches as Workers send them.
+    await runInDurableObject(stubOf(concertId), async (instance: ConcertObject) => {
+      for (let batch = 0; batch < 8; batch++) await instance.enterAll(Array.from({ length: 5_000 }, () => crypto.randomUUID()))
+    })
+    expect((await call('GET', `/api/admin/concerts/${concertId}/queue`, { accessToken: ADMIN_TOKEN })).body).toMatchObject({ waiting: 40_001 })
+    const held = await hold(buyer, concertId, dates[0]!.date, 1)
+    expect((await payFor(buyer, held.body.reservationId)).status).toBe(201)
+    expect((await call('GET', `/api/admin/concerts/${concertId}/queue`, { accessToken: ADMIN_TOKEN })).body).toMatchObject({ waiting: 0, sold: 1 })
+    await sleep(SNAPSHOT_MAX_AGE_MS)
+    expect((await statusOf(concertId, waiter.token)).body).toMatchObject({ status: 'SOLD_OUT' })
+    const soldOutPlaces = await runInDurableObject(stubOf(concertId), (_, state) => state.storage.sql.exec<{ n: number }>("SELECT COUNT(*) AS n FROM sold_out_places").one().n)
+    expect(soldOutPlaces).toBe(40_001)
   })
 
   it('the sale of an unknown concert is 404, of a malformed id 400', async () => {

@@ -1,8 +1,9 @@
 /**
  * Rows sent to SQLite as one JSON argument (`json_each(?)`), one statement per slice: a
  * Durable Object's SQLite refuses a string that is too big (SQLITE_TOOBIG; Cloudflare documents
- * 2 MB), and the draw of 100,000 entries is about 8 MB of JSON (test/pre-queue.test.ts failed so
- * before this). 2,000 rows of the widest kind here (sale events, about 300 bytes) are 600 KB.
+ * 2 MB). The sell-out of 40,000 waiting places writes about 12 MB of events: without slices its
+ * payment failed (test/sold-out.test.ts). 2,000 rows of the widest kind here (sale events,
+ * about 300 bytes) are 600 KB.
  */
 const ROWS_PER_STATEMENT = 2_000
 
