@@ -86,7 +86,7 @@ describe('sold out', () => {
     expect((await call('GET', `/api/admin/concerts/${concertId}/queue`, { accessToken: ADMIN_TOKEN })).body).toMatchObject({ waiting: 0, sold: 1 })
     await sleep(SNAPSHOT_MAX_AGE_MS)
     expect((await statusOf(concertId, waiter.token)).body).toMatchObject({ status: 'SOLD_OUT' })
-    const soldOutPlaces = await runInDurableObject(stubOf(concertId), (_, state) => state.storage.sql.exec<{ n: number }>("SELECT COUNT(*) AS n FROM sold_out_places").one().n)
+    const soldOutPlaces = await runInDurableObject(stubOf(concertId), (_, state) => state.storage.sql.exec<{ n: number }>('SELECT COUNT(*) AS n FROM sold_out_places').one().n)
     expect(soldOutPlaces).toBe(40_001)
   })
 
