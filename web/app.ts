@@ -188,7 +188,14 @@ function onEnded(why: 'QUEUE_TOKEN_INVALID' | 'SOLD_OUT') {
   state.queue = null
   state.hold = null
   if (!state.payment || why === 'SOLD_OUT') state.message = { kind: 'error', text: t(`err.${why}`) }
+  if (why === 'SOLD_OUT' && state.sale) state.sale = { ...state.sale, state: 'SOLD_OUT' }
+  refreshCatalogSoon()
   render()
+}
+
+/** After a sale or a sell-out the catalog's counts have changed; the Worker's view of them may be a second old. */
+function refreshCatalogSoon() {
+  setTimeout(() => void attempt(loadDates), 1_500)
 }
 
 // --- seats, hold, payment ---
@@ -222,6 +229,7 @@ async function pay() {
   state.hold = null
   state.queue = null
   socket?.close()
+  refreshCatalogSoon()
   await refreshWallet()
 }
 
@@ -259,7 +267,11 @@ function render() {
     .map(
       (c) =>
         `<button type="button" class="concert ${c.concertId === state.concertId ? 'selected' : ''}" data-concert="${c.concertId}">
-          <strong>${esc(c.title)}</strong>${c.venue ? `<span>${esc(c.venue)}</span>` : ''}</button>`,
+          <strong>${esc(c.title)}</strong>${c.venue ? `<span>${esc(c.venue)}</span>` : ''}${
+            c.opensAt && Date.parse(c.opensAt) > Date.now()
+              ? `<span>${t('onSaleAt', { time: new Date(c.opensAt).toLocaleString(state.lang === 'ko' ? 'ko-KR' : 'en-US', { dateStyle: 'medium', timeStyle: 'short' }) })}</span>`
+              : ''
+          }</button>`,
     )
     .join('')
   $('date-list').innerHTML = state.dates.length ? state.dates.map((d) => `<li><span>${d.date}</span><span>${t('seatsLeft', { n: d.availableSeats })}</span></li>`).join('') : `<li>${t('noDates')}</li>`

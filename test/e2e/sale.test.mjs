@@ -172,6 +172,7 @@ test('a scheduled sale: two fans join the pre-queue during the countdown, see th
   // The other fan is told, with no request, that every seat is sold.
   await other.waitForSelector('#message.error:not([hidden])')
   assert.match(await other.textContent('#message'), /Sold out/)
+  await other.waitForFunction(() => document.querySelector('#sale-schedule')?.textContent === 'Sold out' && document.querySelector('#join')?.hasAttribute('disabled'))
   await other.screenshot({ path: `${shots}/13-sold-out.png`, fullPage: true })
   let saleNow = await api('GET', `/api/concerts/${concertId}/sale`)
   // The sale's state is cached for a second.
