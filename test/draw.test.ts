@@ -28,6 +28,16 @@ function drawOrder<E extends { entryId: string }>(seed: string, entries: readonl
 /** Chi-square critical values at significance 0.001 by degrees of freedom. */
 const CHI_SQUARE_0_001: Record<number, number> = { 7: 24.322, 9: 27.877 }
 
+type Entry = { entryId: string; entry: number }
+
+/** counts[entry][rank]: how often each of n entries (in arrival order) was drawn at each rank, over `draws` orders. */
+function rankCounts(n: number, draws: number, order: (draw: number, entries: Entry[]) => Entry[]): number[][] {
+  const entries = entryIds(n).map((entryId, entry) => ({ entryId, entry }))
+  const counts = entries.map(() => new Array<number>(n).fill(0))
+  for (let i = 0; i < draws; i++) order(i, entries).forEach(({ entry }, rank) => counts[entry]![rank]!++)
+  return counts
+}
+
 function chiSquare(counts: number[], expected: number): number {
   return counts.reduce((sum, c) => sum + (c - expected) ** 2 / expected, 0)
 }
@@ -62,56 +72,23 @@ describe('the draw', () => {
   })
 
   it('gives every entry each rank equally often over many seeds (chi-square, significance 0.001)', () => {
-    const n = 8
-    const draws = 4_000
-    const ids = entryIds(n)
-    // ranks[entry][rank]
-    const ranks = ids.map(() => new Array<number>(n).fill(0))
-    for (let i = 0; i < draws; i++) {
-      drawOrder(
-        seedNumber(i),
-        ids.map((entryId, entry) => ({ entryId, entry })),
-      ).forEach(({ entry }, rank) => ranks[entry]![rank]!++)
-    }
-    for (const counts of ranks) expect(chiSquare(counts, draws / n)).toBeLessThan(CHI_SQUARE_0_001[n - 1]!)
+    const ranks = rankCounts(8, 4_000, (i, entries) => drawOrder(seedNumber(i), entries))
+    for (const counts of ranks) expect(chiSquare(counts, 4_000 / 8)).toBeLessThan(CHI_SQUARE_0_001[7]!)
   })
 
   it('gives the first entrant no advantage: drawn first 1 time in n, at the middle rank on average', () => {
-    const n = 10
-    const draws = 5_000
-    const ids = entryIds(n)
-    const firstRanks = new Array<number>(n).fill(0)
-    let rankSum = 0
-    for (let i = 0; i < draws; i++) {
-      const rank = drawOrder(
-        seedNumber(10_000 + i),
-        ids.map((entryId) => ({ entryId })),
-      ).findIndex((e) => e.entryId === ids[0])
-      firstRanks[rank]!++
-      rankSum += rank + 1
-    }
+    const [n, draws] = [10, 5_000]
+    const firstRanks = rankCounts(n, draws, (i, entries) => drawOrder(seedNumber(10_000 + i), entries))[0]!
     expect(chiSquare(firstRanks, draws / n)).toBeLessThan(CHI_SQUARE_0_001[n - 1]!)
     // Mean rank (n + 1) / 2 = 5.5; its standard error over 5,000 draws is about 0.04.
-    expect(Math.abs(rankSum / draws - (n + 1) / 2)).toBeLessThan(0.15)
+    const meanRank = firstRanks.reduce((sum, count, rank) => sum + count * (rank + 1), 0) / draws
+    expect(Math.abs(meanRank - (n + 1) / 2)).toBeLessThan(0.15)
   })
 
   it('a biased order would fail the same test (the check can fail)', () => {
-    const n = 8
-    const draws = 4_000
-    const ids = entryIds(n)
-    const ranks = ids.map(() => new Array<number>(n).fill(0))
     // Arrival order kept one time in ten: what "early gives an advantage" would look like.
-    for (let i = 0; i < draws; i++) {
-      const order =
-        i % 10 === 0
-          ? ids.map((entryId, entry) => ({ entryId, entry }))
-          : drawOrder(
-              seedNumber(i),
-              ids.map((entryId, entry) => ({ entryId, entry })),
-            )
-      order.forEach(({ entry }, rank) => ranks[entry]![rank]!++)
-    }
-    expect(chiSquare(ranks[0]!, draws / n)).toBeGreaterThan(CHI_SQUARE_0_001[n - 1]!)
+    const ranks = rankCounts(8, 4_000, (i, entries) => (i % 10 === 0 ? entries : drawOrder(seedNumber(i), entries)))
+    expect(chiSquare(ranks[0]!, 4_000 / 8)).toBeGreaterThan(CHI_SQUARE_0_001[7]!)
   })
 })
 
