@@ -268,6 +268,35 @@ export const QueueStatsSchema = z
   })
   .openapi('QueueStats')
 
+export const HistoryQuery = z.object({
+  minutes: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(1440)
+    .default(60)
+    .openapi({ param: { name: 'minutes', in: 'query' }, description: 'How many minutes back, the current one included (1 to 1440)' }),
+})
+
+export const QueueHistory = z
+  .object({
+    points: z.array(
+      z.object({
+        at: Timestamp.openapi({ description: "The minute's start" }),
+        waiting: z.int().openapi({ description: "As at the minute's end (the current minute: now)" }),
+        active: z.int(),
+        admitted: z.int().openapi({ description: 'Within the minute' }),
+        abandoned: z.int(),
+        sold: z.int(),
+        entered: z.int(),
+      }),
+    ),
+    policyChanges: z.array(z.object({ at: Timestamp, change: z.record(z.string(), z.unknown()).openapi({ description: 'The policy fields the operator changed' }) })).openapi({
+      description: 'Queue policy changes within the same minutes, oldest first, for the timeline',
+    }),
+  })
+  .openapi('QueueHistory')
+
 // --- headers ---
 
 export const IdempotencyHeader = z.object({
@@ -288,6 +317,7 @@ export type DateAvailabilityView = z.infer<typeof DateAvailability>
 export type SaleStateView = z.infer<typeof SaleState>
 export type SaleDrawView = z.infer<typeof SaleDraw>
 export type QueueStatsView = z.infer<typeof QueueStatsSchema>
+export type QueueHistoryView = z.infer<typeof QueueHistory>
 export type ConcertSummaryView = z.infer<typeof ConcertSummary>
 export type PaymentView = z.infer<typeof Payment>
 export type ConfirmedReservationView = z.infer<typeof ConfirmedReservation>

@@ -135,6 +135,7 @@ describe('service', () => {
         'GET /api/concerts/{concertId}/dates',
         'GET /api/concerts/{concertId}/sale',
         'GET /api/concerts/{concertId}/sale/draw',
+        'GET /api/admin/concerts/{concertId}/queue/history',
         'POST /api/concerts/{concertId}/queue/tokens',
         'GET /api/concerts/{concertId}/queue/status',
         'GET /api/concerts/{concertId}/dates/{date}/seats',

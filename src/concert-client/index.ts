@@ -1,7 +1,7 @@
 import type { ConcertObject } from '../concert'
 import { socketUpgrade, type ConcertConfigured, type ConcertSetup, type PaymentStart, type PlaceInLine, type QueueEntryView, type SocketOwner } from '../concert/rpc'
 import { ApiError, unwrap, type Result } from '../errors'
-import type { DateAvailabilityView, HoldView, QueuePolicy, QueueStatsView, QueueStatusView, SaleDrawView, SaleStateView, SeatMapView } from '../schemas'
+import type { DateAvailabilityView, HoldView, QueueHistoryView, QueuePolicy, QueueStatsView, QueueStatusView, SaleDrawView, SaleStateView, SeatMapView } from '../schemas'
 import { rememberDrawnArrival, withDrawnArrival } from './drawn-places'
 import { enterInBatch } from './entry-batcher'
 import { IsolateCaches } from './isolate-cache'
@@ -46,6 +46,10 @@ export class ConcertClient {
 
   async stats(): Promise<QueueStatsView> {
     return unwrap(await this.stub.stats())
+  }
+
+  async queueHistory(minutes: number): Promise<QueueHistoryView> {
+    return unwrap(await this.stub.queueHistory(minutes))
   }
 
   /** The seat map as the object has it now, for operators (no admission check). */

@@ -35,6 +35,8 @@ export class WaitingLine {
   /** lastArrival as stored: the group that moves it stores it once, with its entries. */
   private storedLastArrival = 0
   private abandoned = 0
+  /** Admissions since the concert was created, for the history. */
+  private admittedTotal = 0
   /** Live WAITING arrivals: positions in O(log n). */
   private waiting = new WaitingIndex()
   /** ACTIVE arrivals and when their admission ends. */
@@ -59,6 +61,7 @@ export class WaitingLine {
   load(now: number) {
     this.lastArrival = this.storedLastArrival = this.meta.number('lastArrival')
     this.abandoned = this.meta.number('abandoned')
+    this.admittedTotal = this.meta.number('admitted')
     const rows = this.storage.sql.exec<{ arrival: number; status: string; active_until: number | null }>('SELECT arrival, status, active_until FROM queue ORDER BY arrival').toArray()
     const waiting: number[] = []
     for (const r of rows) {
@@ -147,9 +150,14 @@ export class WaitingLine {
     this.admit(now)
   }
 
-  /** The first places are the draw's: arrivals follow the last one. */
+  /** The last arrival given: the draw numbers its places after it. */
   get last(): number {
     return this.lastArrival
+  }
+
+  /** The line's part of the history's totals (src/concert/history.ts). */
+  totals() {
+    return { waiting: this.waiting.size, active: this.active.size, admitted: this.admittedTotal, abandoned: this.abandoned, arrivals: this.lastArrival }
   }
 
   private joinTheBack(newcomers: Array<{ userId: string; arrival: number }>, now: number) {
@@ -260,6 +268,8 @@ export class WaitingLine {
       this.active.set(arrival, activeUntil)
     }
     this.admissions.record(now, admitted.length)
+    this.admittedTotal += admitted.length
+    this.meta.save('admitted', String(this.admittedTotal))
   }
 
   /** Ends a place if it is still live: its row, its place in memory, and its sockets (told EXPIRED). */

@@ -1,9 +1,10 @@
 import { DurableObject } from 'cloudflare:workers'
 import { fail, ok, type Result } from '../errors/catalogue'
 import { findPayment } from '../ledger/payments'
-import type { DateAvailabilityView, HoldView, QueuePolicy, QueueStatsView, SaleDrawView, SaleStateView, SeatMapView } from '../schemas'
+import type { DateAvailabilityView, HoldView, QueueHistoryView, QueuePolicy, QueueStatsView, SaleDrawView, SaleStateView, SeatMapView } from '../schemas'
 import { AlarmClock } from './alarm-clock'
 import { GroupCommit } from './group-commit'
+import { History } from './history'
 import { WaitingLine, type QueueRow } from './line'
 import { Listeners } from './listeners'
 import { ConcertMeta } from './meta'
@@ -33,6 +34,7 @@ export class ConcertObject extends DurableObject<Env> {
   private readonly preQueue: PreQueue
   private readonly line: WaitingLine
   private readonly places: Places
+  private readonly history: History
   private readonly seatPlan: Seats
   private readonly payments: Payments
   private readonly group: GroupCommit
@@ -49,9 +51,15 @@ export class ConcertObject extends DurableObject<Env> {
     this.preQueue = new PreQueue(storage.sql, this.meta, this.outbox)
     this.line = new WaitingLine(storage, this.meta, this.outbox, this.listeners, this.sellOut, this.preQueue, (now) => this.seatPlan.left(now))
     this.places = new Places(this.preQueue, this.line, this.listeners)
+    this.history = new History(storage.sql, () => {
+      const { arrivals, ...line } = this.line.totals()
+      const preQueue = this.preQueue.entries
+      return { ...line, sold: this.seatPlan.sold, entered: arrivals - preQueue.drawn + preQueue.made }
+    })
     this.payments = new Payments(storage, this.meta, this.outbox, this.seatPlan, this.line, this.sellOut)
     this.group = new GroupCommit(ctx, () => {
       this.line.storeLastArrival()
+      this.history.sample(Date.now())
       this.alarmClock.groupEnded()
     })
     this.alarmClock = new AlarmClock(storage, this.group, {
@@ -77,6 +85,7 @@ export class ConcertObject extends DurableObject<Env> {
       this.seatPlan.create(setup)
       const commitment = setup.sale && this.preQueue.configure(setup.sale)
       this.meta.configure(setup.concertId, setup.policy)
+      this.history.sample(Date.now())
       return commitment
     })
     // The alarm is set for the opening: the draw needs no request.
@@ -90,6 +99,7 @@ export class ConcertObject extends DurableObject<Env> {
     const now = Date.now()
     this.ctx.storage.transactionSync(() => {
       this.meta.setPolicy({ ...this.meta.policy, ...patch })
+      this.history.policyChanged(patch, now)
       this.line.admit(now)
     })
     this.afterChange()
@@ -100,6 +110,12 @@ export class ConcertObject extends DurableObject<Env> {
     const now = Date.now()
     if (!this.ready(now)) return notFound()
     return ok({ concertId: this.meta.id!, ...this.line.counts(now), ...this.seatPlan.counts(), policy: this.meta.policy })
+  }
+
+  /** The last `minutes` minutes of the queue, for operators. */
+  queueHistory(minutes: number): Result<QueueHistoryView> {
+    const now = Date.now()
+    return this.ready(now) ? ok(this.history.read(minutes, now)) : notFound()
   }
 
   availableDates(): Result<DateAvailabilityView[]> {
@@ -304,10 +320,11 @@ export class ConcertObject extends DurableObject<Env> {
     this.afterChange()
   }
 
-  /** After anything that may move positions or deadlines: re-arm the alarm and push positions. */
+  /** After anything that may move positions or deadlines: re-arm the alarm, push positions, sample the history. */
   private afterChange() {
     this.alarmClock.rearm()
     this.listeners.schedule()
+    if (!this.group.running) this.history.sample(Date.now())
   }
 
   /** A coalesced push is due: sweep first, so what is pushed is exact, then push every status at one moment. */

@@ -60,6 +60,11 @@ export class PreQueue {
     return commitment
   }
 
+  /** Entries made, and how many of them the draw has put in the line: the history counts entries when they are made. */
+  get entries(): { made: number; drawn: number } {
+    return { made: this.size, drawn: this.drawnCount ?? 0 }
+  }
+
   get opensAt(): number | null {
     return this.schedule?.opensAt ?? null
   }

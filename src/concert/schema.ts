@@ -96,6 +96,23 @@ ALTER TABLE pre_queue ADD COLUMN draw_key TEXT;
 CREATE INDEX IF NOT EXISTS pre_queue_by_draw_key ON pre_queue (draw_key);
     `,
   },
+  {
+    // The queue minute by minute, for operators (src/concert/history.ts): running totals at
+    // each minute's last change; and policy changes, for the timeline.
+    version: 5,
+    sql: `
+CREATE TABLE IF NOT EXISTS history (
+  minute INTEGER PRIMARY KEY,
+  waiting INTEGER NOT NULL,
+  active INTEGER NOT NULL,
+  admitted INTEGER NOT NULL,
+  abandoned INTEGER NOT NULL,
+  sold INTEGER NOT NULL,
+  entered INTEGER NOT NULL
+);
+CREATE TABLE IF NOT EXISTS policy_log (at INTEGER NOT NULL, patch TEXT NOT NULL);
+    `,
+  },
 ]
 
 const META_TABLE = 'CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)'

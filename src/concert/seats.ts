@@ -30,6 +30,7 @@ const iso = (ms: number) => new Date(ms).toISOString()
 export class Seats {
   /** AVAILABLE seats by date, as last counted; a date's count is null once one of its seats changed. */
   private availableByDate: Map<string, { startsAt: number; available: number | null }> | null = null
+  private soldCount: number | null = null
 
   constructor(
     private readonly storage: DurableObjectStorage,
@@ -95,6 +96,12 @@ export class Seats {
   markSold(r: ReservationRow) {
     this.storage.sql.exec('UPDATE seats SET sold = 1, reservation_id = ? WHERE date = ? AND seat_number = ?', r.id, r.date, r.seat_number)
     this.seatChanged(r.date)
+    this.soldCount = this.sold + 1
+  }
+
+  /** Seats sold, counted once and then kept. */
+  get sold(): number {
+    return (this.soldCount ??= this.storage.sql.exec<{ n: number }>('SELECT COUNT(*) AS n FROM seats WHERE sold = 1').one().n)
   }
 
   map(date: string): Result<SeatMapView> {

@@ -3,7 +3,19 @@ import { requireAdmin } from '../auth/middleware'
 import { concertClient } from '../concert-client'
 import { DEFAULT_POLICY } from '../concert/policy'
 import { insertConcert } from '../ledger/catalog'
-import { ConcertCreated, ConcertIdParam, CreateConcertBody, DateParams, DEFAULT_PRE_QUEUE_MS, QueuePolicySchema, QueuePolicyUpdate, QueueStatsSchema, SeatMap } from '../schemas'
+import {
+  ConcertCreated,
+  ConcertIdParam,
+  CreateConcertBody,
+  DateParams,
+  DEFAULT_PRE_QUEUE_MS,
+  HistoryQuery,
+  QueueHistory,
+  QueuePolicySchema,
+  QueuePolicyUpdate,
+  QueueStatsSchema,
+  SeatMap,
+} from '../schemas'
 import { bearer, errorResponses, json, jsonBody, newRouter } from './openapi'
 
 export const admin = newRouter()
@@ -85,6 +97,25 @@ admin.openapi(
     const { concertId } = c.req.valid('param')
     c.header('Cache-Control', 'no-store')
     return c.json(await concertClient(c.env, concertId).stats(), 200)
+  },
+)
+
+admin.openapi(
+  createRoute({
+    method: 'get',
+    path: '/api/admin/concerts/{concertId}/queue/history',
+    tags: ['Operators'],
+    summary: "The queue minute by minute: waiting and active at each minute's end, admitted, abandoned, sold and entered within it; policy changes",
+    description: 'Oldest first; the current minute last, as it stands so far. Kept by the concert object for a day.',
+    security: bearer,
+    middleware: [requireAdmin] as const,
+    request: { params: ConcertIdParam, query: HistoryQuery },
+    responses: { 200: json(QueueHistory, 'The points'), ...errorResponses(400, 401, 403, 404) },
+  }),
+  async (c) => {
+    const { concertId } = c.req.valid('param')
+    c.header('Cache-Control', 'no-store')
+    return c.json(await concertClient(c.env, concertId).queueHistory(c.req.valid('query').minutes), 200)
   },
 )
 
