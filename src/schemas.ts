@@ -264,6 +264,8 @@ export const QueueStatsSchema = z
     abandoned: z.int().openapi({ description: 'WAITING users who left by idling, since the concert opened' }),
     holds: z.int().openapi({ description: 'Seats HELD now (including payments in flight)' }),
     sold: z.int(),
+    seatsLeft: z.int().openapi({ description: "Seats AVAILABLE over the concert's bookable dates" }),
+    preQueue: z.int().openapi({ description: 'Entries in the pre-queue waiting for the draw (0 once drawn, and for a sale without one)' }),
     policy: QueuePolicySchema,
   })
   .openapi('QueueStats')

@@ -15,6 +15,8 @@ export interface Credentials {
   accessToken?: string
   queueToken?: string
   idempotencyKey?: string
+  /** Past the browser's cache: the catalog is cacheable for 30 s, and the console must see a concert it just created. */
+  fresh?: boolean
 }
 
 export async function api<T>(method: string, path: string, body?: unknown, auth: Credentials = {}): Promise<T> {
@@ -23,7 +25,7 @@ export async function api<T>(method: string, path: string, body?: unknown, auth:
   if (auth.accessToken) headers.authorization = `Bearer ${auth.accessToken}`
   if (auth.queueToken) headers['x-queue-token'] = auth.queueToken
   if (auth.idempotencyKey) headers['idempotency-key'] = auth.idempotencyKey
-  const res = await fetch(path, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) })
+  const res = await fetch(path, { method, headers, body: body === undefined ? undefined : JSON.stringify(body), ...(auth.fresh ? { cache: 'no-store' as const } : {}) })
   const text = await res.text()
   const data = text ? JSON.parse(text) : null
   if (!res.ok) throw new ApiError(res.status, data?.error?.code ?? 'HTTP_ERROR', data?.error?.message ?? res.statusText)
@@ -37,6 +39,9 @@ export type {
   DateAvailabilityView as DateInfo,
   HoldView as Hold,
   PaymentView as Payment,
+  QueueHistoryView as QueueHistory,
+  QueuePolicy,
+  QueueStatsView as QueueStats,
   QueueStatusBody as QueueStatus,
   SaleDrawView as SaleDraw,
   SaleStateView as SaleState,

@@ -109,7 +109,9 @@ export class ConcertObject extends DurableObject<Env> {
   stats(): Result<QueueStatsView> {
     const now = Date.now()
     if (!this.ready(now)) return notFound()
-    return ok({ concertId: this.meta.id!, ...this.line.counts(now), ...this.seatPlan.counts(), policy: this.meta.policy })
+    const preQueue = this.preQueue.entries
+    const waitingForDraw = this.preQueue.phase(now) === 'OPEN' ? 0 : preQueue.made
+    return ok({ concertId: this.meta.id!, ...this.line.counts(now), ...this.seatPlan.counts(), seatsLeft: this.seatPlan.left(now), preQueue: waitingForDraw, policy: this.meta.policy })
   }
 
   /** The last `minutes` minutes of the queue, for operators. */

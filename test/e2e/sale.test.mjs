@@ -184,6 +184,87 @@ test('a scheduled sale: two fans join the pre-queue during the countdown, see th
   assert.equal(saleNow.body.drawnEntries, 2)
 })
 
+test('the operator console: sign in, create a concert with a sale two minutes out, watch the pre-queue fill and the opening, pause and resume admission', async () => {
+  const context = await browser.newContext({ locale: 'en-US', timezoneId: 'UTC', viewport: { width: 1280, height: 1000 } })
+  const operator = await context.newPage()
+  operator.on('pageerror', (err) => console.error('operator page error:', err.message))
+  const figure = (name) => operator.textContent(`[data-figure="${name}"] dd`)
+  const untilFigure = (name, value) => operator.waitForFunction(([n, v]) => document.querySelector(`[data-figure="${n}"] dd`)?.textContent === v, [name, value], { timeout: 150_000 })
+
+  // Nothing but the sign-in form before the token is given; a wrong one is refused.
+  await operator.goto(`${base}/admin`)
+  await operator.waitForSelector('#sign-in:not([hidden])')
+  assert.equal(await operator.isVisible('#console'), false)
+  await operator.fill('#token', 'not-the-token')
+  await operator.click('#sign-in button[type=submit]')
+  await operator.waitForSelector('#message.error:not([hidden])')
+  assert.match(await operator.textContent('#message'), /admin token is not valid/)
+  assert.equal(await operator.isVisible('#console'), false)
+  await operator.fill('#token', adminToken)
+  await operator.click('#sign-in button[type=submit]')
+  await operator.waitForSelector('#console:not([hidden])')
+  assert.equal(await operator.evaluate(() => location.search + location.hash), '', 'the token never goes into the URL')
+
+  // The form gives the API's own validation message.
+  const local = (ms) => new Date(ms).toISOString().slice(0, 19)
+  const date = new Date(Date.now() + 40 * 86_400_000).toISOString().slice(0, 10)
+  await operator.fill('#create [name=title]', 'E2E Console')
+  await operator.fill('#create [name=date]', date)
+  await operator.fill('#create [name=seatsPerDate]', '10')
+  await operator.fill('#create [name=maxActiveUsers]', '2')
+  await operator.fill('#create [name=opensAt]', local(Date.now() - 60_000))
+  await operator.click('#create button[type=submit]')
+  await operator.waitForFunction(() => /sale\.opensAt: must be in the future/.test(document.querySelector('#message')?.textContent ?? ''))
+  const opensAt = Math.ceil((Date.now() + 120_000) / 1000) * 1000
+  await operator.fill('#create [name=opensAt]', local(opensAt))
+  await operator.fill('#create [name=preQueueOpensAt]', local(Date.now() - 60_000))
+  await operator.click('#create button[type=submit]')
+  await operator.waitForFunction(() => document.querySelector('#live-title')?.textContent === 'E2E Console')
+  assert.match(await operator.textContent('#live-sale'), /^PRE_QUEUE/)
+  assert.match(await operator.textContent('#commitment'), /^[0-9a-f]{64}$/)
+  assert.equal(await operator.textContent('#seed'), 'published at the opening')
+  // The newest of that title: the local state may keep concerts of earlier runs.
+  const concertId = (await api('GET', '/api/concerts')).body.concerts.filter((c) => c.title === 'E2E Console').at(-1).concertId
+
+  // Six fans (driven through the API) fill the pre-queue.
+  for (let i = 0; i < 6; i++) {
+    const fan = await api('POST', '/api/users', {})
+    assert.equal((await api('POST', `/api/concerts/${concertId}/queue/tokens`, undefined, fan.body.accessToken)).body.status, 'PRE_QUEUE')
+  }
+  await untilFigure('preQueue', '6')
+  await operator.screenshot({ path: `${shots}/console-1-pre-queue.png`, fullPage: true })
+
+  // The opening: drawn into the line, two admitted; the seed is published.
+  await untilFigure('active', '2')
+  assert.ok(Date.now() >= opensAt)
+  await untilFigure('waiting', '4')
+  await operator.waitForFunction(() => /^[0-9a-f]{64}$/.test(document.querySelector('#seed')?.textContent ?? ''))
+  assert.match(await operator.textContent('#timeline'), /opening/)
+  await operator.screenshot({ path: `${shots}/console-2-opened.png`, fullPage: true })
+
+  // Paused, a larger cap admits nobody; resumed, it does.
+  await operator.click('#pause')
+  await operator.waitForFunction(() => document.querySelector('#pause')?.textContent === 'Resume admission')
+  await operator.fill('#policy-form [name=maxActiveUsers]', '4')
+  await operator.click('#apply')
+  await operator.waitForFunction(() => /maxActiveUsers=4/.test(document.querySelector('#timeline')?.textContent ?? ''))
+  await wait(3_500)
+  assert.equal(await figure('active'), '2')
+  assert.match(await operator.textContent('#timeline'), /paused=true/)
+  await operator.screenshot({ path: `${shots}/console-3-paused.png`, fullPage: true })
+  await operator.click('#pause')
+  await untilFigure('active', '4')
+  await untilFigure('waiting', '2')
+  assert.match(await operator.textContent('#timeline'), /paused=false/)
+  await operator.screenshot({ path: `${shots}/console-4-resumed.png`, fullPage: true })
+
+  // On a phone, in Korean.
+  await operator.setViewportSize({ width: 390, height: 844 })
+  await operator.click('#lang')
+  await operator.waitForFunction(() => document.querySelector('h1')?.textContent === '운영 콘솔')
+  await operator.screenshot({ path: `${shots}/console-5-phone-korean.png`, fullPage: true })
+})
+
 test('GET /docs is an interactive reference with every route of the contract', async () => {
   const page = await person('docs', { width: 1280, height: 900 })
   await page.goto(`${base}/docs`)
