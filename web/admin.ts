@@ -101,14 +101,14 @@ const numberOrUndefined = (value: FormDataEntryValue | null) => (value ? Number(
 async function createConcert(form: FormData) {
   const opensAt = isoFromLocal(form.get('opensAt'))
   const preQueueOpensAt = isoFromLocal(form.get('preQueueOpensAt'))
-  const maxActiveUsers = numberOrUndefined(form.get('maxActiveUsers'))
+  const policy = Object.fromEntries((['maxActiveUsers', 'admitPerMinute', 'maxWaitingUsers'] as const).flatMap((f) => (form.get(f) ? [[f, numberOrUndefined(form.get(f))]] : [])))
   const body = {
     title: form.get('title'),
     ...(form.get('venue') ? { venue: form.get('venue') } : {}),
-    dates: [{ date: form.get('date'), price: Number(form.get('price')) }],
+    dates: form.getAll('date').map((date) => ({ date, price: Number(form.get('price')) })),
     seatsPerDate: Number(form.get('seatsPerDate')),
     ...(opensAt ? { sale: { opensAt, ...(preQueueOpensAt ? { preQueueOpensAt } : {}) } } : {}),
-    ...(maxActiveUsers ? { queuePolicy: { maxActiveUsers } } : {}),
+    ...(Object.keys(policy).length > 0 ? { queuePolicy: policy } : {}),
   }
   const created = await api<{ concertId: string }>('POST', '/api/admin/concerts', body, admin())
   state.selected = created.concertId
@@ -221,6 +221,10 @@ document.addEventListener('click', (event) => {
     render()
   } else if (target.id === 'sign-out') {
     signOut()
+  } else if (target.id === 'add-date') {
+    const label = document.querySelector('#date-inputs label')!.cloneNode(true) as HTMLElement
+    label.querySelector('input')!.value = ''
+    $('date-inputs').append(label)
   } else if (target.id === 'pause') {
     void attempt(() => updatePolicy({ paused: !state.stats?.policy.paused }))
   } else if (target.dataset.concert) {

@@ -257,6 +257,7 @@ test('the operator console: sign in, create a concert with a sale two minutes ou
   await untilFigure('waiting', '2')
   assert.match(await operator.textContent('#timeline'), /paused=false/)
   await operator.screenshot({ path: `${shots}/console-4-resumed.png`, fullPage: true })
+  await operator.locator('#live').screenshot({ path: `${shots}/console-live.png` }) // the README's picture (docs/console.png)
 
   // On a phone, in Korean.
   await operator.setViewportSize({ width: 390, height: 844 })
