@@ -141,7 +141,7 @@ describe('the pre-queue', () => {
     for (const socket of sockets) await socket.received(2, opensIn + 3_000)
     for (const stream of streams) await stream.until(() => stream.events.length === 2, opensIn + 3_000)
     const toldBy = Date.now()
-    expect(toldBy - opensAt).toBeLessThan(1_000 + 500) // within a second, and the 0.5 s these waits poll at
+    expect(toldBy - opensAt).toBeLessThan(1_000) // the last of them heard within a second (37 ms in a run here)
 
     const saleNow = (await call('GET', `/api/concerts/${concertId}/sale`)).body
     expect(saleNow).toMatchObject({ state: 'OPEN', drawnEntries: 12, seedCommitment: sale!.seedCommitment })
