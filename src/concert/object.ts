@@ -107,29 +107,24 @@ export class ConcertObject extends DurableObject<Env> {
   }
 
   stats(): Result<QueueStatsView> {
-    const now = Date.now()
-    if (!this.ready(now)) return notFound()
-    const preQueue = this.preQueue.entries
-    const waitingForDraw = this.preQueue.phase(now) === 'OPEN' ? 0 : preQueue.made
-    return ok({ concertId: this.meta.id!, ...this.line.counts(now), ...this.seatPlan.counts(), seatsLeft: this.seatPlan.left(now), preQueue: waitingForDraw, policy: this.meta.policy })
+    return this.read((now) => {
+      const { made } = this.preQueue.entries
+      const preQueue = this.preQueue.phase(now) === 'OPEN' ? 0 : made
+      return { concertId: this.meta.id!, ...this.line.counts(now), ...this.seatPlan.counts(), seatsLeft: this.seatPlan.left(now), preQueue, policy: this.meta.policy }
+    })
   }
 
   /** The last `minutes` minutes of the queue, for operators. */
   queueHistory(minutes: number): Result<QueueHistoryView> {
-    const now = Date.now()
-    return this.ready(now) ? ok(this.history.read(minutes, now)) : notFound()
+    return this.read((now) => this.history.read(minutes, now))
   }
 
   availableDates(): Result<DateAvailabilityView[]> {
-    const now = Date.now()
-    if (!this.ready(now)) return notFound()
-    return ok(this.seatPlan.available(now))
+    return this.read((now) => this.seatPlan.available(now))
   }
 
   sale(): Result<SaleStateView> {
-    const now = Date.now()
-    if (!this.ready(now)) return notFound()
-    return ok(this.preQueue.saleState(now, this.sellOut.happened))
+    return this.read((now) => this.preQueue.saleState(now, this.sellOut.happened))
   }
 
   /** The pre-queue in drawn order with the seed, once the draw is made. */
@@ -280,6 +275,12 @@ export class ConcertObject extends DurableObject<Env> {
 
   private requireActive(place: PlaceInLine, now: number): Result<QueueRow> {
     return this.ready(now) ? this.places.requireActive(place, now) : notFound()
+  }
+
+  /** A read of a configured concert, swept to now; CONCERT_NOT_FOUND before it is configured. */
+  private read<T>(view: (now: number) => T): Result<T> {
+    const now = Date.now()
+    return this.ready(now) ? ok(view(now)) : notFound()
   }
 
   /** A configured concert, swept to `now`: what every read needs first. */
