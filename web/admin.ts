@@ -4,6 +4,7 @@
 // create a concert with its sale. Nothing is fetched before sign-in. No framework: state + render().
 import { ConsoleCharts, type Marker } from './admin-charts'
 import { api, ApiError, type Concert, type QueueHistory, type QueueStats, type SaleState } from './api'
+import { $, esc } from './dom'
 import { errorKey, translate, type Lang, type TextKey } from './i18n'
 
 interface State {
@@ -27,8 +28,6 @@ const state: State = {
 }
 
 const t = (key: TextKey, vars?: Record<string, string | number>) => translate(state.lang, key, vars)
-const $ = <T extends HTMLElement>(id: string) => document.getElementById(id) as T
-const esc = (s: string) => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`)
 const when = (iso: string) => new Date(iso).toLocaleString(state.lang === 'ko' ? 'ko-KR' : 'en-US', { dateStyle: 'short', timeStyle: 'medium' })
 const admin = () => ({ accessToken: state.token ?? undefined })
 const charts = new ConsoleCharts($('queue-chart'), $('sales-chart'))

@@ -3,7 +3,8 @@
 import { api, ApiError, type Concert, type DateInfo, type Hold, type Payment, type QueueStatus, type SaleState, type Seat } from './api'
 import { checkDraw } from './draw-check'
 import { errorKey } from './i18n'
-import { $, admitted, me, state, t, type State } from './page-state'
+import { $ } from './dom'
+import { admitted, me, state, t, type State } from './page-state'
 import { render, tick, whenHoldExpires } from './page-view'
 
 function show(err: unknown) {

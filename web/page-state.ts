@@ -48,8 +48,6 @@ export const state: State = {
 }
 
 export const t = (key: TextKey, vars?: Record<string, string | number>) => translate(state.lang, key, vars)
-export const $ = <T extends HTMLElement>(id: string) => document.getElementById(id) as T
-export const esc = (s: string) => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`)
 export const money = (n: number) => t('won', { n: n.toLocaleString(state.lang === 'ko' ? 'ko-KR' : 'en-US') })
 export const duration = (seconds: number) => {
   const s = Math.max(0, Math.round(seconds))

@@ -1,6 +1,7 @@
 // The page drawn from its state: render() after every change, tick() once a second for the
 // countdowns, which change with no request.
-import { $, clock, duration, esc, money, state, t } from './page-state'
+import { $, esc } from './dom'
+import { clock, duration, money, state, t } from './page-state'
 import type { TextKey } from './i18n'
 
 export function render() {

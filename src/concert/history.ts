@@ -31,6 +31,8 @@ const NOTHING: QueueTotals = { waiting: 0, active: 0, admitted: 0, abandoned: 0,
  */
 export class History {
   private lastWritten = ''
+  /** The minute last written: a new one trims what is over a day old. */
+  private lastMinute: number | null = null
 
   constructor(
     private readonly sql: SqlStorage,
@@ -43,9 +45,10 @@ export class History {
     const t = this.totals()
     const key = `${minute}|${t.waiting}|${t.active}|${t.admitted}|${t.abandoned}|${t.sold}|${t.entered}`
     if (key === this.lastWritten) return
-    if (this.lastWritten.split('|', 1)[0] !== String(minute)) {
+    if (minute !== this.lastMinute) {
       this.sql.exec('DELETE FROM history WHERE minute < ?', minute - HISTORY_MINUTES)
       this.sql.exec('DELETE FROM policy_log WHERE at < ?', (minute - HISTORY_MINUTES + 1) * MINUTE_MS)
+      this.lastMinute = minute
     }
     this.sql.exec(
       `INSERT INTO history (minute, waiting, active, admitted, abandoned, sold, entered) VALUES (?, ?, ?, ?, ?, ?, ?)

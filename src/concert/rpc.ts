@@ -17,7 +17,11 @@ export interface PlaceInLine {
 /** What a socket or a stream is found by: its entry when the token names one (it may predate the draw), else its arrival. */
 export type ListenerKey = Pick<PlaceInLine, 'arrival' | 'entryId'>
 
-export const sameListener = (a: ListenerKey, b: ListenerKey) => (a.entryId !== undefined || b.entryId !== undefined ? a.entryId === b.entryId : a.arrival === b.arrival)
+/**
+ * A listener's key as text: a socket's tag (tokens are longer than a tag may be), and what an
+ * event stream is matched by. Fixed when the listener opens, maybe before the draw.
+ */
+export const listenerTag = ({ arrival, entryId }: ListenerKey) => (entryId !== undefined ? `e${entryId}` : `a${arrival}`)
 
 /** The arrival the draw gave the entry a listener's token names, if it was drawn. */
 export type DrawnArrival = (owner: SocketOwner) => number | undefined

@@ -1,13 +1,10 @@
 import type { QueueStatusView } from '../schemas'
 
 import { CoalescedPush } from './coalesced-push'
-import type { DrawnArrival, ListenerKey, SocketOwner } from './rpc'
+import { listenerTag, type DrawnArrival, type ListenerKey, type SocketOwner } from './rpc'
 
 /** The last message a socket (or an event stream) is sent before it is closed. */
 export type SocketEnd = 'EXPIRED' | 'SOLD_OUT'
-
-/** Sockets are tagged by entry or arrival (tokens are longer than a tag may be); a socket's tags are fixed when it opens, maybe before the draw. */
-const socketTag = ({ arrival, entryId }: ListenerKey) => (entryId !== undefined ? `e${entryId}` : `a${arrival}`)
 
 /**
  * The queue's hibernating WebSockets: who owns each, what each was last told, and coalesced
@@ -39,7 +36,7 @@ export class Sockets {
     const pair = new WebSocketPair()
     const [client, server] = [pair[0], pair[1]]
     if (owner) {
-      this.ctx.acceptWebSocket(server, [socketTag(owner)])
+      this.ctx.acceptWebSocket(server, [listenerTag(owner)])
       this.count++
       server.serializeAttachment(owner)
       this.owners.set(server, owner)
@@ -67,7 +64,7 @@ export class Sockets {
   }
 
   listening(key: ListenerKey): boolean {
-    return this.ctx.getWebSockets(socketTag(key)).length > 0
+    return this.ctx.getWebSockets(listenerTag(key)).length > 0
   }
 
   /** The draw gave pre-queue entries their places: their sockets' owners learn them, through hibernation too. */
@@ -85,7 +82,7 @@ export class Sockets {
   /** A place ended: its sockets are told so (EXPIRED, or SOLD_OUT) and closed. */
   end(key: ListenerKey, final: SocketEnd) {
     const message = JSON.stringify({ status: final })
-    for (const ws of this.ctx.getWebSockets(socketTag(key))) {
+    for (const ws of this.ctx.getWebSockets(listenerTag(key))) {
       try {
         ws.send(message)
         ws.close(1000, 'token expired')

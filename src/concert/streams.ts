@@ -1,5 +1,5 @@
 import type { QueueStatusView } from '../schemas'
-import { sameListener, type DrawnArrival, type ListenerKey, type SocketOwner } from './rpc'
+import { listenerTag, type DrawnArrival, type ListenerKey, type SocketOwner } from './rpc'
 import { CoalescedPush } from './coalesced-push'
 import type { SocketEnd } from './sockets'
 
@@ -47,7 +47,8 @@ export class EventStreams {
   }
 
   listening(key: ListenerKey): boolean {
-    for (const stream of this.streams) if (sameListener(stream.owner, key)) return true
+    const tag = listenerTag(key)
+    for (const stream of this.streams) if (listenerTag(stream.owner) === tag) return true
     return false
   }
 
@@ -60,8 +61,9 @@ export class EventStreams {
 
   /** A place ended: its streams get the last status and end. */
   end(key: ListenerKey, final: SocketEnd) {
+    const tag = listenerTag(key)
     for (const stream of this.streams) {
-      if (!sameListener(stream.owner, key)) continue
+      if (listenerTag(stream.owner) !== tag) continue
       this.write(stream.writer, statusEvent({ status: final }))
       void stream.writer.close().catch(() => {})
       this.drop(stream)
