@@ -1,0 +1,39 @@
+import { z } from '@hono/zod-openapi'
+
+// Shapes every area of the contract (../../shared/API.md) uses.
+
+export const MAX_SEATS_PER_DATE = 50
+export const MAX_CHARGE = 10_000_000
+export const MAX_PRICE = 10_000_000
+/** Every body in the contract is a few hundred bytes; admin concert creation is the largest. */
+export const MAX_BODY_BYTES = 64 * 1024
+
+export const ErrorSchema = z
+  .object({
+    error: z.object({
+      code: z.string().openapi({ example: 'VALIDATION_FAILED' }),
+      message: z.string().openapi({ example: 'amount: Too big: expected number to be <=10000000' }),
+    }),
+  })
+  .openapi('Error')
+
+export const Uuid = z.uuid()
+
+/** A calendar date `YYYY-MM-DD` that exists (no 2026-02-30). */
+export const CalendarDate = z
+  .string()
+  .regex(/^\d{4}-\d{2}-\d{2}$/, 'expected a date as YYYY-MM-DD')
+  .refine((s) => {
+    const d = new Date(`${s}T00:00:00Z`)
+    return !Number.isNaN(d.getTime()) && d.toISOString().startsWith(s)
+  }, 'not a calendar date')
+  .openapi({ example: '2026-12-24' })
+
+export const Timestamp = z.iso.datetime({ offset: true }).openapi({ example: '2026-12-24T10:00:00.000Z' })
+
+export const SeatNumber = z.int().min(1).max(MAX_SEATS_PER_DATE).openapi({ example: 7 })
+export const Money = z.int().min(0).openapi({ description: 'Integer KRW', example: 150000 })
+
+export const IdempotencyHeader = z.object({
+  'idempotency-key': z.string().min(1).max(200).optional().openapi({ description: 'Makes a retry apply once and replay the first response' }),
+})

@@ -1,0 +1,35 @@
+import type { z } from '@hono/zod-openapi'
+import type { ConcertSummary, DateAvailability, SaleDraw, SaleState } from './catalog'
+import type { QueueHistory, QueuePolicySchema, QueueStatsSchema } from './operators'
+import type { QueueStatus } from './queue'
+import type { Hold, Payment, Seat, SeatMap } from './seats'
+import type { Balance, ConfirmedReservation } from './users'
+
+// Shared shapes of the HTTP contract (../../shared/API.md), one file per area. They validate
+// every input and generate the OpenAPI document, so the two cannot disagree.
+export * from './catalog'
+export * from './common'
+export * from './operators'
+export * from './queue'
+export * from './seats'
+export * from './users'
+
+// --- the same shapes as types, for the concert object (type-only imports: no zod runs there)
+// and for the page (web/api.ts) ---
+
+export type QueuePolicy = z.infer<typeof QueuePolicySchema>
+export type QueueStatusBody = z.infer<typeof QueueStatus>
+/** The status as the concert object knows it: all of the contract's but the token, which the Worker signs. */
+export type QueueStatusView = Omit<QueueStatusBody, 'token'>
+export type SeatStatus = z.infer<typeof Seat>['status']
+export type SeatMapView = z.infer<typeof SeatMap>
+export type HoldView = z.infer<typeof Hold>
+export type DateAvailabilityView = z.infer<typeof DateAvailability>
+export type SaleStateView = z.infer<typeof SaleState>
+export type SaleDrawView = z.infer<typeof SaleDraw>
+export type QueueStatsView = z.infer<typeof QueueStatsSchema>
+export type QueueHistoryView = z.infer<typeof QueueHistory>
+export type ConcertSummaryView = z.infer<typeof ConcertSummary>
+export type PaymentView = z.infer<typeof Payment>
+export type ConfirmedReservationView = z.infer<typeof ConfirmedReservation>
+export type BalanceView = z.infer<typeof Balance>

@@ -1,0 +1,118 @@
+import { z } from '@hono/zod-openapi'
+import { Sha256Hex } from './catalog'
+import { CalendarDate, MAX_PRICE, MAX_SEATS_PER_DATE, Money, Timestamp, Uuid } from './common'
+
+// --- operators ---
+
+const policyFields = {
+  maxActiveUsers: z.int().min(1).max(100_000).openapi({ description: 'At most this many users ACTIVE at once' }),
+  activeTtlSeconds: z.int().min(1).max(86_400).openapi({ description: 'An ACTIVE user who does not finish is expired after this' }),
+  holdTtlSeconds: z.int().min(1).max(3_600).openapi({ description: 'Seat hold length' }),
+  maxHoldsPerUser: z.int().min(1).max(10).openapi({ description: 'Seats one user may hold at once' }),
+  admitPerMinute: z.int().min(1).max(1_000_000).nullable().openapi({ description: 'Optional cap on admissions in any rolling minute, on top of maxActiveUsers; null for none' }),
+  idleTimeoutSeconds: z.int().min(1).max(86_400).openapi({ description: 'A WAITING user who neither polls nor holds a socket this long leaves the queue' }),
+  paused: z.boolean().openapi({ description: 'While true nobody is admitted; waiting users keep their places' }),
+  maxWaitingUsers: z
+    .int()
+    .min(1)
+    .max(10_000_000)
+    .nullable()
+    .openapi({ description: 'Optional cap on users WAITING: new entries past it get 409 QUEUE_FULL (a user with a place keeps it); null for none' }),
+}
+
+export const QueuePolicySchema = z.object(policyFields).openapi('QueuePolicy')
+
+/** Unknown fields are refused so an operator never believes a misspelt setting took effect. */
+export const QueuePolicyUpdate = z
+  .strictObject(policyFields)
+  .partial()
+  .refine((p) => Object.keys(p).length > 0, 'give at least one policy field')
+  .openapi('QueuePolicyUpdate')
+
+export const ConcertDateInput = z.object({
+  date: CalendarDate,
+  startsAt: Timestamp.optional().openapi({ description: 'Defaults to 19:00 KST (10:00 UTC) on the date' }),
+  price: z.int().min(1).max(MAX_PRICE),
+})
+
+/** The pre-queue opens this long before the sale unless the operator says otherwise. */
+export const DEFAULT_PRE_QUEUE_MS = 30 * 60_000
+
+export const SaleSchedule = z
+  .strictObject({
+    opensAt: Timestamp.refine((t) => Date.parse(t) > Date.now(), 'must be in the future').openapi({ description: 'When the sale opens: the pre-queue is drawn then' }),
+    preQueueOpensAt: Timestamp.optional().openapi({ description: 'Defaults to 30 minutes before opensAt; may be past (the pre-queue is then open from creation)' }),
+  })
+  .refine((s) => s.preQueueOpensAt === undefined || Date.parse(s.preQueueOpensAt) <= Date.parse(s.opensAt), { path: ['preQueueOpensAt'], message: 'must not be after opensAt' })
+  .openapi('SaleSchedule')
+
+export const CreateConcertBody = z
+  .object({
+    title: z.string().trim().min(1).max(200),
+    venue: z.string().trim().min(1).max(200).optional(),
+    dates: z
+      .array(ConcertDateInput)
+      .min(1)
+      .max(366)
+      .refine((ds) => new Set(ds.map((d) => d.date)).size === ds.length, 'one show per date: a date appears twice'),
+    seatsPerDate: z.int().min(1).max(MAX_SEATS_PER_DATE).default(MAX_SEATS_PER_DATE),
+    queuePolicy: QueuePolicyUpdate.optional(),
+    sale: SaleSchedule.optional(),
+  })
+  .openapi('CreateConcert')
+
+export const ConcertCreated = z
+  .object({
+    concertId: Uuid,
+    title: z.string(),
+    venue: z.string().optional(),
+    seatsPerDate: z.int(),
+    dates: z.array(z.object({ date: CalendarDate, startsAt: Timestamp, price: Money, totalSeats: z.int() })),
+    queuePolicy: QueuePolicySchema,
+    sale: z.object({ opensAt: Timestamp, preQueueOpensAt: Timestamp, seedCommitment: Sha256Hex }).optional(),
+  })
+  .openapi('ConcertCreated')
+
+export const QueueStatsSchema = z
+  .object({
+    concertId: Uuid,
+    waiting: z.int().openapi({ description: 'Users WAITING now' }),
+    active: z.int().openapi({ description: 'Users ACTIVE now' }),
+    admittedLastMinute: z.int(),
+    abandoned: z.int().openapi({ description: 'WAITING users who left by idling, since the concert opened' }),
+    holds: z.int().openapi({ description: 'Seats HELD now (including payments in flight)' }),
+    sold: z.int(),
+    seatsLeft: z.int().openapi({ description: "Seats AVAILABLE over the concert's bookable dates" }),
+    preQueue: z.int().openapi({ description: 'Entries in the pre-queue waiting for the draw (0 once drawn, and for a sale without one)' }),
+    policy: QueuePolicySchema,
+  })
+  .openapi('QueueStats')
+
+export const HistoryQuery = z.object({
+  minutes: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(1440)
+    .default(60)
+    .openapi({ param: { name: 'minutes', in: 'query' }, description: 'How many minutes back, the current one included (1 to 1440)' }),
+})
+
+export const QueueHistory = z
+  .object({
+    points: z.array(
+      z.object({
+        at: Timestamp.openapi({ description: "The minute's start" }),
+        waiting: z.int().openapi({ description: "As at the minute's end (the current minute: now)" }),
+        active: z.int(),
+        admitted: z.int().openapi({ description: 'Within the minute' }),
+        abandoned: z.int(),
+        sold: z.int(),
+        entered: z.int(),
+      }),
+    ),
+    policyChanges: z.array(z.object({ at: Timestamp, change: z.record(z.string(), z.unknown()).openapi({ description: 'The policy fields the operator changed' }) })).openapi({
+      description: 'Queue policy changes within the same minutes, oldest first, for the timeline',
+    }),
+  })
+  .openapi('QueueHistory')
