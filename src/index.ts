@@ -10,6 +10,7 @@ import { admin } from './routes/admin'
 import { concerts } from './routes/concerts'
 import { newRouter } from './routes/openapi'
 import { payments } from './routes/payments'
+import { refunds } from './routes/refunds'
 import { queue } from './routes/queue'
 import { reservations } from './routes/reservations'
 import { service } from './routes/service'
@@ -40,6 +41,7 @@ app.route('/', concerts)
 app.route('/', queue)
 app.route('/', reservations)
 app.route('/', payments)
+app.route('/', refunds)
 app.route('/', admin)
 
 app.openAPIRegistry.registerComponent('securitySchemes', 'bearerAuth', {

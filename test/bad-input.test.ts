@@ -91,7 +91,8 @@ const cases: Case[] = [
   ['hold: seat missing', () => holdWith({ date }), 400, 'VALIDATION_FAILED'],
   ['hold: seat as a string', () => holdWith({ date, seatNumber: '8' }), 400, 'VALIDATION_FAILED'],
   ['hold: seat 0', () => holdWith({ date, seatNumber: 0 }), 400, 'VALIDATION_FAILED'],
-  ['hold: seat 51', () => holdWith({ date, seatNumber: 51 }), 400, 'VALIDATION_FAILED'],
+  ['hold: seat 51 of 50', () => holdWith({ date, seatNumber: 51 }), 404, 'SEAT_NOT_FOUND'],
+  ['hold: seat 50,001 (past any venue)', () => holdWith({ date, seatNumber: 50_001 }), 400, 'VALIDATION_FAILED'],
   ['hold: seat 7.5', () => holdWith({ date, seatNumber: 7.5 }), 400, 'VALIDATION_FAILED'],
   ['hold: date malformed', () => holdWith({ date: '24/12/2026', seatNumber: 8 }), 400, 'VALIDATION_FAILED'],
   ['hold: date missing', () => holdWith({ seatNumber: 8 }), 400, 'VALIDATION_FAILED'],
@@ -160,7 +161,7 @@ describe('every wrong input gets its 4xx and changes nothing', () => {
 
   it('validation messages name the field', async () => {
     expect((await charge({ amount: 0 })).body.error.message).toMatch(/^amount: /)
-    expect((await holdWith({ date, seatNumber: 99 })).body.error.message).toMatch(/seatNumber/)
+    expect((await holdWith({ date, seatNumber: 50_001 })).body.error.message).toMatch(/seatNumber/)
     expect((await createConcert({ title: 't', dates: [{ date: 'x', price: 1 }] })).body.error.message).toMatch(/dates\.0\.date/)
   })
 })

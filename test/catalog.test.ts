@@ -15,7 +15,23 @@ describe('operators', () => {
       venue: 'Jamsil',
       seatsPerDate: 50,
       dates: [{ date, startsAt: `${date}T10:00:00.000Z`, price: 165_000, totalSeats: 50 }],
-      queuePolicy: { maxActiveUsers: 50, activeTtlSeconds: 600, holdTtlSeconds: 300, maxHoldsPerUser: 1, admitPerMinute: null, idleTimeoutSeconds: 120, paused: false, maxWaitingUsers: null },
+      queuePolicy: {
+        maxActiveUsers: 50,
+        activeTtlSeconds: 600,
+        holdTtlSeconds: 300,
+        maxHoldsPerUser: 1,
+        maxSeatsPerOrder: 4,
+        maxTicketsPerUser: 4,
+        admitPerMinute: null,
+        idleTimeoutSeconds: 120,
+        paused: false,
+        maxWaitingUsers: null,
+      },
+      refundPolicy: [
+        { fromDaysBefore: 7, feePercent: 0 },
+        { fromDaysBefore: 3, feePercent: 10 },
+        { fromDaysBefore: 1, feePercent: 30 },
+      ],
     })
     const list = await call('GET', '/api/concerts')
     expect(list.body.concerts).toContainEqual({ concertId: reply.body.concertId, title: 'IU Golden Hour', venue: 'Jamsil', seatsPerDate: 50 })
@@ -41,6 +57,8 @@ describe('operators', () => {
       activeTtlSeconds: 600,
       holdTtlSeconds: 120,
       maxHoldsPerUser: 1,
+      maxSeatsPerOrder: 4,
+      maxTicketsPerUser: 4,
       admitPerMinute: null,
       idleTimeoutSeconds: 120,
       paused: false,
@@ -68,7 +86,7 @@ describe('operators', () => {
     const map = await call('GET', path, { accessToken: ADMIN_TOKEN })
     expect(map.status).toBe(200)
     expect(map.body.seats).toHaveLength(50)
-    expect(map.body.seats.filter((s: { status: string }) => s.status !== 'AVAILABLE')).toEqual([{ seatNumber: 4, status: 'HELD', price: 100_000 }])
+    expect(map.body.seats.filter((s: { status: string }) => s.status !== 'AVAILABLE')).toEqual([{ seatNumber: 4, status: 'HELD', price: 100_000, section: 'General' }])
     expectError(await call('GET', path, { accessToken: buyer.accessToken }), 403, 'FORBIDDEN')
     expectError(await call('GET', `/api/admin/concerts/${concertId}/dates/${daysFromNow(400)}/seats`, { accessToken: ADMIN_TOKEN }), 404, 'DATE_NOT_FOUND')
   })
@@ -131,6 +149,8 @@ describe('service', () => {
         'GET /api/users/me/balance',
         'POST /api/users/me/balance/charges',
         'GET /api/users/me/reservations',
+        'POST /api/users/me/reservations/{reservationId}/refund',
+        'GET /api/users/me/reservations/{reservationId}/refund',
         'GET /api/concerts',
         'GET /api/concerts/{concertId}/dates',
         'GET /api/concerts/{concertId}/sale',
@@ -139,6 +159,7 @@ describe('service', () => {
         'POST /api/concerts/{concertId}/queue/tokens',
         'GET /api/concerts/{concertId}/queue/status',
         'GET /api/concerts/{concertId}/dates/{date}/seats',
+        'GET /api/concerts/{concertId}/dates/{date}/sections',
         'POST /api/concerts/{concertId}/reservations',
         'DELETE /api/concerts/{concertId}/reservations/{reservationId}',
         'POST /api/payments',

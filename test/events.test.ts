@@ -68,6 +68,7 @@ describe('sale events', () => {
       reservationId: paid.reservationId,
       date,
       seatNumber: 4,
+      seatNumbers: [4],
       price: 100_000,
       paymentId: paid.paymentId,
     })

@@ -14,7 +14,7 @@ describe('seat map', () => {
     const buyer = await activeBuyer(concertId)
     const seats = await seatMap(buyer, concertId, date)
     expect(seats).toHaveLength(50)
-    expect(seats[0]).toEqual({ seatNumber: 1, status: 'AVAILABLE', price: 100_000 })
+    expect(seats[0]).toEqual({ seatNumber: 1, status: 'AVAILABLE', price: 100_000, section: 'General' })
     expect(seats.map((s) => s.seatNumber)).toEqual(Array.from({ length: 50 }, (_, i) => i + 1))
   })
 
@@ -53,6 +53,8 @@ describe('holds', () => {
       concertId,
       date,
       seatNumber: 7,
+      seatNumbers: [7],
+      seats: [{ seatNumber: 7, section: 'General', price: 100_000 }],
       price: 100_000,
       status: 'HELD',
       expiresAt: expect.any(String),
@@ -61,7 +63,7 @@ describe('holds', () => {
     expect(expiresAt).toBeGreaterThanOrEqual(before + 120_000)
     expect(expiresAt).toBeLessThanOrEqual(Date.now() + 120_000)
     const other = await activeBuyer(concertId)
-    expect((await seatMap(other, concertId, date))[6]).toEqual({ seatNumber: 7, status: 'HELD', price: 100_000 })
+    expect((await seatMap(other, concertId, date))[6]).toEqual({ seatNumber: 7, status: 'HELD', price: 100_000, section: 'General' })
   })
 
   it('55 users race for seat 7: exactly one 201, every other 409 SEAT_UNAVAILABLE', async () => {
@@ -110,7 +112,7 @@ describe('holds', () => {
     expectError(await hold(buyer, concertId, dates[0]!.date, 2), 409, 'HOLD_LIMIT_REACHED')
   })
 
-  it('seats past seatsPerDate are 404, outside 1..50 are 400, past shows are 409', async () => {
+  it('seats past seatsPerDate are 404, outside 1..50,000 are 400, past shows are 409', async () => {
     const past = daysFromNow(-1)
     const { concertId, dates } = await newConcert({
       seatsPerDate: 10,
@@ -121,7 +123,8 @@ describe('holds', () => {
     })
     const buyer = await activeBuyer(concertId)
     expectError(await hold(buyer, concertId, dates[0]!.date, 11), 404, 'SEAT_NOT_FOUND')
-    expectError(await hold(buyer, concertId, dates[0]!.date, 51), 400, 'VALIDATION_FAILED')
+    expectError(await hold(buyer, concertId, dates[0]!.date, 51), 404, 'SEAT_NOT_FOUND')
+    expectError(await hold(buyer, concertId, dates[0]!.date, 50_001), 400, 'VALIDATION_FAILED')
     expectError(await hold(buyer, concertId, dates[0]!.date, 0), 400, 'VALIDATION_FAILED')
     expectError(await hold(buyer, concertId, past, 1), 409, 'SEAT_UNAVAILABLE')
     expectError(await hold(buyer, concertId, daysFromNow(100), 1), 404, 'DATE_NOT_FOUND')

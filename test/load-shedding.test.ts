@@ -57,7 +57,7 @@ describe('load shedding', () => {
   })
 
   it('limits one user to 20 hold attempts per 10 s window; the 21st gets 429 RATE_LIMITED with Retry-After', async () => {
-    const { concertId, dates } = await newConcert({ queuePolicy: { maxHoldsPerUser: 10 } })
+    const { concertId, dates } = await newConcert({ queuePolicy: { maxHoldsPerUser: 10, maxTicketsPerUser: 10 } })
     const buyer = await activeBuyer(concertId)
     // Start in a fresh 10-second window so that all attempts fall into one.
     if (Date.now() % 10_000 > 6_000) await sleep(10_000 - (Date.now() % 10_000) + 50)

@@ -31,6 +31,7 @@ describe('payment', () => {
       concertId,
       date,
       seatNumber: 7,
+      seatNumbers: [7],
       amount: 100_000,
       status: 'PAID',
       paidAt: expect.any(String),
@@ -45,7 +46,7 @@ describe('payment', () => {
 
     const mine = await call('GET', '/api/users/me/reservations', { accessToken: buyer.accessToken })
     expect(mine.body).toEqual({
-      reservations: [{ reservationId, paymentId: reply.body.paymentId, concertId, date, seatNumber: 7, price: 100_000, status: 'PAID', paidAt: reply.body.paidAt }],
+      reservations: [{ reservationId, paymentId: reply.body.paymentId, concertId, date, seatNumber: 7, seatNumbers: [7], price: 100_000, status: 'PAID', paidAt: reply.body.paidAt }],
     })
   })
 
@@ -194,7 +195,7 @@ describe('payment recovery between the concert object and D1', () => {
     const { concertId, date, buyer } = await heldSeat(500_000)
     const other = await newUser()
     await chargeUser(other, 500_000)
-    const sale = { concertId, date, seatNumber: 7, amount: 100_000 }
+    const sale = { concertId, date, seatNumbers: [7], amount: 100_000 }
     expect((await settle(env.DB, { ...sale, reservationId: crypto.randomUUID(), userId: buyer.userId })).kind).toBe('paid')
     expect((await settle(env.DB, { ...sale, reservationId: crypto.randomUUID(), userId: other.userId })).kind).toBe('seatTaken')
     expect(await balanceOf(other)).toBe(500_000)

@@ -1,7 +1,7 @@
 import type { ConcertObject } from '../concert'
-import { socketUpgrade, type ConcertConfigured, type ConcertSetup, type PaymentStart, type PlaceInLine, type QueueEntryView, type SocketOwner } from '../concert/rpc'
+import { socketUpgrade, type ConcertConfigured, type ConcertSetup, type PaymentStart, type PlaceInLine, type QueueEntryView, type RefundStart, type SocketOwner } from '../concert/rpc'
 import { ApiError, unwrap, type Result } from '../errors'
-import type { DateAvailabilityView, HoldView, QueueHistoryView, QueuePolicy, QueueStatsView, QueueStatusView, SaleDrawView, SaleStateView, SeatMapView } from '../schemas'
+import type { DateAvailabilityView, HoldView, QueueHistoryView, QueuePolicy, QueueStatsView, QueueStatusView, SaleDrawView, SaleStateView, SeatMapView, SectionListView } from '../schemas'
 import { rememberDrawnArrival, withDrawnArrival } from './drawn-places'
 import { enterInBatch } from './entry-batcher'
 import { IsolateCaches } from './isolate-cache'
@@ -52,9 +52,9 @@ export class ConcertClient {
     return unwrap(await this.stub.queueHistory(minutes))
   }
 
-  /** The seat map as the object has it now, for operators (no admission check). */
-  async seats(date: string): Promise<SeatMapView> {
-    return unwrap(await this.stub.seats(date))
+  /** The seat map (of a date, or of one section) as the object has it now, for operators (no admission check). */
+  async seats(date: string, section?: string): Promise<SeatMapView> {
+    return unwrap(await this.stub.seats(date, section))
   }
 
   // --- fans ---
@@ -90,10 +90,14 @@ export class ConcertClient {
   }
 
   /** From this isolate's views when its queue view shows the place ACTIVE; else the object checks admission. */
-  async seatMap(place: PlaceInLine, date: string): Promise<SeatMapView> {
+  async seatMap(place: PlaceInLine, date: string, section?: string): Promise<SeatMapView> {
     const status = await this.cachedStatus(place)
-    const cached = typeof status === 'object' && status.status === 'ACTIVE' ? await cachedSeatMap(this.concertId, date, async () => this.seats(date)) : null
-    return cached ?? unwrap(await this.stub.seatMap(only(place), date))
+    const cached = typeof status === 'object' && status.status === 'ACTIVE' ? await cachedSeatMap(this.concertId, date, section, async () => this.seats(date, section)) : null
+    return cached ?? unwrap(await this.stub.seatMap(only(place), date, section))
+  }
+
+  async sections(place: PlaceInLine, date: string): Promise<SectionListView> {
+    return unwrap(await this.stub.sections(only(place), date))
   }
 
   /**
@@ -101,15 +105,17 @@ export class ConcertClient {
    * last moment and this isolate's queue view shows the user ACTIVE: then the same refusal is
    * repeated from here. (A user not ACTIVE hears from the object why they may not hold at all.)
    */
-  async hold(place: PlaceInLine, date: string, seatNumber: number): Promise<HoldView> {
-    const refused = recentRefusal(this.concertId, date, seatNumber)
+  async hold(place: PlaceInLine, date: string, seatNumbers: number[]): Promise<HoldView> {
+    // Only a one-seat order is refused from here: an order's refusal names all its taken seats.
+    const single = seatNumbers.length === 1 ? seatNumbers[0]! : null
+    const refused = single !== null && recentRefusal(this.concertId, date, single)
     if (refused) {
       const status = await this.cachedStatus(place)
-      if (typeof status === 'object' && status.status === 'ACTIVE' && recentRefusal(this.concertId, date, seatNumber) === refused) throw new ApiError(refused.code, refused.message)
+      if (typeof status === 'object' && status.status === 'ACTIVE' && recentRefusal(this.concertId, date, single!) === refused) throw new ApiError(refused.code, refused.message)
     }
-    const result = await this.stub.hold(only(place), date, seatNumber)
+    const result = await this.stub.hold(only(place), date, seatNumbers)
     if (result.ok) invalidateSeats(this.concertId, date)
-    else if (result.code === 'SEAT_UNAVAILABLE') rememberRefusal(this.concertId, date, seatNumber, result)
+    else if (result.code === 'SEAT_UNAVAILABLE' && single !== null) rememberRefusal(this.concertId, date, single, result)
     return unwrap(result)
   }
 
@@ -137,6 +143,27 @@ export class ConcertClient {
     await this.stub.completePayment(reservationId, paymentId)
     invalidateQueueView(this.concertId)
     invalidateSeats(this.concertId, date)
+  }
+
+  // --- the object's half of a refund (src/refund.ts) ---
+
+  async refundQuote(userId: string, reservationId: string): Promise<RefundStart> {
+    return unwrap(await this.stub.refundQuote(userId, reservationId))
+  }
+
+  beginRefund(userId: string, reservationId: string): Promise<Result<RefundStart>> {
+    return this.stub.beginRefund(userId, reservationId)
+  }
+
+  abortRefund(reservationId: string): Promise<void> {
+    return this.stub.abortRefund(reservationId)
+  }
+
+  async completeRefund(reservationId: string, { id, amount, fee }: { id: string; amount: number; fee: number }, date: string): Promise<void> {
+    await this.stub.completeRefund(reservationId, { id, amount, fee })
+    invalidateQueueView(this.concertId)
+    invalidateSeats(this.concertId, date)
+    availableDates.for(this.concertId).invalidate()
   }
 
   private cachedStatus(place: PlaceInLine) {

@@ -9,9 +9,17 @@ import { SNAPSHOT_MAX_AGE_MS } from './queue-view'
  * only ever made, by the concert object itself.
  */
 const seatMaps = new IsolateCaches<SeatMapView>(SNAPSHOT_MAX_AGE_MS)
+/** The sections whose map this isolate has cached, by date: what a change of the date invalidates. */
+const sectionsCached = new Map<string, Set<string>>()
 
-export function cachedSeatMap(concertId: string, date: string, load: () => Promise<SeatMapView>): Promise<SeatMapView | null> {
-  return seatMaps.for(`${concertId}/${date}`).get(load)
+/** A date's whole map, or one section's (`section` undefined: the whole date). */
+export function cachedSeatMap(concertId: string, date: string, section: string | undefined, load: () => Promise<SeatMapView>): Promise<SeatMapView | null> {
+  const key = `${concertId}/${date}`
+  if (section === undefined) return seatMaps.for(key).get(load)
+  let sections = sectionsCached.get(key)
+  if (!sections) sectionsCached.set(key, (sections = new Set()))
+  sections.add(section)
+  return seatMaps.for(`${key}#${section}`).get(load)
 }
 
 /**
@@ -38,6 +46,8 @@ export function rememberRefusal(concertId: string, date: string, seatNumber: num
 
 /** After a hold, release or payment made through this isolate: show the seats afresh. */
 export function invalidateSeats(concertId: string, date: string): void {
-  seatMaps.invalidate(`${concertId}/${date}`)
+  const key = `${concertId}/${date}`
+  seatMaps.invalidate(key)
+  for (const section of sectionsCached.get(key) ?? []) seatMaps.invalidate(`${key}#${section}`)
   refusals.delete(`${concertId}/${date}`)
 }

@@ -1,5 +1,6 @@
-import type { QueuePolicy } from '../schemas'
+import type { QueuePolicy, RefundPolicyView } from '../schemas'
 import { DEFAULT_POLICY } from './policy'
+import { DEFAULT_REFUND_POLICY } from './refund-fee'
 
 /**
  * The concert's identity and policy, and the object's small counters, in the `meta` table.
@@ -9,6 +10,7 @@ export class ConcertMeta {
   /** Null until the operator has configured this object: every call then answers CONCERT_NOT_FOUND. */
   id: string | null = null
   policy: QueuePolicy = DEFAULT_POLICY
+  refundPolicy: RefundPolicyView = DEFAULT_REFUND_POLICY
   private readonly values = new Map<string, string>()
 
   constructor(private readonly sql: SqlStorage) {}
@@ -18,12 +20,16 @@ export class ConcertMeta {
     this.id = this.values.get('concertId') ?? null
     const policy = this.values.get('policy')
     this.policy = policy ? { ...DEFAULT_POLICY, ...JSON.parse(policy) } : DEFAULT_POLICY
+    const refundPolicy = this.values.get('refundPolicy')
+    this.refundPolicy = refundPolicy ? JSON.parse(refundPolicy) : DEFAULT_REFUND_POLICY
   }
 
   /** Call inside the change's transaction. */
-  configure(concertId: string, policy: QueuePolicy) {
+  configure(concertId: string, policy: QueuePolicy, refundPolicy: RefundPolicyView) {
     this.save('concertId', concertId)
     this.setPolicy(policy)
+    this.save('refundPolicy', JSON.stringify(refundPolicy))
+    this.refundPolicy = refundPolicy
     this.id = concertId
   }
 

@@ -1,7 +1,8 @@
 import { DurableObject } from 'cloudflare:workers'
 import { fail, ok, type Result } from '../errors/catalogue'
 import { findPayment } from '../ledger/payments'
-import type { DateAvailabilityView, HoldView, QueueHistoryView, QueuePolicy, QueueStatsView, SaleDrawView, SaleStateView, SeatMapView } from '../schemas'
+import { findRefund } from '../ledger/refunds'
+import type { DateAvailabilityView, HoldView, QueueHistoryView, QueuePolicy, QueueStatsView, SaleDrawView, SaleStateView, SeatMapView, SectionListView } from '../schemas'
 import { AlarmClock } from './alarm-clock'
 import { GroupCommit } from './group-commit'
 import { History } from './history'
@@ -12,7 +13,8 @@ import { Outbox } from './outbox'
 import { Payments } from './payments'
 import { Places } from './places'
 import { PreQueue } from './pre-queue'
-import { socketOwner, type ConcertConfigured, type ConcertSetup, type PaymentStart, type PlaceInLine, type PlaceStatus, type QueueEntryView, type QueueSnapshot } from './rpc'
+import { Refunds } from './refunds'
+import { socketOwner, type ConcertConfigured, type ConcertSetup, type PaymentStart, type PlaceInLine, type RefundStart, type PlaceStatus, type QueueEntryView, type QueueSnapshot } from './rpc'
 import { migrate } from './schema'
 import { Seats, type ReservationRow } from './seats'
 import { SellOut } from './sell-out'
@@ -37,6 +39,7 @@ export class ConcertObject extends DurableObject<Env> {
   private readonly history: History
   private readonly seatPlan: Seats
   private readonly payments: Payments
+  private readonly refunds: Refunds
   private readonly group: GroupCommit
   private readonly alarmClock: AlarmClock
 
@@ -57,6 +60,7 @@ export class ConcertObject extends DurableObject<Env> {
       return { ...line, sold: this.seatPlan.sold, entered: arrivals - preQueue.drawn + preQueue.made }
     })
     this.payments = new Payments(storage, this.meta, this.outbox, this.seatPlan, this.line, this.sellOut)
+    this.refunds = new Refunds(storage, this.meta, this.outbox, this.seatPlan, this.line, this.sellOut)
     this.group = new GroupCommit(ctx, () => {
       this.line.storeLastArrival()
       this.history.sample(Date.now())
@@ -64,7 +68,7 @@ export class ConcertObject extends DurableObject<Env> {
     })
     this.alarmClock = new AlarmClock(storage, this.group, {
       sweep: (now) => [this.preQueue.nextDeadline(), this.line.nextDeadline(now), this.seatPlan.nextDeadline()],
-      alarmOnly: () => [this.payments.nextDeadline(), this.outbox.due],
+      alarmOnly: () => [this.payments.nextDeadline(), this.refunds.nextDeadline(), this.outbox.due],
     })
     void ctx.blockConcurrencyWhile(async () => {
       migrate(storage)
@@ -84,7 +88,7 @@ export class ConcertObject extends DurableObject<Env> {
     const seedCommitment = this.ctx.storage.transactionSync(() => {
       this.seatPlan.create(setup)
       const commitment = setup.sale && this.preQueue.configure(setup.sale)
-      this.meta.configure(setup.concertId, setup.policy)
+      this.meta.configure(setup.concertId, setup.policy, setup.refundPolicy)
       this.history.sample(Date.now())
       return commitment
     })
@@ -110,7 +114,7 @@ export class ConcertObject extends DurableObject<Env> {
     return this.read((now) => {
       const { made } = this.preQueue.entries
       const preQueue = this.preQueue.phase(now) === 'OPEN' ? 0 : made
-      return { concertId: this.meta.id!, ...this.line.counts(now), ...this.seatPlan.counts(), seatsLeft: this.seatPlan.left(now), preQueue, policy: this.meta.policy }
+      return { concertId: this.meta.id!, ...this.line.counts(now), ...this.seatPlan.holdCounts(), seatsLeft: this.seatPlan.left(now), preQueue, policy: this.meta.policy }
     })
   }
 
@@ -132,26 +136,32 @@ export class ConcertObject extends DurableObject<Env> {
     return this.ready(Date.now()) ? this.preQueue.drawn() : notFound()
   }
 
-  /** All seats of a date, for whoever is allowed to see them (the caller checks admission). */
-  seats(date: string): Result<SeatMapView> {
-    return this.ready(Date.now()) ? this.seatPlan.map(date) : notFound()
+  /** The seats of a date (or of one section), for whoever is allowed to see them (the caller checks admission). */
+  seats(date: string, section?: string): Result<SeatMapView> {
+    return this.ready(Date.now()) ? this.seatPlan.map(date, section) : notFound()
   }
 
-  seatMap(place: PlaceInLine, date: string): Result<SeatMapView> {
+  seatMap(place: PlaceInLine, date: string, section?: string): Result<SeatMapView> {
     const admitted = this.requireActive(place, Date.now())
-    return admitted.ok ? this.seatPlan.map(date) : admitted
+    return admitted.ok ? this.seatPlan.map(date, section) : admitted
   }
 
-  hold(place: PlaceInLine, date: string, seatNumber: number): Result<HoldView> | Promise<Result<HoldView>> {
+  sections(place: PlaceInLine, date: string): Result<SectionListView> {
+    const admitted = this.requireActive(place, Date.now())
+    return admitted.ok ? this.seatPlan.sectionsOn(date) : admitted
+  }
+
+  /** Holds an order's seats together, or none of them. */
+  hold(place: PlaceInLine, date: string, seatNumbers: number[]): Result<HoldView> | Promise<Result<HoldView>> {
     // A refusal changes nothing, so it needs no commit: it is answered at once. A hold waits
     // for its group and is checked again there.
-    const refused = this.holdable(place, date, seatNumber, Date.now())
+    const refused = this.holdable(place, date, seatNumbers, Date.now())
     if (!refused.ok) return refused
     return this.group.run(() => {
       const now = Date.now()
-      const holdable = this.holdable(place, date, seatNumber, now)
+      const holdable = this.holdable(place, date, seatNumbers, now)
       if (!holdable.ok) return holdable
-      const held = this.seatPlan.hold(holdable.value.entry, holdable.value.day, date, seatNumber, now)
+      const held = this.seatPlan.hold(holdable.value.entry, date, holdable.value.seats, now)
       this.alarmClock.rearm()
       return ok(held)
     })
@@ -252,6 +262,36 @@ export class ConcertObject extends DurableObject<Env> {
     return this.group.run(() => this.settle(reservationId, paymentId))
   }
 
+  /** What refunding the user's paid order now would credit (no change). */
+  refundQuote(userId: string, reservationId: string): Result<RefundStart> {
+    const now = Date.now()
+    if (!this.ready(now)) return notFound()
+    const owned = this.seatPlan.owned(userId, reservationId)
+    return owned.ok ? this.refunds.quote(owned.value, now) : owned
+  }
+
+  /** The object's half of a refund begins: the order is REFUNDING, its seats still SOLD (see refunds.ts). */
+  beginRefund(userId: string, reservationId: string): Promise<Result<RefundStart>> {
+    return this.group.run(() => {
+      const now = Date.now()
+      if (!this.ready(now)) return notFound()
+      const owned = this.seatPlan.owned(userId, reservationId)
+      const begun = owned.ok ? this.refunds.begin(owned.value, now) : owned
+      if (begun.ok) this.alarmClock.rearm()
+      return begun
+    })
+  }
+
+  /** The ledger refused the refund: the order is PAID again. */
+  abortRefund(reservationId: string): Promise<void> {
+    return this.group.run(() => this.settleRefund(reservationId, null))
+  }
+
+  /** The ledger recorded the refund: the seats are AVAILABLE, the next user may be admitted. */
+  completeRefund(reservationId: string, refund: { id: string; amount: number; fee: number }): Promise<void> {
+    return this.group.run(() => this.settleRefund(reservationId, refund))
+  }
+
   /** Alarms are at-least-once: everything here is safe to run again. */
   override async alarm(): Promise<void> {
     this.alarmClock.fired(Date.now())
@@ -261,6 +301,7 @@ export class ConcertObject extends DurableObject<Env> {
       const payment = await findPayment(this.env.DB, id)
       this.settle(id, payment?.id ?? null)
     }
+    for (const id of this.refunds.stuck(Date.now())) this.settleRefund(id, (await findRefund(this.env.DB, id)) ?? null)
     if (this.outbox.due !== null && this.outbox.due <= Date.now()) {
       await this.outbox.relay(async (events) => {
         await this.env.SALE_EVENTS.sendBatch(events.map((body) => ({ body, contentType: 'json' as const })))
@@ -271,6 +312,10 @@ export class ConcertObject extends DurableObject<Env> {
 
   private settle(reservationId: string, paymentId: string | null) {
     if (this.payments.settle(reservationId, paymentId, Date.now())) this.afterChange()
+  }
+
+  private settleRefund(reservationId: string, refund: { id: string; amount: number; fee: number } | null) {
+    if (this.refunds.settle(reservationId, refund, Date.now())) this.afterChange()
   }
 
   private requireActive(place: PlaceInLine, now: number): Result<QueueRow> {
@@ -290,12 +335,12 @@ export class ConcertObject extends DurableObject<Env> {
     return true
   }
 
-  /** Whether this user may hold this seat now: the entry and date the hold needs, or why not. */
-  private holdable(place: PlaceInLine, date: string, seatNumber: number, now: number) {
+  /** Whether this user may hold these seats now: the entry and the priced seats the hold needs, or why not. */
+  private holdable(place: PlaceInLine, date: string, seatNumbers: number[], now: number) {
     const admitted = this.requireActive(place, now)
     if (!admitted.ok) return admitted
-    const day = this.seatPlan.holdable(admitted.value, date, seatNumber, now)
-    return day.ok ? ok({ entry: admitted.value, day: day.value }) : day
+    const seats = this.seatPlan.holdable(admitted.value, date, seatNumbers, now)
+    return seats.ok ? ok({ entry: admitted.value, seats: seats.value }) : seats
   }
 
   /** A change to the caller's own reservation, in the group commit; the alarm is re-armed when it went through. */
@@ -303,7 +348,7 @@ export class ConcertObject extends DurableObject<Env> {
     return this.group.run(() => {
       const now = Date.now()
       const admitted = this.requireActive(place, now)
-      const owned = admitted.ok ? this.seatPlan.owned(admitted.value, reservationId) : admitted
+      const owned = admitted.ok ? this.seatPlan.owned(admitted.value.user_id, reservationId) : admitted
       const changed = owned.ok ? change(owned.value, now) : owned
       if (changed.ok) this.alarmClock.rearm()
       return changed

@@ -4,7 +4,7 @@ import type { ConcertMeta } from './meta'
 import type { Outbox } from './outbox'
 import { PAYMENT_GRACE_MS } from './policy'
 import type { PaymentStart } from './rpc'
-import { gone, type ReservationRow, type Seats } from './seats'
+import { gone, seatNumbersOf, type ReservationRow, type Seats } from './seats'
 import type { SellOut } from './sell-out'
 
 /**
@@ -27,7 +27,7 @@ export class Payments {
   begin(reservation: ReservationRow, now: number): Result<PaymentStart> {
     if (reservation.state !== 'HELD' && reservation.state !== 'PAYING') return gone(reservation)
     if (reservation.state === 'HELD') this.storage.sql.exec("UPDATE reservations SET state = 'PAYING', paying_since = ? WHERE id = ?", now, reservation.id)
-    return ok({ concertId: this.meta.id!, date: reservation.date, seatNumber: reservation.seat_number, price: reservation.price })
+    return ok({ concertId: this.meta.id!, date: reservation.date, seatNumbers: seatNumbersOf(reservation), price: reservation.price })
   }
 
   /**
@@ -38,7 +38,8 @@ export class Payments {
    */
   settle(reservationId: string, paymentId: string | null, now: number): boolean {
     const r = this.seats.reservation(reservationId)
-    if (!r || r.state === 'PAID') return false
+    // A paid order may be refunded since: its payment is long settled.
+    if (!r || r.state === 'PAID' || r.state === 'REFUNDING' || r.state === 'REFUNDED') return false
     this.storage.transactionSync(() => {
       if (paymentId) this.sell(r, paymentId, now)
       else if (r.state === 'PAYING') {
@@ -55,13 +56,19 @@ export class Payments {
 
   private sell(r: ReservationRow, paymentId: string, now: number) {
     const { sql } = this.storage
-    const holder = sql
-      .exec<ReservationRow>('SELECT r.* FROM seats s JOIN reservations r ON r.id = s.reservation_id WHERE s.date = ? AND s.seat_number = ? AND r.id != ?', r.date, r.seat_number, r.id)
-      .toArray()[0]
-    if (holder) this.seats.free(holder, 'RELEASED', now)
+    for (const holder of this.seats.holdersOf(r)) this.seats.free(holder, 'RELEASED', now)
     this.seats.markSold(r)
     sql.exec("UPDATE reservations SET state = 'PAID', payment_id = ?, paying_since = NULL WHERE id = ?", paymentId, r.id)
-    this.outbox.record('seat.paid', now, { userId: r.user_id, arrival: r.arrival, reservationId: r.id, date: r.date, seatNumber: r.seat_number, price: r.price, paymentId })
+    this.outbox.record('seat.paid', now, {
+      userId: r.user_id,
+      arrival: r.arrival,
+      reservationId: r.id,
+      date: r.date,
+      seatNumber: r.seat_number,
+      seatNumbers: seatNumbersOf(r),
+      price: r.price,
+      paymentId,
+    })
     // The token that bought the seat is finished; any other hold it had goes back on sale.
     for (const other of sql.exec<ReservationRow>("SELECT * FROM reservations WHERE arrival = ? AND state = 'HELD'", r.arrival).toArray()) {
       this.seats.free(other, 'RELEASED', now)

@@ -7,6 +7,8 @@ export const DEFAULT_POLICY: QueuePolicy = {
   activeTtlSeconds: 600,
   holdTtlSeconds: 300,
   maxHoldsPerUser: 1,
+  maxSeatsPerOrder: 4,
+  maxTicketsPerUser: 4,
   admitPerMinute: null,
   idleTimeoutSeconds: 120,
   paused: false,
@@ -160,6 +162,7 @@ export function holdExpiresAt(now: number, policy: QueuePolicy, activeUntil: num
 /**
  * How long a payment in flight keeps its hold past expiry before the object asks the ledger
  * what happened: longer than any Worker request can take, so a slow debit is never undone.
+ * A refund in flight is given the same grace.
  */
 export const PAYMENT_GRACE_MS = 60_000
 

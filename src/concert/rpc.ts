@@ -1,6 +1,6 @@
 // What crosses between the Worker and the concert object but is not the contract's (that is
 // src/schemas.ts): plain data, as RPC copies it, and the socket upgrade's headers.
-import type { QueuePolicy, QueueStatusView } from '../schemas'
+import type { QueuePolicy, QueueStatusView, RefundPolicyView, SectionInputView } from '../schemas'
 import type { SaleTimes } from './pre-queue'
 
 /**
@@ -58,9 +58,13 @@ export function socketOwner(request: Request): SocketOwner {
 
 export interface ConcertSetup {
   concertId: string
+  /** Seats of one price per date, when there are no sections. */
   seatsPerDate: number
-  dates: Array<{ date: string; startsAt: string; price: number }>
+  sections?: SectionInputView[]
+  /** `price` prices a concert without sections. */
+  dates: Array<{ date: string; startsAt: string; price?: number }>
   policy: QueuePolicy
+  refundPolicy: RefundPolicyView
   sale?: SaleTimes
 }
 
@@ -100,10 +104,26 @@ export interface QueueSnapshot {
   policy: QueuePolicy
 }
 
-/** The held seat a payment is for, as the ledger's half of the payment needs it. */
+/** The held order a payment is for, as the ledger's half of the payment needs it. */
 export interface PaymentStart {
   concertId: string
   date: string
-  seatNumber: number
+  seatNumbers: number[]
+  /** The order's total. */
   price: number
+}
+
+/** A paid order being refunded, and the terms, as the ledger's half of the refund needs them. */
+export interface RefundStart {
+  concertId: string
+  reservationId: string
+  paymentId: string
+  date: string
+  seatNumbers: number[]
+  /** What was paid. */
+  paid: number
+  feePercent: number
+  fee: number
+  /** What is credited: paid less the fee. */
+  amount: number
 }

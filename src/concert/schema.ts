@@ -113,6 +113,45 @@ CREATE TABLE IF NOT EXISTS history (
 CREATE TABLE IF NOT EXISTS policy_log (at INTEGER NOT NULL, patch TEXT NOT NULL);
     `,
   },
+  {
+    // Priced sections (none: one section of every seat at the date's price); orders of several
+    // seats (seat_numbers, JSON; seat_number is the first) and their refund. States gain
+    // REFUNDING (money on its way back, the seats still SOLD) and REFUNDED, which a CHECK
+    // cannot be altered to allow: the table is rebuilt. paying_since is when money started
+    // moving, for a payment or a refund in flight.
+    version: 6,
+    sql: `
+CREATE TABLE IF NOT EXISTS sections (
+  position INTEGER PRIMARY KEY,
+  name TEXT NOT NULL UNIQUE,
+  price INTEGER NOT NULL,
+  first_seat INTEGER NOT NULL,
+  seats INTEGER NOT NULL
+);
+CREATE TABLE reservations_v6 (
+  id TEXT PRIMARY KEY,
+  date TEXT NOT NULL,
+  seat_number INTEGER NOT NULL,
+  seat_numbers TEXT NOT NULL,
+  user_id TEXT NOT NULL,
+  arrival INTEGER NOT NULL,
+  price INTEGER NOT NULL,
+  state TEXT NOT NULL CHECK (state IN ('HELD', 'PAYING', 'PAID', 'RELEASED', 'EXPIRED', 'REFUNDING', 'REFUNDED')),
+  expires_at INTEGER NOT NULL,
+  paying_since INTEGER,
+  payment_id TEXT,
+  refund_id TEXT,
+  created_at INTEGER NOT NULL
+);
+INSERT INTO reservations_v6 (id, date, seat_number, seat_numbers, user_id, arrival, price, state, expires_at, paying_since, payment_id, created_at)
+  SELECT id, date, seat_number, json_array(seat_number), user_id, arrival, price, state, expires_at, paying_since, payment_id, created_at FROM reservations;
+DROP TABLE reservations;
+ALTER TABLE reservations_v6 RENAME TO reservations;
+CREATE INDEX reservations_by_state ON reservations (state, expires_at);
+CREATE INDEX reservations_by_user ON reservations (user_id, state);
+CREATE INDEX reservations_by_arrival ON reservations (arrival, state);
+    `,
+  },
 ]
 
 const META_TABLE = 'CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)'

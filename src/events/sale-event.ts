@@ -2,7 +2,7 @@
 // object writes each event in the same storage transaction as the change it describes
 // (a transactional outbox), so an event exists if and only if its change does.
 
-export type SaleEventType = 'sale.opened' | 'token.issued' | 'token.admitted' | 'token.expired' | 'token.sold_out' | 'seat.held' | 'seat.released' | 'seat.expired' | 'seat.paid'
+export type SaleEventType = 'sale.opened' | 'token.issued' | 'token.admitted' | 'token.expired' | 'token.sold_out' | 'seat.held' | 'seat.released' | 'seat.expired' | 'seat.paid' | 'seat.refunded'
 
 /** Why a token ended: its admission timed out, its user left the line, or it bought a seat. */
 export type TokenEndReason = 'ACTIVE_TIMEOUT' | 'IDLE' | 'PAID'
@@ -24,11 +24,18 @@ export interface SaleEvent {
   /** When the change happened, ISO-8601 UTC. */
   at: string
   date?: string
+  /** The order's first seat; `seatNumbers` are all of them. */
   seatNumber?: number
+  seatNumbers?: number[]
   reservationId?: string
+  /** The order's total. */
   price?: number
   expiresAt?: string
   paymentId?: string
+  /** `seat.refunded`: the ledger's refund, what was credited and the fee kept. */
+  refundId?: string
+  amount?: number
+  fee?: number
   reason?: TokenEndReason
 }
 

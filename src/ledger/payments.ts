@@ -1,6 +1,6 @@
-import { desc, eq, sql } from 'drizzle-orm'
+import { and, desc, eq, inArray, notExists, sql } from 'drizzle-orm'
 import { drizzle } from 'drizzle-orm/d1'
-import { bookings, payments, users } from './schema'
+import { bookings, payments, refunds, users } from './schema'
 
 export type PaymentRow = typeof payments.$inferSelect
 
@@ -9,12 +9,16 @@ export interface Sale {
   userId: string
   concertId: string
   date: string
-  seatNumber: number
+  seatNumbers: number[]
+  /** The order's total. */
   amount: number
   idempotencyKey?: string
 }
 
 export type SettleOutcome = { kind: 'paid'; payment: PaymentRow } | { kind: 'alreadyPaid'; payment: PaymentRow } | { kind: 'insufficientBalance'; balance: number } | { kind: 'seatTaken' }
+
+/** The seats a payment paid for. */
+export const seatNumbersOf = (p: PaymentRow): number[] => (p.seatNumbers ? JSON.parse(p.seatNumbers) : [p.seatNumber])
 
 export function findPayment(db: D1Database, reservationId: string): Promise<PaymentRow | undefined> {
   return drizzle(db).select().from(payments).where(eq(payments.reservationId, reservationId)).get()
@@ -22,9 +26,10 @@ export function findPayment(db: D1Database, reservationId: string): Promise<Paym
 
 /**
  * The money half of a sale, all or nothing in one D1 batch: the payment (UNIQUE per
- * reservation), the booking (UNIQUE per concert, date and seat) and the debit (the balance
- * CHECK refuses to go below zero). Any refusal rolls back all three, so there is never a
- * debit without a sale, a sale without a debit, a second debit of one hold or a seat sold twice.
+ * reservation), a booking per seat (UNIQUE per concert, date and seat) and the debit of the
+ * order's total (the balance CHECK refuses to go below zero). Any refusal rolls back all of
+ * it, so there is never a debit without a sale, a sale without a debit, a second debit of one
+ * order or a seat sold twice.
  */
 export async function settle(db: D1Database, sale: Sale): Promise<SettleOutcome> {
   const orm = drizzle(db)
@@ -34,7 +39,8 @@ export async function settle(db: D1Database, sale: Sale): Promise<SettleOutcome>
     userId: sale.userId,
     concertId: sale.concertId,
     date: sale.date,
-    seatNumber: sale.seatNumber,
+    seatNumber: sale.seatNumbers[0]!,
+    seatNumbers: JSON.stringify(sale.seatNumbers),
     amount: sale.amount,
     idempotencyKey: sale.idempotencyKey ?? null,
     paidAt: new Date().toISOString(),
@@ -42,14 +48,9 @@ export async function settle(db: D1Database, sale: Sale): Promise<SettleOutcome>
   try {
     await orm.batch([
       orm.insert(payments).values(payment),
-      orm.insert(bookings).values({
-        paymentId: payment.id,
-        userId: sale.userId,
-        concertId: sale.concertId,
-        date: sale.date,
-        seatNumber: sale.seatNumber,
-        createdAt: payment.paidAt,
-      }),
+      orm
+        .insert(bookings)
+        .values(sale.seatNumbers.map((seatNumber) => ({ paymentId: payment.id, userId: sale.userId, concertId: sale.concertId, date: sale.date, seatNumber, createdAt: payment.paidAt }))),
       orm
         .update(users)
         .set({ balance: sql`${users.balance} - ${sale.amount}` })
@@ -65,14 +66,20 @@ export async function settle(db: D1Database, sale: Sale): Promise<SettleOutcome>
     const booked = await orm
       .select({ paymentId: bookings.paymentId })
       .from(bookings)
-      .where(sql`${bookings.concertId} = ${sale.concertId} and ${bookings.date} = ${sale.date} and ${bookings.seatNumber} = ${sale.seatNumber}`)
+      .where(and(eq(bookings.concertId, sale.concertId), eq(bookings.date, sale.date), inArray(bookings.seatNumber, sale.seatNumbers)))
       .get()
     if (booked) return { kind: 'seatTaken' }
     throw err
   }
 }
 
-/** Confirmed seats of one user, newest first. */
+/** Paid orders of one user that were not refunded, newest first. */
 export function paymentsOf(db: D1Database, userId: string): Promise<PaymentRow[]> {
-  return drizzle(db).select().from(payments).where(eq(payments.userId, userId)).orderBy(desc(payments.paidAt)).all()
+  const orm = drizzle(db)
+  return orm
+    .select()
+    .from(payments)
+    .where(and(eq(payments.userId, userId), notExists(orm.select({ id: refunds.id }).from(refunds).where(eq(refunds.paymentId, payments.id)))))
+    .orderBy(desc(payments.paidAt))
+    .all()
 }

@@ -1,6 +1,6 @@
-import { integer, sqliteTable, text } from 'drizzle-orm/sqlite-core'
+import { integer, primaryKey, sqliteTable, text } from 'drizzle-orm/sqlite-core'
 
-// Mirrors migrations/ (0001_ledger.sql, 0003_sale_schedule.sql), which are the source of truth for constraints.
+// Mirrors migrations/ (0001_ledger.sql, 0003_sale_schedule.sql, 0004_orders_refunds.sql), which are the source of truth for constraints.
 
 export const users = sqliteTable('users', {
   id: text('id').primaryKey(),
@@ -34,17 +34,38 @@ export const payments = sqliteTable('payments', {
   userId: text('user_id').notNull(),
   concertId: text('concert_id').notNull(),
   date: text('date').notNull(),
+  /** The order's first seat. */
   seatNumber: integer('seat_number').notNull(),
+  /** The order's seats, JSON; null for a payment of one seat made before orders. */
+  seatNumbers: text('seat_numbers'),
   amount: integer('amount').notNull(),
   idempotencyKey: text('idempotency_key'),
   paidAt: text('paid_at').notNull(),
 })
 
-export const bookings = sqliteTable('bookings', {
-  paymentId: text('payment_id').primaryKey(),
+/** One row per seat sold. */
+export const bookings = sqliteTable(
+  'bookings',
+  {
+    paymentId: text('payment_id').notNull(),
+    userId: text('user_id').notNull(),
+    concertId: text('concert_id').notNull(),
+    date: text('date').notNull(),
+    seatNumber: integer('seat_number').notNull(),
+    createdAt: text('created_at').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.paymentId, t.seatNumber] })],
+)
+
+export const refunds = sqliteTable('refunds', {
+  id: text('id').primaryKey(),
+  reservationId: text('reservation_id').notNull(),
+  paymentId: text('payment_id').notNull(),
   userId: text('user_id').notNull(),
   concertId: text('concert_id').notNull(),
-  date: text('date').notNull(),
-  seatNumber: integer('seat_number').notNull(),
-  createdAt: text('created_at').notNull(),
+  /** What was credited. */
+  amount: integer('amount').notNull(),
+  fee: integer('fee').notNull(),
+  idempotencyKey: text('idempotency_key'),
+  refundedAt: text('refunded_at').notNull(),
 })

@@ -2,6 +2,8 @@ import { createRoute } from '@hono/zod-openapi'
 import { requireAdmin } from '../auth/middleware'
 import { concertClient } from '../concert-client'
 import { DEFAULT_POLICY } from '../concert/policy'
+import { DEFAULT_REFUND_POLICY } from '../concert/refund-fee'
+import { lastSeatOf, layOut } from '../concert/venue'
 import { insertConcert } from '../ledger/catalog'
 import {
   ConcertCreated,
@@ -10,11 +12,13 @@ import {
   DateParams,
   DEFAULT_PRE_QUEUE_MS,
   HistoryQuery,
+  MAX_SEATS_PER_DATE,
   QueueHistory,
   QueuePolicySchema,
   QueuePolicyUpdate,
   QueueStatsSchema,
   SeatMap,
+  SeatMapQuery,
 } from '../schemas'
 import { bearer, errorResponses, json, jsonBody, newRouter } from './openapi'
 
@@ -28,7 +32,7 @@ admin.openapi(
     method: 'post',
     path: '/api/admin/concerts',
     tags: ['Operators'],
-    summary: 'Create a concert with its dates, seats, queue policy and, optionally, a scheduled sale with a pre-queue',
+    summary: 'Create a concert with its dates, seats (of one price, or in priced sections), queue and refund policies and, optionally, a scheduled sale with a pre-queue',
     security: bearer,
     middleware: [requireAdmin] as const,
     request: { body: jsonBody(CreateConcertBody) },
@@ -40,24 +44,31 @@ admin.openapi(
     const dates = body.dates.map((d) => ({ date: d.date, startsAt: d.startsAt ?? defaultStartsAt(d.date), price: d.price }))
     const opensAt = body.sale && Date.parse(body.sale.opensAt)
     const sale = opensAt ? { opensAt, preQueueOpensAt: body.sale!.preQueueOpensAt ? Date.parse(body.sale!.preQueueOpensAt) : opensAt - DEFAULT_PRE_QUEUE_MS } : undefined
+    const sections = body.sections && layOut(body.sections)
+    const seatsPerDate = sections ? lastSeatOf(sections[sections.length - 1]!) : (body.seatsPerDate ?? MAX_SEATS_PER_DATE)
+    const refundPolicy = body.refundPolicy ?? DEFAULT_REFUND_POLICY
     const { policy, seedCommitment } = await concertClient(c.env, concertId).configure({
       concertId,
-      seatsPerDate: body.seatsPerDate,
+      seatsPerDate,
+      ...(body.sections ? { sections: body.sections } : {}),
       dates,
       policy: { ...DEFAULT_POLICY, ...body.queuePolicy },
+      refundPolicy,
       sale,
     })
     const schedule = sale && { opensAt: new Date(sale.opensAt).toISOString(), preQueueOpensAt: new Date(sale.preQueueOpensAt).toISOString() }
     // Listed only once its object is ready, so the catalog never shows a concert that 404s.
-    await insertConcert(c.env.DB, { concertId, title: body.title, venue: body.venue, seatsPerDate: body.seatsPerDate, ...schedule })
+    await insertConcert(c.env.DB, { concertId, title: body.title, venue: body.venue, seatsPerDate, ...schedule })
     return c.json(
       {
         concertId,
         title: body.title,
         ...(body.venue ? { venue: body.venue } : {}),
-        seatsPerDate: body.seatsPerDate,
-        dates: dates.map((d) => ({ ...d, totalSeats: body.seatsPerDate })),
+        seatsPerDate,
+        dates: dates.map((d) => ({ ...d, totalSeats: seatsPerDate })),
+        ...(sections ? { sections: sections.map((s) => ({ name: s.name, price: s.price!, seats: s.seats, firstSeat: s.firstSeat, lastSeat: lastSeatOf(s) })) } : {}),
         queuePolicy: policy,
+        refundPolicy,
         ...(schedule ? { sale: { ...schedule, seedCommitment: seedCommitment! } } : {}),
       },
       201,
@@ -124,15 +135,15 @@ admin.openapi(
     method: 'get',
     path: '/api/admin/concerts/{concertId}/dates/{date}/seats',
     tags: ['Operators'],
-    summary: 'The seat map of a date as the concert object has it now, without a queue token',
+    summary: 'The seat map of a date (or of one section) as the concert object has it now, without a queue token',
     security: bearer,
     middleware: [requireAdmin] as const,
-    request: { params: DateParams },
+    request: { params: DateParams, query: SeatMapQuery },
     responses: { 200: json(SeatMap, 'The seat map'), ...errorResponses(400, 401, 403, 404) },
   }),
   async (c) => {
     const { concertId, date } = c.req.valid('param')
     c.header('Cache-Control', 'no-store')
-    return c.json(await concertClient(c.env, concertId).seats(date), 200)
+    return c.json(await concertClient(c.env, concertId).seats(date, c.req.valid('query').section), 200)
   },
 )

@@ -2,7 +2,7 @@ import { createRoute } from '@hono/zod-openapi'
 import { requireQueueToken, requireUser } from '../auth/middleware'
 import { concertClient } from '../concert-client'
 import { listConcerts } from '../ledger/catalog'
-import { ConcertIdParam, ConcertList, DateList, DateParams, SaleDraw, SaleState, SeatMap } from '../schemas'
+import { ConcertIdParam, ConcertList, DateList, DateParams, SaleDraw, SaleState, SeatMap, SeatMapQuery, SectionList } from '../schemas'
 import { bearerAndQueueToken, errorResponses, json, newRouter } from './openapi'
 
 export const concerts = newRouter()
@@ -43,17 +43,36 @@ concerts.openapi(
     method: 'get',
     path: '/api/concerts/{concertId}/dates/{date}/seats',
     tags: ['Seats'],
-    summary: 'All seats of a date with their status (needs an ACTIVE queue token)',
+    summary: 'The seats of a date, or of one section (?section=), with their status (needs an ACTIVE queue token)',
     security: bearerAndQueueToken,
     middleware: [requireUser, requireQueueToken({ from: 'header', concert: 'path' })] as const,
-    request: { params: DateParams },
+    request: { params: DateParams, query: SeatMapQuery },
     responses: { 200: json(SeatMap, 'The seat map'), ...errorResponses(400, 401, 403, 404, 429, 503) },
   }),
   async (c) => {
     const { concertId, date } = c.req.valid('param')
-    const map = await concertClient(c.env, concertId).seatMap(c.var.queue, date)
+    const map = await concertClient(c.env, concertId).seatMap(c.var.queue, date, c.req.valid('query').section)
     c.header('Cache-Control', 'no-store')
     return c.json(map, 200)
+  },
+)
+
+concerts.openapi(
+  createRoute({
+    method: 'get',
+    path: '/api/concerts/{concertId}/dates/{date}/sections',
+    tags: ['Seats'],
+    summary: "A date's sections: price, seats and seats AVAILABLE (needs an ACTIVE queue token)",
+    security: bearerAndQueueToken,
+    middleware: [requireUser, requireQueueToken({ from: 'header', concert: 'path' })] as const,
+    request: { params: DateParams },
+    responses: { 200: json(SectionList, 'The sections, in seat order'), ...errorResponses(400, 401, 403, 404, 429, 503) },
+  }),
+  async (c) => {
+    const { concertId, date } = c.req.valid('param')
+    const sections = await concertClient(c.env, concertId).sections(c.var.queue, date)
+    c.header('Cache-Control', 'no-store')
+    return c.json(sections, 200)
   },
 )
 

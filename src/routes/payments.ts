@@ -1,6 +1,7 @@
 import { createRoute } from '@hono/zod-openapi'
 import { requireQueueToken, requireUser } from '../auth/middleware'
 import { pay } from '../checkout'
+import { seatNumbersOf } from '../ledger/payments'
 import { IdempotencyHeader, Payment, PaymentBody } from '../schemas'
 import { bearerAndQueueToken, errorResponses, json, jsonBody, newRouter } from './openapi'
 
@@ -11,7 +12,7 @@ payments.openapi(
     method: 'post',
     path: '/api/payments',
     tags: ['Payment'],
-    summary: 'Pay for a held seat from the balance (all or nothing, once)',
+    summary: 'Pay for a held order from the balance (all or nothing, once)',
     security: bearerAndQueueToken,
     middleware: [requireUser, requireQueueToken({ from: 'header', concert: 'token' })] as const,
     request: { headers: IdempotencyHeader, body: jsonBody(PaymentBody) },
@@ -37,6 +38,7 @@ payments.openapi(
         concertId: payment.concertId,
         date: payment.date,
         seatNumber: payment.seatNumber,
+        seatNumbers: seatNumbersOf(payment),
         amount: payment.amount,
         status: 'PAID' as const,
         paidAt: payment.paidAt,

@@ -12,7 +12,7 @@ reservations.openapi(
     method: 'post',
     path: '/api/concerts/{concertId}/reservations',
     tags: ['Seats'],
-    summary: 'Hold a seat until expiresAt (of concurrent holds of one seat exactly one wins)',
+    summary: 'Hold a seat, or an order of several seats together, until expiresAt (of concurrent holds of one seat exactly one wins)',
     security: bearerAndQueueToken,
     middleware: [requireUser, requireQueueToken({ from: 'header', concert: 'path' }), limitPerUser('hold')] as const,
     request: { params: ConcertIdParam, body: jsonBody(HoldBody) },
@@ -20,8 +20,8 @@ reservations.openapi(
   }),
   async (c) => {
     const { concertId } = c.req.valid('param')
-    const { date, seatNumber } = c.req.valid('json')
-    return c.json(await concertClient(c.env, concertId).hold(c.var.queue, date, seatNumber), 201)
+    const { date, seatNumber, seatNumbers } = c.req.valid('json')
+    return c.json(await concertClient(c.env, concertId).hold(c.var.queue, date, seatNumbers ?? [seatNumber!]), 201)
   },
 )
 
@@ -30,7 +30,7 @@ reservations.openapi(
     method: 'delete',
     path: '/api/concerts/{concertId}/reservations/{reservationId}',
     tags: ['Seats'],
-    summary: 'Release a hold early; the seat is AVAILABLE again',
+    summary: 'Release a hold early; its seats are AVAILABLE again',
     security: bearerAndQueueToken,
     middleware: [requireUser, requireQueueToken({ from: 'header', concert: 'path' })] as const,
     request: { params: ReservationParams },

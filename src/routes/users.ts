@@ -2,7 +2,7 @@ import { createRoute } from '@hono/zod-openapi'
 import { requireUser } from '../auth/middleware'
 import { signAccessToken } from '../auth/tokens'
 import { charge, createUser, getBalance } from '../ledger/accounts'
-import { paymentsOf } from '../ledger/payments'
+import { paymentsOf, seatNumbersOf } from '../ledger/payments'
 import { Balance, ChargeBody, ConfirmedReservations, CreateUserBody, IdempotencyHeader, UserCreated } from '../schemas'
 import { bearer, errorResponses, json, jsonBody, newRouter } from './openapi'
 
@@ -60,7 +60,7 @@ users.openapi(
     method: 'get',
     path: '/api/users/me/reservations',
     tags: ['Users'],
-    summary: 'Confirmed (paid) seats of the user',
+    summary: 'Paid orders of the user (one entry per order; refunded ones are not listed)',
     security: bearer,
     middleware: [requireUser] as const,
     responses: { 200: json(ConfirmedReservations, 'Paid seats, newest first'), ...errorResponses(401) },
@@ -75,6 +75,7 @@ users.openapi(
           concertId: p.concertId,
           date: p.date,
           seatNumber: p.seatNumber,
+          seatNumbers: seatNumbersOf(p),
           price: p.amount,
           status: 'PAID' as const,
           paidAt: p.paidAt,

@@ -1,9 +1,9 @@
 import type { z } from '@hono/zod-openapi'
 import type { ConcertSummary, DateAvailability, SaleDraw, SaleState } from './catalog'
-import type { QueueHistory, QueuePolicySchema, QueueStatsSchema } from './operators'
+import type { QueueHistory, QueuePolicySchema, QueueStatsSchema, RefundPolicy, SectionInput } from './operators'
 import type { QueueStatus } from './queue'
-import type { Hold, Payment, Seat, SeatMap } from './seats'
-import type { Balance, ConfirmedReservation } from './users'
+import type { Hold, OrderSeat, Payment, Seat, SeatMap, SectionList } from './seats'
+import type { Balance, ConfirmedReservation, Refund, RefundQuote } from './users'
 
 // Shared shapes of the HTTP contract (../../shared/API.md), one file per area. They validate
 // every input and generate the OpenAPI document, so the two cannot disagree.
@@ -33,3 +33,9 @@ export type ConcertSummaryView = z.infer<typeof ConcertSummary>
 export type PaymentView = z.infer<typeof Payment>
 export type ConfirmedReservationView = z.infer<typeof ConfirmedReservation>
 export type BalanceView = z.infer<typeof Balance>
+export type SectionListView = z.infer<typeof SectionList>
+export type OrderSeatView = z.infer<typeof OrderSeat>
+export type SectionInputView = z.infer<typeof SectionInput>
+export type RefundPolicyView = z.infer<typeof RefundPolicy>
+export type RefundView = z.infer<typeof Refund>
+export type RefundQuoteView = z.infer<typeof RefundQuote>

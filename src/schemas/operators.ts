@@ -1,6 +1,6 @@
 import { z } from '@hono/zod-openapi'
 import { Sha256Hex } from './catalog'
-import { CalendarDate, MAX_PRICE, MAX_SEATS_PER_DATE, Money, Timestamp, Uuid } from './common'
+import { CalendarDate, MAX_ORDER_SEATS, MAX_PRICE, MAX_SEATS_PER_DATE, MAX_VENUE_SEATS, Money, SectionName, Timestamp, Uuid } from './common'
 
 // --- operators ---
 
@@ -8,7 +8,9 @@ const policyFields = {
   maxActiveUsers: z.int().min(1).max(100_000).openapi({ description: 'At most this many users ACTIVE at once' }),
   activeTtlSeconds: z.int().min(1).max(86_400).openapi({ description: 'An ACTIVE user who does not finish is expired after this' }),
   holdTtlSeconds: z.int().min(1).max(3_600).openapi({ description: 'Seat hold length' }),
-  maxHoldsPerUser: z.int().min(1).max(10).openapi({ description: 'Seats one user may hold at once' }),
+  maxHoldsPerUser: z.int().min(1).max(10).openapi({ description: 'Holds (orders of one or several seats) one user may have at once' }),
+  maxSeatsPerOrder: z.int().min(1).max(MAX_ORDER_SEATS).openapi({ description: 'Seats in one order (default 4)' }),
+  maxTicketsPerUser: z.int().min(1).max(100).openapi({ description: 'Seats one user may have held and bought for this concert, all dates together (default 4); past it 409 TICKET_LIMIT_REACHED' }),
   admitPerMinute: z.int().min(1).max(1_000_000).nullable().openapi({ description: 'Optional cap on admissions in any rolling minute, on top of maxActiveUsers; null for none' }),
   idleTimeoutSeconds: z.int().min(1).max(86_400).openapi({ description: 'A WAITING user who neither polls nor holds a socket this long leaves the queue' }),
   paused: z.boolean().openapi({ description: 'While true nobody is admitted; waiting users keep their places' }),
@@ -32,7 +34,23 @@ export const QueuePolicyUpdate = z
 export const ConcertDateInput = z.object({
   date: CalendarDate,
   startsAt: Timestamp.optional().openapi({ description: 'Defaults to 19:00 KST (10:00 UTC) on the date' }),
+  price: z.int().min(1).max(MAX_PRICE).optional().openapi({ description: 'The price of every seat of a concert without sections (required then); a concert with sections is priced by them' }),
+})
+
+export const SectionInput = z.strictObject({
+  name: SectionName,
   price: z.int().min(1).max(MAX_PRICE),
+  seats: z.int().min(1).max(MAX_VENUE_SEATS),
+})
+
+/** A rule of the refund schedule: from this many days before the show, this fee. */
+export const RefundRule = z.strictObject({
+  fromDaysBefore: z.int().min(0).max(3_650),
+  feePercent: z.int().min(0).max(100),
+})
+
+export const RefundPolicy = z.array(RefundRule).min(1).max(20).openapi('RefundPolicy', {
+  description: 'The first rule whose fromDaysBefore is at most the whole days left before the show applies; when none does, refunds are closed (409 REFUND_CLOSED)',
 })
 
 /** The pre-queue opens this long before the sale unless the operator says otherwise. */
@@ -55,11 +73,29 @@ export const CreateConcertBody = z
       .min(1)
       .max(366)
       .refine((ds) => new Set(ds.map((d) => d.date)).size === ds.length, 'one show per date: a date appears twice'),
-    seatsPerDate: z.int().min(1).max(MAX_SEATS_PER_DATE).default(MAX_SEATS_PER_DATE),
+    seatsPerDate: z.int().min(1).max(MAX_SEATS_PER_DATE).optional().openapi({ description: 'Seats of one price on each date (default 50); not with sections' }),
+    sections: z
+      .array(SectionInput)
+      .min(1)
+      .max(100)
+      .refine((ss) => new Set(ss.map((s) => s.name)).size === ss.length, 'each section needs its own name')
+      .refine((ss) => ss.reduce((n, s) => n + s.seats, 0) <= MAX_VENUE_SEATS, `at most ${MAX_VENUE_SEATS} seats a date over all sections`)
+      .optional()
+      .openapi({ description: 'Priced sections instead of seatsPerDate: each date has their seats, numbered 1..N in this order' }),
     queuePolicy: QueuePolicyUpdate.optional(),
+    refundPolicy: RefundPolicy.optional(),
     sale: SaleSchedule.optional(),
   })
+  .superRefine((body, ctx) => {
+    if (body.sections && body.seatsPerDate !== undefined) ctx.addIssue({ code: 'custom', path: ['seatsPerDate'], message: 'give seatsPerDate or sections, not both' })
+    if (body.sections) return
+    body.dates.forEach((d, i) => {
+      if (d.price === undefined) ctx.addIssue({ code: 'custom', path: ['dates', i, 'price'], message: 'required for a concert without sections' })
+    })
+  })
   .openapi('CreateConcert')
+
+export const SectionCreated = z.object({ name: SectionName, price: Money, seats: z.int(), firstSeat: z.int(), lastSeat: z.int() })
 
 export const ConcertCreated = z
   .object({
@@ -67,8 +103,10 @@ export const ConcertCreated = z
     title: z.string(),
     venue: z.string().optional(),
     seatsPerDate: z.int(),
-    dates: z.array(z.object({ date: CalendarDate, startsAt: Timestamp, price: Money, totalSeats: z.int() })),
+    dates: z.array(z.object({ date: CalendarDate, startsAt: Timestamp, price: Money.optional(), totalSeats: z.int() })),
+    sections: z.array(SectionCreated).optional(),
     queuePolicy: QueuePolicySchema,
+    refundPolicy: RefundPolicy,
     sale: z.object({ opensAt: Timestamp, preQueueOpensAt: Timestamp, seedCommitment: Sha256Hex }).optional(),
   })
   .openapi('ConcertCreated')

@@ -1,5 +1,5 @@
 import { z } from '@hono/zod-openapi'
-import { CalendarDate, MAX_CHARGE, Money, SeatNumber, Timestamp, Uuid } from './common'
+import { CalendarDate, MAX_CHARGE, Money, SeatNumber, SeatNumbers, Timestamp, Uuid } from './common'
 
 // --- users and balance ---
 
@@ -17,11 +17,40 @@ export const ConfirmedReservation = z
     paymentId: Uuid,
     concertId: Uuid,
     date: CalendarDate,
-    seatNumber: SeatNumber,
-    price: Money,
+    seatNumber: SeatNumber.openapi({ description: "The order's first seat" }),
+    seatNumbers: SeatNumbers,
+    price: Money.openapi({ description: 'What was paid for the whole order' }),
     status: z.literal('PAID'),
     paidAt: Timestamp,
   })
   .openapi('ConfirmedReservation')
 
-export const ConfirmedReservations = z.object({ reservations: z.array(ConfirmedReservation) }).openapi('ConfirmedReservations')
+export const ConfirmedReservations = z
+  .object({ reservations: z.array(ConfirmedReservation).openapi({ description: 'One entry per paid order, newest first; refunded orders are not listed' }) })
+  .openapi('ConfirmedReservations')
+
+// --- refunds ---
+
+export const OwnReservationParams = z.object({
+  reservationId: Uuid.openapi({ param: { name: 'reservationId', in: 'path' } }),
+})
+
+export const Refund = z
+  .object({
+    refundId: Uuid,
+    reservationId: Uuid,
+    amount: Money.openapi({ description: 'What was credited to the balance: the price paid less the fee' }),
+    fee: Money.openapi({ description: "The concert's refundPolicy fee, rounded down to whole KRW" }),
+    refundedAt: Timestamp,
+  })
+  .openapi('Refund')
+
+export const RefundQuote = z
+  .object({
+    reservationId: Uuid,
+    paid: Money,
+    feePercent: z.int().min(0).max(100),
+    fee: Money,
+    amount: Money.openapi({ description: 'What a refund now would credit' }),
+  })
+  .openapi('RefundQuote')
