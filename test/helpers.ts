@@ -69,9 +69,11 @@ export function daysFromNow(days: number): string {
 
 export interface ConcertOptions {
   title?: string
-  dates?: Array<{ date: string; startsAt?: string; price: number }>
+  dates?: Array<{ date: string; startsAt?: string; price?: number }>
   seatsPerDate?: number
+  sections?: Array<{ name: string; price: number; seats: number }>
   queuePolicy?: Record<string, number>
+  refundPolicy?: Array<{ fromDaysBefore: number; feePercent: number }>
   sale?: { opensAt: string; preQueueOpensAt?: string }
 }
 
@@ -83,14 +85,17 @@ export async function newConcert(options: ConcertOptions = {}) {
       venue: 'Olympic Hall',
       dates: options.dates ?? [{ date: daysFromNow(30), price: 100_000 }],
       ...(options.seatsPerDate ? { seatsPerDate: options.seatsPerDate } : {}),
+      ...(options.sections ? { sections: options.sections } : {}),
       ...(options.queuePolicy ? { queuePolicy: options.queuePolicy } : {}),
+      ...(options.refundPolicy ? { refundPolicy: options.refundPolicy } : {}),
       ...(options.sale ? { sale: options.sale } : {}),
     },
   })
   expect(reply.status, JSON.stringify(reply.body)).toBe(201)
   return reply.body as {
     concertId: string
-    dates: Array<{ date: string; price: number }>
+    dates: Array<{ date: string; price?: number; totalSeats: number }>
+    sections?: Array<{ name: string; price: number; seats: number; firstSeat: number; lastSeat: number }>
     queuePolicy: Record<string, number>
     sale?: { opensAt: string; preQueueOpensAt: string; seedCommitment: string }
   }
@@ -119,6 +124,24 @@ export async function hold(buyer: User & { queueToken: string }, concertId: stri
   })
 }
 
+/** Holds an order of several seats together. */
+export async function holdOrder(buyer: User & { queueToken: string }, concertId: string, date: string, seatNumbers: number[]) {
+  return call('POST', `/api/concerts/${concertId}/reservations`, {
+    accessToken: buyer.accessToken,
+    queueToken: buyer.queueToken,
+    body: { date, seatNumbers },
+  })
+}
+
+export async function refund(user: User, reservationId: string, idempotencyKey?: string) {
+  return call('POST', `/api/users/me/reservations/${reservationId}/refund`, {
+    accessToken: user.accessToken,
+    headers: idempotencyKey ? { 'idempotency-key': idempotencyKey } : {},
+  })
+}
+
+export const balanceOf = async (user: User) => (await call('GET', '/api/users/me/balance', { accessToken: user.accessToken })).body.balance as number
+
 export async function payFor(buyer: User & { queueToken: string }, reservationId: string, idempotencyKey?: string) {
   return call('POST', '/api/payments', {
     accessToken: buyer.accessToken,
@@ -128,13 +151,14 @@ export async function payFor(buyer: User & { queueToken: string }, reservationId
   })
 }
 
-export async function seatMap(buyer: User & { queueToken: string }, concertId: string, date: string) {
-  const reply = await call('GET', `/api/concerts/${concertId}/dates/${date}/seats`, {
+export async function seatMap(buyer: User & { queueToken: string }, concertId: string, date: string, section?: string) {
+  const query = section === undefined ? '' : `?section=${encodeURIComponent(section)}`
+  const reply = await call('GET', `/api/concerts/${concertId}/dates/${date}/seats${query}`, {
     accessToken: buyer.accessToken,
     queueToken: buyer.queueToken,
   })
   expect(reply.status, JSON.stringify(reply.body)).toBe(200)
-  return reply.body.seats as Array<{ seatNumber: number; status: string; price: number }>
+  return reply.body.seats as Array<{ seatNumber: number; status: string; price: number; section: string }>
 }
 
 export const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms))

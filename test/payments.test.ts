@@ -3,9 +3,7 @@ import { env } from 'cloudflare:workers'
 import { describe, expect, it } from 'vitest'
 import { PAYMENT_GRACE_MS } from '../src/concert/policy'
 import { findPayment, settle } from '../src/ledger/payments'
-import { activeBuyer, arrivalOf, call, chargeUser, enterQueue, expectError, hold, newConcert, newUser, payFor, seatMap, stubOf } from './helpers'
-
-const balanceOf = async (user: { accessToken: string }) => (await call('GET', '/api/users/me/balance', { accessToken: user.accessToken })).body.balance as number
+import { activeBuyer, arrivalOf, call, chargeUser, enterQueue, expectError, hold, newConcert, newUser, payFor, seatMap, stubOf, balanceOf } from './helpers'
 
 /** A concert with one ACTIVE buyer holding seat `seat` and a waiting user behind them. */
 async function heldSeat(balance: number, seat = 7) {

@@ -22,9 +22,10 @@ export interface RefundTerms {
  * The terms of a refund now, or null when refunds are closed. Days left are whole days
  * (rounded down; the rules' days are whole, so "at most the days left" reads the same on the
  * exact fraction); the first rule, in the order given, whose fromDaysBefore is at most them
- * applies. The fee is rounded down to whole KRW.
+ * applies. Once the show has started nothing applies. The fee is rounded down to whole KRW.
  */
 export function refundTerms(price: number, startsAt: number, now: number, policy: RefundPolicyView): RefundTerms | null {
+  if (now >= startsAt) return null
   const daysLeft = Math.floor((startsAt - now) / DAY_MS)
   const rule = policy.find((r) => r.fromDaysBefore <= daysLeft)
   if (!rule) return null
