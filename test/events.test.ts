@@ -3,28 +3,10 @@ import { env } from 'cloudflare:workers'
 import { describe, expect, it, vi } from 'vitest'
 import { DEAD_LETTER_QUEUE, handleSaleEvents, retryDelaySeconds, SALE_EVENTS_QUEUE } from '../src/events/delivery'
 import type { SaleEvent } from '../src/events/sale-event'
-import { activeBuyer, call, enterQueue, hold, newConcert, newUser, payFor, sleep, stubOf } from './helpers'
+import { activeBuyer, call, enterQueue, hold, newConcert, newUser, payFor, received, sleep, stubOf, until } from './helpers'
 
-// The stand-in data platform (test/support/data-platform.mjs), reached over real HTTP.
 const platform = new URL(env.DATA_PLATFORM_URL).origin
 const setMode = (concertId: string, mode: 'ok' | 'down' | 'flaky') => fetch(`${platform}/control`, { method: 'POST', body: JSON.stringify({ concertId, mode }) })
-interface Received {
-  events: SaleEvent[]
-  requests: number
-  failed: number
-  duplicates: number
-}
-const received = async (concertId: string): Promise<Received> => (await fetch(`${platform}/received?concertId=${concertId}`)).json()
-
-async function until<T>(what: string, check: () => Promise<T | false>, timeoutMs = 20_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs
-  for (;;) {
-    const result = await check()
-    if (result) return result
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`)
-    await sleep(200)
-  }
-}
 
 /** One buyer pays seat 4, after holding and releasing seat 3; a second user waits and is admitted. */
 async function sale(concertId: string, date: string) {

@@ -3,6 +3,7 @@ import { env, exports } from 'cloudflare:workers'
 import { decode } from 'hono/jwt'
 import { expect } from 'vitest'
 import type { ConcertObject } from '../src/concert'
+import type { SaleEvent } from '../src/events/sale-event'
 
 export const ADMIN_TOKEN = 'test-admin-token'
 
@@ -237,4 +238,23 @@ export async function openStream(concertId: string, token: string) {
     return done()
   }
   return { res, events, comments, until, ended: () => ended }
+}
+
+/** What the stand-in data platform (test/support/data-platform.mjs) received, over real HTTP. */
+export interface Received {
+  events: SaleEvent[]
+  requests: number
+  failed: number
+  duplicates: number
+}
+export const received = async (concertId: string): Promise<Received> => (await fetch(`${new URL(env.DATA_PLATFORM_URL).origin}/received?concertId=${concertId}`)).json()
+
+export async function until<T>(what: string, check: () => Promise<T | false>, timeoutMs = 20_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs
+  for (;;) {
+    const result = await check()
+    if (result) return result
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`)
+    await sleep(200)
+  }
 }
