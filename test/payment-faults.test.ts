@@ -2,6 +2,7 @@ import { runDurableObjectAlarm, runInDurableObject } from 'cloudflare:test'
 import { env } from 'cloudflare:workers'
 import { describe, expect, it } from 'vitest'
 import { pay } from '../src/checkout'
+import { refund } from '../src/refund'
 import type { ConcertObject } from '../src/concert'
 import { PAYMENT_GRACE_MS } from '../src/concert/policy'
 import { activeBuyer, arrivalOf, call, hold, newConcert, stubOf } from './helpers'
@@ -175,6 +176,108 @@ describe('payment under injected faults', () => {
         else expect(side).toEqual({ reservation: 'EXPIRED', sold: 0 })
         // And D1 agrees with the object, still all or nothing.
         expect(await expectAllOrNothing(request.reservationId, buyer.accessToken)).toBe(outcome)
+      })
+    }
+  }
+})
+
+// The same faults in a refund: its calls are the ledger's read of the payment, the object
+// (finish the payment, begin the refund), the D1 batch, the object (complete). Whatever fails,
+// the seats are never on sale without the refund, nor the refund made with the seats still sold.
+
+async function paidSeats() {
+  const { concertId, buyer, request } = await heldSeat()
+  expect((await call('POST', '/api/payments', { accessToken: buyer.accessToken, queueToken: buyer.queueToken, body: { reservationId: request.reservationId } })).status).toBe(201)
+  const refundRequest = { userId: buyer.userId, reservationId: request.reservationId, idempotencyKey: `refund-${crypto.randomUUID()}` }
+  return { concertId, buyer, refundRequest }
+}
+
+async function refundThroughFault(faulty: Env, request: Parameters<typeof refund>[1]) {
+  try {
+    await refund(faulty, request)
+  } catch (err) {
+    const injected = err instanceof InjectedFault || (err as Error).cause instanceof InjectedFault
+    if (!injected) throw err
+  }
+}
+
+/** Refunded or not, whole: the credit, the refund row and the bookings move together, and only once. */
+async function expectRefundAllOrNothing(reservationId: string, accessToken: string) {
+  const ledger = await env.DB.prepare(
+    `SELECT (SELECT COUNT(*) FROM refunds WHERE reservation_id = ?1) AS refunds,
+            (SELECT COUNT(*) FROM bookings b JOIN payments p ON p.id = b.payment_id WHERE p.reservation_id = ?1) AS bookings`,
+  )
+    .bind(reservationId)
+    .first<{ refunds: number; bookings: number }>()
+  const balance = await balanceOf(accessToken)
+  if (ledger?.refunds === 1) {
+    expect({ ...ledger, balance }).toEqual({ refunds: 1, bookings: 0, balance: BALANCE })
+    return 'refunded'
+  }
+  expect({ ...ledger, balance }).toEqual({ refunds: 0, bookings: 1, balance: BALANCE - PRICE })
+  return 'paid'
+}
+
+const REFUNDED = { reservation: 'REFUNDED', sold: 0 }
+const STILL_PAID = { reservation: 'PAID', sold: 1 }
+
+const { env: countingRefund, calls: refundPath } = faultyEnv(Number.POSITIVE_INFINITY, 'before')
+
+describe('refund under injected faults', () => {
+  it('the happy path makes five calls, which the cases below fail one at a time', async () => {
+    const { concertId, buyer, refundRequest } = await paidSeats()
+    await refund(countingRefund, refundRequest)
+    expect(refundPath).toEqual(['D1 raw', 'object.completePayment', 'object.beginRefund', 'D1 batch', 'object.completeRefund'])
+    expect(await expectRefundAllOrNothing(refundRequest.reservationId, buyer.accessToken)).toBe('refunded')
+    expect(await objectSide(concertId, refundRequest.reservationId)).toEqual(REFUNDED)
+  })
+
+  it('a payment whose last step was lost (the object still says PAYING) is finished first, then refunded', async () => {
+    const { concertId, buyer, request } = await heldSeat()
+    await payThroughFault(faultyEnv(3, 'before').env, request)
+    expect(await objectSide(concertId, request.reservationId)).toEqual({ reservation: 'PAYING', sold: 0 })
+    const reply = await call('POST', `/api/users/me/reservations/${request.reservationId}/refund`, { accessToken: buyer.accessToken })
+    expect(reply.status, JSON.stringify(reply.body)).toBe(201)
+    expect(await expectRefundAllOrNothing(request.reservationId, buyer.accessToken)).toBe('refunded')
+    expect(await objectSide(concertId, request.reservationId)).toEqual(REFUNDED)
+  })
+
+  for (let n = 1; n <= 5; n++) {
+    for (const when of ['before', 'after'] as const) {
+      it(`call ${n} fails ${when} it runs: all or nothing, then the client's retry refunds once`, async () => {
+        const { concertId, buyer, refundRequest } = await paidSeats()
+        const { env: faulty, calls } = faultyEnv(n, when)
+        await refundThroughFault(faulty, refundRequest)
+        expect(calls.length).toBeGreaterThanOrEqual(n)
+        await expectRefundAllOrNothing(refundRequest.reservationId, buyer.accessToken)
+
+        const retry = await call('POST', `/api/users/me/reservations/${refundRequest.reservationId}/refund`, {
+          accessToken: buyer.accessToken,
+          headers: { 'idempotency-key': refundRequest.idempotencyKey },
+        })
+        expect(retry.status, JSON.stringify(retry.body)).toBe(201)
+        expect(await expectRefundAllOrNothing(refundRequest.reservationId, buyer.accessToken)).toBe('refunded')
+        expect(await objectSide(concertId, refundRequest.reservationId)).toEqual(REFUNDED)
+      })
+
+      it(`call ${n} fails ${when} it runs and nobody retries: the alarm finishes or undoes it`, async () => {
+        const { concertId, buyer, refundRequest } = await paidSeats()
+        const { env: faulty } = faultyEnv(n, when)
+        await refundThroughFault(faulty, refundRequest)
+        const outcome = await expectRefundAllOrNothing(refundRequest.reservationId, buyer.accessToken)
+
+        // Long after: the refund's grace has run out.
+        const stub = stubOf(concertId)
+        await runInDurableObject(stub, (_, state) => {
+          state.storage.sql.exec(
+            'UPDATE reservations SET paying_since = CASE WHEN paying_since IS NULL THEN NULL ELSE ? END WHERE id = ?',
+            Date.now() - PAYMENT_GRACE_MS - 1,
+            refundRequest.reservationId,
+          )
+        })
+        await runDurableObjectAlarm(stub)
+        expect(await objectSide(concertId, refundRequest.reservationId)).toEqual(outcome === 'refunded' ? REFUNDED : STILL_PAID)
+        expect(await expectRefundAllOrNothing(refundRequest.reservationId, buyer.accessToken)).toBe(outcome)
       })
     }
   }
