@@ -17,8 +17,13 @@ export async function seedDemoConcert(base, adminToken) {
     body: JSON.stringify({
       title: DEMO_TITLE,
       venue: 'KSPO Dome, Seoul',
-      seatsPerDate: 50,
-      dates: [7, 14, 21, 28].map((offset, i) => ({ date: day(offset), price: 99_000 + i * 22_000 })),
+      dates: [7, 14, 21, 28].map((offset) => ({ date: day(offset) })),
+      // An arena in priced sections, numbered 1..3,000 in this order.
+      sections: [
+        { name: 'VIP', price: 165_000, seats: 200 },
+        { name: 'R', price: 132_000, seats: 800 },
+        { name: 'S', price: 99_000, seats: 2_000 },
+      ],
       // A small counter so that a second browser or client sees the waiting queue at work.
       queuePolicy: { maxActiveUsers: 2, activeTtlSeconds: 600, holdTtlSeconds: 300 },
     }),

@@ -1,5 +1,5 @@
 // The contract's HTTP calls, one place for credentials and the error body.
-import type { SeatMapView } from '../src/schemas'
+import type { SeatMapView, SectionListView } from '../src/schemas'
 
 export class ApiError extends Error {
   constructor(
@@ -43,7 +43,10 @@ export type {
   QueuePolicy,
   QueueStatsView as QueueStats,
   QueueStatusBody as QueueStatus,
+  RefundQuoteView as RefundQuote,
+  RefundView as Refund,
   SaleDrawView as SaleDraw,
   SaleStateView as SaleState,
 } from '../src/schemas'
 export type Seat = SeatMapView['seats'][number]
+export type Section = SectionListView['sections'][number]

@@ -1,10 +1,11 @@
 // The whole purchase in one page: pick a concert, wait in line (live over a WebSocket, polling
-// if it drops), pick and hold a seat, pay from the balance. No framework: state + render().
-import { api, ApiError, type Concert, type DateInfo, type Hold, type Payment, type QueueStatus, type SaleState, type Seat } from './api'
+// if it drops), pick a section and seats, hold them as one order, pay from the balance, and
+// refund from "My tickets". No framework: state + render().
+import { api, ApiError, type Concert, type DateInfo, type Hold, type Payment, type QueueStatus, type Refund, type RefundQuote, type SaleState, type Seat, type Section } from './api'
 import { checkDraw } from './draw-check'
 import { errorKey } from './i18n'
 import { $ } from './dom'
-import { admitted, me, state, t, type State } from './page-state'
+import { admitted, me, money, SEATS_PER_PAGE, state, t, type State } from './page-state'
 import { render, tick, whenHoldExpires } from './page-view'
 
 function show(err: unknown) {
@@ -146,16 +147,39 @@ function refreshCatalogSoon() {
 
 // --- seats, hold, payment ---
 
+/** The date's sections, then the chosen section's seats: one section at a time. */
 async function refreshSeats() {
   if (state.queue?.status !== 'ACTIVE') return
   await loadDates()
   if (!state.date) return
-  state.seats = (await api<{ seats: Seat[] }>('GET', `/api/concerts/${state.concertId}/dates/${state.date}/seats`, undefined, admitted())).seats
+  const path = `/api/concerts/${state.concertId}/dates/${state.date}`
+  state.sections = (await api<{ sections: Section[] }>('GET', `${path}/sections`, undefined, admitted())).sections
+  if (!state.sections.some((s) => s.name === state.section)) {
+    state.section = state.sections[0]?.name ?? null
+    state.seatPage = 0
+  }
+  if (!state.section) return
+  state.seats = (await api<{ seats: Seat[] }>('GET', `${path}/seats?section=${encodeURIComponent(state.section)}`, undefined, admitted())).seats
+  state.seatPage = Math.min(state.seatPage, Math.max(0, Math.ceil(state.seats.length / SEATS_PER_PAGE) - 1))
+  // A seat picked a moment ago may have been taken since.
+  const available = new Set(state.seats.filter((s) => s.status === 'AVAILABLE').map((s) => s.seatNumber))
+  state.picked = state.picked.filter((s) => s.section !== state.section || available.has(s.seatNumber))
 }
 
-async function holdSeat(seatNumber: number) {
+function togglePick(seatNumber: number) {
+  const seat = state.seats.find((s) => s.seatNumber === seatNumber)
+  if (!seat) return
+  const at = state.picked.findIndex((s) => s.seatNumber === seatNumber)
+  if (at >= 0) state.picked.splice(at, 1)
+  else state.picked.push(seat)
+  render()
+}
+
+/** The picked seats, held together or not at all. */
+async function holdOrder() {
   try {
-    state.hold = await api<Hold>('POST', `/api/concerts/${state.concertId}/reservations`, { date: state.date, seatNumber }, admitted())
+    state.hold = await api<Hold>('POST', `/api/concerts/${state.concertId}/reservations`, { date: state.date, seatNumbers: state.picked.map((s) => s.seatNumber) }, admitted())
+    state.picked = []
   } finally {
     await refreshSeats()
   }
@@ -173,10 +197,25 @@ async function pay() {
   // The reservation id as Idempotency-Key: a double click or a retry pays once.
   state.payment = await api<Payment>('POST', '/api/payments', { reservationId: state.hold.reservationId }, { ...admitted(), idempotencyKey: state.hold.reservationId })
   state.hold = null
+  state.picked = []
   state.queue = null
   socket?.close()
   refreshCatalogSoon()
   await refreshWallet()
+}
+
+async function quoteRefund(reservationId: string) {
+  state.quote = await api<RefundQuote>('GET', `/api/users/me/reservations/${reservationId}/refund`, undefined, me())
+}
+
+async function refund(reservationId: string) {
+  // The reservation id as Idempotency-Key: a double click refunds once.
+  const done = await api<Refund>('POST', `/api/users/me/reservations/${reservationId}/refund`, undefined, { ...me(), idempotencyKey: `refund-${reservationId}` })
+  state.quote = null
+  state.message = { kind: 'info', text: t('refunded', { amount: money(done.amount), fee: money(done.fee) }) }
+  refreshCatalogSoon()
+  await refreshWallet()
+  await refreshSeats()
 }
 
 async function verifyDraw() {
@@ -206,9 +245,29 @@ document.addEventListener('click', (event) => {
     void attempt(joinQueue)
   } else if (target.dataset.date) {
     state.date = target.dataset.date
+    state.picked = []
     void attempt(refreshSeats)
+  } else if (target.dataset.section) {
+    state.section = target.dataset.section
+    state.seatPage = 0
+    void attempt(refreshSeats)
+  } else if (target.id === 'seat-prev' || target.id === 'seat-next') {
+    state.seatPage += target.id === 'seat-next' ? 1 : -1
+    render()
   } else if (target.dataset.seat) {
-    void attempt(() => holdSeat(Number(target.dataset.seat)))
+    togglePick(Number(target.dataset.seat))
+  } else if (target.id === 'hold-order') {
+    void attempt(holdOrder)
+  } else if (target.id === 'clear-order') {
+    state.picked = []
+    render()
+  } else if (target.dataset.refund) {
+    void attempt(() => quoteRefund(target.dataset.refund!))
+  } else if (target.dataset.confirmRefund) {
+    void attempt(() => refund(target.dataset.confirmRefund!))
+  } else if (target.dataset.keep) {
+    state.quote = null
+    render()
   } else if (target.id === 'release') {
     void attempt(releaseHold)
   } else if (target.id === 'pay') {

@@ -1,7 +1,7 @@
 // The page drawn from its state: render() after every change, tick() once a second for the
 // countdowns, which change with no request.
 import { $, esc } from './dom'
-import { clock, duration, money, state, t } from './page-state'
+import { clock, duration, money, SEATS_PER_PAGE, seatList, state, t } from './page-state'
 import type { TextKey } from './i18n'
 
 export function render() {
@@ -60,27 +60,73 @@ export function render() {
     $('connection').textContent = state.live ? t('live') : t('polling')
   }
 
-  if (isActive) {
-    $('date-tabs').innerHTML = state.dates.map((d) => `<button type="button" class="tab ${d.date === state.date ? 'selected' : ''}" data-date="${d.date}">${d.date}</button>`).join('')
-    $('seat-grid').innerHTML = state.seats
-      .map((s) => {
-        const mine = state.hold?.seatNumber === s.seatNumber && state.hold.date === state.date
-        return `<button type="button" class="seat ${s.status.toLowerCase()} ${mine ? 'mine' : ''}" data-seat="${s.seatNumber}" data-status="${s.status}"
-          ${s.status !== 'AVAILABLE' || state.hold ? 'disabled' : ''} title="${money(s.price)}">${s.seatNumber}</button>`
-      })
-      .join('')
-    $('hold-panel').hidden = !state.hold
-    if (state.hold) {
-      $('hold-seat').textContent = `${state.hold.date} · ${t('seat', { n: state.hold.seatNumber })} · ${money(state.hold.price)}`
-    }
-    tick()
-  }
+  if (isActive) renderSeats()
 
   if (state.payment) {
     const p = state.payment
-    $('paid-detail').textContent = t('paidDetail', { date: p.date, seat: p.seatNumber, amount: p.amount.toLocaleString(), id: p.paymentId.slice(0, 8) })
+    $('paid-detail').textContent = t('paidDetail', { date: p.date, seats: seatList(p.seatNumbers), amount: money(p.amount), id: p.paymentId.slice(0, 8) })
   }
-  $('ticket-list').innerHTML = state.tickets.length ? state.tickets.map((r) => `<li>${r.date} · ${t('seat', { n: r.seatNumber })} · ${money(r.price)}</li>`).join('') : `<li>${t('noTickets')}</li>`
+  renderTickets()
+}
+
+/** The section picker, one section's seats as a grid (a page at a time), the order being chosen and the hold. */
+function renderSeats() {
+  $('date-tabs').innerHTML = state.dates.map((d) => `<button type="button" class="tab ${d.date === state.date ? 'selected' : ''}" data-date="${d.date}">${d.date}</button>`).join('')
+  $('section-tabs').innerHTML = state.sections
+    .map(
+      (s) =>
+        `<button type="button" class="tab section ${s.name === state.section ? 'selected' : ''}" data-section="${esc(s.name)}">
+          <strong>${esc(s.name)}</strong><span>${money(s.price)}</span><span>${t('seatsLeft', { n: s.availableSeats })}</span></button>`,
+    )
+    .join('')
+  const pages = Math.max(1, Math.ceil(state.seats.length / SEATS_PER_PAGE))
+  const shown = state.seats.slice(state.seatPage * SEATS_PER_PAGE, (state.seatPage + 1) * SEATS_PER_PAGE)
+  const held = new Set(state.hold?.date === state.date ? state.hold.seatNumbers : [])
+  const picked = new Set(state.picked.map((s) => s.seatNumber))
+  $('seat-grid').innerHTML = shown
+    .map((s) => {
+      const mark = held.has(s.seatNumber) ? 'mine' : picked.has(s.seatNumber) ? 'picked' : ''
+      return `<button type="button" class="seat ${s.status.toLowerCase()} ${mark}" data-seat="${s.seatNumber}" data-status="${s.status}" aria-pressed="${picked.has(s.seatNumber)}"
+        ${s.status !== 'AVAILABLE' || state.hold ? 'disabled' : ''} title="${esc(s.section)} · ${money(s.price)}">${s.seatNumber}</button>`
+    })
+    .join('')
+  $('seat-pager').hidden = pages === 1
+  if (shown.length > 0) $('seat-page').textContent = t('seatRange', { from: shown[0]!.seatNumber, to: shown[shown.length - 1]!.seatNumber, page: state.seatPage + 1, pages })
+  $<HTMLButtonElement>('seat-prev').disabled = state.seatPage === 0
+  $<HTMLButtonElement>('seat-next').disabled = state.seatPage >= pages - 1
+
+  $('order-panel').hidden = state.picked.length === 0 || state.hold !== null
+  if (state.picked.length > 0) {
+    $('order-seats').textContent = state.picked.map((s) => `${s.section} ${s.seatNumber}`).join(', ')
+    $('order-total').textContent = money(state.picked.reduce((sum, s) => sum + s.price, 0))
+    $('hold-order').textContent = t('holdSeats', { n: state.picked.length })
+  }
+  $('hold-panel').hidden = !state.hold
+  if (state.hold) {
+    const sections = [...new Set(state.hold.seats.map((s) => s.section))].join(', ')
+    $('hold-seat').textContent = `${state.hold.date} · ${sections} · ${seatList(state.hold.seatNumbers)} · ${money(state.hold.price)}`
+  }
+  tick()
+}
+
+/** My tickets: one line per order, each with a refund button; its fee shown before the refund is confirmed. */
+function renderTickets() {
+  if (state.tickets.length === 0) {
+    $('ticket-list').innerHTML = `<li>${t('noTickets')}</li>`
+    return
+  }
+  $('ticket-list').innerHTML = state.tickets
+    .map((r) => {
+      const quote = state.quote?.reservationId === r.reservationId ? state.quote : null
+      return `<li data-ticket="${r.reservationId}"><span>${r.date} · ${seatList(r.seatNumbers)} · ${money(r.price)}</span>${
+        quote
+          ? `<div class="quote"><p>${t('refundTerms', { fee: money(quote.fee), percent: quote.feePercent, amount: money(quote.amount) })}</p>
+              <div class="actions"><button type="button" class="danger" data-confirm-refund="${r.reservationId}">${t('confirmRefund')}</button>
+              <button type="button" data-keep="${r.reservationId}">${t('keepTicket')}</button></div></div>`
+          : `<button type="button" data-refund="${r.reservationId}">${t('refund')}</button>`
+      }</li>`
+    })
+    .join('')
 }
 
 /** The catalog's join button and the sale's countdowns, from the clock: they change without any request. */

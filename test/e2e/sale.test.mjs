@@ -89,6 +89,7 @@ test('two buyers: one waits and sees the line move, the other pays, then the wai
 
   // Ji-woo holds seat 7, tries to pay with no money, is told so, tops up and pays.
   await jiwoo.click('.seat[data-seat="7"]')
+  await jiwoo.click('#hold-order')
   await jiwoo.waitForSelector('#hold-panel:not([hidden])')
   assert.match(await jiwoo.textContent('#hold-seat'), /Seat 7/)
   assert.match(await jiwoo.textContent('#hold-left'), /^[45]:\d\d$/)
@@ -102,7 +103,7 @@ test('two buyers: one waits and sees the line move, the other pays, then the wai
   await jiwoo.waitForFunction(() => document.querySelector('#balance')?.textContent === '200,000 KRW')
   await jiwoo.click('#pay')
   await jiwoo.waitForSelector('#confirmation:not([hidden])')
-  assert.match(await jiwoo.textContent('#paid-detail'), new RegExp(`${date}, seat 7, 120,000 KRW`))
+  assert.match(await jiwoo.textContent('#paid-detail'), new RegExp(`${date}, Seat 7, 120,000 KRW`))
   await jiwoo.waitForFunction(() => document.querySelector('#balance')?.textContent === '80,000 KRW')
   assert.match(await jiwoo.textContent('#ticket-list'), /Seat 7/)
   await jiwoo.screenshot({ path: `${shots}/5-jiwoo-paid.png`, fullPage: true })
@@ -116,6 +117,68 @@ test('two buyers: one waits and sees the line move, the other pays, then the wai
   await minjun.click('#lang')
   await minjun.waitForFunction(() => document.querySelector('h1')?.textContent === '콘서트 예매')
   await minjun.screenshot({ path: `${shots}/7-minjun-korean.png`, fullPage: true })
+})
+
+test('a fan on a phone buys 3 seats in section R, then refunds them from My tickets and sees the balance and the seat map change', async () => {
+  const date = new Date(Date.now() + 30 * 86_400_000).toISOString().slice(0, 10)
+  const sections = [
+    { name: 'VIP', price: 150_000, seats: 20 },
+    { name: 'R', price: 110_000, seats: 450 },
+    { name: 'S', price: 80_000, seats: 60 },
+  ]
+  const concert = await api('POST', '/api/admin/concerts', { title: 'E2E Arena', venue: 'Gocheok Sky Dome', dates: [{ date }], sections, queuePolicy: { maxActiveUsers: 5 } }, adminToken)
+  assert.equal(concert.status, 201)
+  const concertId = concert.body.concertId
+  const fan = await person('dahye', { width: 390, height: 844 })
+  await fan.goto(`${base}/?concert=${concertId}`)
+  await fan.waitForSelector('.concert.selected')
+  await fan.fill('#charge-amount', '400000')
+  await fan.click('#charge')
+  await fan.waitForFunction(() => document.querySelector('#balance')?.textContent === '400,000 KRW')
+  await fan.click('#join')
+
+  // Sections with their prices; R is seats 21-470, shown 200 at a time.
+  await fan.waitForSelector('#section-tabs [data-section="R"]')
+  assert.match(await fan.textContent('#section-tabs [data-section="R"]'), /R\s*110,000 KRW\s*Seats left: 450/)
+  await fan.click('#section-tabs [data-section="R"]')
+  await fan.waitForSelector('#seat-grid .seat[data-seat="21"][data-status="AVAILABLE"]')
+  assert.equal(await fan.$$eval('#seat-grid .seat', (seats) => seats.length), 200)
+  assert.match(await fan.textContent('#seat-page'), /Seats 21–220 \(1 of 3\)/)
+  for (const seat of [21, 22, 23]) await fan.click(`.seat[data-seat="${seat}"]`)
+  await fan.waitForSelector('#order-panel:not([hidden])')
+  assert.equal(await fan.textContent('#order-total'), '330,000 KRW')
+  assert.equal(await fan.textContent('#hold-order'), 'Hold 3 seat(s)')
+  await fan.screenshot({ path: `${shots}/14-phone-picks-three-in-R.png`, fullPage: true })
+  await fan.click('#hold-order')
+  await fan.waitForSelector('#hold-panel:not([hidden])')
+  assert.match(await fan.textContent('#hold-seat'), /R · Seats 21, 22, 23 · 330,000 KRW/)
+  await fan.click('#pay')
+  await fan.waitForSelector('#confirmation:not([hidden])')
+  await fan.waitForFunction(() => document.querySelector('#balance')?.textContent === '70,000 KRW')
+  assert.match(await fan.textContent('#ticket-list'), /Seats 21, 22, 23 · 330,000 KRW/)
+
+  // Back in line (the payment ended the turn): the three seats are SOLD on the map.
+  await fan.click('#again')
+  await fan.click('#join')
+  await fan.click('#section-tabs [data-section="R"]')
+  await fan.waitForSelector('#seat-grid .seat[data-seat="23"][data-status="SOLD"]')
+  await fan.waitForFunction(() => /Seats left: 447/.test(document.querySelector('#section-tabs [data-section="R"]')?.textContent ?? ''))
+
+  // The refund shows its fee first (none, a month before the show), then credits and frees the seats.
+  await fan.click('#ticket-list [data-refund]')
+  await fan.waitForSelector('#ticket-list .quote')
+  assert.match(await fan.textContent('#ticket-list .quote'), /A fee of 0 KRW \(0%\) is kept; 330,000 KRW goes back to your balance/)
+  await fan.screenshot({ path: `${shots}/15-refund-fee-shown.png`, fullPage: true })
+  await fan.click('#ticket-list [data-confirm-refund]')
+  await fan.waitForFunction(() => document.querySelector('#balance')?.textContent === '400,000 KRW')
+  assert.match(await fan.textContent('#message'), /Refunded: 330,000 KRW/)
+  assert.match(await fan.textContent('#ticket-list'), /No tickets yet/)
+  await fan.waitForSelector('#seat-grid .seat[data-seat="23"][data-status="AVAILABLE"]')
+  await fan.waitForFunction(() => /Seats left: 450/.test(document.querySelector('#section-tabs [data-section="R"]')?.textContent ?? ''))
+  await fan.screenshot({ path: `${shots}/16-refunded-seats-back.png`, fullPage: true })
+  await fan.click('#lang')
+  await fan.waitForFunction(() => document.querySelector('#section-tabs')?.textContent?.includes('석 남음'))
+  await fan.screenshot({ path: `${shots}/17-phone-korean.png`, fullPage: true })
 })
 
 test('a scheduled sale: two fans join the pre-queue during the countdown, see the draw live, the one drawn first buys the last seat and verifies the draw, the other sees it sold out', async () => {
@@ -162,6 +225,7 @@ test('a scheduled sale: two fans join the pre-queue during the countdown, see th
 
   // The winner buys the last seat and verifies the draw in the page.
   await winner.click('.seat[data-seat="1"]')
+  await winner.click('#hold-order')
   await winner.waitForSelector('#hold-panel:not([hidden])')
   await winner.click('#pay')
   await winner.waitForSelector('#confirmation:not([hidden])')

@@ -1,14 +1,16 @@
 // @ts-check
 // Crash safety: the service started as the README says (`npm start`, its own local state),
-// buyers charging, queueing, holding and paying concurrently, and the whole process group
+// buyers charging, queueing, holding orders of one or two seats, paying and refunding
+// concurrently, and the whole process group
 // SIGKILLed at random moments. After each restart on the same state, the buyers retry what
 // was cut off (with the same Idempotency-Keys, as a real client would), and the invariants
 // are checked against D1 (read with `wrangler d1 execute`) and the concert objects (through
 // the operator API):
-//   money is conserved: sum(charges) = sum(balances) + sum(payments), and per user the
-//     charges in D1 are exactly the ones acknowledged;
-//   every SOLD seat has exactly one payment and one booking, every payment a SOLD seat, and
-//     the payments are exactly the acknowledged ones;
+//   money is conserved: sum(charges) + sum(refunds) = sum(balances) + sum(payments), and per
+//     user the charges in D1 are exactly the ones acknowledged;
+//   every SOLD seat has exactly one payment and one booking, every payment not refunded its
+//     seats SOLD, every refunded one its seats on sale again and no booking (no seat is both
+//     free and booked); the payments and the refunds are exactly the acknowledged ones;
 //   no seat is held twice, and the holds whose time passed during the outage are released;
 //   the queue survives: every acknowledged place is still there, in arrival order.
 import assert from 'node:assert/strict'
@@ -35,13 +37,14 @@ const figures = {
   kills: 0,
   requests: 0,
   inFlightAtKills: 0,
-  cutOffChargesOrPayments: 0,
+  cutOffCalls: 0,
   chargesAcknowledged: 0,
   payments: 0,
   insufficientBalance: 0,
   expiredBeforePaying: 0,
   holdsWon: 0,
   seatTaken: 0,
+  refunds: 0,
   retriedAfterRestart: 0,
 }
 
@@ -103,7 +106,8 @@ async function request(method, path, { body, token, queueToken, key } = {}) {
   }
 }
 let inFlight = 0
-let paymentsInFlight = 0
+/** Payments and refunds in flight: between the object's and D1's halves is where a kill hurts most. */
+let moneyInFlight = 0
 
 /** Retries a setup call while the service settles; a service that never answers fails the test. */
 async function until(what, attempt) {
@@ -137,11 +141,14 @@ class Buyer {
   /** A request cut off by a kill, retried with the same Idempotency-Key until it has an answer. */
   pendingCharge = null
   pendingPayment = null
+  pendingRefund = null
   /** Concert id -> { token, arrival } as acknowledged by the service. */
   tokens = new Map()
   /** Concert ids whose token ended by payment. */
   paidIn = new Set()
   paid = []
+  /** Reservation ids whose refund was acknowledged. */
+  refunded = []
 
   async ensureUser() {
     this.user = await until('create a user', async () => {
@@ -162,9 +169,9 @@ class Buyer {
 
   async pay(payment) {
     this.pendingPayment = payment
-    paymentsInFlight++
+    moneyInFlight++
     const r = await request('POST', '/api/payments', { body: { reservationId: payment.reservationId }, token: this.user.accessToken, queueToken: payment.queueToken, key: payment.key })
-    paymentsInFlight--
+    moneyInFlight--
     if (r.status === 0) return
     this.pendingPayment = null
     if (r.status === 201) {
@@ -178,20 +185,37 @@ class Buyer {
     else assert.fail(`payment: ${r.status} ${JSON.stringify(r.body)}`)
   }
 
+  async refund(refund) {
+    this.pendingRefund = refund
+    moneyInFlight++
+    const r = await request('POST', `/api/users/me/reservations/${refund.reservationId}/refund`, { token: this.user.accessToken, key: refund.key })
+    moneyInFlight--
+    if (r.status === 0) return
+    assert.equal(r.status, 201, `refund: ${JSON.stringify(r.body)}`)
+    this.pendingRefund = null
+    this.refunded.push(refund.reservationId)
+    figures.refunds++
+  }
+
+  get cutOff() {
+    return this.pendingCharge || this.pendingPayment || this.pendingRefund
+  }
+
   /** What a cut-off client does once the service answers again. */
   async settle() {
-    while (this.pendingCharge || this.pendingPayment) {
+    while (this.cutOff) {
       figures.retriedAfterRestart++
       if (this.pendingCharge) await this.charge(this.pendingCharge.amount, this.pendingCharge.key)
       if (this.pendingPayment) await this.pay(this.pendingPayment)
-      if (this.pendingCharge || this.pendingPayment) await wait(200)
+      if (this.pendingRefund) await this.refund(this.pendingRefund)
+      if (this.cutOff) await wait(200)
     }
   }
 
   async run(concert, isRunning) {
     const { concertId, date } = concert
     while (isRunning()) {
-      if (this.pendingCharge || this.pendingPayment) return // the service is gone: wait for the restart
+      if (this.cutOff) return // the service is gone: wait for the restart
       if (Math.random() < 0.15) {
         await this.charge(10_000 + pick(5) * 10_000, crypto.randomUUID())
         continue
@@ -208,8 +232,9 @@ class Buyer {
         await wait(100 + pick(200))
         continue
       }
+      const first = 1 + pick(49)
       const held = await request('POST', `/api/concerts/${concertId}/reservations`, {
-        body: { date, seatNumber: 1 + pick(50) },
+        body: Math.random() < 0.5 ? { date, seatNumber: first } : { date, seatNumbers: [first, first + 1] },
         token: this.user.accessToken,
         queueToken: place.token,
       })
@@ -217,8 +242,11 @@ class Buyer {
       if (held.status !== 201) continue
       figures.holdsWon++
       const choice = Math.random()
-      if (choice < 0.7) await this.pay({ concertId, reservationId: held.body.reservationId, queueToken: place.token, key: crypto.randomUUID() })
-      else if (choice < 0.85) {
+      if (choice < 0.7) {
+        await this.pay({ concertId, reservationId: held.body.reservationId, queueToken: place.token, key: crypto.randomUUID() })
+        // Some buyers change their mind at once: the refund races the next buyers' holds.
+        if (this.paidIn.has(concertId) && Math.random() < 0.4) await this.refund({ reservationId: held.body.reservationId, key: crypto.randomUUID() })
+      } else if (choice < 0.85) {
         await request('DELETE', `/api/concerts/${concertId}/reservations/${held.body.reservationId}`, { token: this.user.accessToken, queueToken: place.token })
       } else await wait(HOLD_TTL_SECONDS * 1000) // walk away: the hold expires
     }
@@ -234,7 +262,7 @@ async function newConcert() {
         title: 'Crash test',
         dates: [{ date, price: PRICE }],
         seatsPerDate: 50,
-        queuePolicy: { maxActiveUsers: MAX_ACTIVE, holdTtlSeconds: HOLD_TTL_SECONDS, activeTtlSeconds: 3600, idleTimeoutSeconds: 3600 },
+        queuePolicy: { maxActiveUsers: MAX_ACTIVE, holdTtlSeconds: HOLD_TTL_SECONDS, activeTtlSeconds: 3600, idleTimeoutSeconds: 3600, maxTicketsPerUser: 20 },
       },
     })
     return r.status === 201 && { concertId: r.body.concertId, date }
@@ -247,17 +275,26 @@ async function checkInvariants(buyers, concerts) {
   // Money is conserved, and per user the charges are exactly the acknowledged ones.
   const [money] = await d1(
     `SELECT (SELECT COALESCE(SUM(amount), 0) FROM charges) AS charged, (SELECT COALESCE(SUM(balance), 0) FROM users) AS balances,
-            (SELECT COALESCE(SUM(amount), 0) FROM payments) AS paid`,
+            (SELECT COALESCE(SUM(amount), 0) FROM payments) AS paid, (SELECT COALESCE(SUM(amount), 0) FROM refunds) AS refunded`,
   )
-  assert.equal(money.charged, money.balances + money.paid, `money not conserved: ${JSON.stringify(money)}`)
+  assert.equal(money.charged + money.refunded, money.balances + money.paid, `money not conserved: ${JSON.stringify(money)}`)
   const charged = new Map((await d1('SELECT user_id, SUM(amount) AS total FROM charges GROUP BY user_id')).map((r) => [r.user_id, r.total]))
   for (const b of buyers) assert.equal(charged.get(b.user.userId) ?? 0, b.acknowledgedCharges, 'charges in D1 differ from the acknowledged ones')
 
-  // Payments: exactly the acknowledged ones, each with one booking of the same seat.
-  const payments = await d1('SELECT p.reservation_id, p.concert_id, p.date, p.seat_number, b.seat_number AS booked FROM payments p LEFT JOIN bookings b ON b.payment_id = p.id')
+  // Payments: exactly the acknowledged ones, each with a booking of each of its seats until
+  // refunded; refunds: exactly the acknowledged ones, with no booking left.
+  const payments = await d1(
+    `SELECT p.reservation_id, p.concert_id, p.seat_numbers,
+            (SELECT json_group_array(seat_number) FROM (SELECT seat_number FROM bookings b WHERE b.payment_id = p.id ORDER BY seat_number)) AS booked,
+            (SELECT COUNT(*) FROM refunds r WHERE r.payment_id = p.id) AS refunded
+       FROM payments p`,
+  )
   const acknowledged = new Set(buyers.flatMap((b) => b.paid.map((p) => p.reservationId)))
   assert.deepEqual(new Set(payments.map((p) => p.reservation_id)), acknowledged, 'payments in D1 differ from the acknowledged ones')
-  for (const p of payments) assert.equal(p.booked, p.seat_number, `payment ${p.reservation_id} has no booking of its seat`)
+  const refunds = new Set(buyers.flatMap((b) => b.refunded))
+  assert.deepEqual(new Set(payments.filter((p) => p.refunded === 1).map((p) => p.reservation_id)), refunds, 'refunds in D1 differ from the acknowledged ones')
+  const seatsOf = (p) => JSON.parse(p.seat_numbers).sort((a, b) => a - b)
+  for (const p of payments) assert.deepEqual(JSON.parse(p.booked), p.refunded ? [] : seatsOf(p), `payment ${p.reservation_id}: bookings differ from its seats`)
   const [{ orphans }] = await d1('SELECT COUNT(*) AS orphans FROM bookings WHERE payment_id NOT IN (SELECT id FROM payments)')
   assert.equal(orphans, 0)
 
@@ -272,7 +309,7 @@ async function checkInvariants(buyers, concerts) {
       .sort((a, b) => a - b)
     const booked = payments
       .filter((p) => p.concert_id === concertId)
-      .map((p) => p.seat_number)
+      .flatMap((p) => JSON.parse(p.booked))
       .sort((a, b) => a - b)
     assert.deepEqual(sold, booked, `concert ${concertId}: SOLD seats differ from bookings`)
     assert.deepEqual(
@@ -319,11 +356,11 @@ test(`survives ${KILLS} SIGKILLs of the whole service at random moments`, { time
     const work = Promise.all(buyers.map((b) => b.run(concert, () => running)))
     console.log(`round ${round}: selling concert ${concert.concertId}`)
     await wait(1_500 + pick(3_000))
-    // Every other round the kill waits for a payment in flight, then lands within 15 ms of it:
+    // Every other round the kill waits for a payment or refund in flight, then lands within 15 ms of it:
     // between the object's and D1's halves of a sale is where a crash hurts most.
     if (round % 2 === 0) {
       const giveUp = Date.now() + 3_000
-      while (paymentsInFlight === 0 && Date.now() < giveUp) await wait(1)
+      while (moneyInFlight === 0 && Date.now() < giveUp) await wait(1)
       await wait(pick(15))
     }
     running = false // requests in flight stay in flight: the kill cuts them
@@ -331,7 +368,7 @@ test(`survives ${KILLS} SIGKILLs of the whole service at random moments`, { time
     figures.inFlightAtKills += inFlight
     await kill()
     await work
-    figures.cutOffChargesOrPayments += buyers.filter((b) => b.pendingCharge || b.pendingPayment).length
+    figures.cutOffCalls += buyers.filter((b) => b.cutOff).length
 
     await start()
     await Promise.all(buyers.map((b) => b.settle()))
@@ -340,7 +377,7 @@ test(`survives ${KILLS} SIGKILLs of the whole service at random moments`, { time
     await checkInvariants(buyers, concerts)
     console.log(`round ${round}: killed after ${figures.requests} requests so far; invariants hold`)
   }
-  assert.ok(figures.payments > 0 && figures.chargesAcknowledged > 0, 'the workload did not reach payments')
+  assert.ok(figures.payments > 0 && figures.chargesAcknowledged > 0 && figures.refunds > 0, 'the workload did not reach payments and refunds')
   console.log(`faults: ${JSON.stringify(figures)}`)
 })
 
