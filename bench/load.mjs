@@ -65,11 +65,11 @@ async function http({ url, connections, durationMs, amount, requests, collectWai
 /**
  * Purchases from queue entry to payment by `connections` concurrent buyers, each taking the
  * next of the prepared `buyers` (users with a balance): enter the queue (polling until
- * ACTIVE), hold the next free seat, pay. A buyer whose purchase ended its token enters again
+ * ACTIVE), hold the next free seat (or `seatsPerOrder` of them as one order), pay. A buyer whose purchase ended its token enters again
  * for the next. rps is completed purchases per second; p50/p95/p99 are of the requests, as in
  * every other workload, and purchaseP50/P95/P99 of whole purchases.
  */
-async function purchase({ url, connections, durationMs, concertId, dates, seatsPerDate, buyers }) {
+async function purchase({ url, connections, durationMs, concertId, dates, seatsPerDate, buyers, seatsPerOrder = 1 }) {
   const pool = new Pool(url, { connections, pipelining: 1 })
   const latencies = []
   const purchases = []
@@ -108,8 +108,12 @@ async function purchase({ url, connections, durationMs, concertId, dates, seatsP
         }
         if (status.status !== 'ACTIVE') continue
         const withToken = { ...auth, 'x-queue-token': status.token }
+        // Orders of seatsPerOrder neighbouring seats, never across dates.
+        const perDate = Math.floor(seatsPerDate / seatsPerOrder)
         const k = seat++
-        const place = { date: dates[Math.floor(k / seatsPerDate) % dates.length], seatNumber: (k % seatsPerDate) + 1 }
+        const first = (k % perDate) * seatsPerOrder + 1
+        const date = dates[Math.floor(k / perDate) % dates.length]
+        const place = seatsPerOrder === 1 ? { date, seatNumber: first } : { date, seatNumbers: Array.from({ length: seatsPerOrder }, (_, i) => first + i) }
         const held = await call('hold', 'POST', `/api/concerts/${concertId}/reservations`, place, withToken)
         if (held.status !== 201) continue
         const paid = await call('pay', 'POST', '/api/payments', { reservationId: held.body.reservationId }, withToken)

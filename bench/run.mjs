@@ -94,6 +94,28 @@ async function run() {
         .join(', ')} ms.`,
   )
 
+  // A large venue (#18): 4 dates of 50,000 seats in 1,000 sections of 50. Its seat map read
+  // one section at a time and its purchases of one seat are the same work as seatMap and
+  // purchase above on 50 seats a date, so per-seat work on a hot path would show as the gap;
+  // then 4-seat orders from entry to payment.
+  const blocks = Array.from({ length: 1_000 }, (_, i) => ({ name: `B${String(i + 1).padStart(4, '0')}`, price: 1_000 + (i % 10) * 100, seats: 50 }))
+  const largeConcert = await createConcert({ maxActiveUsers: 10_000, maxTicketsPerUser: 100 }, 4, blocks)
+  const largeDates = (await json('GET', `/api/concerts/${largeConcert}/dates`)).dates.map((d) => d.date)
+  const [largeBuyer] = await activeBuyers(largeConcert, 1)
+  results.seatMapLarge = await load({
+    kind: 'http',
+    connections: C,
+    durationMs: DURATION,
+    requests: blocks.map((b) => ({ method: 'GET', path: `/api/concerts/${largeConcert}/dates/${largeDates[0]}/seats?section=${b.name}`, headers: largeBuyer })),
+  })
+  results.purchaseLarge = await load({ kind: 'purchase', connections: C, durationMs: DURATION, concertId: largeConcert, dates: largeDates, seatsPerDate: 50_000, buyers })
+  results.purchaseOrder = await load({ kind: 'purchase', connections: C, durationMs: DURATION, concertId: largeConcert, dates: largeDates.slice(1), seatsPerDate: 50_000, buyers, seatsPerOrder: 4 })
+  const o = results.purchaseOrder
+  notes.push(
+    `seatMapLarge reads one 50-seat section of a date of 50,000 (4 such dates, 1,000 sections), to compare with seatMap (a 50-seat date); purchaseLarge buys single seats there, to compare with purchase; ` +
+      `purchaseOrder buys 4-seat orders there: req/s is orders per second (${Math.round(o.rps * 4).toLocaleString('en')} seats/s), whole orders p50 ${ms(o.purchaseP50)} / p99 ${ms(o.purchaseP99)} ms.`,
+  )
+
   // An admission reaching every socket: 1,000 in a concert of its own, 10,000 of the queue above.
   const fanoutConcert = await createConcert({ maxActiveUsers: 1, idleTimeoutSeconds: 86_400 }, 1)
   const fanoutEntries = await load({

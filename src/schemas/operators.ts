@@ -77,7 +77,7 @@ export const CreateConcertBody = z
     sections: z
       .array(SectionInput)
       .min(1)
-      .max(100)
+      .max(1_000)
       .refine((ss) => new Set(ss.map((s) => s.name)).size === ss.length, 'each section needs its own name')
       .refine((ss) => ss.reduce((n, s) => n + s.seats, 0) <= MAX_VENUE_SEATS, `at most ${MAX_VENUE_SEATS} seats a date over all sections`)
       .optional()
