@@ -1,5 +1,5 @@
 // @ts-check
-// `npm run bench:profile -- <entry|admitted|status|race|purchase> [--no-profile] [--connections N]`:
+// `npm run bench:profile -- <entry|admitted|status|race|purchase|purchaseLarge> [--no-profile] [--connections N]`:
 // a CPU profile of the Worker and its objects (one isolate) while one workload runs against the
 // bundle served as `npm run bench` serves it. Prints the functions with the most self time;
 // writes the whole profile to bench/results/<workload>.cpuprofile (open it in Chrome DevTools'
@@ -21,7 +21,7 @@ const connections = Number(options.connections)
 const inspectorPort = profiling ? 9229 + Math.floor(Math.random() * 500) : undefined
 const server = await serveBundle({ inspectorPort })
 const { load, json, createConcert, accessTokens, fundedUsers, sameSeatRace } = benchClient(server.url, { ADMIN_TOKEN, AUTH_SECRET })
-const run = (requests) => load({ kind: workload === 'purchase' ? 'purchase' : 'http', connections, durationMs: 3_000, ...requests })
+const run = (requests) => load({ kind: workload.startsWith('purchase') ? 'purchase' : 'http', connections, durationMs: 3_000, ...requests })
 const summary = (name, r) =>
   `${name}: ${Math.round(r.rps)}/s, p50 ${r.p50.toFixed(1)} ms, p99 ${r.p99.toFixed(1)} ms, statuses ${JSON.stringify(r.statusCounts)}${r.steps ? `, steps ${JSON.stringify(r.steps)}` : ''}`
 
@@ -61,12 +61,15 @@ async function requestsFor(name) {
     return { requests: collected.map((t) => ({ method: 'GET', path: `/api/concerts/${concertId}/queue/status`, headers: { 'x-queue-token': t } })) }
   }
   if (name === 'race') return sameSeatRace()
-  if (name === 'purchase') {
-    const concertId = await createConcert({ maxActiveUsers: 10_000 }, 60)
+  if (name === 'purchase' || name === 'purchaseLarge') {
+    // purchaseLarge: the same purchases in a venue of 4 dates of 50,000 seats (1,000 sections of 50).
+    const large = name === 'purchaseLarge'
+    const sections = large ? Array.from({ length: 1_000 }, (_, i) => ({ name: `B${i + 1}`, price: 1_000, seats: 50 })) : undefined
+    const concertId = await createConcert({ maxActiveUsers: 10_000 }, large ? 4 : 60, sections)
     const dates = (await json('GET', `/api/concerts/${concertId}/dates`)).dates.map((d) => d.date)
-    return { concertId, dates, seatsPerDate: 50, buyers: await fundedUsers(1_000, 1_000_000) }
+    return { concertId, dates, seatsPerDate: large ? 50_000 : 50, buyers: await fundedUsers(1_000, 1_000_000) }
   }
-  throw new Error(`no such workload: ${name} (entry, admitted, status, race, purchase)`)
+  throw new Error(`no such workload: ${name} (entry, admitted, status, race, purchase, purchaseLarge)`)
 }
 
 function connect(url) {

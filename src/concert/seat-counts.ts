@@ -9,6 +9,8 @@ export interface DayCounts {
   total: number
   /** AVAILABLE seats, by section (the venue's order). */
   available: number[]
+  /** Their sum, kept with them: statuses tell it, and a venue may have a thousand sections. */
+  availableTotal: number
   sold: number
 }
 
@@ -30,11 +32,13 @@ export class SeatCounts {
     const sections = this.venue()
     const days = new Map<string, DayCounts>()
     for (const d of this.sql.exec<{ date: string; starts_at: string; price: number; total_seats: number }>('SELECT date, starts_at, price, total_seats FROM dates ORDER BY date')) {
-      days.set(d.date, { date: d.date, startsAt: Date.parse(d.starts_at), startsAtIso: d.starts_at, price: d.price, total: d.total_seats, available: sections.map((s) => s.seats), sold: 0 })
+      const available = sections.map((s) => s.seats)
+      days.set(d.date, { date: d.date, startsAt: Date.parse(d.starts_at), startsAtIso: d.starts_at, price: d.price, total: d.total_seats, available, availableTotal: d.total_seats, sold: 0 })
     }
     for (const s of this.sql.exec<{ date: string; seat_number: number; sold: number }>('SELECT date, seat_number, sold FROM seats WHERE sold = 1 OR reservation_id IS NOT NULL')) {
       const day = days.get(s.date)!
       day.available[sectionIndexOf(sections, s.seat_number)]!--
+      day.availableTotal--
       day.sold += s.sold
     }
     return (this.days = days)
@@ -50,6 +54,7 @@ export class SeatCounts {
     if (!day) return
     const sections = this.venue()
     if (available !== 0) for (const seat of seatNumbers) day.available[sectionIndexOf(sections, seat)]! += available
+    day.availableTotal += available * seatNumbers.length
     day.sold += sold * seatNumbers.length
   }
 
@@ -58,5 +63,3 @@ export class SeatCounts {
     this.days = null
   }
 }
-
-export const availableOn = (day: DayCounts) => day.available.reduce((n, a) => n + a, 0)

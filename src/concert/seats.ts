@@ -5,7 +5,7 @@ import type { ConcertMeta } from './meta'
 import type { Outbox } from './outbox'
 import { holdExpiresAt } from './policy'
 import type { ConcertSetup } from './rpc'
-import { availableOn, SeatCounts, type DayCounts } from './seat-counts'
+import { SeatCounts, type DayCounts } from './seat-counts'
 import { general, lastSeatOf, layOut, priceSeats, total, type Section } from './venue'
 
 export type ReservationState = 'HELD' | 'PAYING' | 'PAID' | 'RELEASED' | 'EXPIRED' | 'REFUNDING' | 'REFUNDED'
@@ -81,14 +81,14 @@ export class Seats {
   /** Dates still on sale with a seat AVAILABLE. */
   available(now: number): DateAvailabilityView[] {
     return [...this.counts.all().values()]
-      .filter((d) => availableOn(d) > 0 && d.startsAt > now)
-      .map((d) => ({ date: d.date, startsAt: d.startsAtIso, availableSeats: availableOn(d), totalSeats: d.total }))
+      .filter((d) => d.availableTotal > 0 && d.startsAt > now)
+      .map((d) => ({ date: d.date, startsAt: d.startsAtIso, availableSeats: d.availableTotal, totalSeats: d.total }))
   }
 
   /** Seats AVAILABLE over the dates still on sale: told in every status. */
   left(now: number): number {
     let left = 0
-    for (const day of this.counts.all().values()) if (day.startsAt > now) left += availableOn(day)
+    for (const day of this.counts.all().values()) if (day.startsAt > now) left += day.availableTotal
     return left
   }
 
