@@ -2,9 +2,9 @@ import { ok, type Result } from '../errors/catalogue'
 import type { WaitingLine } from './line'
 import type { ConcertMeta } from './meta'
 import type { Outbox } from './outbox'
-import { PAYMENT_GRACE_MS } from './policy'
+import { inFlightDeadline, stuckOrders } from './money-in-flight'
 import type { PaymentStart } from './rpc'
-import { gone, seatNumbersOf, type ReservationRow, type Seats } from './seats'
+import { gone, orderFields, seatNumbersOf, type ReservationRow, type Seats } from './seats'
 import type { SellOut } from './sell-out'
 
 /**
@@ -59,16 +59,7 @@ export class Payments {
     for (const holder of this.seats.holdersOf(r)) this.seats.free(holder, 'RELEASED', now)
     this.seats.markSold(r)
     sql.exec("UPDATE reservations SET state = 'PAID', payment_id = ?, paying_since = NULL WHERE id = ?", paymentId, r.id)
-    this.outbox.record('seat.paid', now, {
-      userId: r.user_id,
-      arrival: r.arrival,
-      reservationId: r.id,
-      date: r.date,
-      seatNumber: r.seat_number,
-      seatNumbers: seatNumbersOf(r),
-      price: r.price,
-      paymentId,
-    })
+    this.outbox.record('seat.paid', now, { ...orderFields(r), price: r.price, paymentId })
     // The token that bought the seat is finished; any other hold it had goes back on sale.
     for (const other of sql.exec<ReservationRow>("SELECT * FROM reservations WHERE arrival = ? AND state = 'HELD'", r.arrival).toArray()) {
       this.seats.free(other, 'RELEASED', now)
@@ -79,14 +70,10 @@ export class Payments {
 
   /** Payments in flight past the grace: their Worker is gone, so the ledger must be asked. */
   stuck(now: number): string[] {
-    return this.storage.sql
-      .exec<{ id: string }>("SELECT id FROM reservations WHERE state = 'PAYING' AND paying_since <= ?", now - PAYMENT_GRACE_MS)
-      .toArray()
-      .map((r) => r.id)
+    return stuckOrders(this.storage.sql, 'PAYING', now)
   }
 
   nextDeadline(): number | null {
-    const since = this.storage.sql.exec<{ m: number | null }>("SELECT MIN(paying_since) AS m FROM reservations WHERE state = 'PAYING'").one().m
-    return since === null ? null : since + PAYMENT_GRACE_MS
+    return inFlightDeadline(this.storage.sql, 'PAYING')
   }
 }

@@ -2,10 +2,10 @@ import { fail, ok, type Result } from '../errors/catalogue'
 import type { WaitingLine } from './line'
 import type { ConcertMeta } from './meta'
 import type { Outbox } from './outbox'
-import { PAYMENT_GRACE_MS } from './policy'
+import { inFlightDeadline, stuckOrders } from './money-in-flight'
 import { refundTerms } from './refund-fee'
 import type { RefundStart } from './rpc'
-import { seatNumbersOf, type ReservationRow, type Seats } from './seats'
+import { orderFields, seatNumbersOf, type ReservationRow, type Seats } from './seats'
 import type { SellOut } from './sell-out'
 
 /**
@@ -59,18 +59,7 @@ export class Refunds {
       }
       this.seats.unsell(r)
       this.storage.sql.exec("UPDATE reservations SET state = 'REFUNDED', refund_id = ?, paying_since = NULL WHERE id = ?", refund.id, r.id)
-      this.outbox.record('seat.refunded', now, {
-        userId: r.user_id,
-        arrival: r.arrival,
-        reservationId: r.id,
-        date: r.date,
-        seatNumber: r.seat_number,
-        seatNumbers: seatNumbersOf(r),
-        price: r.price,
-        refundId: refund.id,
-        amount: refund.amount,
-        fee: refund.fee,
-      })
+      this.outbox.record('seat.refunded', now, { ...orderFields(r), price: r.price, refundId: refund.id, amount: refund.amount, fee: refund.fee })
       this.sellOut.reopen()
       this.line.admit(now)
     })
@@ -79,14 +68,10 @@ export class Refunds {
 
   /** Refunds in flight past the grace: their Worker is gone, so the ledger must be asked. */
   stuck(now: number): string[] {
-    return this.storage.sql
-      .exec<{ id: string }>("SELECT id FROM reservations WHERE state = 'REFUNDING' AND paying_since <= ?", now - PAYMENT_GRACE_MS)
-      .toArray()
-      .map((r) => r.id)
+    return stuckOrders(this.storage.sql, 'REFUNDING', now)
   }
 
   nextDeadline(): number | null {
-    const since = this.storage.sql.exec<{ m: number | null }>("SELECT MIN(paying_since) AS m FROM reservations WHERE state = 'REFUNDING'").one().m
-    return since === null ? null : since + PAYMENT_GRACE_MS
+    return inFlightDeadline(this.storage.sql, 'REFUNDING')
   }
 }

@@ -32,6 +32,9 @@ export type ReservationRow = {
 
 export const seatNumbersOf = (r: ReservationRow): number[] => JSON.parse(r.seat_numbers)
 
+/** What every event of an order says of it. */
+export const orderFields = (r: ReservationRow) => ({ userId: r.user_id, arrival: r.arrival, reservationId: r.id, date: r.date, seatNumber: r.seat_number, seatNumbers: seatNumbersOf(r) })
+
 const iso = (ms: number) => new Date(ms).toISOString()
 const IN_ORDER = 'SELECT value FROM json_each(?)'
 
@@ -235,14 +238,7 @@ export class Seats {
       1,
       0,
     )
-    this.outbox.record(state === 'RELEASED' ? 'seat.released' : 'seat.expired', now, {
-      userId: r.user_id,
-      arrival: r.arrival,
-      reservationId: r.id,
-      date: r.date,
-      seatNumber: r.seat_number,
-      seatNumbers: seatNumbersOf(r),
-    })
+    this.outbox.record(state === 'RELEASED' ? 'seat.released' : 'seat.expired', now, orderFields(r))
   }
 
   /** Other orders holding any of this order's seats (a late payment wins over them). */

@@ -1,0 +1,209 @@
+import { DurableObject } from 'cloudflare:workers'
+import { fail, ok, type Result } from '../errors/catalogue'
+import { findPayment } from '../ledger/payments'
+import { findRefund } from '../ledger/refunds'
+import { AlarmClock } from './alarm-clock'
+import { GroupCommit } from './group-commit'
+import { History } from './history'
+import { WaitingLine, type QueueRow } from './line'
+import { Listeners } from './listeners'
+import { ConcertMeta } from './meta'
+import { Outbox } from './outbox'
+import { Payments } from './payments'
+import { Places } from './places'
+import { PreQueue } from './pre-queue'
+import { Refunds } from './refunds'
+import { socketOwner, type PlaceInLine } from './rpc'
+import { migrate } from './schema'
+import { Seats, type ReservationRow } from './seats'
+import { SellOut } from './sell-out'
+import type { Sockets } from './sockets'
+import type { EventStreams } from './streams'
+
+/**
+ * The concert object's room: its mechanisms wired to its storage, what the runtime calls on
+ * it (socket and stream upgrades, socket messages, the alarm) and what every change needs
+ * (the sweep of due deadlines, the push after a change, the group commit). Its RPC surface is
+ * ConcertObject (object.ts). The mechanisms are synchronous: no change awaits, so the
+ * object's single thread is the lock, and two holds of one seat or two admissions of one place
+ * cannot interleave. The only awaits are in `alarm()` (the ledger's answer for a payment or a
+ * refund in flight) and in the outbox's relay.
+ */
+export abstract class ConcertRoom extends DurableObject<Env> {
+  protected readonly meta: ConcertMeta
+  protected readonly outbox: Outbox
+  protected readonly listeners: Listeners
+  protected readonly sellOut: SellOut
+  protected readonly preQueue: PreQueue
+  protected readonly line: WaitingLine
+  protected readonly places: Places
+  protected readonly history: History
+  protected readonly seatPlan: Seats
+  protected readonly payments: Payments
+  protected readonly refunds: Refunds
+  protected readonly group: GroupCommit
+  protected readonly alarmClock: AlarmClock
+
+  constructor(ctx: DurableObjectState, env: Env) {
+    super(ctx, env)
+    const { storage } = ctx
+    this.meta = new ConcertMeta(storage.sql)
+    this.outbox = new Outbox(storage.sql, this.meta)
+    this.listeners = new Listeners(ctx, (to) => this.pushAll(to))
+    this.seatPlan = new Seats(storage, this.meta, this.outbox)
+    this.sellOut = new SellOut(storage.sql, this.meta, this.outbox)
+    this.preQueue = new PreQueue(storage.sql, this.meta, this.outbox)
+    this.line = new WaitingLine(storage, this.meta, this.outbox, this.listeners, this.sellOut, this.preQueue, (now) => this.seatPlan.left(now))
+    this.places = new Places(this.preQueue, this.line, this.listeners)
+    this.history = new History(storage.sql, () => {
+      const { arrivals, ...line } = this.line.totals()
+      const preQueue = this.preQueue.entries
+      return { ...line, sold: this.seatPlan.sold, entered: arrivals - preQueue.drawn + preQueue.made }
+    })
+    this.payments = new Payments(storage, this.meta, this.outbox, this.seatPlan, this.line, this.sellOut)
+    this.refunds = new Refunds(storage, this.meta, this.outbox, this.seatPlan, this.line, this.sellOut)
+    this.group = new GroupCommit(ctx, () => {
+      this.line.storeLastArrival()
+      this.history.sample(Date.now())
+      this.alarmClock.groupEnded()
+    })
+    this.alarmClock = new AlarmClock(storage, this.group, {
+      sweep: (now) => [this.preQueue.nextDeadline(), this.line.nextDeadline(now), this.seatPlan.nextDeadline()],
+      alarmOnly: () => [this.payments.nextDeadline(), this.refunds.nextDeadline(), this.outbox.due],
+    })
+    void ctx.blockConcurrencyWhile(async () => {
+      migrate(storage)
+      const now = Date.now()
+      this.meta.load()
+      this.sellOut.load()
+      this.preQueue.load()
+      this.line.load(now)
+      this.outbox.load(now)
+      await this.alarmClock.load()
+      this.alarmClock.rearm()
+    })
+  }
+
+  /** WebSocket upgrades and event streams, whose place the Worker verified (rpc.ts, socketUpgrade). */
+  override async fetch(request: Request): Promise<Response> {
+    const now = Date.now()
+    this.sweep(now)
+    const owner = socketOwner(request)
+    const live = this.meta.id !== null ? this.places.live(owner) : null
+    if (live) this.line.seen(live.arrival, now)
+    const final = !live && this.sellOut.ended(owner) ? 'SOLD_OUT' : 'EXPIRED'
+    return this.listeners.follow(request, live, (place) => this.places.liveStatus(place, this.line.moment(now)), final)
+  }
+
+  /** Any message from the client (a ping) answers with the current status and counts as presence. */
+  override webSocketMessage(ws: WebSocket): void {
+    const owner = this.listeners.sockets.ownerOf(ws)
+    if (!owner) return
+    const now = Date.now()
+    this.sweep(now)
+    this.line.seen(owner.arrival, now)
+    this.listeners.sockets.forgetSent(ws)
+    this.listeners.sockets.push(ws, (place) => this.places.liveStatus(place, this.line.moment(now)))
+  }
+
+  override webSocketClose(ws: WebSocket, code: number): void {
+    this.listeners.sockets.closed(ws, code)
+  }
+
+  override webSocketError(ws: WebSocket): void {
+    this.listeners.sockets.closed(ws, 1011)
+  }
+
+  /** Alarms are at-least-once: everything here is safe to run again. */
+  override async alarm(): Promise<void> {
+    this.alarmClock.fired(Date.now())
+    this.sweep(Date.now())
+    // A payment whose Worker died between the ledger and us: ask the ledger what happened.
+    for (const id of this.payments.stuck(Date.now())) {
+      const payment = await findPayment(this.env.DB, id)
+      this.settle(id, payment?.id ?? null)
+    }
+    for (const id of this.refunds.stuck(Date.now())) this.settleRefund(id, (await findRefund(this.env.DB, id)) ?? null)
+    if (this.outbox.due !== null && this.outbox.due <= Date.now()) {
+      await this.outbox.relay(async (events) => {
+        await this.env.SALE_EVENTS.sendBatch(events.map((body) => ({ body, contentType: 'json' as const })))
+      })
+    }
+    this.alarmClock.rearm()
+  }
+
+  protected settle(reservationId: string, paymentId: string | null) {
+    if (this.payments.settle(reservationId, paymentId, Date.now())) this.afterChange()
+  }
+
+  protected settleRefund(reservationId: string, refund: { id: string; amount: number; fee: number } | null) {
+    if (this.refunds.settle(reservationId, refund, Date.now())) this.afterChange()
+  }
+
+  protected requireActive(place: PlaceInLine, now: number): Result<QueueRow> {
+    return this.ready(now) ? this.places.requireActive(place, now) : notFound()
+  }
+
+  /** A read of a configured concert, swept to now; CONCERT_NOT_FOUND before it is configured. */
+  protected read<T>(view: (now: number) => T): Result<T> {
+    const now = Date.now()
+    return this.ready(now) ? ok(view(now)) : notFound()
+  }
+
+  /** A configured concert, swept to `now`: what every read needs first. */
+  protected ready(now: number): boolean {
+    if (!this.meta.id) return false
+    this.sweep(now)
+    return true
+  }
+
+  /** Whether this user may hold these seats now: the entry and the priced seats the hold needs, or why not. */
+  protected holdable(place: PlaceInLine, date: string, seatNumbers: number[], now: number) {
+    const admitted = this.requireActive(place, now)
+    if (!admitted.ok) return admitted
+    const seats = this.seatPlan.holdable(admitted.value, date, seatNumbers, now)
+    return seats.ok ? ok({ entry: admitted.value, seats: seats.value }) : seats
+  }
+
+  /** A change to the caller's own reservation, in the group commit; the alarm is re-armed when it went through. */
+  protected changeOwnReservation<T>(place: PlaceInLine, reservationId: string, change: (reservation: ReservationRow, now: number) => Result<T>): Promise<Result<T>> {
+    return this.group.run(() => {
+      const now = Date.now()
+      const admitted = this.requireActive(place, now)
+      const owned = admitted.ok ? this.seatPlan.owned(admitted.value.user_id, reservationId) : admitted
+      const changed = owned.ok ? change(owned.value, now) : owned
+      if (changed.ok) this.alarmClock.rearm()
+      return changed
+    })
+  }
+
+  /** Expires admissions, holds and idle waiters whose time has passed, then refills. Cheap when nothing is due. */
+  protected sweep(now: number) {
+    if (!this.alarmClock.sweepIsDue(now)) return
+    this.ctx.storage.transactionSync(() => {
+      this.places.openIfDue(now)
+      this.seatPlan.expireHolds(now)
+      this.line.expireActive(now)
+      this.line.dropIdle(now)
+      this.line.admit(now)
+    })
+    this.afterChange()
+  }
+
+  /** After anything that may move positions or deadlines: re-arm the alarm, push positions, sample the history. */
+  protected afterChange() {
+    this.alarmClock.rearm()
+    this.listeners.schedule()
+    if (!this.group.running) this.history.sample(Date.now())
+  }
+
+  /** A coalesced push is due: sweep first, so what is pushed is exact, then push every status at one moment. */
+  protected pushAll(to: Sockets | EventStreams) {
+    const now = Date.now()
+    this.sweep(now)
+    const moment = this.line.moment(now)
+    to.pushAll((owner) => this.places.liveStatus(owner, moment))
+  }
+}
+
+export const notFound = () => fail('CONCERT_NOT_FOUND')
