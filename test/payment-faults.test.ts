@@ -5,7 +5,7 @@ import { pay } from '../src/checkout'
 import { refund } from '../src/refund'
 import type { ConcertObject } from '../src/concert'
 import { PAYMENT_GRACE_MS } from '../src/concert/policy'
-import { activeBuyer, arrivalOf, call, hold, newConcert, stubOf } from './helpers'
+import { activeBuyer, arrivalOf, call, holdOrder, newConcert, stubOf } from './helpers'
 
 // Fault injection between the Worker, the concert object and D1 in the payment path. Every
 // call the payment makes to either store goes through a wrapper that can fail the n-th one,
@@ -92,13 +92,15 @@ async function objectSide(concertId: string, reservationId: string) {
   }))
 }
 
-const PRICE = 100_000
+// Every case pays for, or refunds, an order of two seats: all of it moves, or none.
+const SEATS = [7, 8]
+const PRICE = 100_000 * SEATS.length
 const BALANCE = 250_000
 
-async function heldSeat() {
+async function heldOrder() {
   const { concertId, dates } = await newConcert()
   const buyer = await activeBuyer(concertId, BALANCE)
-  const held = await hold(buyer, concertId, dates[0]!.date, 7)
+  const held = await holdOrder(buyer, concertId, dates[0]!.date, SEATS)
   expect(held.status).toBe(201)
   const request = {
     concertId,
@@ -114,7 +116,7 @@ async function expectAllOrNothing(reservationId: string, accessToken: string) {
   const ledger = await ledgerFor(reservationId)
   const balance = await balanceOf(accessToken)
   if (ledger?.payments === 1) {
-    expect({ ...ledger, balance }).toEqual({ payments: 1, bookings: 1, balance: BALANCE - PRICE })
+    expect({ ...ledger, balance }).toEqual({ payments: 1, bookings: SEATS.length, balance: BALANCE - PRICE })
     return 'sold'
   }
   expect({ ...ledger, balance }).toEqual({ payments: 0, bookings: 0, balance: BALANCE })
@@ -126,7 +128,7 @@ const { env: counting, calls: happyPath } = faultyEnv(Number.POSITIVE_INFINITY, 
 
 describe('payment under injected faults', () => {
   it('the happy path makes three calls, which the cases below fail one at a time', async () => {
-    const { request, buyer } = await heldSeat()
+    const { request, buyer } = await heldOrder()
     await pay(counting, request)
     expect(happyPath).toEqual(['object.beginPayment', 'D1 batch', 'object.completePayment'])
     expect(await expectAllOrNothing(request.reservationId, buyer.accessToken)).toBe('sold')
@@ -135,7 +137,7 @@ describe('payment under injected faults', () => {
   for (let n = 1; n <= 3; n++) {
     for (const when of ['before', 'after'] as const) {
       it(`call ${n} fails ${when} it runs: all or nothing, then the client's retry completes the sale once`, async () => {
-        const { concertId, buyer, request } = await heldSeat()
+        const { concertId, buyer, request } = await heldOrder()
         const { env: faulty, calls } = faultyEnv(n, when)
         await payThroughFault(faulty, request)
         expect(calls.length).toBeGreaterThanOrEqual(n)
@@ -150,11 +152,11 @@ describe('payment under injected faults', () => {
         })
         expect(retry.status, JSON.stringify(retry.body)).toBe(201)
         expect(await expectAllOrNothing(request.reservationId, buyer.accessToken)).toBe('sold')
-        expect(await objectSide(concertId, request.reservationId)).toEqual({ reservation: 'PAID', sold: 1 })
+        expect(await objectSide(concertId, request.reservationId)).toEqual({ reservation: 'PAID', sold: SEATS.length })
       })
 
       it(`call ${n} fails ${when} it runs and nobody retries: the alarm finishes or undoes it`, async () => {
-        const { concertId, buyer, request } = await heldSeat()
+        const { concertId, buyer, request } = await heldOrder()
         const { env: faulty, calls } = faultyEnv(n, when)
         await payThroughFault(faulty, request)
         expect(calls.length).toBeGreaterThanOrEqual(n)
@@ -172,7 +174,7 @@ describe('payment under injected faults', () => {
         })
         await runDurableObjectAlarm(stub)
         const side = await objectSide(concertId, request.reservationId)
-        if (outcome === 'sold') expect(side).toEqual({ reservation: 'PAID', sold: 1 })
+        if (outcome === 'sold') expect(side).toEqual({ reservation: 'PAID', sold: SEATS.length })
         else expect(side).toEqual({ reservation: 'EXPIRED', sold: 0 })
         // And D1 agrees with the object, still all or nothing.
         expect(await expectAllOrNothing(request.reservationId, buyer.accessToken)).toBe(outcome)
@@ -185,8 +187,8 @@ describe('payment under injected faults', () => {
 // (finish the payment, begin the refund), the D1 batch, the object (complete). Whatever fails,
 // the seats are never on sale without the refund, nor the refund made with the seats still sold.
 
-async function paidSeats() {
-  const { concertId, buyer, request } = await heldSeat()
+async function paidOrder() {
+  const { concertId, buyer, request } = await heldOrder()
   expect((await call('POST', '/api/payments', { accessToken: buyer.accessToken, queueToken: buyer.queueToken, body: { reservationId: request.reservationId } })).status).toBe(201)
   const refundRequest = { userId: buyer.userId, reservationId: request.reservationId, idempotencyKey: `refund-${crypto.randomUUID()}` }
   return { concertId, buyer, refundRequest }
@@ -214,18 +216,18 @@ async function expectRefundAllOrNothing(reservationId: string, accessToken: stri
     expect({ ...ledger, balance }).toEqual({ refunds: 1, bookings: 0, balance: BALANCE })
     return 'refunded'
   }
-  expect({ ...ledger, balance }).toEqual({ refunds: 0, bookings: 1, balance: BALANCE - PRICE })
+  expect({ ...ledger, balance }).toEqual({ refunds: 0, bookings: SEATS.length, balance: BALANCE - PRICE })
   return 'paid'
 }
 
 const REFUNDED = { reservation: 'REFUNDED', sold: 0 }
-const STILL_PAID = { reservation: 'PAID', sold: 1 }
+const STILL_PAID = { reservation: 'PAID', sold: SEATS.length }
 
 const { env: countingRefund, calls: refundPath } = faultyEnv(Number.POSITIVE_INFINITY, 'before')
 
 describe('refund under injected faults', () => {
   it('the happy path makes five calls, which the cases below fail one at a time', async () => {
-    const { concertId, buyer, refundRequest } = await paidSeats()
+    const { concertId, buyer, refundRequest } = await paidOrder()
     await refund(countingRefund, refundRequest)
     expect(refundPath).toEqual(['D1 raw', 'object.completePayment', 'object.beginRefund', 'D1 batch', 'object.completeRefund'])
     expect(await expectRefundAllOrNothing(refundRequest.reservationId, buyer.accessToken)).toBe('refunded')
@@ -233,7 +235,7 @@ describe('refund under injected faults', () => {
   })
 
   it('a payment whose last step was lost (the object still says PAYING) is finished first, then refunded', async () => {
-    const { concertId, buyer, request } = await heldSeat()
+    const { concertId, buyer, request } = await heldOrder()
     await payThroughFault(faultyEnv(3, 'before').env, request)
     expect(await objectSide(concertId, request.reservationId)).toEqual({ reservation: 'PAYING', sold: 0 })
     const reply = await call('POST', `/api/users/me/reservations/${request.reservationId}/refund`, { accessToken: buyer.accessToken })
@@ -245,7 +247,7 @@ describe('refund under injected faults', () => {
   for (let n = 1; n <= 5; n++) {
     for (const when of ['before', 'after'] as const) {
       it(`call ${n} fails ${when} it runs: all or nothing, then the client's retry refunds once`, async () => {
-        const { concertId, buyer, refundRequest } = await paidSeats()
+        const { concertId, buyer, refundRequest } = await paidOrder()
         const { env: faulty, calls } = faultyEnv(n, when)
         await refundThroughFault(faulty, refundRequest)
         expect(calls.length).toBeGreaterThanOrEqual(n)
@@ -261,7 +263,7 @@ describe('refund under injected faults', () => {
       })
 
       it(`call ${n} fails ${when} it runs and nobody retries: the alarm finishes or undoes it`, async () => {
-        const { concertId, buyer, refundRequest } = await paidSeats()
+        const { concertId, buyer, refundRequest } = await paidOrder()
         const { env: faulty } = faultyEnv(n, when)
         await refundThroughFault(faulty, refundRequest)
         const outcome = await expectRefundAllOrNothing(refundRequest.reservationId, buyer.accessToken)

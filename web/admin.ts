@@ -97,15 +97,29 @@ async function updatePolicy(patch: Record<string, unknown>) {
 const isoFromLocal = (value: FormDataEntryValue | null) => (value ? new Date(String(value)).toISOString() : undefined)
 const numberOrUndefined = (value: FormDataEntryValue | null) => (value ? Number(value) : undefined)
 
+/** "name, price, seats" a line: a venue in priced sections; none: one price and seatsPerDate. A wrong number is left for the API to name. */
+function sectionsFrom(text: string) {
+  const lines = text
+    .split('\n')
+    .map((line) => line.trim())
+    .filter(Boolean)
+  if (lines.length === 0) return undefined
+  return lines.map((line) => {
+    const [name = '', price = '', seats = ''] = line.split(',').map((part) => part.trim())
+    return { name, price: Number(price), seats: Number(seats) }
+  })
+}
+
 async function createConcert(form: FormData) {
   const opensAt = isoFromLocal(form.get('opensAt'))
   const preQueueOpensAt = isoFromLocal(form.get('preQueueOpensAt'))
+  const sections = sectionsFrom(String(form.get('sections') ?? ''))
   const policy = Object.fromEntries((['maxActiveUsers', 'admitPerMinute', 'maxWaitingUsers'] as const).flatMap((f) => (form.get(f) ? [[f, numberOrUndefined(form.get(f))]] : [])))
   const body = {
     title: form.get('title'),
     ...(form.get('venue') ? { venue: form.get('venue') } : {}),
-    dates: form.getAll('date').map((date) => ({ date, price: Number(form.get('price')) })),
-    seatsPerDate: Number(form.get('seatsPerDate')),
+    dates: form.getAll('date').map((date) => (sections ? { date } : { date, price: Number(form.get('price')) })),
+    ...(sections ? { sections } : { seatsPerDate: Number(form.get('seatsPerDate')) }),
     ...(opensAt ? { sale: { opensAt, ...(preQueueOpensAt ? { preQueueOpensAt } : {}) } } : {}),
     ...(Object.keys(policy).length > 0 ? { queuePolicy: policy } : {}),
   }

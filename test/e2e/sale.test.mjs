@@ -279,6 +279,11 @@ test('the operator console: sign in, create a concert with a sale two minutes ou
   await operator.fill('#create [name=opensAt]', local(Date.now() - 60_000))
   await operator.click('#create button[type=submit]')
   await operator.waitForFunction(() => /sale\.opensAt: must be in the future/.test(document.querySelector('#message')?.textContent ?? ''))
+  // Priced sections, one a line; a wrong price is named by the API, then a good venue of 10 seats.
+  await operator.fill('#create [name=sections]', 'VIP, lots, 4\nR, 120000, 6')
+  await operator.click('#create button[type=submit]')
+  await operator.waitForFunction(() => /sections\.0\.price:/.test(document.querySelector('#message')?.textContent ?? ''))
+  await operator.fill('#create [name=sections]', 'VIP, 150000, 4\nR, 120000, 6')
   const opensAt = Math.ceil((Date.now() + 120_000) / 1000) * 1000
   await operator.fill('#create [name=opensAt]', local(opensAt))
   await operator.fill('#create [name=preQueueOpensAt]', local(Date.now() - 60_000))
