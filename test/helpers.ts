@@ -141,7 +141,7 @@ export async function refund(user: User, reservationId: string, idempotencyKey?:
   })
 }
 
-export const balanceOf = async (user: User) => (await call('GET', '/api/users/me/balance', { accessToken: user.accessToken })).body.balance as number
+export const balanceOf = async (user: Pick<User, 'accessToken'>) => (await call('GET', '/api/users/me/balance', { accessToken: user.accessToken })).body.balance as number
 
 export async function payFor(buyer: User & { queueToken: string }, reservationId: string, idempotencyKey?: string) {
   return call('POST', '/api/payments', {

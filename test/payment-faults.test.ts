@@ -5,7 +5,7 @@ import { pay } from '../src/checkout'
 import { refund } from '../src/refund'
 import type { ConcertObject } from '../src/concert'
 import { PAYMENT_GRACE_MS } from '../src/concert/policy'
-import { activeBuyer, arrivalOf, call, holdOrder, newConcert, stubOf } from './helpers'
+import { activeBuyer, arrivalOf, balanceOf, call, holdOrder, newConcert, stubOf } from './helpers'
 
 // Fault injection between the Worker, the concert object and D1 in the payment path. Every
 // call the payment makes to either store goes through a wrapper that can fail the n-th one,
@@ -74,8 +74,6 @@ async function payThroughFault(faulty: Env, request: Parameters<typeof pay>[1]) 
   }
 }
 
-const balanceOf = async (accessToken: string) => (await call('GET', '/api/users/me/balance', { accessToken })).body.balance as number
-
 async function ledgerFor(reservationId: string) {
   return env.DB.prepare(
     `SELECT (SELECT COUNT(*) FROM payments WHERE reservation_id = ?1) AS payments,
@@ -114,7 +112,7 @@ async function heldOrder() {
 /** Whole sale or none: the money and the booking move together, and only once. */
 async function expectAllOrNothing(reservationId: string, accessToken: string) {
   const ledger = await ledgerFor(reservationId)
-  const balance = await balanceOf(accessToken)
+  const balance = await balanceOf({ accessToken })
   if (ledger?.payments === 1) {
     expect({ ...ledger, balance }).toEqual({ payments: 1, bookings: SEATS.length, balance: BALANCE - PRICE })
     return 'sold'
@@ -211,7 +209,7 @@ async function expectRefundAllOrNothing(reservationId: string, accessToken: stri
   )
     .bind(reservationId)
     .first<{ refunds: number; bookings: number }>()
-  const balance = await balanceOf(accessToken)
+  const balance = await balanceOf({ accessToken })
   if (ledger?.refunds === 1) {
     expect({ ...ledger, balance }).toEqual({ refunds: 1, bookings: 0, balance: BALANCE })
     return 'refunded'
