@@ -2,7 +2,7 @@
 // `npm start`: the whole service on this machine, the way a newcomer expects it.
 //   1. .dev.vars from .dev.vars.example when missing (development secrets)
 //   2. D1 migrations applied to the local database under .wrangler/state (or STATE_DIR)
-//   3. `wrangler dev` on PORT (default 8787), with DATA_PLATFORM_URL passed on when set
+//   3. `wrangler dev` on PORT (default 8787), with DATA_PLATFORM_URL and EVENT_RETRY_BASE_SECONDS passed on when set
 //   4. a demo concert seeded through the admin API, once (idempotent across restarts)
 import { spawn, spawnSync } from 'node:child_process'
 import { copyFileSync, existsSync, readFileSync } from 'node:fs'
@@ -11,7 +11,7 @@ import { seedDemoConcert } from './seed.mjs'
 const port = Number(process.env.PORT ?? 8787)
 const persist = ['--persist-to', process.env.STATE_DIR ?? '.wrangler/state']
 // Variables read from this process's environment and handed to the Worker.
-const vars = ['DATA_PLATFORM_URL'].filter((name) => process.env[name]).flatMap((name) => ['--var', `${name}:${process.env[name]}`])
+const vars = ['DATA_PLATFORM_URL', 'EVENT_RETRY_BASE_SECONDS'].filter((name) => process.env[name]).flatMap((name) => ['--var', `${name}:${process.env[name]}`])
 const wrangler = ['node_modules/wrangler/bin/wrangler.js']
 const quiet = { ...process.env, WRANGLER_SEND_METRICS: 'false' }
 
