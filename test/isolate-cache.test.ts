@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { IsolateCache } from '../src/concert-client/isolate-cache'
+import { IsolateCache, IsolateCaches } from '../src/concert-client/isolate-cache'
 import { sleep } from './helpers'
 
 describe('IsolateCache', () => {
@@ -35,5 +35,17 @@ describe('IsolateCache', () => {
     release(99)
     expect(await racing).toBe(99)
     expect(await cache.get(async () => ++loads)).toBe(3)
+  })
+
+  it('keeps at most maxKeys caches: past it the oldest made is dropped and loads again', async () => {
+    const caches = new IsolateCaches<string>(10_000, 2)
+    let loads = 0
+    const load = (key: string) => async () => `${key}${++loads}`
+    expect(await caches.for('a').get(load('a'))).toBe('a1')
+    expect(await caches.for('b').get(load('b'))).toBe('b2')
+    expect(await caches.for('a').get(load('a'))).toBe('a1')
+    expect(await caches.for('c').get(load('c'))).toBe('c3')
+    expect(await caches.for('b').get(load('b'))).toBe('b2')
+    expect(await caches.for('a').get(load('a'))).toBe('a4')
   })
 })

@@ -37,15 +37,23 @@ export class IsolateCache<T> {
   }
 }
 
-/** One cache per key (a concert), created on first use. */
+/**
+ * One cache per key (a concert, a date's seat map), created on first use. Keys come from
+ * requests, so at most `maxKeys` are kept: past it the oldest made is dropped (it only costs
+ * a load the next time it is asked for).
+ */
 export class IsolateCaches<T> {
   private readonly caches = new Map<string, IsolateCache<T>>()
 
-  constructor(private readonly maxAgeMs: number) {}
+  constructor(
+    private readonly maxAgeMs: number,
+    private readonly maxKeys = 10_000,
+  ) {}
 
   for(key: string): IsolateCache<T> {
     let cache = this.caches.get(key)
     if (!cache) {
+      if (this.caches.size >= this.maxKeys) this.caches.delete(this.caches.keys().next().value!)
       cache = new IsolateCache<T>(this.maxAgeMs)
       this.caches.set(key, cache)
     }

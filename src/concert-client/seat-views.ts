@@ -9,17 +9,16 @@ import { SNAPSHOT_MAX_AGE_MS } from './queue-view'
  * only ever made, by the concert object itself.
  */
 const seatMaps = new IsolateCaches<SeatMapView>(SNAPSHOT_MAX_AGE_MS)
-/** The sections whose map this isolate has cached, by date: what a change of the date invalidates. */
-const sectionsCached = new Map<string, Set<string>>()
+/**
+ * How often a date's seats changed through this isolate: part of its maps' keys, so one change
+ * makes every map of the date (whole, or any section) load afresh.
+ */
+const generations = new Map<string, number>()
 
 /** A date's whole map, or one section's (`section` undefined: the whole date). */
 export function cachedSeatMap(concertId: string, date: string, section: string | undefined, load: () => Promise<SeatMapView>): Promise<SeatMapView | null> {
-  const key = `${concertId}/${date}`
-  if (section === undefined) return seatMaps.for(key).get(load)
-  let sections = sectionsCached.get(key)
-  if (!sections) sectionsCached.set(key, (sections = new Set()))
-  sections.add(section)
-  return seatMaps.for(`${key}#${section}`).get(load)
+  const day = `${concertId}/${date}`
+  return seatMaps.for(`${day}#${generations.get(day) ?? 0}#${section ?? ''}`).get(load)
 }
 
 /**
@@ -46,8 +45,7 @@ export function rememberRefusal(concertId: string, date: string, seatNumber: num
 
 /** After a hold, release or payment made through this isolate: show the seats afresh. */
 export function invalidateSeats(concertId: string, date: string): void {
-  const key = `${concertId}/${date}`
-  seatMaps.invalidate(key)
-  for (const section of sectionsCached.get(key) ?? []) seatMaps.invalidate(`${key}#${section}`)
-  refusals.delete(`${concertId}/${date}`)
+  const day = `${concertId}/${date}`
+  generations.set(day, (generations.get(day) ?? 0) + 1)
+  refusals.delete(day)
 }

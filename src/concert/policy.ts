@@ -176,6 +176,6 @@ export function nextDeadline(deadlines: Array<number | null | undefined>): numbe
 }
 
 /** A concert date can be sold until its show starts. */
-export function isBookable(startsAt: string, now: number): boolean {
-  return Date.parse(startsAt) > now
+export function isBookable(startsAt: number, now: number): boolean {
+  return startsAt > now
 }

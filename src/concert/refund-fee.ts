@@ -2,6 +2,7 @@
 // concert's refundPolicy (../shared/API.md, "Sections, orders of several seats, purchase
 // limits, refunds"). Unit tested in test/refund-fee.test.ts.
 import type { RefundPolicyView } from '../schemas'
+import { isBookable } from './policy'
 
 const DAY_MS = 86_400_000
 
@@ -25,7 +26,7 @@ export interface RefundTerms {
  * applies. Once the show has started nothing applies. The fee is rounded down to whole KRW.
  */
 export function refundTerms(price: number, startsAt: number, now: number, policy: RefundPolicyView): RefundTerms | null {
-  if (now >= startsAt) return null
+  if (!isBookable(startsAt, now)) return null
   const daysLeft = Math.floor((startsAt - now) / DAY_MS)
   const rule = policy.find((r) => r.fromDaysBefore <= daysLeft)
   if (!rule) return null

@@ -58,7 +58,7 @@ export class SeatCounts {
     day.sold += sold * seatNumbers.length
   }
 
-  /** After a rolled-back change, or a new concert: counted again on next use. */
+  /** A concert was just configured: counted on next use. */
   reset() {
     this.days = null
   }

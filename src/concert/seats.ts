@@ -3,12 +3,12 @@ import type { DateAvailabilityView, HoldView, OrderSeatView, SeatMapView, SeatSt
 import type { QueueRow } from './line'
 import type { ConcertMeta } from './meta'
 import type { Outbox } from './outbox'
-import { holdExpiresAt } from './policy'
+import { holdExpiresAt, isBookable } from './policy'
 import type { ConcertSetup } from './rpc'
 import { SeatCounts, type DayCounts } from './seat-counts'
 import { general, lastSeatOf, layOut, priceSeats, total, type Section } from './venue'
 
-export type ReservationState = 'HELD' | 'PAYING' | 'PAID' | 'RELEASED' | 'EXPIRED' | 'REFUNDING' | 'REFUNDED'
+type ReservationState = 'HELD' | 'PAYING' | 'PAID' | 'RELEASED' | 'EXPIRED' | 'REFUNDING' | 'REFUNDED'
 
 /** An order of one or several seats of one date: held, paid for, refunded as one. */
 export type ReservationRow = {
@@ -84,20 +84,20 @@ export class Seats {
   /** Dates still on sale with a seat AVAILABLE. */
   available(now: number): DateAvailabilityView[] {
     return [...this.counts.all().values()]
-      .filter((d) => d.availableTotal > 0 && d.startsAt > now)
+      .filter((d) => d.availableTotal > 0 && isBookable(d.startsAt, now))
       .map((d) => ({ date: d.date, startsAt: d.startsAtIso, availableSeats: d.availableTotal, totalSeats: d.total }))
   }
 
   /** Seats AVAILABLE over the dates still on sale: told in every status. */
   left(now: number): number {
     let left = 0
-    for (const day of this.counts.all().values()) if (day.startsAt > now) left += day.availableTotal
+    for (const day of this.counts.all().values()) if (isBookable(day.startsAt, now)) left += day.availableTotal
     return left
   }
 
   /** Every seat of every date still on sale is SOLD: none AVAILABLE, HELD or being paid for. */
   allSold(now: number): boolean {
-    const onSale = [...this.counts.all().values()].filter((d) => d.startsAt > now)
+    const onSale = [...this.counts.all().values()].filter((d) => isBookable(d.startsAt, now))
     return onSale.length > 0 && onSale.every((d) => d.sold === d.total)
   }
 
@@ -146,7 +146,7 @@ export class Seats {
   holdable(entry: QueueRow, date: string, seatNumbers: number[], now: number): Result<OrderSeatView[]> {
     const day = this.counts.get(date)
     if (!day) return dateNotFound(date)
-    if (day.startsAt <= now) return fail('SEAT_UNAVAILABLE', `The show on ${date} has already started`)
+    if (!isBookable(day.startsAt, now)) return fail('SEAT_UNAVAILABLE', `The show on ${date} has already started`)
     const missing = seatNumbers.filter((n) => n > day.total)
     if (missing.length > 0) return fail('SEAT_NOT_FOUND', `The show on ${date} has seats 1 to ${day.total}; not ${missing.join(', ')}`)
     const { maxSeatsPerOrder, maxHoldsPerUser, maxTicketsPerUser } = this.meta.policy
