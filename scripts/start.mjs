@@ -2,16 +2,27 @@
 // `npm start`: the whole service on this machine, the way a newcomer expects it.
 //   1. .dev.vars from .dev.vars.example when missing (development secrets)
 //   2. D1 migrations applied to the local database under .wrangler/state (or STATE_DIR)
-//   3. `wrangler dev` on PORT (default 8787), with DATA_PLATFORM_URL and EVENT_RETRY_BASE_SECONDS passed on when set
+//   3. wrangler's dev server (the runtime of `wrangler dev`: local D1, Durable Objects and
+//      Queues) on PORT (default 8787), with DATA_PLATFORM_URL and EVENT_RETRY_BASE_SECONDS
+//      passed on when set
 //   4. a demo concert seeded through the admin API, once (idempotent across restarts)
-import { spawn, spawnSync } from 'node:child_process'
+//
+// The dev server is started through wrangler's API (`unstable_startWorker`) rather than the
+// `wrangler dev` command, for one setting the command cannot turn off: the DevTools inspector.
+// With it on, wrangler's inspector proxy posts every console line of the Worker to the Node
+// process over a new loopback connection; at a rush's log rate (~1,000 lines/s) that held
+// 5,000+ connections open and, within minutes, made the proxy's requests to the runtime fail
+// (503 "Your worker restarted mid-request", or a reset). The Worker's logs are printed the
+// same way without it (workerd's structured logs). docs/reliability.md has the measurement.
+import { spawnSync } from 'node:child_process'
 import { copyFileSync, existsSync, readFileSync } from 'node:fs'
+import { unstable_startWorker } from 'wrangler'
 import { seedDemoConcert } from './seed.mjs'
 
 const port = Number(process.env.PORT ?? 8787)
-const persist = ['--persist-to', process.env.STATE_DIR ?? '.wrangler/state']
+const persistTo = process.env.STATE_DIR ?? '.wrangler/state'
 // Variables read from this process's environment and handed to the Worker.
-const vars = ['DATA_PLATFORM_URL', 'EVENT_RETRY_BASE_SECONDS'].filter((name) => process.env[name]).flatMap((name) => ['--var', `${name}:${process.env[name]}`])
+const vars = Object.fromEntries(['DATA_PLATFORM_URL', 'EVENT_RETRY_BASE_SECONDS'].filter((name) => process.env[name]).map((name) => [name, { type: 'plain_text', value: process.env[name] }]))
 const wrangler = ['node_modules/wrangler/bin/wrangler.js']
 const quiet = { ...process.env, WRANGLER_SEND_METRICS: 'false' }
 
@@ -21,15 +32,21 @@ if (!existsSync('.dev.vars')) {
 }
 const adminToken = /^ADMIN_TOKEN=(.*)$/m.exec(readFileSync('.dev.vars', 'utf8'))?.[1]?.trim()
 
-const migrate = spawnSync('node', [...wrangler, 'd1', 'migrations', 'apply', 'DB', '--local', ...persist], { stdio: 'inherit', env: quiet })
+const migrate = spawnSync('node', [...wrangler, 'd1', 'migrations', 'apply', 'DB', '--local', '--persist-to', persistTo], { stdio: 'inherit', env: quiet })
 if (migrate.status !== 0) process.exit(migrate.status ?? 1)
 
-const dev = spawn('node', [...wrangler, 'dev', '--port', String(port), ...persist, ...vars, '--show-interactive-dev-session=false'], {
-  stdio: 'inherit',
-  env: quiet,
+process.env.WRANGLER_SEND_METRICS = 'false'
+const worker = await unstable_startWorker({
+  config: 'wrangler.toml',
+  dev: { server: { hostname: '127.0.0.1', port }, persist: persistTo, inspector: false },
+  // @ts-ignore: plain-text bindings, as `--var` makes them
+  bindings: vars,
 })
-for (const signal of /** @type {const} */ (['SIGINT', 'SIGTERM'])) process.on(signal, () => dev.kill(signal))
-dev.on('exit', (code) => process.exit(code ?? 0))
+for (const signal of /** @type {const} */ (['SIGINT', 'SIGTERM'])) {
+  process.on(signal, () => {
+    void worker.dispose().finally(() => process.exit(0))
+  })
+}
 
 const base = `http://127.0.0.1:${port}`
 try {

@@ -37,6 +37,29 @@ describe('IsolateCache', () => {
     expect(await cache.get(async () => ++loads)).toBe(3)
   })
 
+  it('past half its age, a read is answered at once while one background load (kept alive) refreshes it', async () => {
+    const cache = new IsolateCache<number>(200)
+    let loads = 0
+    let release!: () => void
+    const kept: Array<Promise<unknown>> = []
+    const keepAlive = (work: Promise<unknown>) => void kept.push(work)
+    expect(await cache.get(async () => ++loads, keepAlive)).toBe(1)
+    expect(await cache.get(async () => ++loads, keepAlive)).toBe(1)
+    expect(kept).toHaveLength(0) // fresh: nothing to refresh
+    await sleep(120)
+    const slow = async (previous: number | undefined) => {
+      await new Promise<void>((r) => (release = r))
+      return previous! + 10
+    }
+    expect(await cache.get(slow, keepAlive)).toBe(1) // answered from the value it still has
+    expect(await cache.get(slow, keepAlive)).toBe(1) // one refresh at a time
+    expect(kept).toHaveLength(1)
+    release()
+    await kept[0]
+    expect(await cache.get(async () => ++loads, keepAlive)).toBe(11) // the load was given the value it replaced
+    expect(loads).toBe(1)
+  })
+
   it('keeps at most maxKeys caches: past it the oldest made is dropped and loads again', async () => {
     const caches = new IsolateCaches<string>(10_000, 2)
     let loads = 0

@@ -4,7 +4,7 @@ import { ApiError, unwrap, type Result } from '../errors'
 import type { DateAvailabilityView, HoldView, QueueHistoryView, QueuePolicy, QueueStatsView, QueueStatusView, SaleDrawView, SaleStateView, SeatMapView, SectionListView } from '../schemas'
 import { rememberDrawnArrival, withDrawnArrival } from './drawn-places'
 import { enterInBatch } from './entry-batcher'
-import { IsolateCaches } from './isolate-cache'
+import { IsolateCaches, type KeepAlive } from './isolate-cache'
 import { cachedStatus, invalidateQueueView } from './queue-view'
 import { cachedSeatMap, invalidateSeats, recentRefusal, rememberRefusal } from './seat-views'
 
@@ -19,13 +19,19 @@ const draws = new IsolateCaches<SaleDrawView>(60_000)
  * Reads come from the views when they may (each at most a moment old), changes always go to
  * the object, and every change made here invalidates the views it touches, so routes never
  * do. Failures are thrown as ApiError, but for `beginPayment`, whose refusal the payment
- * itself looks into.
+ * itself looks into. With the request's context, a view may be refreshed, or an entry batch
+ * sent, after its response.
  */
 export class ConcertClient {
   constructor(
     private readonly env: Env,
     readonly concertId: string,
-  ) {}
+    ctx?: Pick<ExecutionContext, 'waitUntil'>,
+  ) {
+    this.keepAlive = ctx && ((work) => ctx.waitUntil(work))
+  }
+
+  private readonly keepAlive: KeepAlive | undefined
 
   /** A stub per call: a stub is an I/O object of the request that made it, and the entry batch sends for other requests. */
   private get stub(): DurableObjectStub<ConcertObject> {
@@ -61,12 +67,12 @@ export class ConcertClient {
 
   async availableDates(): Promise<DateAvailabilityView[]> {
     const load = async () => unwrap(await this.stub.availableDates())
-    return (await availableDates.for(this.concertId).get(load)) ?? (await load())
+    return (await availableDates.for(this.concertId).get(load, this.keepAlive)) ?? (await load())
   }
 
   async sale(): Promise<SaleStateView> {
     const load = async () => unwrap(await this.stub.sale())
-    return (await sales.for(this.concertId).get(load)) ?? (await load())
+    return (await sales.for(this.concertId).get(load, this.keepAlive)) ?? (await load())
   }
 
   async saleDraw(): Promise<SaleDrawView> {
@@ -74,9 +80,9 @@ export class ConcertClient {
     return (await draws.for(this.concertId).get(load)) ?? (await load())
   }
 
-  /** A place in line through this isolate's batch of entries; `keepAlive` is the request's waitUntil. */
-  async enter(userId: string, keepAlive: (sending: Promise<unknown>) => void): Promise<QueueEntryView> {
-    return unwrap(await enterInBatch(this.concertId, userId, (userIds) => this.stub.enterAll(userIds), keepAlive))
+  /** A place in line through this isolate's batch of entries. */
+  async enter(userId: string): Promise<QueueEntryView> {
+    return unwrap(await enterInBatch(this.concertId, userId, (userIds) => this.stub.enterAll(userIds), this.keepAlive ?? (() => {})))
   }
 
   async status(token: PlaceInLine): Promise<QueueStatusView> {
@@ -92,7 +98,7 @@ export class ConcertClient {
   /** From this isolate's views when its queue view shows the place ACTIVE; else the object checks admission. */
   async seatMap(place: PlaceInLine, date: string, section?: string): Promise<SeatMapView> {
     const status = await this.cachedStatus(place)
-    const cached = typeof status === 'object' && status.status === 'ACTIVE' ? await cachedSeatMap(this.concertId, date, section, async () => this.seats(date, section)) : null
+    const cached = typeof status === 'object' && status.status === 'ACTIVE' ? await cachedSeatMap(this.concertId, date, section, async () => this.seats(date, section), this.keepAlive) : null
     return cached ?? unwrap(await this.stub.seatMap(only(place), date, section))
   }
 
@@ -167,11 +173,11 @@ export class ConcertClient {
   }
 
   private cachedStatus(place: PlaceInLine) {
-    return cachedStatus(this.concertId, withDrawnArrival(this.concertId, place), async (seen) => unwrap(await this.stub.snapshot(seen)))
+    return cachedStatus(this.concertId, withDrawnArrival(this.concertId, place), async (seen, have) => unwrap(await this.stub.queueView(seen, have)), this.keepAlive)
   }
 }
 
 /** Just the place: a credential passed as one also carries its token, which the object has no use for. */
 const only = ({ arrival, userId, entryId }: PlaceInLine): PlaceInLine => (entryId !== undefined ? { arrival, userId, entryId } : { arrival, userId })
 
-export const concertClient = (env: Env, concertId: string) => new ConcertClient(env, concertId)
+export const concertClient = (env: Env, concertId: string, ctx?: Pick<ExecutionContext, 'waitUntil'>) => new ConcertClient(env, concertId, ctx)

@@ -1,9 +1,17 @@
+/** A request's waitUntil: work that may outlive its response. */
+export type KeepAlive = (work: Promise<unknown>) => void
+
 /**
  * A value kept in this isolate's memory for a short while, so that hot reads need not reach
  * a Durable Object. Only plain data crosses requests (Workers forbid sharing I/O or promises
- * between them): the request that finds the value stale loads it itself and waits for it;
- * requests arriving while that load runs get null and ask the source directly. So every
- * answer is at most `maxAgeMs` old, or exact.
+ * between them): the request that finds the value due loads it itself. Every answer is at
+ * most `maxAgeMs` old, or exact:
+ * - past half its age, one request refreshes it in the background (kept alive by its
+ *   waitUntil) while every request is still answered from it, so under steady traffic no
+ *   request waits for a refresh;
+ * - past its age, or after an invalidation, the request that finds it so loads and waits;
+ *   requests arriving while that load runs get null and ask the source directly.
+ * `load` is given the value it replaces, so it may fetch only what changed.
  */
 export class IsolateCache<T> {
   private value: T | undefined
@@ -14,14 +22,26 @@ export class IsolateCache<T> {
 
   constructor(private readonly maxAgeMs: number) {}
 
-  async get(load: () => Promise<T>): Promise<T | null> {
-    const fresh = this.value !== undefined && this.valueVersion === this.version && Date.now() - this.loadedAt <= this.maxAgeMs
-    if (fresh) return this.value!
+  async get(load: (previous: T | undefined) => Promise<T>, keepAlive?: KeepAlive): Promise<T | null> {
+    const age = Date.now() - this.loadedAt
+    if (this.value !== undefined && this.valueVersion === this.version && age <= this.maxAgeMs) {
+      if (keepAlive && !this.loading && age > this.maxAgeMs / 2) keepAlive(this.load(load).catch(() => {}))
+      return this.value
+    }
     if (this.loading) return null
+    return this.load(load)
+  }
+
+  /** A change went through this isolate: the next read loads afresh. */
+  invalidate(): void {
+    this.version++
+  }
+
+  private async load(load: (previous: T | undefined) => Promise<T>): Promise<T> {
     this.loading = true
     const version = this.version
     try {
-      const value = await load()
+      const value = await load(this.value)
       this.value = value
       this.loadedAt = Date.now()
       this.valueVersion = version
@@ -29,11 +49,6 @@ export class IsolateCache<T> {
     } finally {
       this.loading = false
     }
-  }
-
-  /** A change went through this isolate: the next read loads afresh. */
-  invalidate(): void {
-    this.version++
   }
 }
 

@@ -1,6 +1,6 @@
 import type { Failure } from '../errors'
 import type { SeatMapView } from '../schemas'
-import { IsolateCaches } from './isolate-cache'
+import { IsolateCaches, type KeepAlive } from './isolate-cache'
 import { SNAPSHOT_MAX_AGE_MS } from './queue-view'
 
 /**
@@ -16,9 +16,9 @@ const seatMaps = new IsolateCaches<SeatMapView>(SNAPSHOT_MAX_AGE_MS)
 const generations = new Map<string, number>()
 
 /** A date's whole map, or one section's (`section` undefined: the whole date). */
-export function cachedSeatMap(concertId: string, date: string, section: string | undefined, load: () => Promise<SeatMapView>): Promise<SeatMapView | null> {
+export function cachedSeatMap(concertId: string, date: string, section: string | undefined, load: () => Promise<SeatMapView>, keepAlive?: KeepAlive): Promise<SeatMapView | null> {
   const day = `${concertId}/${date}`
-  return seatMaps.for(`${day}#${generations.get(day) ?? 0}#${section ?? ''}`).get(load)
+  return seatMaps.for(`${day}#${generations.get(day) ?? 0}#${section ?? ''}`).get(load, keepAlive)
 }
 
 /**

@@ -9,7 +9,9 @@ import type { SellOut } from './sell-out'
 import { admissionsAvailable, hasRoomToWait, nextDeadline, placeStatus, SOLD_OUT_STATUS, type Moment } from './policy'
 import { Presence } from './presence'
 import type { PreQueue } from './pre-queue'
-import type { ListenerKey, PlaceInLine, QueueEntryView, QueueSnapshot } from './rpc'
+import type { ListenerKey, PlaceInLine, QueueEntryView } from './rpc'
+import type { LineView, ViewVersion } from './line-view'
+import { LineViews } from './line-views'
 import { WaitingIndex } from './waiting-index'
 
 export type QueueRow = {
@@ -43,6 +45,7 @@ export class WaitingLine {
   private readonly active = new Map<number, number>()
   private readonly presence = new Presence()
   private readonly admissions: AdmissionLog
+  private readonly views = new LineViews()
 
   constructor(
     private readonly storage: DurableObjectStorage,
@@ -225,11 +228,11 @@ export class WaitingLine {
     return entryId ? { arrival, entryId } : { arrival }
   }
 
-  snapshot(now: number): QueueSnapshot {
+  /** The line as Workers and relays answer statuses from it: whole, or what changed since the version they have. */
+  view(now: number, have?: ViewVersion): LineView {
     const { admissionRate, seatsLeft } = this.moment(now)
-    return {
+    const header = {
       concertId: this.meta.id!,
-      live: this.waiting.liveUpTo(this.lastArrival),
       lastArrival: this.lastArrival,
       active: [...this.active].map(([arrival, until]) => ({ arrival, until })),
       admissionRate,
@@ -238,6 +241,14 @@ export class WaitingLine {
       preQueueUntil: this.preQueue.phase(now) === 'PRE_QUEUE' ? this.preQueue.opensAt : null,
       policy: this.meta.policy,
     }
+    return this.views.view(header, this.waiting, have)
+  }
+
+  /** A WAITING arrival stops waiting: admitted, idle, or ended; views are told. */
+  private leave(arrival: number) {
+    if (!this.waiting.has(arrival)) return
+    this.waiting.remove(arrival)
+    this.views.left(arrival)
   }
 
   /** How many could be admitted now if that many waited: free places within the rate cap (none while paused). */
@@ -263,7 +274,7 @@ export class WaitingLine {
       .toArray()
     for (const { arrival, user_id } of admitted) {
       this.outbox.record('token.admitted', now, { userId: user_id, arrival })
-      this.waiting.remove(arrival)
+      this.leave(arrival)
       this.presence.forget(arrival)
       this.active.set(arrival, activeUntil)
     }
@@ -276,7 +287,7 @@ export class WaitingLine {
   end(arrival: number, reason: TokenEndReason, now: number) {
     const ended = this.storage.sql.exec<{ user_id: string }>('DELETE FROM queue WHERE arrival = ? RETURNING user_id', arrival).toArray()[0]
     if (ended) this.outbox.record('token.expired', now, { userId: ended.user_id, arrival, reason })
-    this.waiting.remove(arrival)
+    this.leave(arrival)
     this.active.delete(arrival)
     this.presence.forget(arrival)
     this.listeners.end(this.listenerKey(arrival), 'EXPIRED')
@@ -289,7 +300,7 @@ export class WaitingLine {
       .toArray()
       .map((r) => ({ arrival: r.arrival, userId: r.user_id }))
     for (const { arrival } of ended) {
-      this.waiting.remove(arrival)
+      this.leave(arrival)
       this.presence.forget(arrival)
       this.listeners.end(this.listenerKey(arrival), 'SOLD_OUT')
     }

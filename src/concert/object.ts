@@ -1,6 +1,7 @@
 import { fail, ok, type Result } from '../errors/catalogue'
 import type { DateAvailabilityView, HoldView, QueueHistoryView, QueuePolicy, QueueStatsView, SaleDrawView, SaleStateView, SeatMapView, SectionListView } from '../schemas'
-import type { ConcertConfigured, ConcertSetup, PaymentStart, PlaceInLine, PlaceStatus, QueueEntryView, QueueSnapshot, RefundStart } from './rpc'
+import type { ConcertConfigured, ConcertSetup, PaymentStart, PlaceInLine, PlaceStatus, QueueEntryView, RefundStart } from './rpc'
+import type { LineView, ViewVersion } from './line-view'
 import { ConcertRoom, notFound } from './room'
 
 /**
@@ -132,15 +133,16 @@ export class ConcertObject extends ConcertRoom {
   }
 
   /**
-   * The queue as plain data, for Workers to answer status polls from for a moment. `seen` are
-   * the arrivals that polled a Worker since its last snapshot: they count as present.
+   * The line, for Workers and relays to answer statuses from for a moment: what changed since
+   * the version they `have`, or the whole line. `seen` are the arrivals that polled a Worker
+   * since its last view: they count as present.
    */
-  snapshot(seen: number[]): Result<QueueSnapshot> {
+  queueView(seen: number[], have?: ViewVersion): Result<LineView> {
     if (!this.meta.id) return notFound()
     const now = Date.now()
     for (const arrival of seen) this.line.seen(arrival, now)
     this.sweep(now)
-    return ok(this.line.snapshot(now))
+    return ok(this.line.view(now, have))
   }
 
   /** The object's half of a payment begins (the ledger's half is one D1 batch between begin and complete). */

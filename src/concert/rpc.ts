@@ -88,22 +88,6 @@ export interface PlaceStatus {
   status: QueueStatusView
 }
 
-/** What a Worker needs to answer status polls without a round trip (src/concert-client/queue-view.ts). */
-export interface QueueSnapshot {
-  concertId: string
-  /** live[a] === 1 when arrival a is WAITING. */
-  live: Uint8Array
-  lastArrival: number
-  active: Array<{ arrival: number; until: number }>
-  admissionRate: number
-  seatsLeft: number
-  /** Every seat sold: a place not live may have ended SOLD_OUT, which only the object knows. */
-  soldOut: boolean
-  /** While the pre-queue is open: when it is drawn. Its entries are PRE_QUEUE until then. */
-  preQueueUntil: number | null
-  policy: QueuePolicy
-}
-
 /** The held order a payment is for, as the ledger's half of the payment needs it. */
 export interface PaymentStart {
   concertId: string

@@ -7,6 +7,8 @@ export class WaitingIndex {
   private tree: Int32Array
   private live: Uint8Array
   private count = 0
+  /** No live arrival is before it. */
+  private head = 1
 
   constructor(arrivals: Iterable<number> = [], capacity = 1024) {
     const list = [...arrivals]
@@ -26,16 +28,24 @@ export class WaitingIndex {
     return arrival < this.live.length && this.live[arrival] === 1
   }
 
-  /** A copy of the live bits for arrivals 0..last (index 0 unused). */
-  liveUpTo(last: number): Uint8Array {
-    const copy = new Uint8Array(last + 1)
-    copy.set(this.live.subarray(0, Math.min(last + 1, this.live.length)))
-    return copy
+  /** The first live arrival (arrivals join only at the back, so the front only moves on), or last + 1 when none is. */
+  front(last: number): number {
+    while (this.head <= last && !this.has(this.head)) this.head++
+    return this.head
+  }
+
+  /** One bit per arrival from..last, least significant first: 1 when live. */
+  bits(from: number, last: number): Uint8Array {
+    const bits = new Uint8Array(Math.ceil((last - from + 1) / 8))
+    const end = Math.min(last, this.live.length - 1)
+    for (let a = Math.max(from, 1); a <= end; a++) if (this.live[a] === 1) bits[(a - from) >>> 3]! |= 1 << ((a - from) & 7)
+    return bits
   }
 
   add(arrival: number): void {
     if (this.has(arrival)) return
     if (arrival >= this.live.length) this.grow(arrival)
+    this.head = Math.min(this.head, arrival)
     this.live[arrival] = 1
     this.update(arrival, 1)
   }

@@ -37,10 +37,29 @@ export async function handleSaleEvents(batch: MessageBatch<SaleEvent>, env: Env)
     batch.ackAll()
     return
   }
-  await Promise.all(batch.messages.map((message) => deliver(message, env)))
+  const failures = (await Promise.all(batch.messages.map((message) => deliver(message, env)))).filter((f) => f !== null)
+  // One line per batch, not per event: at a rush a failing platform would otherwise add a log line per event and retry.
+  if (failures.length > 0) {
+    const first = failures[0]!
+    console.warn(
+      JSON.stringify({
+        level: 'warn',
+        msg: 'sale event deliveries failed',
+        failed: failures.length,
+        of: batch.messages.length,
+        eventIds: failures.map((f) => f.eventId),
+        attempts: first.attempts,
+        retryInSeconds: first.retryInSeconds,
+        error: first.error,
+      }),
+    )
+  }
 }
 
-async function deliver(message: Message<SaleEvent>, env: Env) {
+type DeliveryFailure = { eventId: string; attempts: number; retryInSeconds: number; error: string }
+
+/** Delivers one event, or schedules its retry and says why it failed. */
+async function deliver(message: Message<SaleEvent>, env: Env): Promise<DeliveryFailure | null> {
   const event = message.body
   try {
     const res = await fetch(env.DATA_PLATFORM_URL, {
@@ -52,10 +71,11 @@ async function deliver(message: Message<SaleEvent>, env: Env) {
     await res.body?.cancel()
     if (!res.ok) throw new Error(`the data platform answered ${res.status}`)
     message.ack()
+    return null
   } catch (err) {
-    const delaySeconds = retryDelaySeconds(message.attempts, Number(env.EVENT_RETRY_BASE_SECONDS))
-    console.warn(JSON.stringify({ level: 'warn', msg: 'sale event delivery failed', eventId: event.eventId, attempts: message.attempts, retryInSeconds: delaySeconds, error: String(err) }))
-    message.retry({ delaySeconds })
+    const retryInSeconds = retryDelaySeconds(message.attempts, Number(env.EVENT_RETRY_BASE_SECONDS))
+    message.retry({ delaySeconds: retryInSeconds })
+    return { eventId: event.eventId, attempts: message.attempts, retryInSeconds, error: String(err) }
   }
 }
 
