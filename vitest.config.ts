@@ -16,6 +16,8 @@ export default defineConfig(async () => {
             // The stand-in platform of test/support/global-setup.mjs; retries without waiting.
             DATA_PLATFORM_URL: `http://127.0.0.1:${DATA_PLATFORM_PORT}/events`,
             EVENT_RETRY_BASE_SECONDS: '0',
+            // Tiny relays, so that the tests' sockets spread over many (test/relays.test.ts).
+            SOCKETS_PER_RELAY: '50',
           },
         },
       }),

@@ -1,6 +1,6 @@
 // @ts-check
 // `node bench/fill-through-start.mjs [users] [clients] [flaky|ok|none]`: the failure #17 asks to find first.
-// `npm start` (its own state dir, port 8796) with DATA_PLATFORM_URL at a stand-in platform
+// `npm start` (its own state dir, port 8794) with DATA_PLATFORM_URL at a stand-in platform
 // that fails half of its requests (test/support/data-platform.mjs, "flaky"); then `clients`
 // concurrent clients (32) each make users with POST /api/users and enter them into one
 // concert's queue, `users` (20,000) in all. Every answer is counted; any 5xx fails the run
@@ -17,8 +17,8 @@ const USERS = Number(process.argv[2] ?? 20_000)
 const CLIENTS = Number(process.argv[3] ?? 32)
 /** The platform's mode for the concert; `none`: no DATA_PLATFORM_URL, events only logged. */
 const PLATFORM = process.argv[4] ?? 'flaky'
-const PORT = 8796
-const PLATFORM_PORT = 9796
+const PORT = 8794
+const PLATFORM_PORT = 9794
 const base = `http://127.0.0.1:${PORT}`
 const state = mkdtempSync(join(tmpdir(), 'fill-'))
 const platform = await startDataPlatform(PLATFORM_PORT)

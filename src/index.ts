@@ -17,6 +17,7 @@ import { service } from './routes/service'
 import { users } from './routes/users'
 
 export { ConcertObject } from './concert'
+export { QueueRelay } from './relay/relay'
 
 const app = newRouter()
 

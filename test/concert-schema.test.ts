@@ -33,7 +33,7 @@ describe("the concert object's schema", () => {
     // later steps are dropped; they are empty here), no schemaVersion.
     const before = await runInDurableObject(stubOf(concertId), (_, state) => {
       const all = tables(state.storage)
-      state.storage.sql.exec("DELETE FROM meta WHERE key = 'schemaVersion'; DROP TABLE sold_out_places; DROP TABLE pre_queue;")
+      state.storage.sql.exec("DELETE FROM meta WHERE key = 'schemaVersion'; DROP TABLE sold_out_places; DROP TABLE pre_queue; DROP TABLE relays;")
       return all
     })
     await abortAllDurableObjects()

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { KEEP_ALIVE_MS } from '../src/concert/streams'
+import { KEEP_ALIVE_MS } from '../src/relay/streams'
 import { activeBuyer, ADMIN_TOKEN, call, enterQueue, hold, newConcert, newUser, openStream, payFor } from './helpers'
 
 describe('queue event stream (SSE)', () => {

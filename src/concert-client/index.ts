@@ -5,6 +5,7 @@ import type { DateAvailabilityView, HoldView, QueueHistoryView, QueuePolicy, Que
 import { rememberDrawnArrival, withDrawnArrival } from './drawn-places'
 import { enterInBatch } from './entry-batcher'
 import { IsolateCaches, type KeepAlive } from './isolate-cache'
+import { relayName } from './relay-names'
 import { cachedStatus, invalidateQueueView } from './queue-view'
 import { cachedSeatMap, invalidateSeats, recentRefusal, rememberRefusal } from './seat-views'
 
@@ -130,9 +131,11 @@ export class ConcertClient {
     invalidateSeats(this.concertId, date)
   }
 
-  /** A WebSocket upgrade, or an event stream, for the place of a verified queue token: the object answers it. */
+  /** A WebSocket upgrade, or an event stream, for the place of a verified queue token: its relay answers it. */
   follow(request: Request, owner: SocketOwner): Promise<Response> {
-    return this.stub.fetch(socketUpgrade(request, owner))
+    const placed = { ...owner, ...withDrawnArrival(this.concertId, owner) }
+    const relay = relayName(this.concertId, placed, Number(this.env.SOCKETS_PER_RELAY))
+    return this.env.RELAY.get(this.env.RELAY.idFromName(relay)).fetch(socketUpgrade(request, placed, relay))
   }
 
   // --- the object's half of a payment (src/checkout.ts) ---

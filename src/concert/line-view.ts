@@ -35,6 +35,8 @@ export interface WholeLine extends LineViewHeader {
 
 export interface LineChange extends LineViewHeader {
   kind: 'change'
+  /** The version it applies to. */
+  since: number
   /** Arrivals that stopped waiting (admitted, idle, ended) since the version asked about. */
   left: number[]
 }

@@ -26,7 +26,7 @@ export class LineViews {
     if (since !== null) {
       const left: number[] = []
       for (let v = since; v < this.version; v++) left.push(this.ring[v % LOG_CAPACITY]!)
-      return { kind: 'change', ...stamped, left }
+      return { kind: 'change', ...stamped, since, left }
     }
     const from = waiting.front(header.lastArrival) & ~31
     return { kind: 'whole', ...stamped, from, bits: packBits(waiting.bits(from, header.lastArrival)) }

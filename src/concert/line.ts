@@ -9,7 +9,7 @@ import type { SellOut } from './sell-out'
 import { admissionsAvailable, hasRoomToWait, nextDeadline, placeStatus, SOLD_OUT_STATUS, type Moment } from './policy'
 import { Presence } from './presence'
 import type { PreQueue } from './pre-queue'
-import type { ListenerKey, PlaceInLine, QueueEntryView } from './rpc'
+import type { PlaceInLine, QueueEntryView } from './rpc'
 import type { LineView, ViewVersion } from './line-view'
 import { LineViews } from './line-views'
 import { WaitingIndex } from './waiting-index'
@@ -19,12 +19,6 @@ export type QueueRow = {
   user_id: string
   status: 'WAITING' | 'ACTIVE'
   active_until: number | null
-}
-
-/** What the line needs of the sockets: whether a place is listening, and to tell it the place ended, and how. */
-export interface LineListeners {
-  listening(key: ListenerKey): boolean
-  end(key: ListenerKey, final: 'EXPIRED' | 'SOLD_OUT'): void
 }
 
 /**
@@ -51,7 +45,6 @@ export class WaitingLine {
     private readonly storage: DurableObjectStorage,
     private readonly meta: ConcertMeta,
     private readonly outbox: Outbox,
-    private readonly listeners: LineListeners,
     private readonly sellOut: SellOut,
     /** The places its draw gave are named by entry, for their tokens and listeners. */
     private readonly preQueue: PreQueue,
@@ -222,12 +215,6 @@ export class WaitingLine {
     return { userId, concertId: this.meta.id!, ...(entryId ? { entryId } : {}), ...placeStatus(place, moment, this.meta.policy) }
   }
 
-  /** How a place's listeners are found: by its entry when the draw gave it (their tokens name the entry). */
-  private listenerKey(arrival: number): ListenerKey {
-    const entryId = this.preQueue.entryIdAt(arrival)
-    return entryId ? { arrival, entryId } : { arrival }
-  }
-
   /** The line as Workers and relays answer statuses from it: whole, or what changed since the version they have. */
   view(now: number, have?: ViewVersion): LineView {
     const { admissionRate, seatsLeft } = this.moment(now)
@@ -283,17 +270,16 @@ export class WaitingLine {
     this.meta.save('admitted', String(this.admittedTotal))
   }
 
-  /** Ends a place if it is still live: its row, its place in memory, and its sockets (told EXPIRED). */
+  /** Ends a place if it is still live: its row and its place in memory (relays tell its listeners from the next view). */
   end(arrival: number, reason: TokenEndReason, now: number) {
     const ended = this.storage.sql.exec<{ user_id: string }>('DELETE FROM queue WHERE arrival = ? RETURNING user_id', arrival).toArray()[0]
     if (ended) this.outbox.record('token.expired', now, { userId: ended.user_id, arrival, reason })
     this.leave(arrival)
     this.active.delete(arrival)
     this.presence.forget(arrival)
-    this.listeners.end(this.listenerKey(arrival), 'EXPIRED')
   }
 
-  /** Every seat is sold: each WAITING place ends, its listeners told SOLD_OUT. Returns those places. Call inside a transaction. */
+  /** Every seat is sold: each WAITING place ends (its listeners are told SOLD_OUT by the object, asked by their relay). Returns those places. Call inside a transaction. */
   endAllWaiting(): PlaceInLine[] {
     const ended = this.storage.sql
       .exec<{ arrival: number; user_id: string }>("DELETE FROM queue WHERE status = 'WAITING' RETURNING arrival, user_id")
@@ -302,7 +288,6 @@ export class WaitingLine {
     for (const { arrival } of ended) {
       this.leave(arrival)
       this.presence.forget(arrival)
-      this.listeners.end(this.listenerKey(arrival), 'SOLD_OUT')
     }
     return ended
   }
@@ -318,7 +303,7 @@ export class WaitingLine {
     }
   }
 
-  /** WAITING users unseen for idleTimeoutSeconds leave, unless a socket shows they are still there. */
+  /** WAITING users unseen for idleTimeoutSeconds leave (a relay reports those with a socket or a stream as seen). */
   dropIdle(now: number) {
     const idle = this.presence.idleSince(now - this.meta.policy.idleTimeoutSeconds * 1000)
     if (idle.length === 0) return
@@ -326,8 +311,6 @@ export class WaitingLine {
     for (const arrival of idle) {
       if (!this.waiting.has(arrival)) {
         this.presence.forget(arrival)
-      } else if (this.listeners.listening(this.listenerKey(arrival))) {
-        this.presence.touch(arrival, now)
       } else {
         this.end(arrival, 'IDLE', now)
         dropped++

@@ -1,6 +1,6 @@
 import { fail, ok, type Result } from '../errors/catalogue'
 import type { DateAvailabilityView, HoldView, QueueHistoryView, QueuePolicy, QueueStatsView, SaleDrawView, SaleStateView, SeatMapView, SectionListView } from '../schemas'
-import type { ConcertConfigured, ConcertSetup, PaymentStart, PlaceInLine, PlaceStatus, QueueEntryView, RefundStart } from './rpc'
+import type { ConcertConfigured, ConcertSetup, FollowedPlace, PaymentStart, PlaceInLine, PlaceStatus, QueueEntryView, RefundStart } from './rpc'
 import type { LineView, ViewVersion } from './line-view'
 import { ConcertRoom, notFound } from './room'
 
@@ -100,7 +100,7 @@ export class ConcertObject extends ConcertRoom {
       const released = this.seatPlan.release(reservation, now)
       if (released.ok) {
         this.line.admit(now)
-        this.listeners.schedule()
+        this.relays.schedule()
       }
       return released
     })
@@ -135,14 +135,31 @@ export class ConcertObject extends ConcertRoom {
   /**
    * The line, for Workers and relays to answer statuses from for a moment: what changed since
    * the version they `have`, or the whole line. `seen` are the arrivals that polled a Worker
-   * since its last view: they count as present.
+   * (or follow on a relay) since its last view: they count as present. A `relay` asking is
+   * sent each change from then on.
    */
-  queueView(seen: number[], have?: ViewVersion): Result<LineView> {
+  queueView(seen: number[], have?: ViewVersion, relay?: string): Result<LineView> {
     if (!this.meta.id) return notFound()
     const now = Date.now()
     for (const arrival of seen) this.line.seen(arrival, now)
     this.sweep(now)
-    return ok(this.line.view(now, have))
+    const view = this.line.view(now, have)
+    if (relay) this.relays.fetched(relay, { epoch: view.epoch, version: view.version })
+    return ok(view)
+  }
+
+  /** What a relay cannot tell from its view (a place drawn or ended since, a new listener's): each place's status, or how it ended. */
+  follow(places: PlaceInLine[]): Result<FollowedPlace[]> {
+    return this.read((now) => {
+      const moment = this.line.moment(now)
+      return places.map((place): FollowedPlace => {
+        const live = this.places.live(place)
+        const status = live && this.places.liveStatus(live, moment)
+        if (!live || !status) return { final: this.sellOut.ended(place) ? 'SOLD_OUT' : 'EXPIRED' }
+        this.line.seen(live.arrival, now)
+        return { arrival: live.arrival, status }
+      })
+    })
   }
 
   /** The object's half of a payment begins (the ledger's half is one D1 batch between begin and complete). */

@@ -1,7 +1,6 @@
 import { ok, type Result } from '../errors/catalogue'
 import type { QueueStatusView } from '../schemas'
 import type { QueueRow, WaitingLine } from './line'
-import type { Listeners } from './listeners'
 import type { Moment } from './policy'
 import type { PreQueue } from './pre-queue'
 import type { PlaceInLine, PlaceStatus, QueueEntryView } from './rpc'
@@ -15,7 +14,6 @@ export class Places {
   constructor(
     private readonly preQueue: PreQueue,
     private readonly line: WaitingLine,
-    private readonly listeners: Listeners,
   ) {}
 
   /** Entries: refused before the pre-queue opens, into it until opensAt, into the line after. Call after the sweep (which draws when due). */
@@ -50,10 +48,9 @@ export class Places {
     return place.arrival === 0 ? this.preQueue.status(place, moment) : this.line.liveStatus(place, moment)
   }
 
-  /** At opensAt: the pre-queue is drawn into the first places and its listeners learn them. Call inside the sweep's transaction. */
+  /** At opensAt: the pre-queue is drawn into the first places (their listeners' relays ask for them). Call inside the sweep's transaction. */
   openIfDue(now: number) {
     if (this.preQueue.phase(now) !== 'DUE') return
     this.line.joinDrawn(this.preQueue.draw(this.line.last, now), now)
-    this.listeners.drawn((owner) => this.preQueue.arrivalOf(owner))
   }
 }

@@ -151,12 +151,6 @@ export class PreQueue {
     return row?.user_id === userId ? (row.arrival ?? undefined) : undefined
   }
 
-  /** The entry drawn into this place, if one was. */
-  entryIdAt(arrival: number): string | undefined {
-    if (this.drawnCount === null || arrival > this.drawnCount) return undefined
-    return this.sql.exec<{ entry_id: string }>('SELECT entry_id FROM pre_queue WHERE arrival = ?', arrival).toArray()[0]?.entry_id
-  }
-
   /**
    * Draws the pre-queue into the places after `lastArrival`, in the contract's order (the
    * keys' order: one statement, no entry through JavaScript), and publishes the seed (event

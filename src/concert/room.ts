@@ -6,24 +6,22 @@ import { AlarmClock } from './alarm-clock'
 import { GroupCommit } from './group-commit'
 import { History } from './history'
 import { WaitingLine, type QueueRow } from './line'
-import { Listeners } from './listeners'
 import { ConcertMeta } from './meta'
 import { Outbox } from './outbox'
 import { Payments } from './payments'
 import { Places } from './places'
 import { PreQueue } from './pre-queue'
 import { Refunds } from './refunds'
-import { socketOwner, type PlaceInLine } from './rpc'
+import { Relays } from './relays'
+import type { PlaceInLine } from './rpc'
 import { migrate } from './schema'
 import { Seats, type ReservationRow } from './seats'
 import { SellOut } from './sell-out'
-import type { Sockets } from './sockets'
-import type { EventStreams } from './streams'
 
 /**
  * The concert object's room: its mechanisms wired to its storage, what the runtime calls on
- * it (socket and stream upgrades, socket messages, the alarm) and what every change needs
- * (the sweep of due deadlines, the push after a change, the group commit). Its RPC surface is
+ * it (the alarm) and what every change needs (the sweep of due deadlines, the push to the
+ * relays after a change, the group commit). It holds no socket: relays do (src/relay/). Its RPC surface is
  * ConcertObject (object.ts). The mechanisms are synchronous: no change awaits, so the
  * object's single thread is the lock, and two holds of one seat or two admissions of one place
  * cannot interleave. The only awaits are in `alarm()` (the ledger's answer for a payment or a
@@ -32,7 +30,7 @@ import type { EventStreams } from './streams'
 export abstract class ConcertRoom extends DurableObject<Env> {
   protected readonly meta: ConcertMeta
   protected readonly outbox: Outbox
-  protected readonly listeners: Listeners
+  protected readonly relays: Relays
   protected readonly sellOut: SellOut
   protected readonly preQueue: PreQueue
   protected readonly line: WaitingLine
@@ -49,12 +47,16 @@ export abstract class ConcertRoom extends DurableObject<Env> {
     const { storage } = ctx
     this.meta = new ConcertMeta(storage.sql)
     this.outbox = new Outbox(storage.sql, this.meta)
-    this.listeners = new Listeners(ctx, (to) => this.pushAll(to))
+    this.relays = new Relays(
+      storage.sql,
+      (name) => env.RELAY.get(env.RELAY.idFromName(name)),
+      () => this.pushToRelays(),
+    )
     this.seatPlan = new Seats(storage, this.meta, this.outbox)
     this.sellOut = new SellOut(storage.sql, this.meta, this.outbox)
     this.preQueue = new PreQueue(storage.sql, this.meta, this.outbox)
-    this.line = new WaitingLine(storage, this.meta, this.outbox, this.listeners, this.sellOut, this.preQueue, (now) => this.seatPlan.left(now))
-    this.places = new Places(this.preQueue, this.line, this.listeners)
+    this.line = new WaitingLine(storage, this.meta, this.outbox, this.sellOut, this.preQueue, (now) => this.seatPlan.left(now))
+    this.places = new Places(this.preQueue, this.line)
     this.history = new History(storage.sql, () => {
       const { arrivals, ...line } = this.line.totals()
       const preQueue = this.preQueue.entries
@@ -78,40 +80,11 @@ export abstract class ConcertRoom extends DurableObject<Env> {
       this.sellOut.load()
       this.preQueue.load()
       this.line.load(now)
+      this.relays.load()
       this.outbox.load(now)
       await this.alarmClock.load()
       this.alarmClock.rearm()
     })
-  }
-
-  /** WebSocket upgrades and event streams, whose place the Worker verified (rpc.ts, socketUpgrade). */
-  override async fetch(request: Request): Promise<Response> {
-    const now = Date.now()
-    this.sweep(now)
-    const owner = socketOwner(request)
-    const live = this.meta.id !== null ? this.places.live(owner) : null
-    if (live) this.line.seen(live.arrival, now)
-    const final = !live && this.sellOut.ended(owner) ? 'SOLD_OUT' : 'EXPIRED'
-    return this.listeners.follow(request, live, (place) => this.places.liveStatus(place, this.line.moment(now)), final)
-  }
-
-  /** Any message from the client (a ping) answers with the current status and counts as presence. */
-  override webSocketMessage(ws: WebSocket): void {
-    const owner = this.listeners.sockets.ownerOf(ws)
-    if (!owner) return
-    const now = Date.now()
-    this.sweep(now)
-    this.line.seen(owner.arrival, now)
-    this.listeners.sockets.forgetSent(ws)
-    this.listeners.sockets.push(ws, (place) => this.places.liveStatus(place, this.line.moment(now)))
-  }
-
-  override webSocketClose(ws: WebSocket, code: number): void {
-    this.listeners.sockets.closed(ws, code)
-  }
-
-  override webSocketError(ws: WebSocket): void {
-    this.listeners.sockets.closed(ws, 1011)
   }
 
   /** Alarms are at-least-once: everything here is safe to run again. */
@@ -190,19 +163,18 @@ export abstract class ConcertRoom extends DurableObject<Env> {
     this.afterChange()
   }
 
-  /** After anything that may move positions or deadlines: re-arm the alarm, push positions, sample the history. */
+  /** After anything that may move positions or deadlines: re-arm the alarm, tell the relays, sample the history. */
   protected afterChange() {
     this.alarmClock.rearm()
-    this.listeners.schedule()
+    this.relays.schedule()
     if (!this.group.running) this.history.sample(Date.now())
   }
 
-  /** A coalesced push is due: sweep first, so what is pushed is exact, then push every status at one moment. */
-  protected pushAll(to: Sockets | EventStreams) {
+  /** A coalesced push is due: sweep first, so what is pushed is exact, then send each relay what changed. */
+  private pushToRelays() {
     const now = Date.now()
     this.sweep(now)
-    const moment = this.line.moment(now)
-    to.pushAll((owner) => this.places.liveStatus(owner, moment))
+    this.relays.push((have) => this.line.view(now, have))
   }
 }
 

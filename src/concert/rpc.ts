@@ -14,36 +14,26 @@ export interface PlaceInLine {
   entryId?: string
 }
 
-/** What a socket or a stream is found by: its entry when the token names one (it may predate the draw), else its arrival. */
-export type ListenerKey = Pick<PlaceInLine, 'arrival' | 'entryId'>
-
-/**
- * A listener's key as text: a socket's tag (tokens are longer than a tag may be), and what an
- * event stream is matched by. Fixed when the listener opens, maybe before the draw.
- */
-export const listenerTag = ({ arrival, entryId }: ListenerKey) => (entryId !== undefined ? `e${entryId}` : `a${arrival}`)
-
-/** The arrival the draw gave the entry a listener's token names, if it was drawn. */
-export type DrawnArrival = (owner: SocketOwner) => number | undefined
-
 /** Who a socket belongs to: the place and the token to send back in pushes; its attachment through hibernation. */
 export interface SocketOwner extends PlaceInLine {
   token: string
 }
 
 /**
- * A WebSocket upgrade as the Worker forwards it: the place comes in headers set from the
- * verified token, never from the client, and the object trusts them.
+ * A WebSocket upgrade (or an event stream) as the Worker forwards it to the relay named
+ * `relay`: the place comes in headers set from the verified token, never from the client,
+ * and the relay trusts them.
  */
-export function socketUpgrade(request: Request, owner: SocketOwner): Request {
+export function socketUpgrade(request: Request, owner: SocketOwner, relay: string): Request {
   const headers = new Headers(request.headers)
   headers.set('x-queue-arrival', String(owner.arrival))
   headers.set('x-queue-user', owner.userId)
+  headers.set('x-relay-name', relay)
   if (owner.entryId) headers.set('x-queue-entry', owner.entryId)
   return new Request(request.url, { headers })
 }
 
-/** The queue's event stream and its socket share the object's fetch; the path tells them apart. */
+/** The queue's event stream and its socket share the relay's fetch; the path tells them apart. */
 export const isEventStream = (request: Request) => new URL(request.url).pathname.endsWith('/queue/events')
 
 export function socketOwner(request: Request): SocketOwner {
@@ -55,6 +45,9 @@ export function socketOwner(request: Request): SocketOwner {
     ...(entryId ? { entryId } : {}),
   }
 }
+
+/** A listener's place as the object answers a relay: its status (and arrival, once drawn), or how it ended. */
+export type FollowedPlace = { arrival: number; status: QueueStatusView } | { final: 'EXPIRED' | 'SOLD_OUT' }
 
 export interface ConcertSetup {
   concertId: string

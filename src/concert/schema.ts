@@ -152,6 +152,13 @@ CREATE INDEX reservations_by_user ON reservations (user_id, state);
 CREATE INDEX reservations_by_arrival ON reservations (arrival, state);
     `,
   },
+  {
+    // Relays holding this concert's sockets and streams (src/relay/), told of each change.
+    version: 7,
+    sql: `
+CREATE TABLE relays (name TEXT PRIMARY KEY);
+    `,
+  },
 ]
 
 const META_TABLE = 'CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)'

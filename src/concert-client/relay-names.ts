@@ -1,0 +1,16 @@
+import type { PlaceInLine } from '../concert/rpc'
+
+/** Relays that share the pre-queue's listeners, whose places are not numbered until the draw. */
+const PRE_QUEUE_RELAYS = 16
+
+/**
+ * The relay that holds a place's sockets and streams: arrivals in blocks of `perRelay`, so no
+ * relay holds more than that many places; a pre-queue entry (no arrival yet) by a hash of its
+ * id over PRE_QUEUE_RELAYS. The concert's id comes first: the relay finds its concert by it.
+ */
+export function relayName(concertId: string, { arrival, entryId }: PlaceInLine, perRelay: number): string {
+  if (arrival > 0) return `${concertId}/${Math.floor(arrival / perRelay)}`
+  let hash = 0
+  for (const c of entryId ?? '') hash = (Math.imul(hash, 31) + c.charCodeAt(0)) | 0
+  return `${concertId}/pre-${(hash >>> 0) % PRE_QUEUE_RELAYS}`
+}

@@ -1,0 +1,66 @@
+import { LiveLine, type LineView, type LineViewHeader, type ViewVersion } from './line-view'
+import { placeStatus, preQueueStatus, type Place } from './policy'
+import type { PlaceInLine } from './rpc'
+import type { QueueStatusView } from '../schemas'
+
+/** A status, 'gone' when the view shows the place ended, 'unknown' when the object must answer. */
+export type CachedStatus = QueueStatusView | 'gone' | 'unknown'
+
+/**
+ * Statuses worked out from a line view, as the object would answer them, by a Worker (status
+ * polls) or a relay (its sockets): a place's position is exact for the view's version.
+ */
+export class QueueView {
+  private active = new Map<number, number>()
+
+  private constructor(
+    private header: LineViewHeader,
+    private readonly line: LiveLine,
+  ) {
+    this.active = new Map(header.active.map((a) => [a.arrival, a.until]))
+  }
+
+  static of(view: LineView): QueueView {
+    if (view.kind !== 'whole') throw new Error('a change needs a view to apply to')
+    return new QueueView(view, new LiveLine(view))
+  }
+
+  get policy() {
+    return this.header.policy
+  }
+
+  get version(): ViewVersion {
+    return { epoch: this.header.epoch, version: this.header.version }
+  }
+
+  /** This view moved on by a change, or the whole line anew; null when the change is not to this view's version. */
+  next(view: LineView): QueueView | null {
+    if (view.kind === 'whole') return QueueView.of(view)
+    if (view.epoch !== this.header.epoch || view.since !== this.header.version) return null
+    this.line.apply(view)
+    this.header = view
+    this.active = new Map(view.active.map((a) => [a.arrival, a.until]))
+    return this
+  }
+
+  describe({ arrival, userId, entryId }: PlaceInLine, now: number): CachedStatus {
+    const { header } = this
+    const moment = { now, admissionRate: header.admissionRate, seatsLeft: header.seatsLeft }
+    // A token naming a pre-queue entry (genuine: it is signed) is PRE_QUEUE until the draw; an entry cannot end before it.
+    if (arrival === 0) {
+      if (entryId === undefined || header.preQueueUntil === null || now >= header.preQueueUntil) return 'unknown'
+      return { userId, concertId: header.concertId, ...preQueueStatus(entryId, header.preQueueUntil, moment) }
+    }
+    if (arrival > header.lastArrival) return 'unknown'
+    const activeUntil = this.active.get(arrival)
+    let place: Place
+    if (activeUntil !== undefined) {
+      if (activeUntil <= now) return 'gone'
+      place = { activeUntil }
+    } else {
+      if (!this.line.has(arrival)) return header.soldOut ? 'unknown' : 'gone'
+      place = { position: this.line.position(arrival) }
+    }
+    return { userId, concertId: header.concertId, ...(entryId ? { entryId } : {}), ...placeStatus(place, moment, header.policy) }
+  }
+}

@@ -1,0 +1,16 @@
+import type { SocketOwner } from '../concert/rpc'
+import type { QueueStatusView } from '../schemas'
+
+/** The last message a socket (or an event stream) is sent before it is closed. */
+export type SocketEnd = 'EXPIRED' | 'SOLD_OUT'
+
+/** One socket or event stream, as the relay tells it: the same for both. */
+export interface Follower {
+  owner: SocketOwner
+  /** The draw gave its entry this arrival. */
+  place(arrival: number): void
+  /** Sent only when its place or deadline changed since the last one it was sent. */
+  tell(status: QueueStatusView): void
+  /** The place ended: told how, then closed. */
+  end(final: SocketEnd): void
+}

@@ -1,0 +1,159 @@
+import { DurableObject } from 'cloudflare:workers'
+import type { ConcertObject } from '../concert'
+import type { LineView } from '../concert/line-view'
+import { QueueView } from '../concert/line-status'
+import { isEventStream, socketOwner, type FollowedPlace, type PlaceInLine, type SocketOwner } from '../concert/rpc'
+import { ERRORS, errorBody } from '../errors'
+import type { Follower, SocketEnd } from './follower'
+import { Sockets } from './sockets'
+import { EventStreams } from './streams'
+
+/** Presence is reported at least this often, and three times per idle timeout: a listener's place never idles out. */
+const MAX_PRESENCE_INTERVAL_MS = 10_000
+
+/**
+ * A relay: the queue's sockets and event streams of up to SOCKETS_PER_RELAY places of one
+ * concert (the Worker picks it by arrival, src/concert-client/relay-names.ts). It keeps its
+ * own view of the line (src/concert/line-status.ts), moved on by the one message the concert
+ * object sends it per change, and works out each listener's status from it; only a place the
+ * view cannot tell (drawn, or ended since) is asked of the object, in one call for all of them.
+ * It reports its listeners as present on an alarm, and holds no state a restart would lose
+ * for good: sockets then close, clients reconnect and are told their status.
+ */
+export class QueueRelay extends DurableObject<Env> {
+  private readonly sockets: Sockets
+  private readonly streams = new EventStreams()
+  private view: QueueView | null = null
+
+  constructor(ctx: DurableObjectState, env: Env) {
+    super(ctx, env)
+    this.sockets = new Sockets(ctx)
+    ctx.storage.sql.exec('CREATE TABLE IF NOT EXISTS relay (name TEXT PRIMARY KEY)')
+  }
+
+  /** A socket upgrade or an event stream, for the place of a token the Worker verified (rpc.ts, socketUpgrade). */
+  override async fetch(request: Request): Promise<Response> {
+    this.remember(request.headers.get('x-relay-name')!)
+    if (this.following >= Number(this.env.SOCKETS_PER_RELAY)) {
+      const { status, message } = ERRORS.OVERLOADED
+      return Response.json(errorBody('OVERLOADED', message), { status, headers: { 'retry-after': '1' } })
+    }
+    const owner = socketOwner(request)
+    const first = await this.firstStatus(owner)
+    const told = 'final' in first ? first.final : first.status
+    const placed = 'final' in first ? owner : { ...owner, arrival: first.arrival }
+    const response = isEventStream(request) ? this.streams.open(placed, told) : new Response(null, { status: 101, webSocket: this.sockets.open(placed, told) })
+    await this.reportPresenceSoon()
+    return response
+  }
+
+  /** From the concert object: the line changed. Returns how many follow here; at 0 the object forgets this relay. */
+  async update(view: LineView): Promise<number> {
+    const moved = this.view?.next(view) ?? (view.kind === 'whole' ? QueueView.of(view) : null)
+    if (moved) this.view = moved
+    else await this.pull()
+    await this.tellAll()
+    const following = this.following
+    // Forgotten by the object now: the next listener makes this relay fetch (and so follow) the line again.
+    if (following === 0) this.view = null
+    return following
+  }
+
+  /** Any message from the client (a ping) is answered with the current status. */
+  override async webSocketMessage(ws: WebSocket): Promise<void> {
+    this.sockets.forgetSent(ws)
+    await this.tell([this.sockets.follower(ws)])
+  }
+
+  override webSocketClose(ws: WebSocket, code: number): void {
+    this.sockets.closed(ws, code)
+  }
+
+  override webSocketError(ws: WebSocket): void {
+    this.sockets.closed(ws, 1011)
+  }
+
+  /** Presence: the line is fetched with every arrival followed here counted as seen. */
+  override async alarm(): Promise<void> {
+    if (this.following === 0) return
+    await this.pull()
+    await this.tellAll()
+    await this.reportPresenceSoon()
+  }
+
+  private get following(): number {
+    return this.sockets.count + this.streams.count
+  }
+
+  private followers(): Follower[] {
+    return [...this.sockets.all(), ...this.streams.all()]
+  }
+
+  private get name(): string {
+    return this.ctx.storage.sql.exec<{ name: string }>('SELECT name FROM relay').one().name
+  }
+
+  private remember(name: string) {
+    this.ctx.storage.sql.exec('INSERT OR IGNORE INTO relay (name) VALUES (?)', name)
+  }
+
+  private get concert(): DurableObjectStub<ConcertObject> {
+    const concertId = this.name.split('/')[0]!
+    return this.env.CONCERT.get(this.env.CONCERT.idFromName(concertId))
+  }
+
+  /** The line from the object: what changed since this relay's version, reporting its listeners as seen. */
+  private async pull() {
+    const seen = this.followers()
+      .map((f) => f.owner.arrival)
+      .filter((arrival) => arrival > 0)
+    const result = await this.concert.queueView(seen, this.view?.version, this.name)
+    if (!result.ok) return
+    this.view = this.view?.next(result.value) ?? QueueView.of(result.value)
+  }
+
+  private async firstStatus(owner: SocketOwner): Promise<FollowedPlace> {
+    if (!this.view) await this.pull()
+    const status = this.view?.describe(owner, Date.now()) ?? 'unknown'
+    if (status === 'gone') return { final: 'EXPIRED' }
+    if (status !== 'unknown') return { arrival: owner.arrival, status }
+    return (await this.ask([owner]))[0]!
+  }
+
+  private tellAll(): Promise<void> {
+    return this.tell(this.followers())
+  }
+
+  /** Each listener its status from the view; those the view cannot tell, from the object in one call. */
+  private async tell(followers: Follower[]) {
+    if (!this.view) await this.pull()
+    const now = Date.now()
+    const unknown: Follower[] = []
+    for (const follower of followers) {
+      const status = this.view?.describe(follower.owner, now) ?? 'unknown'
+      if (status === 'gone') follower.end('EXPIRED')
+      else if (status === 'unknown') unknown.push(follower)
+      else follower.tell(status)
+    }
+    if (unknown.length === 0) return
+    const answers = await this.ask(unknown.map((f) => f.owner))
+    unknown.forEach((follower, i) => {
+      const answer = answers[i]!
+      if ('final' in answer) return follower.end(answer.final)
+      if (answer.arrival !== follower.owner.arrival) follower.place(answer.arrival)
+      follower.tell(answer.status)
+    })
+  }
+
+  private async ask(owners: SocketOwner[]): Promise<FollowedPlace[]> {
+    const places = owners.map(({ arrival, userId, entryId }): PlaceInLine => (entryId !== undefined ? { arrival, userId, entryId } : { arrival, userId }))
+    const result = await this.concert.follow(places)
+    return result.ok ? result.value : places.map(() => ({ final: 'EXPIRED' as SocketEnd }))
+  }
+
+  private async reportPresenceSoon() {
+    if (this.following === 0 || (await this.ctx.storage.getAlarm()) !== null) return
+    const idleMs = (this.view?.policy.idleTimeoutSeconds ?? 30) * 1000
+    await this.ctx.storage.setAlarm(Date.now() + Math.min(MAX_PRESENCE_INTERVAL_MS, idleMs / 3))
+  }
+}

@@ -1,0 +1,93 @@
+import type { SocketOwner } from '../concert/rpc'
+import type { QueueStatusView } from '../schemas'
+import type { Follower, SocketEnd } from './follower'
+
+/**
+ * The relay's hibernating WebSockets: each one's owner rides in its attachment (so it
+ * survives hibernation), and what it was last sent is kept to send only what changed.
+ */
+export class Sockets {
+  private readonly lastSent = new WeakMap<WebSocket, string>()
+  private readonly owners = new WeakMap<WebSocket, SocketOwner>()
+
+  constructor(private readonly ctx: DurableObjectState) {}
+
+  get count(): number {
+    return this.ctx.getWebSockets().length
+  }
+
+  /** A socket for this owner, told its status at once; or told `final` and closed. Returns the client's end. */
+  open(owner: SocketOwner, first: QueueStatusView | SocketEnd): WebSocket {
+    const [client, server] = Object.values(new WebSocketPair()) as [WebSocket, WebSocket]
+    if (typeof first === 'string') {
+      server.accept()
+      end(server, first)
+      return client
+    }
+    this.ctx.acceptWebSocket(server)
+    server.serializeAttachment(owner)
+    this.owners.set(server, owner)
+    this.follower(server).tell(first)
+    return client
+  }
+
+  /** A message from the client asks for the status afresh: forget what it was last sent. */
+  forgetSent(ws: WebSocket) {
+    this.lastSent.delete(ws)
+  }
+
+  closed(ws: WebSocket, code: number) {
+    try {
+      ws.close(code === 1005 ? 1000 : code, 'closing')
+    } catch {
+      // Already closed.
+    }
+  }
+
+  all(): Follower[] {
+    return this.ctx.getWebSockets().map((ws) => this.follower(ws))
+  }
+
+  follower(ws: WebSocket): Follower {
+    const owner = this.ownerOf(ws)
+    return {
+      owner,
+      place: (arrival) => {
+        const placed = { ...owner, arrival }
+        ws.serializeAttachment(placed)
+        this.owners.set(ws, placed)
+      },
+      tell: (status) => {
+        // Compare without the estimate's drift, so an unchanged place is not re-sent.
+        const key = `${status.status}|${status.position}|${status.activeUntil}`
+        if (this.lastSent.get(ws) === key) return
+        try {
+          ws.send(JSON.stringify({ token: owner.token, ...status }))
+          this.lastSent.set(ws, key)
+        } catch {
+          // The client is gone; its close event will follow.
+        }
+      },
+      end: (final) => end(ws, final),
+    }
+  }
+
+  /** The socket's owner, from memory or, after hibernation, from its attachment. */
+  private ownerOf(ws: WebSocket): SocketOwner {
+    let owner = this.owners.get(ws)
+    if (!owner) {
+      owner = ws.deserializeAttachment() as SocketOwner
+      this.owners.set(ws, owner)
+    }
+    return owner
+  }
+}
+
+function end(ws: WebSocket, final: SocketEnd) {
+  try {
+    ws.send(JSON.stringify({ status: final }))
+    ws.close(1000, 'token expired')
+  } catch {
+    // The client is already gone.
+  }
+}
