@@ -86,7 +86,7 @@ export function benchClient(base, secrets) {
     const body = JSON.stringify({ date, seatNumber: 1 })
     const racers = await activeBuyers(concertId, 100)
     const path = `/api/concerts/${concertId}/reservations`
-    return { connections: 100, requests: racers.map((headers) => ({ method: 'POST', path, headers: { ...headers, 'content-type': 'application/json' }, body })) }
+    return { concertId, connections: 100, requests: racers.map((headers) => ({ method: 'POST', path, headers: { ...headers, 'content-type': 'application/json' }, body })) }
   }
 
   return { load, json, createConcert, accessTokens, fundedUsers, activeBuyers, sameSeatRace }

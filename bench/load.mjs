@@ -18,6 +18,7 @@ function summarize(latencies, elapsedMs, extra = {}) {
     p50: at(0.5),
     p95: at(0.95),
     p99: at(0.99),
+    p999: at(0.999),
     durationMs: elapsedMs,
     ...extra,
   }

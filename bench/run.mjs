@@ -12,6 +12,7 @@ import { cpus, tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { benchClient } from './client.mjs'
 import { ADMIN_TOKEN, AUTH_SECRET, serveBundle } from './serve-bundle.mjs'
+import { startDataPlatform } from '../test/support/data-platform.mjs'
 
 const quick = process.argv.includes('--quick')
 const dev = process.argv.includes('--dev')
@@ -20,17 +21,36 @@ const DURATION = quick ? 3_000 : 10_000
 const C = 50
 const started = Date.now()
 
-const server = dev ? await serveDev() : await serveBundle({ entryWorker })
+// Every sale event is delivered to a stand-in data platform (test/support/data-platform.mjs), which counts them.
+const PLATFORM_PORT = 9793
+const platform = dev ? null : await startDataPlatform(PLATFORM_PORT)
+const server = dev ? await serveDev() : await serveBundle({ entryWorker, vars: { DATA_PLATFORM_URL: `http://127.0.0.1:${PLATFORM_PORT}/events` } })
 const secrets = dev ? devSecrets() : { AUTH_SECRET, ADMIN_TOKEN }
 const base = server.url
-const { load, json, createConcert, accessTokens, fundedUsers, activeBuyers, sameSeatRace } = benchClient(base, secrets)
+const bench = benchClient(base, secrets)
+const { load, json, accessTokens, fundedUsers, activeBuyers } = bench
 const results = {}
 const notes = []
+/** Every concert the run made, for the count of events written. */
+const concerts = []
+const createConcert = async (...args) => {
+  const id = await bench.createConcert(...args)
+  concerts.push(id)
+  return id
+}
+const sameSeatRace = async () => {
+  const race = await bench.sameSeatRace()
+  concerts.push(race.concertId)
+  return race
+}
+let events = null
 
 try {
   await run()
+  if (platform) events = await eventsDelivered()
 } finally {
   await server.dispose()
+  platform?.close()
 }
 
 async function run() {
@@ -152,6 +172,7 @@ const report = {
     notes,
   },
   workloads: results,
+  ...(events ? { events } : {}),
 }
 mkdirSync('bench/results', { recursive: true })
 const name = dev ? 'dev' : entryWorker ? 'entry-worker' : 'latest'
@@ -161,6 +182,25 @@ console.log(table(report))
 console.log(`\n${report.meta.mode}, ${quick ? 'quick' : 'full'} run in ${report.meta.totalSeconds.toFixed(0)} s: bench/results/${name}.json`)
 
 // --- helpers ---
+
+/**
+ * No event lost at the rush: the events every concert's object wrote to its outbox (operators'
+ * stats) against those the stand-in platform received (distinct eventIds), once the outboxes
+ * and the queue have drained (at most two minutes).
+ */
+async function eventsDelivered() {
+  const deadline = Date.now() + 120_000
+  for (;;) {
+    const stats = await Promise.all(concerts.map((id) => json('GET', `/api/admin/concerts/${id}/queue`, undefined, { authorization: `Bearer ${secrets.ADMIN_TOKEN}` })))
+    const written = stats.reduce((sum, s) => sum + s.events.written, 0)
+    const unsent = stats.reduce((sum, s) => sum + s.events.unsent, 0)
+    const counts = await (await fetch(`http://127.0.0.1:${PLATFORM_PORT}/counts`)).json()
+    if ((counts.events >= written && unsent === 0) || Date.now() > deadline) {
+      return { written, delivered: counts.events, unsent, deliveries: counts.requests, duplicates: counts.duplicates, drainedSecondsAfterRun: Math.round((Date.now() - deadline + 120_000) / 1000) }
+    }
+    await new Promise((r) => setTimeout(r, 1_000))
+  }
+}
 
 function policyChange(concertId, maxActiveUsers) {
   return {
@@ -208,9 +248,9 @@ function table(report) {
     const statuses = Object.entries(r.statusCounts ?? {})
       .map(([s, n]) => `${s}×${n}`)
       .join(' ')
-    return `| ${name} | ${Math.round(r.rps).toLocaleString('en')} | ${r.p50.toFixed(1)} | ${r.p95.toFixed(1)} | ${r.p99.toFixed(1)} | ${r.errors} | ${statuses} | ${(r.ratioToBaseline * 100).toFixed(0)}% | ${(r.durationMs / 1000).toFixed(2)} s |`
+    return `| ${name} | ${Math.round(r.rps).toLocaleString('en')} | ${r.p50.toFixed(1)} | ${r.p95.toFixed(1)} | ${r.p99.toFixed(1)} | ${r.p999 === undefined ? '' : r.p999.toFixed(1)} | ${r.errors} | ${statuses} | ${(r.ratioToBaseline * 100).toFixed(0)}% | ${(r.durationMs / 1000).toFixed(2)} s |`
   })
-  return ['| workload | req/s | p50 ms | p95 ms | p99 ms | errors | statuses | of baseline | duration |', '|---|---|---|---|---|---|---|---|---|', ...rows].join('\n')
+  return ['| workload | req/s | p50 ms | p95 ms | p99 ms | p99.9 ms | errors | statuses | of baseline | duration |', '|---|---|---|---|---|---|---|---|---|---|', ...rows].join('\n')
 }
 
 function writeDocs(report, name) {
@@ -219,9 +259,15 @@ function writeDocs(report, name) {
   const doc = existsSync(file)
     ? readFileSync(file, 'utf8')
     : `# Benchmarks\n\n<!-- bundle:start -->\n<!-- bundle:end -->\n\n<!-- entry-worker:start -->\n<!-- entry-worker:end -->\n\n<!-- dev:start -->\n<!-- dev:end -->\n`
-  const section = `<!-- ${marker}:start -->\n${report.meta.mode}, ${report.meta.quick ? '`--quick`' : 'full'} run of ${report.meta.date.slice(0, 16).replace('T', ' ')} UTC, ${report.meta.cpus} cores shared with the load generator, concurrency ${report.meta.connections} unless the workload says otherwise:\n\n${table(report)}\n${report.meta.notes.map((n) => `\n${n}\n`).join('')}<!-- ${marker}:end -->`
+  const section = `<!-- ${marker}:start -->\n${report.meta.mode}, ${report.meta.quick ? '`--quick`' : 'full'} run of ${report.meta.date.slice(0, 16).replace('T', ' ')} UTC, ${report.meta.cpus} cores shared with the load generator, concurrency ${report.meta.connections} unless the workload says otherwise:\n\n${table(report)}\n${report.meta.notes.map((n) => `\n${n}\n`).join('')}${eventsLine(report.events)}<!-- ${marker}:end -->`
   writeFileSync(file, doc.replace(new RegExp(`<!-- ${marker}:start -->[\\s\\S]*<!-- ${marker}:end -->`), section))
   if (name === 'latest') writeFileSync('docs/benchmarks.svg', chart(report))
+}
+
+function eventsLine(events) {
+  if (!events) return ''
+  const n = (v) => v.toLocaleString('en')
+  return `\nSale events: **${n(events.written)} written** to the objects' outboxes over the run, **${n(events.delivered)} delivered** (distinct eventIds at the stand-in data platform; ${n(events.deliveries)} deliveries, ${n(events.duplicates)} duplicates dropped by eventId), ${n(events.unsent)} left unsent, ${events.drainedSecondsAfterRun} s after the last workload.\n`
 }
 
 /** Throughput and p99 per workload, as two horizontal bar charts in one SVG. */

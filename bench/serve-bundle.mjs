@@ -15,8 +15,9 @@ import { unstable_getMiniflareWorkerOptions } from 'wrangler'
 export const ADMIN_TOKEN = 'bench-admin-token'
 export const AUTH_SECRET = 'bench-auth-secret-0123456789abcdef0123456789'
 
-/** @param {{ inspectorPort?: number, entryWorker?: boolean }} [options] */
-export async function serveBundle({ inspectorPort, entryWorker = false } = {}) {
+/** `vars` override wrangler.toml's (DATA_PLATFORM_URL: where the bench counts delivered events). */
+/** @param {{ inspectorPort?: number, entryWorker?: boolean, vars?: Record<string, string> }} [options] */
+export async function serveBundle({ inspectorPort, entryWorker = false, vars = {} } = {}) {
   const work = mkdtempSync(join(process.env.BENCH_STATE_DIR ?? tmpdir(), 'concert-bench-'))
   const outdir = join(work, 'bundle')
   execFileSync('node', ['node_modules/wrangler/bin/wrangler.js', 'deploy', '--dry-run', '--outdir', outdir], {
@@ -36,7 +37,7 @@ export async function serveBundle({ inspectorPort, entryWorker = false } = {}) {
     queueProducers: w.queueProducers,
     queueConsumers: w.queueConsumers,
     ratelimits: w.ratelimits,
-    bindings: { ...w.bindings, AUTH_SECRET, ADMIN_TOKEN },
+    bindings: { ...w.bindings, ...vars, AUTH_SECRET, ADMIN_TOKEN },
     d1Persist: join(work, 'd1'),
     durableObjectsPersist: join(work, 'do'),
     // The Worker's JSON log lines are written as in production, then dropped here.

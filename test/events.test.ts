@@ -3,7 +3,7 @@ import { env } from 'cloudflare:workers'
 import { describe, expect, it, vi } from 'vitest'
 import { DEAD_LETTER_QUEUE, handleSaleEvents, retryDelaySeconds, SALE_EVENTS_QUEUE } from '../src/events/delivery'
 import type { SaleEvent } from '../src/events/sale-event'
-import { activeBuyer, call, enterQueue, hold, newConcert, newUser, payFor, received, sleep, stubOf, until } from './helpers'
+import { activeBuyer, ADMIN_TOKEN, call, enterQueue, hold, newConcert, newUser, payFor, received, sleep, stubOf, until } from './helpers'
 
 const platform = new URL(env.DATA_PLATFORM_URL).origin
 const setMode = (concertId: string, mode: 'ok' | 'down' | 'flaky') => fetch(`${platform}/control`, { method: 'POST', body: JSON.stringify({ concertId, mode }) })
@@ -57,6 +57,11 @@ describe('sale events', () => {
     expect(events.find((e) => e.type === 'token.expired')).toMatchObject({ userId: buyer.userId, reason: 'PAID' })
     // Written in the change's transaction and relayed: the outbox is empty again.
     await until('an empty outbox', () => runInDurableObject(stubOf(concertId), (_, s) => s.storage.sql.exec('SELECT COUNT(*) AS n FROM outbox').one().n === 0))
+    // Operators see how many were written: as many as the platform gets.
+    const { events: counted } = (await call('GET', `/api/admin/concerts/${concertId}/queue`, { accessToken: ADMIN_TOKEN })).body
+    expect(counted).toEqual({ written: expect.any(Number), unsent: 0 })
+    expect(counted.written).toBeGreaterThanOrEqual(6)
+    await until('every event written delivered', async () => (await received(concertId)).events.length === counted.written)
   })
 
   it('a hold that runs out is a seat.expired event, with no request', async () => {

@@ -1,5 +1,5 @@
 import type { ConcertObject } from '../concert'
-import { socketUpgrade, type ConcertConfigured, type ConcertSetup, type PaymentStart, type PlaceInLine, type QueueEntryView, type RefundStart, type SocketOwner } from '../concert/rpc'
+import { placeOnly, socketUpgrade, type ConcertConfigured, type ConcertSetup, type PaymentStart, type PlaceInLine, type QueueEntryView, type RefundStart, type SocketOwner } from '../concert/rpc'
 import { ApiError, unwrap, type Result } from '../errors'
 import type { DateAvailabilityView, HoldView, QueueHistoryView, QueuePolicy, QueueStatsView, QueueStatusView, SaleDrawView, SaleStateView, SeatMapView, SectionListView } from '../schemas'
 import { rememberDrawnArrival, withDrawnArrival } from './drawn-places'
@@ -91,7 +91,7 @@ export class ConcertClient {
     const status = await this.cachedStatus(place)
     if (status === 'gone') throw new ApiError('QUEUE_TOKEN_INVALID')
     if (status !== 'unknown') return status
-    const answer = unwrap(await this.stub.status(only(place)))
+    const answer = unwrap(await this.stub.status(placeOnly(place)))
     if (place.entryId !== undefined && answer.arrival > 0) rememberDrawnArrival(this.concertId, place.entryId, answer.arrival)
     return answer.status
   }
@@ -100,11 +100,11 @@ export class ConcertClient {
   async seatMap(place: PlaceInLine, date: string, section?: string): Promise<SeatMapView> {
     const status = await this.cachedStatus(place)
     const cached = typeof status === 'object' && status.status === 'ACTIVE' ? await cachedSeatMap(this.concertId, date, section, async () => this.seats(date, section), this.keepAlive) : null
-    return cached ?? unwrap(await this.stub.seatMap(only(place), date, section))
+    return cached ?? unwrap(await this.stub.seatMap(placeOnly(place), date, section))
   }
 
   async sections(place: PlaceInLine, date: string): Promise<SectionListView> {
-    return unwrap(await this.stub.sections(only(place), date))
+    return unwrap(await this.stub.sections(placeOnly(place), date))
   }
 
   /**
@@ -120,14 +120,14 @@ export class ConcertClient {
       const status = await this.cachedStatus(place)
       if (typeof status === 'object' && status.status === 'ACTIVE' && recentRefusal(this.concertId, date, single!) === refused) throw new ApiError(refused.code, refused.message)
     }
-    const result = await this.stub.hold(only(place), date, seatNumbers)
+    const result = await this.stub.hold(placeOnly(place), date, seatNumbers)
     if (result.ok) invalidateSeats(this.concertId, date)
     else if (result.code === 'SEAT_UNAVAILABLE' && single !== null) rememberRefusal(this.concertId, date, single, result)
     return unwrap(result)
   }
 
   async release(place: PlaceInLine, reservationId: string): Promise<void> {
-    const { date } = unwrap(await this.stub.release(only(place), reservationId))
+    const { date } = unwrap(await this.stub.release(placeOnly(place), reservationId))
     invalidateSeats(this.concertId, date)
   }
 
@@ -141,7 +141,7 @@ export class ConcertClient {
   // --- the object's half of a payment (src/checkout.ts) ---
 
   beginPayment(place: PlaceInLine, reservationId: string): Promise<Result<PaymentStart>> {
-    return this.stub.beginPayment(only(place), reservationId)
+    return this.stub.beginPayment(placeOnly(place), reservationId)
   }
 
   abortPayment(reservationId: string): Promise<void> {
@@ -179,8 +179,5 @@ export class ConcertClient {
     return cachedStatus(this.concertId, withDrawnArrival(this.concertId, place), async (seen, have) => unwrap(await this.stub.queueView(seen, have)), this.keepAlive)
   }
 }
-
-/** Just the place: a credential passed as one also carries its token, which the object has no use for. */
-const only = ({ arrival, userId, entryId }: PlaceInLine): PlaceInLine => (entryId !== undefined ? { arrival, userId, entryId } : { arrival, userId })
 
 export const concertClient = (env: Env, concertId: string, ctx?: Pick<ExecutionContext, 'waitUntil'>) => new ConcertClient(env, concertId, ctx)

@@ -41,7 +41,7 @@ export class ConcertObject extends ConcertRoom {
     return this.read((now) => {
       const { made } = this.preQueue.entries
       const preQueue = this.preQueue.phase(now) === 'OPEN' ? 0 : made
-      return { concertId: this.meta.id!, ...this.line.counts(now), ...this.seatPlan.holdCounts(), seatsLeft: this.seatPlan.left(now), preQueue, policy: this.meta.policy }
+      return { concertId: this.meta.id!, ...this.line.counts(now), ...this.seatPlan.holdCounts(), seatsLeft: this.seatPlan.left(now), preQueue, events: this.outbox.counts(), policy: this.meta.policy }
     })
   }
 

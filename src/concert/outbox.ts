@@ -17,6 +17,8 @@ const RELAY_BATCHES_PER_RUN = 50
 export class Outbox {
   /** When the outbox is next due to be relayed; null when it is empty. */
   due: number | null = null
+  /** Events written since the concert was created (meta `eventsWritten`, saved with them). */
+  private written = 0
 
   constructor(
     private readonly sql: SqlStorage,
@@ -24,7 +26,13 @@ export class Outbox {
   ) {}
 
   load(now: number) {
+    this.written = this.meta.number('eventsWritten')
     if (this.hasUnsent()) this.due = now
+  }
+
+  /** For operators, and the bench's count of events written against those delivered. */
+  counts() {
+    return { written: this.written, unsent: this.sql.exec<{ n: number }>('SELECT COUNT(*) AS n FROM outbox').one().n }
   }
 
   /** Writes a sale event in the caller's transaction and logs it. */
@@ -36,6 +44,8 @@ export class Outbox {
   recordAll(type: SaleEventType, now: number, fieldsOfEach: SaleEventFields[]) {
     const events = fieldsOfEach.map((fields) => saleEvent(type, this.meta.id!, now, fields))
     execJsonRows(this.sql, 'INSERT INTO outbox (event) SELECT value FROM json_each(?)', events)
+    this.written += events.length
+    this.meta.save('eventsWritten', String(this.written))
     this.due ??= now + RELAY_DELAY_MS
     for (const event of events) console.log(JSON.stringify({ level: 'info', msg: 'sale event', ...event }))
   }

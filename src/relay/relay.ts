@@ -2,7 +2,7 @@ import { DurableObject } from 'cloudflare:workers'
 import type { ConcertObject } from '../concert'
 import type { LineView } from '../concert/line-view'
 import { QueueView } from '../concert/line-status'
-import { isEventStream, socketOwner, type FollowedPlace, type PlaceInLine, type SocketOwner } from '../concert/rpc'
+import { isEventStream, placeOnly, socketOwner, type FollowedPlace, type SocketOwner } from '../concert/rpc'
 import { ERRORS, errorBody } from '../errors'
 import type { Follower, SocketEnd } from './follower'
 import { Sockets } from './sockets'
@@ -146,7 +146,7 @@ export class QueueRelay extends DurableObject<Env> {
   }
 
   private async ask(owners: SocketOwner[]): Promise<FollowedPlace[]> {
-    const places = owners.map(({ arrival, userId, entryId }): PlaceInLine => (entryId !== undefined ? { arrival, userId, entryId } : { arrival, userId }))
+    const places = owners.map(placeOnly)
     const result = await this.concert.follow(places)
     return result.ok ? result.value : places.map(() => ({ final: 'EXPIRED' as SocketEnd }))
   }

@@ -122,6 +122,12 @@ export const QueueStatsSchema = z
     sold: z.int(),
     seatsLeft: z.int().openapi({ description: "Seats AVAILABLE over the concert's bookable dates" }),
     preQueue: z.int().openapi({ description: 'Entries in the pre-queue waiting for the draw (0 once drawn, and for a sale without one)' }),
+    events: z
+      .object({
+        written: z.int().openapi({ description: 'Sale events written to the outbox since the concert was created' }),
+        unsent: z.int().openapi({ description: 'Of those, still in the outbox: not yet taken by the events queue' }),
+      })
+      .openapi({ description: "The concert's sale events (docs/events.md)" }),
     policy: QueuePolicySchema,
   })
   .openapi('QueueStats')

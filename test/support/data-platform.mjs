@@ -37,6 +37,10 @@ export function startDataPlatform(port) {
         duplicates: mine.reduce((sum, [, a]) => sum + a.duplicates, 0),
       })
     }
+    if (req.method === 'GET' && url.pathname === '/counts') {
+      const all = [...attempts.values()]
+      return reply(200, { events: events.size, requests: all.reduce((sum, a) => sum + a.requests, 0), duplicates: all.reduce((sum, a) => sum + a.duplicates, 0) })
+    }
     if (req.method !== 'POST' || url.pathname !== '/events') return reply(404)
 
     const key = req.headers['idempotency-key']
