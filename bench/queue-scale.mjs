@@ -1,18 +1,22 @@
 // @ts-check
-// `npm run bench:queue`: one concert's queue filled to 1k, 10k and 100k waiting users with
-// real requests; at each level the latency of status polls and of entering the queue, and at
-// 10k the time one admission takes to reach all 10,000 WebSockets. Prints a Markdown table.
-//   --max N         stop at N waiting (default 100000)
+// `npm run bench:queue`: one concert's queue filled to 1k, 10k, 100k (and 1M) waiting users
+// with real requests; at each level the latency of status polls and of entering the queue and
+// the runtime's memory, and at 10k the time one admission takes to reach all 10,000 WebSockets
+// (held by relays). Prints a Markdown table. Users are access tokens signed here with the
+// server's secret, as the Worker signs them (entry needs no user row), so the fill measures entry.
+//   --max N         stop at N waiting (default 100000; 1000000 for the million)
 //   --prequeue [N]  instead: N fans in a pre-queue (default 100000), drawn at the opening (bench/pre-queue-draw.mjs)
+import { execFileSync } from 'node:child_process'
 import { performance } from 'node:perf_hooks'
+import { sign } from 'hono/jwt'
 import WebSocket from 'ws'
 import { pool, pct } from './pool.mjs'
 import { preQueueDraw } from './pre-queue-draw.mjs'
-import { ADMIN_TOKEN, serveBundle } from './serve-bundle.mjs'
+import { ADMIN_TOKEN, AUTH_SECRET, serveBundle } from './serve-bundle.mjs'
 
 const maxIndex = process.argv.indexOf('--max')
 const maxWaiting = maxIndex > 0 ? Number(process.argv[maxIndex + 1]) : 100_000
-const levels = [1_000, 10_000, 100_000].filter((l) => l <= maxWaiting)
+const levels = [1_000, 10_000, 100_000, 1_000_000].filter((l) => l <= maxWaiting)
 const SOCKETS = Math.min(10_000, maxWaiting)
 
 const server = await serveBundle()
@@ -52,21 +56,33 @@ const created = await post(
   ADMIN_TOKEN,
 )
 const concertId = created.body.concertId
+/** The first SOCKETS + 1 queue tokens (the sockets'), and a sample of all of them for the polls. */
 const tokens = []
+const sample = []
+const SAMPLE = 10_000
+let entered = 0
 const rows = []
 let broadcast = null
+const exp = Math.floor(Date.now() / 1000) + 6 * 3600
 
 for (const level of levels) {
-  const toAdd = level + 1 - tokens.length // +1: the one ACTIVE user
+  const toAdd = level + 1 - entered // +1: the one ACTIVE user
   const t0 = performance.now()
   const entryLatencies = []
   await pool(toAdd, 64, async () => {
-    const user = await post('/api/users', {})
+    const accessToken = await sign({ typ: 'access', sub: crypto.randomUUID(), exp }, AUTH_SECRET, 'HS256')
     const t = performance.now()
-    const entry = await post(`/api/concerts/${concertId}/queue/tokens`, undefined, user.body.accessToken)
+    const entry = await post(`/api/concerts/${concertId}/queue/tokens`, undefined, accessToken)
     entryLatencies.push(performance.now() - t)
     if (entry.status !== 201) throw new Error(`entry: ${entry.status} ${JSON.stringify(entry.body)}`)
-    tokens.push(entry.body.token)
+    entered++
+    if (tokens.length <= SOCKETS) tokens.push(entry.body.token)
+    // Reservoir sampling: every waiting user equally likely to be polled.
+    if (entry.body.status === 'WAITING') {
+      if (sample.length < SAMPLE) sample.push(entry.body.token)
+      else if (Math.random() < SAMPLE / entered) sample[Math.floor(Math.random() * SAMPLE)] = entry.body.token
+    }
+    if (entryLatencies.length > 2_000) entryLatencies.splice(0, 1_000)
   })
   const fillMs = performance.now() - t0
   const entries = { ...summary(entryLatencies.slice(-1000), fillMs), rps: (toAdd / fillMs) * 1000 }
@@ -74,17 +90,27 @@ for (const level of levels) {
   const polls = 3000
   const s0 = performance.now()
   const statusLatencies = await pool(polls, 32, async (i) => {
-    const token = tokens[1 + ((i * 7919) % (tokens.length - 1))]
+    const token = sample[(i * 7919) % sample.length]
     const res = await fetch(`${base}/api/concerts/${concertId}/queue/status`, { headers: { 'x-queue-token': token } })
     if (res.status !== 200) throw new Error(`status: ${res.status}`)
     await res.arrayBuffer()
   })
   const status = summary(statusLatencies, performance.now() - s0)
   const stats = (await json(await fetch(`${base}/api/admin/concerts/${concertId}/queue`, { headers: { authorization: `Bearer ${ADMIN_TOKEN}` } }))).body
-  rows.push({ level, waiting: stats.waiting, status, entries, fillSeconds: fillMs / 1000 })
-  console.error(`waiting ${stats.waiting}: status ${fmt(status)}; entry ${fmt(entries)}`)
+  const memory = runtimeMemory()
+  rows.push({ level, waiting: stats.waiting, status, entries, fillSeconds: fillMs / 1000, memory })
+  console.error(`waiting ${stats.waiting}: status ${fmt(status)}; entry ${fmt(entries)}; runtime ${memory}`)
 
   if (level === SOCKETS) broadcast = await measureBroadcast(tokens.slice(1, SOCKETS + 1))
+}
+
+/** The resident memory of the workerd runtime serving the bundle (the Worker, the concert object and its relays: an upper bound on the object's). */
+function runtimeMemory() {
+  const rows = execFileSync('ps', ['-eo', 'ppid,rss,comm'], { encoding: 'utf8' })
+    .split('\n')
+    .map((l) => l.trim().split(/\s+/))
+  const kb = rows.filter(([ppid, , comm]) => Number(ppid) === process.pid && comm === 'workerd').reduce((sum, [, rss]) => sum + Number(rss), 0)
+  return `${(kb / 1024).toFixed(0)} MB`
 }
 
 /** Opens a socket per waiting user, then times one admission reaching every one of them. */
@@ -128,9 +154,14 @@ async function measureBroadcast(socketTokens) {
   return { sockets: sockets.length, openSeconds: openMs / 1000, fanoutMs }
 }
 
-console.log('| waiting | status p50 / p95 / p99, throughput | entry p50 / p95 / p99 (last 1,000), users created and entered | fill time |')
-console.log('|---|---|---|---|')
-for (const r of rows) console.log(`| ${r.waiting.toLocaleString('en')} | ${fmt(r.status)} | ${fmt(r.entries, 'users/s')} | ${r.fillSeconds.toFixed(0)} s |`)
+console.log('| waiting | status p50 / p95 / p99, throughput | entry p50 / p95 / p99 (last 1,000), entries/s | fill time | runtime memory (RSS) |')
+console.log('|---|---|---|---|---|')
+for (const r of rows) console.log(`| ${r.waiting.toLocaleString('en')} | ${fmt(r.status)} | ${fmt(r.entries, 'entries/s')} | ${r.fillSeconds.toFixed(0)} s | ${r.memory} |`)
+const first = rows[0]
+const last = rows.at(-1)
+if (first && last && last !== first) {
+  console.log(`\nStatus median at ${last.waiting.toLocaleString('en')} over median at ${first.waiting.toLocaleString('en')}: ${(last.status.p50 / first.status.p50).toFixed(2)}.`)
+}
 if (broadcast) {
   console.log(`\nBroadcast: ${broadcast.sockets.toLocaleString('en')} sockets; one admission moved every position and reached the last socket in ${broadcast.fanoutMs.toFixed(0)} ms.`)
 }
