@@ -149,9 +149,10 @@ async function measureBroadcast(socketTokens) {
   })
   await allTold
   const fanoutMs = performance.now() - t0
+  const memory = runtimeMemory()
+  console.error(`${sockets.length} sockets opened in ${(openMs / 1000).toFixed(1)} s; one admission reached all in ${fanoutMs.toFixed(0)} ms; runtime ${memory} with them open`)
   for (const ws of sockets) ws.terminate()
-  console.error(`${sockets.length} sockets opened in ${(openMs / 1000).toFixed(1)} s; one admission reached all in ${fanoutMs.toFixed(0)} ms`)
-  return { sockets: sockets.length, openSeconds: openMs / 1000, fanoutMs }
+  return { sockets: sockets.length, openSeconds: openMs / 1000, fanoutMs, memory }
 }
 
 console.log('| waiting | status p50 / p95 / p99, throughput | entry p50 / p95 / p99 (last 1,000), entries/s | fill time | runtime memory (RSS) |')
@@ -163,6 +164,8 @@ if (first && last && last !== first) {
   console.log(`\nStatus median at ${last.waiting.toLocaleString('en')} over median at ${first.waiting.toLocaleString('en')}: ${(last.status.p50 / first.status.p50).toFixed(2)}.`)
 }
 if (broadcast) {
-  console.log(`\nBroadcast: ${broadcast.sockets.toLocaleString('en')} sockets; one admission moved every position and reached the last socket in ${broadcast.fanoutMs.toFixed(0)} ms.`)
+  console.log(
+    `\nBroadcast: ${broadcast.sockets.toLocaleString('en')} sockets; one admission moved every position and reached the last socket in ${broadcast.fanoutMs.toFixed(0)} ms (sockets opened in ${broadcast.openSeconds.toFixed(1)} s; the runtime's memory with them open: ${broadcast.memory}).`,
+  )
 }
 await server.dispose()

@@ -53,6 +53,7 @@ export class QueueRelay extends DurableObject<Env> {
     if (moved) this.view = moved
     else await this.pull()
     await this.tellAll()
+    this.sockets.recount()
     const following = this.following
     // Forgotten by the object now: the next listener makes this relay fetch (and so follow) the line again.
     if (following === 0) this.view = null
@@ -75,6 +76,7 @@ export class QueueRelay extends DurableObject<Env> {
 
   /** Presence: the line is fetched with every arrival followed here counted as seen. */
   override async alarm(): Promise<void> {
+    this.presenceArmed = false
     if (this.following === 0) return
     await this.pull()
     await this.tellAll()
@@ -89,12 +91,18 @@ export class QueueRelay extends DurableObject<Env> {
     return [...this.sockets.all(), ...this.streams.all()]
   }
 
+  /** Its name, kept for the alarm (which has no request to read it from); written once, not per listener. */
+  private known: string | null = null
+
   private get name(): string {
-    return this.ctx.storage.sql.exec<{ name: string }>('SELECT name FROM relay').one().name
+    this.known ??= this.ctx.storage.sql.exec<{ name: string }>('SELECT name FROM relay').one().name
+    return this.known
   }
 
   private remember(name: string) {
+    if (this.known === name) return
     this.ctx.storage.sql.exec('INSERT OR IGNORE INTO relay (name) VALUES (?)', name)
+    this.known = name
   }
 
   private get concert(): DurableObjectStub<ConcertObject> {
@@ -151,9 +159,15 @@ export class QueueRelay extends DurableObject<Env> {
     return result.ok ? result.value : places.map(() => ({ final: 'EXPIRED' as SocketEnd }))
   }
 
+  /** Whether the presence alarm is set (memory; after a wake, asked of storage once). */
+  private presenceArmed: boolean | null = null
+
   private async reportPresenceSoon() {
-    if (this.following === 0 || (await this.ctx.storage.getAlarm()) !== null) return
+    if (this.following === 0 || this.presenceArmed) return
+    this.presenceArmed = (await this.ctx.storage.getAlarm()) !== null
+    if (this.presenceArmed) return
     const idleMs = (this.view?.policy.idleTimeoutSeconds ?? 30) * 1000
+    this.presenceArmed = true
     await this.ctx.storage.setAlarm(Date.now() + Math.min(MAX_PRESENCE_INTERVAL_MS, idleMs / 3))
   }
 }
