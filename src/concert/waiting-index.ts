@@ -5,7 +5,8 @@
  */
 export class WaitingIndex {
   private tree: Int32Array
-  private live: Uint8Array
+  /** One bit per arrival, 1 while it waits: a line view copies a range of these words as they are. */
+  private live: Uint32Array
   private count = 0
   /** No live arrival is before it. */
   private head = 1
@@ -15,8 +16,8 @@ export class WaitingIndex {
     let size = capacity
     for (const a of list) while (a >= size) size *= 2
     this.tree = new Int32Array(size + 1)
-    this.live = new Uint8Array(size + 1)
-    for (const a of list) this.live[a] = 1
+    this.live = new Uint32Array((size >>> 5) + 1)
+    for (const a of list) this.set(a)
     this.rebuild()
   }
 
@@ -25,7 +26,7 @@ export class WaitingIndex {
   }
 
   has(arrival: number): boolean {
-    return arrival < this.live.length && this.live[arrival] === 1
+    return arrival < this.tree.length && ((this.live[arrival >>> 5]! >>> (arrival & 31)) & 1) === 1
   }
 
   /** The first live arrival (arrivals join only at the back, so the front only moves on), or last + 1 when none is. */
@@ -34,33 +35,39 @@ export class WaitingIndex {
     return this.head
   }
 
-  /** One bit per arrival from..last, least significant first: 1 when live. */
+  /** One bit per arrival from (a multiple of 32) to last, least significant first: 1 when live. */
   bits(from: number, last: number): Uint8Array {
-    const bits = new Uint8Array(Math.ceil((last - from + 1) / 8))
-    const end = Math.min(last, this.live.length - 1)
-    for (let a = Math.max(from, 1); a <= end; a++) if (this.live[a] === 1) bits[(a - from) >>> 3]! |= 1 << ((a - from) & 7)
-    return bits
+    const words = new Uint32Array(((last - from) >>> 5) + 1)
+    words.set(this.live.subarray(from >>> 5, Math.min((last >>> 5) + 1, this.live.length)))
+    // Arrivals past `last` are not in the view.
+    const tail = (last - from + 1) & 31
+    if (tail !== 0) words[words.length - 1]! &= (1 << tail) - 1
+    return new Uint8Array(words.buffer, 0, Math.ceil((last - from + 1) / 8))
   }
 
   add(arrival: number): void {
     if (this.has(arrival)) return
-    if (arrival >= this.live.length) this.grow(arrival)
+    if (arrival >= this.tree.length) this.grow(arrival)
     this.head = Math.min(this.head, arrival)
-    this.live[arrival] = 1
+    this.set(arrival)
     this.update(arrival, 1)
   }
 
   remove(arrival: number): void {
     if (!this.has(arrival)) return
-    this.live[arrival] = 0
+    this.live[arrival >>> 5]! &= ~(1 << (arrival & 31))
     this.update(arrival, -1)
   }
 
   /** 1 for the first live arrival; the count of live arrivals up to and including this one. */
   position(arrival: number): number {
     let sum = 0
-    for (let i = Math.min(arrival, this.live.length - 1); i > 0; i -= i & -i) sum += this.tree[i]!
+    for (let i = Math.min(arrival, this.tree.length - 1); i > 0; i -= i & -i) sum += this.tree[i]!
     return sum
+  }
+
+  private set(arrival: number) {
+    this.live[arrival >>> 5]! |= 1 << (arrival & 31)
   }
 
   private update(arrival: number, delta: number) {
@@ -69,9 +76,9 @@ export class WaitingIndex {
   }
 
   private grow(arrival: number) {
-    let size = this.live.length - 1
+    let size = this.tree.length - 1
     while (arrival >= size) size *= 2
-    const live = new Uint8Array(size + 1)
+    const live = new Uint32Array((size >>> 5) + 1)
     live.set(this.live)
     this.live = live
     this.tree = new Int32Array(size + 1)
@@ -83,7 +90,7 @@ export class WaitingIndex {
     this.tree.fill(0)
     this.count = 0
     for (let i = 1; i < this.tree.length; i++) {
-      if (this.live[i]) {
+      if (this.has(i)) {
         this.tree[i]! += 1
         this.count += 1
       }

@@ -1,0 +1,74 @@
+// @ts-check
+// `npm run bench:views`: the line views of #17 timed at 1,000,000 arrivals, with the code the
+// object and the Worker run (src/concert/line-view.ts, line-views.ts, waiting-index.ts, bundled
+// here by esbuild and run in Node's V8, the engine workerd embeds). A rush's line: 1M arrived,
+// the first 100,000 admitted, 5% of the rest gone idle at random. Times are medians of 20 runs.
+//   the object: building the whole view (bits of the live window, deflated); a change of 300
+//   departures; the Worker: decoding the whole view; applying the change; one poll's position.
+import { build } from 'esbuild'
+import { mkdtempSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { performance } from 'node:perf_hooks'
+
+const ARRIVALS = 1_000_000
+const dir = mkdtempSync(join(tmpdir(), 'line-views-'))
+const entry = join(dir, 'entry.ts')
+writeFileSync(
+  entry,
+  `export { LiveLine } from '${process.cwd()}/src/concert/line-view'
+export { LineViews } from '${process.cwd()}/src/concert/line-views'
+export { WaitingIndex } from '${process.cwd()}/src/concert/waiting-index'`,
+)
+await build({ entryPoints: [entry], bundle: true, format: 'esm', platform: 'neutral', outfile: join(dir, 'views.mjs'), logLevel: 'error' })
+const { LiveLine, LineViews, WaitingIndex } = await import(join(dir, 'views.mjs'))
+
+const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]
+const time = (runs, fn) => {
+  const ms = []
+  let result
+  for (let i = 0; i < runs; i++) {
+    const t = performance.now()
+    result = fn()
+    ms.push(performance.now() - t)
+  }
+  return { ms: median(ms), result }
+}
+
+const index = new WaitingIndex([], 1024)
+const views = new LineViews()
+for (let a = 1; a <= ARRIVALS; a++) index.add(a)
+const leave = (a) => {
+  if (!index.has(a)) return
+  index.remove(a)
+  views.left(a)
+}
+for (let a = 1; a <= 100_000; a++) leave(a)
+let seed = 1
+const random = () => (seed = (seed * 48271) % 2147483647) / 2147483647
+for (let i = 0; i < 45_000; i++) leave(100_001 + Math.floor(random() * 900_000))
+const header = (lastArrival) => ({ concertId: 'c', lastArrival, active: [], admissionRate: 0, seatsLeft: 1, soldOut: false, preQueueUntil: null, policy: {} })
+
+const whole = time(20, () => views.view(header(ARRIVALS), index))
+const decode = time(20, () => new LiveLine(whole.result))
+const line = decode.result
+const have = { epoch: whole.result.epoch, version: whole.result.version }
+for (let a = 100_001; a < 100_301; a++) leave(a)
+const change = time(20, () => views.view(header(ARRIVALS), index, have))
+const apply = time(20, () => line.apply(change.result))
+const waiting = Array.from({ length: 100_000 }, () => 100_301 + Math.floor(random() * 899_699)).filter((a) => index.has(a))
+const check = waiting.filter((a) => line.position(a) !== index.position(a)).length
+let sum = 0
+const t = performance.now()
+for (const a of waiting) sum += line.position(a)
+const perPollUs = ((performance.now() - t) * 1000) / waiting.length
+if (sum === 0) process.exitCode = 1
+
+console.log(`| at ${ARRIVALS.toLocaleString('en')} arrivals (${index.size.toLocaleString('en')} waiting) | median of 20 |`)
+console.log('|---|---|')
+console.log(`| object: whole view built (bits of the live window, deflated) | ${whole.ms.toFixed(2)} ms, ${whole.result.bits.length.toLocaleString('en')} bytes |`)
+console.log(`| object: change of ${change.result.left.length} departures built | ${(change.ms * 1000).toFixed(1)} µs |`)
+console.log(`| Worker: whole view decoded | ${decode.ms.toFixed(2)} ms |`)
+console.log(`| Worker: change applied | ${apply.ms.toFixed(2)} ms |`)
+console.log(`| Worker: one poll's position (each also compared with the object's: ${check} differ) | ${perPollUs.toFixed(3)} µs, mean over ${waiting.length.toLocaleString('en')} polls |`)
+if (check > 0) process.exitCode = 1
