@@ -2,6 +2,7 @@ import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
 import { LiveLine, type LineView } from '../src/concert/line-view'
 import { LineViews } from '../src/concert/line-views'
+import { QueueView } from '../src/concert/line-status'
 import { WaitingIndex } from '../src/concert/waiting-index'
 import { DEFAULT_POLICY } from '../src/concert/policy'
 
@@ -101,6 +102,21 @@ describe('line views', () => {
     pair.leave(70_001)
     expect(pair.sync()).toMatchObject({ kind: 'change', left: [70_001] })
     pair.expectSame([1_006, 1_999, 2_000, 69_999, 70_000, 70_001, 70_002, 71_005])
+  })
+
+  it('a change applies only to the view it was made from: one that missed a change (a relay that lost a message) must fetch the whole line', () => {
+    const pair = new Pair()
+    pair.arrive(100)
+    const view = QueueView.of(pair.sync() as Extract<LineView, { kind: 'whole' }>)
+    pair.leave(5)
+    const missed = pair.sync() // never given to `view`
+    pair.leave(6)
+    const next = pair.sync()
+    expect(missed.kind).toBe('change')
+    expect(view.next(next)).toBeNull()
+    expect(view.next({ ...next, epoch: 'another wake' })).toBeNull()
+    const caughtUp = view.next(missed)!.next(next)!
+    expect(caughtUp.describe({ arrival: 7, userId: 'u' }, Date.now())).toMatchObject({ status: 'WAITING', position: 5 })
   })
 
   it('a change is as small as what changed, and the whole line at 1,000,000 arrivals is at most 64 KB', () => {
