@@ -1,5 +1,5 @@
 // What crosses between the Worker and the concert object but is not the contract's (that is
-// src/schemas.ts): plain data, as RPC copies it, and the socket upgrade's headers.
+// src/schemas/): plain data, as RPC copies it, and the socket upgrade's headers.
 import type { QueuePolicy, QueueStatusView, RefundPolicyView, SectionInputView } from '../schemas'
 import type { SaleTimes } from './pre-queue'
 
