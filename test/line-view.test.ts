@@ -113,9 +113,9 @@ describe('line views', () => {
     pair.leave(6)
     const next = pair.sync()
     expect(missed.kind).toBe('change')
-    expect(view.next(next)).toBeNull()
-    expect(view.next({ ...next, epoch: 'another wake' })).toBeNull()
-    const caughtUp = view.next(missed)!.next(next)!
+    expect(QueueView.after(view, next)).toBeNull()
+    expect(QueueView.after(view, { ...next, epoch: 'another wake' })).toBeNull()
+    const caughtUp = QueueView.after(QueueView.after(view, missed), next)!
     expect(caughtUp.describe({ arrival: 7, userId: 'u' }, Date.now())).toMatchObject({ status: 'WAITING', position: 5 })
   })
 

@@ -29,7 +29,7 @@ export async function cachedStatus(concertId: string, place: PlaceInLine, load: 
     seen.clear()
     const fetched = await load(polled, previous?.version)
     // Asked for what changed since its own version, so a change always applies.
-    return (previous && previous.next(fetched)) ?? QueueView.of(fetched)
+    return QueueView.after(previous, fetched)!
   }, keepAlive)
   return view ? view.describe(place, Date.now()) : 'unknown'
 }

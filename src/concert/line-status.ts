@@ -33,14 +33,14 @@ export class QueueView {
     return { epoch: this.header.epoch, version: this.header.version }
   }
 
-  /** This view moved on by a change, or the whole line anew; null when the change is not to this view's version. */
-  next(view: LineView): QueueView | null {
+  /** What `view` makes of `previous`: a whole line replaces it; a change moves it on, or is null when not made from its version. */
+  static after(previous: QueueView | null | undefined, view: LineView): QueueView | null {
     if (view.kind === 'whole') return QueueView.of(view)
-    if (view.epoch !== this.header.epoch || view.since !== this.header.version) return null
-    this.line.apply(view)
-    this.header = view
-    this.active = new Map(view.active.map((a) => [a.arrival, a.until]))
-    return this
+    if (!previous || view.epoch !== previous.header.epoch || view.since !== previous.header.version) return null
+    previous.line.apply(view)
+    previous.header = view
+    previous.active = new Map(view.active.map((a) => [a.arrival, a.until]))
+    return previous
   }
 
   describe({ arrival, userId, entryId }: PlaceInLine, now: number): CachedStatus {

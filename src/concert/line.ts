@@ -46,7 +46,7 @@ export class WaitingLine {
     private readonly meta: ConcertMeta,
     private readonly outbox: Outbox,
     private readonly sellOut: SellOut,
-    /** The places its draw gave are named by entry, for their tokens and listeners. */
+    /** Whose entries join the line at the draw, and whether a view tells the pre-queue's phase. */
     private readonly preQueue: PreQueue,
     /** Seats AVAILABLE now, told in every status; while none is, nobody is admitted. */
     private readonly seatsLeft: (now: number) => number,

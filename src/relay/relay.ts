@@ -49,7 +49,7 @@ export class QueueRelay extends DurableObject<Env> {
 
   /** From the concert object: the line changed. Returns how many follow here; at 0 the object forgets this relay. */
   async update(view: LineView): Promise<number> {
-    const moved = this.view?.next(view) ?? (view.kind === 'whole' ? QueueView.of(view) : null)
+    const moved = QueueView.after(this.view, view)
     if (moved) this.view = moved
     else await this.pull()
     await this.tellAll()
@@ -117,7 +117,8 @@ export class QueueRelay extends DurableObject<Env> {
       .filter((arrival) => arrival > 0)
     const result = await this.concert.queueView(seen, this.view?.version, this.name)
     if (!result.ok) return
-    this.view = this.view?.next(result.value) ?? QueueView.of(result.value)
+    // Asked for what changed since its own version, so a change applies.
+    this.view = QueueView.after(this.view, result.value)
   }
 
   private async firstStatus(owner: SocketOwner): Promise<FollowedPlace> {
