@@ -86,6 +86,7 @@ describe('relays', () => {
     const refused = await call('GET', `/api/concerts/${concertId}/queue/ws?token=${encodeURIComponent(token)}`, { headers: { upgrade: 'websocket' } })
     expect(refused.status).toBe(429)
     expect(refused.body).toMatchObject({ error: { code: 'OVERLOADED' } })
+    expect(refused.headers.get('retry-after')).toBe('1')
     held[0]!.ws.close()
     await sleep(100)
     const next = await openSocket(concertId, token)

@@ -16,7 +16,7 @@ const views = new IsolateCaches<QueueView>(SNAPSHOT_MAX_AGE_MS)
 const seenBy = new Map<string, Set<number>>()
 
 /** Fetches the line: what changed since `have`, or the whole of it. */
-export type LoadLineView = (seen: number[], have?: ViewVersion) => Promise<LineView>
+type LoadLineView = (seen: number[], have?: ViewVersion) => Promise<LineView>
 
 /** The status of a place from this isolate's view of the line, refreshing the view with `load` when it is due. */
 export async function cachedStatus(concertId: string, place: PlaceInLine, load: LoadLineView, keepAlive?: KeepAlive): Promise<CachedStatus> {
