@@ -18,6 +18,8 @@ import { users } from './routes/users'
 
 export { ConcertObject } from './concert'
 export { QueueRelay } from './relay/relay'
+export { ConcertGate } from './gate/gate'
+export { ConcertMirror } from './mirror/mirror'
 
 const app = newRouter()
 

@@ -1,12 +1,16 @@
 import type { ConcertObject } from '../concert'
+import type { ConcertMirror } from '../mirror/mirror'
 import { placeOnly, socketUpgrade, type ConcertConfigured, type ConcertSetup, type PaymentStart, type PlaceInLine, type QueueEntryView, type RefundStart, type SocketOwner } from '../concert/rpc'
 import { ApiError, unwrap, type Result } from '../errors'
 import type { DateAvailabilityView, HoldView, QueueHistoryView, QueuePolicy, QueueStatsView, QueueStatusView, SaleDrawView, SaleStateView, SeatMapView, SectionListView } from '../schemas'
 import { rememberDrawnArrival, withDrawnArrival } from './drawn-places'
 import { enterInBatch } from './entry-batcher'
+import { gated, gateName } from './gates'
 import { IsolateCaches, type KeepAlive } from './isolate-cache'
 import { relayName } from './relay-names'
-import { cachedStatus, invalidateQueueView } from './queue-view'
+import { mirrorOf, regionOf } from './mirrors'
+import { cachedStatus, invalidateQueueView, type LoadLineView } from './queue-view'
+import { sharedLineView } from './shared-views'
 import { cachedSeatMap, invalidateSeats, recentRefusal, rememberRefusal } from './seat-views'
 
 /** Dates, seat counts and the sale's state change by the second, not the millisecond: one read per second per isolate. */
@@ -28,11 +32,20 @@ export class ConcertClient {
     private readonly env: Env,
     readonly concertId: string,
     ctx?: Pick<ExecutionContext, 'waitUntil'>,
+    /** Where the request came from: its region's mirror serves the reads. */
+    cf?: Request['cf'],
   ) {
     this.keepAlive = ctx && ((work) => ctx.waitUntil(work))
+    this.region = regionOf(cf as { continent?: string; longitude?: string } | undefined)
   }
 
   private readonly keepAlive: KeepAlive | undefined
+  private readonly region: DurableObjectLocationHint
+
+  /** The mirror that serves this request's reads (src/mirror/): exact reads, after a change made here, go to the object. */
+  private get mirror(): DurableObjectStub<ConcertMirror> {
+    return mirrorOf(this.env, this.concertId, this.region)
+  }
 
   /** A stub per call: a stub is an I/O object of the request that made it, and the entry batch sends for other requests. */
   private get stub(): DurableObjectStub<ConcertObject> {
@@ -67,13 +80,13 @@ export class ConcertClient {
   // --- fans ---
 
   async availableDates(): Promise<DateAvailabilityView[]> {
-    const load = async () => unwrap(await this.stub.availableDates())
-    return (await availableDates.for(this.concertId).get(load, this.keepAlive)) ?? (await load())
+    const load = async (_: unknown, exact = true) => unwrap(await (exact ? this.stub.availableDates() : this.mirror.mirroredDates(this.concertId)))
+    return (await availableDates.for(this.concertId).get(load, this.keepAlive)) ?? (await load(null))
   }
 
   async sale(): Promise<SaleStateView> {
-    const load = async () => unwrap(await this.stub.sale())
-    return (await sales.for(this.concertId).get(load, this.keepAlive)) ?? (await load())
+    const load = async (_: unknown, exact = true) => unwrap(await (exact ? this.stub.sale() : this.mirror.mirroredSale(this.concertId)))
+    return (await sales.for(this.concertId).get(load, this.keepAlive)) ?? (await load(null))
   }
 
   async saleDraw(): Promise<SaleDrawView> {
@@ -81,8 +94,12 @@ export class ConcertClient {
     return (await draws.for(this.concertId).get(load)) ?? (await load())
   }
 
-  /** A place in line through this isolate's batch of entries. */
+  /** A place in the pre-queue through one of its gates; in line through this isolate's batch of entries. */
   async enter(userId: string): Promise<QueueEntryView> {
+    if (gated(await this.sale(), Date.now())) {
+      const gate = this.env.GATE.get(this.env.GATE.idFromName(gateName(this.concertId, Number(this.env.GATES_PER_CONCERT))))
+      return unwrap(await gate.enter(this.concertId, userId))
+    }
     return unwrap(await enterInBatch(this.concertId, userId, (userIds) => this.stub.enterAll(userIds), this.keepAlive ?? (() => {})))
   }
 
@@ -99,7 +116,8 @@ export class ConcertClient {
   /** From this isolate's views when its queue view shows the place ACTIVE; else the object checks admission. */
   async seatMap(place: PlaceInLine, date: string, section?: string): Promise<SeatMapView> {
     const status = await this.cachedStatus(place)
-    const cached = typeof status === 'object' && status.status === 'ACTIVE' ? await cachedSeatMap(this.concertId, date, section, async () => this.seats(date, section), this.keepAlive) : null
+    const load = async (exact: boolean) => (exact ? this.seats(date, section) : unwrap(await this.mirror.mirroredSeats(this.concertId, date, section)))
+    const cached = typeof status === 'object' && status.status === 'ACTIVE' ? await cachedSeatMap(this.concertId, date, section, load, this.keepAlive) : null
     return cached ?? unwrap(await this.stub.seatMap(placeOnly(place), date, section))
   }
 
@@ -152,6 +170,8 @@ export class ConcertClient {
     await this.stub.completePayment(reservationId, paymentId)
     invalidateQueueView(this.concertId)
     invalidateSeats(this.concertId, date)
+    // The last seat sold makes the sale SOLD_OUT.
+    sales.for(this.concertId).invalidate()
   }
 
   // --- the object's half of a refund (src/refund.ts) ---
@@ -173,11 +193,17 @@ export class ConcertClient {
     invalidateQueueView(this.concertId)
     invalidateSeats(this.concertId, date)
     availableDates.for(this.concertId).invalidate()
+    sales.for(this.concertId).invalidate()
   }
 
   private cachedStatus(place: PlaceInLine) {
-    return cachedStatus(this.concertId, withDrawnArrival(this.concertId, place), async (seen, have) => unwrap(await this.stub.queueView(seen, have)), this.keepAlive)
+    const load: LoadLineView = async (seen, have, exact) => {
+      if (exact) return unwrap(await this.stub.queueView(seen, have))
+      const fromMirror = async () => unwrap(await this.mirror.mirroredLine(this.concertId, seen, have))
+      return seen.length > 0 ? fromMirror() : sharedLineView(this.concertId, have, fromMirror, this.keepAlive)
+    }
+    return cachedStatus(this.concertId, withDrawnArrival(this.concertId, place), load, this.keepAlive)
   }
 }
 
-export const concertClient = (env: Env, concertId: string, ctx?: Pick<ExecutionContext, 'waitUntil'>) => new ConcertClient(env, concertId, ctx)
+export const concertClient = (env: Env, concertId: string, ctx?: Pick<ExecutionContext, 'waitUntil'>, cf?: Request['cf']) => new ConcertClient(env, concertId, ctx, cf)

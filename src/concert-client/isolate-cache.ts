@@ -1,6 +1,8 @@
 /** A request's waitUntil: work that may outlive its response. */
 export type KeepAlive = (work: Promise<unknown>) => void
 
+type Load<T> = (previous: T | undefined, exact: boolean) => Promise<T>
+
 /**
  * A value kept in this isolate's memory for a short while, so that hot reads need not reach
  * a Durable Object. Only plain data crosses requests (Workers forbid sharing I/O or promises
@@ -11,18 +13,20 @@ export type KeepAlive = (work: Promise<unknown>) => void
  *   request waits for a refresh;
  * - past its age, or after an invalidation, the request that finds it so loads and waits;
  *   requests arriving while that load runs get null and ask the source directly.
- * `load` is given the value it replaces, so it may fetch only what changed.
+ * `load` is given the value it replaces, so it may fetch only what changed, and whether the
+ * answer must be exact (the first load after an invalidation: read-your-writes), so it may
+ * otherwise read a mirror of the source.
  */
 export class IsolateCache<T> {
   private value: T | undefined
   private loadedAt = 0
   private loading = false
   private version = 0
-  private valueVersion = -1
+  private valueVersion = 0
 
   constructor(private readonly maxAgeMs: number) {}
 
-  async get(load: (previous: T | undefined) => Promise<T>, keepAlive?: KeepAlive): Promise<T | null> {
+  async get(load: Load<T>, keepAlive?: KeepAlive): Promise<T | null> {
     const age = Date.now() - this.loadedAt
     if (this.value !== undefined && this.valueVersion === this.version && age <= this.maxAgeMs) {
       if (keepAlive && !this.loading && age > this.maxAgeMs / 2) keepAlive(this.load(load).catch(() => {}))
@@ -37,11 +41,11 @@ export class IsolateCache<T> {
     this.version++
   }
 
-  private async load(load: (previous: T | undefined) => Promise<T>): Promise<T> {
+  private async load(load: Load<T>): Promise<T> {
     this.loading = true
     const version = this.version
     try {
-      const value = await load(this.value)
+      const value = await load(this.value, version !== this.valueVersion)
       this.value = value
       this.loadedAt = Date.now()
       this.valueVersion = version

@@ -10,24 +10,36 @@ import { IsolateCaches, type KeepAlive } from './isolate-cache'
  * old; after the first, each refresh fetches only what changed (src/concert/line-view.ts).
  */
 export const SNAPSHOT_MAX_AGE_MS = 250
+/** Arrivals that polled here are reported at least this often (and three times per idle timeout): a poller never idles out. */
+const MAX_PRESENCE_INTERVAL_MS = 5_000
 
 const views = new IsolateCaches<QueueView>(SNAPSHOT_MAX_AGE_MS)
-/** Arrivals that polled here since the last view: presence, carried to the object with the next one. */
-const seenBy = new Map<string, Set<number>>()
+/** Arrivals that polled here since presence was last reported, and when it was. */
+const presence = new Map<string, { seen: Set<number>; reportedAt: number }>()
 
-/** Fetches the line: what changed since `have`, or the whole of it. */
-type LoadLineView = (seen: number[], have?: ViewVersion) => Promise<LineView>
+/**
+ * Fetches the line: what changed since `have`, or the whole of it. With `seen` to report, or
+ * `exact`, it must reach a mirror or the object; otherwise an answer shared in the location
+ * will do.
+ */
+export type LoadLineView = (seen: number[], have: ViewVersion | undefined, exact: boolean) => Promise<LineView>
 
 /** The status of a place from this isolate's view of the line, refreshing the view with `load` when it is due. */
 export async function cachedStatus(concertId: string, place: PlaceInLine, load: LoadLineView, keepAlive?: KeepAlive): Promise<CachedStatus> {
-  let seen = seenBy.get(concertId)
-  if (!seen) seenBy.set(concertId, (seen = new Set()))
-  if (place.arrival > 0) seen.add(place.arrival)
+  let polled = presence.get(concertId)
+  if (!polled) presence.set(concertId, (polled = { seen: new Set(), reportedAt: Date.now() }))
+  if (place.arrival > 0) polled.seen.add(place.arrival)
   const cache = views.for(concertId)
-  const view = await cache.get(async (previous) => {
-    const polled = [...seen]
-    seen.clear()
-    const fetched = await load(polled, previous?.version)
+  const view = await cache.get(async (previous, exact) => {
+    const now = Date.now()
+    const interval = Math.min(MAX_PRESENCE_INTERVAL_MS, ((previous?.policy.idleTimeoutSeconds ?? 0) * 1000) / 3)
+    const report = polled.seen.size > 0 && now - polled.reportedAt >= interval
+    const seen = report ? [...polled.seen] : []
+    if (report) {
+      polled.seen.clear()
+      polled.reportedAt = now
+    }
+    const fetched = await load(seen, previous?.version, exact)
     // Asked for what changed since its own version, so a change always applies.
     return QueueView.after(previous, fetched)!
   }, keepAlive)

@@ -15,10 +15,14 @@ const seatMaps = new IsolateCaches<SeatMapView>(SNAPSHOT_MAX_AGE_MS)
  */
 const generations = new Map<string, number>()
 
-/** A date's whole map, or one section's (`section` undefined: the whole date). */
-export function cachedSeatMap(concertId: string, date: string, section: string | undefined, load: () => Promise<SeatMapView>, keepAlive?: KeepAlive): Promise<SeatMapView | null> {
+/**
+ * A date's whole map, or one section's (`section` undefined: the whole date). `load` is told
+ * when its answer must be exact: the first map of a date after a change through this isolate.
+ */
+export function cachedSeatMap(concertId: string, date: string, section: string | undefined, load: (exact: boolean) => Promise<SeatMapView>, keepAlive?: KeepAlive): Promise<SeatMapView | null> {
   const day = `${concertId}/${date}`
-  return seatMaps.for(`${day}#${generations.get(day) ?? 0}#${section ?? ''}`).get(load, keepAlive)
+  const generation = generations.get(day) ?? 0
+  return seatMaps.for(`${day}#${generation}#${section ?? ''}`).get((previous) => load(previous === undefined && generation > 0), keepAlive)
 }
 
 /**

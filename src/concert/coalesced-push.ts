@@ -3,13 +3,16 @@ export const PUSH_INTERVAL_MS = 1_000
 
 /**
  * Coalesced pushes: the first change after a quiet interval goes out at once; changes within
- * the interval are gathered into one push at its end.
+ * the interval are gathered into one push at its end. (A gate's batches of entries too.)
  */
 export class CoalescedPush {
   private last = 0
   private timer: ReturnType<typeof setTimeout> | null = null
 
-  constructor(private readonly push: () => void) {}
+  constructor(
+    private readonly push: () => void,
+    private readonly intervalMs = PUSH_INTERVAL_MS,
+  ) {}
 
   schedule() {
     if (this.timer !== null) return
@@ -19,7 +22,7 @@ export class CoalescedPush {
         this.last = Date.now()
         this.push()
       },
-      Math.max(0, this.last + PUSH_INTERVAL_MS - Date.now()),
+      Math.max(0, this.last + this.intervalMs - Date.now()),
     )
   }
 }

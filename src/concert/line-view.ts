@@ -43,8 +43,42 @@ export interface LineChange extends LineViewHeader {
 
 export type LineView = WholeLine | LineChange
 
+/** The header alone, as a view made from another one carries it. */
+export const headerOf = ({ concertId, epoch, version, lastArrival, active, admissionRate, seatsLeft, soldOut, preQueueUntil, policy }: LineViewHeader): LineViewHeader => ({
+  concertId,
+  epoch,
+  version,
+  lastArrival,
+  active,
+  admissionRate,
+  seatsLeft,
+  soldOut,
+  preQueueUntil,
+  policy,
+})
+
 /** What a view's holder says it has, so that a change can be sent instead of the whole line. */
 export type ViewVersion = { epoch: string; version: number }
+
+/**
+ * A view as bytes, for the Cache API (src/concert-client/shared-views.ts): its fields as JSON
+ * behind their length, then a whole line's deflated bits as they are.
+ */
+export function encodeLineView(view: LineView): Uint8Array {
+  const { bits, ...fields } = view.kind === 'whole' ? view : { ...view, bits: new Uint8Array(0) }
+  const json = new TextEncoder().encode(JSON.stringify(fields))
+  const bytes = new Uint8Array(4 + json.length + bits.length)
+  new DataView(bytes.buffer).setUint32(0, json.length)
+  bytes.set(json, 4)
+  bytes.set(bits, 4 + json.length)
+  return bytes
+}
+
+export function decodeLineView(bytes: Uint8Array): LineView {
+  const length = new DataView(bytes.buffer, bytes.byteOffset).getUint32(0)
+  const fields = JSON.parse(new TextDecoder().decode(bytes.subarray(4, 4 + length)))
+  return fields.kind === 'whole' ? { ...fields, bits: bytes.slice(4 + length) } : fields
+}
 
 /** Level 1 with a small window: the same size as the default window on these bits, at a third of the time (bench/line-views.mjs). */
 export const packBits = (bits: Uint8Array): Uint8Array => deflateSync(bits, { level: 1, mem: 3 })
@@ -94,6 +128,12 @@ export class LiveLine {
     for (let w = chunk * CHUNK; w < word; w++) sum += popcount(this.words[w]!)
     const upTo = (i & 31) === 31 ? 0xffffffff : (1 << ((i & 31) + 1)) - 1
     return sum + popcount(this.words[word]! & upTo)
+  }
+
+  /** The bits as a whole line carries them (not yet deflated): from `from`, a multiple of 32, to the last arrival. */
+  bits(): { from: number; bytes: Uint8Array } {
+    const words = this.last < this.from ? 0 : Math.min(((this.last - this.from) >>> 5) + 1, this.words.length)
+    return { from: this.from, bytes: new Uint8Array(this.words.buffer, 0, words * 4) }
   }
 
   /** Arrivals up to `lastArrival` joined; `left` stopped waiting. */

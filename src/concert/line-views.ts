@@ -5,29 +5,50 @@ import type { WaitingIndex } from './waiting-index'
 const LOG_CAPACITY = 1 << 16
 
 /**
- * The object's side of line views (src/concert/line-view.ts): a ring of the arrivals that
- * stopped waiting, numbered by version, so a view holder is sent only what changed since the
- * version it has; the whole line when it has none, another epoch, or one too old.
+ * The arrivals that stopped waiting, numbered by version (one version per departure): a ring,
+ * so a view holder can be sent only what changed since the version it has. The object keeps
+ * one under a new epoch per wake; a mirror (src/mirror/) keeps one from the changes it is sent.
  */
-export class LineViews {
-  /** Memory only: after a wake versions start again, under a new epoch. */
-  readonly epoch = crypto.randomUUID()
-  private version = 0
+export class DepartureLog {
   private readonly ring = new Int32Array(LOG_CAPACITY)
+
+  constructor(
+    readonly epoch: string,
+    public version = 0,
+    /** The first version it can tell a change since. */
+    private readonly oldest = version,
+  ) {}
 
   left(arrival: number) {
     this.ring[this.version % LOG_CAPACITY] = arrival
     this.version++
   }
 
+  /** The departures since `have`, or null when this log cannot tell them (another epoch, too old, or ahead of it). */
+  since(have: ViewVersion | undefined): number[] | null {
+    if (have?.epoch !== this.epoch || have.version > this.version || have.version < Math.max(this.oldest, this.version - LOG_CAPACITY)) return null
+    const left: number[] = []
+    for (let v = have.version; v < this.version; v++) left.push(this.ring[v % LOG_CAPACITY]!)
+    return left
+  }
+}
+
+/**
+ * The object's side of line views (src/concert/line-view.ts): the change since the version
+ * a view holder has; the whole line when it has none, another epoch, or one too old.
+ */
+export class LineViews {
+  /** Memory only: after a wake versions start again, under a new epoch. */
+  private readonly log = new DepartureLog(crypto.randomUUID())
+
+  left(arrival: number) {
+    this.log.left(arrival)
+  }
+
   view(header: Omit<LineViewHeader, 'epoch' | 'version'>, waiting: WaitingIndex, have?: ViewVersion): LineView {
-    const stamped = { ...header, epoch: this.epoch, version: this.version }
-    const since = have?.epoch === this.epoch && have.version <= this.version && have.version >= this.version - LOG_CAPACITY ? have.version : null
-    if (since !== null) {
-      const left: number[] = []
-      for (let v = since; v < this.version; v++) left.push(this.ring[v % LOG_CAPACITY]!)
-      return { kind: 'change', ...stamped, since, left }
-    }
+    const stamped = { ...header, epoch: this.log.epoch, version: this.log.version }
+    const left = this.log.since(have)
+    if (left) return { kind: 'change', ...stamped, since: have!.version, left }
     const from = waiting.front(header.lastArrival) & ~31
     return { kind: 'whole', ...stamped, from, bits: packBits(waiting.bits(from, header.lastArrival)) }
   }

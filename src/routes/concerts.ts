@@ -32,7 +32,7 @@ concerts.openapi(
   }),
   async (c) => {
     const { concertId } = c.req.valid('param')
-    const dates = await concertClient(c.env, concertId, c.executionCtx).availableDates()
+    const dates = await concertClient(c.env, concertId, c.executionCtx, c.req.raw.cf).availableDates()
     c.header('Cache-Control', 'public, max-age=1')
     return c.json({ concertId, dates }, 200)
   },
@@ -51,7 +51,7 @@ concerts.openapi(
   }),
   async (c) => {
     const { concertId, date } = c.req.valid('param')
-    const map = await concertClient(c.env, concertId, c.executionCtx).seatMap(c.var.queue, date, c.req.valid('query').section)
+    const map = await concertClient(c.env, concertId, c.executionCtx, c.req.raw.cf).seatMap(c.var.queue, date, c.req.valid('query').section)
     c.header('Cache-Control', 'no-store')
     return c.json(map, 200)
   },
@@ -70,7 +70,7 @@ concerts.openapi(
   }),
   async (c) => {
     const { concertId, date } = c.req.valid('param')
-    const sections = await concertClient(c.env, concertId, c.executionCtx).sections(c.var.queue, date)
+    const sections = await concertClient(c.env, concertId, c.executionCtx, c.req.raw.cf).sections(c.var.queue, date)
     c.header('Cache-Control', 'no-store')
     return c.json(sections, 200)
   },
@@ -88,7 +88,7 @@ concerts.openapi(
   async (c) => {
     const { concertId } = c.req.valid('param')
     c.header('Cache-Control', 'public, max-age=1')
-    return c.json(await concertClient(c.env, concertId, c.executionCtx).sale(), 200)
+    return c.json(await concertClient(c.env, concertId, c.executionCtx, c.req.raw.cf).sale(), 200)
   },
 )
 
@@ -104,7 +104,7 @@ concerts.openapi(
   }),
   async (c) => {
     const { concertId } = c.req.valid('param')
-    const draw = await concertClient(c.env, concertId, c.executionCtx).saleDraw()
+    const draw = await concertClient(c.env, concertId, c.executionCtx, c.req.raw.cf).saleDraw()
     // A draw never changes once made.
     c.header('Cache-Control', 'public, max-age=86400, immutable')
     return c.json(draw, 200)

@@ -27,7 +27,7 @@ queue.openapi(
   async (c) => {
     const { concertId } = c.req.valid('param')
     const { userId } = c.var
-    const { created, arrival, entryId, status } = await concertClient(c.env, concertId, c.executionCtx).enter(userId)
+    const { created, arrival, entryId, status } = await concertClient(c.env, concertId, c.executionCtx, c.req.raw.cf).enter(userId)
     const token = await signQueueToken({ userId, concertId, arrival, entryId }, c.env.AUTH_SECRET)
     c.header('Cache-Control', 'no-store')
     return c.json({ token, ...status }, created ? 201 : 200)
@@ -48,7 +48,7 @@ queue.openapi(
   }),
   async (c) => {
     const { concertId } = c.req.valid('param')
-    const status = await concertClient(c.env, concertId, c.executionCtx).status(c.var.queue)
+    const status = await concertClient(c.env, concertId, c.executionCtx, c.req.raw.cf).status(c.var.queue)
     c.header('Cache-Control', 'no-store')
     return c.json({ token: c.var.queue.token, ...status }, 200)
   },

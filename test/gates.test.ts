@@ -1,0 +1,51 @@
+import { runInDurableObject } from 'cloudflare:test'
+import { env } from 'cloudflare:workers'
+import { describe, expect, it } from 'vitest'
+import { call, newConcert, newUser, stubOf, type User } from './helpers'
+
+const iso = (ms: number) => new Date(ms).toISOString()
+const GATES = Number(env.GATES_PER_CONCERT)
+/** Twice this many requests at once stay under the isolate's CONCERT_MAX_IN_FLIGHT (200), past which it sheds. */
+const USERS = 95
+const gate = (concertId: string, k: number) => env.GATE.get(env.GATE.idFromName(`${concertId}/gate/${k}`))
+const enter = (user: User, concertId: string) => call('POST', `/api/concerts/${concertId}/queue/tokens`, { accessToken: user.accessToken })
+
+async function gateCounts(concertId: string) {
+  const counts = await Promise.all(Array.from({ length: GATES }, (_, k) => gate(concertId, k).counts()))
+  return counts.reduce((sum, c) => ({ batches: sum.batches + c.batches, entries: sum.entries + c.entries }), { batches: 0, entries: 0 })
+}
+
+describe('gated entry (src/gate/)', () => {
+  it('95 users racing twice each into an open pre-queue each get one entry, through the gates in batches', async () => {
+    const { concertId } = await newConcert({ sale: { opensAt: iso(Date.now() + 3_600_000), preQueueOpensAt: iso(Date.now() - 60_000) } })
+    const users = await Promise.all(Array.from({ length: USERS }, () => newUser()))
+    // Each user twice at once: the second answer is the same entry.
+    const replies = await Promise.all([...users, ...users].map((u) => enter(u, concertId)))
+    expect(
+      replies.map((r) => r.status).filter((s) => s !== 201 && s !== 200),
+      JSON.stringify(replies.find((r) => r.status >= 300)?.body),
+    ).toEqual([])
+    const entryOf = new Map<string, string>()
+    replies.forEach((r, i) => {
+      const userId = users[i % users.length]!.userId
+      expect(r.body.status).toBe('PRE_QUEUE')
+      if (entryOf.has(userId)) expect(r.body.entryId).toBe(entryOf.get(userId))
+      else entryOf.set(userId, r.body.entryId)
+    })
+    expect(new Set(entryOf.values()).size).toBe(USERS)
+    const stored = await runInDurableObject(stubOf(concertId), (_, state) => state.storage.sql.exec<{ n: number }>('SELECT COUNT(*) AS n FROM pre_queue').one().n)
+    expect(stored).toBe(USERS)
+
+    // Every entry went through a gate, and the gates called the object far fewer times than there were entries.
+    const { batches, entries } = await gateCounts(concertId)
+    expect(entries).toBe(2 * USERS)
+    expect(batches).toBeLessThan(entries / 5)
+  })
+
+  it("after the opening, entries go to the object in each isolate's batches, not through the gates", async () => {
+    const { concertId } = await newConcert()
+    const replies = await Promise.all(Array.from({ length: 20 }, async () => enter(await newUser(), concertId)))
+    expect(replies.every((r) => r.status === 201)).toBe(true)
+    expect((await gateCounts(concertId)).entries).toBe(0)
+  })
+})
