@@ -35,13 +35,13 @@ export function benchClient(base, secrets) {
     return data
   }
 
-  /** A concert of `dateCount` dates, each of 50 seats at one price, or of the given sections. */
-  async function createConcert(queuePolicy, dateCount, sections) {
+  /** A concert of `dateCount` dates, each of 50 seats at one price, or of the given sections; a scheduled sale with `sale`. */
+  async function createConcert(queuePolicy, dateCount, sections, sale) {
     const dates = Array.from({ length: dateCount }, (_, i) => ({
       date: new Date(Date.now() + (7 + i) * 86_400_000).toISOString().slice(0, 10),
       ...(sections ? {} : { price: 1_000 }),
     }))
-    const body = { title: 'Bench', dates, queuePolicy, ...(sections ? { sections } : {}) }
+    const body = { title: 'Bench', dates, queuePolicy, ...(sections ? { sections } : {}), ...(sale ? { sale } : {}) }
     return (await json('POST', '/api/admin/concerts', body, { authorization: `Bearer ${secrets.ADMIN_TOKEN}` })).concertId
   }
 

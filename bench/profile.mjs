@@ -7,8 +7,8 @@
 // /healthz in the same run, for quick A/B comparisons of one workload.
 import { mkdirSync, writeFileSync } from 'node:fs'
 import { parseArgs } from 'node:util'
-import WebSocket from 'ws'
 import { benchClient } from './client.mjs'
+import { profilerOf } from './inspector.mjs'
 import { ADMIN_TOKEN, AUTH_SECRET, serveBundle } from './serve-bundle.mjs'
 
 const { positionals, values: options } = parseArgs({
@@ -33,11 +33,7 @@ try {
     console.log(`${summary(workload, result)}, ${Math.round((result.rps / baseline.rps) * 100)}% of baseline`)
   } else {
     const requests = await requestsFor(workload)
-    const targets = await (await fetch(`http://127.0.0.1:${inspectorPort}/json`)).json()
-    const target = targets.find((t) => t.id.includes('core:user')) ?? targets[0]
-    const inspector = await connect(target.webSocketDebuggerUrl)
-    await inspector.call('Profiler.enable')
-    await inspector.call('Profiler.setSamplingInterval', { interval: 200 })
+    const inspector = await profilerOf(inspectorPort)
     await inspector.call('Profiler.start')
     const result = await run(requests)
     const { profile } = await inspector.call('Profiler.stop')
@@ -70,31 +66,6 @@ async function requestsFor(name) {
     return { concertId, dates, seatsPerDate: large ? 50_000 : 50, buyers: await fundedUsers(1_000, 1_000_000) }
   }
   throw new Error(`no such workload: ${name} (entry, admitted, status, race, purchase, purchaseLarge)`)
-}
-
-function connect(url) {
-  const ws = new WebSocket(url)
-  let id = 0
-  const pending = new Map()
-  ws.on('message', (data) => {
-    const msg = JSON.parse(data)
-    if (msg.id && pending.has(msg.id)) {
-      pending.get(msg.id)(msg.result)
-      pending.delete(msg.id)
-    }
-  })
-  return new Promise((resolve) =>
-    ws.on('open', () =>
-      resolve({
-        call: (method, params = {}) =>
-          new Promise((done) => {
-            pending.set(++id, done)
-            ws.send(JSON.stringify({ id, method, params }))
-          }),
-        close: () => ws.close(),
-      }),
-    ),
-  )
 }
 
 /**

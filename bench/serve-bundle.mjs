@@ -16,8 +16,8 @@ export const ADMIN_TOKEN = 'bench-admin-token'
 export const AUTH_SECRET = 'bench-auth-secret-0123456789abcdef0123456789'
 
 /** `vars` override wrangler.toml's (DATA_PLATFORM_URL: where the bench counts delivered events). */
-/** @param {{ inspectorPort?: number, entryWorker?: boolean, vars?: Record<string, string> }} [options] */
-export async function serveBundle({ inspectorPort, entryWorker = false, vars = {} } = {}) {
+/** @param {{ inspectorPort?: number, entryWorker?: boolean, vars?: Record<string, string>, probe?: string }} [options] */
+export async function serveBundle({ inspectorPort, entryWorker = false, vars = {}, probe } = {}) {
   const work = mkdtempSync(join(process.env.BENCH_STATE_DIR ?? tmpdir(), 'concert-bench-'))
   const outdir = join(work, 'bundle')
   execFileSync('node', ['node_modules/wrangler/bin/wrangler.js', 'deploy', '--dry-run', '--outdir', outdir], {
@@ -26,7 +26,8 @@ export async function serveBundle({ inspectorPort, entryWorker = false, vars = {
   })
   // Every binding as wrangler.toml declares it (vars, object, D1, queues, rate limits), as deployed.
   const { workerOptions: w } = unstable_getMiniflareWorkerOptions('wrangler.toml')
-  const mf = new Miniflare({
+  const main = {
+    name: 'main',
     modules: true,
     scriptPath: join(outdir, 'index.js'),
     modulesRoot: outdir,
@@ -38,6 +39,9 @@ export async function serveBundle({ inspectorPort, entryWorker = false, vars = {
     queueConsumers: w.queueConsumers,
     ratelimits: w.ratelimits,
     bindings: { ...w.bindings, ...vars, AUTH_SECRET, ADMIN_TOKEN },
+    ...(entryWorker ? {} : { unsafeDirectSockets: [{ host: '127.0.0.1', port: 0 }] }),
+  }
+  const shared = {
     d1Persist: join(work, 'd1'),
     durableObjectsPersist: join(work, 'do'),
     // The Worker's JSON log lines are written as in production, then dropped here.
@@ -45,15 +49,20 @@ export async function serveBundle({ inspectorPort, entryWorker = false, vars = {
       stdout.resume()
       stderr.resume()
     },
-    ...(entryWorker ? { host: '127.0.0.1', port: 0 } : { unsafeDirectSockets: [{ host: '127.0.0.1', port: 0 }] }),
+    ...(entryWorker ? { host: '127.0.0.1', port: 0 } : {}),
     inspectorPort,
     log: new Log(LogLevel.WARN),
-  })
+  }
+  // A probe: a Worker of its own (another isolate) calling the objects' methods directly (bench/object-costs.mjs).
+  const durableObjects = Object.fromEntries(Object.entries(w.durableObjects ?? {}).map(([binding, o]) => [binding, { className: typeof o === 'string' ? o : o.className, scriptName: 'main' }]))
+  const mf = new Miniflare(probe ? { ...shared, workers: [main, { name: 'probe', modules: true, script: probe, compatibilityDate: w.compatibilityDate, durableObjects }] } : { ...shared, ...main })
   const entryUrl = await mf.ready
-  const url = (entryWorker ? entryUrl : await mf.unsafeGetDirectURL()).toString().replace(/\/$/, '')
+  const url = (entryWorker ? entryUrl : await mf.unsafeGetDirectURL('main')).toString().replace(/\/$/, '')
   await applyMigrations(await mf.getD1Database('DB'))
   return {
     url,
+    /** @param {string} path */
+    probe: async (path) => /** @type {any} */ (await mf.getWorker('probe')).fetch(`http://probe${path}`),
     async dispose() {
       await mf.dispose()
       rmSync(work, { recursive: true, force: true })

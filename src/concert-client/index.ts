@@ -8,9 +8,9 @@ import { enterInBatch } from './entry-batcher'
 import { gated, gateName } from './gates'
 import { IsolateCaches, type KeepAlive } from './isolate-cache'
 import { relayName } from './relay-names'
-import { mirrorOf, regionOf } from './mirrors'
+import { mirrorOf, type RequestPlace } from './mirrors'
 import { cachedStatus, invalidateQueueView, type LoadLineView } from './queue-view'
-import { sharedLineView } from './shared-views'
+import { sharedLineView, sharedRead } from './shared-views'
 import { cachedSeatMap, invalidateSeats, recentRefusal, rememberRefusal } from './seat-views'
 
 /** Dates, seat counts and the sale's state change by the second, not the millisecond: one read per second per isolate. */
@@ -36,15 +36,15 @@ export class ConcertClient {
     cf?: Request['cf'],
   ) {
     this.keepAlive = ctx && ((work) => ctx.waitUntil(work))
-    this.region = regionOf(cf as { continent?: string; longitude?: string } | undefined)
+    this.place = cf as RequestPlace | undefined
   }
 
   private readonly keepAlive: KeepAlive | undefined
-  private readonly region: DurableObjectLocationHint
+  private readonly place: RequestPlace | undefined
 
   /** The mirror that serves this request's reads (src/mirror/): exact reads, after a change made here, go to the object. */
   private get mirror(): DurableObjectStub<ConcertMirror> {
-    return mirrorOf(this.env, this.concertId, this.region)
+    return mirrorOf(this.env, this.concertId, this.place)
   }
 
   /** A stub per call: a stub is an I/O object of the request that made it, and the entry batch sends for other requests. */
@@ -80,12 +80,14 @@ export class ConcertClient {
   // --- fans ---
 
   async availableDates(): Promise<DateAvailabilityView[]> {
-    const load = async (_: unknown, exact = true) => unwrap(await (exact ? this.stub.availableDates() : this.mirror.mirroredDates(this.concertId)))
+    const mirrored = async () => unwrap(await this.mirror.mirroredDates(this.concertId))
+    const load = async (_: unknown, exact = true) => (exact ? unwrap(await this.stub.availableDates()) : sharedRead(this.concertId, 'dates', mirrored, this.keepAlive))
     return (await availableDates.for(this.concertId).get(load, this.keepAlive)) ?? (await load(null))
   }
 
   async sale(): Promise<SaleStateView> {
-    const load = async (_: unknown, exact = true) => unwrap(await (exact ? this.stub.sale() : this.mirror.mirroredSale(this.concertId)))
+    const mirrored = async () => unwrap(await this.mirror.mirroredSale(this.concertId))
+    const load = async (_: unknown, exact = true) => (exact ? unwrap(await this.stub.sale()) : sharedRead(this.concertId, 'sale', mirrored, this.keepAlive))
     return (await sales.for(this.concertId).get(load, this.keepAlive)) ?? (await load(null))
   }
 
@@ -116,7 +118,8 @@ export class ConcertClient {
   /** From this isolate's views when its queue view shows the place ACTIVE; else the object checks admission. */
   async seatMap(place: PlaceInLine, date: string, section?: string): Promise<SeatMapView> {
     const status = await this.cachedStatus(place)
-    const load = async (exact: boolean) => (exact ? this.seats(date, section) : unwrap(await this.mirror.mirroredSeats(this.concertId, date, section)))
+    const mirrored = async () => unwrap(await this.mirror.mirroredSeats(this.concertId, date, section))
+    const load = async (exact: boolean) => (exact ? this.seats(date, section) : sharedRead(this.concertId, `seats/${date}/${section ?? ''}`, mirrored, this.keepAlive))
     const cached = typeof status === 'object' && status.status === 'ACTIVE' ? await cachedSeatMap(this.concertId, date, section, load, this.keepAlive) : null
     return cached ?? unwrap(await this.stub.seatMap(placeOnly(place), date, section))
   }

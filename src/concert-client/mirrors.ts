@@ -1,13 +1,14 @@
 import type { ConcertMirror } from '../mirror/mirror'
 
 type Region = DurableObjectLocationHint
+/** What a request's `cf` says of where it came from. */
+export type RequestPlace = { continent?: string; longitude?: string; colo?: string }
 
 /**
  * The region of the mirror that serves a request: where Cloudflare says the request came
- * from (its `cf` continent and longitude), as a Durable Object location hint. One mirror
- * per region and concert, so a concert has at most nine, each near the isolates it serves.
+ * from (its `cf` continent and longitude), as a Durable Object location hint.
  */
-export function regionOf(cf: { continent?: string; longitude?: string } | undefined): Region {
+export function regionOf(cf: RequestPlace | undefined): Region {
   const longitude = Number(cf?.longitude ?? NaN)
   switch (cf?.continent) {
     case 'NA':
@@ -29,6 +30,19 @@ export function regionOf(cf: { continent?: string; longitude?: string } | undefi
   }
 }
 
-export function mirrorOf(env: Env, concertId: string, region: Region): DurableObjectStub<ConcertMirror> {
-  return env.MIRROR.get(env.MIRROR.idFromName(`${concertId}/${region}`), { locationHint: region })
+/**
+ * The mirror serving a request: MIRRORS_PER_REGION per region and concert, a location's
+ * isolates all on the same one (by a hash of its colo), so each mirror serves a share of its
+ * region's locations and the concert object serves every mirror (docs/scale.md).
+ */
+export function mirrorName(concertId: string, cf: RequestPlace | undefined, perRegion: number): { name: string; region: Region } {
+  let hash = 0
+  for (const c of cf?.colo ?? '') hash = (Math.imul(hash, 31) + c.charCodeAt(0)) | 0
+  const region = regionOf(cf)
+  return { name: `${concertId}/${region}/${(hash >>> 0) % perRegion}`, region }
+}
+
+export function mirrorOf(env: Env, concertId: string, cf: RequestPlace | undefined): DurableObjectStub<ConcertMirror> {
+  const { name, region } = mirrorName(concertId, cf, Number(env.MIRRORS_PER_REGION))
+  return env.MIRROR.get(env.MIRROR.idFromName(name), { locationHint: region })
 }

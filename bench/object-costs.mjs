@@ -1,0 +1,138 @@
+// @ts-check
+// `npm run bench:costs`: the CPU time each kind of Durable Object spends per operation, the
+// costs `npm run sim:rush` works from. The bundle is served as `npm run bench` serves it, with
+// a probe (a Worker in an isolate of its own) that calls the objects' methods directly a known
+// number of times, one kind at a time, while the runtime's CPU profiler samples the isolate the
+// objects run in every 200 µs. CPU per operation = the sampled time not idle (JavaScript, the
+// runtime's RPC and SQLite work, garbage collection) over the operations made. Writes
+// bench/results/costs.json and prints a Markdown table.
+import { mkdirSync, writeFileSync } from 'node:fs'
+import { benchClient } from './client.mjs'
+import { profilerOf } from './inspector.mjs'
+import { ADMIN_TOKEN, AUTH_SECRET, serveBundle } from './serve-bundle.mjs'
+
+const BATCH = 1_000
+const PROBE = `
+const ids = (n) => Array.from({ length: n }, () => crypto.randomUUID())
+const versionOf = (r) => { if (!r.ok) throw new Error(r.code); return { epoch: r.value.epoch, version: r.value.version } }
+export default {
+  async fetch(request, env) {
+    const q = Object.fromEntries(new URL(request.url).searchParams)
+    const n = Number(q.n)
+    const concert = env.CONCERT.get(env.CONCERT.idFromName(q.concert))
+    const mirror = env.MIRROR.get(env.MIRROR.idFromName(q.concert + '/probe'))
+    let have
+    switch (new URL(request.url).pathname) {
+      case '/enter':
+        for (let i = 0; i < n; i++) await concert.enterAll(ids(${BATCH}))
+        break
+      case '/view-change':
+        have = versionOf(await concert.queueView([]))
+        for (let i = 0; i < n; i++) have = versionOf(await concert.queueView([], have))
+        break
+      case '/view-whole':
+        for (let i = 0; i < n; i++) versionOf(await concert.queueView([]))
+        break
+      case '/mirror-line':
+        have = versionOf(await mirror.mirroredLine(q.concert, []))
+        for (let i = 0; i < n; i++) have = versionOf(await mirror.mirroredLine(q.concert, [], have))
+        break
+      case '/hold-release': {
+        const entered = (await concert.enterAll(['holder']))[0]
+        const holder = { arrival: entered.value.arrival, userId: 'holder' }
+        for (let i = 0; i < n; i += 2) {
+          const held = await concert.hold(holder, q.date, [1 + (i % 40)])
+          if (!held.ok) throw new Error(held.code)
+          await concert.release(holder, held.value.reservationId)
+        }
+        break
+      }
+      case '/gate-enter':
+        for (let i = 0; i < n; i += 500) {
+          const gates = Number(q.gates)
+          const made = await Promise.all(ids(500).map((id, k) => env.GATE.get(env.GATE.idFromName(q.concert + '/gate/' + (k % gates))).enter(q.concert, id)))
+          if (!made.every((r) => r.ok)) throw new Error('an entry was refused')
+        }
+        break
+    }
+    return new Response('ok')
+  },
+}`
+
+const inspectorPort = 9229 + Math.floor(Math.random() * 500)
+const server = await serveBundle({ inspectorPort, probe: PROBE })
+const { createConcert, json } = benchClient(server.url, { ADMIN_TOKEN, AUTH_SECRET })
+const inspector = await profilerOf(inspectorPort)
+
+/** Each entry writes a sale event: the outbox's publishing runs in the same isolate, so it is waited out before the next measurement. */
+async function eventsSent(concertId) {
+  const admin = { authorization: `Bearer ${ADMIN_TOKEN}` }
+  for (;;) {
+    const { events } = await json('GET', `/api/admin/concerts/${concertId}/queue`, undefined, admin)
+    if (events.unsent === 0) return
+    await new Promise((resolve) => setTimeout(resolve, 500))
+  }
+}
+
+/** CPU ms of the objects' isolate while the probe runs `path`. */
+async function busyMs(path) {
+  await inspector.call('Profiler.start')
+  const started = performance.now()
+  const res = await server.probe(path)
+  if (!res.ok) throw new Error(`${path}: ${res.status} ${await res.text()}`)
+  const wallMs = performance.now() - started
+  const { profile } = await inspector.call('Profiler.stop')
+  const idle = new Set(profile.nodes.filter((n) => n.callFrame.functionName === '(idle)').map((n) => n.id))
+  let busy = 0
+  profile.samples.forEach((id, i) => idle.has(id) || (busy += profile.timeDeltas[i] ?? 0))
+  return { cpuMs: busy / 1000, wallMs }
+}
+
+const rows = []
+async function measure(name, operation, count, path) {
+  const { cpuMs, wallMs } = await busyMs(path)
+  const row = { name, operation, count, cpuMs: +cpuMs.toFixed(1), wallMs: Math.round(wallMs), cpuUsPerOp: +((cpuMs * 1000) / count).toFixed(1) }
+  rows.push(row)
+  console.error(JSON.stringify(row))
+  return row
+}
+
+try {
+  const open = await createConcert({ maxActiveUsers: 100, idleTimeoutSeconds: 86_400 }, 1)
+  await measure('object: entries into the line', 'entry', 20 * BATCH, `/enter?concert=${open}&n=20`)
+  await eventsSent(open)
+  await measure('object: line view, a change (nothing left)', 'call', 2_000, `/view-change?concert=${open}&n=2000`)
+  await measure('object: line view, whole (20,000 waiting)', 'call', 50, `/view-whole?concert=${open}&n=50`)
+  await measure('mirror: line view, a change (its pulls included)', 'call', 5_000, `/mirror-line?concert=${open}&n=5000`)
+  const seated = await createConcert({ maxActiveUsers: 100 }, 1)
+  const date = (await json('GET', `/api/concerts/${seated}/dates`)).dates[0].date
+  await measure('object: a hold or a release', 'call', 2_000, `/hold-release?concert=${seated}&n=2000&date=${date}`)
+  await eventsSent(seated)
+  const hour = 3_600_000
+  const scheduled = await createConcert({ maxActiveUsers: 100, idleTimeoutSeconds: 86_400 }, 1, undefined, {
+    opensAt: new Date(Date.now() + hour).toISOString(),
+    preQueueOpensAt: new Date(Date.now() - 60_000).toISOString(),
+  })
+  const preQueue = await measure('object: entries into the pre-queue', 'entry', 20 * BATCH, `/enter?concert=${scheduled}&n=20`)
+  await eventsSent(scheduled)
+  const gated = await measure('gates + object: entries through 8 gates', 'entry', 10_000, `/gate-enter?concert=${scheduled}&n=10000&gates=8`)
+  rows.push({
+    name: "gate: an entry (the line above less the object's)",
+    operation: 'entry',
+    count: gated.count,
+    cpuMs: NaN,
+    wallMs: NaN,
+    cpuUsPerOp: +(gated.cpuUsPerOp - preQueue.cpuUsPerOp).toFixed(1),
+  })
+  mkdirSync('bench/results', { recursive: true })
+  writeFileSync('bench/results/costs.json', JSON.stringify({ measuredAt: new Date().toISOString(), rows }, null, 2) + '\n')
+  console.log('| what | operations | CPU ms | wall ms | CPU µs per operation |')
+  console.log('|---|---|---|---|---|')
+  for (const r of rows)
+    console.log(
+      `| ${r.name} | ${r.count.toLocaleString('en')} ${r.operation === 'entry' ? 'entries' : 'calls'} | ${Number.isNaN(r.cpuMs) ? '–' : r.cpuMs} | ${Number.isNaN(r.wallMs) ? '–' : r.wallMs} | **${r.cpuUsPerOp}** |`,
+    )
+} finally {
+  inspector.close()
+  await server.dispose()
+}
