@@ -15,7 +15,7 @@ async function gateCounts(concertId: string) {
   return counts.reduce((sum, c) => ({ batches: sum.batches + c.batches, entries: sum.entries + c.entries }), { batches: 0, entries: 0 })
 }
 
-describe('gated entry (src/gate/)', () => {
+describe('entries through gates (src/gate/)', () => {
   it('95 users racing twice each into an open pre-queue each get one entry, through the gates in batches', async () => {
     const { concertId } = await newConcert({ sale: { opensAt: iso(Date.now() + 3_600_000), preQueueOpensAt: iso(Date.now() - 60_000) } })
     const users = await Promise.all(Array.from({ length: USERS }, () => newUser()))
@@ -42,10 +42,18 @@ describe('gated entry (src/gate/)', () => {
     expect(batches).toBeLessThan(entries / 5)
   })
 
-  it("after the opening, entries go to the object in each isolate's batches, not through the gates", async () => {
-    const { concertId } = await newConcert()
-    const replies = await Promise.all(Array.from({ length: 20 }, async () => enter(await newUser(), concertId)))
+  it('in an open sale too: places follow the order in which batches reach the object, each batch in the order it reached its gate', async () => {
+    const { concertId } = await newConcert({ queuePolicy: { maxActiveUsers: 1 } })
+    const users = await Promise.all(Array.from({ length: USERS }, () => newUser()))
+    const replies = await Promise.all(users.map((u) => enter(u, concertId)))
     expect(replies.every((r) => r.status === 201)).toBe(true)
-    expect((await gateCounts(concertId)).entries).toBe(0)
+    expect(replies.map((r) => r.body.position).sort((a, b) => a - b)).toEqual(Array.from({ length: USERS }, (_, i) => i))
+    const { batches, entries } = await gateCounts(concertId)
+    expect(entries).toBe(USERS)
+    expect(batches).toBeLessThan(entries / 5)
+    // One after another: a later entry gets a later place.
+    const first = await enter(await newUser(), concertId)
+    const second = await enter(await newUser(), concertId)
+    expect(second.body.position).toBe(first.body.position + 1)
   })
 })

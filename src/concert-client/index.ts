@@ -4,8 +4,7 @@ import { placeOnly, socketUpgrade, type ConcertConfigured, type ConcertSetup, ty
 import { ApiError, unwrap, type Result } from '../errors'
 import type { DateAvailabilityView, HoldView, QueueHistoryView, QueuePolicy, QueueStatsView, QueueStatusView, SaleDrawView, SaleStateView, SeatMapView, SectionListView } from '../schemas'
 import { rememberDrawnArrival, withDrawnArrival } from './drawn-places'
-import { enterInBatch } from './entry-batcher'
-import { gated, gateName } from './gates'
+import { gateName } from './gates'
 import { IsolateCaches, type KeepAlive } from './isolate-cache'
 import { relayName } from './relay-names'
 import { mirrorOf, type RequestPlace } from './mirrors'
@@ -96,13 +95,10 @@ export class ConcertClient {
     return (await draws.for(this.concertId).get(load)) ?? (await load())
   }
 
-  /** A place in the pre-queue through one of its gates; in line through this isolate's batch of entries. */
+  /** A place in line, or in the pre-queue, through one of the concert's gates (src/gate/gate.ts). */
   async enter(userId: string): Promise<QueueEntryView> {
-    if (gated(await this.sale(), Date.now())) {
-      const gate = this.env.GATE.get(this.env.GATE.idFromName(gateName(this.concertId, Number(this.env.GATES_PER_CONCERT))))
-      return unwrap(await gate.enter(this.concertId, userId))
-    }
-    return unwrap(await enterInBatch(this.concertId, userId, (userIds) => this.stub.enterAll(userIds), this.keepAlive ?? (() => {})))
+    const gate = this.env.GATE.get(this.env.GATE.idFromName(gateName(this.concertId, Number(this.env.GATES_PER_CONCERT))))
+    return unwrap(await gate.enter(this.concertId, userId))
   }
 
   async status(token: PlaceInLine): Promise<QueueStatusView> {

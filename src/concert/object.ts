@@ -109,7 +109,7 @@ export class ConcertObject extends ConcertRoom {
   /**
    * Gives each user a place in line, or the place they already have, in this order. The Worker
    * signs the arrival number into the queue token, so asking again yields the same token. A
-   * Worker sends the entries that reached it together (src/concert-client/entry-batcher.ts).
+   * concert's gates send the entries that reached them together (src/gate/gate.ts).
    */
   enterAll(userIds: string[]): Promise<Array<Result<QueueEntryView>>> {
     return this.group.run(() => {

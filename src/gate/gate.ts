@@ -12,11 +12,11 @@ const MAX_BATCH = 5_000
 type Waiting = { userId: string; resolve: (entry: Result<QueueEntryView>) => void; reject: (error: unknown) => void }
 
 /**
- * A gate of one concert's pre-queue (GATES_PER_CONCERT of them, src/concert-client/gates.ts):
- * entries made before the draw carry no order, so any gate may take any of them. A gate
+ * A gate of one concert's queue (GATES_PER_CONCERT of them, src/concert-client/gates.ts): it
  * gathers the entries of every isolate that reaches it and hands them to the concert object
- * in one call per interval, so the object's calls grow with the gates, not with the isolates
- * or the fans. Each request is answered with the object's own answer (its entry, or why not),
+ * in one call per interval, so the object's calls for entries grow with the gates, not with
+ * the isolates or the fans. Pre-queue entries carry no order; in line, a place is the order in
+ * which the batches reach the object (a gate's interval at most after the entry reached it). Each request is answered with the object's own answer (its entry, or why not),
  * so a gate keeps nothing: a restart loses only batches not yet sent, whose requests fail and
  * are retried by their clients (entering is idempotent).
  */
