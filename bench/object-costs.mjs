@@ -7,7 +7,9 @@
 // runtime's RPC and SQLite work, garbage collection) over the operations made. Writes
 // bench/results/costs.json and prints a Markdown table.
 import { mkdirSync, writeFileSync } from 'node:fs'
+import WebSocket from 'ws'
 import { benchClient } from './client.mjs'
+import { pool } from './pool.mjs'
 import { profilerOf } from './inspector.mjs'
 import { ADMIN_TOKEN, AUTH_SECRET, serveBundle } from './serve-bundle.mjs'
 
@@ -47,6 +49,9 @@ export default {
         }
         break
       }
+      case '/seats':
+        for (let i = 0; i < n; i++) if (!(await concert.seats(q.date, q.section)).ok) throw new Error('no seat map')
+        break
       case '/gate-enter':
         for (let i = 0; i < n; i += 500) {
           const gates = Number(q.gates)
@@ -61,7 +66,7 @@ export default {
 
 const inspectorPort = 9229 + Math.floor(Math.random() * 500)
 const server = await serveBundle({ inspectorPort, probe: PROBE })
-const { createConcert, json } = benchClient(server.url, { ADMIN_TOKEN, AUTH_SECRET })
+const { createConcert, json, load, accessTokens } = benchClient(server.url, { ADMIN_TOKEN, AUTH_SECRET })
 const inspector = await profilerOf(inspectorPort)
 
 /** Each entry writes a sale event: the outbox's publishing runs in the same isolate, so it is waited out before the next measurement. */
@@ -82,10 +87,7 @@ async function busyMs(path) {
   if (!res.ok) throw new Error(`${path}: ${res.status} ${await res.text()}`)
   const wallMs = performance.now() - started
   const { profile } = await inspector.call('Profiler.stop')
-  const idle = new Set(profile.nodes.filter((n) => n.callFrame.functionName === '(idle)').map((n) => n.id))
-  let busy = 0
-  profile.samples.forEach((id, i) => idle.has(id) || (busy += profile.timeDeltas[i] ?? 0))
-  return { cpuMs: busy / 1000, wallMs }
+  return { cpuMs: busyOf(profile) / 1000, wallMs }
 }
 
 const rows = []
@@ -95,6 +97,53 @@ async function measure(name, operation, count, path) {
   rows.push(row)
   console.error(JSON.stringify(row))
   return row
+}
+
+/**
+ * Relays: SOCKETS waiting fans each holding a socket, then the line moved five times (the
+ * operator admits more), a second apart: CPU per socket told (the objects' isolate, where the
+ * relays run; the object's pushes are charged to the relays here, so it is an upper bound).
+ */
+async function relayCost() {
+  const SOCKETS = 2_000
+  const concertId = await createConcert({ maxActiveUsers: 1, idleTimeoutSeconds: 86_400 }, 1)
+  const enter = (await accessTokens(SOCKETS + 1)).map((t) => ({ method: 'POST', path: `/api/concerts/${concertId}/queue/tokens`, headers: { authorization: `Bearer ${t}` } }))
+  const { collected } = await load({ kind: 'http', connections: 50, amount: enter.length, requests: enter, collectWaiting: true })
+  let told = 0
+  await pool(collected.length, 100, async (i) => {
+    const ws = new WebSocket(`${server.url.replace('http', 'ws')}/api/concerts/${concertId}/queue/ws?token=${collected[i]}`)
+    ws.on('message', () => told++)
+    await new Promise((resolve, reject) => (ws.once('message', resolve), ws.once('error', reject)))
+  })
+  await eventsSent(concertId)
+  await new Promise((resolve) => setTimeout(resolve, 1_500))
+  const admin = { authorization: `Bearer ${ADMIN_TOKEN}`, 'content-type': 'application/json' }
+  const before = told
+  await inspector.call('Profiler.start')
+  for (let k = 1; k <= 5; k++) {
+    await fetch(`${server.url}/api/admin/concerts/${concertId}/queue-policy`, { method: 'PUT', headers: admin, body: JSON.stringify({ maxActiveUsers: 1 + 10 * k }) })
+    await new Promise((resolve) => setTimeout(resolve, 1_100))
+  }
+  const { profile } = await inspector.call('Profiler.stop')
+  const messages = told - before
+  const cpuMs = busyOf(profile) / 1000
+  const row = {
+    name: `relay: a socket told (${collected.length.toLocaleString('en')} sockets, 5 changes)`,
+    operation: 'message',
+    count: messages,
+    cpuMs: +cpuMs.toFixed(1),
+    wallMs: NaN,
+    cpuUsPerOp: +((cpuMs * 1000) / messages).toFixed(1),
+  }
+  console.error(JSON.stringify(row))
+  return row
+}
+
+function busyOf(profile) {
+  const idle = new Set(profile.nodes.filter((n) => n.callFrame.functionName === '(idle)').map((n) => n.id))
+  let busy = 0
+  profile.samples.forEach((id, i) => idle.has(id) || (busy += profile.timeDeltas[i] ?? 0))
+  return busy
 }
 
 try {
@@ -108,6 +157,13 @@ try {
   const date = (await json('GET', `/api/concerts/${seated}/dates`)).dates[0].date
   await measure('object: a hold or a release', 'call', 2_000, `/hold-release?concert=${seated}&n=2000&date=${date}`)
   await eventsSent(seated)
+  const arena = await createConcert(
+    { maxActiveUsers: 100 },
+    1,
+    ['A', 'B', 'C', 'D'].map((name) => ({ name, price: 1_000, seats: 5_000 })),
+  )
+  const arenaDate = (await json('GET', `/api/concerts/${arena}/dates`)).dates[0].date
+  await measure('object: a seat map, one section of 5,000 seats', 'call', 200, `/seats?concert=${arena}&n=200&date=${arenaDate}&section=A`)
   const hour = 3_600_000
   const scheduled = await createConcert({ maxActiveUsers: 100, idleTimeoutSeconds: 86_400 }, 1, undefined, {
     opensAt: new Date(Date.now() + hour).toISOString(),
@@ -124,13 +180,14 @@ try {
     wallMs: NaN,
     cpuUsPerOp: +(gated.cpuUsPerOp - preQueue.cpuUsPerOp).toFixed(1),
   })
+  rows.push(await relayCost())
   mkdirSync('bench/results', { recursive: true })
   writeFileSync('bench/results/costs.json', JSON.stringify({ measuredAt: new Date().toISOString(), rows }, null, 2) + '\n')
   console.log('| what | operations | CPU ms | wall ms | CPU µs per operation |')
   console.log('|---|---|---|---|---|')
   for (const r of rows)
     console.log(
-      `| ${r.name} | ${r.count.toLocaleString('en')} ${r.operation === 'entry' ? 'entries' : 'calls'} | ${Number.isNaN(r.cpuMs) ? '–' : r.cpuMs} | ${Number.isNaN(r.wallMs) ? '–' : r.wallMs} | **${r.cpuUsPerOp}** |`,
+      `| ${r.name} | ${r.count.toLocaleString('en')} ${r.operation === 'entry' ? 'entries' : r.operation === 'message' ? 'messages' : 'calls'} | ${Number.isNaN(r.cpuMs) ? '–' : r.cpuMs} | ${Number.isNaN(r.wallMs) ? '–' : r.wallMs} | **${r.cpuUsPerOp}** |`,
     )
 } finally {
   inspector.close()

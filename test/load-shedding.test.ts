@@ -38,18 +38,18 @@ describe('load shedding', () => {
   it("maps the runtime's overloaded and reset errors of a concert object to 429 / 503 with Retry-After", async () => {
     const { concertId } = await newConcert()
     const user = await newUser()
-    // A namespace whose object fails every call the way workerd reports it.
-    const failingWith = (props: object) =>
+    // A namespace whose objects fail every call the way workerd reports it (an entry reaches a gate first).
+    const failingWith = <N extends 'CONCERT' | 'GATE' | 'MIRROR'>(props: object) =>
       ({
         idFromName: (name: string) => env.CONCERT.idFromName(name),
         get: () => new Proxy({}, { get: () => async () => Promise.reject(Object.assign(new Error('Durable Object is overloaded.'), props)) }),
-      }) as unknown as Env['CONCERT']
+      }) as unknown as Env[N]
     for (const [props, status, code] of [
       [{ overloaded: true, retryable: false }, 429, 'OVERLOADED'],
       [{ retryable: true }, 503, 'TRY_AGAIN'],
     ] as const) {
       const request = new Request(`http://tickets.test/api/concerts/${concertId}/queue/tokens`, { method: 'POST', headers: { authorization: `Bearer ${user.accessToken}` } })
-      const res = await worker.fetch(request, { ...env, CONCERT: failingWith(props) }, createExecutionContext())
+      const res = await worker.fetch(request, { ...env, CONCERT: failingWith<'CONCERT'>(props), GATE: failingWith<'GATE'>(props), MIRROR: failingWith<'MIRROR'>(props) }, createExecutionContext())
       expect(res.status).toBe(status)
       expect(res.headers.get('retry-after')).toBe('1')
       expect(await res.json()).toEqual({ error: { code, message: expect.any(String) } })

@@ -19,9 +19,22 @@ export class ApiError extends Error {
   }
 }
 
+/** Refusals that pass: the client is told when to try again. */
+const RETRY_SOON: Partial<Record<ErrorCode, Record<string, string>>> = { OVERLOADED: { 'Retry-After': '1' }, TRY_AGAIN: { 'Retry-After': '1' } }
+
 export function unwrap<T>(result: Result<T>): T {
   if (result.ok) return result.value
-  throw new ApiError(result.code, result.message)
+  throw new ApiError(result.code, result.message, RETRY_SOON[result.code])
+}
+
+/**
+ * What the runtime raises on a Durable Object call when the object is overloaded (too many
+ * requests queued for it) or was reset mid-call: both are worth a retry. Null for any other
+ * error. An object calling another passes it on as this refusal (the flags do not cross RPC).
+ */
+export function unavailable(err: unknown): 'OVERLOADED' | 'TRY_AGAIN' | null {
+  const { overloaded, retryable } = (err ?? {}) as { overloaded?: boolean; retryable?: boolean }
+  return overloaded ? 'OVERLOADED' : retryable ? 'TRY_AGAIN' : null
 }
 
 export function errorBody(code: ErrorCode, message: string) {
@@ -75,15 +88,12 @@ export const onError: ErrorHandler = async (err, c) => {
   return c.json(errorBody('INTERNAL', ERRORS.INTERNAL.message), 500)
 }
 
-/**
- * What the runtime raises on a Durable Object call when the object is overloaded (too many
- * requests queued for it) or was reset mid-call: both are worth a retry, so say when.
- */
+/** A Durable Object overloaded or reset mid-call (`unavailable`): say when to retry. */
 function durableObjectFailure(err: Error, c: Context): ApiError | null {
-  const { overloaded, retryable } = err as Error & { overloaded?: boolean; retryable?: boolean }
-  if (!overloaded && !retryable) return null
+  const code = unavailable(err)
+  if (!code) return null
   console.warn(JSON.stringify({ level: 'warn', msg: 'concert object unavailable', requestId: c.get('requestId'), path: c.req.path, error: String(err) }))
-  return new ApiError(overloaded ? 'OVERLOADED' : 'TRY_AGAIN', undefined, { 'Retry-After': '1' })
+  return new ApiError(code, undefined, RETRY_SOON[code])
 }
 
 export const notFound: NotFoundHandler = async (c: Context) => {

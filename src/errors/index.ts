@@ -1,2 +1,2 @@
 export { ERRORS, codesWithStatus, fail, ok, type ErrorCode, type Failure, type Result } from './catalogue'
-export { ApiError, describeZodError, errorBody, notFound, onError, unwrap } from './http'
+export { ApiError, describeZodError, errorBody, notFound, onError, unavailable, unwrap } from './http'

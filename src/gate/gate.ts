@@ -2,7 +2,7 @@ import { DurableObject } from 'cloudflare:workers'
 import type { ConcertObject } from '../concert'
 import { CoalescedPush } from '../concert/coalesced-push'
 import type { QueueEntryView } from '../concert/rpc'
-import type { Result } from '../errors'
+import { fail, unavailable, type Result } from '../errors'
 
 /** A gate sends its entries to the concert object at most this often: its calls there are bounded by 1,000 / GATE_INTERVAL_MS a second. */
 export const GATE_INTERVAL_MS = 100
@@ -52,7 +52,11 @@ export class ConcertGate extends DurableObject<Env> {
         // An RPC result carries a disposer: its data is all that is used.
         ;(entries as Partial<Disposable>)[Symbol.dispose]?.()
       },
-      (error) => batch.forEach((w) => w.reject(error)),
+      (error) => {
+        // The object overloaded or reset: each entry is refused with when to retry (an error's flags do not cross RPC).
+        const code = unavailable(error)
+        batch.forEach((w) => (code ? w.resolve(fail(code)) : w.reject(error)))
+      },
     )
   }
 }

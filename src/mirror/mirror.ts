@@ -8,7 +8,7 @@ import { Pulled } from './pulled'
 
 /** The line is pulled at most this often (a Worker's view of it is as old again at most). */
 export const MIRROR_LINE_MAX_AGE_MS = 250
-/** Dates and the sale's state change by the second. */
+/** Dates and the sale's state change by the second; a seat map costs the object milliseconds to build (docs/scale.md). */
 const MIRROR_SALE_MAX_AGE_MS = 1_000
 /** Seat maps of different dates and sections kept at once, at most. */
 const MAX_SEAT_MAPS = 1_000
@@ -65,7 +65,7 @@ export class ConcertMirror extends DurableObject<Env> {
     let map = this.seatMaps.get(key)
     if (!map) {
       if (this.seatMaps.size >= MAX_SEAT_MAPS) this.seatMaps.clear()
-      this.seatMaps.set(key, (map = new Pulled(MIRROR_LINE_MAX_AGE_MS, () => this.concert.seats(date, section))))
+      this.seatMaps.set(key, (map = new Pulled(MIRROR_SALE_MAX_AGE_MS, () => this.concert.seats(date, section))))
     }
     return map.get()
   }

@@ -1,0 +1,208 @@
+// @ts-check
+// `npm run sim:rush`: one hot concert's on-sale, modelled second by second, with the CPU costs
+// measured on this machine by `npm run bench:costs` (bench/results/costs.json) and
+// `npm run bench:views`. For each kind of object (the concert object, its mirrors, gates and
+// relays) it prints the busiest one's calls/s and CPU ms/s at its busiest second, and the p99
+// time until a fan is told of a change; writes docs/scale.svg (busy share over time) and
+// sim/results.json. The model and its assumptions: docs/scale.md.
+//   --fans N   (default 1,000,000)
+import { readFileSync, writeFileSync } from 'node:fs'
+import { parseArgs } from 'node:util'
+
+const { values } = parseArgs({ options: { fans: { type: 'string', default: '1000000' } } })
+const FANS = Number(values.fans)
+
+// --- the deployment (wrangler.toml) and the sale ---
+const LOCATIONS = 300
+const ISOLATES_PER_LOCATION = 10
+const REGIONS = 9
+const MIRRORS_PER_REGION = 2
+const GATES = 8
+const GATE_CALLS_PER_S = 10 // GATE_INTERVAL_MS = 100
+const SOCKETS_PER_RELAY = 10_000
+const PRE_QUEUE_RELAYS = 16
+const PRESENCE_INTERVAL_S = 5 // src/concert-client/queue-view.ts, idle timeout ≥ 15 s
+const RELAY_PRESENCE_INTERVAL_S = 10 // src/relay/relay.ts
+const LINE_PULLS_PER_S = 4 // MIRROR_LINE_MAX_AGE_MS = 250
+const SLOTS_PER_S = { line: 4, reads: 2 } // src/concert-client/shared-views.ts
+const PRE_S = 600 // arrivals over the 10 minutes before the opening
+const POST_S = 300 // and the 5 after
+const PRE_SHARE = 0.7
+const SOCKET_SHARE = 0.5 // the rest poll
+const POLL_INTERVAL_S = 2
+// The sale: 50,000 seats in 4 sections on one date; 100 fans admitted a second (admitPerMinute 6,000).
+const SECTIONS = 4
+const ADMITTED_PER_S = 100
+// An admitted fan: a section list, 1.5 holds, 0.5 releases, a payment (begin and complete).
+const WRITES_PER_ADMITTED = 4
+const READS_PER_ADMITTED = 1
+
+// --- measured costs (µs of CPU) ---
+const costs = Object.fromEntries(JSON.parse(readFileSync('bench/results/costs.json', 'utf8')).rows.map((r) => [r.name.split(' (')[0].split(',')[0], r.cpuUsPerOp]))
+const cost = (name) => {
+  const found = Object.entries(costs).find(([k]) => k.startsWith(name))
+  if (!found) throw new Error(`bench/results/costs.json has no "${name}": run npm run bench:costs`)
+  return found[1]
+}
+const US = {
+  call: cost('object: line view'), // a read call: RPC in and out, a line change
+  entryLine: cost('object: entries into the line'),
+  entryPreQueue: cost('object: entries into the pre-queue'),
+  write: cost('object: a hold or a release'),
+  seatMap: cost('object: a seat map'),
+  mirrorCall: cost('mirror: line view'),
+  gateEntry: cost('gate: an entry'),
+  relaySocket: cost('relay: a socket told'),
+  // npm run bench:views: the whole line deflated at 1M arrivals (a new mirror's first pull).
+  wholeView: 6_200,
+  // docs/queue.md (npm run bench:queue -- --prequeue): the draw, per entry drawn, in one change.
+  drawEntry: 21,
+}
+
+// --- arrivals ---
+const seconds = PRE_S + POST_S
+const arrivals = new Float64Array(seconds)
+for (let s = 0; s < PRE_S; s++) arrivals[s] = (FANS * PRE_SHARE * 2 * (s + 0.5)) / (PRE_S * PRE_S) // rising to the opening
+let postNorm = 0
+for (let s = 0; s < POST_S; s++) postNorm += Math.exp(-s / 60)
+for (let s = 0; s < POST_S; s++) arrivals[PRE_S + s] = (FANS * (1 - PRE_SHARE) * Math.exp(-s / 60)) / postNorm // falling after it
+
+const mirrors = REGIONS * MIRRORS_PER_REGION
+const locationsPerMirror = Math.ceil(LOCATIONS / mirrors)
+const isolates = LOCATIONS * ISOLATES_PER_LOCATION
+const series = []
+let waiting = 0
+let admitted = 0
+let preQueue = 0
+
+for (let s = 0; s < seconds; s++) {
+  const open = s >= PRE_S
+  const entering = arrivals[s]
+  if (!open) preQueue += entering
+  // The opening: the pre-queue is drawn into the line in one change of the object.
+  const drawUs = s === PRE_S ? preQueue * US.drawEntry : 0
+  if (s === PRE_S) waiting += preQueue
+  if (open) waiting += entering
+  const admitting = open ? Math.min(ADMITTED_PER_S, waiting) : 0
+  waiting -= admitting
+  admitted += admitting
+  const listening = (open ? waiting : preQueue) * SOCKET_SHARE
+  const relays = open ? Math.ceil((listening + admitting) / SOCKETS_PER_RELAY) : PRE_QUEUE_RELAYS
+  const polling = (open ? waiting : preQueue) * (1 - SOCKET_SHARE)
+
+  // Gates: every entry is a call to one of them; each calls the object at most 10 times a second.
+  const perGate = entering / GATES
+  const gate = { calls: perGate, cpuUs: perGate * US.gateEntry }
+  const entryCalls = Math.min(GATES * GATE_CALLS_PER_S, entering)
+
+  // Mirrors: per location, a line change per slot, dates and sale state and each section's map
+  // per read slot (shared by the location's isolates), and each isolate's presence report.
+  const activeSections = open ? SECTIONS : 0
+  const perLocation = SLOTS_PER_S.line + SLOTS_PER_S.reads * (2 + activeSections) + (polling > 0 ? ISOLATES_PER_LOCATION / PRESENCE_INTERVAL_S : 0)
+  const mirror = { calls: perLocation * locationsPerMirror, cpuUs: perLocation * locationsPerMirror * US.mirrorCall }
+
+  // Relays: one message a second from the object; each tells every socket whose status moved (worst case: all of them).
+  // Before the draw a pre-queue status does not change: its sockets are told nothing.
+  const busiestRelaySockets = open ? Math.min(SOCKETS_PER_RELAY, listening) : 0
+  const relay = { calls: open ? 1 + RELAY_PRESENCE_INTERVAL_S ** -1 : 0, cpuUs: busiestRelaySockets * US.relaySocket }
+
+  // The concert object.
+  const pulls = mirrors * (LINE_PULLS_PER_S + 2 + activeSections) // seat maps: once a second per mirror
+  const pushes = relays
+  const presence = relays / RELAY_PRESENCE_INTERVAL_S
+  const fansAdmitted = admitting * (WRITES_PER_ADMITTED + READS_PER_ADMITTED)
+  const objectCalls = pulls + pushes + presence + entryCalls + fansAdmitted
+  const objectUs =
+    (pulls - mirrors * activeSections + pushes + presence + entryCalls + admitting * READS_PER_ADMITTED) * US.call +
+    mirrors * activeSections * US.seatMap +
+    entering * (open ? US.entryLine : US.entryPreQueue) +
+    admitting * WRITES_PER_ADMITTED * US.write +
+    drawUs
+  const parts = {
+    seatMaps: mirrors * activeSections * US.seatMap,
+    writes: admitting * WRITES_PER_ADMITTED * US.write,
+    entries: entering * (open ? US.entryLine : US.entryPreQueue),
+    calls: (pulls - mirrors * activeSections + pushes + presence + entryCalls + admitting * READS_PER_ADMITTED) * US.call,
+    draw: drawUs,
+  }
+  series.push({ t: s - PRE_S, entering, waiting, object: { calls: objectCalls, cpuUs: objectUs, parts }, mirror, gate, relay })
+}
+
+// --- time until told (p99), from the bounds in the code, and the busiest second's queueing ---
+const busiest = (kind) => series.reduce((a, b) => (b[kind].cpuUs > a[kind].cpuUs ? b : a))
+const kinds = [
+  ['concert object', 'object', 1],
+  ['mirror', 'mirror', mirrors],
+  ['gate', 'gate', GATES],
+  ['relay', 'relay', Math.max(...series.map((r) => (r.t < 0 ? PRE_QUEUE_RELAYS : Math.ceil(((r.waiting + ADMITTED_PER_S) * SOCKET_SHARE) / SOCKETS_PER_RELAY))))],
+]
+/** A poller: the mirror's line (≤ 250 ms old) + the location's slot (≤ 250 ms) + the isolate's view (≤ 250 ms) + its poll interval, each worst case at p99. */
+const pollerToldMs = 250 + 250 + 250 + POLL_INTERVAL_S * 1000
+/** A socket: the push interval (≤ 1 s) + the relay's pass over its sockets at its busiest. */
+const socketToldMs = 1000 + (busiest('relay').relay.cpuUs / 1000) * 0.99
+const toldMs = { object: null, mirror: pollerToldMs, gate: null, relay: socketToldMs }
+
+const table = kinds.map(([label, kind, count]) => {
+  const row = busiest(kind)[kind]
+  const peakCalls = Math.max(...series.map((r) => r[kind].calls))
+  return {
+    kind: label,
+    objects: count,
+    peakCallsPerS: Math.round(peakCalls),
+    peakCpuMsPerS: +(row.cpuUs / 1000).toFixed(1),
+    busy: +(row.cpuUs / 10_000).toFixed(1),
+    atSecond: busiest(kind).t,
+    toldP99Ms: toldMs[kind] === null ? null : Math.round(toldMs[kind]),
+  }
+})
+const secondBusiest = series.filter((r) => r.t !== 0).reduce((a, b) => (b.object.cpuUs > a.object.cpuUs ? b : a))
+
+console.log(
+  `${FANS.toLocaleString('en')} fans; ${LOCATIONS} locations × ${ISOLATES_PER_LOCATION} isolates (${isolates.toLocaleString('en')}); ${mirrors} mirrors, ${GATES} gates, relays of ${SOCKETS_PER_RELAY.toLocaleString('en')} sockets`,
+)
+console.log('| object kind | how many | calls/s (busiest one, busiest second) | CPU ms/s (busiest) | busy | at t (s from opening) | p99 until a fan is told |')
+console.log('|---|---|---|---|---|---|---|')
+for (const r of table)
+  console.log(
+    `| ${r.kind} | ${r.objects} | ${r.peakCallsPerS.toLocaleString('en')} | ${r.peakCpuMsPerS} | ${r.busy}% | ${r.atSecond} | ${r.toldP99Ms === null ? '–' : `${(r.toldP99Ms / 1000).toFixed(2)} s`} |`,
+  )
+console.log(
+  `The concert object outside the draw's second: ${(secondBusiest.object.cpuUs / 10_000).toFixed(1)}% busy at its busiest (t = ${secondBusiest.t} s), ${Math.round(secondBusiest.object.calls)} calls/s.`,
+)
+console.log(
+  `  its CPU ms that second: ${Object.entries(secondBusiest.object.parts)
+    .map(([k, us]) => `${k} ${(us / 1000).toFixed(0)}`)
+    .join(', ')}`,
+)
+console.log(`The draw (t = 0): ${Math.round(preQueue).toLocaleString('en')} entries, ${((preQueue * US.drawEntry) / 1e6).toFixed(1)} s of the object's time in one change.`)
+writeFileSync('sim/results.json', JSON.stringify({ fans: FANS, costsUs: US, table, objectOutsideTheDraw: secondBusiest, drawSeconds: (preQueue * US.drawEntry) / 1e6 }, null, 2) + '\n')
+if (FANS === 1_000_000) writeFileSync('docs/scale.svg', chart(series))
+
+/** Busy share of the busiest object of each kind, second by second (the draw's second clipped at 100%). */
+function chart(rows) {
+  const width = 720
+  const height = 260
+  const left = 50
+  const top = 20
+  const plotH = height - 60
+  const x = (t) => left + ((t + PRE_S) / seconds) * (width - left - 20)
+  const y = (busy) => top + plotH - (Math.min(busy, 100) / 100) * plotH
+  const colors = { object: '#d62728', mirror: '#1f77b4', gate: '#2ca02c', relay: '#9467bd' }
+  const lines = Object.entries(colors).map(
+    ([kind, color]) => `<polyline fill="none" stroke="${color}" stroke-width="1.5" points="${rows.map((r) => `${x(r.t).toFixed(1)},${y(r[kind].cpuUs / 10_000).toFixed(1)}`).join(' ')}"/>`,
+  )
+  const ticks = [0, 25, 50, 75, 100].map(
+    (b) => `<line x1="${left}" x2="${width - 20}" y1="${y(b)}" y2="${y(b)}" stroke="#ddd"/><text x="${left - 6}" y="${y(b) + 4}" text-anchor="end" font-size="11">${b}%</text>`,
+  )
+  const times = [-600, -300, 0, 300].map((t) => `<text x="${x(t)}" y="${top + plotH + 16}" text-anchor="middle" font-size="11">${t} s</text>`)
+  const legend = Object.entries(colors).map(([kind, color], i) => `<text x="${left + 10 + i * 110}" y="${height - 12}" font-size="12" fill="${color}">■ busiest ${kind}</text>`)
+  return `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" font-family="sans-serif">
+<text x="${left}" y="14" font-size="13">CPU busy share, ${FANS.toLocaleString('en')} fans (npm run sim:rush); opening at 0 s</text>
+${ticks.join('\n')}
+<line x1="${left}" x2="${width - 20}" y1="${y(50)}" y2="${y(50)}" stroke="#999" stroke-dasharray="4 3"/>
+${times.join('\n')}
+${lines.join('\n')}
+${legend.join('\n')}
+</svg>
+`
+}
