@@ -1,5 +1,6 @@
 import type { ConcertObject } from '../concert'
 import type { ConcertMirror } from '../mirror/mirror'
+import { unpackSeatMap } from '../concert/seat-map'
 import { placeOnly, socketUpgrade, type ConcertConfigured, type ConcertSetup, type PaymentStart, type PlaceInLine, type QueueEntryView, type RefundStart, type SocketOwner } from '../concert/rpc'
 import { ApiError, unwrap, type Result } from '../errors'
 import type { DateAvailabilityView, HoldView, QueueHistoryView, QueuePolicy, QueueStatsView, QueueStatusView, SaleDrawView, SaleStateView, SeatMapView, SectionListView } from '../schemas'
@@ -73,7 +74,7 @@ export class ConcertClient {
 
   /** The seat map (of a date, or of one section) as the object has it now, for operators (no admission check). */
   async seats(date: string, section?: string): Promise<SeatMapView> {
-    return unwrap(await this.stub.seats(date, section))
+    return unpackSeatMap(unwrap(await this.stub.seats(date, section)))
   }
 
   // --- fans ---
@@ -115,9 +116,9 @@ export class ConcertClient {
   async seatMap(place: PlaceInLine, date: string, section?: string): Promise<SeatMapView> {
     const status = await this.cachedStatus(place)
     const mirrored = async () => unwrap(await this.mirror.mirroredSeats(this.concertId, date, section))
-    const load = async (exact: boolean) => (exact ? this.seats(date, section) : sharedRead(this.concertId, `seats/${date}/${section ?? ''}`, mirrored, this.keepAlive))
+    const load = async (exact: boolean) => (exact ? this.seats(date, section) : unpackSeatMap(await sharedRead(this.concertId, `seats/${date}/${section ?? ''}`, mirrored, this.keepAlive)))
     const cached = typeof status === 'object' && status.status === 'ACTIVE' ? await cachedSeatMap(this.concertId, date, section, load, this.keepAlive) : null
-    return cached ?? unwrap(await this.stub.seatMap(placeOnly(place), date, section))
+    return cached ?? unpackSeatMap(unwrap(await this.stub.seatMap(placeOnly(place), date, section)))
   }
 
   async sections(place: PlaceInLine, date: string): Promise<SectionListView> {

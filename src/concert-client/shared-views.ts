@@ -1,5 +1,6 @@
 import { decodeLineView, encodeLineView, type LineView, type ViewVersion } from '../concert/line-view'
-import type { DateAvailabilityView, SaleStateView, SeatMapView } from '../schemas'
+import type { PackedSeatMap } from '../concert/seat-map'
+import type { DateAvailabilityView, SaleStateView } from '../schemas'
 import type { KeepAlive } from './isolate-cache'
 
 /** Isolates of a location asking in the same slot share one answer: a line view's age bound. */
@@ -35,7 +36,7 @@ export function sharedLineView(concertId: string, have: ViewVersion | undefined,
   return shared(`${encodeURIComponent(concertId)}/line/${since}`, LINE_SLOT_MS, fetch, encodeLineView, async (r) => decodeLineView(new Uint8Array(await r.arrayBuffer())), keepAlive)
 }
 
-type SharedRead = DateAvailabilityView[] | SaleStateView | SeatMapView
+type SharedRead = DateAvailabilityView[] | SaleStateView | PackedSeatMap
 
 /** Dates, the sale's state, a seat map (`what` names which): JSON, as the mirror answers them. */
 export function sharedRead<T extends SharedRead>(concertId: string, what: string, fetch: () => Promise<T>, keepAlive?: KeepAlive): Promise<T> {

@@ -1,5 +1,6 @@
 import { fail, ok, type Result } from '../errors/catalogue'
-import type { DateAvailabilityView, HoldView, QueueHistoryView, QueuePolicy, QueueStatsView, SaleDrawView, SaleStateView, SeatMapView, SectionListView } from '../schemas'
+import type { DateAvailabilityView, HoldView, QueueHistoryView, QueuePolicy, QueueStatsView, SaleDrawView, SaleStateView, SectionListView } from '../schemas'
+import type { PackedSeatMap } from './seat-map'
 import type { ConcertConfigured, ConcertSetup, FollowedPlace, PaymentStart, PlaceInLine, PlaceStatus, QueueEntryView, RefundStart } from './rpc'
 import type { LineView, ViewVersion } from './line-view'
 import { ConcertRoom, notFound } from './room'
@@ -64,11 +65,11 @@ export class ConcertObject extends ConcertRoom {
   }
 
   /** The seats of a date (or of one section), for whoever is allowed to see them (the caller checks admission). */
-  seats(date: string, section?: string): Result<SeatMapView> {
+  seats(date: string, section?: string): Result<PackedSeatMap> {
     return this.ready(Date.now()) ? this.seatPlan.map(date, section) : notFound()
   }
 
-  seatMap(place: PlaceInLine, date: string, section?: string): Result<SeatMapView> {
+  seatMap(place: PlaceInLine, date: string, section?: string): Result<PackedSeatMap> {
     const admitted = this.requireActive(place, Date.now())
     return admitted.ok ? this.seatPlan.map(date, section) : admitted
   }

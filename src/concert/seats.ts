@@ -1,10 +1,11 @@
 import { fail, ok, type Result } from '../errors/catalogue'
-import type { DateAvailabilityView, HoldView, OrderSeatView, SeatMapView, SeatStatus, SectionListView } from '../schemas'
+import type { DateAvailabilityView, HoldView, OrderSeatView, SectionListView } from '../schemas'
 import type { QueueRow } from './line'
 import type { ConcertMeta } from './meta'
 import type { Outbox } from './outbox'
 import { holdExpiresAt, isBookable } from './policy'
 import type { ConcertSetup } from './rpc'
+import type { PackedSeatMap } from './seat-map'
 import { SeatCounts, type DayCounts } from './seat-counts'
 import { general, lastSeatOf, layOut, priceSeats, total, type Section } from './venue'
 
@@ -109,25 +110,26 @@ export class Seats {
   }
 
   /** The seats of a date, or of one of its sections: a range of the seats' key, so a section costs its own size only. */
-  map(date: string, sectionName?: string): Result<SeatMapView> {
+  map(date: string, sectionName?: string): Result<PackedSeatMap> {
     const day = this.counts.get(date)
     if (!day) return dateNotFound(date)
     const venue = this.venue()
     const shown = sectionName === undefined ? venue : venue.filter((s) => s.name === sectionName)
     if (shown.length === 0) return fail('SECTION_NOT_FOUND', `This concert has no section named ${sectionName}`)
-    const rows = this.storage.sql.exec<{ seat_number: number; sold: number; reservation_id: string | null }>(
-      'SELECT seat_number, sold, reservation_id FROM seats WHERE date = ? AND seat_number BETWEEN ? AND ? ORDER BY seat_number',
+    const states = this.storage.sql.exec<{ state: string }>(
+      "SELECT CASE WHEN sold THEN 'S' WHEN reservation_id IS NOT NULL THEN 'H' ELSE 'A' END AS state FROM seats WHERE date = ? AND seat_number BETWEEN ? AND ? ORDER BY seat_number",
       date,
       shown[0]!.firstSeat,
       lastSeatOf(shown[shown.length - 1]!),
     )
-    let s = 0
-    const seats = rows.toArray().map((row) => {
-      while (row.seat_number > lastSeatOf(shown[s]!)) s++
-      const section = shown[s]!
-      return { seatNumber: row.seat_number, status: (row.sold ? 'SOLD' : row.reservation_id ? 'HELD' : 'AVAILABLE') as SeatStatus, price: section.price ?? day.price, section: section.name }
+    const all = Array.from(states, (row) => row.state).join('')
+    let at = 0
+    const sections = shown.map((section) => {
+      const packed = { name: section.name, price: section.price ?? day.price, firstSeat: section.firstSeat, states: all.slice(at, at + section.seats) }
+      at += section.seats
+      return packed
     })
-    return ok({ concertId: this.meta.id!, date, seats })
+    return ok({ concertId: this.meta.id!, date, sections })
   }
 
   /** Each section's price and seats, from the counts. */

@@ -2,7 +2,8 @@ import { DurableObject } from 'cloudflare:workers'
 import type { ConcertObject } from '../concert'
 import type { LineView, ViewVersion } from '../concert/line-view'
 import { ok, type Result } from '../errors'
-import type { DateAvailabilityView, SaleStateView, SeatMapView } from '../schemas'
+import type { PackedSeatMap } from '../concert/seat-map'
+import type { DateAvailabilityView, SaleStateView } from '../schemas'
 import { MirroredLine } from './mirrored-line'
 import { Pulled } from './pulled'
 
@@ -30,7 +31,7 @@ export class ConcertMirror extends DurableObject<Env> {
   private readonly line = new Pulled<MirroredLine>(MIRROR_LINE_MAX_AGE_MS, (previous) => this.pullLine(previous))
   private readonly dates = new Pulled<DateAvailabilityView[]>(MIRROR_SALE_MAX_AGE_MS, () => this.concert.availableDates())
   private readonly sale = new Pulled<SaleStateView>(MIRROR_SALE_MAX_AGE_MS, () => this.concert.sale())
-  private readonly seatMaps = new Map<string, Pulled<SeatMapView>>()
+  private readonly seatMaps = new Map<string, Pulled<PackedSeatMap>>()
   /** Calls made to the concert object (one per use of `concert`): for tests and the simulation's costs. */
   private calls = 0
 
@@ -59,7 +60,7 @@ export class ConcertMirror extends DurableObject<Env> {
     return this.sale.get()
   }
 
-  mirroredSeats(concertId: string, date: string, section?: string): Promise<Result<SeatMapView>> {
+  mirroredSeats(concertId: string, date: string, section?: string): Promise<Result<PackedSeatMap>> {
     this.concertId = concertId
     const key = `${date}#${section ?? ''}`
     let map = this.seatMaps.get(key)
