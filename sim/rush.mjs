@@ -107,22 +107,24 @@ for (let s = 0; s < seconds; s++) {
   const relay = { calls: open ? 1 + RELAY_PRESENCE_INTERVAL_S ** -1 : 0, cpuUs: busiestRelaySockets * US.relaySocket }
 
   // The concert object.
-  const pulls = mirrors * (LINE_PULLS_PER_S + 2 + activeSections) // seat maps: once a second per mirror
+  // Seat maps: each mirror pulls each section once a second; the object builds a section's map at most 4 times a second for all of them.
+  const pulls = mirrors * (LINE_PULLS_PER_S + 2 + activeSections)
+  const mapsBuilt = activeSections * Math.min(mirrors, 4)
   const pushes = relays
   const presence = relays / RELAY_PRESENCE_INTERVAL_S
   const fansAdmitted = admitting * (WRITES_PER_ADMITTED + READS_PER_ADMITTED)
   const objectCalls = pulls + pushes + presence + entryCalls + fansAdmitted
   const objectUs =
-    (pulls - mirrors * activeSections + pushes + presence + entryCalls + admitting * READS_PER_ADMITTED) * US.call +
-    mirrors * activeSections * US.seatMap +
+    (pulls - mapsBuilt + pushes + presence + entryCalls + admitting * READS_PER_ADMITTED) * US.call +
+    mapsBuilt * US.seatMap +
     entering * (open ? US.entryLine : US.entryPreQueue) +
     admitting * WRITES_PER_ADMITTED * US.write +
     drawUs
   const parts = {
-    seatMaps: mirrors * activeSections * US.seatMap,
+    seatMaps: mapsBuilt * US.seatMap,
     writes: admitting * WRITES_PER_ADMITTED * US.write,
     entries: entering * (open ? US.entryLine : US.entryPreQueue),
-    calls: (pulls - mirrors * activeSections + pushes + presence + entryCalls + admitting * READS_PER_ADMITTED) * US.call,
+    calls: (pulls - mapsBuilt + pushes + presence + entryCalls + admitting * READS_PER_ADMITTED) * US.call,
     draw: drawUs,
   }
   series.push({ t: s - PRE_S, entering, waiting, object: { calls: objectCalls, cpuUs: objectUs, parts }, mirror, gate, relay })

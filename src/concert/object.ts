@@ -1,6 +1,6 @@
 import { fail, ok, type Result } from '../errors/catalogue'
 import type { DateAvailabilityView, HoldView, QueueHistoryView, QueuePolicy, QueueStatsView, SaleDrawView, SaleStateView, SectionListView } from '../schemas'
-import type { PackedSeatMap } from './seat-map'
+import { RecentSeatMaps, type PackedSeatMap } from './seat-map'
 import type { ConcertConfigured, ConcertSetup, FollowedPlace, PaymentStart, PlaceInLine, PlaceStatus, QueueEntryView, RefundStart } from './rpc'
 import type { LineView, ViewVersion } from './line-view'
 import { ConcertRoom, notFound } from './room'
@@ -11,6 +11,8 @@ import { ConcertRoom, notFound } from './room'
  * the runtime calls on the object are its room (room.ts). Money is not here; see src/ledger.
  */
 export class ConcertObject extends ConcertRoom {
+  private readonly recentMaps = new RecentSeatMaps()
+
   configure(setup: ConcertSetup): Result<ConcertConfigured> {
     if (this.meta.id) return fail('CONCERT_EXISTS')
     const seedCommitment = this.ctx.storage.transactionSync(() => {
@@ -67,6 +69,12 @@ export class ConcertObject extends ConcertRoom {
   /** The seats of a date (or of one section), for whoever is allowed to see them (the caller checks admission). */
   seats(date: string, section?: string): Result<PackedSeatMap> {
     return this.ready(Date.now()) ? this.seatPlan.map(date, section) : notFound()
+  }
+
+  /** The same for mirrors: built at most 4 times a second however many mirrors ask (seat-map.ts). */
+  sharedSeats(date: string, section?: string): Result<PackedSeatMap> {
+    const now = Date.now()
+    return this.ready(now) ? this.recentMaps.get(date, section, now, () => this.seatPlan.map(date, section)) : notFound()
   }
 
   seatMap(place: PlaceInLine, date: string, section?: string): Result<PackedSeatMap> {

@@ -66,7 +66,7 @@ export class ConcertMirror extends DurableObject<Env> {
     let map = this.seatMaps.get(key)
     if (!map) {
       if (this.seatMaps.size >= MAX_SEAT_MAPS) this.seatMaps.clear()
-      this.seatMaps.set(key, (map = new Pulled(MIRROR_SALE_MAX_AGE_MS, () => this.concert.seats(date, section))))
+      this.seatMaps.set(key, (map = new Pulled(MIRROR_SALE_MAX_AGE_MS, () => this.concert.sharedSeats(date, section))))
     }
     return map.get()
   }
