@@ -49,6 +49,20 @@ export default {
         }
         break
       }
+      case '/hold-release-together': {
+        // 50 holders at once, each holding and releasing a seat of its own: the object groups what arrives together (group commit).
+        const holders = (await concert.enterAll(Array.from({ length: 50 }, (_, k) => 'together-' + k))).map((e, k) => ({ arrival: e.value.arrival, userId: 'together-' + k }))
+        await Promise.all(
+          holders.map(async (holder, k) => {
+            for (let i = 0; i < n / 50; i += 2) {
+              const held = await concert.hold(holder, q.date, [1 + k])
+              if (!held.ok) throw new Error(held.code)
+              await concert.release(holder, held.value.reservationId)
+            }
+          }),
+        )
+        break
+      }
       case '/seats':
         for (let i = 0; i < n; i++) if (!(await concert.seats(q.date, q.section)).ok) throw new Error('no seat map')
         break
@@ -156,6 +170,8 @@ try {
   const seated = await createConcert({ maxActiveUsers: 100 }, 1)
   const date = (await json('GET', `/api/concerts/${seated}/dates`)).dates[0].date
   await measure('object: a hold or a release', 'call', 2_000, `/hold-release?concert=${seated}&n=2000&date=${date}`)
+  await eventsSent(seated)
+  await measure('object: a hold or a release, 50 holders at once', 'call', 10_000, `/hold-release-together?concert=${seated}&n=10000&date=${date}`)
   await eventsSent(seated)
   const arena = await createConcert(
     { maxActiveUsers: 100 },
