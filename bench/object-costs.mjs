@@ -15,6 +15,7 @@ import { ADMIN_TOKEN, AUTH_SECRET, serveBundle } from './serve-bundle.mjs'
 
 const BATCH = 1_000
 const PROBE = `
+const preQueue = []
 const ids = (n) => Array.from({ length: n }, () => crypto.randomUUID())
 const versionOf = (r) => { if (!r.ok) throw new Error(r.code); return { epoch: r.value.epoch, version: r.value.version } }
 export default {
@@ -63,6 +64,23 @@ export default {
         )
         break
       }
+      case '/pre-queue-fill':
+        for (let i = 0; i < n; i++) for (const entry of await concert.enterAll(ids(${BATCH}))) preQueue.push({ arrival: 0, userId: entry.value.status.userId, entryId: entry.value.entryId })
+        break
+      case '/status-drawn':
+        // A drawn pre-queue entry's first status: its token names the entry; the object finds the place the draw gave it.
+        for (let i = 0; i < n; i++) {
+          const status = await concert.status(preQueue[i])
+          if (!status.ok || status.value.arrival === 0) throw new Error('not drawn')
+        }
+        break
+      case '/drawn-arrivals':
+        // The same, as a gate asks them: 500 entries a call.
+        for (let i = 0; i < n; i += 500) {
+          const arrivals = await concert.drawnArrivals(preQueue.slice(i, i + 500))
+          if (!arrivals.ok || arrivals.value.some((a) => a === 0)) throw new Error('not drawn')
+        }
+        break
       case '/seats':
         for (let i = 0; i < n; i++) if (!(await concert.seats(q.date, q.section)).ok) throw new Error('no seat map')
         break
@@ -196,6 +214,16 @@ try {
     wallMs: NaN,
     cpuUsPerOp: +(gated.cpuUsPerOp - preQueue.cpuUsPerOp).toFixed(1),
   })
+  // A pre-queue drawn at its opening, then each entry's first status asked of the object.
+  const soon = await createConcert({ maxActiveUsers: 100, idleTimeoutSeconds: 86_400 }, 1, undefined, {
+    opensAt: new Date(Date.now() + 15_000).toISOString(),
+    preQueueOpensAt: new Date(Date.now() - 60_000).toISOString(),
+  })
+  await server.probe(`/pre-queue-fill?concert=${soon}&n=10`)
+  while ((await json('GET', `/api/concerts/${soon}/sale`)).drawnEntries === undefined) await new Promise((resolve) => setTimeout(resolve, 500))
+  await eventsSent(soon)
+  await measure("object: a drawn pre-queue entry's first status", 'call', 5_000, `/status-drawn?concert=${soon}&n=5000`)
+  await measure("object: drawn entries' places, 500 a call (from a gate)", 'entry', 10_000, `/drawn-arrivals?concert=${soon}&n=10000`)
   rows.push(await relayCost())
   mkdirSync('bench/results', { recursive: true })
   writeFileSync('bench/results/costs.json', JSON.stringify({ measuredAt: new Date().toISOString(), rows }, null, 2) + '\n')

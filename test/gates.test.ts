@@ -1,7 +1,7 @@
 import { runInDurableObject } from 'cloudflare:test'
 import { env } from 'cloudflare:workers'
 import { describe, expect, it } from 'vitest'
-import { call, newConcert, newUser, stubOf, type User } from './helpers'
+import { call, newConcert, newUser, sleep, stubOf, type User } from './helpers'
 
 const iso = (ms: number) => new Date(ms).toISOString()
 const GATES = Number(env.GATES_PER_CONCERT)
@@ -12,7 +12,10 @@ const enter = (user: User, concertId: string) => call('POST', `/api/concerts/${c
 
 async function gateCounts(concertId: string) {
   const counts = await Promise.all(Array.from({ length: GATES }, (_, k) => gate(concertId, k).counts()))
-  return counts.reduce((sum, c) => ({ batches: sum.batches + c.batches, entries: sum.entries + c.entries }), { batches: 0, entries: 0 })
+  return counts.reduce(
+    (sum, c) => ({ batches: sum.batches + c.batches, entries: sum.entries + c.entries, drawnBatches: sum.drawnBatches + c.drawnBatches, drawnPlaces: sum.drawnPlaces + c.drawnPlaces }),
+    { batches: 0, entries: 0, drawnBatches: 0, drawnPlaces: 0 },
+  )
 }
 
 describe('entries through gates (src/gate/)', () => {
@@ -55,5 +58,26 @@ describe('entries through gates (src/gate/)', () => {
     const first = await enter(await newUser(), concertId)
     const second = await enter(await newUser(), concertId)
     expect(second.body.position).toBe(first.body.position + 1)
+  })
+
+  it("after the draw, pre-queue tokens' first polls learn their places through the gates in batches, in the draw's order", async () => {
+    const opensAt = Date.now() + 2_500
+    const { concertId } = await newConcert({ queuePolicy: { maxActiveUsers: 1 }, sale: { opensAt: iso(opensAt), preQueueOpensAt: iso(Date.now() - 60_000) } })
+    const users = await Promise.all(Array.from({ length: USERS }, () => newUser()))
+    const entered = await Promise.all(users.map((u) => enter(u, concertId)))
+    expect(entered.every((r) => r.body.status === 'PRE_QUEUE')).toBe(true)
+    await sleep(opensAt - Date.now() + 300)
+    const draw = await call('GET', `/api/concerts/${concertId}/sale/draw`)
+    expect(draw.status).toBe(200)
+    const polls = await Promise.all(entered.map((r) => call('GET', `/api/concerts/${concertId}/queue/status`, { queueToken: r.body.token })))
+    const rankOf = new Map<string, number>(draw.body.entries.map((entryId: string, i: number) => [entryId, i]))
+    polls.forEach((poll, i) => {
+      expect(poll.status).toBe(200)
+      // The first drawn is admitted (position 0); the others wait in the draw's order.
+      expect(poll.body.position).toBe(rankOf.get(entered[i]!.body.entryId))
+    })
+    const { drawnBatches, drawnPlaces } = await gateCounts(concertId)
+    expect(drawnPlaces).toBe(USERS)
+    expect(drawnBatches).toBeLessThan(USERS / 5)
   })
 })

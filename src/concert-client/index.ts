@@ -1,4 +1,5 @@
 import type { ConcertObject } from '../concert'
+import type { ConcertGate } from '../gate/gate'
 import type { ConcertMirror } from '../mirror/mirror'
 import { unpackSeatMap } from '../concert/seat-map'
 import { placeOnly, socketUpgrade, type ConcertConfigured, type ConcertSetup, type PaymentStart, type PlaceInLine, type QueueEntryView, type RefundStart, type SocketOwner } from '../concert/rpc'
@@ -98,13 +99,26 @@ export class ConcertClient {
 
   /** A place in line, or in the pre-queue, through one of the concert's gates (src/gate/gate.ts). */
   async enter(userId: string): Promise<QueueEntryView> {
-    const gate = this.env.GATE.get(this.env.GATE.idFromName(gateName(this.concertId, Number(this.env.GATES_PER_CONCERT))))
-    return unwrap(await gate.enter(this.concertId, userId))
+    return unwrap(await this.gate.enter(this.concertId, userId))
+  }
+
+  private get gate(): DurableObjectStub<ConcertGate> {
+    return this.env.GATE.get(this.env.GATE.idFromName(gateName(this.concertId, Number(this.env.GATES_PER_CONCERT))))
   }
 
   async status(token: PlaceInLine): Promise<QueueStatusView> {
-    const place = withDrawnArrival(this.concertId, token)
-    const status = await this.cachedStatus(place)
+    let place = withDrawnArrival(this.concertId, token)
+    let status = await this.cachedStatus(place)
+    // After the draw a pre-queue token names its entry, not its place: the place is asked
+    // through a gate, in one call with the other first polls, and remembered here.
+    if (status === 'unknown' && place.arrival === 0 && place.entryId !== undefined) {
+      const arrival = unwrap(await this.gate.drawnArrival(this.concertId, placeOnly(place)))
+      if (arrival > 0) {
+        rememberDrawnArrival(this.concertId, place.entryId, arrival)
+        place = { ...place, arrival }
+        status = await this.cachedStatus(place)
+      }
+    }
     if (status === 'gone') throw new ApiError('QUEUE_TOKEN_INVALID')
     if (status !== 'unknown') return status
     const answer = unwrap(await this.stub.status(placeOnly(place)))

@@ -135,6 +135,11 @@ export class ConcertObject extends ConcertRoom {
     })
   }
 
+  /** The places the draw gave these pre-queue entries (0: not drawn, or not the user's): for a gate's batch of first polls after the draw. */
+  drawnArrivals(places: PlaceInLine[]): Result<number[]> {
+    return this.ready(Date.now()) ? ok(this.preQueue.arrivalsOf(places)) : notFound()
+  }
+
   /** The status, and the place's arrival (0 in the pre-queue), which the Worker keeps for a token that names an entry. */
   status(place: PlaceInLine): Result<PlaceStatus> {
     const now = Date.now()
@@ -161,7 +166,10 @@ export class ConcertObject extends ConcertRoom {
   follow(places: PlaceInLine[]): Result<FollowedPlace[]> {
     return this.read((now) => {
       const moment = this.line.moment(now)
-      return places.map((place): FollowedPlace => {
+      // Entries the draw has placed are looked up in one statement, not one each.
+      const drawn = this.preQueue.arrivalsOf(places)
+      return places.map((asked, i): FollowedPlace => {
+        const place = asked.arrival === 0 && drawn[i]! > 0 ? { ...asked, arrival: drawn[i]! } : asked
         const live = this.places.live(place)
         const status = live && this.places.liveStatus(live, moment)
         if (!live || !status) return { final: this.sellOut.ended(place) ? 'SOLD_OUT' : 'EXPIRED' }

@@ -151,6 +151,22 @@ export class PreQueue {
     return row?.user_id === userId ? (row.arrival ?? undefined) : undefined
   }
 
+  /** The places the draw gave these entries, in one statement: 0 for an entry not drawn, or not the user's. */
+  arrivalsOf(places: Array<Pick<PlaceInLine, 'entryId' | 'userId'>>): number[] {
+    if (this.drawnCount === null) return places.map(() => 0)
+    const found = new Map<string, { arrival: number | null; user_id: string }>()
+    for (const row of this.sql.exec<{ entry_id: string; arrival: number | null; user_id: string }>(
+      'SELECT entry_id, arrival, user_id FROM pre_queue WHERE entry_id IN (SELECT value FROM json_each(?))',
+      JSON.stringify(places.map((p) => p.entryId ?? '')),
+    )) {
+      found.set(row.entry_id, row)
+    }
+    return places.map(({ entryId, userId }) => {
+      const row = found.get(entryId ?? '')
+      return row?.user_id === userId ? (row.arrival ?? 0) : 0
+    })
+  }
+
   /**
    * Draws the pre-queue into the places after `lastArrival`, in the contract's order (the
    * keys' order: one statement, no entry through JavaScript), and publishes the seed (event
