@@ -81,6 +81,13 @@ export default {
           if (!arrivals.ok || arrivals.value.some((a) => a === 0)) throw new Error('not drawn')
         }
         break
+      case '/follow-drawn':
+        // As relays ask for their listeners' places after the draw: 500 a call.
+        for (let i = 0; i < n; i += 500) {
+          const followed = await concert.follow(preQueue.slice(i, i + 500))
+          if (!followed.ok || followed.value.some((f) => !f.arrival)) throw new Error('not followed')
+        }
+        break
       case '/seats':
         for (let i = 0; i < n; i++) if (!(await concert.seats(q.date, q.section)).ok) throw new Error('no seat map')
         break
@@ -224,6 +231,7 @@ try {
   await eventsSent(soon)
   await measure("object: a drawn pre-queue entry's first status", 'call', 5_000, `/status-drawn?concert=${soon}&n=5000`)
   await measure("object: drawn entries' places, 500 a call (from a gate)", 'entry', 10_000, `/drawn-arrivals?concert=${soon}&n=10000`)
+  await measure("object: drawn entries' statuses, 500 a call (from a relay)", 'entry', 10_000, `/follow-drawn?concert=${soon}&n=10000`)
   rows.push(await relayCost())
   mkdirSync('bench/results', { recursive: true })
   writeFileSync('bench/results/costs.json', JSON.stringify({ measuredAt: new Date().toISOString(), rows }, null, 2) + '\n')

@@ -56,7 +56,8 @@ const US = {
   mirrorCall: cost('mirror: line view'),
   gateEntry: cost('gate: an entry'),
   relaySocket: cost('relay: a socket told'),
-  drawnStatus: cost("object: a drawn pre-queue entry's first status"),
+  drawnPlace: cost("object: drawn entries' places, 500 a call"),
+  drawnFollow: cost("object: drawn entries' statuses, 500 a call"),
   // npm run bench:views: the whole line deflated at 1M arrivals (a new mirror's first pull).
   wholeView: 6_200,
   // docs/queue.md (npm run bench:queue -- --prequeue): the draw, per entry drawn, in one change.
@@ -118,26 +119,27 @@ for (let s = 0; s < seconds; s++) {
   const presence = relays / RELAY_PRESENCE_INTERVAL_S
   const fansAdmitted = admitting * (WRITES_PER_ADMITTED + READS_PER_ADMITTED)
   // After the draw each pre-queue poller's token names an entry, not a place: its first poll
-  // asks the object (one call each, spread over a poll interval); each socket's place is asked
-  // by its relay (one call per relay, a lookup per place, charged here at the same cost).
+  // asks its place through a gate (batches: the gates' calls are counted with the entries'),
+  // spread over a poll interval; each socket's place and status are asked by its relay, one call a relay.
   const sinceOpening = s - PRE_S
   const drawnPollers = open && sinceOpening < POLL_INTERVAL_S ? (preQueue * (1 - SOCKET_SHARE)) / POLL_INTERVAL_S : 0
   const drawnSockets = sinceOpening === 0 ? preQueue * SOCKET_SHARE : 0
   // Calls made to the object (its pushes to relays are calls it makes, counted apart).
-  const objectCalls = pulls + presence + entryCalls + fansAdmitted + drawnPollers + (drawnSockets > 0 ? relays : 0)
+  const objectCalls = pulls + presence + entryCalls + fansAdmitted + (drawnPollers > 0 ? GATES * GATE_CALLS_PER_S : 0) + (drawnSockets > 0 ? relays : 0)
   const objectUs =
     (pulls - mapsBuilt + pushes + presence + entryCalls + admitting * READS_PER_ADMITTED) * US.call +
     mapsBuilt * US.seatMap +
     entering * (open ? US.entryLine : US.entryPreQueue) +
     admitting * WRITES_PER_ADMITTED * US.write +
-    (drawnPollers + drawnSockets) * US.drawnStatus +
+    drawnPollers * US.drawnPlace +
+    drawnSockets * US.drawnFollow +
     drawUs
   const parts = {
     seatMaps: mapsBuilt * US.seatMap,
     writes: admitting * WRITES_PER_ADMITTED * US.write,
     entries: entering * (open ? US.entryLine : US.entryPreQueue),
     calls: (pulls - mapsBuilt + pushes + presence + entryCalls + admitting * READS_PER_ADMITTED) * US.call,
-    firstStatuses: (drawnPollers + drawnSockets) * US.drawnStatus,
+    firstStatuses: drawnPollers * US.drawnPlace + drawnSockets * US.drawnFollow,
     draw: drawUs,
   }
   series.push({ t: s - PRE_S, entering, waiting, object: { calls: objectCalls, pushes, cpuUs: objectUs, parts }, mirror, gate, relay })
