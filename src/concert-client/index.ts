@@ -7,11 +7,11 @@ import { ApiError, unwrap, type Result } from '../errors'
 import type { DateAvailabilityView, HoldView, QueueHistoryView, QueuePolicy, QueueStatsView, QueueStatusView, SaleDrawView, SaleStateView, SeatMapView, SectionListView } from '../schemas'
 import { rememberDrawnArrival, withDrawnArrival } from './drawn-places'
 import { gateName } from './gates'
-import { IsolateCaches, type KeepAlive } from './isolate-cache'
+import { IsolateCaches, type KeepAlive, type LoadReason } from './isolate-cache'
 import { relayName } from './relay-names'
 import { mirrorOf, type RequestPlace } from './mirrors'
 import { cachedStatus, invalidateQueueView, type LoadLineView } from './queue-view'
-import { sharedLineView, sharedRead } from './shared-views'
+import { sharedLineView, sharedRead, type SharedRead } from './shared-views'
 import { cachedSeatMap, invalidateSeats, recentRefusal, rememberRefusal } from './seat-views'
 
 /** Dates, seat counts and the sale's state change by the second, not the millisecond: one read per second per isolate. */
@@ -81,15 +81,21 @@ export class ConcertClient {
   // --- fans ---
 
   async availableDates(): Promise<DateAvailabilityView[]> {
-    const mirrored = async () => unwrap(await this.mirror.mirroredDates(this.concertId))
-    const load = async (_: unknown, exact = true) => (exact ? unwrap(await this.stub.availableDates()) : sharedRead(this.concertId, 'dates', mirrored, this.keepAlive))
-    return (await availableDates.for(this.concertId).get(load, this.keepAlive)) ?? (await load(null))
+    const load = this.readThrough(
+      'dates',
+      async () => unwrap(await this.mirror.mirroredDates(this.concertId)),
+      () => this.stub.availableDates(),
+    )
+    return (await availableDates.for(this.concertId).get((_, reason) => load(reason), this.keepAlive)) ?? (await load('exact'))
   }
 
   async sale(): Promise<SaleStateView> {
-    const mirrored = async () => unwrap(await this.mirror.mirroredSale(this.concertId))
-    const load = async (_: unknown, exact = true) => (exact ? unwrap(await this.stub.sale()) : sharedRead(this.concertId, 'sale', mirrored, this.keepAlive))
-    return (await sales.for(this.concertId).get(load, this.keepAlive)) ?? (await load(null))
+    const load = this.readThrough(
+      'sale',
+      async () => unwrap(await this.mirror.mirroredSale(this.concertId)),
+      () => this.stub.sale(),
+    )
+    return (await sales.for(this.concertId).get((_, reason) => load(reason), this.keepAlive)) ?? (await load('exact'))
   }
 
   async saleDraw(): Promise<SaleDrawView> {
@@ -129,9 +135,13 @@ export class ConcertClient {
   /** From this isolate's views when its queue view shows the place ACTIVE; else the object checks admission. */
   async seatMap(place: PlaceInLine, date: string, section?: string): Promise<SeatMapView> {
     const status = await this.cachedStatus(place)
-    const mirrored = async () => unwrap(await this.mirror.mirroredSeats(this.concertId, date, section))
-    const load = async (exact: boolean) => (exact ? this.seats(date, section) : unpackSeatMap(await sharedRead(this.concertId, `seats/${date}/${section ?? ''}`, mirrored, this.keepAlive)))
-    const cached = typeof status === 'object' && status.status === 'ACTIVE' ? await cachedSeatMap(this.concertId, date, section, load, this.keepAlive) : null
+    const load = this.readThrough(
+      `seats/${date}/${section ?? ''}`,
+      async () => unwrap(await this.mirror.mirroredSeats(this.concertId, date, section)),
+      () => this.stub.seats(date, section),
+    )
+    const cached =
+      typeof status === 'object' && status.status === 'ACTIVE' ? await cachedSeatMap(this.concertId, date, section, async (reason) => unpackSeatMap(await load(reason)), this.keepAlive) : null
     return cached ?? unpackSeatMap(unwrap(await this.stub.seatMap(placeOnly(place), date, section)))
   }
 
@@ -210,11 +220,23 @@ export class ConcertClient {
     sales.for(this.concertId).invalidate()
   }
 
+  /**
+   * A read by why it is made: after a change made here, of the object itself; refreshed ahead,
+   * off the requests' path, through the answer the location shares (its mirror's on a miss);
+   * waited for, of the mirror at once rather than after a miss of the location's cache too.
+   */
+  private readThrough<T extends SharedRead>(what: string, mirrored: () => Promise<T>, exact: () => Promise<Result<T>>) {
+    return async (reason: LoadReason): Promise<T> => {
+      if (reason === 'exact') return unwrap(await exact())
+      return reason === 'ahead' ? sharedRead(this.concertId, what, mirrored, this.keepAlive) : mirrored()
+    }
+  }
+
   private cachedStatus(place: PlaceInLine) {
-    const load: LoadLineView = async (seen, have, exact) => {
-      if (exact) return unwrap(await this.stub.queueView(seen, have))
+    const load: LoadLineView = async (seen, have, reason) => {
+      if (reason === 'exact') return unwrap(await this.stub.queueView(seen, have))
       const fromMirror = async () => unwrap(await this.mirror.mirroredLine(this.concertId, seen, have))
-      return seen.length > 0 ? fromMirror() : sharedLineView(this.concertId, have, fromMirror, this.keepAlive)
+      return seen.length > 0 || reason === 'waited' ? fromMirror() : sharedLineView(this.concertId, have, fromMirror, this.keepAlive)
     }
     return cachedStatus(this.concertId, withDrawnArrival(this.concertId, place), load, this.keepAlive)
   }

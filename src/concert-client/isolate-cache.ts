@@ -1,7 +1,14 @@
 /** A request's waitUntil: work that may outlive its response. */
 export type KeepAlive = (work: Promise<unknown>) => void
 
-type Load<T> = (previous: T | undefined, exact: boolean) => Promise<T>
+/**
+ * Why a value is loaded: `exact`, the first load after an invalidation (read-your-writes: ask
+ * the source itself); `ahead`, a refresh in the background, off every request's path; `waited`,
+ * a request waits for it (none held yet, or past its age).
+ */
+export type LoadReason = 'exact' | 'ahead' | 'waited'
+
+type Load<T> = (previous: T | undefined, reason: LoadReason) => Promise<T>
 
 /**
  * A value kept in this isolate's memory for a short while, so that hot reads need not reach
@@ -13,9 +20,8 @@ type Load<T> = (previous: T | undefined, exact: boolean) => Promise<T>
  *   request waits for a refresh;
  * - past its age, or after an invalidation, the request that finds it so loads and waits;
  *   requests arriving while that load runs get null and ask the source directly.
- * `load` is given the value it replaces, so it may fetch only what changed, and whether the
- * answer must be exact (the first load after an invalidation: read-your-writes), so it may
- * otherwise read a mirror of the source.
+ * `load` is given the value it replaces, so it may fetch only what changed, and why it runs
+ * (LoadReason), so it may read a mirror of the source unless the answer must be exact.
  */
 export class IsolateCache<T> {
   private value: T | undefined
@@ -29,11 +35,11 @@ export class IsolateCache<T> {
   async get(load: Load<T>, keepAlive?: KeepAlive): Promise<T | null> {
     const age = Date.now() - this.loadedAt
     if (this.value !== undefined && this.valueVersion === this.version && age <= this.maxAgeMs) {
-      if (keepAlive && !this.loading && age > this.maxAgeMs / 2) keepAlive(this.load(load).catch(() => {}))
+      if (keepAlive && !this.loading && age > this.maxAgeMs / 2) keepAlive(this.load(load, 'ahead').catch(() => {}))
       return this.value
     }
     if (this.loading) return null
-    return this.load(load)
+    return this.load(load, 'waited')
   }
 
   /** A change went through this isolate: the next read loads afresh. */
@@ -41,11 +47,11 @@ export class IsolateCache<T> {
     this.version++
   }
 
-  private async load(load: Load<T>): Promise<T> {
+  private async load(load: Load<T>, reason: 'ahead' | 'waited'): Promise<T> {
     this.loading = true
     const version = this.version
     try {
-      const value = await load(this.value, version !== this.valueVersion)
+      const value = await load(this.value, version !== this.valueVersion ? 'exact' : reason)
       this.value = value
       this.loadedAt = Date.now()
       this.valueVersion = version

@@ -1,7 +1,7 @@
 import type { PlaceInLine } from '../concert/rpc'
 import type { LineView, ViewVersion } from '../concert/line-view'
 import { QueueView, type CachedStatus } from '../concert/line-status'
-import { IsolateCaches, type KeepAlive } from './isolate-cache'
+import { IsolateCaches, type KeepAlive, type LoadReason } from './isolate-cache'
 
 /**
  * Status polls answered by the Worker from a view of the line, so that thousands of waiting
@@ -18,11 +18,11 @@ const views = new IsolateCaches<QueueView>(SNAPSHOT_MAX_AGE_MS)
 const presence = new Map<string, { seen: Set<number>; reportedAt: number }>()
 
 /**
- * Fetches the line: what changed since `have`, or the whole of it. With `seen` to report, or
- * `exact`, it must reach a mirror or the object; otherwise an answer shared in the location
- * will do.
+ * Fetches the line: what changed since `have`, or the whole of it. With `seen` to report it
+ * must reach a mirror (or, for an exact read, the object); a refresh ahead with nothing to
+ * report may take the answer shared in the location.
  */
-export type LoadLineView = (seen: number[], have: ViewVersion | undefined, exact: boolean) => Promise<LineView>
+export type LoadLineView = (seen: number[], have: ViewVersion | undefined, reason: LoadReason) => Promise<LineView>
 
 /** The status of a place from this isolate's view of the line, refreshing the view with `load` when it is due. */
 export async function cachedStatus(concertId: string, place: PlaceInLine, load: LoadLineView, keepAlive?: KeepAlive): Promise<CachedStatus> {
@@ -30,7 +30,7 @@ export async function cachedStatus(concertId: string, place: PlaceInLine, load: 
   if (!polled) presence.set(concertId, (polled = { seen: new Set(), reportedAt: Date.now() }))
   if (place.arrival > 0) polled.seen.add(place.arrival)
   const cache = views.for(concertId)
-  const view = await cache.get(async (previous, exact) => {
+  const view = await cache.get(async (previous, reason) => {
     const now = Date.now()
     const interval = Math.min(MAX_PRESENCE_INTERVAL_MS, ((previous?.policy.idleTimeoutSeconds ?? 0) * 1000) / 3)
     const report = polled.seen.size > 0 && now - polled.reportedAt >= interval
@@ -39,7 +39,7 @@ export async function cachedStatus(concertId: string, place: PlaceInLine, load: 
       polled.seen.clear()
       polled.reportedAt = now
     }
-    const fetched = await load(seen, previous?.version, exact)
+    const fetched = await load(seen, previous?.version, reason)
     // Asked for what changed since its own version, so a change always applies.
     return QueueView.after(previous, fetched)!
   }, keepAlive)

@@ -1,6 +1,6 @@
 import type { Failure } from '../errors'
 import type { SeatMapView } from '../schemas'
-import { IsolateCaches, type KeepAlive } from './isolate-cache'
+import { IsolateCaches, type KeepAlive, type LoadReason } from './isolate-cache'
 import { SNAPSHOT_MAX_AGE_MS } from './queue-view'
 
 /**
@@ -15,14 +15,12 @@ const seatMaps = new IsolateCaches<SeatMapView>(SNAPSHOT_MAX_AGE_MS)
  */
 const generations = new Map<string, number>()
 
-/**
- * A date's whole map, or one section's (`section` undefined: the whole date). `load` is told
- * when its answer must be exact: the first map of a date after a change through this isolate.
- */
-export function cachedSeatMap(concertId: string, date: string, section: string | undefined, load: (exact: boolean) => Promise<SeatMapView>, keepAlive?: KeepAlive): Promise<SeatMapView | null> {
+/** A date's whole map, or one section's (`section` undefined: the whole date). */
+export function cachedSeatMap(concertId: string, date: string, section: string | undefined, load: (reason: LoadReason) => Promise<SeatMapView>, keepAlive?: KeepAlive): Promise<SeatMapView | null> {
   const day = `${concertId}/${date}`
   const generation = generations.get(day) ?? 0
-  return seatMaps.for(`${day}#${generation}#${section ?? ''}`).get((previous) => load(previous === undefined && generation > 0), keepAlive)
+  // A change through this isolate starts a new generation: its first map is exact.
+  return seatMaps.for(`${day}#${generation}#${section ?? ''}`).get((previous, reason) => load(previous === undefined && generation > 0 ? 'exact' : reason), keepAlive)
 }
 
 /**

@@ -36,7 +36,7 @@ export function sharedLineView(concertId: string, have: ViewVersion | undefined,
   return shared(`${encodeURIComponent(concertId)}/line/${since}`, LINE_SLOT_MS, fetch, encodeLineView, async (r) => decodeLineView(new Uint8Array(await r.arrayBuffer())), keepAlive)
 }
 
-type SharedRead = DateAvailabilityView[] | SaleStateView | PackedSeatMap
+export type SharedRead = DateAvailabilityView[] | SaleStateView | PackedSeatMap
 
 /** Dates, the sale's state, a seat map (`what` names which): JSON, as the mirror answers them. */
 export function sharedRead<T extends SharedRead>(concertId: string, what: string, fetch: () => Promise<T>, keepAlive?: KeepAlive): Promise<T> {
