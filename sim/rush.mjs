@@ -20,7 +20,7 @@ const ISOLATES_PER_LOCATION = 10
 const REGIONS = 9
 const MIRRORS_PER_REGION = varOf('MIRRORS_PER_REGION')
 const GATES = varOf('GATES_PER_CONCERT')
-const GATE_CALLS_PER_S = 10 // GATE_INTERVAL_MS = 100
+const GATE_CALLS_PER_S = 1000 / Number(/GATE_INTERVAL_MS = (\d+)/.exec(readFileSync('src/gate/gate.ts', 'utf8'))?.[1]) // per kind of request
 const SOCKETS_PER_RELAY = varOf('SOCKETS_PER_RELAY')
 const PRE_QUEUE_RELAYS = 16
 const PRESENCE_INTERVAL_S = 5 // src/concert-client/queue-view.ts, idle timeout ≥ 15 s
@@ -95,7 +95,7 @@ for (let s = 0; s < seconds; s++) {
   const relays = open ? Math.ceil((listening + admitting) / SOCKETS_PER_RELAY) : PRE_QUEUE_RELAYS
   const polling = (open ? waiting : preQueue) * (1 - SOCKET_SHARE)
 
-  // Gates: every entry is a call to one of them; each calls the object at most 10 times a second.
+  // Gates: every entry is a call to one of them; each calls the object at most GATE_CALLS_PER_S times a second.
   const perGate = entering / GATES
   const gate = { calls: perGate, cpuUs: perGate * US.gateEntry }
   const entryCalls = Math.min(GATES * GATE_CALLS_PER_S, entering)

@@ -5,7 +5,7 @@ import { ok, type Result } from '../errors'
 import { Batch } from './batch'
 
 /** A gate calls the concert object at most this often per kind of request: 1,000 / GATE_INTERVAL_MS a second. */
-export const GATE_INTERVAL_MS = 25
+export const GATE_INTERVAL_MS = 50
 /** Items per call at most: the object takes a batch of entries in one transaction (docs/scale.md gives its cost per entry). */
 const MAX_BATCH = 5_000
 
