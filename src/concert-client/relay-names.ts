@@ -1,7 +1,12 @@
 import type { PlaceInLine } from '../concert/rpc'
 
-/** Relays that share the pre-queue's listeners, whose places are not numbered until the draw. */
-const PRE_QUEUE_RELAYS = 16
+/**
+ * Relays that share the pre-queue's listeners, whose places are not numbered until the draw:
+ * 64 × SOCKETS_PER_RELAY sockets at most; past that a fan's socket is refused (429) and its
+ * page polls. The object's calls from them (their listeners' places, after each slice of the
+ * draw) grow with this number, not with fans (docs/scale.md).
+ */
+const PRE_QUEUE_RELAYS = 64
 
 /**
  * The relay that holds a place's sockets and streams: arrivals in blocks of `perRelay`, so no

@@ -67,6 +67,9 @@ export class WaitingLine {
         this.presence.touch(r.arrival, now)
       }
     }
+    // A draw under way: the places it has reserved but not yet given wait too.
+    const undrawn = this.preQueue.undrawnPlaces()
+    for (let arrival = undrawn?.from ?? 1; undrawn && arrival <= undrawn.to; arrival++) waiting.push(arrival)
     this.waiting = new WaitingIndex(waiting)
     this.admissions.load(now)
   }
@@ -130,20 +133,36 @@ export class WaitingLine {
   }
 
   /**
-   * The drawn pre-queue (`count` places after the last arrival, as pre-queue.ts numbered them)
-   * joins the line, everyone counted as seen at the opening: its rows come straight from the
-   * pre-queue's table in one statement. Call inside the opening's transaction.
+   * A slice of the draw (places `first` to `first + count - 1`, as pre-queue.ts numbered them)
+   * joins the line, everyone counted as seen now: its rows come straight from the pre-queue's
+   * table in one statement. Call inside the slice's transaction.
    */
-  joinDrawn(count: number, now: number) {
-    const first = this.lastArrival + 1
-    this.storage.sql.exec("INSERT INTO queue (arrival, user_id, status, entered_at) SELECT arrival, user_id, 'WAITING', ? FROM pre_queue WHERE arrival >= ? ORDER BY arrival", now, first)
-    for (let arrival = first; arrival < first + count; arrival++) {
-      this.waiting.add(arrival)
-      this.presence.touch(arrival, now)
+  joinDrawn(first: number, count: number, now: number) {
+    if (this.sellOut.happened) {
+      // Every seat sold while the draw was under way: the places it gives now end as the waiting did.
+      const ended = this.storage.sql.exec<{ arrival: number; user_id: string }>('SELECT arrival, user_id FROM pre_queue WHERE arrival BETWEEN ? AND ?', first, first + count - 1).toArray()
+      for (const { arrival } of ended) this.leave(arrival)
+      this.sellOut.record(
+        ended.map((r) => ({ arrival: r.arrival, userId: r.user_id })),
+        now,
+      )
+      return
     }
+    this.storage.sql.exec(
+      "INSERT INTO queue (arrival, user_id, status, entered_at) SELECT arrival, user_id, 'WAITING', ? FROM pre_queue WHERE arrival BETWEEN ? AND ? ORDER BY arrival",
+      now,
+      first,
+      first + count - 1,
+    )
+    for (let arrival = first; arrival < first + count; arrival++) this.presence.touch(arrival, now)
+    this.admit(now)
+  }
+
+  /** The draw begins: its places, the next `count` arrivals, wait from now on (their rows come with their slice). */
+  reserveDrawn(count: number) {
+    for (let arrival = this.lastArrival + 1; arrival <= this.lastArrival + count; arrival++) this.waiting.add(arrival)
     this.lastArrival += count
     this.storeLastArrival()
-    this.admit(now)
   }
 
   /** The last arrival given: the draw numbers its places after it. */
@@ -253,9 +272,11 @@ export class WaitingLine {
     const admitted = this.storage.sql
       .exec<{ arrival: number; user_id: string }>(
         `UPDATE queue SET status = 'ACTIVE', active_until = ?
-          WHERE arrival IN (SELECT arrival FROM queue WHERE status = 'WAITING' ORDER BY arrival LIMIT ?)
+          WHERE arrival IN (SELECT arrival FROM queue WHERE status = 'WAITING' AND arrival <= ? ORDER BY arrival LIMIT ?)
           RETURNING arrival, user_id`,
         activeUntil,
+        // While the draw is under way, nobody past the places it has given (their rows are still to come).
+        this.preQueue.drawnUpTo ?? Number.MAX_SAFE_INTEGER,
         count,
       )
       .toArray()

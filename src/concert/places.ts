@@ -21,7 +21,24 @@ export class Places {
     const phase = this.preQueue.phase(now)
     if (phase === 'SCHEDULED') return { entries: userIds.map(() => this.preQueue.notOpen()), moved: false }
     if (phase === 'PRE_QUEUE') return { entries: transaction(() => this.preQueue.enter(userIds, this.line.moment(now))), moved: false }
-    return this.line.enter(userIds, now)
+    if (phase !== 'DRAWING') return this.line.enter(userIds, now)
+    // While the draw is under way, a user whose entry it has not reached keeps that entry.
+    const moment = this.line.moment(now)
+    const undrawn = this.preQueue.undrawnEntriesOf(userIds)
+    const { entries, moved } = this.line.enter(
+      userIds.filter((userId) => !undrawn.has(userId)),
+      now,
+    )
+    let next = 0
+    return {
+      entries: userIds.map((userId) => {
+        const entryId = undrawn.get(userId)
+        if (entryId === undefined) return entries[next++]!
+        const place = { arrival: 0, userId, entryId }
+        return ok({ created: false, ...place, status: this.preQueue.status(place, moment)! })
+      }),
+      moved,
+    }
   }
 
   /** The status, with the place's arrival (0 in the pre-queue), which a Worker keeps for a token that names an entry. */
@@ -48,9 +65,15 @@ export class Places {
     return place.arrival === 0 ? this.preQueue.status(place, moment) : this.line.liveStatus(place, moment)
   }
 
-  /** At opensAt: the pre-queue is drawn into the first places (their listeners' relays ask for them). Call inside the sweep's transaction. */
+  /**
+   * At opensAt the draw begins, its places reserved at the back of the line; then slice by
+   * slice the pre-queue is drawn into them (their listeners' relays ask for them). Call inside
+   * the sweep's transaction.
+   */
   openIfDue(now: number) {
-    if (this.preQueue.phase(now) !== 'DUE') return
-    this.line.joinDrawn(this.preQueue.draw(this.line.last, now), now)
+    if (this.preQueue.phase(now) === 'DUE') this.line.reserveDrawn(this.preQueue.beginDraw(this.line.last, now))
+    if (!this.preQueue.sliceDue(now)) return
+    const { first, count } = this.preQueue.drawSlice(now)
+    this.line.joinDrawn(first, count, now)
   }
 }

@@ -14,8 +14,28 @@ export interface SaleTimes {
 
 type Schedule = SaleTimes & { seed: string; commitment: string }
 
-/** Where a scheduled sale stands: DUE is past opensAt with the draw not yet made (the next sweep makes it). */
-export type SalePhase = 'SCHEDULED' | 'PRE_QUEUE' | 'DUE' | 'OPEN'
+/** Where a scheduled sale stands: DUE is past opensAt with the draw not begun (the next sweep begins it); DRAWING, its slices being made. */
+export type SalePhase = 'SCHEDULED' | 'PRE_QUEUE' | 'DUE' | 'DRAWING' | 'OPEN'
+
+/**
+ * The draw is made in slices of at most this many entries, in the order of their draw keys, one
+ * change each (about 0.1 s of the object at 21 µs an entry; docs/scale.md), the next
+ * DRAW_SLICE_SPACING_MS after one began: the object answers everyone between slices, and the
+ * first places are admitted after the first slice, not after the whole pre-queue. Only the
+ * front of the line needs its places, and 5,000 a second stay far ahead of admission.
+ */
+export const DRAW_SLICE = 5_000
+const DRAW_SLICE_SPACING_MS = 1_000
+
+/** A draw under way (meta `drawing`): its places are base + 1 to base + size, `drawn` of them given so far. */
+interface Drawing {
+  base: number
+  size: number
+  drawn: number
+  /** The draw key of the last entry drawn: the next slice starts after it. */
+  lastKey: string
+  nextAt: number
+}
 
 export interface PreQueueEntry {
   entryId: string
@@ -37,6 +57,7 @@ export class PreQueue {
   private drawnCount: number | null = null
   /** Entries made. */
   private size = 0
+  private drawing: Drawing | null = null
 
   constructor(
     private readonly sql: SqlStorage,
@@ -49,6 +70,8 @@ export class PreQueue {
     this.schedule = sale ? JSON.parse(sale) : null
     const drawn = this.meta.text('drawnEntries')
     this.drawnCount = drawn === undefined ? null : Number(drawn)
+    const drawing = this.meta.text('drawing')
+    this.drawing = drawing ? JSON.parse(drawing) : null
     this.size = this.sql.exec<{ n: number }>('SELECT COUNT(*) AS n FROM pre_queue').one().n
   }
 
@@ -60,9 +83,19 @@ export class PreQueue {
     return commitment
   }
 
-  /** Entries made, and how many of them the draw has put in the line: the history counts entries when they are made. */
+  /** Entries made, and how many of them the draw has placed in the line (all of them once it begins): the history counts entries when they are made. */
   get entries(): { made: number; drawn: number } {
-    return { made: this.size, drawn: this.drawnCount ?? 0 }
+    return { made: this.size, drawn: this.drawnCount ?? this.drawing?.size ?? 0 }
+  }
+
+  /** While the draw is under way: the places given so far end at this arrival (admission stops there). */
+  get drawnUpTo(): number | null {
+    return this.drawing && this.drawing.base + this.drawing.drawn
+  }
+
+  /** While the draw is under way: the places it has reserved but not yet given. */
+  undrawnPlaces(): { from: number; to: number } | null {
+    return this.drawing && { from: this.drawing.base + this.drawing.drawn + 1, to: this.drawing.base + this.drawing.size }
   }
 
   get opensAt(): number | null {
@@ -72,6 +105,7 @@ export class PreQueue {
   phase(now: number): SalePhase {
     const s = this.schedule
     if (!s || this.drawnCount !== null) return 'OPEN'
+    if (this.drawing) return 'DRAWING'
     if (now >= s.opensAt) return 'DUE'
     return now >= s.preQueueOpensAt ? 'PRE_QUEUE' : 'SCHEDULED'
   }
@@ -126,9 +160,10 @@ export class PreQueue {
     })
   }
 
-  /** The status of an undrawn entry while the pre-queue is open; null otherwise. */
+  /** The status of an undrawn entry while the pre-queue is open, or its draw under way; null otherwise. */
   status({ userId, entryId }: PlaceInLine, moment: Moment): QueueStatusView | null {
-    if (entryId === undefined || this.phase(moment.now) !== 'PRE_QUEUE') return null
+    const phase = this.phase(moment.now)
+    if (entryId === undefined || (phase !== 'PRE_QUEUE' && phase !== 'DRAWING')) return null
     return { userId, concertId: this.meta.id!, ...preQueueStatus(entryId, this.schedule!.opensAt, moment) }
   }
 
@@ -146,14 +181,23 @@ export class PreQueue {
 
   /** The place the draw gave this entry, if it was drawn and is this user's. */
   arrivalOf({ entryId, userId }: Pick<PlaceInLine, 'entryId' | 'userId'>): number | undefined {
-    if (entryId === undefined || this.drawnCount === null) return undefined
+    if (entryId === undefined || (this.drawnCount === null && !this.drawing)) return undefined
     const row = this.sql.exec<{ arrival: number | null; user_id: string }>('SELECT arrival, user_id FROM pre_queue WHERE entry_id = ?', entryId).toArray()[0]
     return row?.user_id === userId ? (row.arrival ?? undefined) : undefined
   }
 
+  /** Of these users, those with an entry the draw has not reached yet: their entry ids. */
+  undrawnEntriesOf(userIds: string[]): Map<string, string> {
+    const rows = this.sql.exec<{ entry_id: string; user_id: string }>(
+      'SELECT entry_id, user_id FROM pre_queue WHERE arrival IS NULL AND user_id IN (SELECT value FROM json_each(?))',
+      JSON.stringify(userIds),
+    )
+    return new Map(Array.from(rows, (r) => [r.user_id, r.entry_id]))
+  }
+
   /** The places the draw gave these entries, in one statement: 0 for an entry not drawn, or not the user's. */
   arrivalsOf(places: Array<Pick<PlaceInLine, 'entryId' | 'userId'>>): number[] {
-    if (this.drawnCount === null) return places.map(() => 0)
+    if (this.drawnCount === null && !this.drawing) return places.map(() => 0)
     const found = new Map<string, { arrival: number | null; user_id: string }>()
     for (const row of this.sql.exec<{ entry_id: string; arrival: number | null; user_id: string }>(
       'SELECT entry_id, arrival, user_id FROM pre_queue WHERE entry_id IN (SELECT value FROM json_each(?))',
@@ -168,11 +212,12 @@ export class PreQueue {
   }
 
   /**
-   * Draws the pre-queue into the places after `lastArrival`, in the contract's order (the
-   * keys' order: one statement, no entry through JavaScript), and publishes the seed (event
-   * `sale.opened`). Returns how many were drawn. Call inside the opening's transaction.
+   * The opening: the draw begins. Its places are every arrival after `lastArrival` up to the
+   * size of the pre-queue (the line reserves them at once, so positions stay exact while they
+   * are given); `drawSlice` gives them in the contract's order. Returns how many. Call inside
+   * the opening's transaction.
    */
-  draw(lastArrival: number, now: number): number {
+  beginDraw(lastArrival: number, now: number): number {
     const { seed } = this.schedule!
     // Entries made before keys were kept (schema version 3) get theirs now.
     const keyless = this.sql.exec<{ entry_id: string }>('SELECT entry_id FROM pre_queue WHERE draw_key IS NULL').toArray()
@@ -180,21 +225,55 @@ export class PreQueue {
       seed,
       keyless.map((r) => r.entry_id),
     ).forEach((key, i) => this.sql.exec('UPDATE pre_queue SET draw_key = ? WHERE entry_id = ?', key, keyless[i]!.entry_id))
+    this.saveDrawing({ base: lastArrival, size: this.size, drawn: 0, lastKey: '', nextAt: now })
+    return this.size
+  }
+
+  /** Whether the draw's next slice is due. */
+  sliceDue(now: number): boolean {
+    return this.drawing !== null && now >= this.drawing.nextAt
+  }
+
+  /**
+   * The next slice of the draw: the next DRAW_SLICE entries by draw key get the next places
+   * (one statement, no entry through JavaScript). The last slice publishes the seed (event
+   * `sale.opened`). Returns the places given. Call inside a transaction.
+   */
+  drawSlice(now: number): { first: number; count: number } {
+    const d = this.drawing!
+    const first = d.base + d.drawn + 1
+    const count = Math.min(DRAW_SLICE, d.size - d.drawn)
     this.sql.exec(
       `UPDATE pre_queue SET arrival = ? + ranked.n
-         FROM (SELECT entry_id AS id, row_number() OVER (ORDER BY draw_key) AS n FROM pre_queue) AS ranked
+         FROM (SELECT entry_id AS id, row_number() OVER (ORDER BY draw_key) AS n
+                 FROM (SELECT entry_id, draw_key FROM pre_queue WHERE draw_key > ? ORDER BY draw_key LIMIT ?)) AS ranked
         WHERE pre_queue.entry_id = ranked.id`,
-      lastArrival,
+      first - 1,
+      d.lastKey,
+      count,
     )
-    this.drawnCount = this.size
-    this.meta.save('drawnEntries', String(this.size))
-    this.outbox.record('sale.opened', now, { seed, drawnEntries: this.size })
-    return this.size
+    const drawn = d.drawn + count
+    if (drawn < d.size) {
+      const lastKey = this.sql.exec<{ draw_key: string }>('SELECT draw_key FROM pre_queue WHERE arrival = ?', first + count - 1).one().draw_key
+      this.saveDrawing({ ...d, drawn, lastKey, nextAt: now + DRAW_SLICE_SPACING_MS })
+      return { first, count }
+    }
+    this.saveDrawing(null)
+    this.drawnCount = d.size
+    this.meta.save('drawnEntries', String(d.size))
+    this.outbox.record('sale.opened', now, { seed: this.schedule!.seed, drawnEntries: d.size })
+    return { first, count }
+  }
+
+  private saveDrawing(drawing: Drawing | null) {
+    this.drawing = drawing
+    this.meta.save('drawing', drawing ? JSON.stringify(drawing) : '')
   }
 
   /** GET .../sale/draw: the seed and the entries in drawn order, once the draw is made. */
   drawn(): Result<SaleDrawView> {
     if (!this.schedule) return fail('NO_DRAW')
+    if (this.drawing) return fail('SALE_NOT_OPEN', 'The draw is being made; try again in a few seconds')
     if (this.drawnCount === null) return fail('SALE_NOT_OPEN', `The draw is made at ${iso(this.schedule.opensAt)}`)
     const entries = this.sql.exec<{ entry_id: string }>('SELECT entry_id FROM pre_queue WHERE arrival IS NOT NULL ORDER BY arrival').toArray()
     return ok({ seed: this.schedule.seed, entries: entries.map((r) => r.entry_id) })
@@ -202,13 +281,14 @@ export class PreQueue {
 
   /** The opening is a deadline: the alarm fires at opensAt to draw with no request needed. */
   nextDeadline(): number | null {
+    if (this.drawing) return this.drawing.nextAt
     return this.schedule && this.drawnCount === null ? this.schedule.opensAt : null
   }
 
   /** GET .../sale: the state, and for a scheduled sale its times and commitment, then its seed. */
   saleState(now: number, soldOut: boolean): SaleStateView {
     const phase = this.phase(now)
-    const state: SaleStateView['state'] = soldOut ? 'SOLD_OUT' : phase === 'DUE' ? 'OPEN' : phase
+    const state: SaleStateView['state'] = soldOut ? 'SOLD_OUT' : phase === 'DUE' || phase === 'DRAWING' ? 'OPEN' : phase
     const s = this.schedule
     if (!s) return { concertId: this.meta.id!, state }
     const fields = { concertId: this.meta.id!, opensAt: iso(s.opensAt), preQueueOpensAt: iso(s.preQueueOpensAt), state, seedCommitment: s.commitment }

@@ -4,8 +4,10 @@ import type { PlaceInLine, QueueEntryView } from '../concert/rpc'
 import { ok, type Result } from '../errors'
 import { Batch } from './batch'
 
-/** A gate calls the concert object at most this often per kind of request: 1,000 / GATE_INTERVAL_MS a second. */
+/** A gate calls the concert object with entries at most this often: 1,000 / GATE_INTERVAL_MS a second. */
 export const GATE_INTERVAL_MS = 50
+/** And with drawn entries' first polls, which can wait longer (a poll comes every few seconds): 5 calls a second. */
+export const DRAWN_INTERVAL_MS = 200
 /** Items per call at most: the object takes a batch of entries in one transaction (docs/scale.md gives its cost per entry). */
 const MAX_BATCH = 5_000
 
