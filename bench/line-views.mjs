@@ -47,7 +47,7 @@ for (let a = 1; a <= 100_000; a++) leave(a)
 let seed = 1
 const random = () => (seed = (seed * 48271) % 2147483647) / 2147483647
 for (let i = 0; i < 45_000; i++) leave(100_001 + Math.floor(random() * 900_000))
-const header = (lastArrival) => ({ concertId: 'c', lastArrival, active: [], admissionRate: 0, seatsLeft: 1, soldOut: false, preQueueUntil: null, policy: {} })
+const header = (lastArrival) => ({ concertId: 'c', lastArrival, active: [], admissionRate: 0, seatsLeft: 1, soldOut: false, preQueueUntil: null, draw: null, policy: {} })
 
 const whole = time(20, () => views.view(header(ARRIVALS), index))
 const decode = time(20, () => new LiveLine(whole.result))

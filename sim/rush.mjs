@@ -101,8 +101,14 @@ for (let s = 0; s < seconds; s++) {
   const relays = open ? Math.ceil((listening + admitting) / SOCKETS_PER_RELAY) : PRE_QUEUE_RELAYS
   const polling = (open ? waiting : preQueue) * (1 - SOCKET_SHARE)
 
-  // Gates: every entry is a call to one of them; each calls the object at most GATE_CALLS_PER_S times a second.
-  const perGate = entering / GATES
+  // Gates: every entry is a call to one of them, and once drawn each pre-queue poller's first
+  // poll (its gate chosen by its entry); a gate calls the object at most GATE_CALLS_PER_S and
+  // GATE_DRAWN_CALLS_PER_S times a second. (The draw's own progress is in the line view: a poll
+  // not yet reached by the draw is answered by the Worker.)
+  const preSocketShare = Math.min(SOCKET_SHARE, (PRE_QUEUE_RELAYS * SOCKETS_PER_RELAY) / Math.max(1, preQueue))
+  const drawnPollers = drawing * (1 - preSocketShare)
+  const drawnSockets = drawing * preSocketShare
+  const perGate = (entering + drawnPollers) / GATES
   const gate = { calls: perGate, cpuUs: perGate * US.gateEntry }
   const entryCalls = Math.min(GATES * GATE_CALLS_PER_S, entering)
 
@@ -127,10 +133,6 @@ for (let s = 0; s < seconds; s++) {
   // Once drawn, a pre-queue poller's token still names an entry, not a place: its next poll
   // asks its place through a gate (batches: the gates' calls are counted with the entries');
   // each socket's place and status are asked by its relay, one call a relay.
-  // Pre-queue sockets beyond what its relays hold were refused: those fans poll.
-  const preSocketShare = Math.min(SOCKET_SHARE, (PRE_QUEUE_RELAYS * SOCKETS_PER_RELAY) / Math.max(1, preQueue))
-  const drawnPollers = drawing * (1 - preSocketShare)
-  const drawnSockets = drawing * preSocketShare
   // Calls made to the object (its pushes to relays are calls it makes, counted apart).
   const objectCalls = pulls + presence + entryCalls + fansAdmitted + (drawnPollers > 0 ? GATES * GATE_DRAWN_CALLS_PER_S : 0) + (drawnSockets > 0 ? PRE_QUEUE_RELAYS : 0)
   const objectUs =

@@ -6,7 +6,7 @@ import { QueueView } from '../src/concert/line-status'
 import { WaitingIndex } from '../src/concert/waiting-index'
 import { DEFAULT_POLICY } from '../src/concert/policy'
 
-const header = (lastArrival: number) => ({ concertId: 'c', lastArrival, active: [], admissionRate: 0, seatsLeft: 1, soldOut: false, preQueueUntil: null, policy: DEFAULT_POLICY })
+const header = (lastArrival: number) => ({ concertId: 'c', lastArrival, active: [], admissionRate: 0, seatsLeft: 1, soldOut: false, preQueueUntil: null, draw: null, policy: DEFAULT_POLICY })
 
 /** The object's line (index + views) and a Worker's decoded view of it, kept in step by views. */
 class Pair {

@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest'
 import type { ConcertObject } from '../src/concert'
 import { SNAPSHOT_MAX_AGE_MS } from '../src/concert-client/queue-view'
 import { DRAW_SLICE } from '../src/concert/pre-queue'
+import { signQueueToken } from '../src/auth/tokens'
 import { ADMIN_TOKEN, call, daysFromNow, enterQueue, expectError, newConcert, newUser, openSocket, openStream, sleep, stubOf, type User } from './helpers'
 
 const iso = (ms: number) => new Date(ms).toISOString()
@@ -226,8 +227,14 @@ describe('the pre-queue', () => {
     const waiting = { arrival: 0, userId: undrawn[0]!.user_id, entryId: undrawn[0]!.entry_id }
     expect(await stubOf(concertId).status(waiting)).toMatchObject({ ok: true, value: { arrival: 0, status: { status: 'PRE_QUEUE', entryId: waiting.entryId } } })
     expect(await stubOf(concertId).enterAll([waiting.userId])).toMatchObject([{ ok: true, value: { created: false, arrival: 0, entryId: waiting.entryId } }])
-    // Restarted between slices, the object still counts the places not yet given.
-    await abortAllDurableObjects()
+    // Polled through the Worker: PRE_QUEUE, told from the line view (its key is past the draw's last), with no lookup at the object.
+    const token = await signQueueToken({ userId: waiting.userId, concertId, arrival: 0, entryId: waiting.entryId }, env.AUTH_SECRET)
+    const lookups = () => Promise.all(Array.from({ length: Number(env.GATES_PER_CONCERT) }, (_, k) => env.GATE.get(env.GATE.idFromName(`${concertId}/gate/${k}`)).counts()))
+    const before = (await lookups()).reduce((sum, c) => sum + c.drawnPlaces, 0)
+    expect((await statusOf(concertId, token)).body).toMatchObject({ status: 'PRE_QUEUE', entryId: waiting.entryId, position: null })
+    expect((await lookups()).reduce((sum, c) => sum + c.drawnPlaces, 0)).toBe(before)
+    // Restarted between slices (this object alone: streams of other tests stay open), it still counts the places not yet given.
+    await runInDurableObject(stubOf(concertId), (_, state) => state.abort('restarted by the test')).catch(() => {})
     expect((await call('GET', `/api/admin/concerts/${concertId}/queue`, { accessToken: ADMIN_TOKEN })).body).toMatchObject({ waiting: total - 50, active: 50 })
     // A newcomer joins behind every entry of the pre-queue, drawn or not.
     const late = await enter(await newUser(), concertId)
@@ -241,6 +248,8 @@ describe('the pre-queue', () => {
     expect(draw.entries).toEqual(await expectedOrder(draw.seed, [...draw.entries].sort()))
     const placed = await stubOf(concertId).status(waiting)
     expect(placed.ok && placed.value.arrival).toBe(draw.entries.indexOf(waiting.entryId) + 1)
+    // And its token, polled, now learns its place (through its gate) and its position.
+    expect((await statusOf(concertId, token)).body).toMatchObject({ status: 'WAITING', entryId: waiting.entryId, position: draw.entries.indexOf(waiting.entryId) + 1 - 50 })
   })
 
   it('an entry after opensAt, before the alarm has run, finds the draw made', async () => {

@@ -6,7 +6,7 @@ import { placeOnly, socketUpgrade, type ConcertConfigured, type ConcertSetup, ty
 import { ApiError, unwrap, type Result } from '../errors'
 import type { DateAvailabilityView, HoldView, QueueHistoryView, QueuePolicy, QueueStatsView, QueueStatusView, SaleDrawView, SaleStateView, SeatMapView, SectionListView } from '../schemas'
 import { rememberDrawnArrival, withDrawnArrival } from './drawn-places'
-import { gateName } from './gates'
+import { gateName, gateOfEntry } from './gates'
 import { IsolateCaches, type KeepAlive, type LoadReason } from './isolate-cache'
 import { relayName } from './relay-names'
 import { mirrorOf, type RequestPlace } from './mirrors'
@@ -118,7 +118,8 @@ export class ConcertClient {
     // After the draw a pre-queue token names its entry, not its place: the place is asked
     // through a gate, in one call with the other first polls, and remembered here.
     if (status === 'unknown' && place.arrival === 0 && place.entryId !== undefined) {
-      const arrival = unwrap(await this.gate.drawnArrival(this.concertId, placeOnly(place)))
+      const gate = this.env.GATE.get(this.env.GATE.idFromName(gateOfEntry(this.concertId, place.entryId, Number(this.env.GATES_PER_CONCERT))))
+      const arrival = unwrap(await gate.drawnArrival(this.concertId, placeOnly(place)))
       if (arrival > 0) {
         rememberDrawnArrival(this.concertId, place.entryId, arrival)
         place = { ...place, arrival }

@@ -1,4 +1,5 @@
 import type { ConcertMirror } from '../mirror/mirror'
+import { hashOf } from './gates'
 
 type Region = DurableObjectLocationHint
 /** What a request's `cf` says of where it came from. */
@@ -36,10 +37,8 @@ export function regionOf(cf: RequestPlace | undefined): Region {
  * region's locations and the concert object serves every mirror (docs/scale.md).
  */
 export function mirrorName(concertId: string, cf: RequestPlace | undefined, perRegion: number): { name: string; region: Region } {
-  let hash = 0
-  for (const c of cf?.colo ?? '') hash = (Math.imul(hash, 31) + c.charCodeAt(0)) | 0
   const region = regionOf(cf)
-  return { name: `${concertId}/${region}/${(hash >>> 0) % perRegion}`, region }
+  return { name: `${concertId}/${region}/${hashOf(cf?.colo ?? '') % perRegion}`, region }
 }
 
 export function mirrorOf(env: Env, concertId: string, cf: RequestPlace | undefined): DurableObjectStub<ConcertMirror> {

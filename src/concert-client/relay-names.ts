@@ -1,4 +1,5 @@
 import type { PlaceInLine } from '../concert/rpc'
+import { hashOf } from './gates'
 
 /**
  * Relays that share the pre-queue's listeners, whose places are not numbered until the draw:
@@ -15,7 +16,5 @@ const PRE_QUEUE_RELAYS = 64
  */
 export function relayName(concertId: string, { arrival, entryId }: PlaceInLine, perRelay: number): string {
   if (arrival > 0) return `${concertId}/${Math.floor(arrival / perRelay)}`
-  let hash = 0
-  for (const c of entryId ?? '') hash = (Math.imul(hash, 31) + c.charCodeAt(0)) | 0
-  return `${concertId}/pre-${(hash >>> 0) % PRE_QUEUE_RELAYS}`
+  return `${concertId}/pre-${hashOf(entryId ?? '') % PRE_QUEUE_RELAYS}`
 }

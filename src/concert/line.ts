@@ -237,6 +237,7 @@ export class WaitingLine {
   /** The line as Workers and relays answer statuses from it: whole, or what changed since the version they have. */
   view(now: number, have?: ViewVersion): LineView {
     const { admissionRate, seatsLeft } = this.moment(now)
+    const phase = this.preQueue.phase(now)
     const header = {
       concertId: this.meta.id!,
       lastArrival: this.lastArrival,
@@ -244,7 +245,8 @@ export class WaitingLine {
       admissionRate,
       seatsLeft,
       soldOut: this.sellOut.happened,
-      preQueueUntil: this.preQueue.phase(now) === 'PRE_QUEUE' ? this.preQueue.opensAt : null,
+      preQueueUntil: phase === 'PRE_QUEUE' || phase === 'DRAWING' ? this.preQueue.opensAt : null,
+      draw: this.preQueue.progress(),
       policy: this.meta.policy,
     }
     return this.views.view(header, this.waiting, have)

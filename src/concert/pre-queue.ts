@@ -229,6 +229,11 @@ export class PreQueue {
     return this.size
   }
 
+  /** While the draw is under way: its seed and the key of the last entry drawn, for line views (line-view.ts, `draw`). */
+  progress(): { seed: string; lastKey: string } | null {
+    return this.drawing && { seed: this.schedule!.seed, lastKey: this.drawing.lastKey }
+  }
+
   /** Whether the draw's next slice is due. */
   sliceDue(now: number): boolean {
     return this.drawing !== null && now >= this.drawing.nextAt

@@ -5,9 +5,11 @@ import { ok, type Result } from '../errors'
 import { Batch } from './batch'
 
 /** A gate calls the concert object with entries at most this often: 1,000 / GATE_INTERVAL_MS a second. */
-export const GATE_INTERVAL_MS = 50
+export const GATE_INTERVAL_MS = 100
 /** And with drawn entries' first polls, which can wait longer (a poll comes every few seconds): 5 calls a second. */
 export const DRAWN_INTERVAL_MS = 200
+/** Places of drawn entries a gate keeps, at most (the oldest found are dropped first). */
+const MAX_PLACES_KEPT = 200_000
 /** Items per call at most: the object takes a batch of entries in one transaction (docs/scale.md gives its cost per entry). */
 const MAX_BATCH = 5_000
 
@@ -17,21 +19,24 @@ const MAX_BATCH = 5_000
  * in one call per interval, so the object's calls for entries grow with the gates, not with
  * the isolates or the fans. Pre-queue entries carry no order; in line, a place is the order in
  * which the batches reach the object (a gate's interval at most after the entry reached it).
- * After the draw it does the same for the first polls of pre-queue tokens, which name an
- * entry rather than a place: the places the draw gave them are asked in one call. Each
- * request is answered with the object's own answer, so a gate keeps nothing: a restart loses
- * only batches not yet sent, whose requests fail and are retried by their clients.
+ * Once the draw has reached an entry, it does the same for the first polls of its token, which
+ * names the entry rather than a place: the places the draw gave are asked in one call, and
+ * kept. Each request is answered with the object's own answer, so a gate holds nothing that
+ * matters: a restart loses only batches not yet sent, whose requests fail and are retried by
+ * their clients, and places found, which are asked again.
  */
 export class ConcertGate extends DurableObject<Env> {
   private concertId = ''
   private readonly entries = new Batch<string, QueueEntryView>((userIds) => this.concert.enterAll(userIds), GATE_INTERVAL_MS, MAX_BATCH)
+  /** Places found for entries (an entry always asks the same gate: gates.ts, gateOfEntry). */
+  private readonly places = new Map<string, number>()
   private readonly drawn = new Batch<PlaceInLine, number>(
     async (places) => {
       const arrivals = await this.concert.drawnArrivals(places)
       ;(arrivals as Partial<Disposable>)[Symbol.dispose]?.()
       return arrivals.ok ? arrivals.value.map((arrival) => ok(arrival)) : places.map(() => arrivals)
     },
-    GATE_INTERVAL_MS,
+    DRAWN_INTERVAL_MS,
     MAX_BATCH,
   )
 
@@ -44,10 +49,17 @@ export class ConcertGate extends DurableObject<Env> {
     return this.entries.add(userId)
   }
 
-  /** The place the draw gave a pre-queue entry: 0 when not drawn (or not the user's). */
-  drawnArrival(concertId: string, place: PlaceInLine): Promise<Result<number>> {
+  /** The place the draw gave a pre-queue entry: 0 when not drawn (or not the user's). A place found is kept: the draw never changes it. */
+  async drawnArrival(concertId: string, place: PlaceInLine): Promise<Result<number>> {
     this.concertId = concertId
-    return this.drawn.add(place)
+    const known = this.places.get(place.entryId!)
+    if (known !== undefined) return ok(known)
+    const found = await this.drawn.add(place)
+    if (found.ok && found.value > 0) {
+      if (this.places.size >= MAX_PLACES_KEPT) this.places.delete(this.places.keys().next().value!)
+      this.places.set(place.entryId!, found.value)
+    }
+    return found
   }
 
   counts() {
