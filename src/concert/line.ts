@@ -4,7 +4,6 @@ import type { QueueStatusView } from '../schemas'
 import type { ConcertMeta } from './meta'
 import type { Outbox } from './outbox'
 import { AdmissionLog } from './admission-log'
-import { execJsonRows } from './json-rows'
 import type { SellOut } from './sell-out'
 import { admissionsAvailable, hasRoomToWait, nextDeadline, placeStatus, SOLD_OUT_STATUS, type Moment } from './policy'
 import { Presence } from './presence'
@@ -12,14 +11,8 @@ import type { PreQueue } from './pre-queue'
 import type { PlaceInLine, QueueEntryView } from './rpc'
 import type { LineView, ViewVersion } from './line-view'
 import { LineViews } from './line-views'
+import { QueueRows, type QueueRow } from './queue-rows'
 import { WaitingIndex } from './waiting-index'
-
-export type QueueRow = {
-  arrival: number
-  user_id: string
-  status: 'WAITING' | 'ACTIVE'
-  active_until: number | null
-}
 
 /**
  * The waiting line (table `queue`): places by arrival, admission within the policy's caps,
@@ -40,6 +33,7 @@ export class WaitingLine {
   private readonly presence = new Presence()
   private readonly admissions: AdmissionLog
   private readonly views = new LineViews()
+  private readonly rows: QueueRows
 
   constructor(
     private readonly storage: DurableObjectStorage,
@@ -52,15 +46,15 @@ export class WaitingLine {
     private readonly seatsLeft: (now: number) => number,
   ) {
     this.admissions = new AdmissionLog(storage.sql)
+    this.rows = new QueueRows(storage.sql)
   }
 
   load(now: number) {
     this.lastArrival = this.storedLastArrival = this.meta.number('lastArrival')
     this.abandoned = this.meta.number('abandoned')
     this.admittedTotal = this.meta.number('admitted')
-    const rows = this.storage.sql.exec<{ arrival: number; status: string; active_until: number | null }>('SELECT arrival, status, active_until FROM queue ORDER BY arrival').toArray()
     const waiting: number[] = []
-    for (const r of rows) {
+    for (const r of this.rows.all()) {
       if (r.status === 'ACTIVE') this.active.set(r.arrival, r.active_until!)
       else {
         waiting.push(r.arrival)
@@ -97,11 +91,7 @@ export class WaitingLine {
   enter(userIds: string[], now: number): { entries: Array<Result<QueueEntryView>>; moved: boolean } {
     const places = new Map<string, number>()
     const entryIds = new Map<string, string>()
-    const existing = this.storage.sql.exec<{ arrival: number; user_id: string; entry_id: string | null }>(
-      'SELECT q.arrival, q.user_id, p.entry_id FROM queue q LEFT JOIN pre_queue p ON p.arrival = q.arrival WHERE q.user_id IN (SELECT value FROM json_each(?))',
-      JSON.stringify(userIds),
-    )
-    for (const row of existing) {
+    for (const row of this.rows.placesOf(userIds)) {
       places.set(row.user_id, row.arrival)
       if (row.entry_id !== null) entryIds.set(row.user_id, row.entry_id)
       this.seen(row.arrival, now)
@@ -140,20 +130,12 @@ export class WaitingLine {
   joinDrawn(first: number, count: number, now: number) {
     if (this.sellOut.happened) {
       // Every seat sold while the draw was under way: the places it gives now end as the waiting did.
-      const ended = this.storage.sql.exec<{ arrival: number; user_id: string }>('SELECT arrival, user_id FROM pre_queue WHERE arrival BETWEEN ? AND ?', first, first + count - 1).toArray()
+      const ended = this.rows.drawnPlaces(first, first + count - 1)
       for (const { arrival } of ended) this.leave(arrival)
-      this.sellOut.record(
-        ended.map((r) => ({ arrival: r.arrival, userId: r.user_id })),
-        now,
-      )
+      this.sellOut.record(ended, now)
       return
     }
-    this.storage.sql.exec(
-      "INSERT INTO queue (arrival, user_id, status, entered_at) SELECT arrival, user_id, 'WAITING', ? FROM pre_queue WHERE arrival BETWEEN ? AND ? ORDER BY arrival",
-      now,
-      first,
-      first + count - 1,
-    )
+    this.rows.joinDrawn(first, first + count - 1, now)
     for (let arrival = first; arrival < first + count; arrival++) this.presence.touch(arrival, now)
     this.admit(now)
   }
@@ -177,7 +159,7 @@ export class WaitingLine {
 
   private joinTheBack(newcomers: Array<{ userId: string; arrival: number }>, now: number) {
     this.storage.transactionSync(() => {
-      execJsonRows(this.storage.sql, "INSERT INTO queue (arrival, user_id, status, entered_at) SELECT value ->> '$.arrival', value ->> '$.userId', 'WAITING', ? FROM json_each(?)", newcomers, now)
+      this.rows.join(newcomers, now)
       this.outbox.recordAll('token.issued', now, newcomers)
       for (const { arrival } of newcomers) {
         this.waiting.add(arrival)
@@ -197,7 +179,7 @@ export class WaitingLine {
 
   /** The live entry at this arrival, if it is this user's (arrivals are never reused). */
   entryFor({ arrival, userId }: PlaceInLine): QueueRow | undefined {
-    const row = this.storage.sql.exec<QueueRow>('SELECT * FROM queue WHERE arrival = ?', arrival).toArray()[0]
+    const row = this.rows.at(arrival)
     return row?.user_id === userId ? row : undefined
   }
 
@@ -271,19 +253,10 @@ export class WaitingLine {
     const count = Math.min(this.waiting.size, this.admissibleNow(now))
     if (count === 0) return
     const activeUntil = now + policy.activeTtlSeconds * 1000
-    const admitted = this.storage.sql
-      .exec<{ arrival: number; user_id: string }>(
-        `UPDATE queue SET status = 'ACTIVE', active_until = ?
-          WHERE arrival IN (SELECT arrival FROM queue WHERE status = 'WAITING' AND arrival <= ? ORDER BY arrival LIMIT ?)
-          RETURNING arrival, user_id`,
-        activeUntil,
-        // While the draw is under way, nobody past the places it has given (their rows are still to come).
-        this.preQueue.drawnUpTo ?? Number.MAX_SAFE_INTEGER,
-        count,
-      )
-      .toArray()
-    for (const { arrival, user_id } of admitted) {
-      this.outbox.record('token.admitted', now, { userId: user_id, arrival })
+    // While the draw is under way, nobody past the places it has given (their rows are still to come).
+    const admitted = this.rows.admitFront(count, this.preQueue.drawnUpTo ?? Number.MAX_SAFE_INTEGER, activeUntil)
+    for (const { arrival, userId } of admitted) {
+      this.outbox.record('token.admitted', now, { userId, arrival })
       this.leave(arrival)
       this.presence.forget(arrival)
       this.active.set(arrival, activeUntil)
@@ -295,8 +268,8 @@ export class WaitingLine {
 
   /** Ends a place if it is still live: its row and its place in memory (relays tell its listeners from the next view). */
   end(arrival: number, reason: TokenEndReason, now: number) {
-    const ended = this.storage.sql.exec<{ user_id: string }>('DELETE FROM queue WHERE arrival = ? RETURNING user_id', arrival).toArray()[0]
-    if (ended) this.outbox.record('token.expired', now, { userId: ended.user_id, arrival, reason })
+    const userId = this.rows.remove(arrival)
+    if (userId !== undefined) this.outbox.record('token.expired', now, { userId, arrival, reason })
     this.leave(arrival)
     this.active.delete(arrival)
     this.presence.forget(arrival)
@@ -304,10 +277,7 @@ export class WaitingLine {
 
   /** Every seat is sold: each WAITING place ends (its listeners are told SOLD_OUT by the object, asked by their relay). Returns those places. Call inside a transaction. */
   endAllWaiting(): PlaceInLine[] {
-    const ended = this.storage.sql
-      .exec<{ arrival: number; user_id: string }>("DELETE FROM queue WHERE status = 'WAITING' RETURNING arrival, user_id")
-      .toArray()
-      .map((r) => ({ arrival: r.arrival, userId: r.user_id }))
+    const ended = this.rows.removeAllWaiting()
     for (const { arrival } of ended) {
       this.leave(arrival)
       this.presence.forget(arrival)
@@ -321,9 +291,7 @@ export class WaitingLine {
 
   /** ACTIVE places whose admission has run out. Call inside a transaction. */
   expireActive(now: number) {
-    for (const r of this.storage.sql.exec<{ arrival: number }>("SELECT arrival FROM queue WHERE status = 'ACTIVE' AND active_until <= ?", now).toArray()) {
-      this.end(r.arrival, 'ACTIVE_TIMEOUT', now)
-    }
+    for (const arrival of this.rows.activeEndedBy(now)) this.end(arrival, 'ACTIVE_TIMEOUT', now)
   }
 
   /** WAITING users unseen for idleTimeoutSeconds leave (a relay reports those with a socket or a stream as seen). */
@@ -348,7 +316,7 @@ export class WaitingLine {
   /** The line's earliest deadline: an admission ending, a waiter going idle, or an admission due (now, or when the rate cap allows). */
   nextDeadline(now: number): number | null {
     const { policy } = this.meta
-    const deadlines: Array<number | null> = [this.storage.sql.exec<{ m: number | null }>("SELECT MIN(active_until) AS m FROM queue WHERE status = 'ACTIVE'").one().m]
+    const deadlines: Array<number | null> = [this.rows.earliestActiveEnd()]
     const idleSince = this.presence.oldest()
     if (idleSince !== null) deadlines.push(idleSince + policy.idleTimeoutSeconds * 1000)
     if (admissionsAvailable(this.active.size, this.waiting.size, policy, this.seatsLeft(now)) > 0) {

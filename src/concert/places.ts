@@ -1,6 +1,7 @@
 import { ok, type Result } from '../errors/catalogue'
 import type { QueueStatusView } from '../schemas'
-import type { QueueRow, WaitingLine } from './line'
+import type { WaitingLine } from './line'
+import type { QueueRow } from './queue-rows'
 import type { Moment } from './policy'
 import type { PreQueue } from './pre-queue'
 import type { PlaceInLine, PlaceStatus, QueueEntryView } from './rpc'

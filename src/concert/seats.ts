@@ -1,6 +1,6 @@
 import { fail, ok, type Result } from '../errors/catalogue'
 import type { DateAvailabilityView, HoldView, OrderSeatView, SectionListView } from '../schemas'
-import type { QueueRow } from './line'
+import type { QueueRow } from './queue-rows'
 import type { ConcertMeta } from './meta'
 import type { Outbox } from './outbox'
 import { holdExpiresAt, isBookable } from './policy'
