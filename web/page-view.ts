@@ -156,7 +156,11 @@ export function whenHoldExpires(action: () => void) {
 export function tick() {
   const now = Date.now()
   if (state.queue === null) renderSchedule()
-  if (state.queue?.status === 'PRE_QUEUE' && state.queue.opensAt) $('eta').textContent = duration((Date.parse(state.queue.opensAt) - now) / 1000)
+  if (state.queue?.status === 'PRE_QUEUE' && state.queue.opensAt) {
+    // Past the opening the draw is giving places, a slice a second: this entry's is still to come.
+    const untilDraw = (Date.parse(state.queue.opensAt) - now) / 1000
+    $('eta').textContent = untilDraw > 0 ? duration(untilDraw) : t('drawing')
+  }
   if (state.queue?.activeUntil) $('active-left').textContent = duration((Date.parse(state.queue.activeUntil) - now) / 1000)
   if (state.hold) {
     const left = (Date.parse(state.hold.expiresAt) - now) / 1000
