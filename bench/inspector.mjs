@@ -29,17 +29,6 @@ export function connect(url) {
   )
 }
 
-/** The JavaScript heap in use in the Worker's isolate (the Worker, the concert object, its mirrors, gates and relays, locally), in MB. */
-export async function heapUsedMb(inspectorPort) {
-  const targets = await (await fetch(`http://127.0.0.1:${inspectorPort}/json`)).json()
-  const target = targets.find((t) => t.id.includes('core:user:main')) ?? targets.find((t) => t.id.includes('core:user')) ?? targets[0]
-  const inspector = /** @type {any} */ (await connect(target.webSocketDebuggerUrl))
-  await inspector.call('HeapProfiler.collectGarbage')
-  const { usedSize } = await inspector.call('Runtime.getHeapUsage')
-  inspector.close()
-  return usedSize / 2 ** 20
-}
-
 /** The Worker's isolate (its objects run there too, locally), profiling at 200 µs. */
 export async function profilerOf(inspectorPort) {
   const targets = await (await fetch(`http://127.0.0.1:${inspectorPort}/json`)).json()

@@ -12,7 +12,6 @@ import { sign } from 'hono/jwt'
 import WebSocket from 'ws'
 import { pool, pct } from './pool.mjs'
 import { preQueueDraw } from './pre-queue-draw.mjs'
-import { heapUsedMb } from './inspector.mjs'
 import { ADMIN_TOKEN, AUTH_SECRET, serveBundle } from './serve-bundle.mjs'
 
 const maxIndex = process.argv.indexOf('--max')
@@ -20,8 +19,7 @@ const maxWaiting = maxIndex > 0 ? Number(process.argv[maxIndex + 1]) : 100_000
 const levels = [1_000, 10_000, 100_000, 1_000_000].filter((l) => l <= maxWaiting)
 const SOCKETS = Math.min(10_000, maxWaiting)
 
-const inspectorPort = 9229 + Math.floor(Math.random() * 500)
-const server = await serveBundle({ inspectorPort })
+const server = await serveBundle()
 const base = server.url
 
 const preQueueIndex = process.argv.indexOf('--prequeue')
@@ -102,9 +100,8 @@ for (const level of levels) {
   const status = summary(statusLatencies, performance.now() - s0)
   const stats = (await json(await fetch(`${base}/api/admin/concerts/${concertId}/queue`, { headers: { authorization: `Bearer ${ADMIN_TOKEN}` } }))).body
   const memory = runtimeMemory()
-  const heap = `${(await heapUsedMb(inspectorPort)).toFixed(0)} MB`
-  rows.push({ level, waiting: stats.waiting, status, entries, fillSeconds: fillMs / 1000, memory, heap })
-  console.error(`waiting ${stats.waiting}: status ${fmt(status)}; entry ${fmt(entries)}; runtime ${memory}, JS heap ${heap}`)
+  rows.push({ level, waiting: stats.waiting, status, entries, fillSeconds: fillMs / 1000, memory })
+  console.error(`waiting ${stats.waiting}: status ${fmt(status)}; entry ${fmt(entries)}; runtime ${memory}`)
 
   if (level === SOCKETS) broadcast = await measureBroadcast(tokens.slice(1, SOCKETS + 1))
 }
@@ -160,9 +157,9 @@ async function measureBroadcast(socketTokens) {
   return { sockets: sockets.length, openSeconds: openMs / 1000, fanoutMs, memory }
 }
 
-console.log('| waiting | status p50 / p95 / p99, throughput | entry p50 / p95 / p99 (last 1,000), entries/s | fill time | runtime memory (RSS) | JS heap of the isolate (after GC) |')
-console.log('|---|---|---|---|---|---|')
-for (const r of rows) console.log(`| ${r.waiting.toLocaleString('en')} | ${fmt(r.status)} | ${fmt(r.entries, 'entries/s')} | ${r.fillSeconds.toFixed(0)} s | ${r.memory} | ${r.heap} |`)
+console.log('| waiting | status p50 / p95 / p99, throughput | entry p50 / p95 / p99 (last 1,000), entries/s | fill time | runtime memory (RSS) |')
+console.log('|---|---|---|---|---|')
+for (const r of rows) console.log(`| ${r.waiting.toLocaleString('en')} | ${fmt(r.status)} | ${fmt(r.entries, 'entries/s')} | ${r.fillSeconds.toFixed(0)} s | ${r.memory} |`)
 const first = rows[0]
 const last = rows.at(-1)
 if (first && last && last !== first) {
