@@ -37,6 +37,25 @@ describe('IsolateCache', () => {
     expect(await cache.get(async () => ++loads)).toBe(3)
   })
 
+  it('tells each load why it runs: waited for, ahead of time in the background, or exact after an invalidation', async () => {
+    const cache = new IsolateCache<string>(100)
+    const reasons: string[] = []
+    const load = async (_: string | undefined, reason: string) => {
+      reasons.push(reason)
+      return reason
+    }
+    const kept: Array<Promise<unknown>> = []
+    expect(await cache.get(load, (work) => kept.push(work))).toBe('waited')
+    await sleep(60)
+    expect(await cache.get(load, (work) => kept.push(work))).toBe('waited')
+    await Promise.all(kept)
+    cache.invalidate()
+    expect(await cache.get(load)).toBe('exact')
+    await sleep(120)
+    expect(await cache.get(load)).toBe('waited')
+    expect(reasons).toEqual(['waited', 'ahead', 'exact', 'waited'])
+  })
+
   it('past half its age, a read is answered at once while one background load (kept alive) refreshes it', async () => {
     const cache = new IsolateCache<number>(200)
     let loads = 0
