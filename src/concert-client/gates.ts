@@ -1,3 +1,5 @@
+import { hashOf } from './name-hash'
+
 /**
  * The gate an entry goes through (src/gate/gate.ts). Any gate takes any entry: in the
  * pre-queue entries carry no order, and in line a place is the order in which batches reach
@@ -5,13 +7,6 @@
  * One at random spreads the rush evenly.
  */
 export const gateName = (concertId: string, gates: number) => `${concertId}/gate/${Math.floor(Math.random() * gates)}`
-
-/** A short stable hash of a name, to spread names over a fixed number of objects. */
-export function hashOf(name: string): number {
-  let hash = 0
-  for (const c of name) hash = (Math.imul(hash, 31) + c.charCodeAt(0)) | 0
-  return hash >>> 0
-}
 
 /** The gate asked for a drawn entry's place: always the same one, which keeps what it learnt. */
 export const gateOfEntry = (concertId: string, entryId: string, gates: number) => `${concertId}/gate/${hashOf(entryId) % gates}`

@@ -48,7 +48,7 @@ export class ConcertClient {
     return mirrorOf(this.env, this.concertId, this.place)
   }
 
-  /** A stub per call: a stub is an I/O object of the request that made it, and the entry batch sends for other requests. */
+  /** A stub per call: a stub is an I/O object of the request that made it, and a refresh ahead runs past it (waitUntil). */
   private get stub(): DurableObjectStub<ConcertObject> {
     return this.env.CONCERT.get(this.env.CONCERT.idFromName(this.concertId))
   }
@@ -105,11 +105,15 @@ export class ConcertClient {
 
   /** A place in line, or in the pre-queue, through one of the concert's gates (src/gate/gate.ts). */
   async enter(userId: string): Promise<QueueEntryView> {
-    return unwrap(await this.gate.enter(this.concertId, userId))
+    return unwrap(await this.gate(gateName(this.concertId, this.gates)).enter(this.concertId, userId))
   }
 
-  private get gate(): DurableObjectStub<ConcertGate> {
-    return this.env.GATE.get(this.env.GATE.idFromName(gateName(this.concertId, Number(this.env.GATES_PER_CONCERT))))
+  private get gates(): number {
+    return Number(this.env.GATES_PER_CONCERT)
+  }
+
+  private gate(name: string): DurableObjectStub<ConcertGate> {
+    return this.env.GATE.get(this.env.GATE.idFromName(name))
   }
 
   async status(token: PlaceInLine): Promise<QueueStatusView> {
@@ -118,8 +122,7 @@ export class ConcertClient {
     // After the draw a pre-queue token names its entry, not its place: the place is asked
     // through a gate, in one call with the other first polls, and remembered here.
     if (status === 'unknown' && place.arrival === 0 && place.entryId !== undefined) {
-      const gate = this.env.GATE.get(this.env.GATE.idFromName(gateOfEntry(this.concertId, place.entryId, Number(this.env.GATES_PER_CONCERT))))
-      const arrival = unwrap(await gate.drawnArrival(this.concertId, placeOnly(place)))
+      const arrival = unwrap(await this.gate(gateOfEntry(this.concertId, place.entryId, this.gates)).drawnArrival(this.concertId, placeOnly(place)))
       if (arrival > 0) {
         rememberDrawnArrival(this.concertId, place.entryId, arrival)
         place = { ...place, arrival }

@@ -1,5 +1,5 @@
 import type { ConcertMirror } from '../mirror/mirror'
-import { hashOf } from './gates'
+import { hashOf } from './name-hash'
 
 type Region = DurableObjectLocationHint
 /** What a request's `cf` says of where it came from. */

@@ -1,5 +1,5 @@
 import type { PlaceInLine } from '../concert/rpc'
-import { hashOf } from './gates'
+import { hashOf } from './name-hash'
 
 /**
  * Relays that share the pre-queue's listeners, whose places are not numbered until the draw:

@@ -1,5 +1,5 @@
 import { drawKey } from './draw'
-import { LiveLine, type LineView, type LineViewHeader, type ViewVersion } from './line-view'
+import { changeAppliesTo, LiveLine, type LineView, type LineViewHeader, type ViewVersion } from './line-view'
 import { placeStatus, preQueueStatus, type Place } from './policy'
 import type { PlaceInLine } from './rpc'
 import type { QueueStatusView } from '../schemas'
@@ -37,7 +37,7 @@ export class QueueView {
   /** What `view` makes of `previous`: a whole line replaces it; a change moves it on, or is null when not made from its version. */
   static after(previous: QueueView | null | undefined, view: LineView): QueueView | null {
     if (view.kind === 'whole') return QueueView.of(view)
-    if (!previous || view.epoch !== previous.header.epoch || view.since !== previous.header.version) return null
+    if (!previous || !changeAppliesTo(previous.header, view)) return null
     previous.line.apply(view)
     previous.header = view
     previous.active = new Map(view.active.map((a) => [a.arrival, a.until]))

@@ -64,6 +64,9 @@ export const headerOf = ({ concertId, epoch, version, lastArrival, active, admis
   policy,
 })
 
+/** Whether a change was made from the version a view holds (its header's): only then can it move that view on. */
+export const changeAppliesTo = (held: LineViewHeader, change: LineChange) => change.epoch === held.epoch && change.since === held.version
+
 /** What a view's holder says it has, so that a change can be sent instead of the whole line. */
 export type ViewVersion = { epoch: string; version: number }
 

@@ -180,10 +180,8 @@ export class PreQueue {
   }
 
   /** The place the draw gave this entry, if it was drawn and is this user's. */
-  arrivalOf({ entryId, userId }: Pick<PlaceInLine, 'entryId' | 'userId'>): number | undefined {
-    if (entryId === undefined || (this.drawnCount === null && !this.drawing)) return undefined
-    const row = this.sql.exec<{ arrival: number | null; user_id: string }>('SELECT arrival, user_id FROM pre_queue WHERE entry_id = ?', entryId).toArray()[0]
-    return row?.user_id === userId ? (row.arrival ?? undefined) : undefined
+  arrivalOf(place: Pick<PlaceInLine, 'entryId' | 'userId'>): number | undefined {
+    return this.arrivalsOf([place])[0] || undefined
   }
 
   /** Of these users, those with an entry the draw has not reached yet: their entry ids. */

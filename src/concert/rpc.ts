@@ -107,3 +107,12 @@ export interface RefundStart {
   /** What is credited: paid less the fee. */
   amount: number
 }
+
+/**
+ * The data of a result straight from an RPC call, its disposer released: the runtime attaches
+ * one to every result and warns when it is left to the garbage collector.
+ */
+export function released<T>(result: T): T {
+  ;(result as Partial<Disposable>)[Symbol.dispose]?.()
+  return result
+}

@@ -122,13 +122,10 @@ export class Seats {
       shown[0]!.firstSeat,
       lastSeatOf(shown[shown.length - 1]!),
     )
+    // Sections are consecutive ranges of seats: each one's states start at its first seat.
     const all = Array.from(states, (row) => row.state).join('')
-    let at = 0
-    const sections = shown.map((section) => {
-      const packed = { name: section.name, price: section.price ?? day.price, firstSeat: section.firstSeat, states: all.slice(at, at + section.seats) }
-      at += section.seats
-      return packed
-    })
+    const from = (section: Section) => section.firstSeat - shown[0]!.firstSeat
+    const sections = shown.map((s) => ({ name: s.name, price: s.price ?? day.price, firstSeat: s.firstSeat, states: all.slice(from(s), from(s) + s.seats) }))
     return ok({ concertId: this.meta.id!, date, sections })
   }
 

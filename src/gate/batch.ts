@@ -1,4 +1,5 @@
 import { CoalescedPush } from '../concert/coalesced-push'
+import { released } from '../concert/rpc'
 import { fail, unavailable, type Result } from '../errors'
 
 type Waiting<I, O> = { item: I; resolve: (answer: Result<O>) => void; reject: (error: unknown) => void }
@@ -37,11 +38,7 @@ export class Batch<I, O> {
     this.sent.batches++
     this.sent.items += batch.length
     this.call(batch.map((w) => w.item)).then(
-      (answers) => {
-        batch.forEach((w, i) => w.resolve(answers[i]!))
-        // An RPC result carries a disposer: its data is all that is used.
-        ;(answers as Partial<Disposable>)[Symbol.dispose]?.()
-      },
+      (answers) => released(answers).forEach((answer, i) => batch[i]!.resolve(answer)),
       (error) => {
         const code = unavailable(error)
         batch.forEach((w) => (code ? w.resolve(fail(code)) : w.reject(error)))

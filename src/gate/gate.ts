@@ -1,6 +1,6 @@
 import { DurableObject } from 'cloudflare:workers'
 import type { ConcertObject } from '../concert'
-import type { PlaceInLine, QueueEntryView } from '../concert/rpc'
+import { released, type PlaceInLine, type QueueEntryView } from '../concert/rpc'
 import { ok, type Result } from '../errors'
 import { Batch } from './batch'
 
@@ -32,8 +32,7 @@ export class ConcertGate extends DurableObject<Env> {
   private readonly places = new Map<string, number>()
   private readonly drawn = new Batch<PlaceInLine, number>(
     async (places) => {
-      const arrivals = await this.concert.drawnArrivals(places)
-      ;(arrivals as Partial<Disposable>)[Symbol.dispose]?.()
+      const arrivals = released(await this.concert.drawnArrivals(places))
       return arrivals.ok ? arrivals.value.map((arrival) => ok(arrival)) : places.map(() => arrivals)
     },
     DRAWN_INTERVAL_MS,

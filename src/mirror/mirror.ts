@@ -1,6 +1,7 @@
 import { DurableObject } from 'cloudflare:workers'
 import type { ConcertObject } from '../concert'
 import type { LineView, ViewVersion } from '../concert/line-view'
+import { released } from '../concert/rpc'
 import { ok, type Result } from '../errors'
 import type { PackedSeatMap } from '../concert/seat-map'
 import type { DateAvailabilityView, SaleStateView } from '../schemas'
@@ -78,11 +79,12 @@ export class ConcertMirror extends DurableObject<Env> {
   private async pullLine(previous: MirroredLine | undefined): Promise<Result<MirroredLine>> {
     const seen = [...this.seen]
     this.seen.clear()
-    const fetched = await this.concert.queueView(seen, previous?.version).catch((error) => {
-      for (const arrival of seen) this.seen.add(arrival)
-      throw error
-    })
-    ;(fetched as Partial<Disposable>)[Symbol.dispose]?.()
+    const fetched = released(
+      await this.concert.queueView(seen, previous?.version).catch((error) => {
+        for (const arrival of seen) this.seen.add(arrival)
+        throw error
+      }),
+    )
     // Asked for what changed since its own version, so a change always applies.
     return fetched.ok ? ok(MirroredLine.after(previous ?? null, fetched.value)!) : { ...fetched }
   }

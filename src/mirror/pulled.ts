@@ -1,3 +1,4 @@
+import { released } from '../concert/rpc'
 import { ok, type Result } from '../errors'
 
 /**
@@ -30,9 +31,8 @@ export class Pulled<T> {
     const startedAt = Date.now()
     this.loading = this.load(this.value)
       .then((loaded) => {
-        // Straight from an RPC call, a result carries a disposer: release it, keep only its data.
-        ;(loaded as Partial<Disposable>)[Symbol.dispose]?.()
-        const result = { ...loaded }
+        // A copy of its data: the result straight from the RPC call is released.
+        const result = { ...released(loaded) }
         if (result.ok) {
           this.value = result.value
           this.loadedAt = startedAt
