@@ -217,8 +217,10 @@ describe('the pre-queue', () => {
     await sleep(Date.parse(sale!.opensAt) - Date.now())
     await runDurableObjectAlarm(stubOf(concertId))
 
-    // The first slice is drawn: its first 50 admitted; every entry counts in line.
-    expectError(await call('GET', `/api/concerts/${concertId}/sale/draw`), 409, 'SALE_NOT_OPEN')
+    // The first slice is drawn: its first 50 admitted; every entry counts in line. The seed and the whole order are published as the draw begins.
+    const drawnAtOnce = (await call('GET', `/api/concerts/${concertId}/sale/draw`)).body
+    expect(drawnAtOnce.entries).toHaveLength(total)
+    expect((await call('GET', `/api/concerts/${concertId}/sale`)).body).toMatchObject({ state: 'OPEN', seed: drawnAtOnce.seed, drawnEntries: total })
     expect((await call('GET', `/api/admin/concerts/${concertId}/queue`, { accessToken: ADMIN_TOKEN })).body).toMatchObject({ waiting: total - 50, active: 50 })
     const undrawn = await runInDurableObject(stubOf(concertId), (_, state) =>
       state.storage.sql.exec<{ entry_id: string; user_id: string }>('SELECT entry_id, user_id FROM pre_queue WHERE arrival IS NULL').toArray(),
@@ -244,7 +246,7 @@ describe('the pre-queue', () => {
     await sleep(1_000)
     await runDurableObjectAlarm(stubOf(concertId))
     const draw = (await call('GET', `/api/concerts/${concertId}/sale/draw`)).body
-    expect(draw.entries).toHaveLength(total)
+    expect(draw).toEqual(drawnAtOnce)
     expect(draw.entries).toEqual(await expectedOrder(draw.seed, [...draw.entries].sort()))
     const placed = await stubOf(concertId).status(waiting)
     expect(placed.ok && placed.value.arrival).toBe(draw.entries.indexOf(waiting.entryId) + 1)

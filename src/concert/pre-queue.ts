@@ -224,6 +224,8 @@ export class PreQueue {
       keyless.map((r) => r.entry_id),
     ).forEach((key, i) => this.sql.exec('UPDATE pre_queue SET draw_key = ? WHERE entry_id = ?', key, keyless[i]!.entry_id))
     this.saveDrawing({ base: lastArrival, size: this.size, drawn: 0, lastKey: '', nextAt: now })
+    // The order is fixed now (the keys' order): the seed is published as the draw begins.
+    this.outbox.record('sale.opened', now, { seed, drawnEntries: this.size })
     return this.size
   }
 
@@ -239,8 +241,8 @@ export class PreQueue {
 
   /**
    * The next slice of the draw: the next DRAW_SLICE entries by draw key get the next places
-   * (one statement, no entry through JavaScript). The last slice publishes the seed (event
-   * `sale.opened`). Returns the places given. Call inside a transaction.
+   * (one statement, no entry through JavaScript). Returns the places given. Call inside a
+   * transaction.
    */
   drawSlice(now: number): { first: number; count: number } {
     const d = this.drawing!
@@ -264,7 +266,6 @@ export class PreQueue {
     this.saveDrawing(null)
     this.drawnCount = d.size
     this.meta.save('drawnEntries', String(d.size))
-    this.outbox.record('sale.opened', now, { seed: this.schedule!.seed, drawnEntries: d.size })
     return { first, count }
   }
 
@@ -276,9 +277,9 @@ export class PreQueue {
   /** GET .../sale/draw: the seed and the entries in drawn order, once the draw is made. */
   drawn(): Result<SaleDrawView> {
     if (!this.schedule) return fail('NO_DRAW')
-    if (this.drawing) return fail('SALE_NOT_OPEN', 'The draw is being made; try again in a few seconds')
-    if (this.drawnCount === null) return fail('SALE_NOT_OPEN', `The draw is made at ${iso(this.schedule.opensAt)}`)
-    const entries = this.sql.exec<{ entry_id: string }>('SELECT entry_id FROM pre_queue WHERE arrival IS NOT NULL ORDER BY arrival').toArray()
+    if (this.drawnCount === null && !this.drawing) return fail('SALE_NOT_OPEN', `The draw is made at ${iso(this.schedule.opensAt)}`)
+    // The drawn order is the keys' order, whole from the draw's beginning, while places are still being given.
+    const entries = this.sql.exec<{ entry_id: string }>('SELECT entry_id FROM pre_queue ORDER BY draw_key').toArray()
     return ok({ seed: this.schedule.seed, entries: entries.map((r) => r.entry_id) })
   }
 
@@ -295,6 +296,7 @@ export class PreQueue {
     const s = this.schedule
     if (!s) return { concertId: this.meta.id!, state }
     const fields = { concertId: this.meta.id!, opensAt: iso(s.opensAt), preQueueOpensAt: iso(s.preQueueOpensAt), state, seedCommitment: s.commitment }
-    return this.drawnCount === null ? fields : { ...fields, seed: s.seed, drawnEntries: this.drawnCount }
+    const drawnEntries = this.drawnCount ?? this.drawing?.size
+    return drawnEntries === undefined ? fields : { ...fields, seed: s.seed, drawnEntries }
   }
 }
