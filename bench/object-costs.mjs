@@ -126,11 +126,34 @@ async function busyMs(path) {
   if (!res.ok) throw new Error(`${path}: ${res.status} ${await res.text()}`)
   const wallMs = performance.now() - started
   const { profile } = await inspector.call('Profiler.stop')
+  if (only) console.error(hottest(profile))
   return { cpuMs: busyOf(profile) / 1000, wallMs }
 }
 
+/** With `--only`: where the time went, the functions with the most sampled time of their own. */
+function hottest(profile, count = 15) {
+  const self = new Map()
+  const nodes = new Map(profile.nodes.map((n) => [n.id, n]))
+  const parents = new Map(profile.nodes.flatMap((n) => (n.children ?? []).map((c) => [c, n.id])))
+  profile.samples.forEach((id, i) => {
+    const frame = (node) => `${node.callFrame.functionName || '(anonymous)'} ${node.callFrame.url.split('/').pop()}:${node.callFrame.lineNumber + 1}`
+    const node = nodes.get(id)
+    const name = `${frame(node)} < ${parents.has(id) ? frame(nodes.get(parents.get(id))) : ''}`
+    self.set(name, (self.get(name) ?? 0) + (profile.timeDeltas[i] ?? 0))
+  })
+  return [...self]
+    .sort((a, b) => b[1] - a[1])
+    .slice(0, count)
+    .map(([name, us]) => `${(us / 1000).toFixed(1).padStart(8)} ms  ${name}`)
+    .join('\n')
+}
+
+/** `-- --only <words>`: measure only the rows whose name has these words (costs.json is then left as it is). */
+const onlyAt = process.argv.indexOf('--only')
+const only = onlyAt > 0 ? process.argv[onlyAt + 1] : undefined
 const rows = []
 async function measure(name, operation, count, path) {
+  if (only && !name.includes(only)) return { name, operation, count, cpuMs: NaN, wallMs: NaN, cpuUsPerOp: NaN }
   const { cpuMs, wallMs } = await busyMs(path)
   const row = { name, operation, count, cpuMs: +cpuMs.toFixed(1), wallMs: Math.round(wallMs), cpuUsPerOp: +((cpuMs * 1000) / count).toFixed(1) }
   rows.push(row)
@@ -232,9 +255,11 @@ try {
   await measure("object: a drawn pre-queue entry's first status", 'call', 5_000, `/status-drawn?concert=${soon}&n=5000`)
   await measure("object: drawn entries' places, 500 a call (from a gate)", 'entry', 10_000, `/drawn-arrivals?concert=${soon}&n=10000`)
   await measure("object: drawn entries' statuses, 500 a call (from a relay)", 'entry', 10_000, `/follow-drawn?concert=${soon}&n=10000`)
-  rows.push(await relayCost())
-  mkdirSync('bench/results', { recursive: true })
-  writeFileSync('bench/results/costs.json', JSON.stringify({ measuredAt: new Date().toISOString(), rows }, null, 2) + '\n')
+  if (!only || only.startsWith('relay')) rows.push(await relayCost())
+  if (!only) {
+    mkdirSync('bench/results', { recursive: true })
+    writeFileSync('bench/results/costs.json', JSON.stringify({ measuredAt: new Date().toISOString(), rows }, null, 2) + '\n')
+  }
   console.log('| what | operations | CPU ms | wall ms | CPU µs per operation |')
   console.log('|---|---|---|---|---|')
   for (const r of rows)

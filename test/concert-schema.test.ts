@@ -1,7 +1,7 @@
-import { abortAllDurableObjects, runInDurableObject } from 'cloudflare:test'
+import { abortAllDurableObjects, runDurableObjectAlarm, runInDurableObject } from 'cloudflare:test'
 import { describe, expect, it } from 'vitest'
 import { migrate, MIGRATIONS, type Migration } from '../src/concert/schema'
-import { call, enterQueue, hold, activeBuyer, newConcert, newUser, stubOf } from './helpers'
+import { call, enterQueue, expectedOrder, hold, activeBuyer, newConcert, newUser, sleep, stubOf } from './helpers'
 
 const LATEST = MIGRATIONS[MIGRATIONS.length - 1]!.version
 const versionOf = (storage: DurableObjectStorage) => storage.sql.exec<{ value: string }>("SELECT value FROM meta WHERE key = 'schemaVersion'").toArray()[0]?.value ?? null
@@ -75,6 +75,55 @@ describe("the concert object's schema", () => {
       ],
       draws: true,
     })
+  })
+
+  it("a pre-queue of version 7 (one entry made before keys were kept) is rebuilt on wake and drawn in the contract's order", async () => {
+    const opensAt = Date.now() + 3_000
+    const sale = { opensAt: new Date(opensAt).toISOString(), preQueueOpensAt: new Date(Date.now() - 60_000).toISOString() }
+    const { concertId } = await newConcert({ sale, queuePolicy: { maxActiveUsers: 1 } })
+    const entries = await Promise.all([1, 2, 3, 4].map(async () => enterQueue(await newUser(), concertId)))
+    // The table as version 7 left it: keyed by entry, indexed by arrival and draw key.
+    await runInDurableObject(stubOf(concertId), (_, state) => {
+      state.storage.sql.exec(`
+DROP INDEX pre_queue_by_arrival;
+CREATE TABLE pre_queue_v7 (entry_id TEXT PRIMARY KEY, user_id TEXT NOT NULL UNIQUE, entered_at INTEGER NOT NULL, arrival INTEGER UNIQUE, draw_key TEXT);
+INSERT INTO pre_queue_v7 SELECT entry_id, user_id, entered_at, arrival, draw_key FROM pre_queue;
+DROP TABLE pre_queue;
+ALTER TABLE pre_queue_v7 RENAME TO pre_queue;
+CREATE INDEX pre_queue_by_draw_key ON pre_queue (draw_key);
+UPDATE pre_queue SET draw_key = NULL WHERE entry_id = '${entries[0]!.entryId}';
+UPDATE meta SET value = '7' WHERE key = 'schemaVersion';`)
+    })
+    await runInDurableObject(stubOf(concertId), (_, state) => state.abort('reset')).catch(() => {})
+
+    const status = await call('GET', `/api/concerts/${concertId}/queue/status`, { queueToken: entries[1]!.token })
+    expect(status.body).toMatchObject({ status: 'PRE_QUEUE', entryId: entries[1]!.entryId })
+    const rebuilt = await runInDurableObject(stubOf(concertId), (_, state) => ({
+      version: versionOf(state.storage),
+      rows: state.storage.sql.exec<{ n: number }>('SELECT COUNT(*) AS n FROM pre_queue').one().n,
+      keyless: state.storage.sql.exec<{ n: number }>('SELECT COUNT(*) AS n FROM pre_queue WHERE draw_key IS NULL').one().n,
+    }))
+    expect(rebuilt).toEqual({ version: String(LATEST), rows: 4, keyless: 1 })
+
+    await sleep(opensAt - Date.now())
+    await runDurableObjectAlarm(stubOf(concertId))
+    const draw = (await call('GET', `/api/concerts/${concertId}/sale/draw`)).body
+    expect(draw.entries).toEqual(
+      await expectedOrder(
+        draw.seed,
+        entries.map((e) => e.entryId!),
+      ),
+    )
+    // Each token finds the place the draw gave its entry: the first drawn is admitted, the others wait in the draw's order.
+    const places = await Promise.all(
+      draw.entries.map(async (entryId: string) => (await call('GET', `/api/concerts/${concertId}/queue/status`, { queueToken: entries.find((e) => e.entryId === entryId)!.token })).body),
+    )
+    expect(places.map((p) => [p.status, p.position])).toEqual([
+      ['ACTIVE', 0],
+      ['WAITING', 1],
+      ['WAITING', 2],
+      ['WAITING', 3],
+    ])
   })
 
   it('a step that fails leaves the object at the version before it, with none of its changes', async () => {

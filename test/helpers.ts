@@ -258,3 +258,13 @@ export async function until<T>(what: string, check: () => Promise<T | false>, ti
     await sleep(200)
   }
 }
+
+export async function sha256Hex(bytes: Uint8Array): Promise<string> {
+  return [...new Uint8Array(await crypto.subtle.digest('SHA-256', bytes))].map((b) => b.toString(16).padStart(2, '0')).join('')
+}
+
+/** A draw's order by the contract's formula, recomputed with WebCrypto from the published seed. */
+export async function expectedOrder(seed: string, entryIds: string[]): Promise<string[]> {
+  const keyed = await Promise.all(entryIds.map(async (id) => ({ id, key: await sha256Hex(new TextEncoder().encode(`${seed}:${id}`)) })))
+  return keyed.sort((a, b) => (a.key < b.key ? -1 : 1)).map((k) => k.id)
+}

@@ -4,21 +4,11 @@ import type { ConcertObject } from '../src/concert'
 import { SNAPSHOT_MAX_AGE_MS } from '../src/concert-client/queue-view'
 import { DRAW_SLICE } from '../src/concert/pre-queue'
 import { signQueueToken } from '../src/auth/tokens'
-import { ADMIN_TOKEN, call, daysFromNow, enterQueue, expectError, newConcert, newUser, openSocket, openStream, sleep, stubOf, type User } from './helpers'
+import { ADMIN_TOKEN, call, daysFromNow, enterQueue, expectedOrder, expectError, sha256Hex, newConcert, newUser, openSocket, openStream, sleep, stubOf, type User } from './helpers'
 
 const iso = (ms: number) => new Date(ms).toISOString()
 const statusOf = (concertId: string, token: string) => call('GET', `/api/concerts/${concertId}/queue/status`, { queueToken: token })
 const enter = (user: User, concertId: string) => call('POST', `/api/concerts/${concertId}/queue/tokens`, { accessToken: user.accessToken })
-
-async function sha256Hex(bytes: Uint8Array): Promise<string> {
-  return [...new Uint8Array(await crypto.subtle.digest('SHA-256', bytes))].map((b) => b.toString(16).padStart(2, '0')).join('')
-}
-
-/** The contract's order, recomputed here with WebCrypto from the published seed. */
-async function expectedOrder(seed: string, entryIds: string[]): Promise<string[]> {
-  const keyed = await Promise.all(entryIds.map(async (id) => ({ id, key: await sha256Hex(new TextEncoder().encode(`${seed}:${id}`)) })))
-  return keyed.sort((a, b) => (a.key < b.key ? -1 : 1)).map((k) => k.id)
-}
 
 /** A concert whose pre-queue is open now and is drawn `inMs` from now. */
 const openingSoon = (inMs: number, options: Parameters<typeof newConcert>[0] = {}) => newConcert({ ...options, sale: { opensAt: iso(Date.now() + inMs), preQueueOpensAt: iso(Date.now() - 60_000) } })

@@ -73,6 +73,13 @@ export class PreQueue {
     const drawing = this.meta.text('drawing')
     this.drawing = drawing ? JSON.parse(drawing) : null
     this.size = this.sql.exec<{ n: number }>('SELECT COUNT(*) AS n FROM pre_queue').one().n
+    // A draw begun before schema version 8 had its index dropped with the table's rebuild.
+    if (this.drawing || this.drawnCount !== null) this.indexDrawKeys()
+  }
+
+  /** The draw's order as an index, made once as the draw begins: one sort of every key. */
+  private indexDrawKeys() {
+    this.sql.exec('CREATE INDEX IF NOT EXISTS pre_queue_by_draw_key ON pre_queue (draw_key)')
   }
 
   /** Call inside the configuring transaction. Returns the commitment to publish. */
@@ -196,16 +203,16 @@ export class PreQueue {
   /** The places the draw gave these entries, in one statement: 0 for an entry not drawn, or not the user's. */
   arrivalsOf(places: Array<Pick<PlaceInLine, 'entryId' | 'userId'>>): number[] {
     if (this.drawnCount === null && !this.drawing) return places.map(() => 0)
-    const found = new Map<string, { arrival: number | null; user_id: string }>()
+    const found = new Map<string, { entry_id: string; arrival: number | null }>()
     for (const row of this.sql.exec<{ entry_id: string; arrival: number | null; user_id: string }>(
-      'SELECT entry_id, arrival, user_id FROM pre_queue WHERE entry_id IN (SELECT value FROM json_each(?))',
-      JSON.stringify(places.map((p) => p.entryId ?? '')),
+      'SELECT entry_id, arrival, user_id FROM pre_queue WHERE user_id IN (SELECT value FROM json_each(?))',
+      JSON.stringify(places.map((p) => p.userId)),
     )) {
-      found.set(row.entry_id, row)
+      found.set(row.user_id, row)
     }
     return places.map(({ entryId, userId }) => {
-      const row = found.get(entryId ?? '')
-      return row?.user_id === userId ? (row.arrival ?? 0) : 0
+      const row = found.get(userId)
+      return row !== undefined && row.entry_id === entryId ? (row.arrival ?? 0) : 0
     })
   }
 
@@ -217,7 +224,8 @@ export class PreQueue {
    */
   beginDraw(lastArrival: number, now: number): number {
     const { seed } = this.schedule!
-    // Entries made before keys were kept (schema version 3) get theirs now.
+    this.indexDrawKeys()
+    // Entries made before keys were kept (schema version 3) get theirs now (found by the index: null keys first).
     const keyless = this.sql.exec<{ entry_id: string }>('SELECT entry_id FROM pre_queue WHERE draw_key IS NULL').toArray()
     drawKeys(
       seed,
@@ -250,9 +258,9 @@ export class PreQueue {
     const count = Math.min(DRAW_SLICE, d.size - d.drawn)
     this.sql.exec(
       `UPDATE pre_queue SET arrival = ? + ranked.n
-         FROM (SELECT entry_id AS id, row_number() OVER (ORDER BY draw_key) AS n
-                 FROM (SELECT entry_id, draw_key FROM pre_queue WHERE draw_key > ? ORDER BY draw_key LIMIT ?)) AS ranked
-        WHERE pre_queue.entry_id = ranked.id`,
+         FROM (SELECT rowid AS id, row_number() OVER (ORDER BY draw_key) AS n
+                 FROM (SELECT rowid, draw_key FROM pre_queue WHERE draw_key > ? ORDER BY draw_key LIMIT ?)) AS ranked
+        WHERE pre_queue.rowid = ranked.id`,
       first - 1,
       d.lastKey,
       count,

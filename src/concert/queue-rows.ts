@@ -25,7 +25,7 @@ export class QueueRows {
   /** The places these users have, with the pre-queue entry each was drawn from, if any. */
   placesOf(userIds: string[]) {
     return this.sql.exec<{ arrival: number; user_id: string; entry_id: string | null }>(
-      'SELECT q.arrival, q.user_id, p.entry_id FROM queue q LEFT JOIN pre_queue p ON p.arrival = q.arrival WHERE q.user_id IN (SELECT value FROM json_each(?))',
+      'SELECT q.arrival, q.user_id, p.entry_id FROM queue q LEFT JOIN pre_queue p ON p.user_id = q.user_id AND p.arrival = q.arrival WHERE q.user_id IN (SELECT value FROM json_each(?))',
       JSON.stringify(userIds),
     )
   }

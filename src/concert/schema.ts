@@ -159,6 +159,28 @@ CREATE INDEX reservations_by_arrival ON reservations (arrival, state);
 CREATE TABLE relays (name TEXT PRIMARY KEY);
     `,
   },
+  {
+    // An entry into the pre-queue appends a row and writes one index, its user's: entries are
+    // found by user (a token's entry id is checked against the row), the draw-key index is
+    // made as the draw begins (pre-queue.ts, beginDraw; one sort instead of a random insert
+    // per entry), and an arrival is indexed only once the draw gives it. Each of the other
+    // three indexes an entry wrote before was a random B-tree insert (docs/scale.md).
+    version: 8,
+    sql: `
+CREATE TABLE pre_queue_v8 (
+  entry_id TEXT NOT NULL,
+  user_id TEXT NOT NULL UNIQUE,
+  entered_at INTEGER NOT NULL,
+  draw_key TEXT,
+  arrival INTEGER
+);
+INSERT INTO pre_queue_v8 (entry_id, user_id, entered_at, draw_key, arrival)
+  SELECT entry_id, user_id, entered_at, draw_key, arrival FROM pre_queue ORDER BY rowid;
+DROP TABLE pre_queue;
+ALTER TABLE pre_queue_v8 RENAME TO pre_queue;
+CREATE UNIQUE INDEX pre_queue_by_arrival ON pre_queue (arrival) WHERE arrival IS NOT NULL;
+    `,
+  },
 ]
 
 const META_TABLE = 'CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)'
