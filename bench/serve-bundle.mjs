@@ -61,6 +61,8 @@ export async function serveBundle({ inspectorPort, entryWorker = false, vars = {
   await applyMigrations(await mf.getD1Database('DB'))
   return {
     url,
+    /** The bundle's code, for profiles: its lines carry esbuild's `// src/...` module markers. */
+    bundle: readFileSync(join(outdir, 'index.js'), 'utf8'),
     /** @param {string} path */
     probe: async (path) => /** @type {any} */ (await mf.getWorker('probe')).fetch(`http://probe${path}`),
     async dispose() {

@@ -42,7 +42,7 @@ export class QueueRelay extends DurableObject<Env> {
     const first = await this.firstStatus(owner)
     const told = 'final' in first ? first.final : first.status
     const placed = 'final' in first ? owner : { ...owner, arrival: first.arrival }
-    const response = isEventStream(request) ? this.streams.open(placed, told) : new Response(null, { status: 101, webSocket: this.sockets.open(placed, told) })
+    const response = isEventStream(request) ? this.streams.open(placed, told) : new Response(null, { status: 101, webSocket: this.sockets.accept(placed, told) })
     await this.reportPresenceSoon()
     return response
   }
@@ -53,7 +53,6 @@ export class QueueRelay extends DurableObject<Env> {
     if (moved) this.view = moved
     else await this.pull()
     await this.tellAll()
-    this.sockets.recount()
     const following = this.following
     // Forgotten by the object now: the next listener makes this relay fetch (and so follow) the line again.
     if (following === 0) this.view = null

@@ -9,25 +9,23 @@ import type { Follower, SocketEnd } from './follower'
 export class Sockets {
   private readonly lastSent = new WeakMap<WebSocket, string>()
   private readonly owners = new WeakMap<WebSocket, SocketOwner>()
-  /** Open sockets, kept rather than counted: listing them on every upgrade made 10,000 opens quadratic. */
-  private opened: number
+  /**
+   * Open sockets, kept in memory (listed from the runtime only on waking): listing them on every
+   * change was two thirds of a relay's own time (`npm run bench:costs`), and on every upgrade
+   * it made 10,000 opens quadratic. A socket leaves when its client closes it or it is ended here.
+   */
+  private readonly open = new Set<WebSocket>()
 
   constructor(private readonly ctx: DurableObjectState) {
-    this.opened = ctx.getWebSockets().length
+    for (const ws of ctx.getWebSockets()) this.open.add(ws)
   }
 
   get count(): number {
-    return this.opened
-  }
-
-  /** Counted afresh (once per change, not per upgrade): a socket the server closed may not report its close. */
-  recount(): number {
-    this.opened = this.ctx.getWebSockets().length
-    return this.opened
+    return this.open.size
   }
 
   /** A socket for this owner, told its status at once; or told `final` and closed. Returns the client's end. */
-  open(owner: SocketOwner, first: QueueStatusView | SocketEnd): WebSocket {
+  accept(owner: SocketOwner, first: QueueStatusView | SocketEnd): WebSocket {
     const [client, server] = Object.values(new WebSocketPair()) as [WebSocket, WebSocket]
     if (typeof first === 'string') {
       server.accept()
@@ -35,7 +33,7 @@ export class Sockets {
       return client
     }
     this.ctx.acceptWebSocket(server)
-    this.opened++
+    this.open.add(server)
     server.serializeAttachment(owner)
     this.owners.set(server, owner)
     this.follower(server).tell(first)
@@ -48,7 +46,7 @@ export class Sockets {
   }
 
   closed(ws: WebSocket, code: number) {
-    this.opened = Math.max(0, this.opened - 1)
+    this.open.delete(ws)
     try {
       ws.close(code === 1005 ? 1000 : code, 'closing')
     } catch {
@@ -57,7 +55,7 @@ export class Sockets {
   }
 
   all(): Follower[] {
-    return this.ctx.getWebSockets().map((ws) => this.follower(ws))
+    return Array.from(this.open, (ws) => this.follower(ws))
   }
 
   follower(ws: WebSocket): Follower {
@@ -80,7 +78,10 @@ export class Sockets {
           // The client is gone; its close event will follow.
         }
       },
-      end: (final) => end(ws, final),
+      end: (final) => {
+        this.open.delete(ws)
+        end(ws, final)
+      },
     }
   }
 
