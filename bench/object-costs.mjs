@@ -91,6 +91,26 @@ export default {
           if (!followed.ok || followed.value.some((f) => !f.arrival)) throw new Error('not followed')
         }
         break
+      case '/draw-order':
+        // The draw's order as a gate fetches it (sorted as the draw began, from the prefixes gathered as entries were made).
+        for (let i = 0; i < n; i++) if (!(await concert.drawOrder()).ok) throw new Error('no order')
+        break
+      case '/gate-place': {
+        // A pre-queue entry's place from a gate, one a call as Workers ask it, 100 at once over the gates.
+        const gates = Number(q.gates)
+        for (let i = 0; i < n; i += 100) {
+          const found = await Promise.all(preQueue.slice(i, i + 100).map((place, k) => env.GATE.get(env.GATE.idFromName(q.concert + '/gate/' + (k % gates))).drawnArrivals(q.concert, [place])))
+          if (found.some((r) => !r.ok || r.value[0] === 0)) throw new Error('no place')
+        }
+        break
+      }
+      case '/gate-places':
+        // The same, 1,000 a call, as a relay asks for its listeners.
+        for (let i = 0; i < n; i += 1_000) {
+          const found = await env.GATE.get(env.GATE.idFromName(q.concert + '/gate/0')).drawnArrivals(q.concert, preQueue.slice(i, i + 1_000))
+          if (!found.ok || found.value.some((a) => a === 0)) throw new Error('no place')
+        }
+        break
       case '/seats':
         for (let i = 0; i < n; i++) if (!(await concert.seats(q.date, q.section)).ok) throw new Error('no seat map')
         break
@@ -212,10 +232,50 @@ const onlyAt = process.argv.indexOf('--only')
 const only = onlyAt > 0 ? process.argv[onlyAt + 1] : undefined
 const rows = []
 async function measure(name, operation, count, path) {
-  if (only && !name.includes(only)) return { name, operation, count, cpuMs: NaN, wallMs: NaN, cpuUsPerOp: NaN }
+  if (only && !name.includes(only)) return { name, operation, count, cpuMs: NaN, wallMs: NaN, cpuUsPerOp: NaN, runtimeCpuMs: NaN }
   const { cpuMs, wallMs, runtimeMs } = await busyMs(path)
   const row = { name, operation, count, cpuMs: +cpuMs.toFixed(1), wallMs: Math.round(wallMs), cpuUsPerOp: +((cpuMs * 1000) / count).toFixed(1), runtimeCpuMs: runtimeMs }
   rows.push(row)
+  console.error(JSON.stringify(row))
+  return row
+}
+
+/**
+ * The opening of a pre-queue: the alarm at opensAt begins the draw (the draw key's index made,
+ * the order sorted, the places reserved) and draws its first slice of DRAW_SLICE. The runtime's
+ * CPU from /proc over that second (the isolate waits around it, which the profiler would
+ * count as busy), for two sizes: the difference per entry is what the opening costs for each
+ * entry in the pre-queue, the first slice and the rest being the same in both.
+ */
+async function openingCost() {
+  const openingOf = async (entries) => {
+    // Time to fill and to publish every entry's event first (5,000 a second).
+    const opensAt = Date.now() + 5_000 + entries / 4
+    const concertId = await createConcert({ maxActiveUsers: 100, idleTimeoutSeconds: 86_400 }, 1, undefined, {
+      opensAt: new Date(opensAt).toISOString(),
+      preQueueOpensAt: new Date(Date.now() - 60_000).toISOString(),
+    })
+    await server.probe(`/enter?concert=${concertId}&n=${entries / BATCH}`)
+    await eventsSent(concertId)
+    if (Date.now() > opensAt - 500) throw new Error('the pre-queue filled too late to measure its opening')
+    await new Promise((resolve) => setTimeout(resolve, opensAt - 300 - Date.now()))
+    const before = runtimeCpuMs()
+    await new Promise((resolve) => setTimeout(resolve, 1_300))
+    const cpuMs = runtimeCpuMs() - before
+    if ((await json('GET', `/api/concerts/${concertId}/sale`)).drawnEntries !== entries) throw new Error('the draw did not begin')
+    return cpuMs
+  }
+  const [small, large] = [10_000, 100_000]
+  const [smallMs, largeMs] = [await openingOf(small), await openingOf(large)]
+  const row = {
+    name: `object: the opening, per entry in the pre-queue (${small.toLocaleString('en')} and ${large.toLocaleString('en')} entries: ${smallMs} and ${largeMs} ms of the runtime's CPU)`,
+    operation: 'entry',
+    count: large - small,
+    cpuMs: NaN,
+    wallMs: NaN,
+    cpuUsPerOp: +(((largeMs - smallMs) * 1000) / (large - small)).toFixed(2),
+    runtimeCpuMs: largeMs - smallMs,
+  }
   console.error(JSON.stringify(row))
   return row
 }
@@ -315,6 +375,7 @@ try {
     cpuMs: NaN,
     wallMs: NaN,
     cpuUsPerOp: +(gated.cpuUsPerOp - preQueue.cpuUsPerOp).toFixed(1),
+    runtimeCpuMs: NaN,
   })
   // A pre-queue drawn at its opening, then each entry's first status asked of the object.
   const soon = await createConcert({ maxActiveUsers: 100, idleTimeoutSeconds: 86_400 }, 1, undefined, {
@@ -327,6 +388,10 @@ try {
   await measure("object: a drawn pre-queue entry's first status", 'call', 5_000, `/status-drawn?concert=${soon}&n=5000`)
   await measure("object: drawn entries' places, 500 a call (from a gate)", 'entry', 10_000, `/drawn-arrivals?concert=${soon}&n=10000`)
   await measure("object: drawn entries' statuses, 500 a call (from a relay)", 'entry', 10_000, `/follow-drawn?concert=${soon}&n=10000`)
+  await measure("object: the draw's order sent to a gate (10,000 entries)", 'call', 50, `/draw-order?concert=${soon}&n=50`)
+  if (!only || 'object: the opening'.includes(only)) rows.push(await openingCost())
+  await measure("gate: a pre-queue entry's place from the draw's order, one a call", 'call', 5_000, `/gate-place?concert=${soon}&n=5000&gates=8`)
+  await measure("gate: pre-queue entries' places from the draw's order, 1,000 a call", 'entry', 10_000, `/gate-places?concert=${soon}&n=10000`)
   if (!only || only.startsWith('relay')) rows.push(await relayCost())
   if (!only) {
     mkdirSync('bench/results', { recursive: true })

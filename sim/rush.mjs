@@ -22,9 +22,9 @@ const MIRRORS_PER_REGION = varOf('MIRRORS_PER_REGION')
 const GATES = varOf('GATES_PER_CONCERT')
 const gateSource = readFileSync('src/gate/gate.ts', 'utf8')
 const GATE_CALLS_PER_S = 1000 / Number(/GATE_INTERVAL_MS = (\d+)/.exec(gateSource)?.[1]) // with entries
-const GATE_DRAWN_CALLS_PER_S = 1000 / Number(/DRAWN_INTERVAL_MS = (\d+)/.exec(gateSource)?.[1]) // with drawn entries' first polls
 const SOCKETS_PER_RELAY = varOf('SOCKETS_PER_RELAY')
 const PRE_QUEUE_RELAYS = Number(/PRE_QUEUE_RELAYS = (\d+)/.exec(readFileSync('src/concert-client/relay-names.ts', 'utf8'))?.[1])
+const OPENING_POLL_SPREAD_S = Number(/OPENING_POLL_SPREAD_S = (\d+)/.exec(readFileSync('src/concert/policy.ts', 'utf8'))?.[1]) // pre-queue pollers' first polls after the opening
 const DRAW_SLICE = Number(/DRAW_SLICE = ([\d_]+)/.exec(readFileSync('src/concert/pre-queue.ts', 'utf8'))?.[1].replace('_', '')) // a slice a second
 const PRESENCE_INTERVAL_S = 5 // src/concert-client/queue-view.ts, idle timeout ≥ 15 s
 const RELAY_PRESENCE_INTERVAL_S = 10 // src/relay/relay.ts
@@ -59,8 +59,10 @@ const US = {
   mirrorCall: cost('mirror: line view'),
   gateEntry: cost('gate: an entry'),
   relaySocket: cost('relay: a socket told'),
-  drawnPlace: cost("object: drawn entries' places, 500 a call"),
-  drawnFollow: cost("object: drawn entries' statuses, 500 a call"),
+  opening: cost('object: the opening, per entry'), // per entry in the pre-queue, once (its first slice is `draw`)
+  orderSent: cost("object: the draw's order sent to a gate"), // a call, once per gate (measured at 10,000 entries: a copy of 4 bytes an entry)
+  gatePlace: cost("gate: a pre-queue entry's place from the draw's order, one a call"),
+  gatePlaces: cost("gate: pre-queue entries' places from the draw's order, 1,000 a call"), // per entry
   // npm run bench:views: the whole line deflated at 1M arrivals (a new mirror's first pull).
   wholeView: 6_200,
   // docs/queue.md (npm run bench:queue -- --prequeue): the draw, per entry drawn, in one change.
@@ -101,15 +103,20 @@ for (let s = 0; s < seconds; s++) {
   const relays = open ? Math.ceil((listening + admitting) / SOCKETS_PER_RELAY) : PRE_QUEUE_RELAYS
   const polling = (open ? waiting : preQueue) * (1 - SOCKET_SHARE)
 
-  // Gates: every entry is a call to one of them, and once drawn each pre-queue poller's first
-  // poll (its gate chosen by its entry); a gate calls the object at most GATE_CALLS_PER_S and
-  // GATE_DRAWN_CALLS_PER_S times a second. (The draw's own progress is in the line view: a poll
-  // not yet reached by the draw is answered by the Worker.)
+  // Gates: every entry is a call to one of them; from the opening each pre-queue poller's
+  // first poll (spread over OPENING_POLL_SPREAD_S by entry) asks one for its place, and each
+  // pre-queue relay asks one for all its listeners' places at once. A gate finds places from
+  // the draw's order, fetched from the object once; it calls the object with entries at most
+  // GATE_CALLS_PER_S times a second.
   const preSocketShare = Math.min(SOCKET_SHARE, (PRE_QUEUE_RELAYS * SOCKETS_PER_RELAY) / Math.max(1, preQueue))
-  const drawnPollers = drawing * (1 - preSocketShare)
-  const drawnSockets = drawing * preSocketShare
-  const perGate = (entering + drawnPollers) / GATES
-  const gate = { calls: perGate, cpuUs: perGate * US.gateEntry }
+  const t = s - PRE_S
+  const firstPolls = t >= 1 && t <= OPENING_POLL_SPREAD_S ? (preQueue * (1 - preSocketShare)) / OPENING_POLL_SPREAD_S : 0
+  const relayAsks = t === 0 ? PRE_QUEUE_RELAYS : 0
+  const perGate = (entering + firstPolls + relayAsks) / GATES
+  const gate = {
+    calls: perGate,
+    cpuUs: (entering / GATES) * US.gateEntry + (firstPolls / GATES) * US.gatePlace + (t === 0 ? (preQueue * preSocketShare * US.gatePlaces) / GATES : 0),
+  }
   const entryCalls = Math.min(GATES * GATE_CALLS_PER_S, entering)
 
   // Mirrors: per location, a line change per slot, dates and sale state and each section's map
@@ -130,25 +137,24 @@ for (let s = 0; s < seconds; s++) {
   const pushes = relays
   const presence = relays / RELAY_PRESENCE_INTERVAL_S
   const fansAdmitted = admitting * (WRITES_PER_ADMITTED + READS_PER_ADMITTED)
-  // Once drawn, a pre-queue poller's token still names an entry, not a place: its next poll
-  // asks its place through a gate (batches: the gates' calls are counted with the entries');
-  // each socket's place and status are asked by its relay, one call a relay.
-  // Calls made to the object (its pushes to relays are calls it makes, counted apart).
-  const objectCalls = pulls + presence + entryCalls + fansAdmitted + (drawnPollers > 0 ? GATES * GATE_DRAWN_CALLS_PER_S : 0) + (drawnSockets > 0 ? PRE_QUEUE_RELAYS : 0)
+  // The opening: the draw begins (its index made, its order sorted) with its first slice, and
+  // each gate fetches the order once. Calls made to the object (its pushes to relays are calls
+  // it makes, counted apart).
+  const orderUs = t === 0 ? preQueue * US.opening + GATES * US.orderSent : 0
+  const objectCalls = pulls + presence + entryCalls + fansAdmitted + (t === 0 ? GATES : 0)
   const objectUs =
     (pulls - mapsBuilt + pushes + presence + entryCalls + admitting * READS_PER_ADMITTED) * US.call +
     mapsBuilt * US.seatMap +
     entering * (open ? US.entryLine : US.entryPreQueue) +
     admitting * WRITES_PER_ADMITTED * US.write +
-    drawnPollers * US.drawnPlace +
-    drawnSockets * US.drawnFollow +
+    orderUs +
     drawUs
   const parts = {
     seatMaps: mapsBuilt * US.seatMap,
     writes: admitting * WRITES_PER_ADMITTED * US.write,
     entries: entering * (open ? US.entryLine : US.entryPreQueue),
     calls: (pulls - mapsBuilt + pushes + presence + entryCalls + admitting * READS_PER_ADMITTED) * US.call,
-    firstStatuses: drawnPollers * US.drawnPlace + drawnSockets * US.drawnFollow,
+    opening: orderUs,
     draw: drawUs,
   }
   series.push({ t: s - PRE_S, entering, waiting, object: { calls: objectCalls, pushes, cpuUs: objectUs, parts }, mirror, gate, relay })

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { drawKey, drawKeys, newSeed } from '../src/concert/draw'
-import { preQueueStatus } from '../src/concert/policy'
+import { OPENING_POLL_SPREAD_S, preQueueStatus } from '../src/concert/policy'
 
 /** Hex SHA-256 by WebCrypto: an implementation of the contract's formula independent of the one the object uses. */
 async function webSha256(bytes: Uint8Array): Promise<string> {
@@ -106,7 +106,16 @@ describe('pre-queue status', () => {
       pollAfterSeconds: 30,
       seatsLeft: 50,
     })
-    expect(preQueueStatus('e', opensAt, { ...moment, now: opensAt - 2_000 })).toMatchObject({ estimatedWaitSeconds: 2, pollAfterSeconds: 3 })
-    expect(preQueueStatus('e', opensAt, { ...moment, now: opensAt + 10 })).toMatchObject({ estimatedWaitSeconds: 0, pollAfterSeconds: 1 })
+    // Entry 'e' (14) polls 14 s into the opening's spread.
+    expect(preQueueStatus('e', opensAt, { ...moment, now: opensAt - 2_000 })).toMatchObject({ estimatedWaitSeconds: 2, pollAfterSeconds: 17 })
+    expect(preQueueStatus('e', opensAt, { ...moment, now: opensAt + 10 })).toMatchObject({ estimatedWaitSeconds: 0, pollAfterSeconds: 15 })
+  })
+
+  it("spreads a pre-queue's first polls after the opening evenly over OPENING_POLL_SPREAD_S seconds", () => {
+    const opensAt = Date.parse('2026-12-24T11:00:00Z')
+    const perSecond = new Array<number>(OPENING_POLL_SPREAD_S + 1).fill(0)
+    for (let i = 0; i < 4_000; i++) perSecond[preQueueStatus(crypto.randomUUID(), opensAt, { now: opensAt, admissionRate: 0, seatsLeft: 1 }).pollAfterSeconds]!++
+    expect(perSecond[0]).toBe(0)
+    for (const count of perSecond.slice(1)) expect(count).toBeGreaterThan(120) // 200 expected each
   })
 })

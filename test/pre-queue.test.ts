@@ -10,6 +10,12 @@ const iso = (ms: number) => new Date(ms).toISOString()
 const statusOf = (concertId: string, token: string) => call('GET', `/api/concerts/${concertId}/queue/status`, { queueToken: token })
 const enter = (user: User, concertId: string) => call('POST', `/api/concerts/${concertId}/queue/tokens`, { accessToken: user.accessToken })
 
+/** Pre-queue entries' places found by the concert's gates (from the draw's order) so far. */
+async function placesFoundByGates(concertId: string): Promise<number> {
+  const counts = await Promise.all(Array.from({ length: Number(env.GATES_PER_CONCERT) }, (_, k) => env.GATE.get(env.GATE.idFromName(`${concertId}/gate/${k}`)).counts()))
+  return counts.reduce((sum, c) => sum + c.places, 0)
+}
+
 /** A concert whose pre-queue is open now and is drawn `inMs` from now. */
 const openingSoon = (inMs: number, options: Parameters<typeof newConcert>[0] = {}) => newConcert({ ...options, sale: { opensAt: iso(Date.now() + inMs), preQueueOpensAt: iso(Date.now() - 60_000) } })
 
@@ -134,6 +140,8 @@ describe('the pre-queue', () => {
     for (const stream of streams) await stream.until(() => stream.events.length === 2, opensIn + 3_000)
     const toldBy = Date.now()
     expect(toldBy - opensAt).toBeLessThan(1_000) // the last of them heard within a second (37 ms in a run here)
+    // Their relays had the places from gates, which found them from the draw's order.
+    expect(await placesFoundByGates(concertId)).toBe(6)
 
     const saleNow = (await call('GET', `/api/concerts/${concertId}/sale`)).body
     expect(saleNow).toMatchObject({ state: 'OPEN', drawnEntries: 12, seedCommitment: sale!.seedCommitment })
@@ -198,8 +206,8 @@ describe('the pre-queue', () => {
     expect((await statusOf(concertId, fan.token)).body).toMatchObject(rank <= 50 ? { status: 'ACTIVE' } : { status: 'WAITING', position: rank - 50 })
   })
 
-  it('a pre-queue larger than a slice is drawn slice by slice: places exact throughout (a restart too), the first admitted after the first slice, an undrawn fan keeps the entry', async () => {
-    const { concertId, sale } = await openingSoon(5_000, { queuePolicy: { maxActiveUsers: 50, idleTimeoutSeconds: 3_600 } })
+  it('a pre-queue larger than a slice is drawn slice by slice: every entry has its exact place from the opening (a restart too), the first admitted after the first slice, an undrawn fan keeps the entry', async () => {
+    const { concertId, sale, dates } = await openingSoon(5_000, { queuePolicy: { maxActiveUsers: 50, idleTimeoutSeconds: 3_600 } })
     const total = DRAW_SLICE + 500
     await runInDurableObject(stubOf(concertId), async (instance: ConcertObject) => {
       for (let made = 0; made < total; made += 5_000) await instance.enterAll(Array.from({ length: Math.min(5_000, total - made) }, () => crypto.randomUUID()))
@@ -208,40 +216,49 @@ describe('the pre-queue', () => {
     await runDurableObjectAlarm(stubOf(concertId))
 
     // The first slice is drawn: its first 50 admitted; every entry counts in line. The seed and the whole order are published as the draw begins.
-    const drawnAtOnce = (await call('GET', `/api/concerts/${concertId}/sale/draw`)).body
-    expect(drawnAtOnce.entries).toHaveLength(total)
-    expect((await call('GET', `/api/concerts/${concertId}/sale`)).body).toMatchObject({ state: 'OPEN', seed: drawnAtOnce.seed, drawnEntries: total })
+    const draw = (await call('GET', `/api/concerts/${concertId}/sale/draw`)).body
+    expect(draw.entries).toHaveLength(total)
+    expect((await call('GET', `/api/concerts/${concertId}/sale`)).body).toMatchObject({ state: 'OPEN', seed: draw.seed, drawnEntries: total })
     expect((await call('GET', `/api/admin/concerts/${concertId}/queue`, { accessToken: ADMIN_TOKEN })).body).toMatchObject({ waiting: total - 50, active: 50 })
     const undrawn = await runInDurableObject(stubOf(concertId), (_, state) =>
       state.storage.sql.exec<{ entry_id: string; user_id: string }>('SELECT entry_id, user_id FROM pre_queue WHERE arrival IS NULL').toArray(),
     )
     expect(undrawn).toHaveLength(500)
-    const waiting = { arrival: 0, userId: undrawn[0]!.user_id, entryId: undrawn[0]!.entry_id }
-    expect(await stubOf(concertId).status(waiting)).toMatchObject({ ok: true, value: { arrival: 0, status: { status: 'PRE_QUEUE', entryId: waiting.entryId } } })
-    expect(await stubOf(concertId).enterAll([waiting.userId])).toMatchObject([{ ok: true, value: { created: false, arrival: 0, entryId: waiting.entryId } }])
-    // Polled through the Worker: PRE_QUEUE, told from the line view (its key is past the draw's last), with no lookup at the object.
+    // Their slice has not come, but each has its place already: its rank in the draw.
+    const rankOf = (entryId: string) => draw.entries.indexOf(entryId) + 1
+    const places = undrawn.map((r) => ({ arrival: 0, userId: r.user_id, entryId: r.entry_id }))
+    expect(await stubOf(concertId).drawnArrivals(places)).toEqual({ ok: true, value: places.map((p) => rankOf(p.entryId)) })
+    const waiting = places[0]!
+    const place = { status: 'WAITING', entryId: waiting.entryId, position: rankOf(waiting.entryId) - 50 }
+    expect(await stubOf(concertId).status(waiting)).toMatchObject({ ok: true, value: { arrival: rankOf(waiting.entryId), status: place } })
+    expect(await stubOf(concertId).enterAll([waiting.userId])).toMatchObject([{ ok: true, value: { created: false, arrival: 0, entryId: waiting.entryId, status: place } }])
+    expect(await stubOf(concertId).hold({ ...waiting, arrival: rankOf(waiting.entryId) }, dates[0]!.date, [1])).toMatchObject({ ok: false, code: 'QUEUE_NOT_ACTIVE' })
+    // Polled through the Worker: its place found once by a gate, then told from the line view.
     const token = await signQueueToken({ userId: waiting.userId, concertId, arrival: 0, entryId: waiting.entryId }, env.AUTH_SECRET)
-    const lookups = () => Promise.all(Array.from({ length: Number(env.GATES_PER_CONCERT) }, (_, k) => env.GATE.get(env.GATE.idFromName(`${concertId}/gate/${k}`)).counts()))
-    const before = (await lookups()).reduce((sum, c) => sum + c.drawnPlaces, 0)
-    expect((await statusOf(concertId, token)).body).toMatchObject({ status: 'PRE_QUEUE', entryId: waiting.entryId, position: null })
-    expect((await lookups()).reduce((sum, c) => sum + c.drawnPlaces, 0)).toBe(before)
-    // Restarted between slices (this object alone: streams of other tests stay open), it still counts the places not yet given.
+    const before = await placesFoundByGates(concertId)
+    expect((await statusOf(concertId, token)).body).toMatchObject(place)
+    expect((await statusOf(concertId, token)).body).toMatchObject(place)
+    expect(await placesFoundByGates(concertId)).toBe(before + 1)
+    // Restarted between slices (this object alone: streams of other tests stay open), it still counts the places not yet given, and finds them.
     await runInDurableObject(stubOf(concertId), (_, state) => state.abort('restarted by the test')).catch(() => {})
     expect((await call('GET', `/api/admin/concerts/${concertId}/queue`, { accessToken: ADMIN_TOKEN })).body).toMatchObject({ waiting: total - 50, active: 50 })
+    expect(await stubOf(concertId).drawnArrivals(places.slice(0, 50))).toEqual({ ok: true, value: places.slice(0, 50).map((p) => rankOf(p.entryId)) })
     // A newcomer joins behind every entry of the pre-queue, drawn or not.
     const late = await enter(await newUser(), concertId)
     expect(late.body).toMatchObject({ status: 'WAITING', position: total - 50 + 1 })
 
-    // The last slice a second later: the draw is whole, in the formula's order.
+    // The last slice a second later: the draw is whole, in the formula's order, each place the one it had.
     await sleep(1_000)
     await runDurableObjectAlarm(stubOf(concertId))
-    const draw = (await call('GET', `/api/concerts/${concertId}/sale/draw`)).body
-    expect(draw).toEqual(drawnAtOnce)
+    expect((await call('GET', `/api/concerts/${concertId}/sale/draw`)).body).toEqual(draw)
     expect(draw.entries).toEqual(await expectedOrder(draw.seed, [...draw.entries].sort()))
-    const placed = await stubOf(concertId).status(waiting)
-    expect(placed.ok && placed.value.arrival).toBe(draw.entries.indexOf(waiting.entryId) + 1)
-    // And its token, polled, now learns its place (through its gate) and its position.
-    expect((await statusOf(concertId, token)).body).toMatchObject({ status: 'WAITING', entryId: waiting.entryId, position: draw.entries.indexOf(waiting.entryId) + 1 - 50 })
+    const given = await runInDurableObject(stubOf(concertId), (_, state) =>
+      state.storage.sql
+        .exec<{ entry_id: string; arrival: number }>('SELECT entry_id, arrival FROM pre_queue WHERE entry_id IN (SELECT value FROM json_each(?))', JSON.stringify(undrawn.map((r) => r.entry_id)))
+        .toArray(),
+    )
+    expect(given.every((r) => r.arrival === rankOf(r.entry_id))).toBe(true)
+    expect((await statusOf(concertId, token)).body).toMatchObject(place)
   })
 
   it('an entry after opensAt, before the alarm has run, finds the draw made', async () => {

@@ -21,6 +21,25 @@ describe('WaitingIndex', () => {
     expect(index.size).toBe(99)
   })
 
+  it('adds a range at once as it would one by one, past its capacity and after removals', () => {
+    fc.assert(
+      fc.property(fc.nat(300), fc.nat(3_000), fc.array(fc.nat(400)), (before, span, removed) => {
+        const [ranged, single] = [new WaitingIndex([], 8), new WaitingIndex([], 8)]
+        for (const index of [ranged, single]) {
+          for (let a = 1; a <= before; a++) index.add(a)
+          for (const a of removed) index.remove(a)
+        }
+        ranged.addRange(before + 1, before + span)
+        for (let a = before + 1; a <= before + span; a++) single.add(a)
+        const arrivals = Array.from({ length: before + span + 2 }, (_, i) => i)
+        expect(ranged.size).toBe(single.size)
+        expect(arrivals.map((a) => [ranged.has(a), ranged.position(a)])).toEqual(arrivals.map((a) => [single.has(a), single.position(a)]))
+        expect(ranged.front(before + span)).toBe(single.front(before + span))
+      }),
+      { numRuns: 60 },
+    )
+  })
+
   it('matches a naive model after any sequence of arrivals and removals (property)', () => {
     type Op = { kind: 'arrive' } | { kind: 'leave'; pick: number } | { kind: 'rebuild' }
     const op = fc.oneof(

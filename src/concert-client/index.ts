@@ -6,7 +6,7 @@ import { placeOnly, socketUpgrade, type ConcertConfigured, type ConcertSetup, ty
 import { ApiError, unwrap, type Result } from '../errors'
 import type { DateAvailabilityView, HoldView, QueueHistoryView, QueuePolicy, QueueStatsView, QueueStatusView, SaleDrawView, SaleStateView, SeatMapView, SectionListView } from '../schemas'
 import { rememberDrawnArrival, withDrawnArrival } from './drawn-places'
-import { gateName, gateOfEntry } from './gates'
+import { gateName } from './gates'
 import { IsolateCaches, type KeepAlive, type LoadReason } from './isolate-cache'
 import { relayName } from './relay-names'
 import { mirrorOf, type RequestPlace } from './mirrors'
@@ -119,10 +119,10 @@ export class ConcertClient {
   async status(token: PlaceInLine): Promise<QueueStatusView> {
     let place = withDrawnArrival(this.concertId, token)
     let status = await this.cachedStatus(place)
-    // After the draw a pre-queue token names its entry, not its place: the place is asked
-    // through a gate, in one call with the other first polls, and remembered here.
+    // From the opening a pre-queue token still names its entry, not its place: a gate finds
+    // the place from the draw's order, and it is remembered here.
     if (status === 'unknown' && place.arrival === 0 && place.entryId !== undefined) {
-      const arrival = unwrap(await this.gate(gateOfEntry(this.concertId, place.entryId, this.gates)).drawnArrival(this.concertId, placeOnly(place)))
+      const [arrival = 0] = unwrap(await this.gate(gateName(this.concertId, this.gates)).drawnArrivals(this.concertId, [placeOnly(place)]))
       if (arrival > 0) {
         rememberDrawnArrival(this.concertId, place.entryId, arrival)
         place = { ...place, arrival }

@@ -1,4 +1,3 @@
-import { drawKey } from './draw'
 import { changeAppliesTo, LiveLine, type LineView, type LineViewHeader, type ViewVersion } from './line-view'
 import { placeStatus, preQueueStatus, type Place } from './policy'
 import type { PlaceInLine } from './rpc'
@@ -47,10 +46,9 @@ export class QueueView {
   describe({ arrival, userId, entryId }: PlaceInLine, now: number): CachedStatus {
     const { header } = this
     const moment = { now, admissionRate: header.admissionRate, seatsLeft: header.seatsLeft }
-    // A token naming a pre-queue entry (genuine: it is signed) is PRE_QUEUE until drawn; an entry cannot end before it.
+    // A token naming a pre-queue entry (genuine: it is signed) is PRE_QUEUE until the opening; an entry cannot end before it.
     if (arrival === 0) {
-      if (entryId === undefined || header.preQueueUntil === null) return 'unknown'
-      if (now >= header.preQueueUntil && !(header.draw && drawKey(header.draw.seed, entryId) > header.draw.lastKey)) return 'unknown'
+      if (entryId === undefined || header.preQueueUntil === null || now >= header.preQueueUntil) return 'unknown'
       return { userId, concertId: header.concertId, ...preQueueStatus(entryId, header.preQueueUntil, moment) }
     }
     if (arrival > header.lastArrival) return 'unknown'

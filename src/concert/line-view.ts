@@ -20,14 +20,8 @@ export interface LineViewHeader {
   seatsLeft: number
   /** Every seat sold: a place not live may have ended SOLD_OUT, which only the object knows. */
   soldOut: boolean
-  /** While the pre-queue is open or its draw under way: the opening. Its entries are PRE_QUEUE until drawn. */
+  /** While the pre-queue is open or its draw under way: the opening. Its entries are PRE_QUEUE until then; from then on, a token naming one is asked its place once. */
   preQueueUntil: number | null
-  /**
-   * While the draw is under way: its seed and the key of the last entry drawn. An entry whose
-   * key is greater is not drawn yet, so still PRE_QUEUE: told from the view, not asked. (Views
-   * go to the concert's own Workers and relays only; the seed is published once the draw is whole.)
-   */
-  draw: { seed: string; lastKey: string } | null
   policy: QueuePolicy
 }
 
@@ -50,7 +44,7 @@ export interface LineChange extends LineViewHeader {
 export type LineView = WholeLine | LineChange
 
 /** The header alone, as a view made from another one carries it. */
-export const headerOf = ({ concertId, epoch, version, lastArrival, active, admissionRate, seatsLeft, soldOut, preQueueUntil, draw, policy }: LineViewHeader): LineViewHeader => ({
+export const headerOf = ({ concertId, epoch, version, lastArrival, active, admissionRate, seatsLeft, soldOut, preQueueUntil, policy }: LineViewHeader): LineViewHeader => ({
   concertId,
   epoch,
   version,
@@ -60,7 +54,6 @@ export const headerOf = ({ concertId, epoch, version, lastArrival, active, admis
   seatsLeft,
   soldOut,
   preQueueUntil,
-  draw,
   policy,
 })
 

@@ -1,5 +1,5 @@
 import type { TokenEndReason } from '../events/sale-event'
-import { fail, ok, type Result } from '../errors/catalogue'
+import { fail, ok, type Failure, type Result } from '../errors/catalogue'
 import type { QueueStatusView } from '../schemas'
 import type { ConcertMeta } from './meta'
 import type { Outbox } from './outbox'
@@ -62,9 +62,9 @@ export class WaitingLine {
       }
     }
     // A draw under way: the places it has reserved but not yet given wait too.
-    const undrawn = this.preQueue.undrawnPlaces()
-    for (let arrival = undrawn?.from ?? 1; undrawn && arrival <= undrawn.to; arrival++) waiting.push(arrival)
     this.waiting = new WaitingIndex(waiting)
+    const undrawn = this.preQueue.undrawnPlaces()
+    if (undrawn) this.waiting.addRange(undrawn.from, undrawn.to)
     this.admissions.load(now)
   }
 
@@ -142,7 +142,7 @@ export class WaitingLine {
 
   /** The draw begins: its places, the next `count` arrivals, wait from now on (their rows come with their slice). */
   reserveDrawn(count: number) {
-    for (let arrival = this.lastArrival + 1; arrival <= this.lastArrival + count; arrival++) this.waiting.add(arrival)
+    this.waiting.addRange(this.lastArrival + 1, this.lastArrival + count)
     this.lastArrival += count
     this.storeLastArrival()
   }
@@ -183,9 +183,9 @@ export class WaitingLine {
     return row?.user_id === userId ? row : undefined
   }
 
-  /** A poll, a socket or an entry shows this waiting user is still there. */
+  /** A poll, a socket or an entry shows this waiting user is still there. (A place the draw has still to give starts its idle clock with its slice.) */
   seen(arrival: number, now: number) {
-    if (this.waiting.has(arrival)) this.presence.touch(arrival, now)
+    if (this.waiting.has(arrival) && !this.preQueue.toCome(arrival)) this.presence.touch(arrival, now)
   }
 
   status(place: PlaceInLine, now: number): Result<QueueStatusView> {
@@ -197,12 +197,16 @@ export class WaitingLine {
   /** The entry of an ACTIVE place, or why it may not act yet. */
   requireActive(place: PlaceInLine, now: number): Result<QueueRow> {
     const entry = this.entryFor(place)
-    if (!entry) return tokenInvalid()
+    if (!entry) return this.preQueue.toCome(place.arrival) ? this.stillWaiting(place.arrival) : tokenInvalid()
     if (entry.status !== 'ACTIVE') {
       this.seen(entry.arrival, now)
-      return fail('QUEUE_NOT_ACTIVE', `You are still waiting in line (position ${this.waiting.position(entry.arrival)})`)
+      return this.stillWaiting(entry.arrival)
     }
     return ok(entry)
+  }
+
+  private stillWaiting(arrival: number): Failure {
+    return fail('QUEUE_NOT_ACTIVE', `You are still waiting in line (position ${this.waiting.position(arrival)})`)
   }
 
   /** A live place's status, or null once it has ended: from memory alone, cheap enough to push to thousands. */
@@ -228,7 +232,6 @@ export class WaitingLine {
       seatsLeft,
       soldOut: this.sellOut.happened,
       preQueueUntil: phase === 'PRE_QUEUE' || phase === 'DRAWING' ? this.preQueue.opensAt : null,
-      draw: this.preQueue.progress(),
       policy: this.meta.policy,
     }
     return this.views.view(header, this.waiting, have)

@@ -3,6 +3,7 @@ import type { DateAvailabilityView, HoldView, QueueHistoryView, QueuePolicy, Que
 import { RecentSeatMaps, type PackedSeatMap } from './seat-map'
 import type { ConcertConfigured, ConcertSetup, FollowedPlace, PaymentStart, PlaceInLine, PlaceStatus, QueueEntryView, RefundStart } from './rpc'
 import type { LineView, ViewVersion } from './line-view'
+import type { DrawOrderView } from './draw-order'
 import { ConcertRoom, notFound } from './room'
 
 /**
@@ -135,9 +136,14 @@ export class ConcertObject extends ConcertRoom {
     })
   }
 
-  /** The places the draw gave these pre-queue entries (0: not drawn, or not the user's): for a gate's batch of first polls after the draw. */
+  /** The places the draw gives these pre-queue entries (0: the draw has not begun, or not the user's): for a gate, entries whose key's prefix another shares. */
   drawnArrivals(places: PlaceInLine[]): Result<number[]> {
-    return this.ready(Date.now()) ? ok(this.preQueue.arrivalsOf(places)) : notFound()
+    return this.read(() => this.preQueue.arrivalsOf(places))
+  }
+
+  /** Once the draw has begun, its order, for a gate to find any entry's place itself; null before. */
+  drawOrder(): Result<DrawOrderView | null> {
+    return this.read(() => this.preQueue.orderView())
   }
 
   /** The status, and the place's arrival (0 in the pre-queue), which the Worker keeps for a token that names an entry. */

@@ -8,8 +8,10 @@ import type { PlaceInLine, PlaceStatus, QueueEntryView } from './rpc'
 
 /**
  * Where a queue token's place is: in the pre-queue until the draw, in the line from then on.
- * The object asks here for a token's status, admission and liveness, never the pre-queue or
- * the line alone; and here, at the opening, the pre-queue is drawn into the line.
+ * From the opening every entry has its place, waiting; the draw gives the places to the
+ * rows slice by slice, and a place still to come is in the line's memory alone. The object
+ * asks here for a token's status, admission and liveness, never the pre-queue or the line
+ * alone; and here, at the opening, the pre-queue is drawn into the line.
  */
 export class Places {
   constructor(
@@ -23,7 +25,7 @@ export class Places {
     if (phase === 'SCHEDULED') return { entries: userIds.map(() => this.preQueue.notOpen()), moved: false }
     if (phase === 'PRE_QUEUE') return { entries: transaction(() => this.preQueue.enter(userIds, this.line.moment(now))), moved: false }
     if (phase !== 'DRAWING') return this.line.enter(userIds, now)
-    // While the draw is under way, a user whose entry it has not reached keeps that entry.
+    // While the draw is under way, a user whose entry it has not reached keeps that entry (and its place).
     const moment = this.line.moment(now)
     const undrawn = this.preQueue.undrawnEntriesOf(userIds)
     const { entries, moved } = this.line.enter(
@@ -35,8 +37,8 @@ export class Places {
       entries: userIds.map((userId) => {
         const entryId = undrawn.get(userId)
         if (entryId === undefined) return entries[next++]!
-        const place = { arrival: 0, userId, entryId }
-        return ok({ created: false, ...place, status: this.preQueue.status(place, moment)! })
+        const place = { arrival: this.preQueue.arrivalOf({ entryId, userId })!, userId, entryId }
+        return ok({ created: false, ...place, arrival: 0, status: this.line.liveStatus(place, moment)! })
       }),
       moved,
     }
@@ -46,6 +48,7 @@ export class Places {
   status(place: PlaceInLine, now: number): Result<PlaceStatus> {
     const placed = this.preQueue.placed(place)
     if (this.preQueue.undrawn(placed)) return ok({ arrival: 0, status: this.preQueue.status(placed, this.line.moment(now))! })
+    if (this.preQueue.toCome(placed.arrival)) return ok({ arrival: placed.arrival, status: this.line.liveStatus(placed, this.line.moment(now))! })
     const status = this.line.status(placed, now)
     return status.ok ? ok({ arrival: placed.arrival, status: status.value }) : status
   }
@@ -55,10 +58,10 @@ export class Places {
     return this.preQueue.undrawn(placed) ? this.preQueue.notDrawn() : this.line.requireActive(placed, now)
   }
 
-  /** The place of a new listener, its arrival filled in once drawn; null when it has ended. */
+  /** The place of a new listener, its arrival filled in from the opening; null when it has ended. */
   live<P extends PlaceInLine>(owner: P): P | null {
     const placed = this.preQueue.placed(owner)
-    return this.line.entryFor(placed) !== undefined || this.preQueue.undrawn(placed) ? placed : null
+    return this.line.entryFor(placed) !== undefined || this.preQueue.undrawn(placed) || this.preQueue.toCome(placed.arrival) ? placed : null
   }
 
   /** What a listener is told now: its place in line, or in the pre-queue before the draw; null once it has ended. */

@@ -128,8 +128,15 @@ export const SOLD_OUT_STATUS = {
 }
 
 /**
+ * A pre-queue's first polls after the opening are spread over this many seconds, by entry:
+ * each needs its place found (src/gate/gate.ts), and a whole pre-queue polling in the same
+ * second would be a herd. The place does not depend on when it is asked.
+ */
+export const OPENING_POLL_SPREAD_S = 20
+
+/**
  * The status of a pre-queue entry: no position until the draw at opensAt, which is the least
- * there is to wait; polled again just after the draw, or every 30 s until then.
+ * there is to wait; polled again in the spread after the draw, or every 30 s until then.
  */
 export function preQueueStatus(entryId: string, opensAt: number, { now, seatsLeft }: Moment) {
   const untilOpen = Math.max(0, Math.ceil((opensAt - now) / 1000))
@@ -140,7 +147,7 @@ export function preQueueStatus(entryId: string, opensAt: number, { now, seatsLef
     position: null,
     estimatedWaitSeconds: untilOpen,
     activeUntil: null,
-    pollAfterSeconds: Math.min(30, untilOpen + 1),
+    pollAfterSeconds: Math.min(30, untilOpen + 1 + ((parseInt(entryId.slice(0, 8), 16) || 0) % OPENING_POLL_SPREAD_S)),
     seatsLeft,
   }
 }

@@ -1,8 +1,10 @@
 import { fail, ok, type Failure, type Result } from '../errors/catalogue'
 import type { QueueStatusView, SaleDrawView, SaleStateView } from '../schemas'
 import { drawKeys, newSeed } from './draw'
+import type { DrawOrderView } from './draw-order'
 import type { ConcertMeta } from './meta'
 import type { Outbox } from './outbox'
+import { KEY_ORDER, PreQueueOrder } from './pre-queue-order'
 import { preQueueStatus, type Moment } from './policy'
 import type { PlaceInLine, QueueEntryView } from './rpc'
 
@@ -58,12 +60,16 @@ export class PreQueue {
   /** Entries made. */
   private size = 0
   private drawing: Drawing | null = null
+  /** The keys' order, once the draw has begun: for places not yet given, and for gates. */
+  private readonly order: PreQueueOrder
 
   constructor(
     private readonly sql: SqlStorage,
     private readonly meta: ConcertMeta,
     private readonly outbox: Outbox,
-  ) {}
+  ) {
+    this.order = new PreQueueOrder(sql)
+  }
 
   load() {
     const sale = this.meta.text('sale')
@@ -73,13 +79,7 @@ export class PreQueue {
     const drawing = this.meta.text('drawing')
     this.drawing = drawing ? JSON.parse(drawing) : null
     this.size = this.sql.exec<{ n: number }>('SELECT COUNT(*) AS n FROM pre_queue').one().n
-    // A draw begun before schema version 8 had its index dropped with the table's rebuild.
-    if (this.drawing || this.drawnCount !== null) this.indexDrawKeys()
-  }
-
-  /** The draw's order as an index, made once as the draw begins: one sort of every key. */
-  private indexDrawKeys() {
-    this.sql.exec('CREATE INDEX IF NOT EXISTS pre_queue_by_draw_key ON pre_queue (draw_key)')
+    this.order.load(this.size)
   }
 
   /** Call inside the configuring transaction. Returns the commitment to publish. */
@@ -157,6 +157,7 @@ export class PreQueue {
         JSON.stringify(made.map((m, i) => ({ ...m, key: keys[i] }))),
       )
       this.outbox.recordAll('token.issued', now, made)
+      this.order.entered(keys)
       this.size += made.length
     }
     const unanswered = new Set(made.map((m) => m.userId))
@@ -167,26 +168,25 @@ export class PreQueue {
     })
   }
 
-  /** The status of an undrawn entry while the pre-queue is open, or its draw under way; null otherwise. */
+  /** The status of an entry while the pre-queue is open (from the opening each has its place); null otherwise. */
   status({ userId, entryId }: PlaceInLine, moment: Moment): QueueStatusView | null {
-    const phase = this.phase(moment.now)
-    if (entryId === undefined || (phase !== 'PRE_QUEUE' && phase !== 'DRAWING')) return null
+    if (entryId === undefined || this.phase(moment.now) !== 'PRE_QUEUE') return null
     return { userId, concertId: this.meta.id!, ...preQueueStatus(entryId, this.schedule!.opensAt, moment) }
   }
 
-  /** A place whose token names a pre-queue entry, with the arrival the draw gave it (still 0 before the draw). */
+  /** A place whose token names a pre-queue entry, with its arrival once the draw has begun (still 0 before). */
   placed<P extends PlaceInLine>(place: P): P {
     if (place.arrival !== 0 || place.entryId === undefined) return place
     const arrival = this.arrivalOf(place)
     return arrival === undefined ? place : { ...place, arrival }
   }
 
-  /** Whether this place (a token naming an entry, not yet given an arrival) is in the pre-queue, waiting for the draw. */
+  /** Whether this place (a token naming an entry, given no arrival: the draw has not begun) is in the pre-queue. */
   undrawn({ arrival, entryId, userId }: PlaceInLine): boolean {
     return arrival === 0 && entryId !== undefined && this.sql.exec('SELECT 1 FROM pre_queue WHERE entry_id = ? AND user_id = ?', entryId, userId).toArray().length > 0
   }
 
-  /** The place the draw gave this entry, if it was drawn and is this user's. */
+  /** The place the draw gives this entry, once it has begun, if it is this user's. */
   arrivalOf(place: Pick<PlaceInLine, 'entryId' | 'userId'>): number | undefined {
     return this.arrivalsOf([place])[0] || undefined
   }
@@ -200,20 +200,43 @@ export class PreQueue {
     return new Map(Array.from(rows, (r) => [r.user_id, r.entry_id]))
   }
 
-  /** The places the draw gave these entries, in one statement: 0 for an entry not drawn, or not the user's. */
+  /**
+   * The places the draw gives these entries, in one statement: from its beginning, those of its
+   * slices still to come too (their rank among the keys). 0 before it, and for an entry not
+   * the user's.
+   */
   arrivalsOf(places: Array<Pick<PlaceInLine, 'entryId' | 'userId'>>): number[] {
     if (this.drawnCount === null && !this.drawing) return places.map(() => 0)
-    const found = new Map<string, { entry_id: string; arrival: number | null }>()
-    for (const row of this.sql.exec<{ entry_id: string; arrival: number | null; user_id: string }>(
-      'SELECT entry_id, arrival, user_id FROM pre_queue WHERE user_id IN (SELECT value FROM json_each(?))',
+    const found = new Map<string, { entry_id: string; arrival: number | null; draw_key: string }>()
+    for (const row of this.sql.exec<{ entry_id: string; arrival: number | null; user_id: string; draw_key: string }>(
+      'SELECT entry_id, arrival, user_id, draw_key FROM pre_queue WHERE user_id IN (SELECT value FROM json_each(?))',
       JSON.stringify(places.map((p) => p.userId)),
     )) {
       found.set(row.user_id, row)
     }
     return places.map(({ entryId, userId }) => {
       const row = found.get(userId)
-      return row !== undefined && row.entry_id === entryId ? (row.arrival ?? 0) : 0
+      return row !== undefined && row.entry_id === entryId ? (row.arrival ?? this.placeToCome(row.draw_key)) : 0
     })
+  }
+
+  /** While the draw is under way, whether this arrival is one of its places not yet given (it waits, with no row in the line yet). */
+  toCome(arrival: number): boolean {
+    const places = this.undrawnPlaces()
+    return places !== null && arrival >= places.from && arrival <= places.to
+  }
+
+  /** The place of an entry the draw has not reached: the places follow the keys' order. */
+  private placeToCome(key: string): number {
+    return this.drawing!.base + 1 + this.order.rankOf(key)
+  }
+
+  /** Once the draw has begun: what a gate needs to find any entry's place itself (src/gate/gate.ts); null before. */
+  orderView(): DrawOrderView | null {
+    if (!this.drawing && this.drawnCount === null) return null
+    // After the draw its places are the rows' arrivals, the first of them base + 1.
+    const base = this.drawing?.base ?? (this.sql.exec<{ first: number | null }>('SELECT MIN(arrival) AS first FROM pre_queue').one().first ?? 1) - 1
+    return { seed: this.schedule!.seed, base, prefixes: this.order.prefixes() }
   }
 
   /**
@@ -224,22 +247,17 @@ export class PreQueue {
    */
   beginDraw(lastArrival: number, now: number): number {
     const { seed } = this.schedule!
-    this.indexDrawKeys()
-    // Entries made before keys were kept (schema version 3) get theirs now (found by the index: null keys first).
-    const keyless = this.sql.exec<{ entry_id: string }>('SELECT entry_id FROM pre_queue WHERE draw_key IS NULL').toArray()
+    // Entries made before keys were kept (schema version 3) get theirs now (found by the index: its null keys).
+    const keyless = this.sql.exec<{ entry_id: string }>('SELECT entry_id FROM pre_queue WHERE substr(draw_key, 1, 8) IS NULL').toArray()
     drawKeys(
       seed,
       keyless.map((r) => r.entry_id),
     ).forEach((key, i) => this.sql.exec('UPDATE pre_queue SET draw_key = ? WHERE entry_id = ?', key, keyless[i]!.entry_id))
+    this.order.begin(keyless.length > 0)
     this.saveDrawing({ base: lastArrival, size: this.size, drawn: 0, lastKey: '', nextAt: now })
     // The order is fixed now (the keys' order): the seed is published as the draw begins.
     this.outbox.record('sale.opened', now, { seed, drawnEntries: this.size })
     return this.size
-  }
-
-  /** While the draw is under way: its seed and the key of the last entry drawn, for line views (line-view.ts, `draw`). */
-  progress(): { seed: string; lastKey: string } | null {
-    return this.drawing && { seed: this.schedule!.seed, lastKey: this.drawing.lastKey }
   }
 
   /** Whether the draw's next slice is due. */
@@ -259,9 +277,10 @@ export class PreQueue {
     this.sql.exec(
       `UPDATE pre_queue SET arrival = ? + ranked.n
          FROM (SELECT rowid AS id, row_number() OVER (ORDER BY draw_key) AS n
-                 FROM (SELECT rowid, draw_key FROM pre_queue WHERE draw_key > ? ORDER BY draw_key LIMIT ?)) AS ranked
+                 FROM (SELECT rowid, draw_key FROM pre_queue WHERE substr(draw_key, 1, 8) >= ? AND draw_key > ? ORDER BY ${KEY_ORDER} LIMIT ?)) AS ranked
         WHERE pre_queue.rowid = ranked.id`,
       first - 1,
+      d.lastKey.slice(0, 8),
       d.lastKey,
       count,
     )
@@ -287,7 +306,7 @@ export class PreQueue {
     if (!this.schedule) return fail('NO_DRAW')
     if (this.drawnCount === null && !this.drawing) return fail('SALE_NOT_OPEN', `The draw is made at ${iso(this.schedule.opensAt)}`)
     // The drawn order is the keys' order, whole from the draw's beginning, while places are still being given.
-    const entries = this.sql.exec<{ entry_id: string }>('SELECT entry_id FROM pre_queue ORDER BY draw_key').toArray()
+    const entries = this.sql.exec<{ entry_id: string }>(`SELECT entry_id FROM pre_queue ORDER BY ${KEY_ORDER}`).toArray()
     return ok({ seed: this.schedule.seed, entries: entries.map((r) => r.entry_id) })
   }
 

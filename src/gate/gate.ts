@@ -1,15 +1,12 @@
 import { DurableObject } from 'cloudflare:workers'
 import type { ConcertObject } from '../concert'
+import { DrawPlaces } from '../concert/draw-order'
 import { released, type PlaceInLine, type QueueEntryView } from '../concert/rpc'
-import { ok, type Result } from '../errors'
+import { fail, ok, unavailable, type Result } from '../errors'
 import { Batch } from './batch'
 
 /** A gate calls the concert object with entries at most this often: 1,000 / GATE_INTERVAL_MS a second. */
 export const GATE_INTERVAL_MS = 100
-/** And with drawn entries' first polls, which can wait longer (a poll comes every few seconds): 5 calls a second. */
-export const DRAWN_INTERVAL_MS = 200
-/** Places of drawn entries a gate keeps, at most (the oldest found are dropped first). */
-const MAX_PLACES_KEPT = 200_000
 /** Items per call at most: the object takes a batch of entries in one transaction (docs/scale.md gives its cost per entry). */
 const MAX_BATCH = 5_000
 
@@ -19,25 +16,18 @@ const MAX_BATCH = 5_000
  * in one call per interval, so the object's calls for entries grow with the gates, not with
  * the isolates or the fans. Pre-queue entries carry no order; in line, a place is the order in
  * which the batches reach the object (a gate's interval at most after the entry reached it).
- * Once the draw has reached an entry, it does the same for the first polls of its token, which
- * names the entry rather than a place: the places the draw gave are asked in one call, and
- * kept. Each request is answered with the object's own answer, so a gate holds nothing that
- * matters: a restart loses only batches not yet sent, whose requests fail and are retried by
- * their clients, and places found, which are asked again.
+ * From the opening it finds pre-queue entries' places itself (a token names its entry, not its
+ * place), from the draw's order fetched once: the first polls of a whole pre-queue, which all
+ * come at the opening, cost the object one call per gate. Each request is answered with the
+ * object's own answer or order, so a gate holds nothing that matters: a restart loses only
+ * batches not yet sent, whose requests fail and are retried by their clients.
  */
 export class ConcertGate extends DurableObject<Env> {
   private concertId = ''
   private readonly entries = new Batch<string, QueueEntryView>((userIds) => this.concert.enterAll(userIds), GATE_INTERVAL_MS, MAX_BATCH)
-  /** Places found for entries (an entry always asks the same gate: gates.ts, gateOfEntry). */
-  private readonly places = new Map<string, number>()
-  private readonly drawn = new Batch<PlaceInLine, number>(
-    async (places) => {
-      const arrivals = released(await this.concert.drawnArrivals(places))
-      return arrivals.ok ? arrivals.value.map((arrival) => ok(arrival)) : places.map(() => arrivals)
-    },
-    DRAWN_INTERVAL_MS,
-    MAX_BATCH,
-  )
+  /** The draw's order, once it has begun (fetched once, shared by the requests that wait for it). */
+  private order: Promise<Result<DrawPlaces | null>> | null = null
+  private found = { orders: 0, places: 0, asked: 0 }
 
   private get concert(): DurableObjectStub<ConcertObject> {
     return this.env.CONCERT.get(this.env.CONCERT.idFromName(this.concertId))
@@ -48,20 +38,47 @@ export class ConcertGate extends DurableObject<Env> {
     return this.entries.add(userId)
   }
 
-  /** The place the draw gave a pre-queue entry: 0 when not drawn (or not the user's). A place found is kept: the draw never changes it. */
-  async drawnArrival(concertId: string, place: PlaceInLine): Promise<Result<number>> {
+  /**
+   * The places the draw gives these pre-queue entries, named by genuine tokens: 0 before the
+   * draw begins. The object is asked only for entries whose key's first 32 bits another shares.
+   */
+  async drawnArrivals(concertId: string, places: PlaceInLine[]): Promise<Result<number[]>> {
     this.concertId = concertId
-    const known = this.places.get(place.entryId!)
-    if (known !== undefined) return ok(known)
-    const found = await this.drawn.add(place)
-    if (found.ok && found.value > 0) {
-      if (this.places.size >= MAX_PLACES_KEPT) this.places.delete(this.places.keys().next().value!)
-      this.places.set(place.entryId!, found.value)
+    try {
+      const order = await this.drawOrder()
+      if (!order.ok || order.value === null) return order.ok ? ok(places.map(() => 0)) : order
+      const found = places.map((p) => order.value!.placeOf(p.entryId!))
+      this.found.places += places.length
+      const shared = places.filter((_, i) => found[i] === null)
+      if (shared.length === 0) return ok(found as number[])
+      this.found.asked += shared.length
+      const asked = released(await this.concert.drawnArrivals(shared))
+      if (!asked.ok) return asked
+      let next = 0
+      return ok(found.map((place) => place ?? asked.value[next++]!))
+    } catch (error) {
+      const code = unavailable(error)
+      if (code) return fail(code)
+      throw error
     }
-    return found
+  }
+
+  private drawOrder(): Promise<Result<DrawPlaces | null>> {
+    if (this.order) return this.order
+    const loading = this.concert.drawOrder().then((result) => {
+      const view = released(result)
+      // Not begun yet, or refused: asked again next time.
+      if (!view.ok || view.value === null) this.order = null
+      if (!view.ok) return view
+      this.found.orders++
+      return ok(view.value && new DrawPlaces(view.value))
+    })
+    loading.catch(() => this.order === loading && (this.order = null))
+    this.order = loading
+    return loading
   }
 
   counts() {
-    return { batches: this.entries.sent.batches, entries: this.entries.sent.items, drawnBatches: this.drawn.sent.batches, drawnPlaces: this.drawn.sent.items }
+    return { batches: this.entries.sent.batches, entries: this.entries.sent.items, ...this.found }
   }
 }

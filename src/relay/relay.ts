@@ -2,7 +2,8 @@ import { DurableObject } from 'cloudflare:workers'
 import type { ConcertObject } from '../concert'
 import type { LineView } from '../concert/line-view'
 import { QueueView } from '../concert/line-status'
-import { isEventStream, placeOnly, socketOwner, type FollowedPlace, type SocketOwner } from '../concert/rpc'
+import { isEventStream, placeOnly, released, socketOwner, type FollowedPlace, type SocketOwner } from '../concert/rpc'
+import { gateName } from '../concert-client/gates'
 import { ERRORS, errorBody } from '../errors'
 import type { Follower, SocketEnd } from './follower'
 import { Sockets } from './sockets'
@@ -144,12 +145,44 @@ export class QueueRelay extends DurableObject<Env> {
       else follower.tell(status)
     }
     if (unknown.length === 0) return
-    const answers = await this.ask(unknown.map((f) => f.owner))
-    unknown.forEach((follower, i) => {
+    const asked = await this.placeEntries(unknown, now)
+    if (asked.length === 0) return
+    const answers = await this.ask(asked.map((f) => f.owner))
+    asked.forEach((follower, i) => {
       const answer = answers[i]!
       if ('final' in answer) return follower.end(answer.final)
       if (answer.arrival !== follower.owner.arrival) follower.place(answer.arrival)
       follower.tell(answer.status)
+    })
+  }
+
+  /**
+   * From the opening, listeners whose tokens name pre-queue entries get their places from a
+   * gate, which finds them from the draw's order (the object is not asked for a whole
+   * pre-queue at once), and are told from the view. Returns those still to ask the object.
+   */
+  private async placeEntries(unknown: Follower[], now: number): Promise<Follower[]> {
+    const entries = unknown.filter((f) => f.owner.arrival === 0 && f.owner.entryId !== undefined)
+    if (entries.length === 0) return unknown
+    const concertId = this.name.split('/')[0]!
+    const gate = this.env.GATE.get(this.env.GATE.idFromName(gateName(concertId, Number(this.env.GATES_PER_CONCERT))))
+    const found = released(
+      await gate.drawnArrivals(
+        concertId,
+        entries.map((f) => placeOnly(f.owner)),
+      ),
+    )
+    if (!found.ok) return unknown
+    const placed = new Map(entries.map((follower, i) => [follower, found.value[i]!]))
+    return unknown.filter((follower) => {
+      const arrival = placed.get(follower)
+      if (!arrival) return true
+      const status = this.view?.describe({ ...follower.owner, arrival }, now) ?? 'unknown'
+      if (status === 'unknown') return true
+      follower.place(arrival)
+      if (status === 'gone') follower.end('EXPIRED')
+      else follower.tell(status)
+      return false
     })
   }
 

@@ -1,0 +1,92 @@
+// Every pre-queue entry has its place from the opening: its rank among the draw keys
+// (draw.ts). The draw gives the places to the rows slice by slice (pre-queue.ts), and until an
+// entry's slice comes its place is found here, by the object or by a gate that holds the
+// order (src/gate/gate.ts). The keys are kept as their first 32 bits, sorted: 4 bytes an
+// entry, 2.8 MB for 700,000. Keys that share those bits (about 57 pairs among 700,000) are
+// told apart by their whole key, which only the object's table holds.
+import { drawKey } from './draw'
+
+/** What finds any entry's place once the draw has begun: its seed, the arrival before its first place, every key's prefix in order. */
+export interface DrawOrderView {
+  seed: string
+  base: number
+  prefixes: Uint32Array
+}
+
+/** A draw key's first 32 bits: the order of these is the keys' order, but for keys sharing them. */
+export const keyPrefix = (key: string): number => parseInt(key.slice(0, 8), 16)
+
+/** How many of the sorted values are less than `value`. */
+export function lowerBound(sorted: Uint32Array, value: number): number {
+  let lo = 0
+  let hi = sorted.length
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1
+    if (sorted[mid]! < value) lo = mid + 1
+    else hi = mid
+  }
+  return lo
+}
+
+export class DrawOrder {
+  /** `prefixes`: every key's prefix, in the keys' order (which sorts them). */
+  constructor(readonly prefixes: Uint32Array) {}
+
+  /** From the keys in ascending order. */
+  static ofSortedKeys(keys: Iterable<string>, count: number): DrawOrder {
+    const prefixes = new Uint32Array(count)
+    let i = 0
+    for (const key of keys) prefixes[i++] = keyPrefix(key)
+    return new DrawOrder(prefixes.subarray(0, i))
+  }
+
+  /** How many keys are less than `key`, one of them; null when another shares its first 32 bits (see `sharingBelow`). */
+  rankOf(key: string): number | null {
+    const prefix = keyPrefix(key)
+    const first = lowerBound(this.prefixes, prefix)
+    return this.prefixes[first + 1] === prefix ? null : first
+  }
+
+  /** For a key whose prefix others share: how many keys have a smaller prefix (add those sharing it that are less than the key). */
+  sharingBelow(key: string): number {
+    return lowerBound(this.prefixes, keyPrefix(key))
+  }
+}
+
+/**
+ * The keys' prefixes as entries are made, in no order: sorted once as the draw begins (an
+ * array sort), where reading 700,000 keys back from the table would keep the object busy
+ * for most of a second at the opening (1.2 µs an entry, `npm run bench:costs`).
+ */
+export class PrefixCollector {
+  private prefixes = new Uint32Array(1_024)
+  private count = 0
+
+  add(keys: readonly string[]) {
+    if (this.count + keys.length > this.prefixes.length) {
+      const grown = new Uint32Array(Math.max(this.prefixes.length * 2, this.count + keys.length))
+      grown.set(this.prefixes.subarray(0, this.count))
+      this.prefixes = grown
+    }
+    for (const key of keys) this.prefixes[this.count++] = keyPrefix(key)
+  }
+
+  order(): DrawOrder {
+    return new DrawOrder(this.prefixes.slice(0, this.count).sort())
+  }
+}
+
+/** The places the draw gives: base + 1 + an entry's rank. */
+export class DrawPlaces {
+  private readonly order: DrawOrder
+
+  constructor(private readonly view: DrawOrderView) {
+    this.order = new DrawOrder(view.prefixes)
+  }
+
+  /** The entry's place, or null when its key shares its first 32 bits with another's (the object tells them apart). */
+  placeOf(entryId: string): number | null {
+    const rank = this.order.rankOf(drawKey(this.view.seed, entryId))
+    return rank === null ? null : this.view.base + 1 + rank
+  }
+}

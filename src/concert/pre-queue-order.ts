@@ -1,0 +1,62 @@
+import { DrawOrder, PrefixCollector } from './draw-order'
+
+/** The keys' order as the index on their first 8 hex digits gives it (schema.ts, version 9): ties sorted by whole key. */
+export const KEY_ORDER = 'substr(draw_key, 1, 8), draw_key'
+
+/**
+ * The pre-queue's draw order in memory (draw-order.ts), for the places the draw has not given
+ * yet and for gates: gathered as entries are made and sorted as the draw begins, or, after a
+ * restart, read back from the table's index of the keys' first digits on first need. Owns no table; reads
+ * `pre_queue`, which pre-queue.ts owns.
+ */
+export class PreQueueOrder {
+  private order: DrawOrder | null = null
+  /** The prefixes of the entries made since the pre-queue was empty in this object's memory. */
+  private collected: PrefixCollector | null = null
+
+  constructor(private readonly sql: SqlStorage) {}
+
+  /** On waking: with entries already made, the order will be read back from the table. */
+  load(entries: number) {
+    this.order = null
+    this.collected = entries === 0 ? new PrefixCollector() : null
+  }
+
+  /** Entries made with these keys. */
+  entered(keys: readonly string[]) {
+    this.collected?.add(keys)
+  }
+
+  /** The draw begins: what was gathered is sorted, unless keys were made outside `entered` (schema version 3). */
+  begin(keysMadeElsewhere: boolean) {
+    if (!keysMadeElsewhere && this.collected) this.order = this.collected.order()
+    this.collected = null
+  }
+
+  /** How many keys are less than this one (one of them). */
+  rankOf(key: string): number {
+    const order = this.sorted()
+    return (
+      order.rankOf(key) ?? order.sharingBelow(key) + this.sql.exec<{ n: number }>('SELECT COUNT(*) AS n FROM pre_queue WHERE substr(draw_key, 1, 8) = ? AND draw_key < ?', key.slice(0, 8), key).one().n
+    )
+  }
+
+  /** Every key's prefix in the keys' order. */
+  prefixes(): Uint32Array {
+    return this.sorted().prefixes
+  }
+
+  private sorted(): DrawOrder {
+    if (!this.order) {
+      const rows = this.sql.exec<{ draw_key: string }>(`SELECT draw_key FROM pre_queue ORDER BY ${KEY_ORDER}`)
+      const count = this.sql.exec<{ n: number }>('SELECT COUNT(*) AS n FROM pre_queue').one().n
+      this.order = DrawOrder.ofSortedKeys(
+        (function* () {
+          for (const row of rows) yield row.draw_key
+        })(),
+        count,
+      )
+    }
+    return this.order
+  }
+}
