@@ -9,12 +9,14 @@
 // Writes bench/results/costs.json and prints a Markdown table. `-- --only <words>` measures
 // the rows named so, prints where their time went, and writes nothing.
 import { execFileSync } from 'node:child_process'
-import { mkdirSync, writeFileSync } from 'node:fs'
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs'
 import WebSocket from 'ws'
 import { benchClient } from './client.mjs'
 import { pool } from './pool.mjs'
 import { profilerOf } from './inspector.mjs'
 import { ADMIN_TOKEN, AUTH_SECRET, serveBundle } from './serve-bundle.mjs'
+
+const DRAW_SLICE = Number(/DRAW_SLICE = ([\d_]+)/.exec(readFileSync('src/concert/pre-queue.ts', 'utf8'))?.[1].replace('_', ''))
 
 const BATCH = 1_000
 const PROBE = `
@@ -209,6 +211,21 @@ function busyByKind(profile) {
   return busy
 }
 
+/** Sampled ms spent with each of these functions on the stack (a function's own time and its callees'). */
+function underFrames(profile, names) {
+  const parents = new Map(profile.nodes.flatMap((n) => (n.children ?? []).map((c) => [c, n.id])))
+  const nodes = new Map(profile.nodes.map((n) => [n.id, n]))
+  const totals = Object.fromEntries(names.map((n) => [n, 0]))
+  profile.samples.forEach((id, i) => {
+    const seen = new Set()
+    for (let node = id; node !== undefined; node = parents.get(node)) {
+      const name = nodes.get(node).callFrame.functionName
+      if (name in totals && !seen.has(name)) (seen.add(name), (totals[name] += (profile.timeDeltas[i] ?? 0) / 1000))
+    }
+  })
+  return Object.fromEntries(Object.entries(totals).map(([k, v]) => [k, +v.toFixed(1)]))
+}
+
 /** With `--only`: where the time went, the functions with the most sampled time of their own. */
 function hottest(profile, count = 15) {
   const self = new Map()
@@ -241,43 +258,60 @@ async function measure(name, operation, count, path) {
 }
 
 /**
- * The opening of a pre-queue: the alarm at opensAt begins the draw (the draw key's index made,
- * the order sorted, the places reserved) and draws its first slice of DRAW_SLICE. The runtime's
- * CPU from /proc over that second (the isolate waits around it, which the profiler would
- * count as busy), for two sizes: the difference per entry is what the opening costs for each
- * entry in the pre-queue, the first slice and the rest being the same in both.
+ * The opening of a pre-queue of 100,000: the alarm at opensAt begins the draw (the order
+ * sorted, the places reserved) and draws its first slice of DRAW_SLICE. The profile's samples
+ * under the opening's own frame (`openIfDue`) less those under its first slice (`drawSlice`,
+ * `joinDrawn`, which the simulation counts with every slice), per entry. The runtime's CPU
+ * from /proc over the same second is printed beside it (it counts in 10 ms, and the fill's
+ * garbage collected then).
  */
 async function openingCost() {
-  const openingOf = async (entries) => {
-    // Time to fill and to publish every entry's event first (5,000 a second).
-    const opensAt = Date.now() + 5_000 + entries / 4
-    const concertId = await createConcert({ maxActiveUsers: 100, idleTimeoutSeconds: 86_400 }, 1, undefined, {
-      opensAt: new Date(opensAt).toISOString(),
-      preQueueOpensAt: new Date(Date.now() - 60_000).toISOString(),
-    })
-    await server.probe(`/enter?concert=${concertId}&n=${entries / BATCH}`)
-    await eventsSent(concertId)
-    if (Date.now() > opensAt - 500) throw new Error('the pre-queue filled too late to measure its opening')
-    await new Promise((resolve) => setTimeout(resolve, opensAt - 300 - Date.now()))
-    const before = runtimeCpuMs()
-    await new Promise((resolve) => setTimeout(resolve, 1_300))
-    const cpuMs = runtimeCpuMs() - before
-    if ((await json('GET', `/api/concerts/${concertId}/sale`)).drawnEntries !== entries) throw new Error('the draw did not begin')
-    return cpuMs
-  }
-  const [small, large] = [10_000, 100_000]
-  const [smallMs, largeMs] = [await openingOf(small), await openingOf(large)]
-  const row = {
-    name: `object: the opening, per entry in the pre-queue (${small.toLocaleString('en')} and ${large.toLocaleString('en')} entries: ${smallMs} and ${largeMs} ms of the runtime's CPU)`,
-    operation: 'entry',
-    count: large - small,
-    cpuMs: NaN,
-    wallMs: NaN,
-    cpuUsPerOp: +(((largeMs - smallMs) * 1000) / (large - small)).toFixed(2),
-    runtimeCpuMs: largeMs - smallMs,
-  }
-  console.error(JSON.stringify(row))
-  return row
+  const ENTRIES = 100_000
+  // Time to fill and to publish every entry's event first (5,000 a second).
+  const opensAt = Date.now() + 5_000 + ENTRIES / 4
+  const concertId = await createConcert({ maxActiveUsers: 100, idleTimeoutSeconds: 86_400 }, 1, undefined, {
+    opensAt: new Date(opensAt).toISOString(),
+    preQueueOpensAt: new Date(Date.now() - 60_000).toISOString(),
+  })
+  await server.probe(`/enter?concert=${concertId}&n=${ENTRIES / BATCH}`)
+  await eventsSent(concertId)
+  if (Date.now() > opensAt - 500) throw new Error('the pre-queue filled too late to measure its opening')
+  await new Promise((resolve) => setTimeout(resolve, opensAt - 300 - Date.now()))
+  const before = runtimeCpuMs()
+  await inspector.call('Profiler.start')
+  // The opening and its first slice, then SLICES more, a second apart.
+  const SLICES = 3
+  await new Promise((resolve) => setTimeout(resolve, 1_300 + SLICES * 1_000))
+  const { profile } = await inspector.call('Profiler.stop')
+  const runtimeMs = runtimeCpuMs() - before
+  if ((await json('GET', `/api/concerts/${concertId}/sale`)).drawnEntries !== ENTRIES) throw new Error('the draw did not begin')
+  const under = underFrames(profile, ['openIfDue', 'drawSlice', 'joinDrawn'])
+  if (only) console.error(hottest(profile, 25), '\n', JSON.stringify(underFrames(profile, ['slice', 'sorted', 'exec', 'admit', 'touch', 'joinDrawn', 'drawSlice', 'saveDrawing', 'save'])))
+  const slicesMs = under.drawSlice + under.joinDrawn
+  const openingMs = under.openIfDue - slicesMs
+  const drawn = (SLICES + 1) * DRAW_SLICE
+  const rows = [
+    {
+      name: `object: the opening, per entry in the pre-queue (${ENTRIES.toLocaleString('en')}, sampled, its slices apart)`,
+      operation: 'entry',
+      count: ENTRIES,
+      cpuMs: +openingMs.toFixed(1),
+      wallMs: NaN,
+      cpuUsPerOp: +((openingMs * 1000) / ENTRIES).toFixed(2),
+      runtimeCpuMs: NaN,
+    },
+    {
+      name: `object: the draw's slices, per entry drawn (${SLICES + 1} slices of ${ENTRIES.toLocaleString('en')}, sampled)`,
+      operation: 'entry',
+      count: drawn,
+      cpuMs: +slicesMs.toFixed(1),
+      wallMs: NaN,
+      cpuUsPerOp: +((slicesMs * 1000) / drawn).toFixed(1),
+      runtimeCpuMs: runtimeMs,
+    },
+  ]
+  console.error(JSON.stringify(rows))
+  return rows
 }
 
 /**
@@ -341,6 +375,8 @@ function busyOf(profile) {
 }
 
 try {
+  // First, on a fresh server: the local Queue's timers, which later rows' events pile up, refused sends past 10,000.
+  if (!only || 'object: the opening'.includes(only)) rows.push(...(await openingCost()))
   const open = await createConcert({ maxActiveUsers: 100, idleTimeoutSeconds: 86_400 }, 1)
   await measure('object: entries into the line', 'entry', 20 * BATCH, `/enter?concert=${open}&n=20`)
   await eventsSent(open)
@@ -389,7 +425,6 @@ try {
   await measure("object: drawn entries' places, 500 a call (from a gate)", 'entry', 10_000, `/drawn-arrivals?concert=${soon}&n=10000`)
   await measure("object: drawn entries' statuses, 500 a call (from a relay)", 'entry', 10_000, `/follow-drawn?concert=${soon}&n=10000`)
   await measure("object: the draw's order sent to a gate (10,000 entries)", 'call', 50, `/draw-order?concert=${soon}&n=50`)
-  if (!only || 'object: the opening'.includes(only)) rows.push(await openingCost())
   await measure("gate: a pre-queue entry's place from the draw's order, one a call", 'call', 5_000, `/gate-place?concert=${soon}&n=5000&gates=8`)
   await measure("gate: pre-queue entries' places from the draw's order, 1,000 a call", 'entry', 10_000, `/gate-places?concert=${soon}&n=10000`)
   if (!only || only.startsWith('relay')) rows.push(await relayCost())
@@ -402,7 +437,7 @@ try {
   console.log('|---|---|---|---|---|---|')
   for (const r of rows)
     console.log(
-      `| ${r.name} | ${r.count.toLocaleString('en')} ${r.operation === 'entry' ? 'entries' : r.operation === 'message' ? 'messages' : 'calls'} | ${shown(r.cpuMs)} | ${shown(r.runtimeCpuMs)} | ${shown(r.wallMs)} | **${r.cpuUsPerOp}** |`,
+      `| ${r.name} | ${(r.count ?? 0).toLocaleString('en')} ${r.operation === 'entry' ? 'entries' : r.operation === 'message' ? 'messages' : 'calls'} | ${shown(r.cpuMs)} | ${shown(r.runtimeCpuMs)} | ${shown(r.wallMs)} | **${r.cpuUsPerOp}** |`,
     )
 } finally {
   inspector.close()

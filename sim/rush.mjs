@@ -24,6 +24,7 @@ const gateSource = readFileSync('src/gate/gate.ts', 'utf8')
 const GATE_CALLS_PER_S = 1000 / Number(/GATE_INTERVAL_MS = (\d+)/.exec(gateSource)?.[1]) // with entries
 const SOCKETS_PER_RELAY = varOf('SOCKETS_PER_RELAY')
 const PRE_QUEUE_RELAYS = Number(/PRE_QUEUE_RELAYS = (\d+)/.exec(readFileSync('src/concert-client/relay-names.ts', 'utf8'))?.[1])
+const PLACE_GATES = GATES * Number(/PLACE_GATES_PER_GATE = (\d+)/.exec(readFileSync('src/concert-client/gates.ts', 'utf8'))?.[1]) // gates asked for pre-queue entries' places
 const OPENING_POLL_SPREAD_S = Number(/OPENING_POLL_SPREAD_S = (\d+)/.exec(readFileSync('src/concert/policy.ts', 'utf8'))?.[1]) // pre-queue pollers' first polls after the opening
 const DRAW_SLICE = Number(/DRAW_SLICE = ([\d_]+)/.exec(readFileSync('src/concert/pre-queue.ts', 'utf8'))?.[1].replace('_', '')) // a slice a second
 const PRESENCE_INTERVAL_S = 5 // src/concert-client/queue-view.ts, idle timeout ≥ 15 s
@@ -65,7 +66,8 @@ const US = {
   gatePlaces: cost("gate: pre-queue entries' places from the draw's order, 1,000 a call"), // per entry
   // npm run bench:views: the whole line deflated at 1M arrivals (a new mirror's first pull).
   wholeView: 6_200,
-  // docs/queue.md (npm run bench:queue -- --prequeue): the draw, per entry drawn, in one change.
+  // docs/queue.md (npm run bench:queue -- --prequeue, 02:00 UTC): the draw, per entry drawn, in one change. bench:costs's
+  // "the draw's slices" row samples slices after the object woke (a cold cache) far higher, not yet explained (docs/scale.md).
   drawEntry: 21,
 }
 
@@ -103,19 +105,20 @@ for (let s = 0; s < seconds; s++) {
   const relays = open ? Math.ceil((listening + admitting) / SOCKETS_PER_RELAY) : PRE_QUEUE_RELAYS
   const polling = (open ? waiting : preQueue) * (1 - SOCKET_SHARE)
 
-  // Gates: every entry is a call to one of them; from the opening each pre-queue poller's
-  // first poll (spread over OPENING_POLL_SPREAD_S by entry) asks one for its place, and each
-  // pre-queue relay asks one for all its listeners' places at once. A gate finds places from
-  // the draw's order, fetched from the object once; it calls the object with entries at most
-  // GATE_CALLS_PER_S times a second.
+  // Gates: every entry is a call to one of GATES; from the opening each pre-queue poller's
+  // first poll (spread over OPENING_POLL_SPREAD_S by entry) asks one of PLACE_GATES for its
+  // place, and each pre-queue relay asks one for all its listeners' places at once. A gate
+  // finds places from the draw's order, fetched from the object once; it calls the object with
+  // entries at most GATE_CALLS_PER_S times a second. The busiest gate takes both.
   const preSocketShare = Math.min(SOCKET_SHARE, (PRE_QUEUE_RELAYS * SOCKETS_PER_RELAY) / Math.max(1, preQueue))
   const t = s - PRE_S
   const firstPolls = t >= 1 && t <= OPENING_POLL_SPREAD_S ? (preQueue * (1 - preSocketShare)) / OPENING_POLL_SPREAD_S : 0
   const relayAsks = t === 0 ? PRE_QUEUE_RELAYS : 0
-  const perGate = (entering + firstPolls + relayAsks) / GATES
+  const relayPlaces = t === 0 ? preQueue * preSocketShare : 0
   const gate = {
-    calls: perGate,
-    cpuUs: (entering / GATES) * US.gateEntry + (firstPolls / GATES) * US.gatePlace + (t === 0 ? (preQueue * preSocketShare * US.gatePlaces) / GATES : 0),
+    calls: entering / GATES + (firstPolls + relayAsks) / PLACE_GATES,
+    // A place asked alone costs a call; a relay's many, their batched cost each.
+    cpuUs: (entering / GATES) * US.gateEntry + (firstPolls * US.gatePlace + relayPlaces * US.gatePlaces) / PLACE_GATES,
   }
   const entryCalls = Math.min(GATES * GATE_CALLS_PER_S, entering)
 
@@ -140,8 +143,8 @@ for (let s = 0; s < seconds; s++) {
   // The opening: the draw begins (its index made, its order sorted) with its first slice, and
   // each gate fetches the order once. Calls made to the object (its pushes to relays are calls
   // it makes, counted apart).
-  const orderUs = t === 0 ? preQueue * US.opening + GATES * US.orderSent : 0
-  const objectCalls = pulls + presence + entryCalls + fansAdmitted + (t === 0 ? GATES : 0)
+  const orderUs = t === 0 ? preQueue * US.opening + PLACE_GATES * US.orderSent : 0
+  const objectCalls = pulls + presence + entryCalls + fansAdmitted + (t === 0 ? PLACE_GATES : 0)
   const objectUs =
     (pulls - mapsBuilt + pushes + presence + entryCalls + admitting * READS_PER_ADMITTED) * US.call +
     mapsBuilt * US.seatMap +
@@ -165,7 +168,7 @@ const busiest = (kind) => series.reduce((a, b) => (b[kind].cpuUs > a[kind].cpuUs
 const kinds = [
   ['concert object', 'object', 1],
   ['mirror', 'mirror', mirrors],
-  ['gate', 'gate', GATES],
+  ['gate', 'gate', PLACE_GATES],
   ['relay', 'relay', Math.max(...series.map((r) => (r.t < 0 ? PRE_QUEUE_RELAYS : Math.ceil(((r.waiting + ADMITTED_PER_S) * SOCKET_SHARE) / SOCKETS_PER_RELAY))))],
 ]
 /** A poller: the mirror's line (≤ 250 ms old) + the location's slot (≤ 250 ms) + the isolate's view (≤ 250 ms) + its poll interval, each worst case at p99. */

@@ -1,6 +1,7 @@
 import { runInDurableObject } from 'cloudflare:test'
 import { env } from 'cloudflare:workers'
 import { describe, expect, it } from 'vitest'
+import { PLACE_GATES_PER_GATE } from '../src/concert-client/gates'
 import { call, newConcert, newUser, sleep, stubOf, type User } from './helpers'
 
 const iso = (ms: number) => new Date(ms).toISOString()
@@ -11,13 +12,9 @@ const gate = (concertId: string, k: number) => env.GATE.get(env.GATE.idFromName(
 const enter = (user: User, concertId: string) => call('POST', `/api/concerts/${concertId}/queue/tokens`, { accessToken: user.accessToken })
 
 async function gateCounts(concertId: string) {
-  const counts = await Promise.all(Array.from({ length: GATES }, (_, k) => gate(concertId, k).counts()))
-  return counts.reduce((sum, c) => ({ batches: sum.batches + c.batches, entries: sum.entries + c.entries, orders: sum.orders + c.orders, places: sum.places + c.places }), {
-    batches: 0,
-    entries: 0,
-    orders: 0,
-    places: 0,
-  })
+  const counts = await Promise.all(Array.from({ length: GATES * PLACE_GATES_PER_GATE }, (_, k) => gate(concertId, k).counts()))
+  const sum = (field: 'batches' | 'entries' | 'orders' | 'calls' | 'places') => counts.reduce((total, c) => total + c[field], 0)
+  return { batches: sum('batches'), entries: sum('entries'), orders: sum('orders'), calls: sum('calls'), places: sum('places') }
 }
 
 describe('entries through gates (src/gate/)', () => {
@@ -78,9 +75,9 @@ describe('entries through gates (src/gate/)', () => {
       // The first drawn is admitted (position 0); the others wait in the draw's order.
       expect(poll.body.position).toBe(rankOf.get(entered[i]!.body.entryId))
     })
-    const { orders, places } = await gateCounts(concertId)
-    expect(places).toBe(USERS)
+    const { orders, calls, places } = await gateCounts(concertId)
+    expect([calls, places]).toEqual([USERS, USERS])
     expect(orders).toBeGreaterThan(0)
-    expect(orders).toBeLessThanOrEqual(GATES)
+    expect(orders).toBeLessThanOrEqual(GATES * PLACE_GATES_PER_GATE)
   })
 })

@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest'
 import type { ConcertObject } from '../src/concert'
 import { SNAPSHOT_MAX_AGE_MS } from '../src/concert-client/queue-view'
 import { DRAW_SLICE } from '../src/concert/pre-queue'
+import { PLACE_GATES_PER_GATE } from '../src/concert-client/gates'
 import { signQueueToken } from '../src/auth/tokens'
 import { ADMIN_TOKEN, call, daysFromNow, enterQueue, expectedOrder, expectError, sha256Hex, newConcert, newUser, openSocket, openStream, sleep, stubOf, type User } from './helpers'
 
@@ -12,7 +13,7 @@ const enter = (user: User, concertId: string) => call('POST', `/api/concerts/${c
 
 /** Pre-queue entries' places found by the concert's gates (from the draw's order) so far. */
 async function placesFoundByGates(concertId: string): Promise<number> {
-  const counts = await Promise.all(Array.from({ length: Number(env.GATES_PER_CONCERT) }, (_, k) => env.GATE.get(env.GATE.idFromName(`${concertId}/gate/${k}`)).counts()))
+  const counts = await Promise.all(Array.from({ length: Number(env.GATES_PER_CONCERT) * PLACE_GATES_PER_GATE }, (_, k) => env.GATE.get(env.GATE.idFromName(`${concertId}/gate/${k}`)).counts()))
   return counts.reduce((sum, c) => sum + c.places, 0)
 }
 

@@ -6,7 +6,7 @@ import { placeOnly, socketUpgrade, type ConcertConfigured, type ConcertSetup, ty
 import { ApiError, unwrap, type Result } from '../errors'
 import type { DateAvailabilityView, HoldView, QueueHistoryView, QueuePolicy, QueueStatsView, QueueStatusView, SaleDrawView, SaleStateView, SeatMapView, SectionListView } from '../schemas'
 import { rememberDrawnArrival, withDrawnArrival } from './drawn-places'
-import { gateName } from './gates'
+import { gateName, placeGateName } from './gates'
 import { IsolateCaches, type KeepAlive, type LoadReason } from './isolate-cache'
 import { relayName } from './relay-names'
 import { mirrorOf, type RequestPlace } from './mirrors'
@@ -122,7 +122,7 @@ export class ConcertClient {
     // From the opening a pre-queue token still names its entry, not its place: a gate finds
     // the place from the draw's order, and it is remembered here.
     if (status === 'unknown' && place.arrival === 0 && place.entryId !== undefined) {
-      const [arrival = 0] = unwrap(await this.gate(gateName(this.concertId, this.gates)).drawnArrivals(this.concertId, [placeOnly(place)]))
+      const [arrival = 0] = unwrap(await this.gate(placeGateName(this.concertId, this.gates)).drawnArrivals(this.concertId, [placeOnly(place)]))
       if (arrival > 0) {
         rememberDrawnArrival(this.concertId, place.entryId, arrival)
         place = { ...place, arrival }

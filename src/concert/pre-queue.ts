@@ -20,11 +20,12 @@ type Schedule = SaleTimes & { seed: string; commitment: string }
 export type SalePhase = 'SCHEDULED' | 'PRE_QUEUE' | 'DUE' | 'DRAWING' | 'OPEN'
 
 /**
- * The draw is made in slices of at most this many entries, in the order of their draw keys, one
- * change each (about 0.1 s of the object at 21 µs an entry; docs/scale.md), the next
- * DRAW_SLICE_SPACING_MS after one began: the object answers everyone between slices, and the
- * first places are admitted after the first slice, not after the whole pre-queue. Only the
- * front of the line needs its places, and 5,000 a second stay far ahead of admission.
+ * The draw writes its places to the line in slices of about this many entries, in the order of
+ * their draw keys, one change each, the next DRAW_SLICE_SPACING_MS after one began: the object
+ * answers everyone between slices. Statuses do not wait for it (every entry has its place from
+ * the opening: pre-queue-order.ts); admission does, so this bounds the opening's burst of
+ * admissions to this many a second. A slice costs the object tens of µs an entry
+ * (`npm run bench:costs`, "the draw's slices"; docs/scale.md).
  */
 export const DRAW_SLICE = 5_000
 const DRAW_SLICE_SPACING_MS = 1_000
@@ -34,8 +35,6 @@ interface Drawing {
   base: number
   size: number
   drawn: number
-  /** The draw key of the last entry drawn: the next slice starts after it. */
-  lastKey: string
   nextAt: number
 }
 
@@ -254,7 +253,7 @@ export class PreQueue {
       keyless.map((r) => r.entry_id),
     ).forEach((key, i) => this.sql.exec('UPDATE pre_queue SET draw_key = ? WHERE entry_id = ?', key, keyless[i]!.entry_id))
     this.order.begin(keyless.length > 0)
-    this.saveDrawing({ base: lastArrival, size: this.size, drawn: 0, lastKey: '', nextAt: now })
+    this.saveDrawing({ base: lastArrival, size: this.size, drawn: 0, nextAt: now })
     // The order is fixed now (the keys' order): the seed is published as the draw begins.
     this.outbox.record('sale.opened', now, { seed, drawnEntries: this.size })
     return this.size
@@ -266,28 +265,22 @@ export class PreQueue {
   }
 
   /**
-   * The next slice of the draw: the next DRAW_SLICE entries by draw key get the next places
-   * (one statement, no entry through JavaScript). Returns the places given. Call inside a
+   * The next slice of the draw: the next DRAW_SLICE entries by draw key (a few more when keys
+   * share a prefix at its end) get the next places. Returns the places given. Call inside a
    * transaction.
    */
   drawSlice(now: number): { first: number; count: number } {
     const d = this.drawing!
     const first = d.base + d.drawn + 1
-    const count = Math.min(DRAW_SLICE, d.size - d.drawn)
-    this.sql.exec(
-      `UPDATE pre_queue SET arrival = ? + ranked.n
-         FROM (SELECT rowid AS id, row_number() OVER (ORDER BY draw_key) AS n
-                 FROM (SELECT rowid, draw_key FROM pre_queue WHERE substr(draw_key, 1, 8) >= ? AND draw_key > ? ORDER BY ${KEY_ORDER} LIMIT ?)) AS ranked
-        WHERE pre_queue.rowid = ranked.id`,
-      first - 1,
-      d.lastKey.slice(0, 8),
-      d.lastKey,
-      count,
-    )
+    const { from, to, count } = this.order.slice(d.drawn, DRAW_SLICE)
+    // Within the slice the whole keys' order is the draw's (a key's prefix is its beginning).
+    // One statement per row: an UPDATE ... FROM the ranked slice scanned the whole table here
+    // (525 ms a slice of 100,000, bench:costs).
+    const rows = this.sql.exec<{ id: number }>('SELECT rowid AS id FROM pre_queue WHERE substr(draw_key, 1, 8) BETWEEN ? AND ? ORDER BY draw_key', from, to).toArray()
+    rows.forEach((row, i) => this.sql.exec('UPDATE pre_queue SET arrival = ? WHERE rowid = ?', first + i, row.id))
     const drawn = d.drawn + count
     if (drawn < d.size) {
-      const lastKey = this.sql.exec<{ draw_key: string }>('SELECT draw_key FROM pre_queue WHERE arrival = ?', first + count - 1).one().draw_key
-      this.saveDrawing({ ...d, drawn, lastKey, nextAt: now + DRAW_SLICE_SPACING_MS })
+      this.saveDrawing({ ...d, drawn, nextAt: now + DRAW_SLICE_SPACING_MS })
       return { first, count }
     }
     this.saveDrawing(null)

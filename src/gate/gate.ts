@@ -27,7 +27,7 @@ export class ConcertGate extends DurableObject<Env> {
   private readonly entries = new Batch<string, QueueEntryView>((userIds) => this.concert.enterAll(userIds), GATE_INTERVAL_MS, MAX_BATCH)
   /** The draw's order, once it has begun (fetched once, shared by the requests that wait for it). */
   private order: Promise<Result<DrawPlaces | null>> | null = null
-  private found = { orders: 0, places: 0, asked: 0 }
+  private found = { orders: 0, calls: 0, places: 0, asked: 0 }
 
   private get concert(): DurableObjectStub<ConcertObject> {
     return this.env.CONCERT.get(this.env.CONCERT.idFromName(this.concertId))
@@ -48,6 +48,7 @@ export class ConcertGate extends DurableObject<Env> {
       const order = await this.drawOrder()
       if (!order.ok || order.value === null) return order.ok ? ok(places.map(() => 0)) : order
       const found = places.map((p) => order.value!.placeOf(p.entryId!))
+      this.found.calls++
       this.found.places += places.length
       const shared = places.filter((_, i) => found[i] === null)
       if (shared.length === 0) return ok(found as number[])

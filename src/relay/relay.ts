@@ -3,7 +3,7 @@ import type { ConcertObject } from '../concert'
 import type { LineView } from '../concert/line-view'
 import { QueueView } from '../concert/line-status'
 import { isEventStream, placeOnly, released, socketOwner, type FollowedPlace, type SocketOwner } from '../concert/rpc'
-import { gateName } from '../concert-client/gates'
+import { placeGateName } from '../concert-client/gates'
 import { ERRORS, errorBody } from '../errors'
 import type { Follower, SocketEnd } from './follower'
 import { Sockets } from './sockets'
@@ -165,7 +165,7 @@ export class QueueRelay extends DurableObject<Env> {
     const entries = unknown.filter((f) => f.owner.arrival === 0 && f.owner.entryId !== undefined)
     if (entries.length === 0) return unknown
     const concertId = this.name.split('/')[0]!
-    const gate = this.env.GATE.get(this.env.GATE.idFromName(gateName(concertId, Number(this.env.GATES_PER_CONCERT))))
+    const gate = this.env.GATE.get(this.env.GATE.idFromName(placeGateName(concertId, Number(this.env.GATES_PER_CONCERT))))
     const found = released(
       await gate.drawnArrivals(
         concertId,
