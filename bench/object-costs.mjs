@@ -286,29 +286,23 @@ async function openingCost() {
   const runtimeMs = runtimeCpuMs() - before
   if ((await json('GET', `/api/concerts/${concertId}/sale`)).drawnEntries !== ENTRIES) throw new Error('the draw did not begin')
   const under = underFrames(profile, ['openIfDue', 'drawSlice', 'joinDrawn'])
-  if (only) console.error(hottest(profile, 25), '\n', JSON.stringify(underFrames(profile, ['slice', 'sorted', 'exec', 'admit', 'touch', 'joinDrawn', 'drawSlice', 'saveDrawing', 'save'])))
+  if (only) console.error(hottest(profile, 25))
   const slicesMs = under.drawSlice + under.joinDrawn
   const openingMs = under.openIfDue - slicesMs
   const drawn = (SLICES + 1) * DRAW_SLICE
+  /** A row of entries from sampled ms. */
+  const perEntry = (name, count, ms, digits, runtimeCpuMs = NaN) => ({
+    name,
+    operation: 'entry',
+    count,
+    cpuMs: +ms.toFixed(1),
+    wallMs: NaN,
+    cpuUsPerOp: +((ms * 1000) / count).toFixed(digits),
+    runtimeCpuMs,
+  })
   const rows = [
-    {
-      name: `object: the opening, per entry in the pre-queue (${ENTRIES.toLocaleString('en')}, sampled, its slices apart)`,
-      operation: 'entry',
-      count: ENTRIES,
-      cpuMs: +openingMs.toFixed(1),
-      wallMs: NaN,
-      cpuUsPerOp: +((openingMs * 1000) / ENTRIES).toFixed(2),
-      runtimeCpuMs: NaN,
-    },
-    {
-      name: `object: the draw's slices, per entry drawn (${SLICES + 1} slices of ${ENTRIES.toLocaleString('en')}, sampled)`,
-      operation: 'entry',
-      count: drawn,
-      cpuMs: +slicesMs.toFixed(1),
-      wallMs: NaN,
-      cpuUsPerOp: +((slicesMs * 1000) / drawn).toFixed(1),
-      runtimeCpuMs: runtimeMs,
-    },
+    perEntry(`object: the opening, per entry in the pre-queue (${ENTRIES.toLocaleString('en')}, sampled, its slices apart)`, ENTRIES, openingMs, 2),
+    perEntry(`object: the draw's slices, per entry drawn (${SLICES + 1} slices after an opening of ${ENTRIES.toLocaleString('en')}, sampled)`, drawn, slicesMs, 1, runtimeMs),
   ]
   console.error(JSON.stringify(rows))
   return rows
