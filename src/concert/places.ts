@@ -37,8 +37,9 @@ export class Places {
       entries: userIds.map((userId) => {
         const entryId = undrawn.get(userId)
         if (entryId === undefined) return entries[next++]!
+        // The token still names the entry (arrival 0); the status is its place's.
         const place = { arrival: this.preQueue.arrivalOf({ entryId, userId })!, userId, entryId }
-        return ok({ created: false, ...place, arrival: 0, status: this.line.liveStatus(place, moment)! })
+        return ok({ created: false, arrival: 0, userId, entryId, status: this.line.liveStatus(place, moment)! })
       }),
       moved,
     }
