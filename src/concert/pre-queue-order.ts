@@ -13,17 +13,21 @@ export class PreQueueOrder {
   private order: DrawOrder | null = null
   /** The prefixes of the entries made since the pre-queue was empty in this object's memory. */
   private collected: PrefixCollector | null = null
+  /** Entries made. */
+  private entries = 0
 
   constructor(private readonly sql: SqlStorage) {}
 
   /** On waking: with entries already made, the order will be read back from the table. */
   load(entries: number) {
+    this.entries = entries
     this.order = null
     this.collected = entries === 0 ? new PrefixCollector() : null
   }
 
   /** Entries made with these keys. */
   entered(keys: readonly string[]) {
+    this.entries += keys.length
     this.collected?.add(keys)
   }
 
@@ -62,12 +66,11 @@ export class PreQueueOrder {
   private sorted(): DrawOrder {
     if (!this.order) {
       const rows = this.sql.exec<{ draw_key: string }>(`SELECT draw_key FROM pre_queue ORDER BY ${KEY_ORDER}`)
-      const count = this.sql.exec<{ n: number }>('SELECT COUNT(*) AS n FROM pre_queue').one().n
       this.order = DrawOrder.ofSortedKeys(
         (function* () {
           for (const row of rows) yield row.draw_key
         })(),
-        count,
+        this.entries,
       )
     }
     return this.order

@@ -105,9 +105,12 @@ export class QueueRelay extends DurableObject<Env> {
     this.known = name
   }
 
+  private get concertId(): string {
+    return this.name.split('/')[0]!
+  }
+
   private get concert(): DurableObjectStub<ConcertObject> {
-    const concertId = this.name.split('/')[0]!
-    return this.env.CONCERT.get(this.env.CONCERT.idFromName(concertId))
+    return this.env.CONCERT.get(this.env.CONCERT.idFromName(this.concertId))
   }
 
   /** The line from the object: what changed since this relay's version, reporting its listeners as seen. */
@@ -133,19 +136,18 @@ export class QueueRelay extends DurableObject<Env> {
     return this.tell(this.followers())
   }
 
-  /** Each listener its status from the view; those the view cannot tell, from the object in one call. */
+  /**
+   * Each listener its status from the view. From the opening, listeners whose tokens name
+   * pre-queue entries get their places from a gate, which finds them from the draw's order
+   * (the object is not asked for a whole pre-queue at once); those the view still cannot
+   * tell, from the object in one call.
+   */
   private async tell(followers: Follower[]) {
     if (!this.view) await this.pull()
     const now = Date.now()
-    const unknown: Follower[] = []
-    for (const follower of followers) {
-      const status = this.view?.describe(follower.owner, now) ?? 'unknown'
-      if (status === 'gone') follower.end('EXPIRED')
-      else if (status === 'unknown') unknown.push(follower)
-      else follower.tell(status)
-    }
+    const unknown = this.tellFromView(followers, now)
     if (unknown.length === 0) return
-    const asked = await this.placeEntries(unknown, now)
+    const asked = this.tellFromView(unknown, now, await this.entryPlaces(unknown))
     if (asked.length === 0) return
     const answers = await this.ask(asked.map((f) => f.owner))
     asked.forEach((follower, i) => {
@@ -156,34 +158,31 @@ export class QueueRelay extends DurableObject<Env> {
     })
   }
 
-  /**
-   * From the opening, listeners whose tokens name pre-queue entries get their places from a
-   * gate, which finds them from the draw's order (the object is not asked for a whole
-   * pre-queue at once), and are told from the view. Returns those still to ask the object.
-   */
-  private async placeEntries(unknown: Follower[], now: number): Promise<Follower[]> {
-    const entries = unknown.filter((f) => f.owner.arrival === 0 && f.owner.entryId !== undefined)
-    if (entries.length === 0) return unknown
-    const concertId = this.name.split('/')[0]!
-    const gate = this.env.GATE.get(this.env.GATE.idFromName(placeGateName(concertId, Number(this.env.GATES_PER_CONCERT))))
-    const found = released(
-      await gate.drawnArrivals(
-        concertId,
-        entries.map((f) => placeOnly(f.owner)),
-      ),
-    )
-    if (!found.ok) return unknown
-    const placed = new Map(entries.map((follower, i) => [follower, found.value[i]!]))
-    return unknown.filter((follower) => {
-      const arrival = placed.get(follower)
-      if (!arrival) return true
-      const status = this.view?.describe({ ...follower.owner, arrival }, now) ?? 'unknown'
+  /** Tells each listener the view can tell (at the place found for it, if any, which it keeps); returns the others. */
+  private tellFromView(followers: Follower[], now: number, places = new Map<Follower, number>()): Follower[] {
+    return followers.filter((follower) => {
+      const arrival = places.get(follower)
+      const status = this.view?.describe(arrival ? { ...follower.owner, arrival } : follower.owner, now) ?? 'unknown'
       if (status === 'unknown') return true
-      follower.place(arrival)
+      if (arrival) follower.place(arrival)
       if (status === 'gone') follower.end('EXPIRED')
       else follower.tell(status)
       return false
     })
+  }
+
+  /** The places a gate finds for the listeners whose tokens name pre-queue entries (none before the draw, or if it fails). */
+  private async entryPlaces(followers: Follower[]): Promise<Map<Follower, number>> {
+    const entries = followers.filter((f) => f.owner.arrival === 0 && f.owner.entryId !== undefined)
+    if (entries.length === 0) return new Map()
+    const gate = this.env.GATE.get(this.env.GATE.idFromName(placeGateName(this.concertId, Number(this.env.GATES_PER_CONCERT))))
+    const found = released(
+      await gate.drawnArrivals(
+        this.concertId,
+        entries.map((f) => placeOnly(f.owner)),
+      ),
+    )
+    return new Map(found.ok ? entries.map((follower, i) => [follower, found.value[i]!]) : [])
   }
 
   private async ask(owners: SocketOwner[]): Promise<FollowedPlace[]> {
