@@ -16,7 +16,7 @@ import { pool } from './pool.mjs'
 import { profilerOf } from './inspector.mjs'
 import { ADMIN_TOKEN, AUTH_SECRET, serveBundle } from './serve-bundle.mjs'
 
-const DRAW_SLICE = Number(/DRAW_SLICE = ([\d_]+)/.exec(readFileSync('src/concert/pre-queue.ts', 'utf8'))?.[1].replace('_', ''))
+const DRAW_SLICE = Number(/DRAW_SLICE = ([\d_]+)/.exec(readFileSync('src/concert/draw-slices.ts', 'utf8'))?.[1].replace('_', ''))
 
 const BATCH = 1_000
 const PROBE = `
@@ -94,8 +94,21 @@ export default {
         }
         break
       case '/draw-order':
-        // The draw's order as a gate fetches it (sorted as the draw began, from the prefixes gathered as entries were made).
+        // The draw's order as the order gate fetches it (sorted as the draw began, from the prefixes gathered as entries were made).
         for (let i = 0; i < n; i++) if (!(await concert.drawOrder()).ok) throw new Error('no order')
+        break
+      case '/order-gate': {
+        // The order gate sending the order on, as each place gate fetches it.
+        const orderGate = env.GATE.get(env.GATE.idFromName(q.concert + '/gate/order'))
+        for (let i = 0; i < n; i++) if (!(await orderGate.drawOrder(q.concert)).value) throw new Error('no order')
+        break
+      }
+      case '/first-place':
+        // A place gate's first place: the order fetched from the order gate (sent on, received), then one place found.
+        for (let i = 0; i < n; i++) {
+          const found = await env.GATE.get(env.GATE.idFromName(q.concert + '/gate/first-' + i)).drawnArrivals(q.concert, [{ arrival: 0, userId: 'probe', entryId: crypto.randomUUID() }])
+          if (!found.ok) throw new Error(found.code)
+        }
         break
       case '/gate-place': {
         // A pre-queue entry's place from a gate, one a call as Workers ask it, 100 at once over the gates.
@@ -156,6 +169,15 @@ function runtimeCpuMs() {
   return (ticks * 1000) / 100
 }
 
+/**
+ * A sample's time in µs: the gap since the sample before it, capped at five sampling intervals.
+ * The profiler takes no samples while the isolate waits for work, so the first sample after a
+ * wait carried the whole wait: in the draw's slices, a second apart, single samples in SQLite
+ * carried 0.5 and 0.9 s, where the slices' statements took 70 ms each by the clock (16:50 UTC).
+ */
+const SAMPLE_CAP_US = 1_000
+const sampleUs = (profile, i) => Math.min(profile.timeDeltas[i] ?? 0, SAMPLE_CAP_US)
+
 /** CPU ms of the objects' isolate while the probe runs `path`. */
 async function busyMs(path) {
   const cpuBefore = runtimeCpuMs()
@@ -206,7 +228,7 @@ function busyByKind(profile) {
   const busy = {}
   profile.samples.forEach((id, i) => {
     const kind = kindOfNode(id)
-    if (kind !== 'idle') busy[kind] = (busy[kind] ?? 0) + (profile.timeDeltas[i] ?? 0)
+    if (kind !== 'idle') busy[kind] = (busy[kind] ?? 0) + sampleUs(profile, i)
   })
   return busy
 }
@@ -220,7 +242,7 @@ function underFrames(profile, names) {
     const seen = new Set()
     for (let node = id; node !== undefined; node = parents.get(node)) {
       const name = nodes.get(node).callFrame.functionName
-      if (name in totals && !seen.has(name)) (seen.add(name), (totals[name] += (profile.timeDeltas[i] ?? 0) / 1000))
+      if (name in totals && !seen.has(name)) (seen.add(name), (totals[name] += sampleUs(profile, i) / 1000))
     }
   })
   return Object.fromEntries(Object.entries(totals).map(([k, v]) => [k, +v.toFixed(1)]))
@@ -235,7 +257,7 @@ function hottest(profile, count = 15) {
     const frame = (node) => `${node.callFrame.functionName || '(anonymous)'} ${node.callFrame.url.split('/').pop()}:${node.callFrame.lineNumber + 1}`
     const node = nodes.get(id)
     const name = `${frame(node)} < ${parents.has(id) ? frame(nodes.get(parents.get(id))) : ''}`
-    self.set(name, (self.get(name) ?? 0) + (profile.timeDeltas[i] ?? 0))
+    self.set(name, (self.get(name) ?? 0) + sampleUs(profile, i))
   })
   return [...self]
     .sort((a, b) => b[1] - a[1])
@@ -276,6 +298,8 @@ async function openingCost() {
   await server.probe(`/enter?concert=${concertId}&n=${ENTRIES / BATCH}`)
   await eventsSent(concertId)
   if (Date.now() > opensAt - 500) throw new Error('the pre-queue filled too late to measure its opening')
+  // Kept awake until then, as a rush keeps it: an object evicted while idle reads the draw's order back from its table at the opening (240 ms at 100,000).
+  while (Date.now() < opensAt - 1_300) await Promise.all([eventsSent(concertId), new Promise((resolve) => setTimeout(resolve, 1_000))])
   await new Promise((resolve) => setTimeout(resolve, opensAt - 300 - Date.now()))
   const before = runtimeCpuMs()
   await inspector.call('Profiler.start')
@@ -305,7 +329,7 @@ async function openingCost() {
     perEntry(`object: the draw's slices, per entry drawn (${SLICES + 1} slices after an opening of ${ENTRIES.toLocaleString('en')}, sampled)`, drawn, slicesMs, 1, runtimeMs),
   ]
   console.error(JSON.stringify(rows))
-  return rows
+  return { rows, concertId, entries: ENTRIES }
 }
 
 /**
@@ -364,13 +388,28 @@ async function relayCost() {
 function busyOf(profile) {
   const idle = new Set(profile.nodes.filter((n) => n.callFrame.functionName === '(idle)').map((n) => n.id))
   let busy = 0
-  profile.samples.forEach((id, i) => idle.has(id) || (busy += profile.timeDeltas[i] ?? 0))
+  profile.samples.forEach((id, i) => idle.has(id) || (busy += sampleUs(profile, i)))
   return busy
 }
 
 try {
   // First, on a fresh server: the local Queue's timers, which later rows' events pile up, refused sends past 10,000.
-  if (!only || 'object: the opening'.includes(only)) rows.push(...(await openingCost()))
+  if (!only || 'object: the opening'.includes(only)) {
+    const opening = await openingCost()
+    rows.push(...opening.rows)
+    // What the order gate fetches from the object as the draw begins, and sends on to each place gate, at this size.
+    const size = opening.entries.toLocaleString('en')
+    const sent = await measure(`object: the draw's order sent to the order gate, at the opening (${size} entries)`, 'call', 20, `/draw-order?concert=${opening.concertId}&n=20`)
+    await server.probe(`/order-gate?concert=${opening.concertId}&n=1`) // its first call fetches the order from the object
+    const sentOn = await measure(`gate: the draw's order sent on to a place gate, at the opening (${size} entries)`, 'call', 20, `/order-gate?concert=${opening.concertId}&n=20`)
+    const firstPlace = await measure(
+      `gate: a place gate's first place, the order fetched from the order gate, at the opening (${size} entries)`,
+      'call',
+      20,
+      `/first-place?concert=${opening.concertId}&n=20`,
+    )
+    sent.entries = sentOn.entries = firstPlace.entries = opening.entries
+  }
   const open = await createConcert({ maxActiveUsers: 100, idleTimeoutSeconds: 86_400 }, 1)
   await measure('object: entries into the line', 'entry', 20 * BATCH, `/enter?concert=${open}&n=20`)
   await eventsSent(open)
@@ -418,7 +457,7 @@ try {
   await measure("object: a drawn pre-queue entry's first status", 'call', 5_000, `/status-drawn?concert=${soon}&n=5000`)
   await measure("object: drawn entries' places, 500 a call (from a gate)", 'entry', 10_000, `/drawn-arrivals?concert=${soon}&n=10000`)
   await measure("object: drawn entries' statuses, 500 a call (from a relay)", 'entry', 10_000, `/follow-drawn?concert=${soon}&n=10000`)
-  await measure("object: the draw's order sent to a gate (10,000 entries)", 'call', 50, `/draw-order?concert=${soon}&n=50`)
+  await measure("object: the draw's order sent to the order gate (10,000 entries)", 'call', 50, `/draw-order?concert=${soon}&n=50`)
   await measure("gate: a pre-queue entry's place from the draw's order, one a call", 'call', 5_000, `/gate-place?concert=${soon}&n=5000&gates=8`)
   await measure("gate: pre-queue entries' places from the draw's order, 1,000 a call", 'entry', 10_000, `/gate-places?concert=${soon}&n=10000`)
   if (!only || only.startsWith('relay')) rows.push(await relayCost())

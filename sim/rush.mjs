@@ -26,7 +26,7 @@ const SOCKETS_PER_RELAY = varOf('SOCKETS_PER_RELAY')
 const PRE_QUEUE_RELAYS = Number(/PRE_QUEUE_RELAYS = (\d+)/.exec(readFileSync('src/concert-client/relay-names.ts', 'utf8'))?.[1])
 const PLACE_GATES = GATES * Number(/PLACE_GATES_PER_GATE = (\d+)/.exec(readFileSync('src/concert-client/gates.ts', 'utf8'))?.[1]) // gates asked for pre-queue entries' places
 const OPENING_POLL_SPREAD_S = Number(/OPENING_POLL_SPREAD_S = (\d+)/.exec(readFileSync('src/concert/policy.ts', 'utf8'))?.[1]) // pre-queue pollers' first polls after the opening
-const DRAW_SLICE = Number(/DRAW_SLICE = ([\d_]+)/.exec(readFileSync('src/concert/pre-queue.ts', 'utf8'))?.[1].replace('_', '')) // a slice a second
+const DRAW_SLICE = Number(/DRAW_SLICE = ([\d_]+)/.exec(readFileSync('src/concert/draw-slices.ts', 'utf8'))?.[1].replace('_', '')) // a slice a second
 const PRESENCE_INTERVAL_S = 5 // src/concert-client/queue-view.ts, idle timeout ≥ 15 s
 const RELAY_PRESENCE_INTERVAL_S = 10 // src/relay/relay.ts
 const LINE_PULLS_PER_S = 4 // MIRROR_LINE_MAX_AGE_MS = 250
@@ -44,12 +44,22 @@ const WRITES_PER_ADMITTED = 4
 const READS_PER_ADMITTED = 1
 
 // --- measured costs (µs of CPU) ---
-const costs = Object.fromEntries(JSON.parse(readFileSync('bench/results/costs.json', 'utf8')).rows.map((r) => [r.name, r.cpuUsPerOp]))
+const costRows = JSON.parse(readFileSync('bench/results/costs.json', 'utf8')).rows
+const costs = Object.fromEntries(costRows.map((r) => [r.name, r.cpuUsPerOp]))
 const cost = (name) => {
   const found = Object.entries(costs).find(([k]) => k.startsWith(name))
   if (!found) throw new Error(`bench/results/costs.json has no "${name}": run npm run bench:costs`)
   return found[1]
 }
+/** A call's cost measured at the opening of a pre-queue, and its size (the row says it). Scaled by entries, an upper bound: its fixed part is scaled too. */
+const atOpening = (name) => {
+  const row = costRows.find((r) => r.name.startsWith(name))
+  if (!row?.entries) throw new Error(`bench/results/costs.json has no "${name}" with its entries: run npm run bench:costs`)
+  return { us: row.cpuUsPerOp, entries: row.entries }
+}
+const orderSent = atOpening("object: the draw's order sent to the order gate, at the opening")
+const orderSentOn = atOpening("gate: the draw's order sent on to a place gate, at the opening")
+const firstPlace = atOpening("gate: a place gate's first place, the order fetched from the order gate, at the opening")
 const US = {
   call: cost('object: line view'), // a read call: RPC in and out, a line change
   entryLine: cost('object: entries into the line'),
@@ -61,14 +71,16 @@ const US = {
   gateEntry: cost('gate: an entry'),
   relaySocket: cost('relay: a socket told'),
   opening: cost('object: the opening, per entry'), // per entry in the pre-queue, once (its first slice is `draw`)
-  orderSent: cost("object: the draw's order sent to a gate"), // a call, once per gate (measured at 10,000 entries: a copy of 4 bytes an entry)
+  // The draw's order (4 bytes an entry), per entry: fetched from the object by the order gate once, and from it by each place gate.
+  orderSent: orderSent.us / orderSent.entries,
+  orderSentOn: orderSentOn.us / orderSentOn.entries,
   gatePlace: cost("gate: a pre-queue entry's place from the draw's order, one a call"),
   gatePlaces: cost("gate: pre-queue entries' places from the draw's order, 1,000 a call"), // per entry
   // npm run bench:views: the whole line deflated at 1M arrivals (a new mirror's first pull).
   wholeView: 6_200,
-  // docs/queue.md (npm run bench:queue -- --prequeue, 02:00 UTC): the draw, per entry drawn, in one change. bench:costs's
-  // "the draw's slices" row samples slices after the object woke (a cold cache) far higher, not yet explained (docs/scale.md).
-  drawEntry: 21,
+  // A place gate receiving the order: its first place less the order gate's sending and a place found (the bench's isolate runs both gates).
+  orderReceived: Math.max(0, firstPlace.us - orderSentOn.us - cost("gate: a pre-queue entry's place from the draw's order, one a call")) / firstPlace.entries,
+  drawEntry: cost("object: the draw's slices"), // per entry drawn, a slice a second
 }
 
 // --- arrivals ---
@@ -108,8 +120,9 @@ for (let s = 0; s < seconds; s++) {
   // Gates: every entry is a call to one of GATES; from the opening each pre-queue poller's
   // first poll (spread over OPENING_POLL_SPREAD_S by entry) asks one of PLACE_GATES for its
   // place, and each pre-queue relay asks one for all its listeners' places at once. A gate
-  // finds places from the draw's order, fetched from the object once; it calls the object with
-  // entries at most GATE_CALLS_PER_S times a second. The busiest gate takes both.
+  // finds places from the draw's order, fetched once from the order gate, which fetched it from
+  // the object; it calls the object with entries at most GATE_CALLS_PER_S times a second. The
+  // busiest gate takes both.
   const preSocketShare = Math.min(SOCKET_SHARE, (PRE_QUEUE_RELAYS * SOCKETS_PER_RELAY) / Math.max(1, preQueue))
   const t = s - PRE_S
   const firstPolls = t >= 1 && t <= OPENING_POLL_SPREAD_S ? (preQueue * (1 - preSocketShare)) / OPENING_POLL_SPREAD_S : 0
@@ -118,8 +131,9 @@ for (let s = 0; s < seconds; s++) {
   const gate = {
     calls: entering / GATES + (firstPolls + relayAsks) / PLACE_GATES,
     // A place asked alone costs a call; a relay's many, their batched cost each.
-    cpuUs: (entering / GATES) * US.gateEntry + (firstPolls * US.gatePlace + relayPlaces * US.gatePlaces) / PLACE_GATES,
+    cpuUs: (entering / GATES) * US.gateEntry + (firstPolls * US.gatePlace + relayPlaces * US.gatePlaces) / PLACE_GATES + (t === 0 ? preQueue * US.orderReceived : 0),
   }
+  const orderGate = { calls: t === 0 ? PLACE_GATES : 0, cpuUs: t === 0 ? preQueue * (US.orderReceived + PLACE_GATES * US.orderSentOn) : 0 }
   const entryCalls = Math.min(GATES * GATE_CALLS_PER_S, entering)
 
   // Mirrors: per location, a line change per slot, dates and sale state and each section's map
@@ -140,11 +154,11 @@ for (let s = 0; s < seconds; s++) {
   const pushes = relays
   const presence = relays / RELAY_PRESENCE_INTERVAL_S
   const fansAdmitted = admitting * (WRITES_PER_ADMITTED + READS_PER_ADMITTED)
-  // The opening: the draw begins (its index made, its order sorted) with its first slice, and
-  // each gate fetches the order once. Calls made to the object (its pushes to relays are calls
-  // it makes, counted apart).
-  const orderUs = t === 0 ? preQueue * US.opening + PLACE_GATES * US.orderSent : 0
-  const objectCalls = pulls + presence + entryCalls + fansAdmitted + (t === 0 ? PLACE_GATES : 0)
+  // The opening: the draw begins (its order sorted, its places reserved) with its first slice,
+  // and the order gate fetches the order once. Calls made to the object (its pushes to relays
+  // are calls it makes, counted apart).
+  const orderUs = t === 0 ? preQueue * (US.opening + US.orderSent) : 0
+  const objectCalls = pulls + presence + entryCalls + fansAdmitted + (t === 0 ? 1 : 0)
   const objectUs =
     (pulls - mapsBuilt + pushes + presence + entryCalls + admitting * READS_PER_ADMITTED) * US.call +
     mapsBuilt * US.seatMap +
@@ -160,7 +174,7 @@ for (let s = 0; s < seconds; s++) {
     opening: orderUs,
     draw: drawUs,
   }
-  series.push({ t: s - PRE_S, entering, waiting, object: { calls: objectCalls, pushes, cpuUs: objectUs, parts }, mirror, gate, relay })
+  series.push({ t: s - PRE_S, entering, waiting, object: { calls: objectCalls, pushes, cpuUs: objectUs, parts }, mirror, gate, orderGate, relay })
 }
 
 // --- time until told (p99), from the bounds in the code, and the busiest second's queueing ---
@@ -169,13 +183,14 @@ const kinds = [
   ['concert object', 'object', 1],
   ['mirror', 'mirror', mirrors],
   ['gate', 'gate', PLACE_GATES],
+  ['order gate', 'orderGate', 1],
   ['relay', 'relay', Math.max(...series.map((r) => (r.t < 0 ? PRE_QUEUE_RELAYS : Math.ceil(((r.waiting + ADMITTED_PER_S) * SOCKET_SHARE) / SOCKETS_PER_RELAY))))],
 ]
 /** A poller: the mirror's line (≤ 250 ms old) + the location's slot (≤ 250 ms) + the isolate's view (≤ 250 ms) + its poll interval, each worst case at p99. */
 const pollerToldMs = 250 + 250 + 250 + POLL_INTERVAL_S * 1000
 /** A socket: the push interval (≤ 1 s) + the relay's pass over its sockets at its busiest. */
 const socketToldMs = 1000 + (busiest('relay').relay.cpuUs / 1000) * 0.99
-const toldMs = { object: null, mirror: pollerToldMs, gate: null, relay: socketToldMs }
+const toldMs = { object: null, mirror: pollerToldMs, gate: null, orderGate: null, relay: socketToldMs }
 
 const table = kinds.map(([label, kind, count]) => {
   const row = busiest(kind)[kind]
@@ -230,7 +245,7 @@ function chart(rows) {
   const plotH = height - 60
   const x = (t) => left + ((t + PRE_S) / seconds) * (width - left - 20)
   const y = (busy) => top + plotH - (Math.min(busy, 100) / 100) * plotH
-  const colors = { object: '#d62728', mirror: '#1f77b4', gate: '#2ca02c', relay: '#9467bd' }
+  const colors = { object: '#d62728', mirror: '#1f77b4', gate: '#2ca02c', orderGate: '#ff7f0e', relay: '#9467bd' }
   const lines = Object.entries(colors).map(
     ([kind, color]) => `<polyline fill="none" stroke="${color}" stroke-width="1.5" points="${rows.map((r) => `${x(r.t).toFixed(1)},${y(r[kind].cpuUs / 10_000).toFixed(1)}`).join(' ')}"/>`,
   )
@@ -238,7 +253,9 @@ function chart(rows) {
     (b) => `<line x1="${left}" x2="${width - 20}" y1="${y(b)}" y2="${y(b)}" stroke="#ddd"/><text x="${left - 6}" y="${y(b) + 4}" text-anchor="end" font-size="11">${b}%</text>`,
   )
   const times = [-600, -300, 0, 300].map((t) => `<text x="${x(t)}" y="${top + plotH + 16}" text-anchor="middle" font-size="11">${t} s</text>`)
-  const legend = Object.entries(colors).map(([kind, color], i) => `<text x="${left + 10 + i * 110}" y="${height - 12}" font-size="12" fill="${color}">■ busiest ${kind}</text>`)
+  const legend = Object.entries(colors).map(
+    ([kind, color], i) => `<text x="${left + 10 + i * 110}" y="${height - 12}" font-size="12" fill="${color}">■ busiest ${kind === 'orderGate' ? 'order gate' : kind}</text>`,
+  )
   return `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" font-family="sans-serif">
 <text x="${left}" y="14" font-size="13">CPU busy share, ${FANS.toLocaleString('en')} fans (npm run sim:rush); opening at 0 s</text>
 ${ticks.join('\n')}

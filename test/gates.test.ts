@@ -1,7 +1,7 @@
 import { runInDurableObject } from 'cloudflare:test'
 import { env } from 'cloudflare:workers'
 import { describe, expect, it } from 'vitest'
-import { PLACE_GATES_PER_GATE } from '../src/concert-client/gates'
+import { orderGateName, PLACE_GATES_PER_GATE } from '../src/concert-client/gates'
 import { call, newConcert, newUser, sleep, stubOf, type User } from './helpers'
 
 const iso = (ms: number) => new Date(ms).toISOString()
@@ -59,7 +59,7 @@ describe('entries through gates (src/gate/)', () => {
     expect(second.body.position).toBe(first.body.position + 1)
   })
 
-  it("from the opening, pre-queue tokens' first polls learn their places from the gates, in the draw's order: the object asked for its order once per gate, not per entry", async () => {
+  it("from the opening, pre-queue tokens' first polls learn their places from the gates, in the draw's order: the object asked for its order once, by the order gate, which each gate asked once", async () => {
     const opensAt = Date.now() + 2_500
     const { concertId } = await newConcert({ queuePolicy: { maxActiveUsers: 1 }, sale: { opensAt: iso(opensAt), preQueueOpensAt: iso(Date.now() - 60_000) } })
     const users = await Promise.all(Array.from({ length: USERS }, () => newUser()))
@@ -79,5 +79,7 @@ describe('entries through gates (src/gate/)', () => {
     expect([calls, places]).toEqual([USERS, USERS])
     expect(orders).toBeGreaterThan(0)
     expect(orders).toBeLessThanOrEqual(GATES * PLACE_GATES_PER_GATE)
+    const orderGate = await env.GATE.get(env.GATE.idFromName(orderGateName(concertId))).counts()
+    expect(orderGate.objectOrders).toBe(1)
   })
 })

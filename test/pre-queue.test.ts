@@ -2,7 +2,7 @@ import { abortAllDurableObjects, env, runDurableObjectAlarm, runInDurableObject 
 import { describe, expect, it } from 'vitest'
 import type { ConcertObject } from '../src/concert'
 import { SNAPSHOT_MAX_AGE_MS } from '../src/concert-client/queue-view'
-import { DRAW_SLICE } from '../src/concert/pre-queue'
+import { DRAW_SLICE } from '../src/concert/draw-slices'
 import { PLACE_GATES_PER_GATE } from '../src/concert-client/gates'
 import { signQueueToken } from '../src/auth/tokens'
 import { ADMIN_TOKEN, call, daysFromNow, enterQueue, expectedOrder, expectError, sha256Hex, newConcert, newUser, openSocket, openStream, sleep, stubOf, type User } from './helpers'

@@ -9,9 +9,12 @@ export const gateName = (concertId: string, gates: number) => `${concertId}/gate
 /**
  * Pre-queue entries' places (src/gate/gate.ts, drawnArrivals) are asked of this many times
  * more gates: a whole pre-queue's first polls come within seconds of the opening, one call
- * each, and any gate finds any place from the draw's order, which costs the object one call
- * per gate. Gates past the first GATES_PER_CONCERT take no entries.
+ * each, and any gate finds any place from the draw's order, fetched from the order gate.
+ * Gates past the first GATES_PER_CONCERT take no entries.
  */
 export const PLACE_GATES_PER_GATE = 6
 
 export const placeGateName = (concertId: string, gates: number) => `${concertId}/gate/${Math.floor(Math.random() * gates * PLACE_GATES_PER_GATE)}`
+
+/** The one gate that fetches the draw's order from the concert object, for all the others (src/gate/gate.ts). */
+export const orderGateName = (concertId: string) => `${concertId}/gate/order`

@@ -1,5 +1,5 @@
 // Every pre-queue entry has its place from the opening: its rank among the draw keys
-// (draw.ts). The draw gives the places to the rows slice by slice (pre-queue.ts), and until an
+// (draw.ts). The draw gives the places to the rows slice by slice (draw-slices.ts), and until an
 // entry's slice comes its place is found here, by the object or by a gate that holds the
 // order (src/gate/gate.ts). The keys are kept as their first 32 bits, sorted: 4 bytes an
 // entry, 2.8 MB for 700,000. Keys that share those bits (about 57 pairs among 700,000) are

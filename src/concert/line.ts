@@ -63,7 +63,7 @@ export class WaitingLine {
     }
     // A draw under way: the places it has reserved but not yet given wait too.
     this.waiting = new WaitingIndex(waiting)
-    const undrawn = this.preQueue.undrawnPlaces()
+    const undrawn = this.preQueue.draw.undrawnPlaces()
     if (undrawn) this.waiting.addRange(undrawn.from, undrawn.to)
     this.admissions.load(now)
   }
@@ -123,7 +123,7 @@ export class WaitingLine {
   }
 
   /**
-   * A slice of the draw (places `first` to `first + count - 1`, as pre-queue.ts numbered them)
+   * A slice of the draw (places `first` to `first + count - 1`, as draw-slices.ts numbered them)
    * joins the line, everyone counted as seen now: its rows come straight from the pre-queue's
    * table in one statement. Call inside the slice's transaction.
    */
@@ -257,7 +257,7 @@ export class WaitingLine {
     if (count === 0) return
     const activeUntil = now + policy.activeTtlSeconds * 1000
     // While the draw is under way, nobody past the places it has given (their rows are still to come).
-    const admitted = this.rows.admitFront(count, this.preQueue.drawnUpTo ?? Number.MAX_SAFE_INTEGER, activeUntil)
+    const admitted = this.rows.admitFront(count, this.preQueue.draw.drawnUpTo ?? Number.MAX_SAFE_INTEGER, activeUntil)
     for (const { arrival, userId } of admitted) {
       this.outbox.record('token.admitted', now, { userId, arrival })
       this.leave(arrival)

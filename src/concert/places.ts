@@ -77,8 +77,8 @@ export class Places {
    */
   openIfDue(now: number) {
     if (this.preQueue.phase(now) === 'DUE') this.line.reserveDrawn(this.preQueue.beginDraw(this.line.last, now))
-    if (!this.preQueue.sliceDue(now)) return
-    const { first, count } = this.preQueue.drawSlice(now)
+    if (!this.preQueue.draw.sliceDue(now)) return
+    const { first, count } = this.preQueue.draw.drawSlice(now)
     this.line.joinDrawn(first, count, now)
   }
 }

@@ -4,6 +4,7 @@ import { drawKeys, newSeed } from './draw'
 import type { DrawOrderView } from './draw-order'
 import type { ConcertMeta } from './meta'
 import type { Outbox } from './outbox'
+import { DrawSlices } from './draw-slices'
 import { KEY_ORDER, PreQueueOrder } from './pre-queue-order'
 import { preQueueStatus, type Moment } from './policy'
 import type { PlaceInLine, QueueEntryView } from './rpc'
@@ -18,25 +19,6 @@ type Schedule = SaleTimes & { seed: string; commitment: string }
 
 /** Where a scheduled sale stands: DUE is past opensAt with the draw not begun (the next sweep begins it); DRAWING, its slices being made. */
 export type SalePhase = 'SCHEDULED' | 'PRE_QUEUE' | 'DUE' | 'DRAWING' | 'OPEN'
-
-/**
- * The draw writes its places to the line in slices of about this many entries, in the order of
- * their draw keys, one change each, the next DRAW_SLICE_SPACING_MS after one began: the object
- * answers everyone between slices. Statuses do not wait for it (every entry has its place from
- * the opening: pre-queue-order.ts); admission does, so this bounds the opening's burst of
- * admissions to this many a second. A slice costs the object tens of µs an entry
- * (`npm run bench:costs`, "the draw's slices"; docs/scale.md).
- */
-export const DRAW_SLICE = 5_000
-const DRAW_SLICE_SPACING_MS = 1_000
-
-/** A draw under way (meta `drawing`): its places are base + 1 to base + size, `drawn` of them given so far. */
-interface Drawing {
-  base: number
-  size: number
-  drawn: number
-  nextAt: number
-}
 
 export interface PreQueueEntry {
   entryId: string
@@ -54,13 +36,11 @@ const iso = (ms: number) => new Date(ms).toISOString()
  */
 export class PreQueue {
   private schedule: Schedule | null = null
-  /** Entries drawn, once the draw is made. */
-  private drawnCount: number | null = null
   /** Entries made. */
   private size = 0
-  private drawing: Drawing | null = null
   /** The keys' order, once the draw has begun: for places not yet given, and for gates. */
   private readonly order: PreQueueOrder
+  readonly draw: DrawSlices
 
   constructor(
     private readonly sql: SqlStorage,
@@ -68,15 +48,13 @@ export class PreQueue {
     private readonly outbox: Outbox,
   ) {
     this.order = new PreQueueOrder(sql)
+    this.draw = new DrawSlices(sql, meta, this.order)
   }
 
   load() {
     const sale = this.meta.text('sale')
     this.schedule = sale ? JSON.parse(sale) : null
-    const drawn = this.meta.text('drawnEntries')
-    this.drawnCount = drawn === undefined ? null : Number(drawn)
-    const drawing = this.meta.text('drawing')
-    this.drawing = drawing ? JSON.parse(drawing) : null
+    this.draw.load()
     this.size = this.sql.exec<{ n: number }>('SELECT COUNT(*) AS n FROM pre_queue').one().n
     this.order.load(this.size)
   }
@@ -91,17 +69,7 @@ export class PreQueue {
 
   /** Entries made, and how many of them the draw has placed in the line (all of them once it begins): the history counts entries when they are made. */
   get entries(): { made: number; drawn: number } {
-    return { made: this.size, drawn: this.drawnCount ?? this.drawing?.size ?? 0 }
-  }
-
-  /** While the draw is under way: the places given so far end at this arrival (admission stops there). */
-  get drawnUpTo(): number | null {
-    return this.drawing && this.drawing.base + this.drawing.drawn
-  }
-
-  /** While the draw is under way: the places it has reserved but not yet given. */
-  undrawnPlaces(): { from: number; to: number } | null {
-    return this.drawing && { from: this.drawing.base + this.drawing.drawn + 1, to: this.drawing.base + this.drawing.size }
+    return { made: this.size, drawn: this.draw.size ?? 0 }
   }
 
   get opensAt(): number | null {
@@ -110,8 +78,8 @@ export class PreQueue {
 
   phase(now: number): SalePhase {
     const s = this.schedule
-    if (!s || this.drawnCount !== null) return 'OPEN'
-    if (this.drawing) return 'DRAWING'
+    if (!s || this.draw.made) return 'OPEN'
+    if (this.draw.underWay) return 'DRAWING'
     if (now >= s.opensAt) return 'DUE'
     return now >= s.preQueueOpensAt ? 'PRE_QUEUE' : 'SCHEDULED'
   }
@@ -205,7 +173,7 @@ export class PreQueue {
    * the user's.
    */
   arrivalsOf(places: Array<Pick<PlaceInLine, 'entryId' | 'userId'>>): number[] {
-    if (this.drawnCount === null && !this.drawing) return places.map(() => 0)
+    if (!this.draw.begun) return places.map(() => 0)
     const found = new Map<string, { entry_id: string; arrival: number | null; draw_key: string }>()
     for (const row of this.sql.exec<{ entry_id: string; arrival: number | null; user_id: string; draw_key: string }>(
       'SELECT entry_id, arrival, user_id, draw_key FROM pre_queue WHERE user_id IN (SELECT value FROM json_each(?))',
@@ -221,27 +189,27 @@ export class PreQueue {
 
   /** While the draw is under way, whether this arrival is one of its places not yet given (it waits, with no row in the line yet). */
   toCome(arrival: number): boolean {
-    const places = this.undrawnPlaces()
+    const places = this.draw.undrawnPlaces()
     return places !== null && arrival >= places.from && arrival <= places.to
   }
 
   /** The place of an entry the draw has not reached: the places follow the keys' order. */
   private placeToCome(key: string): number {
-    return this.drawing!.base + 1 + this.order.rankOf(key)
+    return this.draw.base! + 1 + this.order.rankOf(key)
   }
 
   /** Once the draw has begun: what a gate needs to find any entry's place itself (src/gate/gate.ts); null before. */
   orderView(): DrawOrderView | null {
-    if (!this.drawing && this.drawnCount === null) return null
+    if (!this.draw.begun) return null
     // After the draw its places are the rows' arrivals, the first of them base + 1.
-    const base = this.drawing?.base ?? (this.sql.exec<{ first: number | null }>('SELECT MIN(arrival) AS first FROM pre_queue').one().first ?? 1) - 1
+    const base = this.draw.base ?? (this.sql.exec<{ first: number | null }>('SELECT MIN(arrival) AS first FROM pre_queue').one().first ?? 1) - 1
     return { seed: this.schedule!.seed, base, prefixes: this.order.prefixes() }
   }
 
   /**
    * The opening: the draw begins. Its places are every arrival after `lastArrival` up to the
    * size of the pre-queue (the line reserves them at once, so positions stay exact while they
-   * are given); `drawSlice` gives them in the contract's order. Returns how many. Call inside
+   * are given); `draw` gives them, slice by slice, in the contract's order. Returns how many. Call inside
    * the opening's transaction.
    */
   beginDraw(lastArrival: number, now: number): number {
@@ -253,51 +221,16 @@ export class PreQueue {
       keyless.map((r) => r.entry_id),
     ).forEach((key, i) => this.sql.exec('UPDATE pre_queue SET draw_key = ? WHERE entry_id = ?', key, keyless[i]!.entry_id))
     this.order.begin(keyless.length > 0)
-    this.saveDrawing({ base: lastArrival, size: this.size, drawn: 0, nextAt: now })
+    this.draw.begin(lastArrival, this.size, now)
     // The order is fixed now (the keys' order): the seed is published as the draw begins.
     this.outbox.record('sale.opened', now, { seed, drawnEntries: this.size })
     return this.size
   }
 
-  /** Whether the draw's next slice is due. */
-  sliceDue(now: number): boolean {
-    return this.drawing !== null && now >= this.drawing.nextAt
-  }
-
-  /**
-   * The next slice of the draw: the next DRAW_SLICE entries by draw key (a few more when keys
-   * share a prefix at its end) get the next places. Returns the places given. Call inside a
-   * transaction.
-   */
-  drawSlice(now: number): { first: number; count: number } {
-    const d = this.drawing!
-    const first = d.base + d.drawn + 1
-    const { from, to, count } = this.order.slice(d.drawn, DRAW_SLICE)
-    // Within the slice the whole keys' order is the draw's (a key's prefix is its beginning).
-    // One statement per row: an UPDATE ... FROM the ranked slice scanned the whole table here
-    // (525 ms a slice of 100,000, bench:costs).
-    const rows = this.sql.exec<{ id: number }>('SELECT rowid AS id FROM pre_queue WHERE substr(draw_key, 1, 8) BETWEEN ? AND ? ORDER BY draw_key', from, to).toArray()
-    rows.forEach((row, i) => this.sql.exec('UPDATE pre_queue SET arrival = ? WHERE rowid = ?', first + i, row.id))
-    const drawn = d.drawn + count
-    if (drawn < d.size) {
-      this.saveDrawing({ ...d, drawn, nextAt: now + DRAW_SLICE_SPACING_MS })
-      return { first, count }
-    }
-    this.saveDrawing(null)
-    this.drawnCount = d.size
-    this.meta.save('drawnEntries', String(d.size))
-    return { first, count }
-  }
-
-  private saveDrawing(drawing: Drawing | null) {
-    this.drawing = drawing
-    this.meta.save('drawing', drawing ? JSON.stringify(drawing) : '')
-  }
-
   /** GET .../sale/draw: the seed and the entries in drawn order, once the draw is made. */
   drawn(): Result<SaleDrawView> {
     if (!this.schedule) return fail('NO_DRAW')
-    if (this.drawnCount === null && !this.drawing) return fail('SALE_NOT_OPEN', `The draw is made at ${iso(this.schedule.opensAt)}`)
+    if (!this.draw.begun) return fail('SALE_NOT_OPEN', `The draw is made at ${iso(this.schedule.opensAt)}`)
     // The drawn order is the keys' order, whole from the draw's beginning, while places are still being given.
     const entries = this.sql.exec<{ entry_id: string }>(`SELECT entry_id FROM pre_queue ORDER BY ${KEY_ORDER}`).toArray()
     return ok({ seed: this.schedule.seed, entries: entries.map((r) => r.entry_id) })
@@ -305,8 +238,8 @@ export class PreQueue {
 
   /** The opening is a deadline: the alarm fires at opensAt to draw with no request needed. */
   nextDeadline(): number | null {
-    if (this.drawing) return this.drawing.nextAt
-    return this.schedule && this.drawnCount === null ? this.schedule.opensAt : null
+    if (this.draw.underWay) return this.draw.nextAt
+    return this.schedule && !this.draw.made ? this.schedule.opensAt : null
   }
 
   /** GET .../sale: the state, and for a scheduled sale its times and commitment, then its seed. */
@@ -316,7 +249,7 @@ export class PreQueue {
     const s = this.schedule
     if (!s) return { concertId: this.meta.id!, state }
     const fields = { concertId: this.meta.id!, opensAt: iso(s.opensAt), preQueueOpensAt: iso(s.preQueueOpensAt), state, seedCommitment: s.commitment }
-    const drawnEntries = this.drawnCount ?? this.drawing?.size
+    const drawnEntries = this.draw.size
     return drawnEntries === undefined ? fields : { ...fields, seed: s.seed, drawnEntries }
   }
 }

@@ -1,6 +1,7 @@
 import { DurableObject } from 'cloudflare:workers'
 import type { ConcertObject } from '../concert'
-import { DrawPlaces } from '../concert/draw-order'
+import { orderGateName } from '../concert-client/gates'
+import { DrawPlaces, type DrawOrderView } from '../concert/draw-order'
 import { released, type PlaceInLine, type QueueEntryView } from '../concert/rpc'
 import { fail, ok, unavailable, type Result } from '../errors'
 import { Batch } from './batch'
@@ -17,17 +18,21 @@ const MAX_BATCH = 5_000
  * the isolates or the fans. Pre-queue entries carry no order; in line, a place is the order in
  * which the batches reach the object (a gate's interval at most after the entry reached it).
  * From the opening it finds pre-queue entries' places itself (a token names its entry, not its
- * place), from the draw's order fetched once: the first polls of a whole pre-queue, which all
- * come at the opening, cost the object one call per gate. Each request is answered with the
+ * place), from the draw's order fetched once from the order gate, the one gate that fetches it
+ * from the object: the first polls of a whole pre-queue, which all come at the opening, cost
+ * the object one call, whatever the number of gates. Each request is answered with the
  * object's own answer or order, so a gate holds nothing that matters: a restart loses only
  * batches not yet sent, whose requests fail and are retried by their clients.
  */
 export class ConcertGate extends DurableObject<Env> {
   private concertId = ''
   private readonly entries = new Batch<string, QueueEntryView>((userIds) => this.concert.enterAll(userIds), GATE_INTERVAL_MS, MAX_BATCH)
-  /** The draw's order, once it has begun (fetched once, shared by the requests that wait for it). */
-  private order: Promise<Result<DrawPlaces | null>> | null = null
-  private found = { orders: 0, calls: 0, places: 0, asked: 0 }
+  /** The draw's order from the order gate, to find places with. */
+  private readonly places = new OnceBegun(() => this.placesFromOrderGate())
+  /** As the order gate: the draw's order from the object, for every gate. */
+  private readonly order = new OnceBegun(() => this.orderFromObject())
+  /** orders: fetched from the order gate; objectOrders: as the order gate, from the object. */
+  private found = { orders: 0, objectOrders: 0, calls: 0, places: 0, asked: 0 }
 
   private get concert(): DurableObjectStub<ConcertObject> {
     return this.env.CONCERT.get(this.env.CONCERT.idFromName(this.concertId))
@@ -42,10 +47,10 @@ export class ConcertGate extends DurableObject<Env> {
    * The places the draw gives these pre-queue entries, named by genuine tokens: 0 before the
    * draw begins. The object is asked only for entries whose key's first 32 bits another shares.
    */
-  async drawnArrivals(concertId: string, places: PlaceInLine[]): Promise<Result<number[]>> {
+  drawnArrivals(concertId: string, places: PlaceInLine[]): Promise<Result<number[]>> {
     this.concertId = concertId
-    try {
-      const order = await this.drawOrder()
+    return refusedIfUnavailable(async () => {
+      const order = await this.places.get()
       if (!order.ok || order.value === null) return order.ok ? ok(places.map(() => 0)) : order
       const found = places.map((p) => order.value!.placeOf(p.entryId!))
       this.found.calls++
@@ -57,29 +62,60 @@ export class ConcertGate extends DurableObject<Env> {
       if (!asked.ok) return asked
       let next = 0
       return ok(found.map((place) => place ?? asked.value[next++]!))
-    } catch (error) {
-      const code = unavailable(error)
-      if (code) return fail(code)
-      throw error
-    }
+    })
   }
 
-  private drawOrder(): Promise<Result<DrawPlaces | null>> {
-    if (this.order) return this.order
-    const loading = this.concert.drawOrder().then((result) => {
-      const view = released(result)
-      // Not begun yet, or refused: asked again next time.
-      if (!view.ok || view.value === null) this.order = null
-      if (!view.ok) return view
-      this.found.orders++
-      return ok(view.value && new DrawPlaces(view.value))
-    })
-    loading.catch(() => this.order === loading && (this.order = null))
-    this.order = loading
-    return loading
+  /** As the order gate: the draw's order, null before it begins (src/concert/draw-order.ts). */
+  drawOrder(concertId: string): Promise<Result<DrawOrderView | null>> {
+    this.concertId = concertId
+    return refusedIfUnavailable(() => this.order.get())
+  }
+
+  private async orderFromObject(): Promise<Result<DrawOrderView | null>> {
+    const view = released(await this.concert.drawOrder())
+    if (view.ok && view.value !== null) this.found.objectOrders++
+    return view
+  }
+
+  private async placesFromOrderGate(): Promise<Result<DrawPlaces | null>> {
+    const gate = this.env.GATE.get(this.env.GATE.idFromName(orderGateName(this.concertId)))
+    const view: Result<DrawOrderView | null> = released(await gate.drawOrder(this.concertId))
+    if (!view.ok) return view
+    if (view.value === null) return ok(null)
+    this.found.orders++
+    return ok(new DrawPlaces(view.value))
   }
 
   counts() {
     return { batches: this.entries.sent.batches, entries: this.entries.sent.items, ...this.found }
+  }
+}
+
+/** A fetch shared by the requests that wait for it and kept once the draw has begun; made again after one that found it not begun, refused or threw. */
+class OnceBegun<T> {
+  private loading: Promise<Result<T | null>> | null = null
+
+  constructor(private readonly load: () => Promise<Result<T | null>>) {}
+
+  get(): Promise<Result<T | null>> {
+    if (this.loading) return this.loading
+    const loading = this.load().then((result) => {
+      if (!result.ok || result.value === null) this.loading = null
+      return result
+    })
+    loading.catch(() => this.loading === loading && (this.loading = null))
+    this.loading = loading
+    return loading
+  }
+}
+
+/** An overloaded or unreachable object's error as the refusal it maps to; any other thrown on. */
+async function refusedIfUnavailable<T>(work: () => Promise<Result<T>>): Promise<Result<T>> {
+  try {
+    return await work()
+  } catch (error) {
+    const code = unavailable(error)
+    if (code) return fail(code)
+    throw error
   }
 }
