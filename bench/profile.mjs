@@ -1,5 +1,5 @@
 // @ts-check
-// `npm run bench:profile -- <entry|admitted|status|race|purchase|purchaseLarge> [--no-profile] [--connections N]`:
+// `npm run bench:profile -- <entry|admitted|status|dates|seatMap|race|purchase|purchaseLarge> [--no-profile] [--connections N]`:
 // a CPU profile of the Worker and its objects (one isolate) while one workload runs against the
 // bundle served as `npm run bench` serves it. Prints the functions with the most self time;
 // writes the whole profile to bench/results/<workload>.cpuprofile (open it in Chrome DevTools'
@@ -20,7 +20,7 @@ const profiling = !options['no-profile']
 const connections = Number(options.connections)
 const inspectorPort = profiling ? 9229 + Math.floor(Math.random() * 500) : undefined
 const server = await serveBundle({ inspectorPort })
-const { load, json, createConcert, accessTokens, fundedUsers, sameSeatRace } = benchClient(server.url, { ADMIN_TOKEN, AUTH_SECRET })
+const { load, json, createConcert, accessTokens, fundedUsers, activeBuyers, sameSeatRace } = benchClient(server.url, { ADMIN_TOKEN, AUTH_SECRET })
 const run = (requests) => load({ kind: workload.startsWith('purchase') ? 'purchase' : 'http', connections, durationMs: 3_000, ...requests })
 const summary = (name, r) =>
   `${name}: ${Math.round(r.rps)}/s, p50 ${r.p50.toFixed(1)} ms, p99 ${r.p99.toFixed(1)} ms, statuses ${JSON.stringify(r.statusCounts)}${r.steps ? `, steps ${JSON.stringify(r.steps)}` : ''}`
@@ -56,6 +56,14 @@ async function requestsFor(name) {
     const { collected } = await load({ kind: 'http', connections: 50, amount: 10_000, requests: enter, collectWaiting: true })
     return { requests: collected.map((t) => ({ method: 'GET', path: `/api/concerts/${concertId}/queue/status`, headers: { 'x-queue-token': t } })) }
   }
+  if (name === 'dates' || name === 'seatMap') {
+    // As `npm run bench` has them: a concert on sale of 8 dates, its dates, and one date's seats read by an ACTIVE buyer.
+    const concertId = await createConcert({ maxActiveUsers: 1_000 }, 8)
+    if (name === 'dates') return { requests: [{ method: 'GET', path: `/api/concerts/${concertId}/dates` }] }
+    const [buyer] = await activeBuyers(concertId, 1)
+    const date = (await json('GET', `/api/concerts/${concertId}/dates`)).dates[0].date
+    return { requests: [{ method: 'GET', path: `/api/concerts/${concertId}/dates/${date}/seats`, headers: buyer }] }
+  }
   if (name === 'race') return sameSeatRace()
   if (name === 'purchase' || name === 'purchaseLarge') {
     // purchaseLarge: the same purchases in a venue of 4 dates of 50,000 seats (1,000 sections of 50).
@@ -65,7 +73,7 @@ async function requestsFor(name) {
     const dates = (await json('GET', `/api/concerts/${concertId}/dates`)).dates.map((d) => d.date)
     return { concertId, dates, seatsPerDate: large ? 50_000 : 50, buyers: await fundedUsers(1_000, 1_000_000) }
   }
-  throw new Error(`no such workload: ${name} (entry, admitted, status, race, purchase, purchaseLarge)`)
+  throw new Error(`no such workload: ${name} (entry, admitted, status, dates, seatMap, race, purchase, purchaseLarge)`)
 }
 
 /**

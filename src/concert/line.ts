@@ -3,9 +3,9 @@ import { fail, ok, type Failure, type Result } from '../errors/catalogue'
 import type { QueueStatusView } from '../schemas'
 import type { ConcertMeta } from './meta'
 import type { Outbox } from './outbox'
-import { AdmissionLog } from './admission-log'
+import { ActivePlaces } from './active-places'
 import type { SellOut } from './sell-out'
-import { admissionsAvailable, hasRoomToWait, nextDeadline, placeStatus, SOLD_OUT_STATUS, type Moment } from './policy'
+import { hasRoomToWait, nextDeadline, placeStatus, SOLD_OUT_STATUS, type Moment } from './policy'
 import { Presence } from './presence'
 import type { PreQueue } from './pre-queue'
 import type { PlaceInLine, QueueEntryView } from './rpc'
@@ -17,21 +17,17 @@ import { WaitingIndex } from './waiting-index'
 /**
  * The waiting line (table `queue`): places by arrival, admission within the policy's caps,
  * presence and idleness, and the end of a place. Positions and admissions are answered from
- * memory (a Fenwick tree, the active map, recent admission times), rebuilt from SQLite on wake.
+ * memory (a Fenwick tree, the ACTIVE places: active-places.ts), rebuilt from SQLite on wake.
  */
 export class WaitingLine {
   private lastArrival = 0
   /** lastArrival as stored: the group that moves it stores it once, with its entries. */
   private storedLastArrival = 0
   private abandoned = 0
-  /** Admissions since the concert was created, for the history. */
-  private admittedTotal = 0
   /** Live WAITING arrivals: positions in O(log n). */
   private waiting = new WaitingIndex()
-  /** ACTIVE arrivals and when their admission ends. */
-  private readonly active = new Map<number, number>()
+  private readonly active: ActivePlaces
   private readonly presence = new Presence()
-  private readonly admissions: AdmissionLog
   private readonly views = new LineViews()
   private readonly rows: QueueRows
 
@@ -45,17 +41,17 @@ export class WaitingLine {
     /** Seats AVAILABLE now, told in every status; while none is, nobody is admitted. */
     private readonly seatsLeft: (now: number) => number,
   ) {
-    this.admissions = new AdmissionLog(storage.sql)
+    this.active = new ActivePlaces(storage.sql, meta)
     this.rows = new QueueRows(storage.sql)
   }
 
   load(now: number) {
     this.lastArrival = this.storedLastArrival = this.meta.number('lastArrival')
     this.abandoned = this.meta.number('abandoned')
-    this.admittedTotal = this.meta.number('admitted')
+    this.active.load(now)
     const waiting: number[] = []
     for (const r of this.rows.all()) {
-      if (r.status === 'ACTIVE') this.active.set(r.arrival, r.active_until!)
+      if (r.status === 'ACTIVE') this.active.add(r.arrival, r.active_until!)
       else {
         waiting.push(r.arrival)
         this.presence.touch(r.arrival, now)
@@ -65,21 +61,20 @@ export class WaitingLine {
     this.waiting = new WaitingIndex(waiting)
     const undrawn = this.preQueue.draw.undrawnPlaces()
     if (undrawn) this.waiting.addRange(undrawn.from, undrawn.to)
-    this.admissions.load(now)
   }
 
   counts(now: number) {
     return {
       waiting: this.waiting.size,
       active: this.active.size,
-      admittedLastMinute: this.admissions.inLastMinute(now),
+      admittedLastMinute: this.active.inLastMinute(now),
       abandoned: this.abandoned,
     }
   }
 
   /** What statuses told now are told against; one per push to every socket. */
   moment(now: number): Moment {
-    return { now, admissionRate: this.admissions.rate(now), seatsLeft: this.seatsLeft(now) }
+    return { now, admissionRate: this.active.rate(now), seatsLeft: this.seatsLeft(now) }
   }
 
   /**
@@ -98,7 +93,7 @@ export class WaitingLine {
     }
     const newcomers: Array<{ userId: string; arrival: number }> = []
     // Those admitted as soon as they join never wait: the cap on waiting counts the rest.
-    const admittedAtOnce = this.admissibleNow(now)
+    const admittedAtOnce = this.active.room(now, Number.POSITIVE_INFINITY, this.seatsLeft(now))
     for (const userId of userIds) {
       if (places.has(userId) || this.sellOut.happened || !hasRoomToWait(this.waiting.size + newcomers.length - admittedAtOnce, this.meta.policy)) continue
       const arrival = this.lastArrival + newcomers.length + 1
@@ -154,7 +149,7 @@ export class WaitingLine {
 
   /** The line's part of the history's totals (src/concert/history.ts). */
   totals() {
-    return { waiting: this.waiting.size, active: this.active.size, admitted: this.admittedTotal, abandoned: this.abandoned, arrivals: this.lastArrival }
+    return { waiting: this.waiting.size, active: this.active.size, admitted: this.active.admittedTotal, abandoned: this.abandoned, arrivals: this.lastArrival }
   }
 
   private joinTheBack(newcomers: Array<{ userId: string; arrival: number }>, now: number) {
@@ -215,7 +210,7 @@ export class WaitingLine {
   }
 
   private describe({ userId, arrival, entryId }: PlaceInLine, moment: Moment): QueueStatusView {
-    const activeUntil = this.active.get(arrival)
+    const activeUntil = this.active.untilOf(arrival)
     const place = activeUntil !== undefined ? { activeUntil } : { position: this.waiting.position(arrival) }
     return { userId, concertId: this.meta.id!, ...(entryId ? { entryId } : {}), ...placeStatus(place, moment, this.meta.policy) }
   }
@@ -227,7 +222,7 @@ export class WaitingLine {
     const header = {
       concertId: this.meta.id!,
       lastArrival: this.lastArrival,
-      active: [...this.active].map(([arrival, until]) => ({ arrival, until })),
+      active: this.active.list(),
       admissionRate,
       seatsLeft,
       soldOut: this.sellOut.happened,
@@ -244,29 +239,19 @@ export class WaitingLine {
     this.views.left(arrival)
   }
 
-  /** How many could be admitted now if that many waited: free places within the rate cap (none while paused). */
-  private admissibleNow(now: number): number {
-    const { policy } = this.meta
-    return Math.min(admissionsAvailable(this.active.size, Number.POSITIVE_INFINITY, policy, this.seatsLeft(now)), this.admissions.allowance(now, policy.admitPerMinute).allowed)
-  }
-
   /** Fills free ACTIVE places with the longest-waiting users, within the rate cap. Call inside a transaction. */
   admit(now: number) {
-    const { policy } = this.meta
-    const count = Math.min(this.waiting.size, this.admissibleNow(now))
+    const count = this.active.room(now, this.waiting.size, this.seatsLeft(now))
     if (count === 0) return
-    const activeUntil = now + policy.activeTtlSeconds * 1000
+    const activeUntil = now + this.meta.policy.activeTtlSeconds * 1000
     // While the draw is under way, nobody past the places it has given (their rows are still to come).
     const admitted = this.rows.admitFront(count, this.preQueue.draw.drawnUpTo ?? Number.MAX_SAFE_INTEGER, activeUntil)
     for (const { arrival, userId } of admitted) {
       this.outbox.record('token.admitted', now, { userId, arrival })
       this.leave(arrival)
       this.presence.forget(arrival)
-      this.active.set(arrival, activeUntil)
     }
-    this.admissions.record(now, admitted.length)
-    this.admittedTotal += admitted.length
-    this.meta.save('admitted', String(this.admittedTotal))
+    this.active.admitted(admitted, activeUntil, now)
   }
 
   /** Ends a place if it is still live: its row and its place in memory (relays tell its listeners from the next view). */
@@ -318,15 +303,12 @@ export class WaitingLine {
 
   /** The line's earliest deadline: an admission ending, a waiter going idle, or an admission due (now, or when the rate cap allows). */
   nextDeadline(now: number): number | null {
-    const { policy } = this.meta
-    const deadlines: Array<number | null> = [this.rows.earliestActiveEnd()]
     const idleSince = this.presence.oldest()
-    if (idleSince !== null) deadlines.push(idleSince + policy.idleTimeoutSeconds * 1000)
-    if (admissionsAvailable(this.active.size, this.waiting.size, policy, this.seatsLeft(now)) > 0) {
-      const allowance = this.admissions.allowance(now, policy.admitPerMinute)
-      deadlines.push(allowance.allowed > 0 ? now : allowance.nextAt)
-    }
-    return nextDeadline(deadlines)
+    return nextDeadline([
+      this.rows.earliestActiveEnd(),
+      idleSince === null ? null : idleSince + this.meta.policy.idleTimeoutSeconds * 1000,
+      this.active.nextAdmissionAt(now, this.waiting.size, this.seatsLeft(now)),
+    ])
   }
 }
 
