@@ -5,6 +5,8 @@
 // the first 100,000 admitted, 5% of the rest gone idle at random. Times are medians of 20 runs.
 //   the object: building the whole view (bits of the live window, deflated); a change of 300
 //   departures; the Worker: decoding the whole view; applying the change; one poll's position.
+//   The object's memory for that line: the V8 heap and array buffers each of its in-memory
+//   structures adds (the waiting index and views, presence, the draw's order), after a GC.
 import { build } from 'esbuild'
 import { mkdtempSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
@@ -18,10 +20,27 @@ writeFileSync(
   entry,
   `export { LiveLine } from '${process.cwd()}/src/concert/line-view'
 export { LineViews } from '${process.cwd()}/src/concert/line-views'
-export { WaitingIndex } from '${process.cwd()}/src/concert/waiting-index'`,
+export { WaitingIndex } from '${process.cwd()}/src/concert/waiting-index'
+export { Presence } from '${process.cwd()}/src/concert/presence'
+export { PrefixCollector } from '${process.cwd()}/src/concert/draw-order'`,
 )
-await build({ entryPoints: [entry], bundle: true, format: 'esm', platform: 'neutral', outfile: join(dir, 'views.mjs'), logLevel: 'error' })
-const { LiveLine, LineViews, WaitingIndex } = await import(join(dir, 'views.mjs'))
+await build({ entryPoints: [entry], bundle: true, format: 'esm', platform: 'neutral', outfile: join(dir, 'views.mjs'), logLevel: 'error', mainFields: ['module', 'main'] })
+const { LiveLine, LineViews, WaitingIndex, Presence, PrefixCollector } = await import(join(dir, 'views.mjs'))
+
+/** Bytes of V8 heap and array buffers in use, after a full GC (node --expose-gc). */
+const memoryInUse = () => {
+  for (let i = 0; i < 3; i++) globalThis.gc?.()
+  const { heapUsed, arrayBuffers } = process.memoryUsage()
+  return heapUsed + arrayBuffers
+}
+const memory = []
+let inUse = memoryInUse()
+/** The memory added since the last call, under this name. */
+const measured = (name) => {
+  const now = memoryInUse()
+  memory.push([name, now - inUse])
+  inUse = now
+}
 
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]
 const time = (runs, fn) => {
@@ -50,6 +69,26 @@ for (let i = 0; i < 45_000; i++) leave(100_001 + Math.floor(random() * 900_000))
 const header = (lastArrival) => ({ concertId: 'c', lastArrival, active: [], admissionRate: 0, seatsLeft: 1, soldOut: false, preQueueUntil: null, draw: null, policy: {} })
 
 const whole = time(20, () => views.view(header(ARRIVALS), index))
+measured(`the waiting index and its views (${index.size.toLocaleString('en')} waiting)`)
+// Each waiting place's last sight (src/concert/presence.ts), every one seen in the last minute.
+const presence = new Presence()
+const seenFrom = Date.now()
+for (let a = 1; a <= ARRIVALS; a++) if (index.has(a)) presence.touch(a, seenFrom + (a % 60_000))
+measured('presence (each waiting place last seen)')
+// The draw's order, kept once drawn (src/concert/pre-queue-order.ts): a pre-queue of 700,000 (the simulation's).
+const order = (() => {
+  const collector = new PrefixCollector()
+  for (let i = 0; i < 700; i++)
+    collector.add(
+      Array.from({ length: 1_000 }, () =>
+        Math.floor(random() * 0xffffffff)
+          .toString(16)
+          .padStart(8, '0'),
+      ),
+    )
+  return collector.order()
+})()
+measured("the draw's order (700,000 entries)")
 const decode = time(20, () => new LiveLine(whole.result))
 const line = decode.result
 const have = { epoch: whole.result.epoch, version: whole.result.version }
@@ -72,3 +111,11 @@ console.log(`| Worker: whole view decoded | ${decode.ms.toFixed(2)} ms |`)
 console.log(`| Worker: change applied | ${apply.ms.toFixed(2)} ms |`)
 console.log(`| Worker: one poll's position (each also compared with the object's: ${check} differ) | ${perPollUs.toFixed(3)} µs, mean over ${waiting.length.toLocaleString('en')} polls |`)
 if (check > 0) process.exitCode = 1
+console.log('')
+console.log("| the object's memory at this line (V8 heap and array buffers, after a GC) | MB |")
+console.log('|---|---|')
+for (const [name, bytes] of memory) console.log(`| ${name} | ${(bytes / 1e6).toFixed(1)} |`)
+console.log(`| in all | ${(memory.reduce((sum, [, bytes]) => sum + bytes, 0) / 1e6).toFixed(1)} |`)
+if (!globalThis.gc) console.log('(no GC between: run with node --expose-gc, as npm run bench:views does)')
+// Kept alive until measured.
+if (presence.oldest() === null || order.prefixes.length === 0) process.exitCode = 1
