@@ -6,7 +6,7 @@ import type { PreQueueOrder } from './pre-queue-order'
  * their draw keys, one change each, the next DRAW_SLICE_SPACING_MS after one began: the object
  * answers everyone between slices. Statuses do not wait for it (every entry has its place from
  * the opening: pre-queue-order.ts); admission does, so this bounds the opening's burst of
- * admissions to this many a second. A slice costs the object about 21 µs an entry
+ * admissions to this many a second. A slice costs the object about 19 µs an entry
  * (`npm run bench:costs`, "the draw's slices"; docs/scale.md).
  */
 export const DRAW_SLICE = 5_000
