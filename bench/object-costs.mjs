@@ -99,7 +99,7 @@ export default {
         break
       case '/order-gate': {
         // The order gate sending the order on, as each place gate fetches it.
-        const orderGate = env.GATE.get(env.GATE.idFromName(q.concert + '/gate/order'))
+        const orderGate = env.GATE.get(env.GATE.idFromName(q.concert + '/gate/order')) // orderGateName (src/concert-client/gates.ts)
         for (let i = 0; i < n; i++) if (!(await orderGate.drawOrder(q.concert)).value) throw new Error('no order')
         break
       }
@@ -173,7 +173,7 @@ function runtimeCpuMs() {
  * A sample's time in µs: the gap since the sample before it, capped at five sampling intervals.
  * The profiler takes no samples while the isolate waits for work, so the first sample after a
  * wait carried the whole wait: in the draw's slices, a second apart, single samples in SQLite
- * carried 0.5 and 0.9 s, where the slices' statements took 70 ms each by the clock (16:50 UTC).
+ * carried 0.5 and 0.9 s, where the slices' statements took 63–75 ms each by the clock (16:45 UTC).
  */
 const SAMPLE_CAP_US = 1_000
 const sampleUs = (profile, i) => Math.min(profile.timeDeltas[i] ?? 0, SAMPLE_CAP_US)
