@@ -5,6 +5,7 @@
 // entry, 2.8 MB for 700,000. Keys that share those bits (about 57 pairs among 700,000) are
 // told apart by their whole key, which only the object's table holds.
 import { drawKey } from './draw'
+import { firstIndexAfter } from './policy'
 
 /** What finds any entry's place once the draw has begun: its seed, the arrival before its first place, every key's prefix in order. */
 export interface DrawOrderView {
@@ -16,17 +17,8 @@ export interface DrawOrderView {
 /** A draw key's first 32 bits: the order of these is the keys' order, but for keys sharing them. */
 export const keyPrefix = (key: string): number => parseInt(key.slice(0, 8), 16)
 
-/** How many of the sorted values are less than `value`. */
-export function lowerBound(sorted: Uint32Array, value: number): number {
-  let lo = 0
-  let hi = sorted.length
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1
-    if (sorted[mid]! < value) lo = mid + 1
-    else hi = mid
-  }
-  return lo
-}
+/** How many of the sorted values are less than `value` (they are integers). */
+export const lowerBound = (sorted: Uint32Array, value: number): number => firstIndexAfter(sorted, value - 1)
 
 export class DrawOrder {
   /** `prefixes`: every key's prefix, in the keys' order (which sorts them). */

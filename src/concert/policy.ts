@@ -33,7 +33,7 @@ export function hasRoomToWait(waitingCount: number, policy: QueuePolicy): boolea
 }
 
 /** Index of the first element greater than `t` in an ascending array: O(log n). */
-export function firstIndexAfter(sorted: readonly number[], t: number): number {
+export function firstIndexAfter(sorted: ArrayLike<number>, t: number): number {
   let lo = 0
   let hi = sorted.length
   while (lo < hi) {
