@@ -37,7 +37,7 @@ const RATE_WINDOW_SECONDS = 10
  */
 export const limitPerUser = (action: 'enter' | 'hold') =>
   createMiddleware<AppEnv>(async (c, next) => {
-    const key = `${action}:${c.req.param('concertId')}:${c.var.userId}`
+    const key = `${action}:${c.req.param('concertId')}:${c.get('userId')}`
     const { success } = await c.env.SALE_ACTION_LIMITER.limit({ key })
     if (!success) {
       const retryAfter = RATE_WINDOW_SECONDS - (Math.floor(Date.now() / 1000) % RATE_WINDOW_SECONDS)

@@ -14,13 +14,13 @@ export const requestLog = createMiddleware<AppEnv>(async (c, next) => {
     JSON.stringify({
       level: status >= 500 ? 'error' : 'info',
       msg: 'request',
-      requestId: c.var.requestId,
+      requestId: c.get('requestId'),
       method: c.req.method,
       route: routePath(c, -1),
       status,
       latencyMs: Date.now() - started,
-      concertId: c.var.queue?.concertId ?? c.req.param('concertId'),
-      userId: c.var.userId,
+      concertId: c.get('queue')?.concertId ?? c.req.param('concertId'),
+      userId: c.get('userId'),
     }),
   )
 })

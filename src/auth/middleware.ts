@@ -12,7 +12,7 @@ export interface QueueCredential extends PlaceInLine {
   concertId: string
 }
 
-/** What these middlewares set, so that `c.var.userId` and `c.var.queue` need no `!` in a route. */
+/** What these middlewares set, so that `c.get('userId')` and `c.get('queue')` need no `!` in a route. */
 export type UserVariables = { userId: string }
 export type QueueVariables = { queue: QueueCredential; userId?: string }
 
@@ -68,7 +68,7 @@ export interface QueueTokenSource {
 }
 
 /**
- * Sets `c.var.queue` from the request's queue token, checked to be one we issued, for the
+ * Sets `c.get('queue')` from the request's queue token, checked to be one we issued, for the
  * path's concert and, when the caller is identified, for this user. Whether the place is
  * still live is the concert object's to say.
  */

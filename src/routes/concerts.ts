@@ -51,7 +51,7 @@ concerts.openapi(
   }),
   async (c) => {
     const { concertId, date } = c.req.valid('param')
-    const map = await concertClient(c.env, concertId, c.executionCtx, c.req.raw.cf).seatMap(c.var.queue, date, c.req.valid('query').section)
+    const map = await concertClient(c.env, concertId, c.executionCtx, c.req.raw.cf).seatMap(c.get('queue'), date, c.req.valid('query').section)
     c.header('Cache-Control', 'no-store')
     return c.json(map, 200)
   },
@@ -70,7 +70,7 @@ concerts.openapi(
   }),
   async (c) => {
     const { concertId, date } = c.req.valid('param')
-    const sections = await concertClient(c.env, concertId, c.executionCtx, c.req.raw.cf).sections(c.var.queue, date)
+    const sections = await concertClient(c.env, concertId, c.executionCtx, c.req.raw.cf).sections(c.get('queue'), date)
     c.header('Cache-Control', 'no-store')
     return c.json(sections, 200)
   },

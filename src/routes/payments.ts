@@ -24,7 +24,7 @@ payments.openapi(
   async (c) => {
     const { reservationId } = c.req.valid('json')
     // The queue token names the concert: the reservation is looked up in that concert only.
-    const { queue } = c.var
+    const queue = c.get('queue')
     const payment = await pay(c.env, {
       concertId: queue.concertId,
       place: queue,

@@ -26,7 +26,7 @@ queue.openapi(
   }),
   async (c) => {
     const { concertId } = c.req.valid('param')
-    const { userId } = c.var
+    const userId = c.get('userId')
     const { created, arrival, entryId, status } = await concertClient(c.env, concertId, c.executionCtx, c.req.raw.cf).enter(userId)
     const token = await signQueueToken({ userId, concertId, arrival, entryId }, c.env.AUTH_SECRET)
     c.header('Cache-Control', 'no-store')
@@ -48,9 +48,9 @@ queue.openapi(
   }),
   async (c) => {
     const { concertId } = c.req.valid('param')
-    const status = await concertClient(c.env, concertId, c.executionCtx, c.req.raw.cf).status(c.var.queue)
+    const status = await concertClient(c.env, concertId, c.executionCtx, c.req.raw.cf).status(c.get('queue'))
     c.header('Cache-Control', 'no-store')
-    return c.json({ token: c.var.queue.token, ...status }, 200)
+    return c.json({ token: c.get('queue').token, ...status }, 200)
   },
 )
 
@@ -78,7 +78,7 @@ queue.openapi(
   async (c) => {
     // Forged tokens and tokens of another concert were refused (middleware) before the upgrade.
     if (c.req.header('upgrade')?.toLowerCase() !== 'websocket') throw new ApiError('UPGRADE_REQUIRED')
-    return concertClient(c.env, c.req.valid('param').concertId).follow(c.req.raw, c.var.queue)
+    return concertClient(c.env, c.req.valid('param').concertId).follow(c.req.raw, c.get('queue'))
   },
 )
 
@@ -99,5 +99,5 @@ queue.openapi(
       ...errorResponses(400, 401, 403, 429, 503),
     },
   }),
-  (c) => concertClient(c.env, c.req.valid('param').concertId).follow(c.req.raw, c.var.queue),
+  (c) => concertClient(c.env, c.req.valid('param').concertId).follow(c.req.raw, c.get('queue')),
 )

@@ -22,7 +22,7 @@ refunds.openapi(
   }),
   async (c) => {
     const { reservationId } = c.req.valid('param')
-    const row = await refund(c.env, { userId: c.var.userId, reservationId, idempotencyKey: c.req.valid('header')['idempotency-key'] })
+    const row = await refund(c.env, { userId: c.get('userId'), reservationId, idempotencyKey: c.req.valid('header')['idempotency-key'] })
     return c.json({ refundId: row.id, reservationId: row.reservationId, amount: row.amount, fee: row.fee, refundedAt: row.refundedAt }, 201)
   },
 )
@@ -40,7 +40,7 @@ refunds.openapi(
   }),
   async (c) => {
     const { reservationId } = c.req.valid('param')
-    const terms = await quoteRefund(c.env, { userId: c.var.userId, reservationId })
+    const terms = await quoteRefund(c.env, { userId: c.get('userId'), reservationId })
     c.header('Cache-Control', 'no-store')
     return c.json({ reservationId, paid: terms.paid, feePercent: terms.feePercent, fee: terms.fee, amount: terms.amount }, 200)
   },

@@ -21,7 +21,7 @@ reservations.openapi(
   async (c) => {
     const { concertId } = c.req.valid('param')
     const { date, seatNumber, seatNumbers } = c.req.valid('json')
-    return c.json(await concertClient(c.env, concertId, c.executionCtx, c.req.raw.cf).hold(c.var.queue, date, seatNumbers ?? [seatNumber!]), 201)
+    return c.json(await concertClient(c.env, concertId, c.executionCtx, c.req.raw.cf).hold(c.get('queue'), date, seatNumbers ?? [seatNumber!]), 201)
   },
 )
 
@@ -38,7 +38,7 @@ reservations.openapi(
   }),
   async (c) => {
     const { concertId, reservationId } = c.req.valid('param')
-    await concertClient(c.env, concertId, c.executionCtx, c.req.raw.cf).release(c.var.queue, reservationId)
+    await concertClient(c.env, concertId, c.executionCtx, c.req.raw.cf).release(c.get('queue'), reservationId)
     return c.body(null, 204)
   },
 )

@@ -34,7 +34,7 @@ users.openapi(
     middleware: [requireUser] as const,
     responses: { 200: json(Balance, 'The balance'), ...errorResponses(401) },
   }),
-  async (c) => c.json(await getBalance(c.env.DB, c.var.userId), 200),
+  async (c) => c.json(await getBalance(c.env.DB, c.get('userId')), 200),
 )
 
 users.openapi(
@@ -51,7 +51,7 @@ users.openapi(
   async (c) => {
     const { amount } = c.req.valid('json')
     const key = c.req.valid('header')['idempotency-key']
-    return c.json(await charge(c.env.DB, c.var.userId, amount, key), 200)
+    return c.json(await charge(c.env.DB, c.get('userId'), amount, key), 200)
   },
 )
 
@@ -66,7 +66,7 @@ users.openapi(
     responses: { 200: json(ConfirmedReservations, 'Paid seats, newest first'), ...errorResponses(401) },
   }),
   async (c) => {
-    const rows = await paymentsOf(c.env.DB, c.var.userId)
+    const rows = await paymentsOf(c.env.DB, c.get('userId'))
     return c.json(
       {
         reservations: rows.map((p) => ({
