@@ -4,6 +4,7 @@ import type { QueueStatusView } from '../schemas'
 import type { ConcertMeta } from './meta'
 import type { Outbox } from './outbox'
 import { ActivePlaces } from './active-places'
+import { Arrivals } from './arrivals'
 import type { SellOut } from './sell-out'
 import { hasRoomToWait, nextDeadline, placeStatus, SOLD_OUT_STATUS, type Moment } from './policy'
 import { Presence } from './presence'
@@ -20,9 +21,7 @@ import { WaitingIndex } from './waiting-index'
  * memory (a Fenwick tree, the ACTIVE places: active-places.ts), rebuilt from SQLite on wake.
  */
 export class WaitingLine {
-  private lastArrival = 0
-  /** lastArrival as stored: the group that moves it stores it once, with its entries. */
-  private storedLastArrival = 0
+  readonly arrivals: Arrivals
   private abandoned = 0
   /** Live WAITING arrivals: positions in O(log n). */
   private waiting = new WaitingIndex()
@@ -41,12 +40,13 @@ export class WaitingLine {
     /** Seats AVAILABLE now, told in every status; while none is, nobody is admitted. */
     private readonly seatsLeft: (now: number) => number,
   ) {
+    this.arrivals = new Arrivals(meta)
     this.active = new ActivePlaces(storage.sql, meta)
     this.rows = new QueueRows(storage.sql)
   }
 
   load(now: number) {
-    this.lastArrival = this.storedLastArrival = this.meta.number('lastArrival')
+    this.arrivals.load()
     this.abandoned = this.meta.number('abandoned')
     this.active.load(now)
     const waiting: number[] = []
@@ -96,7 +96,7 @@ export class WaitingLine {
     const admittedAtOnce = this.active.room(now, Number.POSITIVE_INFINITY, this.seatsLeft(now))
     for (const userId of userIds) {
       if (places.has(userId) || this.sellOut.happened || !hasRoomToWait(this.waiting.size + newcomers.length - admittedAtOnce, this.meta.policy)) continue
-      const arrival = this.lastArrival + newcomers.length + 1
+      const arrival = this.arrivals.last + newcomers.length + 1
       places.set(userId, arrival)
       newcomers.push({ userId, arrival })
     }
@@ -137,19 +137,14 @@ export class WaitingLine {
 
   /** The draw begins: its places, the next `count` arrivals, wait from now on (their rows come with their slice). */
   reserveDrawn(count: number) {
-    this.waiting.addRange(this.lastArrival + 1, this.lastArrival + count)
-    this.lastArrival += count
-    this.storeLastArrival()
-  }
-
-  /** The last arrival given: the draw numbers its places after it. */
-  get last(): number {
-    return this.lastArrival
+    const first = this.arrivals.take(count)
+    this.waiting.addRange(first, first + count - 1)
+    this.arrivals.store()
   }
 
   /** The line's part of the history's totals (src/concert/history.ts). */
   totals() {
-    return { waiting: this.waiting.size, active: this.active.size, admitted: this.active.admittedTotal, abandoned: this.abandoned, arrivals: this.lastArrival }
+    return { waiting: this.waiting.size, active: this.active.size, admitted: this.active.admittedTotal, abandoned: this.abandoned, arrivals: this.arrivals.last }
   }
 
   private joinTheBack(newcomers: Array<{ userId: string; arrival: number }>, now: number) {
@@ -160,16 +155,9 @@ export class WaitingLine {
         this.waiting.add(arrival)
         this.presence.touch(arrival, now)
       }
-      this.lastArrival = newcomers[newcomers.length - 1]!.arrival
+      this.arrivals.take(newcomers.length)
       this.admit(now)
     })
-  }
-
-  /** Once per group commit, inside its transaction. */
-  storeLastArrival() {
-    if (this.lastArrival === this.storedLastArrival) return
-    this.meta.save('lastArrival', String(this.lastArrival))
-    this.storedLastArrival = this.lastArrival
   }
 
   /** The live entry at this arrival, if it is this user's (arrivals are never reused). */
@@ -221,7 +209,7 @@ export class WaitingLine {
     const phase = this.preQueue.phase(now)
     const header = {
       concertId: this.meta.id!,
-      lastArrival: this.lastArrival,
+      lastArrival: this.arrivals.last,
       active: this.active.list(),
       admissionRate,
       seatsLeft,

@@ -76,7 +76,7 @@ export class Places {
    * the sweep's transaction.
    */
   openIfDue(now: number) {
-    if (this.preQueue.phase(now) === 'DUE') this.line.reserveDrawn(this.preQueue.beginDraw(this.line.last, now))
+    if (this.preQueue.phase(now) === 'DUE') this.line.reserveDrawn(this.preQueue.beginDraw(this.line.arrivals.last, now))
     if (!this.preQueue.draw.sliceDue(now)) return
     const { first, count } = this.preQueue.draw.drawSlice(now)
     this.line.joinDrawn(first, count, now)

@@ -66,7 +66,7 @@ export abstract class ConcertRoom extends DurableObject<Env> {
     this.payments = new Payments(storage, this.meta, this.outbox, this.seatPlan, this.line, this.sellOut)
     this.refunds = new Refunds(storage, this.meta, this.outbox, this.seatPlan, this.line, this.sellOut)
     this.group = new GroupCommit(ctx, () => {
-      this.line.storeLastArrival()
+      this.line.arrivals.store()
       this.history.sample(Date.now())
       this.alarmClock.groupEnded()
     })
