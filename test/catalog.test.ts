@@ -37,6 +37,14 @@ describe('operators', () => {
     expect(list.body.concerts).toContainEqual({ concertId: reply.body.concertId, title: 'IU Golden Hour', venue: 'Jamsil', seatsPerDate: 50 })
   })
 
+  it('take a leap day as a date, and refuse the 29th of February of a common year', async () => {
+    const create = (date: string) => call('POST', '/api/admin/concerts', { accessToken: ADMIN_TOKEN, body: { title: 't', dates: [{ date, price: 1 }] } })
+    const leap = await create('2028-02-29')
+    expect(leap.status).toBe(201)
+    expect(leap.body.dates[0].date).toBe('2028-02-29')
+    expectError(await create('2027-02-29'), 400, 'VALIDATION_FAILED')
+  })
+
   it('need the admin token: none is 401, a user token is 403, a wrong one 401', async () => {
     const body = { title: 'x', dates: [{ date: daysFromNow(5), price: 1 }] }
     expectError(await call('POST', '/api/admin/concerts', { body }), 401)
