@@ -48,9 +48,10 @@ queue.openapi(
   }),
   async (c) => {
     const { concertId } = c.req.valid('param')
-    const status = await concertClient(c.env, concertId, c.executionCtx, c.req.raw.cf).status(c.get('queue'))
+    const queue = c.get('queue')
+    const status = await concertClient(c.env, concertId, c.executionCtx, c.req.raw.cf).status(queue)
     c.header('Cache-Control', 'no-store')
-    return c.json({ token: c.get('queue').token, ...status }, 200)
+    return c.json({ token: queue.token, ...status }, 200)
   },
 )
 
