@@ -42,12 +42,17 @@ export function benchClient(base, secrets) {
       ...(sections ? {} : { price: 1_000 }),
     }))
     const body = { title: 'Bench', dates, queuePolicy, ...(sections ? { sections } : {}), ...(sale ? { sale } : {}) }
-    return (await json('POST', '/api/admin/concerts', body, { authorization: `Bearer ${secrets.ADMIN_TOKEN}` })).concertId
+    return (await json('POST', '/api/admin/concerts', body, { authorization: `Bearer ${secrets.ADMIN_TOKEN}` }))
+      .concertId
   }
 
   async function accessTokens(count) {
     const exp = Math.floor(Date.now() / 1000) + 3600
-    return Promise.all(Array.from({ length: count }, () => sign({ typ: 'access', sub: crypto.randomUUID(), exp }, secrets.AUTH_SECRET, 'HS256')))
+    return Promise.all(
+      Array.from({ length: count }, () =>
+        sign({ typ: 'access', sub: crypto.randomUUID(), exp }, secrets.AUTH_SECRET, 'HS256'),
+      ),
+    )
   }
 
   /** Users D1 knows, each charged `amount`: their access tokens. */
@@ -86,7 +91,16 @@ export function benchClient(base, secrets) {
     const body = JSON.stringify({ date, seatNumber: 1 })
     const racers = await activeBuyers(concertId, 100)
     const path = `/api/concerts/${concertId}/reservations`
-    return { concertId, connections: 100, requests: racers.map((headers) => ({ method: 'POST', path, headers: { ...headers, 'content-type': 'application/json' }, body })) }
+    return {
+      concertId,
+      connections: 100,
+      requests: racers.map((headers) => ({
+        method: 'POST',
+        path,
+        headers: { ...headers, 'content-type': 'application/json' },
+        body,
+      })),
+    }
   }
 
   return { load, json, createConcert, accessTokens, fundedUsers, activeBuyers, sameSeatRace }

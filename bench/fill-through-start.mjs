@@ -26,7 +26,12 @@ const platform = await startDataPlatform(PLATFORM_PORT)
 const logPath = join(tmpdir(), `fill-server-${Date.now()}.log`)
 const log = createWriteStream(logPath)
 const server = spawn('npm', ['start'], {
-  env: { ...process.env, PORT: String(PORT), STATE_DIR: state, ...(PLATFORM === 'none' ? {} : { DATA_PLATFORM_URL: `http://127.0.0.1:${PLATFORM_PORT}/events` }) },
+  env: {
+    ...process.env,
+    PORT: String(PORT),
+    STATE_DIR: state,
+    ...(PLATFORM === 'none' ? {} : { DATA_PLATFORM_URL: `http://127.0.0.1:${PLATFORM_PORT}/events` }),
+  },
   detached: true,
   stdio: ['ignore', 'pipe', 'pipe'],
 })
@@ -50,28 +55,57 @@ try {
     await fetch(`${base}/api/admin/concerts`, {
       method: 'POST',
       headers: { 'content-type': 'application/json', authorization: `Bearer ${admin}` },
-      body: JSON.stringify({ title: 'Fill', dates: [{ date, price: 1_000 }], queuePolicy: { maxActiveUsers: 1, idleTimeoutSeconds: 86_400 } }),
+      body: JSON.stringify({
+        title: 'Fill',
+        dates: [{ date, price: 1_000 }],
+        queuePolicy: { maxActiveUsers: 1, idleTimeoutSeconds: 86_400 },
+      }),
     })
   ).json()
   const concertId = created.concertId
-  if (PLATFORM !== 'none') await fetch(`http://127.0.0.1:${PLATFORM_PORT}/control`, { method: 'POST', body: JSON.stringify({ concertId, mode: PLATFORM }) })
+  if (PLATFORM !== 'none')
+    await fetch(`http://127.0.0.1:${PLATFORM_PORT}/control`, {
+      method: 'POST',
+      body: JSON.stringify({ concertId, mode: PLATFORM }),
+    })
 
   let next = 0
   const call = async (method, path, headers = {}, body) => {
     let res
     try {
-      res = await fetch(`${base}${path}`, { method, headers: { 'content-type': 'application/json', ...headers }, body, signal: AbortSignal.timeout(30_000) })
+      res = await fetch(`${base}${path}`, {
+        method,
+        headers: { 'content-type': 'application/json', ...headers },
+        body,
+        signal: AbortSignal.timeout(30_000),
+      })
     } catch (err) {
       statuses[0] = (statuses[0] ?? 0) + 1
-      failures.push({ at: ((Date.now() - started) / 1000).toFixed(1), method, path, status: 0, body: String(err.cause ?? err) })
+      failures.push({
+        at: ((Date.now() - started) / 1000).toFixed(1),
+        method,
+        path,
+        status: 0,
+        body: String(err.cause ?? err),
+      })
       return { status: 0, body: '' }
     }
     const text = await res.text()
     statuses[res.status] = (statuses[res.status] ?? 0) + 1
-    if (res.status >= 500) failures.push({ at: ((Date.now() - started) / 1000).toFixed(1), method, path, status: res.status, body: text.slice(0, 200) })
+    if (res.status >= 500)
+      failures.push({
+        at: ((Date.now() - started) / 1000).toFixed(1),
+        method,
+        path,
+        status: res.status,
+        body: text.slice(0, 200),
+      })
     return { status: res.status, body: text }
   }
-  const progress = setInterval(() => console.error(`${((Date.now() - started) / 1000).toFixed(0)} s: ${next} users, ${JSON.stringify(statuses)}`), 10_000)
+  const progress = setInterval(
+    () => console.error(`${((Date.now() - started) / 1000).toFixed(0)} s: ${next} users, ${JSON.stringify(statuses)}`),
+    10_000,
+  )
   await Promise.all(
     Array.from({ length: CLIENTS }, async () => {
       while (next < USERS && failures.length === 0) {
@@ -84,7 +118,16 @@ try {
     }),
   )
   clearInterval(progress)
-  console.log(JSON.stringify({ users: next, clients: CLIENTS, platform: PLATFORM, seconds: (Date.now() - started) / 1000, statuses, failures }))
+  console.log(
+    JSON.stringify({
+      users: next,
+      clients: CLIENTS,
+      platform: PLATFORM,
+      seconds: (Date.now() - started) / 1000,
+      statuses,
+      failures,
+    }),
+  )
 } finally {
   process.kill(-(/** @type {number} */ (server.pid)), 'SIGTERM')
   platform.close()

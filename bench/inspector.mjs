@@ -32,7 +32,10 @@ export function connect(url) {
 /** The Worker's isolate (its objects run there too, locally), profiling at 200 µs. */
 export async function profilerOf(inspectorPort) {
   const targets = await (await fetch(`http://127.0.0.1:${inspectorPort}/json`)).json()
-  const target = targets.find((t) => t.id.includes('core:user:main')) ?? targets.find((t) => t.id.includes('core:user')) ?? targets[0]
+  const target =
+    targets.find((t) => t.id.includes('core:user:main')) ??
+    targets.find((t) => t.id.includes('core:user')) ??
+    targets[0]
   const inspector = /** @type {any} */ (await connect(target.webSocketDebuggerUrl))
   await inspector.call('Profiler.enable')
   await inspector.call('Profiler.setSamplingInterval', { interval: 200 })

@@ -24,7 +24,15 @@ export { WaitingIndex } from '${process.cwd()}/src/concert/waiting-index'
 export { Presence } from '${process.cwd()}/src/concert/presence'
 export { PrefixCollector } from '${process.cwd()}/src/concert/draw-order'`,
 )
-await build({ entryPoints: [entry], bundle: true, format: 'esm', platform: 'neutral', outfile: join(dir, 'views.mjs'), logLevel: 'error', mainFields: ['module', 'main'] })
+await build({
+  entryPoints: [entry],
+  bundle: true,
+  format: 'esm',
+  platform: 'neutral',
+  outfile: join(dir, 'views.mjs'),
+  logLevel: 'error',
+  mainFields: ['module', 'main'],
+})
 const { LiveLine, LineViews, WaitingIndex, Presence, PrefixCollector } = await import(join(dir, 'views.mjs'))
 
 /** Bytes of V8 heap and array buffers in use, after a full GC (node --expose-gc). */
@@ -66,7 +74,17 @@ for (let a = 1; a <= 100_000; a++) leave(a)
 let seed = 1
 const random = () => (seed = (seed * 48271) % 2147483647) / 2147483647
 for (let i = 0; i < 45_000; i++) leave(100_001 + Math.floor(random() * 900_000))
-const header = (lastArrival) => ({ concertId: 'c', lastArrival, active: [], admissionRate: 0, seatsLeft: 1, soldOut: false, preQueueUntil: null, draw: null, policy: {} })
+const header = (lastArrival) => ({
+  concertId: 'c',
+  lastArrival,
+  active: [],
+  admissionRate: 0,
+  seatsLeft: 1,
+  soldOut: false,
+  preQueueUntil: null,
+  draw: null,
+  policy: {},
+})
 
 const whole = time(20, () => views.view(header(ARRIVALS), index))
 measured(`the waiting index and its views (${index.size.toLocaleString('en')} waiting)`)
@@ -95,7 +113,9 @@ const have = { epoch: whole.result.epoch, version: whole.result.version }
 for (let a = 100_001; a < 100_301; a++) leave(a)
 const change = time(20, () => views.view(header(ARRIVALS), index, have))
 const apply = time(20, () => line.apply(change.result))
-const waiting = Array.from({ length: 100_000 }, () => 100_301 + Math.floor(random() * 899_699)).filter((a) => index.has(a))
+const waiting = Array.from({ length: 100_000 }, () => 100_301 + Math.floor(random() * 899_699)).filter((a) =>
+  index.has(a),
+)
 const check = waiting.filter((a) => line.position(a) !== index.position(a)).length
 let sum = 0
 const t = performance.now()
@@ -103,13 +123,19 @@ for (const a of waiting) sum += line.position(a)
 const perPollUs = ((performance.now() - t) * 1000) / waiting.length
 if (sum === 0) process.exitCode = 1
 
-console.log(`| at ${ARRIVALS.toLocaleString('en')} arrivals (${index.size.toLocaleString('en')} waiting) | median of 20 |`)
+console.log(
+  `| at ${ARRIVALS.toLocaleString('en')} arrivals (${index.size.toLocaleString('en')} waiting) | median of 20 |`,
+)
 console.log('|---|---|')
-console.log(`| object: whole view built (bits of the live window, deflated) | ${whole.ms.toFixed(2)} ms, ${whole.result.bits.length.toLocaleString('en')} bytes |`)
+console.log(
+  `| object: whole view built (bits of the live window, deflated) | ${whole.ms.toFixed(2)} ms, ${whole.result.bits.length.toLocaleString('en')} bytes |`,
+)
 console.log(`| object: change of ${change.result.left.length} departures built | ${(change.ms * 1000).toFixed(1)} µs |`)
 console.log(`| Worker: whole view decoded | ${decode.ms.toFixed(2)} ms |`)
 console.log(`| Worker: change applied | ${apply.ms.toFixed(2)} ms |`)
-console.log(`| Worker: one poll's position (each also compared with the object's: ${check} differ) | ${perPollUs.toFixed(3)} µs, mean over ${waiting.length.toLocaleString('en')} polls |`)
+console.log(
+  `| Worker: one poll's position (each also compared with the object's: ${check} differ) | ${perPollUs.toFixed(3)} µs, mean over ${waiting.length.toLocaleString('en')} polls |`,
+)
 if (check > 0) process.exitCode = 1
 console.log('')
 console.log("| the object's memory at this line (V8 heap and array buffers, after a GC) | MB |")

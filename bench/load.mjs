@@ -105,7 +105,11 @@ async function purchase({ url, connections, durationMs, concertId, dates, seatsP
         let status = (await call('enter', 'POST', `/api/concerts/${concertId}/queue/tokens`, undefined, auth)).body
         while (status.status === 'WAITING') {
           await new Promise((r) => setTimeout(r, 50))
-          status = (await call('status', 'GET', `/api/concerts/${concertId}/queue/status`, undefined, { 'x-queue-token': status.token })).body
+          status = (
+            await call('status', 'GET', `/api/concerts/${concertId}/queue/status`, undefined, {
+              'x-queue-token': status.token,
+            })
+          ).body
         }
         if (status.status !== 'ACTIVE') continue
         const withToken = { ...auth, 'x-queue-token': status.token }
@@ -114,7 +118,10 @@ async function purchase({ url, connections, durationMs, concertId, dates, seatsP
         const k = seat++
         const first = (k % perDate) * seatsPerOrder + 1
         const date = dates[Math.floor(k / perDate) % dates.length]
-        const place = seatsPerOrder === 1 ? { date, seatNumber: first } : { date, seatNumbers: Array.from({ length: seatsPerOrder }, (_, i) => first + i) }
+        const place =
+          seatsPerOrder === 1
+            ? { date, seatNumber: first }
+            : { date, seatNumbers: Array.from({ length: seatsPerOrder }, (_, i) => first + i) }
         const held = await call('hold', 'POST', `/api/concerts/${concertId}/reservations`, place, withToken)
         if (held.status !== 201) continue
         const paid = await call('pay', 'POST', '/api/payments', { reservationId: held.body.reservationId }, withToken)

@@ -16,7 +16,9 @@ import { pool } from './pool.mjs'
 import { profilerOf } from './inspector.mjs'
 import { ADMIN_TOKEN, AUTH_SECRET, serveBundle } from './serve-bundle.mjs'
 
-const DRAW_SLICE = Number(/DRAW_SLICE = ([\d_]+)/.exec(readFileSync('src/concert/draw-slices.ts', 'utf8'))?.[1].replace('_', ''))
+const DRAW_SLICE = Number(
+  /DRAW_SLICE = ([\d_]+)/.exec(readFileSync('src/concert/draw-slices.ts', 'utf8'))?.[1].replace('_', ''),
+)
 
 const BATCH = 1_000
 const PROBE = `
@@ -162,7 +164,9 @@ async function eventsSent(concertId) {
  * JavaScript, as busy, so where the isolate also waits (the relays' row) this is the measure.
  */
 function runtimeCpuMs() {
-  const ticks = execFileSync('sh', ['-c', "for p in $(pgrep -x workerd); do cut -d' ' -f14,15 /proc/$p/stat; done"], { encoding: 'utf8' })
+  const ticks = execFileSync('sh', ['-c', "for p in $(pgrep -x workerd); do cut -d' ' -f14,15 /proc/$p/stat; done"], {
+    encoding: 'utf8',
+  })
     .split(/\s+/)
     .filter(Boolean)
     .reduce((sum, n) => sum + Number(n), 0)
@@ -254,7 +258,8 @@ function hottest(profile, count = 15) {
   const nodes = new Map(profile.nodes.map((n) => [n.id, n]))
   const parents = new Map(profile.nodes.flatMap((n) => (n.children ?? []).map((c) => [c, n.id])))
   profile.samples.forEach((id, i) => {
-    const frame = (node) => `${node.callFrame.functionName || '(anonymous)'} ${node.callFrame.url.split('/').pop()}:${node.callFrame.lineNumber + 1}`
+    const frame = (node) =>
+      `${node.callFrame.functionName || '(anonymous)'} ${node.callFrame.url.split('/').pop()}:${node.callFrame.lineNumber + 1}`
     const node = nodes.get(id)
     const name = `${frame(node)} < ${parents.has(id) ? frame(nodes.get(parents.get(id))) : ''}`
     self.set(name, (self.get(name) ?? 0) + sampleUs(profile, i))
@@ -271,9 +276,18 @@ const onlyAt = process.argv.indexOf('--only')
 const only = onlyAt > 0 ? process.argv[onlyAt + 1] : undefined
 const rows = []
 async function measure(name, operation, count, path) {
-  if (only && !name.includes(only)) return { name, operation, count, cpuMs: NaN, wallMs: NaN, cpuUsPerOp: NaN, runtimeCpuMs: NaN }
+  if (only && !name.includes(only))
+    return { name, operation, count, cpuMs: NaN, wallMs: NaN, cpuUsPerOp: NaN, runtimeCpuMs: NaN }
   const { cpuMs, wallMs, runtimeMs } = await busyMs(path)
-  const row = { name, operation, count, cpuMs: +cpuMs.toFixed(1), wallMs: Math.round(wallMs), cpuUsPerOp: +((cpuMs * 1000) / count).toFixed(1), runtimeCpuMs: runtimeMs }
+  const row = {
+    name,
+    operation,
+    count,
+    cpuMs: +cpuMs.toFixed(1),
+    wallMs: Math.round(wallMs),
+    cpuUsPerOp: +((cpuMs * 1000) / count).toFixed(1),
+    runtimeCpuMs: runtimeMs,
+  }
   rows.push(row)
   console.error(JSON.stringify(row))
   return row
@@ -299,7 +313,8 @@ async function openingCost() {
   await eventsSent(concertId)
   if (Date.now() > opensAt - 500) throw new Error('the pre-queue filled too late to measure its opening')
   // Kept awake until then, as a rush keeps it: an object evicted while idle reads the draw's order back from its table at the opening (240 ms at 100,000).
-  while (Date.now() < opensAt - 1_300) await Promise.all([eventsSent(concertId), new Promise((resolve) => setTimeout(resolve, 1_000))])
+  while (Date.now() < opensAt - 1_300)
+    await Promise.all([eventsSent(concertId), new Promise((resolve) => setTimeout(resolve, 1_000))])
   await new Promise((resolve) => setTimeout(resolve, opensAt - 300 - Date.now()))
   const before = runtimeCpuMs()
   await inspector.call('Profiler.start')
@@ -308,7 +323,8 @@ async function openingCost() {
   await new Promise((resolve) => setTimeout(resolve, 1_300 + SLICES * 1_000))
   const { profile } = await inspector.call('Profiler.stop')
   const runtimeMs = runtimeCpuMs() - before
-  if ((await json('GET', `/api/concerts/${concertId}/sale`)).drawnEntries !== ENTRIES) throw new Error('the draw did not begin')
+  if ((await json('GET', `/api/concerts/${concertId}/sale`)).drawnEntries !== ENTRIES)
+    throw new Error('the draw did not begin')
   const under = underFrames(profile, ['openIfDue', 'drawSlice', 'joinDrawn'])
   if (only) console.error(hottest(profile, 25))
   const slicesMs = under.drawSlice + under.joinDrawn
@@ -325,8 +341,19 @@ async function openingCost() {
     runtimeCpuMs,
   })
   const rows = [
-    perEntry(`object: the opening, per entry in the pre-queue (${ENTRIES.toLocaleString('en')}, sampled, its slices apart)`, ENTRIES, openingMs, 2),
-    perEntry(`object: the draw's slices, per entry drawn (${SLICES + 1} slices after an opening of ${ENTRIES.toLocaleString('en')}, sampled)`, drawn, slicesMs, 1, runtimeMs),
+    perEntry(
+      `object: the opening, per entry in the pre-queue (${ENTRIES.toLocaleString('en')}, sampled, its slices apart)`,
+      ENTRIES,
+      openingMs,
+      2,
+    ),
+    perEntry(
+      `object: the draw's slices, per entry drawn (${SLICES + 1} slices after an opening of ${ENTRIES.toLocaleString('en')}, sampled)`,
+      drawn,
+      slicesMs,
+      1,
+      runtimeMs,
+    ),
   ]
   console.error(JSON.stringify(rows))
   return { rows, concertId, entries: ENTRIES }
@@ -340,12 +367,24 @@ async function openingCost() {
 async function relayCost() {
   const SOCKETS = 2_000
   const concertId = await createConcert({ maxActiveUsers: 1, idleTimeoutSeconds: 86_400 }, 1)
-  const enter = (await accessTokens(SOCKETS + 1)).map((t) => ({ method: 'POST', path: `/api/concerts/${concertId}/queue/tokens`, headers: { authorization: `Bearer ${t}` } }))
-  const { collected } = await load({ kind: 'http', connections: 50, amount: enter.length, requests: enter, collectWaiting: true })
+  const enter = (await accessTokens(SOCKETS + 1)).map((t) => ({
+    method: 'POST',
+    path: `/api/concerts/${concertId}/queue/tokens`,
+    headers: { authorization: `Bearer ${t}` },
+  }))
+  const { collected } = await load({
+    kind: 'http',
+    connections: 50,
+    amount: enter.length,
+    requests: enter,
+    collectWaiting: true,
+  })
   let told = 0
   const sockets = []
   await pool(collected.length, 100, async (i) => {
-    const ws = new WebSocket(`${server.url.replace('http', 'ws')}/api/concerts/${concertId}/queue/ws?token=${collected[i]}`)
+    const ws = new WebSocket(
+      `${server.url.replace('http', 'ws')}/api/concerts/${concertId}/queue/ws?token=${collected[i]}`,
+    )
     sockets.push(ws)
     ws.on('message', () => told++)
     await new Promise((resolve, reject) => (ws.once('message', resolve), ws.once('error', reject)))
@@ -360,7 +399,11 @@ async function relayCost() {
   const cpuBefore = runtimeCpuMs()
   await inspector.call('Profiler.start')
   for (let k = 1; k <= 5; k++) {
-    await fetch(`${server.url}/api/admin/concerts/${concertId}/queue-policy`, { method: 'PUT', headers: admin, body: JSON.stringify({ maxActiveUsers: 1 + 10 * k }) })
+    await fetch(`${server.url}/api/admin/concerts/${concertId}/queue-policy`, {
+      method: 'PUT',
+      headers: admin,
+      body: JSON.stringify({ maxActiveUsers: 1 + 10 * k }),
+    })
     await new Promise((resolve) => setTimeout(resolve, 1_100))
   }
   const { profile } = await inspector.call('Profiler.stop')
@@ -400,9 +443,19 @@ try {
     rows.push(...opening.rows)
     // What the order gate fetches from the object as the draw begins, and sends on to each place gate, at this size.
     const size = opening.entries.toLocaleString('en')
-    const sent = await measure(`object: the draw's order sent to the order gate, at the opening (${size} entries)`, 'call', 20, `/draw-order?concert=${opening.concertId}&n=20`)
+    const sent = await measure(
+      `object: the draw's order sent to the order gate, at the opening (${size} entries)`,
+      'call',
+      20,
+      `/draw-order?concert=${opening.concertId}&n=20`,
+    )
     await server.probe(`/order-gate?concert=${opening.concertId}&n=1`) // its first call fetches the order from the object
-    const sentOn = await measure(`gate: the draw's order sent on to a place gate, at the opening (${size} entries)`, 'call', 20, `/order-gate?concert=${opening.concertId}&n=20`)
+    const sentOn = await measure(
+      `gate: the draw's order sent on to a place gate, at the opening (${size} entries)`,
+      'call',
+      20,
+      `/order-gate?concert=${opening.concertId}&n=20`,
+    )
     const firstPlace = await measure(
       `gate: a place gate's first place, the order fetched from the order gate, at the opening (${size} entries)`,
       'call',
@@ -416,12 +469,22 @@ try {
   await eventsSent(open)
   await measure('object: line view, a change (nothing left)', 'call', 2_000, `/view-change?concert=${open}&n=2000`)
   await measure('object: line view, whole (20,000 waiting)', 'call', 50, `/view-whole?concert=${open}&n=50`)
-  await measure('mirror: line view, a change (its pulls included)', 'call', 5_000, `/mirror-line?concert=${open}&n=5000`)
+  await measure(
+    'mirror: line view, a change (its pulls included)',
+    'call',
+    5_000,
+    `/mirror-line?concert=${open}&n=5000`,
+  )
   const seated = await createConcert({ maxActiveUsers: 100 }, 1)
   const date = (await json('GET', `/api/concerts/${seated}/dates`)).dates[0].date
   await measure('object: a hold or a release', 'call', 2_000, `/hold-release?concert=${seated}&n=2000&date=${date}`)
   await eventsSent(seated)
-  await measure('object: a hold or a release, 50 holders at once', 'call', 10_000, `/hold-release-together?concert=${seated}&n=10000&date=${date}`)
+  await measure(
+    'object: a hold or a release, 50 holders at once',
+    'call',
+    10_000,
+    `/hold-release-together?concert=${seated}&n=10000&date=${date}`,
+  )
   await eventsSent(seated)
   const arena = await createConcert(
     { maxActiveUsers: 100 },
@@ -429,15 +492,30 @@ try {
     ['A', 'B', 'C', 'D'].map((name) => ({ name, price: 1_000, seats: 5_000 })),
   )
   const arenaDate = (await json('GET', `/api/concerts/${arena}/dates`)).dates[0].date
-  await measure('object: a seat map, one section of 5,000 seats', 'call', 200, `/seats?concert=${arena}&n=200&date=${arenaDate}&section=A`)
+  await measure(
+    'object: a seat map, one section of 5,000 seats',
+    'call',
+    200,
+    `/seats?concert=${arena}&n=200&date=${arenaDate}&section=A`,
+  )
   const hour = 3_600_000
   const scheduled = await createConcert({ maxActiveUsers: 100, idleTimeoutSeconds: 86_400 }, 1, undefined, {
     opensAt: new Date(Date.now() + hour).toISOString(),
     preQueueOpensAt: new Date(Date.now() - 60_000).toISOString(),
   })
-  const preQueue = await measure('object: entries into the pre-queue', 'entry', 20 * BATCH, `/enter?concert=${scheduled}&n=20`)
+  const preQueue = await measure(
+    'object: entries into the pre-queue',
+    'entry',
+    20 * BATCH,
+    `/enter?concert=${scheduled}&n=20`,
+  )
   await eventsSent(scheduled)
-  const gated = await measure('gates + object: entries through 8 gates', 'entry', 10_000, `/gate-enter?concert=${scheduled}&n=10000&gates=8`)
+  const gated = await measure(
+    'gates + object: entries through 8 gates',
+    'entry',
+    10_000,
+    `/gate-enter?concert=${scheduled}&n=10000&gates=8`,
+  )
   rows.push({
     name: "gate: an entry (the line above less the object's)",
     operation: 'entry',
@@ -453,21 +531,52 @@ try {
     preQueueOpensAt: new Date(Date.now() - 60_000).toISOString(),
   })
   await server.probe(`/pre-queue-fill?concert=${soon}&n=10`)
-  while ((await json('GET', `/api/concerts/${soon}/sale`)).drawnEntries === undefined) await new Promise((resolve) => setTimeout(resolve, 500))
+  while ((await json('GET', `/api/concerts/${soon}/sale`)).drawnEntries === undefined)
+    await new Promise((resolve) => setTimeout(resolve, 500))
   await eventsSent(soon)
   await measure("object: a drawn pre-queue entry's first status", 'call', 5_000, `/status-drawn?concert=${soon}&n=5000`)
-  await measure("object: drawn entries' places, 500 a call (from a gate)", 'entry', 10_000, `/drawn-arrivals?concert=${soon}&n=10000`)
-  await measure("object: drawn entries' statuses, 500 a call (from a relay)", 'entry', 10_000, `/follow-drawn?concert=${soon}&n=10000`)
-  await measure("object: the draw's order sent to the order gate (10,000 entries)", 'call', 50, `/draw-order?concert=${soon}&n=50`)
-  await measure("gate: a pre-queue entry's place from the draw's order, one a call", 'call', 5_000, `/gate-place?concert=${soon}&n=5000&gates=8`)
-  await measure("gate: pre-queue entries' places from the draw's order, 1,000 a call", 'entry', 10_000, `/gate-places?concert=${soon}&n=10000`)
+  await measure(
+    "object: drawn entries' places, 500 a call (from a gate)",
+    'entry',
+    10_000,
+    `/drawn-arrivals?concert=${soon}&n=10000`,
+  )
+  await measure(
+    "object: drawn entries' statuses, 500 a call (from a relay)",
+    'entry',
+    10_000,
+    `/follow-drawn?concert=${soon}&n=10000`,
+  )
+  await measure(
+    "object: the draw's order sent to the order gate (10,000 entries)",
+    'call',
+    50,
+    `/draw-order?concert=${soon}&n=50`,
+  )
+  await measure(
+    "gate: a pre-queue entry's place from the draw's order, one a call",
+    'call',
+    5_000,
+    `/gate-place?concert=${soon}&n=5000&gates=8`,
+  )
+  await measure(
+    "gate: pre-queue entries' places from the draw's order, 1,000 a call",
+    'entry',
+    10_000,
+    `/gate-places?concert=${soon}&n=10000`,
+  )
   if (!only || only.startsWith('relay')) rows.push(await relayCost())
   if (!only) {
     mkdirSync('bench/results', { recursive: true })
-    writeFileSync('bench/results/costs.json', JSON.stringify({ measuredAt: new Date().toISOString(), rows }, null, 2) + '\n')
+    writeFileSync(
+      'bench/results/costs.json',
+      JSON.stringify({ measuredAt: new Date().toISOString(), rows }, null, 2) + '\n',
+    )
   }
   const shown = (n) => (n === undefined || Number.isNaN(n) ? '–' : n)
-  console.log("| what | operations | sampled busy ms | runtime's CPU ms (probe included) | wall ms | CPU µs per operation |")
+  console.log(
+    "| what | operations | sampled busy ms | runtime's CPU ms (probe included) | wall ms | CPU µs per operation |",
+  )
   console.log('|---|---|---|---|---|---|')
   for (const r of rows)
     console.log(

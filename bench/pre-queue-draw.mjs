@@ -41,7 +41,9 @@ export async function preQueueDraw(base, count) {
   }
 
   // The opening must come after the fill: time a fill of 3,000 first, and leave room.
-  const warmUp = (await client.json('POST', '/api/admin/concerts', { title: 'Warm-up', dates: [{ date, price: 1000 }] }, admin)).concertId
+  const warmUp = (
+    await client.json('POST', '/api/admin/concerts', { title: 'Warm-up', dates: [{ date, price: 1000 }] }, admin)
+  ).concertId
   const warmTokens = await client.accessTokens(3_000)
   const w0 = performance.now()
   await pool(warmTokens.length, 64, (i) => enter(warmUp, warmTokens[i]))
@@ -51,8 +53,17 @@ export async function preQueueDraw(base, count) {
   const sale = { opensAt: new Date(opensAt).toISOString(), preQueueOpensAt: new Date(Date.now() - 1000).toISOString() }
   // 500 admitted at the opening, so some of the socket holders are; nobody idles out during the run.
   const queuePolicy = { maxActiveUsers: 500, idleTimeoutSeconds: 86_400 }
-  const concertId = (await client.json('POST', '/api/admin/concerts', { title: 'On-sale at scale', dates: [{ date, price: 1000 }], queuePolicy, sale }, admin)).concertId
-  console.error(`pre-queue: ${Math.round(entriesPerSecond)} entries/s measured; opensAt in ${(opensIn / 1000).toFixed(0)} s`)
+  const concertId = (
+    await client.json(
+      'POST',
+      '/api/admin/concerts',
+      { title: 'On-sale at scale', dates: [{ date, price: 1000 }], queuePolicy, sale },
+      admin,
+    )
+  ).concertId
+  console.error(
+    `pre-queue: ${Math.round(entriesPerSecond)} entries/s measured; opensAt in ${(opensIn / 1000).toFixed(0)} s`,
+  )
 
   const accessTokens = await client.accessTokens(count)
   const f0 = performance.now()
@@ -70,7 +81,9 @@ export async function preQueueDraw(base, count) {
   const toldAt = []
   let firstAdmittedAt = Infinity
   await pool(Math.min(SOCKETS, count), 100, async (i) => {
-    const ws = new WebSocket(`${base.replace('http', 'ws')}/api/concerts/${concertId}/queue/ws?token=${entries[i].token}`)
+    const ws = new WebSocket(
+      `${base.replace('http', 'ws')}/api/concerts/${concertId}/queue/ws?token=${entries[i].token}`,
+    )
     sockets.push(ws)
     toldAt[i] = null
     await new Promise((resolve, reject) => {
@@ -84,8 +97,11 @@ export async function preQueueDraw(base, count) {
       ws.once('error', reject)
     })
   })
-  if (Date.now() > opensAt - 2_000) throw new Error('the fill took longer than planned: entries reached the line after opensAt')
-  console.error(`${sockets.length} sockets open; waiting ${((opensAt - Date.now()) / 1000).toFixed(0)} s for the opening`)
+  if (Date.now() > opensAt - 2_000)
+    throw new Error('the fill took longer than planned: entries reached the line after opensAt')
+  console.error(
+    `${sockets.length} sockets open; waiting ${((opensAt - Date.now()) / 1000).toFixed(0)} s for the opening`,
+  )
 
   // No request from here: the alarm draws and pushes.
   const deadline = opensAt + 60_000

@@ -20,14 +20,23 @@ const profiling = !options['no-profile']
 const connections = Number(options.connections)
 const inspectorPort = profiling ? 9229 + Math.floor(Math.random() * 500) : undefined
 const server = await serveBundle({ inspectorPort })
-const { load, json, createConcert, accessTokens, fundedUsers, activeBuyers, sameSeatRace } = benchClient(server.url, { ADMIN_TOKEN, AUTH_SECRET })
-const run = (requests) => load({ kind: workload.startsWith('purchase') ? 'purchase' : 'http', connections, durationMs: 3_000, ...requests })
+const { load, json, createConcert, accessTokens, fundedUsers, activeBuyers, sameSeatRace } = benchClient(server.url, {
+  ADMIN_TOKEN,
+  AUTH_SECRET,
+})
+const run = (requests) =>
+  load({ kind: workload.startsWith('purchase') ? 'purchase' : 'http', connections, durationMs: 3_000, ...requests })
 const summary = (name, r) =>
   `${name}: ${Math.round(r.rps)}/s, p50 ${r.p50.toFixed(1)} ms, p99 ${r.p99.toFixed(1)} ms, statuses ${JSON.stringify(r.statusCounts)}${r.steps ? `, steps ${JSON.stringify(r.steps)}` : ''}`
 
 try {
   if (!profiling) {
-    const baseline = await load({ kind: 'http', connections, durationMs: 3_000, requests: [{ method: 'GET', path: '/healthz' }] })
+    const baseline = await load({
+      kind: 'http',
+      connections,
+      durationMs: 3_000,
+      requests: [{ method: 'GET', path: '/healthz' }],
+    })
     const result = await run(await requestsFor(workload))
     console.log(summary('baseline', baseline))
     console.log(`${summary(workload, result)}, ${Math.round((result.rps / baseline.rps) * 100)}% of baseline`)
@@ -50,11 +59,30 @@ try {
 async function requestsFor(name) {
   if (name === 'entry' || name === 'status' || name === 'admitted') {
     // 'admitted': every entry is admitted at once, as in a sale with places free.
-    const concertId = await createConcert(name === 'admitted' ? { maxActiveUsers: 20_000 } : { maxActiveUsers: 1, idleTimeoutSeconds: 86_400 }, 1)
-    const enter = (await accessTokens(12_000)).map((t) => ({ method: 'POST', path: `/api/concerts/${concertId}/queue/tokens`, headers: { authorization: `Bearer ${t}` } }))
+    const concertId = await createConcert(
+      name === 'admitted' ? { maxActiveUsers: 20_000 } : { maxActiveUsers: 1, idleTimeoutSeconds: 86_400 },
+      1,
+    )
+    const enter = (await accessTokens(12_000)).map((t) => ({
+      method: 'POST',
+      path: `/api/concerts/${concertId}/queue/tokens`,
+      headers: { authorization: `Bearer ${t}` },
+    }))
     if (name !== 'status') return { requests: enter }
-    const { collected } = await load({ kind: 'http', connections: 50, amount: 10_000, requests: enter, collectWaiting: true })
-    return { requests: collected.map((t) => ({ method: 'GET', path: `/api/concerts/${concertId}/queue/status`, headers: { 'x-queue-token': t } })) }
+    const { collected } = await load({
+      kind: 'http',
+      connections: 50,
+      amount: 10_000,
+      requests: enter,
+      collectWaiting: true,
+    })
+    return {
+      requests: collected.map((t) => ({
+        method: 'GET',
+        path: `/api/concerts/${concertId}/queue/status`,
+        headers: { 'x-queue-token': t },
+      })),
+    }
   }
   if (name === 'dates' || name === 'seatMap') {
     // As `npm run bench` has them: a concert on sale of 8 dates, its dates, and one date's seats read by an ACTIVE buyer.
@@ -68,7 +96,9 @@ async function requestsFor(name) {
   if (name === 'purchase' || name === 'purchaseLarge') {
     // purchaseLarge: the same purchases in a venue of 4 dates of 50,000 seats (1,000 sections of 50).
     const large = name === 'purchaseLarge'
-    const sections = large ? Array.from({ length: 1_000 }, (_, i) => ({ name: `B${i + 1}`, price: 1_000, seats: 50 })) : undefined
+    const sections = large
+      ? Array.from({ length: 1_000 }, (_, i) => ({ name: `B${i + 1}`, price: 1_000, seats: 50 }))
+      : undefined
     const concertId = await createConcert({ maxActiveUsers: 10_000 }, large ? 4 : 60, sections)
     const dates = (await json('GET', `/api/concerts/${concertId}/dates`)).dates.map((d) => d.date)
     return { concertId, dates, seatsPerDate: large ? 50_000 : 50, buyers: await fundedUsers(1_000, 1_000_000) }
@@ -85,7 +115,8 @@ function summarize(profile) {
   const byId = new Map(profile.nodes.map((n) => [n.id, n]))
   const parent = new Map()
   for (const n of profile.nodes) for (const child of n.children ?? []) parent.set(child, n.id)
-  const label = ({ functionName, url, lineNumber }) => `${functionName || '(anonymous)'} ${url ? `${url.split('/').pop()}:${lineNumber + 1}` : ''}`.trim()
+  const label = ({ functionName, url, lineNumber }) =>
+    `${functionName || '(anonymous)'} ${url ? `${url.split('/').pop()}:${lineNumber + 1}` : ''}`.trim()
   const counts = new Map()
   for (const id of profile.samples) counts.set(id, (counts.get(id) ?? 0) + 1)
   const total = profile.samples.length

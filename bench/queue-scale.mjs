@@ -26,7 +26,9 @@ const preQueueIndex = process.argv.indexOf('--prequeue')
 if (preQueueIndex > 0) {
   const given = Number(process.argv[preQueueIndex + 1])
   const r = await preQueueDraw(base, Number.isInteger(given) && given > 0 ? given : 100_000)
-  console.log('| drawn | fill | opensAt → first admitted fan told | → first socket told | → half the sockets | → every socket told (of) | verify-draw.mjs |')
+  console.log(
+    '| drawn | fill | opensAt → first admitted fan told | → first socket told | → half the sockets | → every socket told (of) | verify-draw.mjs |',
+  )
   console.log('|---|---|---|---|---|---|---|')
   console.log(
     `| ${r.drawn.toLocaleString('en')} | ${r.fillSeconds.toFixed(0)} s | ${(r.firstAdmittedMs / 1000).toFixed(2)} s | ${(r.firstSocketMs / 1000).toFixed(2)} s | ${(r.medianSocketMs / 1000).toFixed(2)} s | ${(r.lastSocketMs / 1000).toFixed(2)} s (${r.sockets.toLocaleString('en')}) | ok in ${r.verifySeconds.toFixed(1)} s |`,
@@ -43,7 +45,8 @@ const post = (path, body, token) =>
   }).then(json)
 
 const summary = (xs, ms) => ({ p50: pct(xs, 50), p95: pct(xs, 95), p99: pct(xs, 99), rps: (xs.length / ms) * 1000 })
-const fmt = (s, unit = 'req/s') => `${s.p50.toFixed(1)} / ${s.p95.toFixed(1)} / ${s.p99.toFixed(1)} ms, ${Math.round(s.rps)} ${unit}`
+const fmt = (s, unit = 'req/s') =>
+  `${s.p50.toFixed(1)} / ${s.p95.toFixed(1)} / ${s.p99.toFixed(1)} ms, ${Math.round(s.rps)} ${unit}`
 
 const created = await post(
   '/api/admin/concerts',
@@ -98,7 +101,13 @@ for (const level of levels) {
     await res.arrayBuffer()
   })
   const status = summary(statusLatencies, performance.now() - s0)
-  const stats = (await json(await fetch(`${base}/api/admin/concerts/${concertId}/queue`, { headers: { authorization: `Bearer ${ADMIN_TOKEN}` } }))).body
+  const stats = (
+    await json(
+      await fetch(`${base}/api/admin/concerts/${concertId}/queue`, {
+        headers: { authorization: `Bearer ${ADMIN_TOKEN}` },
+      }),
+    )
+  ).body
   const memory = runtimeMemory()
   rows.push({ level, waiting: stats.waiting, status, entries, fillSeconds: fillMs / 1000, memory })
   console.error(`waiting ${stats.waiting}: status ${fmt(status)}; entry ${fmt(entries)}; runtime ${memory}`)
@@ -111,7 +120,9 @@ function runtimeMemory() {
   const rows = execFileSync('ps', ['-eo', 'ppid,rss,comm'], { encoding: 'utf8' })
     .split('\n')
     .map((l) => l.trim().split(/\s+/))
-  const kb = rows.filter(([ppid, , comm]) => Number(ppid) === process.pid && comm === 'workerd').reduce((sum, [, rss]) => sum + Number(rss), 0)
+  const kb = rows
+    .filter(([ppid, , comm]) => Number(ppid) === process.pid && comm === 'workerd')
+    .reduce((sum, [, rss]) => sum + Number(rss), 0)
   return `${(kb / 1024).toFixed(0)} MB`
 }
 
@@ -122,7 +133,9 @@ async function measureBroadcast(socketTokens) {
   const o0 = performance.now()
   // Fewer at once than CONCERT_MAX_IN_FLIGHT: more would be shed with 429, as designed.
   await pool(socketTokens.length, 100, async (i) => {
-    const ws = new WebSocket(`${base.replace('http', 'ws')}/api/concerts/${concertId}/queue/ws?token=${socketTokens[i]}`)
+    const ws = new WebSocket(
+      `${base.replace('http', 'ws')}/api/concerts/${concertId}/queue/ws?token=${socketTokens[i]}`,
+    )
     sockets.push(ws)
     await new Promise((resolve, reject) => {
       ws.once('message', (data) => {
@@ -152,18 +165,27 @@ async function measureBroadcast(socketTokens) {
   await allTold
   const fanoutMs = performance.now() - t0
   const memory = runtimeMemory()
-  console.error(`${sockets.length} sockets opened in ${(openMs / 1000).toFixed(1)} s; one admission reached all in ${fanoutMs.toFixed(0)} ms; runtime ${memory} with them open`)
+  console.error(
+    `${sockets.length} sockets opened in ${(openMs / 1000).toFixed(1)} s; one admission reached all in ${fanoutMs.toFixed(0)} ms; runtime ${memory} with them open`,
+  )
   for (const ws of sockets) ws.terminate()
   return { sockets: sockets.length, openSeconds: openMs / 1000, fanoutMs, memory }
 }
 
-console.log('| waiting | status p50 / p95 / p99, throughput | entry p50 / p95 / p99 (last 1,000), entries/s | fill time | runtime memory (RSS) |')
+console.log(
+  '| waiting | status p50 / p95 / p99, throughput | entry p50 / p95 / p99 (last 1,000), entries/s | fill time | runtime memory (RSS) |',
+)
 console.log('|---|---|---|---|---|')
-for (const r of rows) console.log(`| ${r.waiting.toLocaleString('en')} | ${fmt(r.status)} | ${fmt(r.entries, 'entries/s')} | ${r.fillSeconds.toFixed(0)} s | ${r.memory} |`)
+for (const r of rows)
+  console.log(
+    `| ${r.waiting.toLocaleString('en')} | ${fmt(r.status)} | ${fmt(r.entries, 'entries/s')} | ${r.fillSeconds.toFixed(0)} s | ${r.memory} |`,
+  )
 const first = rows[0]
 const last = rows.at(-1)
 if (first && last && last !== first) {
-  console.log(`\nStatus median at ${last.waiting.toLocaleString('en')} over median at ${first.waiting.toLocaleString('en')}: ${(last.status.p50 / first.status.p50).toFixed(2)}.`)
+  console.log(
+    `\nStatus median at ${last.waiting.toLocaleString('en')} over median at ${first.waiting.toLocaleString('en')}: ${(last.status.p50 / first.status.p50).toFixed(2)}.`,
+  )
 }
 if (broadcast) {
   console.log(

@@ -24,7 +24,9 @@ const started = Date.now()
 // Every sale event is delivered to a stand-in data platform (test/support/data-platform.mjs), which counts them.
 const PLATFORM_PORT = 9793
 const platform = dev ? null : await startDataPlatform(PLATFORM_PORT)
-const server = dev ? await serveDev() : await serveBundle({ entryWorker, vars: { DATA_PLATFORM_URL: `http://127.0.0.1:${PLATFORM_PORT}/events` } })
+const server = dev
+  ? await serveDev()
+  : await serveBundle({ entryWorker, vars: { DATA_PLATFORM_URL: `http://127.0.0.1:${PLATFORM_PORT}/events` } })
 const secrets = dev ? devSecrets() : { AUTH_SECRET, ADMIN_TOKEN }
 const base = server.url
 const bench = benchClient(base, secrets)
@@ -54,17 +56,39 @@ try {
 }
 
 async function run() {
-  results.baseline = await load({ kind: 'http', connections: C, durationMs: DURATION, requests: [{ method: 'GET', path: '/healthz' }] })
+  results.baseline = await load({
+    kind: 'http',
+    connections: C,
+    durationMs: DURATION,
+    requests: [{ method: 'GET', path: '/healthz' }],
+  })
 
   // Queue entry: distinct users (access tokens signed here with the server's secret, as the
   // Worker would) enter one concert whose single place keeps everyone after the first waiting.
   const queueConcert = await createConcert({ maxActiveUsers: 1, idleTimeoutSeconds: 86_400 }, 1)
   const entryUsers = await accessTokens(quick ? 15_000 : 40_000)
-  const enter = (tokens) => tokens.map((t) => ({ method: 'POST', path: `/api/concerts/${queueConcert}/queue/tokens`, headers: { authorization: `Bearer ${t}` } }))
-  const entry = await load({ kind: 'http', connections: C, durationMs: DURATION, requests: enter(entryUsers), collectWaiting: true })
+  const enter = (tokens) =>
+    tokens.map((t) => ({
+      method: 'POST',
+      path: `/api/concerts/${queueConcert}/queue/tokens`,
+      headers: { authorization: `Bearer ${t}` },
+    }))
+  const entry = await load({
+    kind: 'http',
+    connections: C,
+    durationMs: DURATION,
+    requests: enter(entryUsers),
+    collectWaiting: true,
+  })
   let waitingTokens = entry.collected
   if (waitingTokens.length < 10_000) {
-    const more = await load({ kind: 'http', connections: C, amount: 10_000 - waitingTokens.length, requests: enter(await accessTokens(10_000)), collectWaiting: true })
+    const more = await load({
+      kind: 'http',
+      connections: C,
+      amount: 10_000 - waitingTokens.length,
+      requests: enter(await accessTokens(10_000)),
+      collectWaiting: true,
+    })
     waitingTokens = waitingTokens.concat(more.collected)
   }
   results.queueEntry = entry
@@ -77,12 +101,23 @@ async function run() {
     kind: 'http',
     connections: C,
     durationMs: DURATION,
-    requests: waitingTokens.slice(0, 10_000).map((t) => ({ method: 'GET', path: `/api/concerts/${queueConcert}/queue/status`, headers: { 'x-queue-token': t } })),
+    requests: waitingTokens
+      .slice(0, 10_000)
+      .map((t) => ({
+        method: 'GET',
+        path: `/api/concerts/${queueConcert}/queue/status`,
+        headers: { 'x-queue-token': t },
+      })),
   })
 
   // Dates and the seat map of a concert on sale.
   const saleConcert = await createConcert({ maxActiveUsers: 1_000 }, 8)
-  results.dates = await load({ kind: 'http', connections: C, durationMs: DURATION, requests: [{ method: 'GET', path: `/api/concerts/${saleConcert}/dates` }] })
+  results.dates = await load({
+    kind: 'http',
+    connections: C,
+    durationMs: DURATION,
+    requests: [{ method: 'GET', path: `/api/concerts/${saleConcert}/dates` }],
+  })
   const [buyer] = await activeBuyers(saleConcert, 1)
   const saleDate = (await json('GET', `/api/concerts/${saleConcert}/dates`)).dates[0].date
   results.seatMap = await load({
@@ -103,7 +138,15 @@ async function run() {
   const purchaseConcert = await createConcert({ maxActiveUsers: 10_000 }, purchaseDates)
   const dates = (await json('GET', `/api/concerts/${purchaseConcert}/dates`)).dates.map((d) => d.date)
   const buyers = await fundedUsers(1_000, 1_000_000)
-  results.purchase = await load({ kind: 'purchase', connections: C, durationMs: DURATION, concertId: purchaseConcert, dates, seatsPerDate: 50, buyers })
+  results.purchase = await load({
+    kind: 'purchase',
+    connections: C,
+    durationMs: DURATION,
+    concertId: purchaseConcert,
+    dates,
+    seatsPerDate: 50,
+    buyers,
+  })
   const p = results.purchase
   const ms = (v) => v.toFixed(1)
   notes.push(
@@ -118,17 +161,52 @@ async function run() {
   // one section at a time and its purchases of one seat are the same work as seatMap and
   // purchase above on 50 seats a date, so per-seat work on a hot path would show as the gap;
   // then 4-seat orders from entry to payment.
-  const blocks = Array.from({ length: 1_000 }, (_, i) => ({ name: `B${String(i + 1).padStart(4, '0')}`, price: 1_000 + (i % 10) * 100, seats: 50 }))
+  const blocks = Array.from({ length: 1_000 }, (_, i) => ({
+    name: `B${String(i + 1).padStart(4, '0')}`,
+    price: 1_000 + (i % 10) * 100,
+    seats: 50,
+  }))
   const largeConcert = await createConcert({ maxActiveUsers: 10_000, maxTicketsPerUser: 100 }, 4, blocks)
   const largeDates = (await json('GET', `/api/concerts/${largeConcert}/dates`)).dates.map((d) => d.date)
   const [largeBuyer] = await activeBuyers(largeConcert, 1)
-  const sectionMap = (b) => ({ method: 'GET', path: `/api/concerts/${largeConcert}/dates/${largeDates[0]}/seats?section=${b.name}`, headers: largeBuyer })
-  results.seatMapLarge = await load({ kind: 'http', connections: C, durationMs: DURATION, requests: [sectionMap(blocks[0])] })
+  const sectionMap = (b) => ({
+    method: 'GET',
+    path: `/api/concerts/${largeConcert}/dates/${largeDates[0]}/seats?section=${b.name}`,
+    headers: largeBuyer,
+  })
+  results.seatMapLarge = await load({
+    kind: 'http',
+    connections: C,
+    durationMs: DURATION,
+    requests: [sectionMap(blocks[0])],
+  })
   // Fans spread over every section: each section is asked for less often than an isolate's
   // view of it lasts (250 ms), so nearly every read reaches the object.
-  results.seatMapLargeSpread = await load({ kind: 'http', connections: C, durationMs: DURATION, requests: blocks.map(sectionMap) })
-  results.purchaseLarge = await load({ kind: 'purchase', connections: C, durationMs: DURATION, concertId: largeConcert, dates: largeDates, seatsPerDate: 50_000, buyers })
-  results.purchaseOrder = await load({ kind: 'purchase', connections: C, durationMs: DURATION, concertId: largeConcert, dates: largeDates.slice(1), seatsPerDate: 50_000, buyers, seatsPerOrder: 4 })
+  results.seatMapLargeSpread = await load({
+    kind: 'http',
+    connections: C,
+    durationMs: DURATION,
+    requests: blocks.map(sectionMap),
+  })
+  results.purchaseLarge = await load({
+    kind: 'purchase',
+    connections: C,
+    durationMs: DURATION,
+    concertId: largeConcert,
+    dates: largeDates,
+    seatsPerDate: 50_000,
+    buyers,
+  })
+  results.purchaseOrder = await load({
+    kind: 'purchase',
+    connections: C,
+    durationMs: DURATION,
+    concertId: largeConcert,
+    dates: largeDates.slice(1),
+    seatsPerDate: 50_000,
+    buyers,
+    seatsPerOrder: 4,
+  })
   const o = results.purchaseOrder
   notes.push(
     `seatMapLarge reads one 50-seat section of a date of 50,000 (4 such dates, 1,000 sections), to compare with seatMap (a 50-seat date); seatMapLargeSpread reads the 1,000 sections in turn; purchaseLarge buys single seats there, to compare with purchase; ` +
@@ -141,10 +219,18 @@ async function run() {
     kind: 'http',
     connections: C,
     amount: 1_001,
-    requests: enter(await accessTokens(1_001)).map((r) => ({ ...r, path: `/api/concerts/${fanoutConcert}/queue/tokens` })),
+    requests: enter(await accessTokens(1_001)).map((r) => ({
+      ...r,
+      path: `/api/concerts/${fanoutConcert}/queue/tokens`,
+    })),
     collectWaiting: true,
   })
-  results.wsFanout1k = await load({ kind: 'fanout', concertId: fanoutConcert, tokens: fanoutEntries.collected, trigger: policyChange(fanoutConcert, 2) })
+  results.wsFanout1k = await load({
+    kind: 'fanout',
+    concertId: fanoutConcert,
+    tokens: fanoutEntries.collected,
+    trigger: policyChange(fanoutConcert, 2),
+  })
   if (dev) {
     // Measured: wrangler dev's proxy holds two descriptors per socket, so 10,000 sockets pass
     // this machine's 20,000 open files and its workerd aborts ("accept: Too many open files").
@@ -152,7 +238,12 @@ async function run() {
       'wsFanout10k not run: through wrangler dev each WebSocket costs its proxy two file descriptors, and 10,000 sockets exceed the 20,000 open files allowed here (`ulimit -n`, not raisable); the proxy aborts with "accept: Too many open files".',
     )
   } else {
-    results.wsFanout10k = await load({ kind: 'fanout', concertId: queueConcert, tokens: waitingTokens.slice(0, 10_000), trigger: policyChange(queueConcert, 2) })
+    results.wsFanout10k = await load({
+      kind: 'fanout',
+      concertId: queueConcert,
+      tokens: waitingTokens.slice(0, 10_000),
+      trigger: policyChange(queueConcert, 2),
+    })
   }
 }
 
@@ -162,7 +253,11 @@ for (const r of Object.values(results)) {
 }
 const report = {
   meta: {
-    mode: dev ? 'wrangler dev' : entryWorker ? "bundle in workerd via Miniflare API, behind Miniflare's entry Worker" : 'bundle in workerd via Miniflare API, own socket',
+    mode: dev
+      ? 'wrangler dev'
+      : entryWorker
+        ? "bundle in workerd via Miniflare API, behind Miniflare's entry Worker"
+        : 'bundle in workerd via Miniflare API, own socket',
     quick,
     date: new Date().toISOString(),
     cpus: cpus().length,
@@ -179,7 +274,9 @@ const name = dev ? 'dev' : entryWorker ? 'entry-worker' : 'latest'
 writeFileSync(`bench/results/${name}.json`, `${JSON.stringify(report, null, 2)}\n`)
 writeDocs(report, name)
 console.log(table(report))
-console.log(`\n${report.meta.mode}, ${quick ? 'quick' : 'full'} run in ${report.meta.totalSeconds.toFixed(0)} s: bench/results/${name}.json`)
+console.log(
+  `\n${report.meta.mode}, ${quick ? 'quick' : 'full'} run in ${report.meta.totalSeconds.toFixed(0)} s: bench/results/${name}.json`,
+)
 
 // --- helpers ---
 
@@ -191,12 +288,23 @@ console.log(`\n${report.meta.mode}, ${quick ? 'quick' : 'full'} run in ${report.
 async function eventsDelivered() {
   const deadline = Date.now() + 120_000
   for (;;) {
-    const stats = await Promise.all(concerts.map((id) => json('GET', `/api/admin/concerts/${id}/queue`, undefined, { authorization: `Bearer ${secrets.ADMIN_TOKEN}` })))
+    const stats = await Promise.all(
+      concerts.map((id) =>
+        json('GET', `/api/admin/concerts/${id}/queue`, undefined, { authorization: `Bearer ${secrets.ADMIN_TOKEN}` }),
+      ),
+    )
     const written = stats.reduce((sum, s) => sum + s.events.written, 0)
     const unsent = stats.reduce((sum, s) => sum + s.events.unsent, 0)
     const counts = await (await fetch(`http://127.0.0.1:${PLATFORM_PORT}/counts`)).json()
     if ((counts.events >= written && unsent === 0) || Date.now() > deadline) {
-      return { written, delivered: counts.events, unsent, deliveries: counts.requests, duplicates: counts.duplicates, drainedSecondsAfterRun: Math.round((Date.now() - deadline + 120_000) / 1000) }
+      return {
+        written,
+        delivered: counts.events,
+        unsent,
+        deliveries: counts.requests,
+        duplicates: counts.duplicates,
+        drainedSecondsAfterRun: Math.round((Date.now() - deadline + 120_000) / 1000),
+      }
     }
     await new Promise((r) => setTimeout(r, 1_000))
   }
@@ -224,9 +332,16 @@ async function serveDev() {
   const persist = mkdtempSync(join(tmpdir(), 'concert-dev-'))
   const wrangler = 'node_modules/wrangler/bin/wrangler.js'
   const env = { ...process.env, WRANGLER_SEND_METRICS: 'false' }
-  execFileSync('node', [wrangler, 'd1', 'migrations', 'apply', 'DB', '--local', '--persist-to', persist], { stdio: 'ignore', env })
+  execFileSync('node', [wrangler, 'd1', 'migrations', 'apply', 'DB', '--local', '--persist-to', persist], {
+    stdio: 'ignore',
+    env,
+  })
   const port = 8900 + Math.floor(Math.random() * 90)
-  const child = spawn('node', [wrangler, 'dev', '--port', String(port), '--persist-to', persist, '--show-interactive-dev-session=false'], { stdio: 'ignore', env, detached: true })
+  const child = spawn(
+    'node',
+    [wrangler, 'dev', '--port', String(port), '--persist-to', persist, '--show-interactive-dev-session=false'],
+    { stdio: 'ignore', env, detached: true },
+  )
   const url = `http://127.0.0.1:${port}`
   for (let i = 0; i < 120; i++) {
     try {
@@ -250,7 +365,11 @@ function table(report) {
       .join(' ')
     return `| ${name} | ${Math.round(r.rps).toLocaleString('en')} | ${r.p50.toFixed(1)} | ${r.p95.toFixed(1)} | ${r.p99.toFixed(1)} | ${r.p999 === undefined ? '' : r.p999.toFixed(1)} | ${r.errors} | ${statuses} | ${(r.ratioToBaseline * 100).toFixed(0)}% | ${(r.durationMs / 1000).toFixed(2)} s |`
   })
-  return ['| workload | req/s | p50 ms | p95 ms | p99 ms | p99.9 ms | errors | statuses | of baseline | duration |', '|---|---|---|---|---|---|---|---|---|---|', ...rows].join('\n')
+  return [
+    '| workload | req/s | p50 ms | p95 ms | p99 ms | p99.9 ms | errors | statuses | of baseline | duration |',
+    '|---|---|---|---|---|---|---|---|---|---|',
+    ...rows,
+  ].join('\n')
 }
 
 function writeDocs(report, name) {
@@ -287,7 +406,9 @@ function chart(report) {
         return `<rect x="${x0}" y="${y}" width="${w.toFixed(1)}" height="18" fill="${color}"/><text x="${x0 + w + 4}" y="${y + 13}" font-size="11">${label(r)}</text>`
       })
       .join('')
-  const names = entries.map(([name], i) => `<text x="${left - 6}" y="${53 + i * row}" font-size="12" text-anchor="end">${name}</text>`).join('')
+  const names = entries
+    .map(([name], i) => `<text x="${left - 6}" y="${53 + i * row}" font-size="12" text-anchor="end">${name}</text>`)
+    .join('')
   return `<svg xmlns="http://www.w3.org/2000/svg" width="${left + 2 * width + 20}" height="${height}" font-family="sans-serif">
 <rect width="100%" height="100%" fill="#fff"/>
 <text x="${left}" y="24" font-size="14" font-weight="bold">requests/s (${report.meta.mode})</text>

@@ -54,8 +54,23 @@ export async function serveBundle({ inspectorPort, entryWorker = false, vars = {
     log: new Log(LogLevel.WARN),
   }
   // A probe: a Worker of its own (another isolate) calling the objects' methods directly (bench/object-costs.mjs).
-  const durableObjects = Object.fromEntries(Object.entries(w.durableObjects ?? {}).map(([binding, o]) => [binding, { className: typeof o === 'string' ? o : o.className, scriptName: 'main' }]))
-  const mf = new Miniflare(probe ? { ...shared, workers: [main, { name: 'probe', modules: true, script: probe, compatibilityDate: w.compatibilityDate, durableObjects }] } : { ...shared, ...main })
+  const durableObjects = Object.fromEntries(
+    Object.entries(w.durableObjects ?? {}).map(([binding, o]) => [
+      binding,
+      { className: typeof o === 'string' ? o : o.className, scriptName: 'main' },
+    ]),
+  )
+  const mf = new Miniflare(
+    probe
+      ? {
+          ...shared,
+          workers: [
+            main,
+            { name: 'probe', modules: true, script: probe, compatibilityDate: w.compatibilityDate, durableObjects },
+          ],
+        }
+      : { ...shared, ...main },
+  )
   const entryUrl = await mf.ready
   const url = (entryWorker ? entryUrl : await mf.unsafeGetDirectURL('main')).toString().replace(/\/$/, '')
   await applyMigrations(await mf.getD1Database('DB'))

@@ -17,7 +17,8 @@ await build({
   outdir: 'public',
   logLevel: 'warning',
 })
-for (const file of ['index.html', 'docs.html', 'admin.html', 'styles.css', 'admin.css']) copyFileSync(`web/${file}`, `public/${file}`)
+for (const file of ['index.html', 'docs.html', 'admin.html', 'styles.css', 'admin.css'])
+  copyFileSync(`web/${file}`, `public/${file}`)
 copyFileSync('node_modules/uplot/dist/uPlot.min.css', 'public/uPlot.min.css')
 for (const file of ['swagger-ui.css', 'swagger-ui-bundle.js']) {
   copyFileSync(`node_modules/swagger-ui-dist/${file}`, `public/swagger-ui/${file}`)

@@ -22,7 +22,11 @@ import { seedDemoConcert } from './seed.mjs'
 const port = Number(process.env.PORT ?? 8787)
 const persistTo = process.env.STATE_DIR ?? '.wrangler/state'
 // Variables read from this process's environment and handed to the Worker.
-const vars = Object.fromEntries(['DATA_PLATFORM_URL', 'EVENT_RETRY_BASE_SECONDS'].filter((name) => process.env[name]).map((name) => [name, { type: 'plain_text', value: process.env[name] }]))
+const vars = Object.fromEntries(
+  ['DATA_PLATFORM_URL', 'EVENT_RETRY_BASE_SECONDS']
+    .filter((name) => process.env[name])
+    .map((name) => [name, { type: 'plain_text', value: process.env[name] }]),
+)
 const wrangler = ['node_modules/wrangler/bin/wrangler.js']
 const quiet = { ...process.env, WRANGLER_SEND_METRICS: 'false' }
 
@@ -32,7 +36,11 @@ if (!existsSync('.dev.vars')) {
 }
 const adminToken = /^ADMIN_TOKEN=(.*)$/m.exec(readFileSync('.dev.vars', 'utf8'))?.[1]?.trim()
 
-const migrate = spawnSync('node', [...wrangler, 'd1', 'migrations', 'apply', 'DB', '--local', '--persist-to', persistTo], { stdio: 'inherit', env: quiet })
+const migrate = spawnSync(
+  'node',
+  [...wrangler, 'd1', 'migrations', 'apply', 'DB', '--local', '--persist-to', persistTo],
+  { stdio: 'inherit', env: quiet },
+)
 if (migrate.status !== 0) process.exit(migrate.status ?? 1)
 
 process.env.WRANGLER_SEND_METRICS = 'false'
@@ -52,7 +60,9 @@ const base = `http://127.0.0.1:${port}`
 try {
   await waitForHealth(base)
   const seeded = await seedDemoConcert(base, adminToken)
-  console.log(seeded.created ? `seeded demo concert ${seeded.concertId}` : `demo concert ${seeded.concertId} already there`)
+  console.log(
+    seeded.created ? `seeded demo concert ${seeded.concertId}` : `demo concert ${seeded.concertId} already there`,
+  )
   console.log(`\nready: ${base}  (OpenAPI: ${base}/openapi.json)\n`)
 } catch (err) {
   console.error(`start: ${err.message}`)

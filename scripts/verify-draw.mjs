@@ -25,12 +25,20 @@ export async function verifyDraw(baseUrl, concertId, entryId) {
   const lines = []
   const commitment = sha256(Buffer.from(draw.seed, 'hex'))
   const seedOk = commitment === sale.seedCommitment
-  lines.push(`${seedOk ? 'ok  ' : 'FAIL'} sha256(seed bytes) = ${commitment}${seedOk ? ' = seedCommitment' : ` but seedCommitment = ${sale.seedCommitment}`}`)
+  lines.push(
+    `${seedOk ? 'ok  ' : 'FAIL'} sha256(seed bytes) = ${commitment}${seedOk ? ' = seedCommitment' : ` but seedCommitment = ${sale.seedCommitment}`}`,
+  )
   const keyed = draw.entries.map((/** @type {string} */ id) => ({ id, key: sha256(`${draw.seed}:${id}`) }))
-  keyed.sort((/** @type {{key: string}} */ a, /** @type {{key: string}} */ b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0))
-  const firstDifference = keyed.findIndex((/** @type {{id: string}} */ k, /** @type {number} */ i) => k.id !== draw.entries[i])
+  keyed.sort((/** @type {{key: string}} */ a, /** @type {{key: string}} */ b) =>
+    a.key < b.key ? -1 : a.key > b.key ? 1 : 0,
+  )
+  const firstDifference = keyed.findIndex(
+    (/** @type {{id: string}} */ k, /** @type {number} */ i) => k.id !== draw.entries[i],
+  )
   const orderOk = firstDifference === -1
-  lines.push(`${orderOk ? 'ok  ' : 'FAIL'} ${draw.entries.length} entries in the order sha256(seed + ":" + entryId) gives${orderOk ? '' : ` (first difference at place ${firstDifference + 1})`}`)
+  lines.push(
+    `${orderOk ? 'ok  ' : 'FAIL'} ${draw.entries.length} entries in the order sha256(seed + ":" + entryId) gives${orderOk ? '' : ` (first difference at place ${firstDifference + 1})`}`,
+  )
   const countOk = sale.drawnEntries === draw.entries.length
   lines.push(`${countOk ? 'ok  ' : 'FAIL'} drawnEntries = ${sale.drawnEntries}`)
   let ok = seedOk && orderOk && countOk
@@ -39,7 +47,11 @@ export async function verifyDraw(baseUrl, concertId, entryId) {
   if (entryId) {
     rank = draw.entries.indexOf(entryId) + 1
     if (rank === 0) ok = false
-    lines.push(rank > 0 ? `ok   entry ${entryId} was drawn ${rank} of ${draw.entries.length} (key ${sha256(`${draw.seed}:${entryId}`)})` : `FAIL entry ${entryId} is not in the draw`)
+    lines.push(
+      rank > 0
+        ? `ok   entry ${entryId} was drawn ${rank} of ${draw.entries.length} (key ${sha256(`${draw.seed}:${entryId}`)})`
+        : `FAIL entry ${entryId} is not in the draw`,
+    )
   }
   return { ok, lines, rank }
 }

@@ -23,10 +23,17 @@ const GATES = varOf('GATES_PER_CONCERT')
 const gateSource = readFileSync('src/gate/gate.ts', 'utf8')
 const GATE_CALLS_PER_S = 1000 / Number(/GATE_INTERVAL_MS = (\d+)/.exec(gateSource)?.[1]) // with entries
 const SOCKETS_PER_RELAY = varOf('SOCKETS_PER_RELAY')
-const PRE_QUEUE_RELAYS = Number(/PRE_QUEUE_RELAYS = (\d+)/.exec(readFileSync('src/concert-client/relay-names.ts', 'utf8'))?.[1])
-const PLACE_GATES = GATES * Number(/PLACE_GATES_PER_GATE = (\d+)/.exec(readFileSync('src/concert-client/gates.ts', 'utf8'))?.[1]) // gates asked for pre-queue entries' places
-const OPENING_POLL_SPREAD_S = Number(/OPENING_POLL_SPREAD_S = (\d+)/.exec(readFileSync('src/concert/policy.ts', 'utf8'))?.[1]) // pre-queue pollers' first polls after the opening
-const DRAW_SLICE = Number(/DRAW_SLICE = ([\d_]+)/.exec(readFileSync('src/concert/draw-slices.ts', 'utf8'))?.[1].replace('_', '')) // a slice a second
+const PRE_QUEUE_RELAYS = Number(
+  /PRE_QUEUE_RELAYS = (\d+)/.exec(readFileSync('src/concert-client/relay-names.ts', 'utf8'))?.[1],
+)
+const PLACE_GATES =
+  GATES * Number(/PLACE_GATES_PER_GATE = (\d+)/.exec(readFileSync('src/concert-client/gates.ts', 'utf8'))?.[1]) // gates asked for pre-queue entries' places
+const OPENING_POLL_SPREAD_S = Number(
+  /OPENING_POLL_SPREAD_S = (\d+)/.exec(readFileSync('src/concert/policy.ts', 'utf8'))?.[1],
+) // pre-queue pollers' first polls after the opening
+const DRAW_SLICE = Number(
+  /DRAW_SLICE = ([\d_]+)/.exec(readFileSync('src/concert/draw-slices.ts', 'utf8'))?.[1].replace('_', ''),
+) // a slice a second
 const PRESENCE_INTERVAL_S = 5 // src/concert-client/queue-view.ts, idle timeout ≥ 15 s
 const RELAY_PRESENCE_INTERVAL_S = 10 // src/relay/relay.ts
 const LINE_PULLS_PER_S = 4 // MIRROR_LINE_MAX_AGE_MS = 250
@@ -54,7 +61,8 @@ const cost = (name) => {
 /** A call's cost measured at the opening of a pre-queue, and its size (the row says it). Scaled by entries, an upper bound: its fixed part is scaled too. */
 const atOpening = (name) => {
   const row = costRows.find((r) => r.name.startsWith(name))
-  if (!row?.entries) throw new Error(`bench/results/costs.json has no "${name}" with its entries: run npm run bench:costs`)
+  if (!row?.entries)
+    throw new Error(`bench/results/costs.json has no "${name}" with its entries: run npm run bench:costs`)
   return { us: row.cpuUsPerOp, entries: row.entries }
 }
 const orderSent = atOpening("object: the draw's order sent to the order gate, at the opening")
@@ -79,7 +87,11 @@ const US = {
   // npm run bench:views: the whole line deflated at 1M arrivals (a new mirror's first pull).
   wholeView: 6_200,
   // A place gate receiving the order: its first place less the order gate's sending and a place found (the bench's isolate runs both gates).
-  orderReceived: Math.max(0, firstPlace.us - orderSentOn.us - cost("gate: a pre-queue entry's place from the draw's order, one a call")) / firstPlace.entries,
+  orderReceived:
+    Math.max(
+      0,
+      firstPlace.us - orderSentOn.us - cost("gate: a pre-queue entry's place from the draw's order, one a call"),
+    ) / firstPlace.entries,
   drawEntry: cost("object: the draw's slices"), // per entry drawn, a slice a second
 }
 
@@ -125,21 +137,31 @@ for (let s = 0; s < seconds; s++) {
   // busiest gate takes both.
   const preSocketShare = Math.min(SOCKET_SHARE, (PRE_QUEUE_RELAYS * SOCKETS_PER_RELAY) / Math.max(1, preQueue))
   const t = s - PRE_S
-  const firstPolls = t >= 1 && t <= OPENING_POLL_SPREAD_S ? (preQueue * (1 - preSocketShare)) / OPENING_POLL_SPREAD_S : 0
+  const firstPolls =
+    t >= 1 && t <= OPENING_POLL_SPREAD_S ? (preQueue * (1 - preSocketShare)) / OPENING_POLL_SPREAD_S : 0
   const relayAsks = t === 0 ? PRE_QUEUE_RELAYS : 0
   const relayPlaces = t === 0 ? preQueue * preSocketShare : 0
   const gate = {
     calls: entering / GATES + (firstPolls + relayAsks) / PLACE_GATES,
     // A place asked alone costs a call; a relay's many, their batched cost each.
-    cpuUs: (entering / GATES) * US.gateEntry + (firstPolls * US.gatePlace + relayPlaces * US.gatePlaces) / PLACE_GATES + (t === 0 ? preQueue * US.orderReceived : 0),
+    cpuUs:
+      (entering / GATES) * US.gateEntry +
+      (firstPolls * US.gatePlace + relayPlaces * US.gatePlaces) / PLACE_GATES +
+      (t === 0 ? preQueue * US.orderReceived : 0),
   }
-  const orderGate = { calls: t === 0 ? PLACE_GATES : 0, cpuUs: t === 0 ? preQueue * (US.orderReceived + PLACE_GATES * US.orderSentOn) : 0 }
+  const orderGate = {
+    calls: t === 0 ? PLACE_GATES : 0,
+    cpuUs: t === 0 ? preQueue * (US.orderReceived + PLACE_GATES * US.orderSentOn) : 0,
+  }
   const entryCalls = Math.min(GATES * GATE_CALLS_PER_S, entering)
 
   // Mirrors: per location, a line change per slot, dates and sale state and each section's map
   // per read slot (shared by the location's isolates), and each isolate's presence report.
   const activeSections = open ? SECTIONS : 0
-  const perLocation = SLOTS_PER_S.line + SLOTS_PER_S.reads * (2 + activeSections) + (polling > 0 ? ISOLATES_PER_LOCATION / PRESENCE_INTERVAL_S : 0)
+  const perLocation =
+    SLOTS_PER_S.line +
+    SLOTS_PER_S.reads * (2 + activeSections) +
+    (polling > 0 ? ISOLATES_PER_LOCATION / PRESENCE_INTERVAL_S : 0)
   const mirror = { calls: perLocation * locationsPerMirror, cpuUs: perLocation * locationsPerMirror * US.mirrorCall }
 
   // Relays: one message a second from the object; each tells every socket whose status moved (worst case: all of them).
@@ -174,7 +196,16 @@ for (let s = 0; s < seconds; s++) {
     opening: orderUs,
     draw: drawUs,
   }
-  series.push({ t: s - PRE_S, entering, waiting, object: { calls: objectCalls, pushes, cpuUs: objectUs, parts }, mirror, gate, orderGate, relay })
+  series.push({
+    t: s - PRE_S,
+    entering,
+    waiting,
+    object: { calls: objectCalls, pushes, cpuUs: objectUs, parts },
+    mirror,
+    gate,
+    orderGate,
+    relay,
+  })
 }
 
 // --- time until told (p99), from the bounds in the code, and the busiest second's queueing ---
@@ -184,7 +215,15 @@ const kinds = [
   ['mirror', 'mirror', mirrors],
   ['gate', 'gate', PLACE_GATES],
   ['order gate', 'orderGate', 1],
-  ['relay', 'relay', Math.max(...series.map((r) => (r.t < 0 ? PRE_QUEUE_RELAYS : Math.ceil(((r.waiting + ADMITTED_PER_S) * SOCKET_SHARE) / SOCKETS_PER_RELAY))))],
+  [
+    'relay',
+    'relay',
+    Math.max(
+      ...series.map((r) =>
+        r.t < 0 ? PRE_QUEUE_RELAYS : Math.ceil(((r.waiting + ADMITTED_PER_S) * SOCKET_SHARE) / SOCKETS_PER_RELAY),
+      ),
+    ),
+  ],
 ]
 /** A poller: the mirror's line (≤ 250 ms old) + the location's slot (≤ 250 ms) + the isolate's view (≤ 250 ms) + its poll interval, each worst case at p99. */
 const pollerToldMs = 250 + 250 + 250 + POLL_INTERVAL_S * 1000
@@ -212,7 +251,9 @@ const secondBusiest = series.reduce((a, b) => (b.object.cpuUs > a.object.cpuUs ?
 console.log(
   `${FANS.toLocaleString('en')} fans; ${LOCATIONS} locations × ${ISOLATES_PER_LOCATION} isolates (${isolates.toLocaleString('en')}); ${mirrors} mirrors, ${GATES} gates, relays of ${SOCKETS_PER_RELAY.toLocaleString('en')} sockets`,
 )
-console.log('| object kind | how many | calls/s (busiest one, busiest second) | CPU ms/s (busiest) | busy | at t (s from opening) | p99 until a fan is told |')
+console.log(
+  '| object kind | how many | calls/s (busiest one, busiest second) | CPU ms/s (busiest) | busy | at t (s from opening) | p99 until a fan is told |',
+)
 console.log('|---|---|---|---|---|---|---|')
 for (const r of table)
   console.log(
@@ -233,7 +274,14 @@ console.log(
     .map(([k, us]) => `${k} ${(us / 1000).toFixed(0)}`)
     .join(', ')}`,
 )
-writeFileSync('sim/results.json', JSON.stringify({ fans: FANS, costsUs: US, table, openingSeconds: series.filter(opening), busiestSecond: secondBusiest }, null, 2) + '\n')
+writeFileSync(
+  'sim/results.json',
+  JSON.stringify(
+    { fans: FANS, costsUs: US, table, openingSeconds: series.filter(opening), busiestSecond: secondBusiest },
+    null,
+    2,
+  ) + '\n',
+)
 if (FANS === 1_000_000) writeFileSync('docs/scale.svg', chart(series))
 
 /** Busy share of the busiest object of each kind, second by second (the draw's second clipped at 100%). */
@@ -247,14 +295,19 @@ function chart(rows) {
   const y = (busy) => top + plotH - (Math.min(busy, 100) / 100) * plotH
   const colors = { object: '#d62728', mirror: '#1f77b4', gate: '#2ca02c', orderGate: '#ff7f0e', relay: '#9467bd' }
   const lines = Object.entries(colors).map(
-    ([kind, color]) => `<polyline fill="none" stroke="${color}" stroke-width="1.5" points="${rows.map((r) => `${x(r.t).toFixed(1)},${y(r[kind].cpuUs / 10_000).toFixed(1)}`).join(' ')}"/>`,
+    ([kind, color]) =>
+      `<polyline fill="none" stroke="${color}" stroke-width="1.5" points="${rows.map((r) => `${x(r.t).toFixed(1)},${y(r[kind].cpuUs / 10_000).toFixed(1)}`).join(' ')}"/>`,
   )
   const ticks = [0, 25, 50, 75, 100].map(
-    (b) => `<line x1="${left}" x2="${width - 20}" y1="${y(b)}" y2="${y(b)}" stroke="#ddd"/><text x="${left - 6}" y="${y(b) + 4}" text-anchor="end" font-size="11">${b}%</text>`,
+    (b) =>
+      `<line x1="${left}" x2="${width - 20}" y1="${y(b)}" y2="${y(b)}" stroke="#ddd"/><text x="${left - 6}" y="${y(b) + 4}" text-anchor="end" font-size="11">${b}%</text>`,
   )
-  const times = [-600, -300, 0, 300].map((t) => `<text x="${x(t)}" y="${top + plotH + 16}" text-anchor="middle" font-size="11">${t} s</text>`)
+  const times = [-600, -300, 0, 300].map(
+    (t) => `<text x="${x(t)}" y="${top + plotH + 16}" text-anchor="middle" font-size="11">${t} s</text>`,
+  )
   const legend = Object.entries(colors).map(
-    ([kind, color], i) => `<text x="${left + 10 + i * 110}" y="${height - 12}" font-size="12" fill="${color}">■ busiest ${kind === 'orderGate' ? 'order gate' : kind}</text>`,
+    ([kind, color], i) =>
+      `<text x="${left + 10 + i * 110}" y="${height - 12}" font-size="12" fill="${color}">■ busiest ${kind === 'orderGate' ? 'order gate' : kind}</text>`,
   )
   return `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" font-family="sans-serif">
 <text x="${left}" y="14" font-size="13">CPU busy share, ${FANS.toLocaleString('en')} fans (npm run sim:rush); opening at 0 s</text>

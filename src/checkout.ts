@@ -49,7 +49,10 @@ export async function pay(env: Env, request: PaymentRequest): Promise<PaymentRow
       return replay(concert, outcome.payment, request)
     case 'insufficientBalance':
       await concert.abortPayment(request.reservationId)
-      throw new ApiError('INSUFFICIENT_BALANCE', `The order costs ${hold.price} KRW; the balance is ${outcome.balance} KRW`)
+      throw new ApiError(
+        'INSUFFICIENT_BALANCE',
+        `The order costs ${hold.price} KRW; the balance is ${outcome.balance} KRW`,
+      )
     case 'seatTaken':
       await concert.abortPayment(request.reservationId)
       throw new ApiError('SEAT_UNAVAILABLE', 'A seat of this order has already been sold')

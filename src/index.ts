@@ -63,7 +63,8 @@ app.doc31('/openapi.json', {
   info: {
     title: 'Concert tickets',
     version: '1.0.0',
-    description: 'A waiting queue in front of the sale, seats held without double booking, prepaid balances and payments.',
+    description:
+      'A waiting queue in front of the sale, seats held without double booking, prepaid balances and payments.',
   },
 })
 

@@ -41,7 +41,9 @@ export const limitPerUser = (action: 'enter' | 'hold') =>
     const { success } = await c.env.SALE_ACTION_LIMITER.limit({ key })
     if (!success) {
       const retryAfter = RATE_WINDOW_SECONDS - (Math.floor(Date.now() / 1000) % RATE_WINDOW_SECONDS)
-      throw new ApiError('RATE_LIMITED', `Too many attempts; retry in ${retryAfter} s`, { 'Retry-After': String(retryAfter) })
+      throw new ApiError('RATE_LIMITED', `Too many attempts; retry in ${retryAfter} s`, {
+        'Retry-After': String(retryAfter),
+      })
     }
     await next()
   })

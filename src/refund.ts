@@ -48,7 +48,10 @@ export async function refund(env: Env, request: RefundRequest): Promise<RefundRo
       return replay(concert, outcome.refund, request, payment.date)
     case 'balanceLimit':
       await concert.abortRefund(request.reservationId)
-      throw new ApiError('BALANCE_LIMIT_EXCEEDED', `The refund of ${terms.amount} KRW would take the balance of ${outcome.balance} KRW past its cap`)
+      throw new ApiError(
+        'BALANCE_LIMIT_EXCEEDED',
+        `The refund of ${terms.amount} KRW would take the balance of ${outcome.balance} KRW past its cap`,
+      )
   }
 }
 
@@ -59,7 +62,10 @@ export async function quoteRefund(env: Env, request: RefundRequest): Promise<Ref
 }
 
 /** The ledger's payment of the order, which must be the user's, and its concert. */
-async function paidOrder(env: Env, { userId, reservationId }: RefundRequest): Promise<{ payment: PaymentRow; concert: ConcertClient }> {
+async function paidOrder(
+  env: Env,
+  { userId, reservationId }: RefundRequest,
+): Promise<{ payment: PaymentRow; concert: ConcertClient }> {
   const payment = await findPayment(env.DB, reservationId)
   if (!payment) throw new ApiError('RESERVATION_NOT_FOUND', 'You have no paid order with this id')
   if (payment.userId !== userId) throw new ApiError('NOT_YOUR_RESERVATION')
@@ -67,7 +73,12 @@ async function paidOrder(env: Env, { userId, reservationId }: RefundRequest): Pr
 }
 
 /** A refund already exists: finish the object's half if it was missed, then replay or refuse. */
-async function replay(concert: ConcertClient, earlier: RefundRow, request: RefundRequest, date: string): Promise<RefundRow> {
+async function replay(
+  concert: ConcertClient,
+  earlier: RefundRow,
+  request: RefundRequest,
+  date: string,
+): Promise<RefundRow> {
   await concert.completeRefund(earlier.reservationId, earlier, date)
   if (request.idempotencyKey && earlier.idempotencyKey === request.idempotencyKey) return earlier
   throw new ApiError('ALREADY_REFUNDED')

@@ -11,10 +11,15 @@ describe('docs/api.md', () => {
     type Operation = { responses: Record<string, unknown> }
     const served = new Map<string, string[]>(
       Object.entries(body.paths as Record<string, Record<string, Operation>>).flatMap(([path, ops]) =>
-        Object.entries(ops).map(([method, op]) => [`${method.toUpperCase()} ${path}`, Object.keys(op.responses).filter((s) => Number(s) < 300)] as const),
+        Object.entries(ops).map(
+          ([method, op]) =>
+            [`${method.toUpperCase()} ${path}`, Object.keys(op.responses).filter((s) => Number(s) < 300)] as const,
+        ),
       ),
     )
-    const documented = [...apiDoc.matchAll(/^\| (GET|POST|PUT|DELETE) \| `([^`]+)` \| [^|]+ \| (\d{3})/gm)].map(([, method, path, status]) => ({ route: `${method} ${path}`, status: status! }))
+    const documented = [...apiDoc.matchAll(/^\| (GET|POST|PUT|DELETE) \| `([^`]+)` \| [^|]+ \| (\d{3})/gm)].map(
+      ([, method, path, status]) => ({ route: `${method} ${path}`, status: status! }),
+    )
     expect(documented.map((d) => d.route).sort()).toEqual([...served.keys()].sort())
     for (const { route, status } of documented) expect(served.get(route), route).toContain(status)
   })

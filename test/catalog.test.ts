@@ -34,11 +34,20 @@ describe('operators', () => {
       ],
     })
     const list = await call('GET', '/api/concerts')
-    expect(list.body.concerts).toContainEqual({ concertId: reply.body.concertId, title: 'IU Golden Hour', venue: 'Jamsil', seatsPerDate: 50 })
+    expect(list.body.concerts).toContainEqual({
+      concertId: reply.body.concertId,
+      title: 'IU Golden Hour',
+      venue: 'Jamsil',
+      seatsPerDate: 50,
+    })
   })
 
   it('take a leap day as a date, and refuse the 29th of February of a common year', async () => {
-    const create = (date: string) => call('POST', '/api/admin/concerts', { accessToken: ADMIN_TOKEN, body: { title: 't', dates: [{ date, price: 1 }] } })
+    const create = (date: string) =>
+      call('POST', '/api/admin/concerts', {
+        accessToken: ADMIN_TOKEN,
+        body: { title: 't', dates: [{ date, price: 1 }] },
+      })
     const leap = await create('2028-02-29')
     expect(leap.status).toBe(201)
     expect(leap.body.dates[0].date).toBe('2028-02-29')
@@ -78,9 +87,17 @@ describe('operators', () => {
     const { concertId } = await newConcert({ queuePolicy: { maxActiveUsers: 1 } })
     const users = [await newUser(), await newUser(), await newUser()]
     const tokens = []
-    for (const u of users) tokens.push((await call('POST', `/api/concerts/${concertId}/queue/tokens`, { accessToken: u.accessToken })).body.token)
-    await call('PUT', `/api/admin/concerts/${concertId}/queue-policy`, { accessToken: ADMIN_TOKEN, body: { maxActiveUsers: 2 } })
-    const statuses = await Promise.all(tokens.map((t) => call('GET', `/api/concerts/${concertId}/queue/status`, { queueToken: t })))
+    for (const u of users)
+      tokens.push(
+        (await call('POST', `/api/concerts/${concertId}/queue/tokens`, { accessToken: u.accessToken })).body.token,
+      )
+    await call('PUT', `/api/admin/concerts/${concertId}/queue-policy`, {
+      accessToken: ADMIN_TOKEN,
+      body: { maxActiveUsers: 2 },
+    })
+    const statuses = await Promise.all(
+      tokens.map((t) => call('GET', `/api/concerts/${concertId}/queue/status`, { queueToken: t })),
+    )
     expect(statuses.map((s) => s.body.status)).toEqual(['ACTIVE', 'ACTIVE', 'WAITING'])
     expect(statuses[2]!.body.position).toBe(1)
   })
@@ -94,9 +111,17 @@ describe('operators', () => {
     const map = await call('GET', path, { accessToken: ADMIN_TOKEN })
     expect(map.status).toBe(200)
     expect(map.body.seats).toHaveLength(50)
-    expect(map.body.seats.filter((s: { status: string }) => s.status !== 'AVAILABLE')).toEqual([{ seatNumber: 4, status: 'HELD', price: 100_000, section: 'General' }])
+    expect(map.body.seats.filter((s: { status: string }) => s.status !== 'AVAILABLE')).toEqual([
+      { seatNumber: 4, status: 'HELD', price: 100_000, section: 'General' },
+    ])
     expectError(await call('GET', path, { accessToken: buyer.accessToken }), 403, 'FORBIDDEN')
-    expectError(await call('GET', `/api/admin/concerts/${concertId}/dates/${daysFromNow(400)}/seats`, { accessToken: ADMIN_TOKEN }), 404, 'DATE_NOT_FOUND')
+    expectError(
+      await call('GET', `/api/admin/concerts/${concertId}/dates/${daysFromNow(400)}/seats`, {
+        accessToken: ADMIN_TOKEN,
+      }),
+      404,
+      'DATE_NOT_FOUND',
+    )
   })
 
   it('policy of an unknown concert is 404', async () => {
@@ -150,7 +175,9 @@ describe('service', () => {
     const reply = await call('GET', '/openapi.json')
     expect(reply.status).toBe(200)
     expect(reply.body.openapi).toBe('3.1.0')
-    const routes = Object.entries(reply.body.paths as Record<string, object>).flatMap(([path, ops]) => Object.keys(ops).map((m) => `${m.toUpperCase()} ${path}`))
+    const routes = Object.entries(reply.body.paths as Record<string, object>).flatMap(([path, ops]) =>
+      Object.keys(ops).map((m) => `${m.toUpperCase()} ${path}`),
+    )
     expect(routes.sort()).toEqual(
       [
         'POST /api/users',

@@ -4,10 +4,13 @@ import { migrate, MIGRATIONS, type Migration } from '../src/concert/schema'
 import { call, enterQueue, expectedOrder, hold, activeBuyer, newConcert, newUser, sleep, stubOf } from './helpers'
 
 const LATEST = MIGRATIONS[MIGRATIONS.length - 1]!.version
-const versionOf = (storage: DurableObjectStorage) => storage.sql.exec<{ value: string }>("SELECT value FROM meta WHERE key = 'schemaVersion'").toArray()[0]?.value ?? null
+const versionOf = (storage: DurableObjectStorage) =>
+  storage.sql.exec<{ value: string }>("SELECT value FROM meta WHERE key = 'schemaVersion'").toArray()[0]?.value ?? null
 const tables = (storage: DurableObjectStorage) =>
   storage.sql
-    .exec<{ name: string }>("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE '\\_%' ESCAPE '\\' AND name NOT LIKE 'sqlite%' ORDER BY name")
+    .exec<{ name: string }>(
+      "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE '\\_%' ESCAPE '\\' AND name NOT LIKE 'sqlite%' ORDER BY name",
+    )
     .toArray()
     .map((r) => r.name)
 
@@ -33,7 +36,9 @@ describe("the concert object's schema", () => {
     // later steps are dropped; they are empty here), no schemaVersion.
     const before = await runInDurableObject(stubOf(concertId), (_, state) => {
       const all = tables(state.storage)
-      state.storage.sql.exec("DELETE FROM meta WHERE key = 'schemaVersion'; DROP TABLE sold_out_places; DROP TABLE pre_queue; DROP TABLE relays;")
+      state.storage.sql.exec(
+        "DELETE FROM meta WHERE key = 'schemaVersion'; DROP TABLE sold_out_places; DROP TABLE pre_queue; DROP TABLE relays;",
+      )
       return all
     })
     await abortAllDurableObjects()
@@ -79,7 +84,10 @@ describe("the concert object's schema", () => {
 
   it("a pre-queue of version 7 (one entry made before keys were kept) is rebuilt on wake and drawn in the contract's order", async () => {
     const opensAt = Date.now() + 3_000
-    const sale = { opensAt: new Date(opensAt).toISOString(), preQueueOpensAt: new Date(Date.now() - 60_000).toISOString() }
+    const sale = {
+      opensAt: new Date(opensAt).toISOString(),
+      preQueueOpensAt: new Date(Date.now() - 60_000).toISOString(),
+    }
     const { concertId } = await newConcert({ sale, queuePolicy: { maxActiveUsers: 1 } })
     const entries = await Promise.all([1, 2, 3, 4].map(async () => enterQueue(await newUser(), concertId)))
     // The table as version 7 left it: keyed by entry, indexed by arrival and draw key.
@@ -101,7 +109,8 @@ UPDATE meta SET value = '7' WHERE key = 'schemaVersion';`)
     const rebuilt = await runInDurableObject(stubOf(concertId), (_, state) => ({
       version: versionOf(state.storage),
       rows: state.storage.sql.exec<{ n: number }>('SELECT COUNT(*) AS n FROM pre_queue').one().n,
-      keyless: state.storage.sql.exec<{ n: number }>('SELECT COUNT(*) AS n FROM pre_queue WHERE draw_key IS NULL').one().n,
+      keyless: state.storage.sql.exec<{ n: number }>('SELECT COUNT(*) AS n FROM pre_queue WHERE draw_key IS NULL').one()
+        .n,
     }))
     expect(rebuilt).toEqual({ version: String(LATEST), rows: 4, keyless: 1 })
 
@@ -116,7 +125,14 @@ UPDATE meta SET value = '7' WHERE key = 'schemaVersion';`)
     )
     // Each token finds the place the draw gave its entry: the first drawn is admitted, the others wait in the draw's order.
     const places = await Promise.all(
-      draw.entries.map(async (entryId: string) => (await call('GET', `/api/concerts/${concertId}/queue/status`, { queueToken: entries.find((e) => e.entryId === entryId)!.token })).body),
+      draw.entries.map(
+        async (entryId: string) =>
+          (
+            await call('GET', `/api/concerts/${concertId}/queue/status`, {
+              queueToken: entries.find((e) => e.entryId === entryId)!.token,
+            })
+          ).body,
+      ),
     )
     expect(places.map((p) => [p.status, p.position])).toEqual([
       ['ACTIVE', 0],
@@ -128,7 +144,10 @@ UPDATE meta SET value = '7' WHERE key = 'schemaVersion';`)
 
   it('a step that fails leaves the object at the version before it, with none of its changes', async () => {
     const { concertId } = await newConcert()
-    const broken: Migration = { version: LATEST + 1, sql: 'CREATE TABLE half_done (a INTEGER); INSERT INTO no_such_table VALUES (1);' }
+    const broken: Migration = {
+      version: LATEST + 1,
+      sql: 'CREATE TABLE half_done (a INTEGER); INSERT INTO no_such_table VALUES (1);',
+    }
     const outcome = await runInDurableObject(stubOf(concertId), (_, state) => {
       let error = ''
       try {
@@ -138,6 +157,10 @@ UPDATE meta SET value = '7' WHERE key = 'schemaVersion';`)
       }
       return { error, version: versionOf(state.storage), halfDone: tables(state.storage).includes('half_done') }
     })
-    expect(outcome).toEqual({ error: expect.stringContaining('no_such_table'), version: String(LATEST), halfDone: false })
+    expect(outcome).toEqual({
+      error: expect.stringContaining('no_such_table'),
+      version: String(LATEST),
+      halfDone: false,
+    })
   })
 })

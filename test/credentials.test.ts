@@ -3,11 +3,26 @@ import { env } from 'cloudflare:workers'
 import { decode, sign } from 'hono/jwt'
 import { describe, expect, it } from 'vitest'
 import { signAccessToken } from '../src/auth/tokens'
-import { activeBuyer, ADMIN_TOKEN, arrivalOf, call, chargeUser, enterQueue, expectError, hold, newConcert, newUser, payFor, sleep, stubOf } from './helpers'
+import {
+  activeBuyer,
+  ADMIN_TOKEN,
+  arrivalOf,
+  call,
+  chargeUser,
+  enterQueue,
+  expectError,
+  hold,
+  newConcert,
+  newUser,
+  payFor,
+  sleep,
+  stubOf,
+} from './helpers'
 
 const OTHER_SECRET = 'not-the-service-secret-0123456789abcdef0123456789'
 const now = () => Math.floor(Date.now() / 1000)
-const b64url = (value: unknown) => btoa(JSON.stringify(value)).replace(/=+$/, '').replace(/\+/g, '-').replace(/\//g, '_')
+const b64url = (value: unknown) =>
+  btoa(JSON.stringify(value)).replace(/=+$/, '').replace(/\+/g, '-').replace(/\//g, '_')
 
 /** Same header and signature, another payload: what an attacker editing a token produces. */
 function withPayload(token: string, payload: Record<string, unknown>) {
@@ -21,10 +36,21 @@ type Buyer = Awaited<ReturnType<typeof activeBuyer>>
 /** Every route that needs an ACTIVE queue token, called with this buyer's access token and the given queue token. */
 function queueRoutes(concertId: string, date: string, reservationId: string) {
   return {
-    status: (b: Buyer, token: string) => call('GET', `/api/concerts/${concertId}/queue/status`, { accessToken: b.accessToken, queueToken: token }),
-    seats: (b: Buyer, token: string) => call('GET', `/api/concerts/${concertId}/dates/${date}/seats`, { accessToken: b.accessToken, queueToken: token }),
-    hold: (b: Buyer, token: string) => call('POST', `/api/concerts/${concertId}/reservations`, { accessToken: b.accessToken, queueToken: token, body: { date, seatNumber: 40 } }),
-    release: (b: Buyer, token: string) => call('DELETE', `/api/concerts/${concertId}/reservations/${reservationId}`, { accessToken: b.accessToken, queueToken: token }),
+    status: (b: Buyer, token: string) =>
+      call('GET', `/api/concerts/${concertId}/queue/status`, { accessToken: b.accessToken, queueToken: token }),
+    seats: (b: Buyer, token: string) =>
+      call('GET', `/api/concerts/${concertId}/dates/${date}/seats`, { accessToken: b.accessToken, queueToken: token }),
+    hold: (b: Buyer, token: string) =>
+      call('POST', `/api/concerts/${concertId}/reservations`, {
+        accessToken: b.accessToken,
+        queueToken: token,
+        body: { date, seatNumber: 40 },
+      }),
+    release: (b: Buyer, token: string) =>
+      call('DELETE', `/api/concerts/${concertId}/reservations/${reservationId}`, {
+        accessToken: b.accessToken,
+        queueToken: token,
+      }),
     pay: (b: Buyer, token: string) => payFor({ ...b, queueToken: token }, reservationId),
   }
 }
@@ -63,7 +89,13 @@ describe('credentials', () => {
       expectError(balance, 401, 'UNAUTHORIZED')
       expectError(await call('POST', '/api/users/me/balance/charges', { accessToken: token, body: { amount: 1 } }), 401)
       expectError(await call('POST', `/api/concerts/${concertId}/queue/tokens`, { accessToken: token }), 401)
-      expectError(await call('PUT', `/api/admin/concerts/${concertId}/queue-policy`, { accessToken: token, body: { maxActiveUsers: 1 } }), 401)
+      expectError(
+        await call('PUT', `/api/admin/concerts/${concertId}/queue-policy`, {
+          accessToken: token,
+          body: { maxActiveUsers: 1 },
+        }),
+        401,
+      )
     }
     expectError(await call('GET', '/api/users/me/balance'), 401, 'UNAUTHORIZED')
     // A genuine token signed for the victim is the only way to their balance.
@@ -83,9 +115,21 @@ describe('credentials', () => {
     const { concertId } = await newConcert()
     const user = await newUser()
     const path = `/api/admin/concerts/${concertId}/queue-policy`
-    expectError(await call('PUT', path, { accessToken: user.accessToken, body: { maxActiveUsers: 1 } }), 403, 'FORBIDDEN')
-    expectError(await call('PUT', path, { accessToken: `${ADMIN_TOKEN}x`, body: { maxActiveUsers: 1 } }), 401, 'UNAUTHORIZED')
-    expectError(await call('PUT', path, { accessToken: ADMIN_TOKEN.slice(0, -1), body: { maxActiveUsers: 1 } }), 401, 'UNAUTHORIZED')
+    expectError(
+      await call('PUT', path, { accessToken: user.accessToken, body: { maxActiveUsers: 1 } }),
+      403,
+      'FORBIDDEN',
+    )
+    expectError(
+      await call('PUT', path, { accessToken: `${ADMIN_TOKEN}x`, body: { maxActiveUsers: 1 } }),
+      401,
+      'UNAUTHORIZED',
+    )
+    expectError(
+      await call('PUT', path, { accessToken: ADMIN_TOKEN.slice(0, -1), body: { maxActiveUsers: 1 } }),
+      401,
+      'UNAUTHORIZED',
+    )
   })
 
   it('queue tokens: forged, tampered, unsigned, swapped, replayed after payment and expired are refused on every route', async () => {
@@ -102,8 +146,20 @@ describe('credentials', () => {
 
     const refusals: Array<[string, string, Buyer, number, string]> = [
       ['forged', await sign(payload, OTHER_SECRET, 'HS256'), owner, 401, 'QUEUE_TOKEN_INVALID'],
-      ['tampered place', withPayload(owner.queueToken, { ...payload, arr: arrivalOf(owner.queueToken) + 1 }), owner, 401, 'QUEUE_TOKEN_INVALID'],
-      ['tampered user', withPayload(other.queueToken, { ...decode(other.queueToken).payload, sub: owner.userId }), owner, 401, 'QUEUE_TOKEN_INVALID'],
+      [
+        'tampered place',
+        withPayload(owner.queueToken, { ...payload, arr: arrivalOf(owner.queueToken) + 1 }),
+        owner,
+        401,
+        'QUEUE_TOKEN_INVALID',
+      ],
+      [
+        'tampered user',
+        withPayload(other.queueToken, { ...decode(other.queueToken).payload, sub: owner.userId }),
+        owner,
+        401,
+        'QUEUE_TOKEN_INVALID',
+      ],
       ['unsigned', unsigned(payload), owner, 401, 'QUEUE_TOKEN_INVALID'],
       ['access token instead', owner.accessToken, owner, 401, 'QUEUE_TOKEN_INVALID'],
       ["another user's", other.queueToken, owner, 403, 'QUEUE_TOKEN_MISMATCH'],
@@ -141,14 +197,22 @@ describe('credentials', () => {
   it('a malformed concert id in the path is 400 before anything is said of the queue token', async () => {
     const { concertId, dates } = await newConcert()
     const buyer = await activeBuyer(concertId)
-    const paths = ['/api/concerts/not-a-uuid/queue/status', `/api/concerts/not-a-uuid/dates/${dates[0]!.date}/seats`, '/api/concerts/not-a-uuid/queue/ws?token=x']
+    const paths = [
+      '/api/concerts/not-a-uuid/queue/status',
+      `/api/concerts/not-a-uuid/dates/${dates[0]!.date}/seats`,
+      '/api/concerts/not-a-uuid/queue/ws?token=x',
+    ]
     for (const path of paths) {
       for (const queueToken of [buyer.queueToken, 'forged', undefined]) {
         expectError(await call('GET', path, { accessToken: buyer.accessToken, queueToken }), 400, 'VALIDATION_FAILED')
       }
     }
     // With a well-formed id of another concert the same token is the mismatch it is.
-    expectError(await call('GET', `/api/concerts/${crypto.randomUUID()}/queue/status`, { queueToken: buyer.queueToken }), 403, 'QUEUE_TOKEN_MISMATCH')
+    expectError(
+      await call('GET', `/api/concerts/${crypto.randomUUID()}/queue/status`, { queueToken: buyer.queueToken }),
+      403,
+      'QUEUE_TOKEN_MISMATCH',
+    )
   })
 
   it('queue tokens expire with the admission: after activeTtlSeconds every route says 401', async () => {

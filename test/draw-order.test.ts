@@ -9,7 +9,8 @@ function keysAndRanks(keys: string[]) {
 }
 
 /** What the table answers for keys sharing a prefix: those below the key, by whole key. */
-const belowAmong = (sorted: string[]) => (key: string) => sorted.filter((k) => keyPrefix(k) === keyPrefix(key) && k < key).length
+const belowAmong = (sorted: string[]) => (key: string) =>
+  sorted.filter((k) => keyPrefix(k) === keyPrefix(key) && k < key).length
 
 describe("the draw's order before its places are given", () => {
   it('lowerBound counts the values below, at the ends and between equal values', () => {
@@ -33,12 +34,21 @@ describe("the draw's order before its places are given", () => {
 
   it('tells apart keys sharing their first 32 bits by their whole key, asking only for those', () => {
     const shared = '0123abcd'
-    const keys = [shared + 'f'.repeat(56), shared + '0'.repeat(56), shared + '8'.repeat(56), '00000000' + '1'.repeat(56), 'ffffffff' + '2'.repeat(56), '0123abce' + '3'.repeat(56)]
+    const keys = [
+      shared + 'f'.repeat(56),
+      shared + '0'.repeat(56),
+      shared + '8'.repeat(56),
+      '00000000' + '1'.repeat(56),
+      'ffffffff' + '2'.repeat(56),
+      '0123abce' + '3'.repeat(56),
+    ]
     const { sorted, rank } = keysAndRanks(keys)
     const order = DrawOrder.ofSortedKeys(sorted, sorted.length)
     const ranks = keys.map((key) => order.rankOf(key) ?? order.sharingBelow(key) + belowAmong(sorted)(key))
     expect(ranks).toEqual(keys.map((key) => rank.get(key)))
-    expect(keys.filter((key) => order.rankOf(key) === null).sort()).toEqual(keys.filter((k) => k.startsWith(shared)).sort())
+    expect(keys.filter((key) => order.rankOf(key) === null).sort()).toEqual(
+      keys.filter((k) => k.startsWith(shared)).sort(),
+    )
   })
 
   it('gives an entry the place base + 1 + its rank, from the seed and the prefixes alone', () => {

@@ -11,7 +11,8 @@ const hexBytes = (hex: string) => new Uint8Array(hex.match(/../g)!.map((h) => pa
 
 /** Deterministic seeds and entry ids, so that a failure reproduces; nothing in them favours any entry. */
 const seedNumber = (i: number) => drawKey('seed', String(i))
-const entryIds = (n: number) => Array.from({ length: n }, (_, i) => `00000000-0000-4000-8000-${String(i).padStart(12, '0')}`)
+const entryIds = (n: number) =>
+  Array.from({ length: n }, (_, i) => `00000000-0000-4000-8000-${String(i).padStart(12, '0')}`)
 
 /** The object's draw given the keys: entries in ascending key order (its SQL's ORDER BY draw_key). */
 function drawOrder<E extends { entryId: string }>(seed: string, entries: readonly E[]): E[] {
@@ -54,7 +55,9 @@ describe('the draw', () => {
   it('orders entries by hex SHA-256 of seed + ":" + entryId, ascending, as recomputed with WebCrypto', async () => {
     const seed = seedNumber(1)
     const ids = entryIds(200).map(() => crypto.randomUUID())
-    const keys = await Promise.all(ids.map(async (id) => [id, await webSha256(new TextEncoder().encode(`${seed}:${id}`))] as const))
+    const keys = await Promise.all(
+      ids.map(async (id) => [id, await webSha256(new TextEncoder().encode(`${seed}:${id}`))] as const),
+    )
     const expected = [...keys].sort((a, b) => (a[1] < b[1] ? -1 : 1)).map(([id]) => id)
     expect(
       drawOrder(
@@ -107,14 +110,23 @@ describe('pre-queue status', () => {
       seatsLeft: 50,
     })
     // Entry 'e' (14) polls 14 s into the opening's spread.
-    expect(preQueueStatus('e', opensAt, { ...moment, now: opensAt - 2_000 })).toMatchObject({ estimatedWaitSeconds: 2, pollAfterSeconds: 17 })
-    expect(preQueueStatus('e', opensAt, { ...moment, now: opensAt + 10 })).toMatchObject({ estimatedWaitSeconds: 0, pollAfterSeconds: 15 })
+    expect(preQueueStatus('e', opensAt, { ...moment, now: opensAt - 2_000 })).toMatchObject({
+      estimatedWaitSeconds: 2,
+      pollAfterSeconds: 17,
+    })
+    expect(preQueueStatus('e', opensAt, { ...moment, now: opensAt + 10 })).toMatchObject({
+      estimatedWaitSeconds: 0,
+      pollAfterSeconds: 15,
+    })
   })
 
   it("spreads a pre-queue's first polls after the opening evenly over OPENING_POLL_SPREAD_S seconds", () => {
     const opensAt = Date.parse('2026-12-24T11:00:00Z')
     const perSecond = new Array<number>(OPENING_POLL_SPREAD_S + 1).fill(0)
-    for (let i = 0; i < 4_000; i++) perSecond[preQueueStatus(crypto.randomUUID(), opensAt, { now: opensAt, admissionRate: 0, seatsLeft: 1 }).pollAfterSeconds]!++
+    for (let i = 0; i < 4_000; i++)
+      perSecond[
+        preQueueStatus(crypto.randomUUID(), opensAt, { now: opensAt, admissionRate: 0, seatsLeft: 1 }).pollAfterSeconds
+      ]!++
     expect(perSecond[0]).toBe(0)
     for (const count of perSecond.slice(1)) expect(count).toBeGreaterThan(120) // 200 expected each
   })

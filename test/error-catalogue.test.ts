@@ -20,7 +20,9 @@ describe('the error catalogue', () => {
     const { body } = await call('GET', '/openapi.json')
     const described = new Map<string, string>()
     type Operation = { responses: Record<string, { description: string }> }
-    const operations = Object.values(body.paths as Record<string, Record<string, Operation>>).flatMap((ops) => Object.values(ops))
+    const operations = Object.values(body.paths as Record<string, Record<string, Operation>>).flatMap((ops) =>
+      Object.values(ops),
+    )
     for (const operation of operations) {
       for (const [status, { description }] of Object.entries(operation.responses)) {
         if (Number(status) >= 400) described.set(status, description)
@@ -30,7 +32,9 @@ describe('the error catalogue', () => {
     for (const [status, description] of described) {
       const codes = [...description.matchAll(/([A-Z_]+): /g)].map(([, code]) => code as ErrorCode)
       expect(codes.length, `status ${status}`).toBeGreaterThan(0)
-      expect(codes.map((code) => `${code} ${status}`).sort()).toEqual(catalogue.filter((row) => row.endsWith(` ${status}`)))
+      expect(codes.map((code) => `${code} ${status}`).sort()).toEqual(
+        catalogue.filter((row) => row.endsWith(` ${status}`)),
+      )
       for (const code of codes) expect(description).toContain(ERRORS[code].message)
     }
   })
@@ -42,6 +46,7 @@ describe('the error catalogue', () => {
       [await call('GET', '/api/users/me/balance'), 'UNAUTHORIZED'],
       [await call('GET', '/api/nope'), 'NOT_FOUND'],
     ] as const
-    for (const [reply, code] of replies) expect([reply.status, reply.body.error.code]).toEqual([ERRORS[code].status, code])
+    for (const [reply, code] of replies)
+      expect([reply.status, reply.body.error.code]).toEqual([ERRORS[code].status, code])
   })
 })

@@ -17,7 +17,10 @@ describe('queue event stream (SSE)', () => {
 
     // Admitted with no request of its own: told within a second.
     const changedAt = Date.now()
-    await call('PUT', `/api/admin/concerts/${concertId}/queue-policy`, { accessToken: ADMIN_TOKEN, body: { maxActiveUsers: 2 } })
+    await call('PUT', `/api/admin/concerts/${concertId}/queue-policy`, {
+      accessToken: ADMIN_TOKEN,
+      body: { maxActiveUsers: 2 },
+    })
     expect(await stream.until(() => stream.events.length === 2)).toBe(true)
     expect(stream.events[1]).toMatchObject({ status: 'ACTIVE', position: 0 })
     expect(Date.now() - changedAt).toBeLessThan(1_500)
@@ -55,7 +58,9 @@ describe('queue event stream (SSE)', () => {
       expect(stream.comments[0]).toBe(': keep-alive')
       // Past idleTimeoutSeconds with no poll: the open stream kept the place.
       expect(stream.ended()).toBe(false)
-      expect((await call('GET', `/api/concerts/${concertId}/queue/status`, { queueToken: entry.token })).body).toMatchObject({ status: 'WAITING', position: 1 })
+      expect(
+        (await call('GET', `/api/concerts/${concertId}/queue/status`, { queueToken: entry.token })).body,
+      ).toMatchObject({ status: 'WAITING', position: 1 })
     },
     KEEP_ALIVE_MS + 10_000,
   )

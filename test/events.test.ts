@@ -1,12 +1,32 @@
-import { createExecutionContext, createMessageBatch, getQueueResult, runDurableObjectAlarm, runInDurableObject } from 'cloudflare:test'
+import {
+  createExecutionContext,
+  createMessageBatch,
+  getQueueResult,
+  runDurableObjectAlarm,
+  runInDurableObject,
+} from 'cloudflare:test'
 import { env } from 'cloudflare:workers'
 import { describe, expect, it, vi } from 'vitest'
 import { DEAD_LETTER_QUEUE, handleSaleEvents, retryDelaySeconds, SALE_EVENTS_QUEUE } from '../src/events/delivery'
 import type { SaleEvent } from '../src/events/sale-event'
-import { activeBuyer, ADMIN_TOKEN, call, enterQueue, hold, newConcert, newUser, payFor, received, sleep, stubOf, until } from './helpers'
+import {
+  activeBuyer,
+  ADMIN_TOKEN,
+  call,
+  enterQueue,
+  hold,
+  newConcert,
+  newUser,
+  payFor,
+  received,
+  sleep,
+  stubOf,
+  until,
+} from './helpers'
 
 const platform = new URL(env.DATA_PLATFORM_URL).origin
-const setMode = (concertId: string, mode: 'ok' | 'down' | 'flaky') => fetch(`${platform}/control`, { method: 'POST', body: JSON.stringify({ concertId, mode }) })
+const setMode = (concertId: string, mode: 'ok' | 'down' | 'flaky') =>
+  fetch(`${platform}/control`, { method: 'POST', body: JSON.stringify({ concertId, mode }) })
 
 /** One buyer pays seat 4, after holding and releasing seat 3; a second user waits and is admitted. */
 async function sale(concertId: string, date: string) {
@@ -14,7 +34,10 @@ async function sale(concertId: string, date: string) {
   const waiter = await newUser()
   await enterQueue(waiter, concertId)
   const first = await hold(buyer, concertId, date, 3)
-  await call('DELETE', `/api/concerts/${concertId}/reservations/${first.body.reservationId}`, { accessToken: buyer.accessToken, queueToken: buyer.queueToken })
+  await call('DELETE', `/api/concerts/${concertId}/reservations/${first.body.reservationId}`, {
+    accessToken: buyer.accessToken,
+    queueToken: buyer.queueToken,
+  })
   const second = await hold(buyer, concertId, date, 4)
   const paid = await payFor(buyer, second.body.reservationId)
   expect(paid.status).toBe(201)
@@ -32,7 +55,9 @@ describe('sale events', () => {
       return r.events.length >= 9 && r
     })
     const inOrder = [...events].sort((a, b) => a.at.localeCompare(b.at))
-    expect(new Set(inOrder.map((e) => e.type))).toEqual(new Set(['token.issued', 'token.admitted', 'seat.held', 'seat.released', 'seat.paid', 'token.expired']))
+    expect(new Set(inOrder.map((e) => e.type))).toEqual(
+      new Set(['token.issued', 'token.admitted', 'seat.held', 'seat.released', 'seat.paid', 'token.expired']),
+    )
     expect(events).toHaveLength(9)
     expect(
       events
@@ -56,19 +81,31 @@ describe('sale events', () => {
     })
     expect(events.find((e) => e.type === 'token.expired')).toMatchObject({ userId: buyer.userId, reason: 'PAID' })
     // Written in the change's transaction and relayed: the outbox is empty again.
-    await until('an empty outbox', () => runInDurableObject(stubOf(concertId), (_, s) => s.storage.sql.exec('SELECT COUNT(*) AS n FROM outbox').one().n === 0))
+    await until('an empty outbox', () =>
+      runInDurableObject(
+        stubOf(concertId),
+        (_, s) => s.storage.sql.exec('SELECT COUNT(*) AS n FROM outbox').one().n === 0,
+      ),
+    )
     // Operators see how many were written: as many as the platform gets.
-    const { events: counted } = (await call('GET', `/api/admin/concerts/${concertId}/queue`, { accessToken: ADMIN_TOKEN })).body
+    const { events: counted } = (
+      await call('GET', `/api/admin/concerts/${concertId}/queue`, { accessToken: ADMIN_TOKEN })
+    ).body
     expect(counted).toEqual({ written: expect.any(Number), unsent: 0 })
     expect(counted.written).toBeGreaterThanOrEqual(6)
-    await until('every event written delivered', async () => (await received(concertId)).events.length === counted.written)
+    await until(
+      'every event written delivered',
+      async () => (await received(concertId)).events.length === counted.written,
+    )
   })
 
   it('a hold that runs out is a seat.expired event, with no request', async () => {
     const { concertId, dates } = await newConcert({ queuePolicy: { holdTtlSeconds: 1 } })
     const buyer = await activeBuyer(concertId)
     const held = await hold(buyer, concertId, dates[0]!.date, 8)
-    const expired = await until('seat.expired', async () => (await received(concertId)).events.find((e) => e.type === 'seat.expired'))
+    const expired = await until('seat.expired', async () =>
+      (await received(concertId)).events.find((e) => e.type === 'seat.expired'),
+    )
     expect(expired).toMatchObject({ reservationId: held.body.reservationId, seatNumber: 8, userId: buyer.userId })
   })
 
@@ -123,7 +160,11 @@ describe('sale events', () => {
     await enterQueue(user, concertId)
     // token.issued and token.admitted: 1 + max_retries (5) attempts each, then dead-lettered.
     const dead = await until('two dead letters', async () => {
-      const rows = await env.DB.prepare('SELECT event_id, type, attempts, event FROM undelivered_events WHERE concert_id = ?').bind(concertId).all()
+      const rows = await env.DB.prepare(
+        'SELECT event_id, type, attempts, event FROM undelivered_events WHERE concert_id = ?',
+      )
+        .bind(concertId)
+        .all()
       return rows.results.length === 2 && rows.results
     })
     expect(dead.map((d) => d.type).sort()).toEqual(['token.admitted', 'token.issued'])
@@ -133,7 +174,14 @@ describe('sale events', () => {
 })
 
 describe('delivery', () => {
-  const event = (n: number): SaleEvent => ({ eventId: crypto.randomUUID(), type: 'token.issued', concertId: 'c', userId: `u${n}`, arrival: n, at: new Date().toISOString() })
+  const event = (n: number): SaleEvent => ({
+    eventId: crypto.randomUUID(),
+    type: 'token.issued',
+    concertId: 'c',
+    userId: `u${n}`,
+    arrival: n,
+    at: new Date().toISOString(),
+  })
 
   it('backs off exponentially: base, 2×, 4×, … at most 5 minutes', () => {
     expect([1, 2, 3, 4, 5, 6].map((a) => retryDelaySeconds(a, 2))).toEqual([2, 4, 8, 16, 32, 64])
@@ -154,7 +202,12 @@ describe('delivery', () => {
       ack: vi.fn(),
       retry: vi.fn(),
     }))
-    const batch = { queue: SALE_EVENTS_QUEUE, messages, ackAll: vi.fn(), retryAll: vi.fn() } as unknown as MessageBatch<SaleEvent>
+    const batch = {
+      queue: SALE_EVENTS_QUEUE,
+      messages,
+      ackAll: vi.fn(),
+      retryAll: vi.fn(),
+    } as unknown as MessageBatch<SaleEvent>
     await handleSaleEvents(batch, { ...env, EVENT_RETRY_BASE_SECONDS: '2' })
     expect(messages.map((m) => m.retry.mock.calls)).toEqual([[[{ delaySeconds: 2 }]], [[{ delaySeconds: 8 }]]])
     expect(messages.map((m) => m.ack.mock.calls.length)).toEqual([0, 0])
@@ -176,10 +229,14 @@ describe('delivery', () => {
   it('a dead letter delivered twice is kept once', async () => {
     const body = event(7)
     for (let i = 0; i < 2; i++) {
-      const batch = createMessageBatch<SaleEvent>(DEAD_LETTER_QUEUE, [{ id: `d${i}`, timestamp: Date.now(), attempts: 6, body }])
+      const batch = createMessageBatch<SaleEvent>(DEAD_LETTER_QUEUE, [
+        { id: `d${i}`, timestamp: Date.now(), attempts: 6, body },
+      ])
       await handleSaleEvents(batch, env)
     }
-    const rows = await env.DB.prepare('SELECT COUNT(*) AS n FROM undelivered_events WHERE event_id = ?').bind(body.eventId).first<{ n: number }>()
+    const rows = await env.DB.prepare('SELECT COUNT(*) AS n FROM undelivered_events WHERE event_id = ?')
+      .bind(body.eventId)
+      .first<{ n: number }>()
     expect(rows?.n).toBe(1)
   })
 
@@ -194,7 +251,10 @@ describe('delivery', () => {
     await runInDurableObject(stub, (_, s) => {
       for (const e of again) s.storage.sql.exec('INSERT INTO outbox (event) VALUES (?)', JSON.stringify(e))
     })
-    await runInDurableObject(stub, (instance) => ((instance as unknown as { outbox: { due: number } }).outbox.due = Date.now()))
+    await runInDurableObject(
+      stub,
+      (instance) => ((instance as unknown as { outbox: { due: number } }).outbox.due = Date.now()),
+    )
     await runDurableObjectAlarm(stub)
     const after = await until('duplicates seen', async () => {
       const r = await received(concertId)

@@ -9,17 +9,29 @@ const GATES = Number(env.GATES_PER_CONCERT)
 /** Twice this many requests at once stay under the isolate's CONCERT_MAX_IN_FLIGHT (200), past which it sheds. */
 const USERS = 95
 const gate = (concertId: string, k: number) => env.GATE.get(env.GATE.idFromName(`${concertId}/gate/${k}`))
-const enter = (user: User, concertId: string) => call('POST', `/api/concerts/${concertId}/queue/tokens`, { accessToken: user.accessToken })
+const enter = (user: User, concertId: string) =>
+  call('POST', `/api/concerts/${concertId}/queue/tokens`, { accessToken: user.accessToken })
 
 async function gateCounts(concertId: string) {
-  const counts = await Promise.all(Array.from({ length: GATES * PLACE_GATES_PER_GATE }, (_, k) => gate(concertId, k).counts()))
-  const sum = (field: 'batches' | 'entries' | 'orders' | 'calls' | 'places') => counts.reduce((total, c) => total + c[field], 0)
-  return { batches: sum('batches'), entries: sum('entries'), orders: sum('orders'), calls: sum('calls'), places: sum('places') }
+  const counts = await Promise.all(
+    Array.from({ length: GATES * PLACE_GATES_PER_GATE }, (_, k) => gate(concertId, k).counts()),
+  )
+  const sum = (field: 'batches' | 'entries' | 'orders' | 'calls' | 'places') =>
+    counts.reduce((total, c) => total + c[field], 0)
+  return {
+    batches: sum('batches'),
+    entries: sum('entries'),
+    orders: sum('orders'),
+    calls: sum('calls'),
+    places: sum('places'),
+  }
 }
 
 describe('entries through gates (src/gate/)', () => {
   it('95 users racing twice each into an open pre-queue each get one entry, through the gates in batches', async () => {
-    const { concertId } = await newConcert({ sale: { opensAt: iso(Date.now() + 3_600_000), preQueueOpensAt: iso(Date.now() - 60_000) } })
+    const { concertId } = await newConcert({
+      sale: { opensAt: iso(Date.now() + 3_600_000), preQueueOpensAt: iso(Date.now() - 60_000) },
+    })
     const users = await Promise.all(Array.from({ length: USERS }, () => newUser()))
     // Each user twice at once: the second answer is the same entry.
     const replies = await Promise.all([...users, ...users].map((u) => enter(u, concertId)))
@@ -35,7 +47,10 @@ describe('entries through gates (src/gate/)', () => {
       else entryOf.set(userId, r.body.entryId)
     })
     expect(new Set(entryOf.values()).size).toBe(USERS)
-    const stored = await runInDurableObject(stubOf(concertId), (_, state) => state.storage.sql.exec<{ n: number }>('SELECT COUNT(*) AS n FROM pre_queue').one().n)
+    const stored = await runInDurableObject(
+      stubOf(concertId),
+      (_, state) => state.storage.sql.exec<{ n: number }>('SELECT COUNT(*) AS n FROM pre_queue').one().n,
+    )
     expect(stored).toBe(USERS)
 
     // Every entry went through a gate, and the gates called the object far fewer times than there were entries.
@@ -49,7 +64,9 @@ describe('entries through gates (src/gate/)', () => {
     const users = await Promise.all(Array.from({ length: USERS }, () => newUser()))
     const replies = await Promise.all(users.map((u) => enter(u, concertId)))
     expect(replies.every((r) => r.status === 201)).toBe(true)
-    expect(replies.map((r) => r.body.position).sort((a, b) => a - b)).toEqual(Array.from({ length: USERS }, (_, i) => i))
+    expect(replies.map((r) => r.body.position).sort((a, b) => a - b)).toEqual(
+      Array.from({ length: USERS }, (_, i) => i),
+    )
     const { batches, entries } = await gateCounts(concertId)
     expect(entries).toBe(USERS)
     expect(batches).toBeLessThan(entries / 2)
@@ -61,14 +78,19 @@ describe('entries through gates (src/gate/)', () => {
 
   it("from the opening, pre-queue tokens' first polls learn their places from the gates, in the draw's order: the object asked for its order once, by the order gate, which each gate asked once", async () => {
     const opensAt = Date.now() + 2_500
-    const { concertId } = await newConcert({ queuePolicy: { maxActiveUsers: 1 }, sale: { opensAt: iso(opensAt), preQueueOpensAt: iso(Date.now() - 60_000) } })
+    const { concertId } = await newConcert({
+      queuePolicy: { maxActiveUsers: 1 },
+      sale: { opensAt: iso(opensAt), preQueueOpensAt: iso(Date.now() - 60_000) },
+    })
     const users = await Promise.all(Array.from({ length: USERS }, () => newUser()))
     const entered = await Promise.all(users.map((u) => enter(u, concertId)))
     expect(entered.every((r) => r.body.status === 'PRE_QUEUE')).toBe(true)
     await sleep(opensAt - Date.now() + 300)
     const draw = await call('GET', `/api/concerts/${concertId}/sale/draw`)
     expect(draw.status).toBe(200)
-    const polls = await Promise.all(entered.map((r) => call('GET', `/api/concerts/${concertId}/queue/status`, { queueToken: r.body.token })))
+    const polls = await Promise.all(
+      entered.map((r) => call('GET', `/api/concerts/${concertId}/queue/status`, { queueToken: r.body.token })),
+    )
     const rankOf = new Map<string, number>(draw.body.entries.map((entryId: string, i: number) => [entryId, i]))
     polls.forEach((poll, i) => {
       expect(poll.status).toBe(200)

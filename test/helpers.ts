@@ -8,7 +8,8 @@ import type { SaleEvent } from '../src/events/sale-event'
 export const ADMIN_TOKEN = 'test-admin-token'
 
 /** The concert's object, for calls and storage checks that bypass the Worker. */
-export const stubOf = (concertId: string) => env.CONCERT.get(env.CONCERT.idFromName(concertId)) as DurableObjectStub<ConcertObject>
+export const stubOf = (concertId: string) =>
+  env.CONCERT.get(env.CONCERT.idFromName(concertId)) as DurableObjectStub<ConcertObject>
 
 export interface Reply<T = any> {
   status: number
@@ -126,7 +127,12 @@ export async function hold(buyer: User & { queueToken: string }, concertId: stri
 }
 
 /** Holds an order of several seats together. */
-export async function holdOrder(buyer: User & { queueToken: string }, concertId: string, date: string, seatNumbers: number[]) {
+export async function holdOrder(
+  buyer: User & { queueToken: string },
+  concertId: string,
+  date: string,
+  seatNumbers: number[],
+) {
   return call('POST', `/api/concerts/${concertId}/reservations`, {
     accessToken: buyer.accessToken,
     queueToken: buyer.queueToken,
@@ -141,7 +147,8 @@ export async function refund(user: User, reservationId: string, idempotencyKey?:
   })
 }
 
-export const balanceOf = async (user: Pick<User, 'accessToken'>) => (await call('GET', '/api/users/me/balance', { accessToken: user.accessToken })).body.balance as number
+export const balanceOf = async (user: Pick<User, 'accessToken'>) =>
+  (await call('GET', '/api/users/me/balance', { accessToken: user.accessToken })).body.balance as number
 
 export async function payFor(buyer: User & { queueToken: string }, reservationId: string, idempotencyKey?: string) {
   return call('POST', '/api/payments', {
@@ -175,14 +182,20 @@ export async function stateOf(concertId: string) {
             (SELECT COUNT(*) FROM bookings) AS bookings, (SELECT COUNT(*) FROM concerts) AS concerts`,
   ).first()
   const object = await runInDurableObject(stubOf(concertId), (_, state) =>
-    ['meta', 'dates', 'seats', 'queue', 'reservations'].map((t) => state.storage.sql.exec(`SELECT * FROM ${t} ORDER BY 1, 2`).toArray()),
+    ['meta', 'dates', 'seats', 'queue', 'reservations'].map((t) =>
+      state.storage.sql.exec(`SELECT * FROM ${t} ORDER BY 1, 2`).toArray(),
+    ),
   )
   return { d1, object }
 }
 
 /** A real WebSocket through the Worker, recording every message and the close. */
 export async function openSocket(concertId: string, token: string) {
-  const res = await exports.default.fetch(new Request(`http://tickets.test/api/concerts/${concertId}/queue/ws?token=${encodeURIComponent(token)}`, { headers: { upgrade: 'websocket' } }))
+  const res = await exports.default.fetch(
+    new Request(`http://tickets.test/api/concerts/${concertId}/queue/ws?token=${encodeURIComponent(token)}`, {
+      headers: { upgrade: 'websocket' },
+    }),
+  )
   expect(res.status).toBe(101)
   const ws = res.webSocket!
   const messages: any[] = []
@@ -206,7 +219,9 @@ export async function openSocket(concertId: string, token: string) {
 
 /** The queue's event stream through the Worker, parsed as EventSource would: status events and comment lines. */
 export async function openStream(concertId: string, token: string) {
-  const res = await exports.default.fetch(new Request(`http://tickets.test/api/concerts/${concertId}/queue/events?token=${encodeURIComponent(token)}`))
+  const res = await exports.default.fetch(
+    new Request(`http://tickets.test/api/concerts/${concertId}/queue/events?token=${encodeURIComponent(token)}`),
+  )
   const events: any[] = []
   const comments: string[] = []
   let ended = false
@@ -247,7 +262,8 @@ export interface Received {
   failed: number
   duplicates: number
 }
-export const received = async (concertId: string): Promise<Received> => (await fetch(`${new URL(env.DATA_PLATFORM_URL).origin}/received?concertId=${concertId}`)).json()
+export const received = async (concertId: string): Promise<Received> =>
+  (await fetch(`${new URL(env.DATA_PLATFORM_URL).origin}/received?concertId=${concertId}`)).json()
 
 export async function until<T>(what: string, check: () => Promise<T | false>, timeoutMs = 20_000): Promise<T> {
   const deadline = Date.now() + timeoutMs
@@ -260,11 +276,15 @@ export async function until<T>(what: string, check: () => Promise<T | false>, ti
 }
 
 export async function sha256Hex(bytes: Uint8Array): Promise<string> {
-  return [...new Uint8Array(await crypto.subtle.digest('SHA-256', bytes))].map((b) => b.toString(16).padStart(2, '0')).join('')
+  return [...new Uint8Array(await crypto.subtle.digest('SHA-256', bytes))]
+    .map((b) => b.toString(16).padStart(2, '0'))
+    .join('')
 }
 
 /** A draw's order by the contract's formula, recomputed with WebCrypto from the published seed. */
 export async function expectedOrder(seed: string, entryIds: string[]): Promise<string[]> {
-  const keyed = await Promise.all(entryIds.map(async (id) => ({ id, key: await sha256Hex(new TextEncoder().encode(`${seed}:${id}`)) })))
+  const keyed = await Promise.all(
+    entryIds.map(async (id) => ({ id, key: await sha256Hex(new TextEncoder().encode(`${seed}:${id}`)) })),
+  )
   return keyed.sort((a, b) => (a.key < b.key ? -1 : 1)).map((k) => k.id)
 }

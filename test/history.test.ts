@@ -1,10 +1,22 @@
 import { abortAllDurableObjects, runInDurableObject } from 'cloudflare:test'
 import { describe, expect, it } from 'vitest'
 import { History, HISTORY_MINUTES, type QueueTotals } from '../src/concert/history'
-import { activeBuyer, ADMIN_TOKEN, call, enterQueue, expectError, hold, newConcert, newUser, payFor, stubOf } from './helpers'
+import {
+  activeBuyer,
+  ADMIN_TOKEN,
+  call,
+  enterQueue,
+  expectError,
+  hold,
+  newConcert,
+  newUser,
+  payFor,
+  stubOf,
+} from './helpers'
 
 const MINUTE = 60_000
-const historyOf = (concertId: string, query = '') => call('GET', `/api/admin/concerts/${concertId}/queue/history${query}`, { accessToken: ADMIN_TOKEN })
+const historyOf = (concertId: string, query = '') =>
+  call('GET', `/api/admin/concerts/${concertId}/queue/history${query}`, { accessToken: ADMIN_TOKEN })
 
 describe('queue history', () => {
   it('has a point a minute: counts within each minute, waiting and active at its end, quiet minutes carried, the current one as it stands', async () => {
@@ -49,7 +61,10 @@ describe('queue history', () => {
         history.sample(t0 + m * MINUTE)
       }
       const now = t0 + (HISTORY_MINUTES + 299) * MINUTE
-      return { rows: state.storage.sql.exec<{ n: number }>('SELECT COUNT(*) AS n FROM history').one().n, day: history.read(HISTORY_MINUTES, now).points }
+      return {
+        rows: state.storage.sql.exec<{ n: number }>('SELECT COUNT(*) AS n FROM history').one().n,
+        day: history.read(HISTORY_MINUTES, now).points,
+      }
     })
     expect(rows).toBeLessThanOrEqual(HISTORY_MINUTES + 1)
     expect(day).toHaveLength(HISTORY_MINUTES)
@@ -62,14 +77,25 @@ describe('queue history', () => {
     await enterQueue(await newUser(), concertId)
     const held = await hold(buyer, concertId, dates[0]!.date, 5)
     expect((await payFor(buyer, held.body.reservationId)).status).toBe(201)
-    expect((await call('PUT', `/api/admin/concerts/${concertId}/queue-policy`, { accessToken: ADMIN_TOKEN, body: { paused: true } })).status).toBe(200)
+    expect(
+      (
+        await call('PUT', `/api/admin/concerts/${concertId}/queue-policy`, {
+          accessToken: ADMIN_TOKEN,
+          body: { paused: true },
+        })
+      ).status,
+    ).toBe(200)
 
     const before = await historyOf(concertId, '?minutes=3')
     expect(before.status).toBe(200)
     expect(before.body.points).toHaveLength(3)
     const sum = (key: string) => before.body.points.reduce((s: number, p: Record<string, number>) => s + p[key]!, 0)
     // The buyer and the waiter entered; both were admitted (the waiter when the buyer paid); one seat sold.
-    expect({ entered: sum('entered'), admitted: sum('admitted'), sold: sum('sold') }).toEqual({ entered: 2, admitted: 2, sold: 1 })
+    expect({ entered: sum('entered'), admitted: sum('admitted'), sold: sum('sold') }).toEqual({
+      entered: 2,
+      admitted: 2,
+      sold: 1,
+    })
     expect(before.body.points.at(-1)).toMatchObject({ waiting: 0, active: 1 })
     expect(before.body.policyChanges).toEqual([{ at: expect.any(String), change: { paused: true } }])
 
@@ -78,9 +104,14 @@ describe('queue history', () => {
     expect(after.body).toEqual(before.body)
     expect((await historyOf(concertId)).body.points).toHaveLength(60)
 
-    for (const bad of ['?minutes=0', '?minutes=1441', '?minutes=abc', '?minutes=1.5', '?minutes=-3']) expectError(await historyOf(concertId, bad), 400, 'VALIDATION_FAILED')
+    for (const bad of ['?minutes=0', '?minutes=1441', '?minutes=abc', '?minutes=1.5', '?minutes=-3'])
+      expectError(await historyOf(concertId, bad), 400, 'VALIDATION_FAILED')
     expectError(await call('GET', `/api/admin/concerts/${concertId}/queue/history`), 401, 'UNAUTHORIZED')
-    expectError(await call('GET', `/api/admin/concerts/${concertId}/queue/history`, { accessToken: buyer.accessToken }), 403, 'FORBIDDEN')
+    expectError(
+      await call('GET', `/api/admin/concerts/${concertId}/queue/history`, { accessToken: buyer.accessToken }),
+      403,
+      'FORBIDDEN',
+    )
     expectError(await historyOf(crypto.randomUUID()), 404, 'CONCERT_NOT_FOUND')
   })
 })

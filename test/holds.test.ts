@@ -2,10 +2,26 @@ import { runDurableObjectAlarm, runInDurableObject } from 'cloudflare:test'
 import { describe, expect, it } from 'vitest'
 import { decode } from 'hono/jwt'
 import { SNAPSHOT_MAX_AGE_MS } from '../src/concert-client/queue-view'
-import { activeBuyer, call, daysFromNow, enterQueue, expectError, hold, newConcert, newUser, payFor, seatMap, sleep, stubOf } from './helpers'
+import {
+  activeBuyer,
+  call,
+  daysFromNow,
+  enterQueue,
+  expectError,
+  hold,
+  newConcert,
+  newUser,
+  payFor,
+  seatMap,
+  sleep,
+  stubOf,
+} from './helpers'
 
 const release = (buyer: { accessToken: string; queueToken: string }, concertId: string, reservationId: string) =>
-  call('DELETE', `/api/concerts/${concertId}/reservations/${reservationId}`, { accessToken: buyer.accessToken, queueToken: buyer.queueToken })
+  call('DELETE', `/api/concerts/${concertId}/reservations/${reservationId}`, {
+    accessToken: buyer.accessToken,
+    queueToken: buyer.queueToken,
+  })
 
 describe('seat map', () => {
   it('shows all 50 seats of a date with status and price to an ACTIVE user', async () => {
@@ -25,7 +41,11 @@ describe('seat map', () => {
     const { token, status } = await enterQueue(waiter, concertId)
     expect(status).toBe('WAITING')
     const path = `/api/concerts/${concertId}/dates/${dates[0]!.date}/seats`
-    expectError(await call('GET', path, { accessToken: waiter.accessToken, queueToken: token }), 403, 'QUEUE_NOT_ACTIVE')
+    expectError(
+      await call('GET', path, { accessToken: waiter.accessToken, queueToken: token }),
+      403,
+      'QUEUE_NOT_ACTIVE',
+    )
     expectError(await call('GET', path, { queueToken: token }), 401)
     expectError(await call('GET', path, { accessToken: waiter.accessToken }), 401, 'QUEUE_TOKEN_INVALID')
   })
@@ -33,7 +53,11 @@ describe('seat map', () => {
   it('a date with no show is 404, a malformed date 400', async () => {
     const { concertId } = await newConcert()
     const buyer = await activeBuyer(concertId)
-    const at = (date: string) => call('GET', `/api/concerts/${concertId}/dates/${date}/seats`, { accessToken: buyer.accessToken, queueToken: buyer.queueToken })
+    const at = (date: string) =>
+      call('GET', `/api/concerts/${concertId}/dates/${date}/seats`, {
+        accessToken: buyer.accessToken,
+        queueToken: buyer.queueToken,
+      })
     expectError(await at(daysFromNow(99)), 404, 'DATE_NOT_FOUND')
     expectError(await at('2026-02-30'), 400, 'VALIDATION_FAILED')
     expectError(await at('tomorrow'), 400, 'VALIDATION_FAILED')
@@ -63,7 +87,12 @@ describe('holds', () => {
     expect(expiresAt).toBeGreaterThanOrEqual(before + 120_000)
     expect(expiresAt).toBeLessThanOrEqual(Date.now() + 120_000)
     const other = await activeBuyer(concertId)
-    expect((await seatMap(other, concertId, date))[6]).toEqual({ seatNumber: 7, status: 'HELD', price: 100_000, section: 'General' })
+    expect((await seatMap(other, concertId, date))[6]).toEqual({
+      seatNumber: 7,
+      status: 'HELD',
+      price: 100_000,
+      section: 'General',
+    })
   })
 
   it('55 users race for seat 7: exactly one 201, every other 409 SEAT_UNAVAILABLE', async () => {
@@ -80,11 +109,18 @@ describe('holds', () => {
   it('a seat just refused is refused again by the Worker for at most SNAPSHOT_MAX_AGE_MS, then the object decides', async () => {
     const { concertId, dates } = await newConcert({ queuePolicy: { maxActiveUsers: 10 } })
     const date = dates[0]!.date
-    const [holder, late, later] = await Promise.all([activeBuyer(concertId), activeBuyer(concertId), activeBuyer(concertId)])
+    const [holder, late, later] = await Promise.all([
+      activeBuyer(concertId),
+      activeBuyer(concertId),
+      activeBuyer(concertId),
+    ])
     const { reservationId } = (await hold(holder, concertId, date, 5)).body
     expectError(await hold(late, concertId, date, 5), 409, 'SEAT_UNAVAILABLE')
     // Released through the object itself, as another Worker would: this Worker does not know.
-    const released = await stubOf(concertId).release({ arrival: Number(decode(holder.queueToken).payload.arr), userId: holder.userId }, reservationId)
+    const released = await stubOf(concertId).release(
+      { arrival: Number(decode(holder.queueToken).payload.arr), userId: holder.userId },
+      reservationId,
+    )
     expect(released.ok).toBe(true)
     expectError(await hold(later, concertId, date, 5), 409, 'SEAT_UNAVAILABLE')
     await sleep(SNAPSHOT_MAX_AGE_MS + 50)
@@ -154,7 +190,9 @@ describe('holds', () => {
     const buyer = await activeBuyer(concertId, 200_000)
     const { reservationId } = (await hold(buyer, concertId, date, 9)).body
     await sleep(2_000)
-    const seat = await runInDurableObject(stubOf(concertId), (_, state) => state.storage.sql.exec('SELECT reservation_id, sold FROM seats WHERE date = ? AND seat_number = 9', date).one())
+    const seat = await runInDurableObject(stubOf(concertId), (_, state) =>
+      state.storage.sql.exec('SELECT reservation_id, sold FROM seats WHERE date = ? AND seat_number = 9', date).one(),
+    )
     expect(seat).toEqual({ reservation_id: null, sold: 0 })
     expectError(await payFor(buyer, reservationId), 410, 'RESERVATION_EXPIRED')
     const balance = await call('GET', '/api/users/me/balance', { accessToken: buyer.accessToken })

@@ -6,7 +6,17 @@ import { QueueView } from '../src/concert/line-status'
 import { WaitingIndex } from '../src/concert/waiting-index'
 import { DEFAULT_POLICY } from '../src/concert/policy'
 
-const header = (lastArrival: number) => ({ concertId: 'c', lastArrival, active: [], admissionRate: 0, seatsLeft: 1, soldOut: false, preQueueUntil: null, draw: null, policy: DEFAULT_POLICY })
+const header = (lastArrival: number) => ({
+  concertId: 'c',
+  lastArrival,
+  active: [],
+  admissionRate: 0,
+  seatsLeft: 1,
+  soldOut: false,
+  preQueueUntil: null,
+  draw: null,
+  policy: DEFAULT_POLICY,
+})
 
 /** The object's line (index + views) and a Worker's decoded view of it, kept in step by views. */
 class Pair {
@@ -47,7 +57,12 @@ class Pair {
 
 describe('line views', () => {
   it('a Worker kept in step by changes answers every position exactly as the object (property)', () => {
-    type Op = { kind: 'arrive'; count: number } | { kind: 'leave'; pick: number } | { kind: 'admit'; count: number } | { kind: 'sync' } | { kind: 'whole' }
+    type Op =
+      | { kind: 'arrive'; count: number }
+      | { kind: 'leave'; pick: number }
+      | { kind: 'admit'; count: number }
+      | { kind: 'sync' }
+      | { kind: 'whole' }
     const op = fc.oneof(
       fc.integer({ min: 1, max: 400 }).map<Op>((count) => ({ kind: 'arrive', count })),
       fc.nat().map<Op>((pick) => ({ kind: 'leave', pick })),

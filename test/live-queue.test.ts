@@ -2,11 +2,27 @@ import { abortAllDurableObjects, runInDurableObject } from 'cloudflare:test'
 import { exports } from 'cloudflare:workers'
 import { describe, expect, it } from 'vitest'
 import { SNAPSHOT_MAX_AGE_MS } from '../src/concert-client/queue-view'
-import { activeBuyer, ADMIN_TOKEN, call, enterQueue, expectError, hold, newConcert, newUser, openSocket, payFor, sleep, stubOf } from './helpers'
+import {
+  activeBuyer,
+  ADMIN_TOKEN,
+  call,
+  enterQueue,
+  expectError,
+  hold,
+  newConcert,
+  newUser,
+  openSocket,
+  payFor,
+  sleep,
+  stubOf,
+} from './helpers'
 
-const statusOf = (concertId: string, token: string) => call('GET', `/api/concerts/${concertId}/queue/status`, { queueToken: token })
-const setPolicy = (concertId: string, body: object) => call('PUT', `/api/admin/concerts/${concertId}/queue-policy`, { accessToken: ADMIN_TOKEN, body })
-const statsOf = async (concertId: string) => (await call('GET', `/api/admin/concerts/${concertId}/queue`, { accessToken: ADMIN_TOKEN })).body
+const statusOf = (concertId: string, token: string) =>
+  call('GET', `/api/concerts/${concertId}/queue/status`, { queueToken: token })
+const setPolicy = (concertId: string, body: object) =>
+  call('PUT', `/api/admin/concerts/${concertId}/queue-policy`, { accessToken: ADMIN_TOKEN, body })
+const statsOf = async (concertId: string) =>
+  (await call('GET', `/api/admin/concerts/${concertId}/queue`, { accessToken: ADMIN_TOKEN })).body
 
 describe('WebSocket push', () => {
   it('sends WAITING on connect, ACTIVE when admitted, then EXPIRED and closes when the token ends', async () => {
@@ -16,7 +32,14 @@ describe('WebSocket push', () => {
     const { token } = await enterQueue(user, concertId)
     const socket = await openSocket(concertId, token)
     await socket.received(1)
-    expect(socket.messages[0]).toMatchObject({ token, userId: user.userId, concertId, status: 'WAITING', position: 1, activeUntil: null })
+    expect(socket.messages[0]).toMatchObject({
+      token,
+      userId: user.userId,
+      concertId,
+      status: 'WAITING',
+      position: 1,
+      activeUntil: null,
+    })
 
     // Admissions from now on last one second. The first buyer pays: their place goes to our
     // user, who is told at once; a second later the admission ends and the socket is told so.
@@ -32,7 +55,11 @@ describe('WebSocket push', () => {
 
   it('a forged token is refused before the upgrade; a finished one gets EXPIRED and a close', async () => {
     const { concertId } = await newConcert()
-    const forged = await exports.default.fetch(new Request(`http://tickets.test/api/concerts/${concertId}/queue/ws?token=not.a.token`, { headers: { upgrade: 'websocket' } }))
+    const forged = await exports.default.fetch(
+      new Request(`http://tickets.test/api/concerts/${concertId}/queue/ws?token=not.a.token`, {
+        headers: { upgrade: 'websocket' },
+      }),
+    )
     expect(forged.status).toBe(401)
     expect(await forged.json()).toMatchObject({ error: { code: 'QUEUE_TOKEN_INVALID' } })
     const plain = await call('GET', `/api/concerts/${concertId}/queue/ws?token=x`)
@@ -53,14 +80,20 @@ describe('WebSocket push', () => {
     const other = await newConcert()
     const { token } = await enterQueue(await newUser(), concertId)
     expectError(await call('GET', `/api/concerts/${concertId}/queue/ws?token=${token}`), 426, 'UPGRADE_REQUIRED')
-    expectError(await call('GET', `/api/concerts/${other.concertId}/queue/ws?token=${token}`), 403, 'QUEUE_TOKEN_MISMATCH')
+    expectError(
+      await call('GET', `/api/concerts/${other.concertId}/queue/ws?token=${token}`),
+      403,
+      'QUEUE_TOKEN_MISMATCH',
+    )
     expectError(await call('GET', `/api/concerts/${concertId}/queue/ws`), 400, 'VALIDATION_FAILED')
   })
 
   it('coalesces: a burst of changes reaches a socket as at most one message per second, only when it changed', async () => {
     const { concertId } = await newConcert({ queuePolicy: { maxActiveUsers: 1 } })
     await activeBuyer(concertId)
-    const ahead = await Promise.all(Array.from({ length: 10 }, async () => (await enterQueue(await newUser(), concertId)).token))
+    const ahead = await Promise.all(
+      Array.from({ length: 10 }, async () => (await enterQueue(await newUser(), concertId)).token),
+    )
     const user = await newUser()
     const { token } = await enterQueue(user, concertId)
     const socket = await openSocket(concertId, token)
@@ -155,7 +188,12 @@ describe('paused admission and a cap on waiting', () => {
     // Places free up while paused (a larger maxActiveUsers): nobody is admitted to them.
     await setPolicy(concertId, { maxActiveUsers: 3 })
     await sleep(SNAPSHOT_MAX_AGE_MS)
-    expect((await Promise.all(waiting.map((w) => statusOf(concertId, w.token)))).map((s) => [s.body.status, s.body.position])).toEqual([
+    expect(
+      (await Promise.all(waiting.map((w) => statusOf(concertId, w.token)))).map((s) => [
+        s.body.status,
+        s.body.position,
+      ]),
+    ).toEqual([
       ['WAITING', 1],
       ['WAITING', 2],
     ])
@@ -191,15 +229,26 @@ describe('paused admission and a cap on waiting', () => {
 
     // The admitted buyer's place ends: the first waiter is admitted, and one place to wait opens.
     await setPolicy(concertId, { maxActiveUsers: 2 })
-    expect((await call('POST', `/api/concerts/${concertId}/queue/tokens`, { accessToken: turnedAway.accessToken })).status).toBe(201)
-    expectError(await call('POST', `/api/concerts/${concertId}/queue/tokens`, { accessToken: (await newUser()).accessToken }), 409, 'QUEUE_FULL')
+    expect(
+      (await call('POST', `/api/concerts/${concertId}/queue/tokens`, { accessToken: turnedAway.accessToken })).status,
+    ).toBe(201)
+    expectError(
+      await call('POST', `/api/concerts/${concertId}/queue/tokens`, { accessToken: (await newUser()).accessToken }),
+      409,
+      'QUEUE_FULL',
+    )
     expect((await statusOf(concertId, admitted.queueToken)).body.status).toBe('ACTIVE')
   })
 
   it('maxWaitingUsers counts those who wait, not those a free place admits at once', async () => {
     const { concertId } = await newConcert({ queuePolicy: { maxActiveUsers: 3, maxWaitingUsers: 1 } })
-    const replies = await Promise.all(Array.from({ length: 6 }, async () => call('POST', `/api/concerts/${concertId}/queue/tokens`, { accessToken: (await newUser()).accessToken })))
-    const by = (status: number, code?: string) => replies.filter((r) => r.status === status && (code === undefined || r.body.error?.code === code)).length
+    const replies = await Promise.all(
+      Array.from({ length: 6 }, async () =>
+        call('POST', `/api/concerts/${concertId}/queue/tokens`, { accessToken: (await newUser()).accessToken }),
+      ),
+    )
+    const by = (status: number, code?: string) =>
+      replies.filter((r) => r.status === status && (code === undefined || r.body.error?.code === code)).length
     // Six at once: three admitted, one waiting, two turned away.
     expect([by(201), by(409, 'QUEUE_FULL')]).toEqual([4, 2])
     expect(
@@ -213,7 +262,10 @@ describe('paused admission and a cap on waiting', () => {
 
 describe('admission waits for a seat', () => {
   it('no seat AVAILABLE but some held: nobody is admitted, statuses say seatsLeft 0; a hold that expires admits the next', async () => {
-    const { concertId, dates } = await newConcert({ seatsPerDate: 2, queuePolicy: { maxActiveUsers: 3, holdTtlSeconds: 2 } })
+    const { concertId, dates } = await newConcert({
+      seatsPerDate: 2,
+      queuePolicy: { maxActiveUsers: 3, holdTtlSeconds: 2 },
+    })
     const date = dates[0]!.date
     const [a, b] = [await activeBuyer(concertId), await activeBuyer(concertId)]
     expect((await hold(a, concertId, date, 1)).status).toBe(201)
@@ -234,7 +286,10 @@ describe('admission waits for a seat', () => {
     const held = await hold(holder, concertId, dates[0]!.date, 1)
     const next = await enterQueue(await newUser(), concertId)
     expect(next).toMatchObject({ status: 'WAITING', seatsLeft: 0 })
-    const released = await call('DELETE', `/api/concerts/${concertId}/reservations/${held.body.reservationId}`, { accessToken: holder.accessToken, queueToken: holder.queueToken })
+    const released = await call('DELETE', `/api/concerts/${concertId}/reservations/${held.body.reservationId}`, {
+      accessToken: holder.accessToken,
+      queueToken: holder.queueToken,
+    })
     expect(released.status).toBe(204)
     await sleep(SNAPSHOT_MAX_AGE_MS)
     expect((await statusOf(concertId, next.token)).body).toMatchObject({ status: 'ACTIVE', seatsLeft: 1 })
@@ -290,6 +345,10 @@ describe('operator statistics', () => {
       policy: { maxActiveUsers: 2 },
     })
     expectError(await call('GET', `/api/admin/concerts/${concertId}/queue`, { accessToken: a.accessToken }), 403)
-    expectError(await call('GET', `/api/admin/concerts/${crypto.randomUUID()}/queue`, { accessToken: ADMIN_TOKEN }), 404, 'CONCERT_NOT_FOUND')
+    expectError(
+      await call('GET', `/api/admin/concerts/${crypto.randomUUID()}/queue`, { accessToken: ADMIN_TOKEN }),
+      404,
+      'CONCERT_NOT_FOUND',
+    )
   })
 })

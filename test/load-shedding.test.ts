@@ -6,8 +6,15 @@ import { activeBuyer, ADMIN_TOKEN, call, expectError, newConcert, newUser, sleep
 
 /** The Worker with a different CONCERT_MAX_IN_FLIGHT; the bindings (object, D1) are the real ones. */
 async function callWithLimit(limit: number, method: string, path: string, accessToken: string) {
-  const request = new Request(`http://tickets.test${path}`, { method, headers: { authorization: `Bearer ${accessToken}` } })
-  const res = await worker.fetch(request, { ...env, CONCERT_MAX_IN_FLIGHT: String(limit) } as unknown as Env, createExecutionContext())
+  const request = new Request(`http://tickets.test${path}`, {
+    method,
+    headers: { authorization: `Bearer ${accessToken}` },
+  })
+  const res = await worker.fetch(
+    request,
+    { ...env, CONCERT_MAX_IN_FLIGHT: String(limit) } as unknown as Env,
+    createExecutionContext(),
+  )
   return { status: res.status, body: (await res.json()) as any, retryAfter: res.headers.get('retry-after') }
 }
 
@@ -15,7 +22,9 @@ describe('load shedding', () => {
   it('answers 429 OVERLOADED with Retry-After past the in-flight limit, and a shed request changes nothing', async () => {
     const { concertId } = await newConcert({ queuePolicy: { maxActiveUsers: 1000 } })
     const users = await Promise.all(Array.from({ length: 60 }, () => newUser()))
-    const replies = await Promise.all(users.map((u) => callWithLimit(5, 'POST', `/api/concerts/${concertId}/queue/tokens`, u.accessToken)))
+    const replies = await Promise.all(
+      users.map((u) => callWithLimit(5, 'POST', `/api/concerts/${concertId}/queue/tokens`, u.accessToken)),
+    )
 
     const entered = replies.filter((r) => r.status === 201)
     const shed = replies.filter((r) => r.status === 429)
@@ -31,7 +40,9 @@ describe('load shedding', () => {
     expect(stats.body.active + stats.body.waiting).toBe(entered.length)
 
     // Once the rush is over the same users get in.
-    const retried = await Promise.all(users.slice(0, 3).map((u) => callWithLimit(5, 'POST', `/api/concerts/${concertId}/queue/tokens`, u.accessToken)))
+    const retried = await Promise.all(
+      users.slice(0, 3).map((u) => callWithLimit(5, 'POST', `/api/concerts/${concertId}/queue/tokens`, u.accessToken)),
+    )
     for (const r of retried) expect([200, 201]).toContain(r.status)
   })
 
@@ -42,14 +53,30 @@ describe('load shedding', () => {
     const failingWith = <N extends 'CONCERT' | 'GATE' | 'MIRROR'>(props: object) =>
       ({
         idFromName: (name: string) => env.CONCERT.idFromName(name),
-        get: () => new Proxy({}, { get: () => async () => Promise.reject(Object.assign(new Error('Durable Object is overloaded.'), props)) }),
+        get: () =>
+          new Proxy(
+            {},
+            { get: () => async () => Promise.reject(Object.assign(new Error('Durable Object is overloaded.'), props)) },
+          ),
       }) as unknown as Env[N]
     for (const [props, status, code] of [
       [{ overloaded: true, retryable: false }, 429, 'OVERLOADED'],
       [{ retryable: true }, 503, 'TRY_AGAIN'],
     ] as const) {
-      const request = new Request(`http://tickets.test/api/concerts/${concertId}/queue/tokens`, { method: 'POST', headers: { authorization: `Bearer ${user.accessToken}` } })
-      const res = await worker.fetch(request, { ...env, CONCERT: failingWith<'CONCERT'>(props), GATE: failingWith<'GATE'>(props), MIRROR: failingWith<'MIRROR'>(props) }, createExecutionContext())
+      const request = new Request(`http://tickets.test/api/concerts/${concertId}/queue/tokens`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${user.accessToken}` },
+      })
+      const res = await worker.fetch(
+        request,
+        {
+          ...env,
+          CONCERT: failingWith<'CONCERT'>(props),
+          GATE: failingWith<'GATE'>(props),
+          MIRROR: failingWith<'MIRROR'>(props),
+        },
+        createExecutionContext(),
+      )
       expect(res.status).toBe(status)
       expect(res.headers.get('retry-after')).toBe('1')
       expect(await res.json()).toEqual({ error: { code, message: expect.any(String) } })
@@ -97,7 +124,10 @@ describe('load shedding', () => {
     const user = await newUser()
     if (Date.now() % 10_000 > 6_000) await sleep(10_000 - (Date.now() % 10_000) + 50)
     const statuses = []
-    for (let i = 0; i < 22; i++) statuses.push((await call('POST', `/api/concerts/${concertId}/queue/tokens`, { accessToken: user.accessToken })).status)
+    for (let i = 0; i < 22; i++)
+      statuses.push(
+        (await call('POST', `/api/concerts/${concertId}/queue/tokens`, { accessToken: user.accessToken })).status,
+      )
     expect(statuses).toEqual([201, ...Array(19).fill(200), 429, 429])
   })
 })

@@ -10,7 +10,11 @@ import { ADMIN_TOKEN, call, newConcert, sleep, stubOf } from './helpers'
 
 const mirrorOf = (concertId: string) => env.MIRROR.get(env.MIRROR.idFromName(`${concertId}/test`))
 const viewOf = async (concertId: string, have?: LineView) => {
-  const view = await mirrorOf(concertId).mirroredLine(concertId, [], have && { epoch: have.epoch, version: have.version })
+  const view = await mirrorOf(concertId).mirroredLine(
+    concertId,
+    [],
+    have && { epoch: have.epoch, version: have.version },
+  )
   if (!view.ok) throw new Error(view.code)
   return view.value
 }
@@ -23,7 +27,11 @@ async function expectSameStatuses(concertId: string, view: QueueView, arrivals: 
     const exact = await stubOf(concertId).status(place)
     const described = view.describe(place, now)
     if (!exact.ok) expect(described, `arrival ${arrival}`).toBe('gone')
-    else expect(typeof described === 'object' && { ...described, estimatedWaitSeconds: 0 }, `arrival ${arrival}`).toEqual({ ...exact.value.status, estimatedWaitSeconds: 0 })
+    else
+      expect(typeof described === 'object' && { ...described, estimatedWaitSeconds: 0 }, `arrival ${arrival}`).toEqual({
+        ...exact.value.status,
+        estimatedWaitSeconds: 0,
+      })
   }
 }
 
@@ -48,12 +56,19 @@ describe('mirrors (src/mirror/)', () => {
     let held = QueueView.of(first)
     let last: LineView = first
     for (const maxActiveUsers of [4, 9, 15]) {
-      const updated = await call('PUT', `/api/admin/concerts/${concertId}/queue-policy`, { accessToken: ADMIN_TOKEN, body: { maxActiveUsers } })
+      const updated = await call('PUT', `/api/admin/concerts/${concertId}/queue-policy`, {
+        accessToken: ADMIN_TOKEN,
+        body: { maxActiveUsers },
+      })
       expect(updated.status).toBe(200)
       await sleep(MIRROR_LINE_MAX_AGE_MS + 20)
       // The first read past the age is answered by a load, the change since the version held.
       const change = await viewOf(concertId, last)
-      expect(change).toMatchObject({ kind: 'change', since: last.version, version: last.version + (maxActiveUsers - (held.policy.maxActiveUsers ?? 0)) })
+      expect(change).toMatchObject({
+        kind: 'change',
+        since: last.version,
+        version: last.version + (maxActiveUsers - (held.policy.maxActiveUsers ?? 0)),
+      })
       held = QueueView.after(held, change)!
       last = change
       await expectSameStatuses(concertId, held, 30)
@@ -64,7 +79,10 @@ describe('mirrors (src/mirror/)', () => {
     const { concertId } = await newConcert({ queuePolicy: { maxActiveUsers: 1, idleTimeoutSeconds: 3_600 } })
     await stubOf(concertId).enterAll(['u1', 'u2', 'u3', 'u4'])
     const mirrored = await viewOf(concertId)
-    await call('PUT', `/api/admin/concerts/${concertId}/queue-policy`, { accessToken: ADMIN_TOKEN, body: { maxActiveUsers: 3 } })
+    await call('PUT', `/api/admin/concerts/${concertId}/queue-policy`, {
+      accessToken: ADMIN_TOKEN,
+      body: { maxActiveUsers: 3 },
+    })
     const exact = await stubOf(concertId).queueView([], { epoch: mirrored.epoch, version: mirrored.version })
     if (!exact.ok) throw new Error(exact.code)
     expect(exact.value.version).toBe(mirrored.version + 2)
@@ -113,7 +131,11 @@ describe('line views shared in a location (the Cache API)', () => {
     }
     // Just after a slot begins, so the three asks fall in one.
     await sleep(250 - (Date.now() % 250))
-    const answers = [await sharedLineView(concertId, undefined, fetch), await sharedLineView(concertId, undefined, fetch), await sharedLineView(concertId, { epoch: view.epoch, version: 7 }, fetch)]
+    const answers = [
+      await sharedLineView(concertId, undefined, fetch),
+      await sharedLineView(concertId, undefined, fetch),
+      await sharedLineView(concertId, { epoch: view.epoch, version: 7 }, fetch),
+    ]
     expect(fetches).toBe(2)
     expect(answers[1]).toEqual(view)
     expect(QueueView.of(answers[1]!).version).toEqual({ epoch: view.epoch, version: view.version })

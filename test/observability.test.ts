@@ -9,7 +9,9 @@ afterEach(() => logSpy.mockRestore())
 
 /** The JSON lines logged so far with this `msg`. */
 function logged(msg: string): Array<Record<string, any>> {
-  return logSpy.mock.calls.map(([line]) => (typeof line === 'string' && line.startsWith('{') ? JSON.parse(line) : null)).filter((entry) => entry?.msg === msg)
+  return logSpy.mock.calls
+    .map(([line]) => (typeof line === 'string' && line.startsWith('{') ? JSON.parse(line) : null))
+    .filter((entry) => entry?.msg === msg)
 }
 
 describe('request ids and logs', () => {
@@ -47,7 +49,12 @@ describe('request ids and logs', () => {
     })
     expect(reply.status).toBe(401)
     const line = logged('request').find((l) => l.requestId === reply.headers.get('x-request-id'))
-    expect(line).toMatchObject({ status: 401, route: '/api/concerts/:concertId/reservations', concertId, userId: user.userId })
+    expect(line).toMatchObject({
+      status: 401,
+      route: '/api/concerts/:concertId/reservations',
+      concertId,
+      userId: user.userId,
+    })
   })
 
   it('logs each state change of a sale: issued, admitted, held, released, paid, token ended', async () => {
@@ -67,7 +74,9 @@ describe('request ids and logs', () => {
     // A change's events of one type share a line.
     const lines = logged('sale events').filter((line) => line.concertId === concertId)
     const events: Array<Record<string, any>> = lines.flatMap((line) => line.events)
-    expect(lines.every((line) => line.events.length > 0 && line.events.every((e: { type: string }) => e.type === line.type))).toBe(true)
+    expect(
+      lines.every((line) => line.events.length > 0 && line.events.every((e: { type: string }) => e.type === line.type)),
+    ).toBe(true)
     expect(events.map((e) => [e.type, e.userId])).toEqual([
       ['token.issued', buyer.userId],
       ['token.admitted', buyer.userId],
@@ -79,11 +88,18 @@ describe('request ids and logs', () => {
       ['token.expired', buyer.userId],
       ['token.admitted', waiter.userId],
     ])
-    expect(events.find((e) => e.type === 'seat.paid')).toMatchObject({ date, seatNumber: 4, price: 100_000, paymentId: expect.any(String) })
+    expect(events.find((e) => e.type === 'seat.paid')).toMatchObject({
+      date,
+      seatNumber: 4,
+      price: 100_000,
+      paymentId: expect.any(String),
+    })
     expect(events.find((e) => e.type === 'token.expired')).toMatchObject({ reason: 'PAID' })
     expect(new Set(events.map((e) => e.eventId)).size).toBe(events.length)
     // The request lines of that sale name its concert, from the path or (payments) the queue token.
-    const sale = logged('request').filter((l) => l.userId === buyer.userId && l.method !== 'GET' && l.route !== '/api/users/me/balance/charges')
+    const sale = logged('request').filter(
+      (l) => l.userId === buyer.userId && l.method !== 'GET' && l.route !== '/api/users/me/balance/charges',
+    )
     expect(sale.map((l) => [l.route, l.status, l.concertId])).toEqual([
       ['/api/concerts/:concertId/queue/tokens', 201, concertId],
       ['/api/concerts/:concertId/reservations', 201, concertId],

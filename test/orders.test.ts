@@ -1,7 +1,21 @@
 import { runInDurableObject } from 'cloudflare:test'
 import { env } from 'cloudflare:workers'
 import { describe, expect, it } from 'vitest'
-import { activeBuyer, balanceOf, call, daysFromNow, enterQueue, expectError, hold, holdOrder, newConcert, payFor, seatMap, stateOf, stubOf } from './helpers'
+import {
+  activeBuyer,
+  balanceOf,
+  call,
+  daysFromNow,
+  enterQueue,
+  expectError,
+  hold,
+  holdOrder,
+  newConcert,
+  payFor,
+  seatMap,
+  stateOf,
+  stubOf,
+} from './helpers'
 
 const SECTIONS = [
   { name: 'R', price: 120_000, seats: 20 },
@@ -9,7 +23,11 @@ const SECTIONS = [
 ]
 
 async function arena(queuePolicy: Record<string, number> = {}) {
-  const { concertId, dates } = await newConcert({ dates: [{ date: daysFromNow(30) }], sections: SECTIONS, queuePolicy: { maxActiveUsers: 100, ...queuePolicy } })
+  const { concertId, dates } = await newConcert({
+    dates: [{ date: daysFromNow(30) }],
+    sections: SECTIONS,
+    queuePolicy: { maxActiveUsers: 100, ...queuePolicy },
+  })
   return { concertId, date: dates[0]!.date }
 }
 
@@ -34,7 +52,9 @@ describe('orders of several seats', () => {
       status: 'HELD',
       expiresAt: expect.any(String),
     })
-    expect((await seatMap(buyer, concertId, date)).filter((s) => s.status === 'HELD').map((s) => s.seatNumber)).toEqual([20, 21, 22])
+    expect((await seatMap(buyer, concertId, date)).filter((s) => s.status === 'HELD').map((s) => s.seatNumber)).toEqual(
+      [20, 21, 22],
+    )
   })
 
   it('or not at all: one taken seat refuses the whole order, naming it, and changes nothing', async () => {
@@ -63,7 +83,9 @@ describe('orders of several seats', () => {
     // The object's rows agree: each held seat points at the order that won it, and only those.
     const rows = await runInDurableObject(stubOf(concertId), (_, state) =>
       state.storage.sql
-        .exec<{ seat_number: number; seat_numbers: string }>('SELECT s.seat_number, r.seat_numbers FROM seats s JOIN reservations r ON r.id = s.reservation_id ORDER BY s.seat_number')
+        .exec<{ seat_number: number; seat_numbers: string }>(
+          'SELECT s.seat_number, r.seat_numbers FROM seats s JOIN reservations r ON r.id = s.reservation_id ORDER BY s.seat_number',
+        )
         .toArray(),
     )
     expect(rows.map((r) => r.seat_number)).toEqual([...heldSeats].sort((a, b) => a - b))
@@ -76,16 +98,36 @@ describe('orders of several seats', () => {
     const held = (await holdOrder(buyer, concertId, date, [1, 30])).body
     const paid = await payFor(buyer, held.reservationId)
     expect(paid.status).toBe(201)
-    expect(paid.body).toMatchObject({ reservationId: held.reservationId, seatNumber: 1, seatNumbers: [1, 30], amount: 210_000, status: 'PAID' })
+    expect(paid.body).toMatchObject({
+      reservationId: held.reservationId,
+      seatNumber: 1,
+      seatNumbers: [1, 30],
+      amount: 210_000,
+      status: 'PAID',
+    })
     expect(await balanceOf(buyer)).toBe(290_000)
-    const ledger = await env.DB.prepare('SELECT seat_number FROM bookings WHERE payment_id = ? ORDER BY seat_number').bind(paid.body.paymentId).all()
+    const ledger = await env.DB.prepare('SELECT seat_number FROM bookings WHERE payment_id = ? ORDER BY seat_number')
+      .bind(paid.body.paymentId)
+      .all()
     expect(ledger.results).toEqual([{ seat_number: 1 }, { seat_number: 30 }])
     const mine = await call('GET', '/api/users/me/reservations', { accessToken: buyer.accessToken })
     expect(mine.body.reservations).toEqual([
-      { reservationId: held.reservationId, paymentId: paid.body.paymentId, concertId, date, seatNumber: 1, seatNumbers: [1, 30], price: 210_000, status: 'PAID', paidAt: paid.body.paidAt },
+      {
+        reservationId: held.reservationId,
+        paymentId: paid.body.paymentId,
+        concertId,
+        date,
+        seatNumber: 1,
+        seatNumbers: [1, 30],
+        price: 210_000,
+        status: 'PAID',
+        paidAt: paid.body.paidAt,
+      },
     ])
     const next = await activeBuyer(concertId)
-    expect((await seatMap(next, concertId, date)).filter((s) => s.status === 'SOLD').map((s) => s.seatNumber)).toEqual([1, 30])
+    expect((await seatMap(next, concertId, date)).filter((s) => s.status === 'SOLD').map((s) => s.seatNumber)).toEqual([
+      1, 30,
+    ])
   })
 
   it('an order the balance does not cover is 402 and stays held', async () => {
@@ -150,7 +192,11 @@ describe('bad orders get 400 and change nothing', () => {
     const { concertId, date } = await arena()
     const buyer = await activeBuyer(concertId)
     const before = await stateOf(concertId)
-    const reply = await call('POST', `/api/concerts/${concertId}/reservations`, { accessToken: buyer.accessToken, queueToken: buyer.queueToken, body: { date, ...order } })
+    const reply = await call('POST', `/api/concerts/${concertId}/reservations`, {
+      accessToken: buyer.accessToken,
+      queueToken: buyer.queueToken,
+      body: { date, ...order },
+    })
     expectError(reply, 400, 'VALIDATION_FAILED')
     expect(reply.body.error.message).toMatch(/seatNumber/)
     expect(await stateOf(concertId)).toEqual(before)

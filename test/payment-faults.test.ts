@@ -43,7 +43,8 @@ function faultyEnv(failAt: number, when: When) {
   }
   const DB = {
     prepare: (query: string) => statement(env.DB.prepare(query)),
-    batch: (statements: D1PreparedStatement[]) => trip('D1 batch', () => env.DB.batch(statements.map((s) => real.get(s) ?? s))),
+    batch: (statements: D1PreparedStatement[]) =>
+      trip('D1 batch', () => env.DB.batch(statements.map((s) => real.get(s) ?? s))),
   } as unknown as D1Database
   const CONCERT = {
     idFromName: (name: string) => env.CONCERT.idFromName(name),
@@ -85,7 +86,9 @@ async function ledgerFor(reservationId: string) {
 
 async function objectSide(concertId: string, reservationId: string) {
   return runInDurableObject(stubOf(concertId), (_, state) => ({
-    reservation: state.storage.sql.exec<{ state: string }>('SELECT state FROM reservations WHERE id = ?', reservationId).one().state,
+    reservation: state.storage.sql
+      .exec<{ state: string }>('SELECT state FROM reservations WHERE id = ?', reservationId)
+      .one().state,
     sold: state.storage.sql.exec<{ n: number }>('SELECT COUNT(*) AS n FROM seats WHERE sold = 1').one().n,
   }))
 }
@@ -187,8 +190,20 @@ describe('payment under injected faults', () => {
 
 async function paidOrder() {
   const { concertId, buyer, request } = await heldOrder()
-  expect((await call('POST', '/api/payments', { accessToken: buyer.accessToken, queueToken: buyer.queueToken, body: { reservationId: request.reservationId } })).status).toBe(201)
-  const refundRequest = { userId: buyer.userId, reservationId: request.reservationId, idempotencyKey: `refund-${crypto.randomUUID()}` }
+  expect(
+    (
+      await call('POST', '/api/payments', {
+        accessToken: buyer.accessToken,
+        queueToken: buyer.queueToken,
+        body: { reservationId: request.reservationId },
+      })
+    ).status,
+  ).toBe(201)
+  const refundRequest = {
+    userId: buyer.userId,
+    reservationId: request.reservationId,
+    idempotencyKey: `refund-${crypto.randomUUID()}`,
+  }
   return { concertId, buyer, refundRequest }
 }
 
@@ -227,7 +242,13 @@ describe('refund under injected faults', () => {
   it('the happy path makes five calls, which the cases below fail one at a time', async () => {
     const { concertId, buyer, refundRequest } = await paidOrder()
     await refund(countingRefund, refundRequest)
-    expect(refundPath).toEqual(['D1 raw', 'object.completePayment', 'object.beginRefund', 'D1 batch', 'object.completeRefund'])
+    expect(refundPath).toEqual([
+      'D1 raw',
+      'object.completePayment',
+      'object.beginRefund',
+      'D1 batch',
+      'object.completeRefund',
+    ])
     expect(await expectRefundAllOrNothing(refundRequest.reservationId, buyer.accessToken)).toBe('refunded')
     expect(await objectSide(concertId, refundRequest.reservationId)).toEqual(REFUNDED)
   })
@@ -236,7 +257,9 @@ describe('refund under injected faults', () => {
     const { concertId, buyer, request } = await heldOrder()
     await payThroughFault(faultyEnv(3, 'before').env, request)
     expect(await objectSide(concertId, request.reservationId)).toEqual({ reservation: 'PAYING', sold: 0 })
-    const reply = await call('POST', `/api/users/me/reservations/${request.reservationId}/refund`, { accessToken: buyer.accessToken })
+    const reply = await call('POST', `/api/users/me/reservations/${request.reservationId}/refund`, {
+      accessToken: buyer.accessToken,
+    })
     expect(reply.status, JSON.stringify(reply.body)).toBe(201)
     expect(await expectRefundAllOrNothing(request.reservationId, buyer.accessToken)).toBe('refunded')
     expect(await objectSide(concertId, request.reservationId)).toEqual(REFUNDED)
@@ -276,7 +299,9 @@ describe('refund under injected faults', () => {
           )
         })
         await runDurableObjectAlarm(stub)
-        expect(await objectSide(concertId, refundRequest.reservationId)).toEqual(outcome === 'refunded' ? REFUNDED : STILL_PAID)
+        expect(await objectSide(concertId, refundRequest.reservationId)).toEqual(
+          outcome === 'refunded' ? REFUNDED : STILL_PAID,
+        )
         expect(await expectRefundAllOrNothing(refundRequest.reservationId, buyer.accessToken)).toBe(outcome)
       })
     }

@@ -3,7 +3,21 @@ import { env } from 'cloudflare:workers'
 import { describe, expect, it } from 'vitest'
 import { PAYMENT_GRACE_MS } from '../src/concert/policy'
 import { findPayment, settle } from '../src/ledger/payments'
-import { activeBuyer, arrivalOf, call, chargeUser, enterQueue, expectError, hold, newConcert, newUser, payFor, seatMap, stubOf, balanceOf } from './helpers'
+import {
+  activeBuyer,
+  arrivalOf,
+  call,
+  chargeUser,
+  enterQueue,
+  expectError,
+  hold,
+  newConcert,
+  newUser,
+  payFor,
+  seatMap,
+  stubOf,
+  balanceOf,
+} from './helpers'
 
 /** A concert with one ACTIVE buyer holding seat `seat` and a waiting user behind them. */
 async function heldSeat(balance: number, seat = 7) {
@@ -15,7 +29,13 @@ async function heldSeat(balance: number, seat = 7) {
   expect(waiting.status).toBe('WAITING')
   const held = await hold(buyer, concertId, date, seat)
   expect(held.status).toBe(201)
-  return { concertId, date, buyer, waiter: { ...waiter, queueToken: waiting.token }, reservationId: held.body.reservationId as string }
+  return {
+    concertId,
+    date,
+    buyer,
+    waiter: { ...waiter, queueToken: waiting.token },
+    reservationId: held.body.reservationId as string,
+  }
 }
 
 describe('payment', () => {
@@ -36,7 +56,11 @@ describe('payment', () => {
     })
     expect(await balanceOf(buyer)).toBe(150_000)
     // The token that paid is finished; the place went to the waiting user at once.
-    expectError(await call('GET', `/api/concerts/${concertId}/queue/status`, { queueToken: buyer.queueToken }), 401, 'QUEUE_TOKEN_INVALID')
+    expectError(
+      await call('GET', `/api/concerts/${concertId}/queue/status`, { queueToken: buyer.queueToken }),
+      401,
+      'QUEUE_TOKEN_INVALID',
+    )
     const next = await call('GET', `/api/concerts/${concertId}/queue/status`, { queueToken: waiter.queueToken })
     expect(next.body).toMatchObject({ status: 'ACTIVE', position: 0 })
     expect((await seatMap(waiter, concertId, date))[6]!.status).toBe('SOLD')
@@ -44,7 +68,19 @@ describe('payment', () => {
 
     const mine = await call('GET', '/api/users/me/reservations', { accessToken: buyer.accessToken })
     expect(mine.body).toEqual({
-      reservations: [{ reservationId, paymentId: reply.body.paymentId, concertId, date, seatNumber: 7, seatNumbers: [7], price: 100_000, status: 'PAID', paidAt: reply.body.paidAt }],
+      reservations: [
+        {
+          reservationId,
+          paymentId: reply.body.paymentId,
+          concertId,
+          date,
+          seatNumber: 7,
+          seatNumbers: [7],
+          price: 100_000,
+          status: 'PAID',
+          paidAt: reply.body.paidAt,
+        },
+      ],
     })
   })
 
@@ -92,7 +128,11 @@ describe('payment', () => {
     const other = await newConcert()
     const elsewhere = await enterQueue(buyer, other.concertId)
     expect(elsewhere.status).toBe('ACTIVE')
-    expectError(await payFor({ ...buyer, queueToken: elsewhere.token }, reservationId, 'k1'), 404, 'RESERVATION_NOT_FOUND')
+    expectError(
+      await payFor({ ...buyer, queueToken: elsewhere.token }, reservationId, 'k1'),
+      404,
+      'RESERVATION_NOT_FOUND',
+    )
     expect(await balanceOf(buyer)).toBe(200_000)
   })
 
@@ -108,7 +148,11 @@ describe('payment', () => {
 
   it('needs an ACTIVE queue token of the payer: none 401, a waiting one 403, another user one 403', async () => {
     const { concertId, buyer, waiter, reservationId } = await heldSeat(500_000)
-    expectError(await call('POST', '/api/payments', { accessToken: buyer.accessToken, body: { reservationId } }), 401, 'QUEUE_TOKEN_INVALID')
+    expectError(
+      await call('POST', '/api/payments', { accessToken: buyer.accessToken, body: { reservationId } }),
+      401,
+      'QUEUE_TOKEN_INVALID',
+    )
     expectError(await payFor({ ...buyer, queueToken: waiter.queueToken }, reservationId), 403, 'QUEUE_TOKEN_MISMATCH')
     expectError(await payFor(waiter, reservationId), 403, 'QUEUE_NOT_ACTIVE')
     expectError(await payFor(buyer, crypto.randomUUID()), 404, 'RESERVATION_NOT_FOUND')
@@ -131,9 +175,17 @@ describe('payment recovery between the concert object and D1', () => {
   async function paidButNotCompleted() {
     const setup = await heldSeat(500_000)
     const stub = stubOf(setup.concertId)
-    const hold = await stub.beginPayment({ arrival: arrivalOf(setup.buyer.queueToken), userId: setup.buyer.userId }, setup.reservationId)
+    const hold = await stub.beginPayment(
+      { arrival: arrivalOf(setup.buyer.queueToken), userId: setup.buyer.userId },
+      setup.reservationId,
+    )
     if (!hold.ok) throw new Error(hold.message)
-    const outcome = await settle(env.DB, { reservationId: setup.reservationId, userId: setup.buyer.userId, ...hold.value, amount: hold.value.price })
+    const outcome = await settle(env.DB, {
+      reservationId: setup.reservationId,
+      userId: setup.buyer.userId,
+      ...hold.value,
+      amount: hold.value.price,
+    })
     expect(outcome.kind).toBe('paid')
     return { ...setup, stub }
   }
@@ -149,10 +201,17 @@ describe('payment recovery between the concert object and D1', () => {
   it('with no retry, the alarm asks D1 once the grace has passed and marks the seat SOLD', async () => {
     const { date, buyer, reservationId, stub } = await paidButNotCompleted()
     await runInDurableObject(stub, (_, state) => {
-      state.storage.sql.exec('UPDATE reservations SET paying_since = ?, expires_at = ? WHERE id = ?', Date.now() - PAYMENT_GRACE_MS - 1, Date.now() - 1, reservationId)
+      state.storage.sql.exec(
+        'UPDATE reservations SET paying_since = ?, expires_at = ? WHERE id = ?',
+        Date.now() - PAYMENT_GRACE_MS - 1,
+        Date.now() - 1,
+        reservationId,
+      )
     })
     await runDurableObjectAlarm(stub)
-    const seat = await runInDurableObject(stub, (_, state) => state.storage.sql.exec('SELECT sold, reservation_id FROM seats WHERE date = ? AND seat_number = 7', date).one())
+    const seat = await runInDurableObject(stub, (_, state) =>
+      state.storage.sql.exec('SELECT sold, reservation_id FROM seats WHERE date = ? AND seat_number = 7', date).one(),
+    )
     expect(seat).toEqual({ sold: 1, reservation_id: reservationId })
     expect(await balanceOf(buyer)).toBe(400_000)
     expect((await findPayment(env.DB, reservationId))?.amount).toBe(100_000)
@@ -161,13 +220,22 @@ describe('payment recovery between the concert object and D1', () => {
   it('a payment that never reached D1 is undone by the alarm: the expired hold is released, nothing debited', async () => {
     const { concertId, date, buyer, reservationId } = await heldSeat(500_000)
     const stub = stubOf(concertId)
-    expect((await stub.beginPayment({ arrival: arrivalOf(buyer.queueToken), userId: buyer.userId }, reservationId)).ok).toBe(true)
+    expect(
+      (await stub.beginPayment({ arrival: arrivalOf(buyer.queueToken), userId: buyer.userId }, reservationId)).ok,
+    ).toBe(true)
     await runInDurableObject(stub, (_, state) => {
-      state.storage.sql.exec('UPDATE reservations SET paying_since = ?, expires_at = ? WHERE id = ?', Date.now() - PAYMENT_GRACE_MS - 1, Date.now() - 1, reservationId)
+      state.storage.sql.exec(
+        'UPDATE reservations SET paying_since = ?, expires_at = ? WHERE id = ?',
+        Date.now() - PAYMENT_GRACE_MS - 1,
+        Date.now() - 1,
+        reservationId,
+      )
     })
     await runDurableObjectAlarm(stub)
     const after = await runInDurableObject(stub, (_, state) => ({
-      seat: state.storage.sql.exec('SELECT sold, reservation_id FROM seats WHERE date = ? AND seat_number = 7', date).one(),
+      seat: state.storage.sql
+        .exec('SELECT sold, reservation_id FROM seats WHERE date = ? AND seat_number = 7', date)
+        .one(),
       reservation: state.storage.sql.exec('SELECT state FROM reservations WHERE id = ?', reservationId).one(),
     }))
     expect(after).toEqual({ seat: { sold: 0, reservation_id: null }, reservation: { state: 'EXPIRED' } })
@@ -178,7 +246,9 @@ describe('payment recovery between the concert object and D1', () => {
   it('a payment in flight keeps its hold past expiry until the ledger answers', async () => {
     const { concertId, date, buyer, reservationId } = await heldSeat(500_000)
     const stub = stubOf(concertId)
-    expect((await stub.beginPayment({ arrival: arrivalOf(buyer.queueToken), userId: buyer.userId }, reservationId)).ok).toBe(true)
+    expect(
+      (await stub.beginPayment({ arrival: arrivalOf(buyer.queueToken), userId: buyer.userId }, reservationId)).ok,
+    ).toBe(true)
     await runInDurableObject(stub, (_, state) => {
       state.storage.sql.exec('UPDATE reservations SET expires_at = ? WHERE id = ?', Date.now() - 1, reservationId)
     })
@@ -194,8 +264,12 @@ describe('payment recovery between the concert object and D1', () => {
     const other = await newUser()
     await chargeUser(other, 500_000)
     const sale = { concertId, date, seatNumbers: [7], amount: 100_000 }
-    expect((await settle(env.DB, { ...sale, reservationId: crypto.randomUUID(), userId: buyer.userId })).kind).toBe('paid')
-    expect((await settle(env.DB, { ...sale, reservationId: crypto.randomUUID(), userId: other.userId })).kind).toBe('seatTaken')
+    expect((await settle(env.DB, { ...sale, reservationId: crypto.randomUUID(), userId: buyer.userId })).kind).toBe(
+      'paid',
+    )
+    expect((await settle(env.DB, { ...sale, reservationId: crypto.randomUUID(), userId: other.userId })).kind).toBe(
+      'seatTaken',
+    )
     expect(await balanceOf(other)).toBe(500_000)
   })
 })

@@ -5,20 +5,42 @@ import { SNAPSHOT_MAX_AGE_MS } from '../src/concert-client/queue-view'
 import { DRAW_SLICE } from '../src/concert/draw-slices'
 import { PLACE_GATES_PER_GATE } from '../src/concert-client/gates'
 import { signQueueToken } from '../src/auth/tokens'
-import { ADMIN_TOKEN, call, daysFromNow, enterQueue, expectedOrder, expectError, sha256Hex, newConcert, newUser, openSocket, openStream, sleep, stubOf, type User } from './helpers'
+import {
+  ADMIN_TOKEN,
+  call,
+  daysFromNow,
+  enterQueue,
+  expectedOrder,
+  expectError,
+  sha256Hex,
+  newConcert,
+  newUser,
+  openSocket,
+  openStream,
+  sleep,
+  stubOf,
+  type User,
+} from './helpers'
 
 const iso = (ms: number) => new Date(ms).toISOString()
-const statusOf = (concertId: string, token: string) => call('GET', `/api/concerts/${concertId}/queue/status`, { queueToken: token })
-const enter = (user: User, concertId: string) => call('POST', `/api/concerts/${concertId}/queue/tokens`, { accessToken: user.accessToken })
+const statusOf = (concertId: string, token: string) =>
+  call('GET', `/api/concerts/${concertId}/queue/status`, { queueToken: token })
+const enter = (user: User, concertId: string) =>
+  call('POST', `/api/concerts/${concertId}/queue/tokens`, { accessToken: user.accessToken })
 
 /** Pre-queue entries' places found by the concert's gates (from the draw's order) so far. */
 async function placesFoundByGates(concertId: string): Promise<number> {
-  const counts = await Promise.all(Array.from({ length: Number(env.GATES_PER_CONCERT) * PLACE_GATES_PER_GATE }, (_, k) => env.GATE.get(env.GATE.idFromName(`${concertId}/gate/${k}`)).counts()))
+  const counts = await Promise.all(
+    Array.from({ length: Number(env.GATES_PER_CONCERT) * PLACE_GATES_PER_GATE }, (_, k) =>
+      env.GATE.get(env.GATE.idFromName(`${concertId}/gate/${k}`)).counts(),
+    ),
+  )
   return counts.reduce((sum, c) => sum + c.places, 0)
 }
 
 /** A concert whose pre-queue is open now and is drawn `inMs` from now. */
-const openingSoon = (inMs: number, options: Parameters<typeof newConcert>[0] = {}) => newConcert({ ...options, sale: { opensAt: iso(Date.now() + inMs), preQueueOpensAt: iso(Date.now() - 60_000) } })
+const openingSoon = (inMs: number, options: Parameters<typeof newConcert>[0] = {}) =>
+  newConcert({ ...options, sale: { opensAt: iso(Date.now() + inMs), preQueueOpensAt: iso(Date.now() - 60_000) } })
 
 describe('a scheduled sale', () => {
   it('refuses bad schedules with 400 and creates nothing', async () => {
@@ -37,7 +59,10 @@ describe('a scheduled sale', () => {
       null,
     ]
     for (const sale of bad) {
-      const reply = await call('POST', '/api/admin/concerts', { accessToken: ADMIN_TOKEN, body: { title: 'Bad', dates: [{ date: daysFromNow(30), price: 1000 }], sale } })
+      const reply = await call('POST', '/api/admin/concerts', {
+        accessToken: ADMIN_TOKEN,
+        body: { title: 'Bad', dates: [{ date: daysFromNow(30), price: 1000 }], sale },
+      })
       expectError(reply, 400, 'VALIDATION_FAILED')
       expect(reply.body.error.message, JSON.stringify(sale)).toMatch(/^sale/)
     }
@@ -49,13 +74,21 @@ describe('a scheduled sale', () => {
     const { concertId, sale } = await newConcert({ sale: { opensAt } })
     const preQueueOpensAt = iso(Date.parse(opensAt) - 30 * 60_000)
     expect(sale).toEqual({ opensAt, preQueueOpensAt, seedCommitment: expect.stringMatching(/^[0-9a-f]{64}$/) })
-    const listed = (await call('GET', '/api/concerts')).body.concerts.find((c: { concertId: string }) => c.concertId === concertId)
+    const listed = (await call('GET', '/api/concerts')).body.concerts.find(
+      (c: { concertId: string }) => c.concertId === concertId,
+    )
     expect(listed).toMatchObject({ opensAt, preQueueOpensAt })
 
     const refused = await enter(await newUser(), concertId)
     expectError(refused, 409, 'SALE_NOT_OPEN')
     expect(refused.body.error.message).toContain(preQueueOpensAt)
-    expect((await call('GET', `/api/concerts/${concertId}/sale`)).body).toEqual({ concertId, opensAt, preQueueOpensAt, state: 'SCHEDULED', seedCommitment: sale!.seedCommitment })
+    expect((await call('GET', `/api/concerts/${concertId}/sale`)).body).toEqual({
+      concertId,
+      opensAt,
+      preQueueOpensAt,
+      state: 'SCHEDULED',
+      seedCommitment: sale!.seedCommitment,
+    })
     expectError(await call('GET', `/api/concerts/${concertId}/sale/draw`), 409, 'SALE_NOT_OPEN')
     const stats = (await call('GET', `/api/admin/concerts/${concertId}/queue`, { accessToken: ADMIN_TOKEN })).body
     expect(stats).toMatchObject({ waiting: 0, active: 0 })
@@ -79,14 +112,17 @@ describe('the pre-queue', () => {
     await runDurableObjectAlarm(stubOf(concertId))
     const { seed, entries: draw } = (await call('GET', `/api/concerts/${concertId}/sale/draw`)).body
     expect([...draw].sort()).toEqual([a.entryId, b.entryId].sort())
-    expect((await statusOf(concertId, [a, b].find((e) => e.entryId === draw[0])!.token)).body).toMatchObject({ status: 'ACTIVE' })
+    expect((await statusOf(concertId, [a, b].find((e) => e.entryId === draw[0])!.token)).body).toMatchObject({
+      status: 'ACTIVE',
+    })
 
     // The data platform hears of the entries (by entry, no arrival yet) and of the opening (the seed and how many were drawn).
     const platform = new URL(env.DATA_PLATFORM_URL).origin
     let events: Array<Record<string, unknown>> = []
     for (let i = 0; i < 50 && !events.some((e) => e.type === 'sale.opened'); i++) {
       await sleep(200)
-      events = (await (await fetch(`${platform}/received?concertId=${concertId}`)).json<{ events: typeof events }>()).events
+      events = (await (await fetch(`${platform}/received?concertId=${concertId}`)).json<{ events: typeof events }>())
+        .events
     }
     expect(events.find((e) => e.type === 'sale.opened')).toMatchObject({ seed, drawnEntries: 2 })
     const issued = events.filter((e) => e.type === 'token.issued')
@@ -99,7 +135,15 @@ describe('the pre-queue', () => {
     const user = await newUser()
     const first = await enter(user, concertId)
     expect(first.status).toBe(201)
-    expect(first.body).toMatchObject({ status: 'PRE_QUEUE', opensAt: sale!.opensAt, position: null, activeUntil: null, userId: user.userId, concertId, seatsLeft: 50 })
+    expect(first.body).toMatchObject({
+      status: 'PRE_QUEUE',
+      opensAt: sale!.opensAt,
+      position: null,
+      activeUntil: null,
+      userId: user.userId,
+      concertId,
+      seatsLeft: 50,
+    })
     expect(first.body.entryId).toMatch(/^[0-9a-f-]{36}$/)
     expect(first.body.entryId).not.toBe(user.userId)
     const again = await enter(user, concertId)
@@ -110,12 +154,23 @@ describe('the pre-queue', () => {
       // From the object, then from the Worker's view.
       const polled = await statusOf(concertId, first.body.token)
       expect(polled.status).toBe(200)
-      expect(polled.body).toMatchObject({ token: first.body.token, status: 'PRE_QUEUE', entryId: first.body.entryId, position: null })
+      expect(polled.body).toMatchObject({
+        token: first.body.token,
+        status: 'PRE_QUEUE',
+        entryId: first.body.entryId,
+        position: null,
+      })
     }
-    expect((await call('GET', `/api/concerts/${concertId}/sale`)).body).toMatchObject({ state: 'PRE_QUEUE', seedCommitment: sale!.seedCommitment })
+    expect((await call('GET', `/api/concerts/${concertId}/sale`)).body).toMatchObject({
+      state: 'PRE_QUEUE',
+      seedCommitment: sale!.seedCommitment,
+    })
     expect((await call('GET', `/api/concerts/${concertId}/sale`)).body.seed).toBeUndefined()
     // Nothing to hold before the opening.
-    const seats = await call('GET', `/api/concerts/${concertId}/dates/${daysFromNow(30)}/seats`, { accessToken: user.accessToken, queueToken: first.body.token })
+    const seats = await call('GET', `/api/concerts/${concertId}/dates/${daysFromNow(30)}/seats`, {
+      accessToken: user.accessToken,
+      queueToken: first.body.token,
+    })
     expectError(seats, 403, 'QUEUE_NOT_ACTIVE')
     expect(seats.body.error.message).toContain(sale!.opensAt)
   })
@@ -146,7 +201,9 @@ describe('the pre-queue', () => {
 
     const saleNow = (await call('GET', `/api/concerts/${concertId}/sale`)).body
     expect(saleNow).toMatchObject({ state: 'OPEN', drawnEntries: 12, seedCommitment: sale!.seedCommitment })
-    expect(await sha256Hex(new Uint8Array(saleNow.seed.match(/../g).map((h: string) => parseInt(h, 16))))).toBe(sale!.seedCommitment)
+    expect(await sha256Hex(new Uint8Array(saleNow.seed.match(/../g).map((h: string) => parseInt(h, 16))))).toBe(
+      sale!.seedCommitment,
+    )
     const draw = (await call('GET', `/api/concerts/${concertId}/sale/draw`)).body
     expect(draw.seed).toBe(saleNow.seed)
     expect(draw.entries).toEqual(
@@ -161,17 +218,32 @@ describe('the pre-queue', () => {
       const rank = draw.entries.indexOf(entryId) + 1
       return rank <= 3 ? { status: 'ACTIVE', position: 0 } : { status: 'WAITING', position: rank - 3 }
     }
-    for (const [i, socket] of sockets.entries()) expect(socket.messages[1]).toMatchObject({ token: entries[i]!.token, entryId: entries[i]!.entryId, ...placeOf(entries[i]!.entryId) })
-    for (const [i, stream] of streams.entries()) expect(stream.events[1]).toMatchObject({ token: entries[4 + i]!.token, ...placeOf(entries[4 + i]!.entryId) })
+    for (const [i, socket] of sockets.entries())
+      expect(socket.messages[1]).toMatchObject({
+        token: entries[i]!.token,
+        entryId: entries[i]!.entryId,
+        ...placeOf(entries[i]!.entryId),
+      })
+    for (const [i, stream] of streams.entries())
+      expect(stream.events[1]).toMatchObject({ token: entries[4 + i]!.token, ...placeOf(entries[4 + i]!.entryId) })
     await sleep(SNAPSHOT_MAX_AGE_MS)
     for (const e of entries) {
       // Twice: from the object (which tells the Worker the place), then from the Worker's view.
-      for (let i = 0; i < 2; i++) expect((await statusOf(concertId, e.token)).body).toMatchObject({ token: e.token, entryId: e.entryId, ...placeOf(e.entryId) })
+      for (let i = 0; i < 2; i++)
+        expect((await statusOf(concertId, e.token)).body).toMatchObject({
+          token: e.token,
+          entryId: e.entryId,
+          ...placeOf(e.entryId),
+        })
     }
     // Asking again after the draw: the same token, now with its place.
     const again = await enter(entries[11]!.fan, concertId)
     expect(again.status).toBe(200)
-    expect(again.body).toMatchObject({ token: entries[11]!.token, entryId: entries[11]!.entryId, ...placeOf(entries[11]!.entryId) })
+    expect(again.body).toMatchObject({
+      token: entries[11]!.token,
+      entryId: entries[11]!.entryId,
+      ...placeOf(entries[11]!.entryId),
+    })
 
     // After the opening: the back of the line, behind every drawn entry, with no entryId.
     const late = await enter(await newUser(), concertId)
@@ -187,7 +259,9 @@ describe('the pre-queue', () => {
     // The rest straight to the object, in batches as Workers send them: through HTTP it would take the test a minute.
     await runInDurableObject(stubOf(concertId), async (instance: ConcertObject) => {
       for (let batch = 0; batch < 4; batch++) {
-        const entries = await instance.enterAll(Array.from({ length: batch === 3 ? 4_999 : 5_000 }, () => crypto.randomUUID()))
+        const entries = await instance.enterAll(
+          Array.from({ length: batch === 3 ? 4_999 : 5_000 }, () => crypto.randomUUID()),
+        )
         expect(entries.every((e) => e.ok && e.value.status.status === 'PRE_QUEUE')).toBe(true)
       }
     })
@@ -204,14 +278,19 @@ describe('the pre-queue', () => {
     const stats = (await call('GET', `/api/admin/concerts/${concertId}/queue`, { accessToken: ADMIN_TOKEN })).body
     expect(stats).toMatchObject({ waiting: 20_000 - 50, active: 50 })
     const rank = draw.entries.indexOf(fan.entryId) + 1
-    expect((await statusOf(concertId, fan.token)).body).toMatchObject(rank <= 50 ? { status: 'ACTIVE' } : { status: 'WAITING', position: rank - 50 })
+    expect((await statusOf(concertId, fan.token)).body).toMatchObject(
+      rank <= 50 ? { status: 'ACTIVE' } : { status: 'WAITING', position: rank - 50 },
+    )
   })
 
   it('a pre-queue larger than a slice is drawn slice by slice: every entry has its exact place from the opening (a restart too), the first admitted after the first slice, an undrawn fan keeps the entry', async () => {
-    const { concertId, sale, dates } = await openingSoon(5_000, { queuePolicy: { maxActiveUsers: 50, idleTimeoutSeconds: 3_600 } })
+    const { concertId, sale, dates } = await openingSoon(5_000, {
+      queuePolicy: { maxActiveUsers: 50, idleTimeoutSeconds: 3_600 },
+    })
     const total = DRAW_SLICE + 500
     await runInDurableObject(stubOf(concertId), async (instance: ConcertObject) => {
-      for (let made = 0; made < total; made += 5_000) await instance.enterAll(Array.from({ length: Math.min(5_000, total - made) }, () => crypto.randomUUID()))
+      for (let made = 0; made < total; made += 5_000)
+        await instance.enterAll(Array.from({ length: Math.min(5_000, total - made) }, () => crypto.randomUUID()))
     })
     await sleep(Date.parse(sale!.opensAt) - Date.now())
     await runDurableObjectAlarm(stubOf(concertId))
@@ -219,31 +298,57 @@ describe('the pre-queue', () => {
     // The first slice is drawn: its first 50 admitted; every entry counts in line. The seed and the whole order are published as the draw begins.
     const draw = (await call('GET', `/api/concerts/${concertId}/sale/draw`)).body
     expect(draw.entries).toHaveLength(total)
-    expect((await call('GET', `/api/concerts/${concertId}/sale`)).body).toMatchObject({ state: 'OPEN', seed: draw.seed, drawnEntries: total })
-    expect((await call('GET', `/api/admin/concerts/${concertId}/queue`, { accessToken: ADMIN_TOKEN })).body).toMatchObject({ waiting: total - 50, active: 50 })
+    expect((await call('GET', `/api/concerts/${concertId}/sale`)).body).toMatchObject({
+      state: 'OPEN',
+      seed: draw.seed,
+      drawnEntries: total,
+    })
+    expect(
+      (await call('GET', `/api/admin/concerts/${concertId}/queue`, { accessToken: ADMIN_TOKEN })).body,
+    ).toMatchObject({ waiting: total - 50, active: 50 })
     const undrawn = await runInDurableObject(stubOf(concertId), (_, state) =>
-      state.storage.sql.exec<{ entry_id: string; user_id: string }>('SELECT entry_id, user_id FROM pre_queue WHERE arrival IS NULL').toArray(),
+      state.storage.sql
+        .exec<{ entry_id: string; user_id: string }>('SELECT entry_id, user_id FROM pre_queue WHERE arrival IS NULL')
+        .toArray(),
     )
     expect(undrawn).toHaveLength(500)
     // Their slice has not come, but each has its place already: its rank in the draw.
     const rankOf = (entryId: string) => draw.entries.indexOf(entryId) + 1
     const places = undrawn.map((r) => ({ arrival: 0, userId: r.user_id, entryId: r.entry_id }))
-    expect(await stubOf(concertId).drawnArrivals(places)).toEqual({ ok: true, value: places.map((p) => rankOf(p.entryId)) })
+    expect(await stubOf(concertId).drawnArrivals(places)).toEqual({
+      ok: true,
+      value: places.map((p) => rankOf(p.entryId)),
+    })
     const waiting = places[0]!
     const place = { status: 'WAITING', entryId: waiting.entryId, position: rankOf(waiting.entryId) - 50 }
-    expect(await stubOf(concertId).status(waiting)).toMatchObject({ ok: true, value: { arrival: rankOf(waiting.entryId), status: place } })
-    expect(await stubOf(concertId).enterAll([waiting.userId])).toMatchObject([{ ok: true, value: { created: false, arrival: 0, entryId: waiting.entryId, status: place } }])
-    expect(await stubOf(concertId).hold({ ...waiting, arrival: rankOf(waiting.entryId) }, dates[0]!.date, [1])).toMatchObject({ ok: false, code: 'QUEUE_NOT_ACTIVE' })
+    expect(await stubOf(concertId).status(waiting)).toMatchObject({
+      ok: true,
+      value: { arrival: rankOf(waiting.entryId), status: place },
+    })
+    expect(await stubOf(concertId).enterAll([waiting.userId])).toMatchObject([
+      { ok: true, value: { created: false, arrival: 0, entryId: waiting.entryId, status: place } },
+    ])
+    expect(
+      await stubOf(concertId).hold({ ...waiting, arrival: rankOf(waiting.entryId) }, dates[0]!.date, [1]),
+    ).toMatchObject({ ok: false, code: 'QUEUE_NOT_ACTIVE' })
     // Polled through the Worker: its place found once by a gate, then told from the line view.
-    const token = await signQueueToken({ userId: waiting.userId, concertId, arrival: 0, entryId: waiting.entryId }, env.AUTH_SECRET)
+    const token = await signQueueToken(
+      { userId: waiting.userId, concertId, arrival: 0, entryId: waiting.entryId },
+      env.AUTH_SECRET,
+    )
     const before = await placesFoundByGates(concertId)
     expect((await statusOf(concertId, token)).body).toMatchObject(place)
     expect((await statusOf(concertId, token)).body).toMatchObject(place)
     expect(await placesFoundByGates(concertId)).toBe(before + 1)
     // Restarted between slices (this object alone: streams of other tests stay open), it still counts the places not yet given, and finds them.
     await runInDurableObject(stubOf(concertId), (_, state) => state.abort('restarted by the test')).catch(() => {})
-    expect((await call('GET', `/api/admin/concerts/${concertId}/queue`, { accessToken: ADMIN_TOKEN })).body).toMatchObject({ waiting: total - 50, active: 50 })
-    expect(await stubOf(concertId).drawnArrivals(places.slice(0, 50))).toEqual({ ok: true, value: places.slice(0, 50).map((p) => rankOf(p.entryId)) })
+    expect(
+      (await call('GET', `/api/admin/concerts/${concertId}/queue`, { accessToken: ADMIN_TOKEN })).body,
+    ).toMatchObject({ waiting: total - 50, active: 50 })
+    expect(await stubOf(concertId).drawnArrivals(places.slice(0, 50))).toEqual({
+      ok: true,
+      value: places.slice(0, 50).map((p) => rankOf(p.entryId)),
+    })
     // A newcomer joins behind every entry of the pre-queue, drawn or not.
     const late = await enter(await newUser(), concertId)
     expect(late.body).toMatchObject({ status: 'WAITING', position: total - 50 + 1 })
@@ -255,7 +360,10 @@ describe('the pre-queue', () => {
     expect(draw.entries).toEqual(await expectedOrder(draw.seed, [...draw.entries].sort()))
     const given = await runInDurableObject(stubOf(concertId), (_, state) =>
       state.storage.sql
-        .exec<{ entry_id: string; arrival: number }>('SELECT entry_id, arrival FROM pre_queue WHERE entry_id IN (SELECT value FROM json_each(?))', JSON.stringify(undrawn.map((r) => r.entry_id)))
+        .exec<{ entry_id: string; arrival: number }>(
+          'SELECT entry_id, arrival FROM pre_queue WHERE entry_id IN (SELECT value FROM json_each(?))',
+          JSON.stringify(undrawn.map((r) => r.entry_id)),
+        )
         .toArray(),
     )
     expect(given.every((r) => r.arrival === rankOf(r.entry_id))).toBe(true)

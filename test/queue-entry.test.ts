@@ -7,7 +7,10 @@ describe('ConcertObject.enterAll', () => {
   it('places a batch in its order; a repeat in the batch or a user already in line keeps the one place', async () => {
     const { concertId } = await newConcert({ queuePolicy: { maxActiveUsers: 1 } })
     const stub = stubOf(concertId)
-    const summary = (results: Array<Result<QueueEntryView>>) => results.map((r) => (r.ok ? [r.value.status.userId, r.value.arrival, r.value.created, r.value.status.position] : r.code))
+    const summary = (results: Array<Result<QueueEntryView>>) =>
+      results.map((r) =>
+        r.ok ? [r.value.status.userId, r.value.arrival, r.value.created, r.value.status.position] : r.code,
+      )
     expect(summary(await stub.enterAll(['u1', 'u2', 'u1', 'u3']))).toEqual([
       ['u1', 1, true, 0],
       ['u2', 2, true, 1],

@@ -1,8 +1,21 @@
 import { abortAllDurableObjects, runDurableObjectAlarm, runInDurableObject } from 'cloudflare:test'
 import { describe, expect, it } from 'vitest'
-import { ADMIN_TOKEN, arrivalOf, call, daysFromNow, enterQueue, expectError, newConcert, newUser, sleep, type User, stubOf } from './helpers'
+import {
+  ADMIN_TOKEN,
+  arrivalOf,
+  call,
+  daysFromNow,
+  enterQueue,
+  expectError,
+  newConcert,
+  newUser,
+  sleep,
+  type User,
+  stubOf,
+} from './helpers'
 
-const statusOf = (concertId: string, token: string, accessToken?: string) => call('GET', `/api/concerts/${concertId}/queue/status`, { queueToken: token, accessToken })
+const statusOf = (concertId: string, token: string, accessToken?: string) =>
+  call('GET', `/api/concerts/${concertId}/queue/status`, { queueToken: token, accessToken })
 
 describe('queue tokens', () => {
   it('the first user is admitted at once; asking again returns the same token and place', async () => {
@@ -11,7 +24,13 @@ describe('queue tokens', () => {
     const b = await newUser()
     const first = await call('POST', `/api/concerts/${concertId}/queue/tokens`, { accessToken: a.accessToken })
     expect(first.status).toBe(201)
-    expect(first.body).toMatchObject({ userId: a.userId, concertId, status: 'ACTIVE', position: 0, estimatedWaitSeconds: 0 })
+    expect(first.body).toMatchObject({
+      userId: a.userId,
+      concertId,
+      status: 'ACTIVE',
+      position: 0,
+      estimatedWaitSeconds: 0,
+    })
     expect(Date.parse(first.body.activeUntil)).toBeGreaterThan(Date.now())
 
     const second = await call('POST', `/api/concerts/${concertId}/queue/tokens`, { accessToken: b.accessToken })
@@ -54,7 +73,9 @@ describe('queue tokens', () => {
     const places = users.map((_, i) => replies[i]!.body.position as number).sort((a, b) => a - b)
     expect(places).toEqual(Array.from({ length: 20 }, (_, i) => i))
     const stored = await runInDurableObject(stubOf(concertId), (_, state) => ({
-      rows: state.storage.sql.exec<{ n: number; last: number }>('SELECT COUNT(*) AS n, MAX(arrival) AS last FROM queue').one(),
+      rows: state.storage.sql
+        .exec<{ n: number; last: number }>('SELECT COUNT(*) AS n, MAX(arrival) AS last FROM queue')
+        .one(),
       meta: state.storage.sql.exec<{ value: string }>("SELECT value FROM meta WHERE key = 'lastArrival'").one().value,
     }))
     expect(stored).toEqual({ rows: { n: 20, last: 20 }, meta: '20' })
@@ -72,7 +93,11 @@ describe('queue tokens', () => {
     const { concertId } = await newConcert()
     expectError(await call('POST', `/api/concerts/${concertId}/queue/tokens`), 401)
     const user = await newUser()
-    expectError(await call('POST', `/api/concerts/${crypto.randomUUID()}/queue/tokens`, { accessToken: user.accessToken }), 404, 'CONCERT_NOT_FOUND')
+    expectError(
+      await call('POST', `/api/concerts/${crypto.randomUUID()}/queue/tokens`, { accessToken: user.accessToken }),
+      404,
+      'CONCERT_NOT_FOUND',
+    )
   })
 })
 
@@ -87,7 +112,10 @@ describe('admission', () => {
     expect(waiting.map((e) => e.position)).toEqual(Array.from({ length: 24 }, (_, i) => i + 1))
 
     for (let free = 2; free <= 25; free++) {
-      await call('PUT', `/api/admin/concerts/${concertId}/queue-policy`, { accessToken: ADMIN_TOKEN, body: { maxActiveUsers: free } })
+      await call('PUT', `/api/admin/concerts/${concertId}/queue-policy`, {
+        accessToken: ADMIN_TOKEN,
+        body: { maxActiveUsers: free },
+      })
       const statuses = await Promise.all(waiting.map((e) => statusOf(concertId, e.token)))
       // The admitted are exactly the first (free - 1) arrivals; the rest moved up by one.
       statuses.forEach((s, i) => {
@@ -104,10 +132,17 @@ describe('admission', () => {
     const second = await enterQueue(await newUser(), concertId)
     expect([first.status, second.status]).toEqual(['ACTIVE', 'WAITING'])
     // Later admissions last longer, so the second user is still ACTIVE when we look.
-    await call('PUT', `/api/admin/concerts/${concertId}/queue-policy`, { accessToken: ADMIN_TOKEN, body: { activeTtlSeconds: 600 } })
+    await call('PUT', `/api/admin/concerts/${concertId}/queue-policy`, {
+      accessToken: ADMIN_TOKEN,
+      body: { activeTtlSeconds: 600 },
+    })
     await sleep(2_000)
     // Read storage directly: no request has swept, so only the alarm can have done this.
-    const rows = await runInDurableObject(stubOf(concertId), (_, state) => state.storage.sql.exec<{ arrival: number; status: string }>('SELECT arrival, status FROM queue ORDER BY arrival').toArray())
+    const rows = await runInDurableObject(stubOf(concertId), (_, state) =>
+      state.storage.sql
+        .exec<{ arrival: number; status: string }>('SELECT arrival, status FROM queue ORDER BY arrival')
+        .toArray(),
+    )
     expect(rows).toEqual([{ arrival: arrivalOf(second.token), status: 'ACTIVE' }])
     expectError(await statusOf(concertId, first.token), 401, 'QUEUE_TOKEN_INVALID')
     // Coming back means a new token at the back of the line.
@@ -123,10 +158,16 @@ describe('admission', () => {
     const second = await enterQueue(await newUser(), concertId)
     const stub = stubOf(concertId)
     await runInDurableObject(stub, (_, state) => {
-      state.storage.sql.exec('UPDATE queue SET active_until = ? WHERE arrival = ?', Date.now() - 1, arrivalOf(first.token))
+      state.storage.sql.exec(
+        'UPDATE queue SET active_until = ? WHERE arrival = ?',
+        Date.now() - 1,
+        arrivalOf(first.token),
+      )
     })
     expect(await runDurableObjectAlarm(stub)).toBe(true)
-    const rows = await runInDurableObject(stub, (_, state) => state.storage.sql.exec('SELECT arrival, status FROM queue').toArray())
+    const rows = await runInDurableObject(stub, (_, state) =>
+      state.storage.sql.exec('SELECT arrival, status FROM queue').toArray(),
+    )
     expect(rows).toEqual([{ arrival: arrivalOf(second.token), status: 'ACTIVE' }])
     // Running it again is harmless.
     await runDurableObjectAlarm(stub)

@@ -15,7 +15,11 @@ describe('refund fee (the default policy: 7+ days 0%, 3+ 10%, 1+ 30%, then close
     ['a minute short of 3 days', at(3, -60_000), 30],
     ['exactly 1 day before', at(1), 30],
   ])('%s: %i%%', (_, now, feePercent) => {
-    expect(refundTerms(100_000, SHOW, now, DEFAULT_REFUND_POLICY)).toEqual({ feePercent, fee: feePercent * 1_000, amount: 100_000 - feePercent * 1_000 })
+    expect(refundTerms(100_000, SHOW, now, DEFAULT_REFUND_POLICY)).toEqual({
+      feePercent,
+      fee: feePercent * 1_000,
+      amount: 100_000 - feePercent * 1_000,
+    })
   })
 
   it.each([
@@ -27,7 +31,11 @@ describe('refund fee (the default policy: 7+ days 0%, 3+ 10%, 1+ 30%, then close
   })
 
   it('rounds the fee down to whole KRW, and fee + amount is what was paid', () => {
-    expect(refundTerms(33_333, SHOW, at(2), DEFAULT_REFUND_POLICY)).toEqual({ feePercent: 30, fee: 9_999, amount: 23_334 })
+    expect(refundTerms(33_333, SHOW, at(2), DEFAULT_REFUND_POLICY)).toEqual({
+      feePercent: 30,
+      fee: 9_999,
+      amount: 23_334,
+    })
     fc.assert(
       fc.property(fc.integer({ min: 1, max: 200_000_000 }), fc.integer({ min: 0, max: 100 }), (price, feePercent) => {
         const terms = refundTerms(price, SHOW, at(10), [{ fromDaysBefore: 0, feePercent }])!

@@ -34,16 +34,33 @@ async function paidOrder({
   sections = [R],
   queuePolicy = {},
   refundPolicy,
-}: { msAhead?: number; seats?: number[]; sections?: (typeof R)[]; queuePolicy?: Record<string, number>; refundPolicy?: Array<{ fromDaysBefore: number; feePercent: number }> } = {}) {
+}: {
+  msAhead?: number
+  seats?: number[]
+  sections?: (typeof R)[]
+  queuePolicy?: Record<string, number>
+  refundPolicy?: Array<{ fromDaysBefore: number; feePercent: number }>
+} = {}) {
   const startsAt = new Date(Date.now() + msAhead).toISOString()
-  const concert = await newConcert({ dates: [{ date: startsAt.slice(0, 10), startsAt }], sections, queuePolicy: { maxActiveUsers: 10, ...queuePolicy }, refundPolicy })
+  const concert = await newConcert({
+    dates: [{ date: startsAt.slice(0, 10), startsAt }],
+    sections,
+    queuePolicy: { maxActiveUsers: 10, ...queuePolicy },
+    refundPolicy,
+  })
   const date = concert.dates[0]!.date
   const buyer = await activeBuyer(concert.concertId, 1_000_000)
   const held = await holdOrder(buyer, concert.concertId, date, seats)
   expect(held.status, JSON.stringify(held.body)).toBe(201)
   const paid = await payFor(buyer, held.body.reservationId)
   expect(paid.status).toBe(201)
-  return { concertId: concert.concertId, date, buyer, reservationId: held.body.reservationId as string, paid: paid.body.amount as number }
+  return {
+    concertId: concert.concertId,
+    date,
+    buyer,
+    reservationId: held.body.reservationId as string,
+    paid: paid.body.amount as number,
+  }
 }
 
 const ledgerOf = (reservationId: string) =>
@@ -55,7 +72,12 @@ const ledgerOf = (reservationId: string) =>
     .first<{ refunds: number; bookings: number }>()
 
 const orderState = (concertId: string, reservationId: string) =>
-  runInDurableObject(stubOf(concertId), (_, state) => state.storage.sql.exec<{ state: string }>('SELECT state FROM reservations WHERE id = ?', reservationId).one().state)
+  runInDurableObject(
+    stubOf(concertId),
+    (_, state) =>
+      state.storage.sql.exec<{ state: string }>('SELECT state FROM reservations WHERE id = ?', reservationId).one()
+        .state,
+  )
 
 describe('refunds', () => {
   it('cancel a paid order all or nothing: credited, seats AVAILABLE, no longer listed, the event written', async () => {
@@ -63,20 +85,40 @@ describe('refunds', () => {
     expect(await balanceOf(buyer)).toBe(1_000_000 - paid)
     const reply = await refund(buyer, reservationId)
     expect(reply.status).toBe(201)
-    expect(reply.body).toEqual({ refundId: expect.any(String), reservationId, amount: 300_000, fee: 0, refundedAt: expect.any(String) })
+    expect(reply.body).toEqual({
+      refundId: expect.any(String),
+      reservationId,
+      amount: 300_000,
+      fee: 0,
+      refundedAt: expect.any(String),
+    })
     expect(await balanceOf(buyer)).toBe(1_000_000)
     expect(await ledgerOf(reservationId)).toEqual({ refunds: 1, bookings: 0 })
-    expect((await call('GET', '/api/users/me/reservations', { accessToken: buyer.accessToken })).body.reservations).toEqual([])
+    expect(
+      (await call('GET', '/api/users/me/reservations', { accessToken: buyer.accessToken })).body.reservations,
+    ).toEqual([])
     expect(await orderState(concertId, reservationId)).toBe('REFUNDED')
     const other = await activeBuyer(concertId)
-    expect((await seatMap(other, concertId, date)).slice(2, 5).map((s) => s.status)).toEqual(['AVAILABLE', 'AVAILABLE', 'AVAILABLE'])
+    expect((await seatMap(other, concertId, date)).slice(2, 5).map((s) => s.status)).toEqual([
+      'AVAILABLE',
+      'AVAILABLE',
+      'AVAILABLE',
+    ])
     // The seats can be sold again: D1's bookings for them are gone.
     expect((await holdOrder(other, concertId, date, [3, 4])).status).toBe(201)
     const { events } = await until('seat.refunded', async () => {
       const r = await received(concertId)
       return r.events.some((e) => e.type === 'seat.refunded') && r
     })
-    expect(events.find((e) => e.type === 'seat.refunded')).toMatchObject({ userId: buyer.userId, reservationId, date, seatNumbers: [3, 4, 5], refundId: reply.body.refundId, amount: 300_000, fee: 0 })
+    expect(events.find((e) => e.type === 'seat.refunded')).toMatchObject({
+      userId: buyer.userId,
+      reservationId,
+      date,
+      seatNumbers: [3, 4, 5],
+      refundId: reply.body.refundId,
+      amount: 300_000,
+      fee: 0,
+    })
   })
 
   it('seats freed by a refund admit the next waiting user; a sold-out concert opens again', async () => {
@@ -94,10 +136,25 @@ describe('refunds', () => {
     // Sold out, then a refund: the sale is OPEN again and new fans may enter.
     const soldOut = await paidOrder({ seats: [1, 2], sections: [{ ...R, seats: 2 }] })
     expect((await call('GET', `/api/concerts/${soldOut.concertId}/sale`)).body.state).toBe('SOLD_OUT')
-    expectError(await call('POST', `/api/concerts/${soldOut.concertId}/queue/tokens`, { accessToken: (await newUser()).accessToken }), 409, 'SOLD_OUT')
+    expectError(
+      await call('POST', `/api/concerts/${soldOut.concertId}/queue/tokens`, {
+        accessToken: (await newUser()).accessToken,
+      }),
+      409,
+      'SOLD_OUT',
+    )
     expect((await refund(soldOut.buyer, soldOut.reservationId)).status).toBe(201)
-    await until('the sale to open again', async () => (await call('GET', `/api/concerts/${soldOut.concertId}/sale`)).body.state === 'OPEN')
-    expect((await call('POST', `/api/concerts/${soldOut.concertId}/queue/tokens`, { accessToken: (await newUser()).accessToken })).status).toBe(201)
+    await until(
+      'the sale to open again',
+      async () => (await call('GET', `/api/concerts/${soldOut.concertId}/sale`)).body.state === 'OPEN',
+    )
+    expect(
+      (
+        await call('POST', `/api/concerts/${soldOut.concertId}/queue/tokens`, {
+          accessToken: (await newUser()).accessToken,
+        })
+      ).status,
+    ).toBe(201)
   })
 
   it.each([
@@ -108,8 +165,16 @@ describe('refunds', () => {
     ['1 day and 5 minutes before: 30%', DAY + 300_000, 30],
   ])('the default schedule, %s', async (_, msAhead, feePercent) => {
     const { buyer, reservationId } = await paidOrder({ msAhead, seats: [1, 2, 3] })
-    const quote = await call('GET', `/api/users/me/reservations/${reservationId}/refund`, { accessToken: buyer.accessToken })
-    expect(quote.body).toEqual({ reservationId, paid: 300_000, feePercent, fee: 3_000 * feePercent, amount: 300_000 - 3_000 * feePercent })
+    const quote = await call('GET', `/api/users/me/reservations/${reservationId}/refund`, {
+      accessToken: buyer.accessToken,
+    })
+    expect(quote.body).toEqual({
+      reservationId,
+      paid: 300_000,
+      feePercent,
+      fee: 3_000 * feePercent,
+      amount: 300_000 - 3_000 * feePercent,
+    })
     const reply = await refund(buyer, reservationId)
     expect(reply.body).toMatchObject({ fee: 3_000 * feePercent, amount: 300_000 - 3_000 * feePercent })
     expect(await balanceOf(buyer)).toBe(1_000_000 - 3_000 * feePercent)
@@ -119,10 +184,19 @@ describe('refunds', () => {
     const { concertId, buyer, reservationId } = await paidOrder({ msAhead: DAY - 300_000 })
     const before = await stateOf(concertId)
     expectError(await refund(buyer, reservationId), 409, 'REFUND_CLOSED')
-    expectError(await call('GET', `/api/users/me/reservations/${reservationId}/refund`, { accessToken: buyer.accessToken }), 409, 'REFUND_CLOSED')
+    expectError(
+      await call('GET', `/api/users/me/reservations/${reservationId}/refund`, { accessToken: buyer.accessToken }),
+      409,
+      'REFUND_CLOSED',
+    )
     expect(await stateOf(concertId)).toEqual(before)
 
-    const own = await paidOrder({ msAhead: DAY - 300_000, seats: [1], sections: [{ ...R, price: 33_333 }], refundPolicy: [{ fromDaysBefore: 0, feePercent: 50 }] })
+    const own = await paidOrder({
+      msAhead: DAY - 300_000,
+      seats: [1],
+      sections: [{ ...R, price: 33_333 }],
+      refundPolicy: [{ fromDaysBefore: 0, feePercent: 50 }],
+    })
     expect((await refund(own.buyer, own.reservationId)).body).toMatchObject({ fee: 16_666, amount: 16_667 })
   })
 
@@ -154,21 +228,50 @@ describe('refunds', () => {
     expectError(await refund(other, held), 404, 'RESERVATION_NOT_FOUND')
     expectError(await refund(other, reservationId), 403, 'NOT_YOUR_RESERVATION')
     expectError(await refund(buyer, crypto.randomUUID()), 404, 'RESERVATION_NOT_FOUND')
-    expectError(await call('POST', '/api/users/me/reservations/not-a-uuid/refund', { accessToken: buyer.accessToken }), 400, 'VALIDATION_FAILED')
+    expectError(
+      await call('POST', '/api/users/me/reservations/not-a-uuid/refund', { accessToken: buyer.accessToken }),
+      400,
+      'VALIDATION_FAILED',
+    )
     expectError(await call('POST', `/api/users/me/reservations/${reservationId}/refund`), 401, 'UNAUTHORIZED')
-    expectError(await call('POST', `/api/users/me/reservations/${reservationId}/refund`, { accessToken: ADMIN_TOKEN }), 401)
-    expectError(await call('GET', `/api/users/me/reservations/${reservationId}/refund`, { accessToken: other.accessToken }), 403, 'NOT_YOUR_RESERVATION')
+    expectError(
+      await call('POST', `/api/users/me/reservations/${reservationId}/refund`, { accessToken: ADMIN_TOKEN }),
+      401,
+    )
+    expectError(
+      await call('GET', `/api/users/me/reservations/${reservationId}/refund`, { accessToken: other.accessToken }),
+      403,
+      'NOT_YOUR_RESERVATION',
+    )
     expect(await stateOf(concertId)).toEqual(before)
   })
 })
 
 describe('money is conserved over any sequence of charges, orders, payments and refunds', () => {
   // 'buy' is an order paid at once; 'order' leaves it held for a later 'pay'.
-  type Step = { kind: 'charge'; user: number; amount: number } | { kind: 'order' | 'buy'; user: number; seats: number[] } | { kind: 'pay'; user: number } | { kind: 'refund'; user: number }
+  type Step =
+    | { kind: 'charge'; user: number; amount: number }
+    | { kind: 'order' | 'buy'; user: number; seats: number[] }
+    | { kind: 'pay'; user: number }
+    | { kind: 'refund'; user: number }
   const user = fc.nat(1)
   const step: fc.Arbitrary<Step> = fc.oneof(
-    { arbitrary: fc.record({ kind: fc.constant('charge' as const), user, amount: fc.integer({ min: 1, max: 400_000 }) }), weight: 1 },
-    { arbitrary: fc.record({ kind: fc.constantFrom('order' as const, 'buy' as const), user, seats: fc.uniqueArray(fc.integer({ min: 1, max: 12 }), { minLength: 1, maxLength: 2 }) }), weight: 4 },
+    {
+      arbitrary: fc.record({
+        kind: fc.constant('charge' as const),
+        user,
+        amount: fc.integer({ min: 1, max: 400_000 }),
+      }),
+      weight: 1,
+    },
+    {
+      arbitrary: fc.record({
+        kind: fc.constantFrom('order' as const, 'buy' as const),
+        user,
+        seats: fc.uniqueArray(fc.integer({ min: 1, max: 12 }), { minLength: 1, maxLength: 2 }),
+      }),
+      weight: 4,
+    },
     { arbitrary: fc.record({ kind: fc.constant('pay' as const), user }), weight: 1 },
     { arbitrary: fc.record({ kind: fc.constant('refund' as const), user }), weight: 2 },
   )
@@ -223,9 +326,15 @@ describe('money is conserved over any sequence of charges, orders, payments and 
           expect(money!.balance + money!.payments - money!.refunds).toBe(money!.charges)
         }
         const sold = await runInDurableObject(stubOf(concertId), (_, state) =>
-          state.storage.sql.exec<{ seat_number: number }>('SELECT seat_number FROM seats WHERE sold = 1 ORDER BY seat_number').toArray(),
+          state.storage.sql
+            .exec<{ seat_number: number }>('SELECT seat_number FROM seats WHERE sold = 1 ORDER BY seat_number')
+            .toArray(),
         )
-        const booked = await env.DB.prepare('SELECT seat_number FROM bookings WHERE concert_id = ? ORDER BY seat_number').bind(concertId).all<{ seat_number: number }>()
+        const booked = await env.DB.prepare(
+          'SELECT seat_number FROM bookings WHERE concert_id = ? ORDER BY seat_number',
+        )
+          .bind(concertId)
+          .all<{ seat_number: number }>()
         expect(booked.results).toEqual(sold)
       }),
       { numRuns: 25 },

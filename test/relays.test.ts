@@ -7,13 +7,18 @@ import { activeBuyer, ADMIN_TOKEN, call, enterQueue, newConcert, newUser, openSo
 // vitest.config.ts sets SOCKETS_PER_RELAY to 50: the tests' sockets spread over many relays.
 const PER_RELAY = Number(env.SOCKETS_PER_RELAY)
 
-const admitOneMore = (concertId: string, maxActiveUsers: number) => call('PUT', `/api/admin/concerts/${concertId}/queue-policy`, { accessToken: ADMIN_TOKEN, body: { maxActiveUsers } })
+const admitOneMore = (concertId: string, maxActiveUsers: number) =>
+  call('PUT', `/api/admin/concerts/${concertId}/queue-policy`, { accessToken: ADMIN_TOKEN, body: { maxActiveUsers } })
 
 /** `count` users in line, each with a socket told its first status. */
 async function waitingWithSockets(concertId: string, count: number) {
   const entries = []
   for (let i = 0; i < count; i += 50) {
-    entries.push(...(await Promise.all(Array.from({ length: Math.min(50, count - i) }, async () => enterQueue(await newUser(), concertId)))))
+    entries.push(
+      ...(await Promise.all(
+        Array.from({ length: Math.min(50, count - i) }, async () => enterQueue(await newUser(), concertId)),
+      )),
+    )
   }
   // In line order; one buyer is ACTIVE at arrival 1, so position p is arrival p + 1.
   entries.sort((a, b) => a.position - b.position)
@@ -30,7 +35,9 @@ describe('relays', () => {
     const { concertId } = await newConcert({ queuePolicy: { maxActiveUsers: 1, idleTimeoutSeconds: 600 } })
     await activeBuyer(concertId)
     const { entries, sockets } = await waitingWithSockets(concertId, 1_000)
-    expect(new Set(entries.map((e) => relayName(concertId, { arrival: e.position + 1, userId: '' }, PER_RELAY))).size).toBe(21)
+    expect(
+      new Set(entries.map((e) => relayName(concertId, { arrival: e.position + 1, userId: '' }, PER_RELAY))).size,
+    ).toBe(21)
     sockets.forEach((s, i) => expect(s.messages[0]).toMatchObject({ status: 'WAITING', position: i + 1 }))
 
     await sleep(PUSH_INTERVAL_MS + 100) // the next change goes out at once
@@ -58,14 +65,18 @@ describe('relays', () => {
         // abort() throws in the caller by design.
       }
     }).catch(() => {})
-    const cut = entries.map((e, i) => ({ e, s: sockets[i]! })).filter(({ e }) => relayName(concertId, { arrival: e.position + 1, userId: '' }, PER_RELAY) === restarted)
+    const cut = entries
+      .map((e, i) => ({ e, s: sockets[i]! }))
+      .filter(({ e }) => relayName(concertId, { arrival: e.position + 1, userId: '' }, PER_RELAY) === restarted)
     expect(cut).toHaveLength(PER_RELAY)
     await Promise.all(cut.map(({ s }) => s.closed))
 
     // Clients reconnect, as the page does, and are told their place at once.
     const again = await Promise.all(cut.map(({ e }) => openSocket(concertId, e.token)))
     await Promise.all(again.map((s) => s.received(1, 10_000)))
-    again.forEach((s, i) => expect(s.messages[0]).toMatchObject({ status: 'WAITING', position: entries.indexOf(cut[i]!.e) + 1 }))
+    again.forEach((s, i) =>
+      expect(s.messages[0]).toMatchObject({ status: 'WAITING', position: entries.indexOf(cut[i]!.e) + 1 }),
+    )
 
     // The next change reaches every socket: the restarted relay asks for the whole line it lost.
     const following = sockets.map((s, i) => (cut.some((c) => c.s === s) ? again[cut.findIndex((c) => c.s === s)]! : s))
@@ -73,7 +84,9 @@ describe('relays', () => {
     await sleep(PUSH_INTERVAL_MS + 100)
     expect((await admitOneMore(concertId, 2)).status).toBe(200)
     await Promise.all(following.map((s, i) => s.received(counts[i]! + 1, 5_000)))
-    following.forEach((s, i) => expect(s.messages.at(-1)).toMatchObject(i === 0 ? { status: 'ACTIVE' } : { status: 'WAITING', position: i }))
+    following.forEach((s, i) =>
+      expect(s.messages.at(-1)).toMatchObject(i === 0 ? { status: 'ACTIVE' } : { status: 'WAITING', position: i }),
+    )
   }, 120_000)
 
   it('a relay holds at most SOCKETS_PER_RELAY listeners: past it, 429 OVERLOADED in the error body', async () => {
@@ -83,7 +96,9 @@ describe('relays', () => {
     const held = []
     // One place, many tabs: the relay's bound is on listeners, not places.
     for (let i = 0; i < PER_RELAY; i++) held.push(await openSocket(concertId, token))
-    const refused = await call('GET', `/api/concerts/${concertId}/queue/ws?token=${encodeURIComponent(token)}`, { headers: { upgrade: 'websocket' } })
+    const refused = await call('GET', `/api/concerts/${concertId}/queue/ws?token=${encodeURIComponent(token)}`, {
+      headers: { upgrade: 'websocket' },
+    })
     expect(refused.status).toBe(429)
     expect(refused.body).toMatchObject({ error: { code: 'OVERLOADED' } })
     expect(refused.headers.get('retry-after')).toBe('1')

@@ -2,15 +2,34 @@ import { runInDurableObject } from 'cloudflare:test'
 import { describe, expect, it } from 'vitest'
 import type { ConcertObject } from '../src/concert'
 import { SNAPSHOT_MAX_AGE_MS } from '../src/concert-client/queue-view'
-import { activeBuyer, ADMIN_TOKEN, call, enterQueue, expectError, hold, newConcert, newUser, openSocket, openStream, payFor, sleep, stubOf } from './helpers'
+import {
+  activeBuyer,
+  ADMIN_TOKEN,
+  call,
+  enterQueue,
+  expectError,
+  hold,
+  newConcert,
+  newUser,
+  openSocket,
+  openStream,
+  payFor,
+  sleep,
+  stubOf,
+} from './helpers'
 
-const statusOf = (concertId: string, token: string) => call('GET', `/api/concerts/${concertId}/queue/status`, { queueToken: token })
+const statusOf = (concertId: string, token: string) =>
+  call('GET', `/api/concerts/${concertId}/queue/status`, { queueToken: token })
 
 describe('sold out', () => {
   it('reached by payments: every waiter is told SOLD_OUT (polled and pushed), entries are refused, ACTIVE users keep their admission', async () => {
     const { concertId, dates } = await newConcert({ seatsPerDate: 2, queuePolicy: { maxActiveUsers: 3 } })
     const date = dates[0]!.date
-    const [a, b, idle] = [await activeBuyer(concertId, 500_000), await activeBuyer(concertId, 500_000), await activeBuyer(concertId)]
+    const [a, b, idle] = [
+      await activeBuyer(concertId, 500_000),
+      await activeBuyer(concertId, 500_000),
+      await activeBuyer(concertId),
+    ]
     const waiterUser = await newUser()
     const waiter = await enterQueue(waiterUser, concertId)
     const listener = await enterQueue(await newUser(), concertId)
@@ -39,18 +58,35 @@ describe('sold out', () => {
       expect(polled.status).toBe(200)
       expect(polled.body).toMatchObject({ token: waiter.token, status: 'SOLD_OUT', seatsLeft: 0, position: 0 })
     }
-    expectError(await call('GET', `/api/concerts/${concertId}/dates/${date}/seats`, { accessToken: waiterUser.accessToken, queueToken: waiter.token }), 401, 'QUEUE_TOKEN_INVALID')
+    expectError(
+      await call('GET', `/api/concerts/${concertId}/dates/${date}/seats`, {
+        accessToken: waiterUser.accessToken,
+        queueToken: waiter.token,
+      }),
+      401,
+      'QUEUE_TOKEN_INVALID',
+    )
     // A socket opened with that token is told the same and closed.
     const late = await openSocket(concertId, waiter.token)
     await late.received(1)
     expect(late.messages).toEqual([{ status: 'SOLD_OUT' }])
 
     // No new places, for newcomers or for those whose place ended.
-    expectError(await call('POST', `/api/concerts/${concertId}/queue/tokens`, { accessToken: (await newUser()).accessToken }), 409, 'SOLD_OUT')
-    expectError(await call('POST', `/api/concerts/${concertId}/queue/tokens`, { accessToken: waiterUser.accessToken }), 409, 'SOLD_OUT')
+    expectError(
+      await call('POST', `/api/concerts/${concertId}/queue/tokens`, { accessToken: (await newUser()).accessToken }),
+      409,
+      'SOLD_OUT',
+    )
+    expectError(
+      await call('POST', `/api/concerts/${concertId}/queue/tokens`, { accessToken: waiterUser.accessToken }),
+      409,
+      'SOLD_OUT',
+    )
     // An ACTIVE user keeps the admission (and may ask for the place again).
     expect((await statusOf(concertId, idle.queueToken)).body).toMatchObject({ status: 'ACTIVE', seatsLeft: 0 })
-    expect((await call('POST', `/api/concerts/${concertId}/queue/tokens`, { accessToken: idle.accessToken })).status).toBe(200)
+    expect(
+      (await call('POST', `/api/concerts/${concertId}/queue/tokens`, { accessToken: idle.accessToken })).status,
+    ).toBe(200)
     await sleep(1_000) // the sale's state is cached for a second
     expect((await call('GET', `/api/concerts/${concertId}/sale`)).body).toEqual({ concertId, state: 'SOLD_OUT' })
     const stats = (await call('GET', `/api/admin/concerts/${concertId}/queue`, { accessToken: ADMIN_TOKEN })).body
@@ -68,7 +104,10 @@ describe('sold out', () => {
     // One seat sold, one held: no seat AVAILABLE, but not sold out; a's place went to the waiter.
     await sleep(SNAPSHOT_MAX_AGE_MS)
     expect((await statusOf(concertId, waiter.token)).body).toMatchObject({ status: 'WAITING', seatsLeft: 0 })
-    expect((await call('POST', `/api/concerts/${concertId}/queue/tokens`, { accessToken: (await newUser()).accessToken })).status).toBe(201)
+    expect(
+      (await call('POST', `/api/concerts/${concertId}/queue/tokens`, { accessToken: (await newUser()).accessToken }))
+        .status,
+    ).toBe(201)
     expect((await call('GET', `/api/concerts/${concertId}/sale`)).body).toEqual({ concertId, state: 'OPEN' })
   })
 
@@ -78,15 +117,23 @@ describe('sold out', () => {
     const waiter = await enterQueue(await newUser(), concertId)
     // The crowd straight to the object, in batches as Workers send them.
     await runInDurableObject(stubOf(concertId), async (instance: ConcertObject) => {
-      for (let batch = 0; batch < 8; batch++) await instance.enterAll(Array.from({ length: 5_000 }, () => crypto.randomUUID()))
+      for (let batch = 0; batch < 8; batch++)
+        await instance.enterAll(Array.from({ length: 5_000 }, () => crypto.randomUUID()))
     })
-    expect((await call('GET', `/api/admin/concerts/${concertId}/queue`, { accessToken: ADMIN_TOKEN })).body).toMatchObject({ waiting: 40_001 })
+    expect(
+      (await call('GET', `/api/admin/concerts/${concertId}/queue`, { accessToken: ADMIN_TOKEN })).body,
+    ).toMatchObject({ waiting: 40_001 })
     const held = await hold(buyer, concertId, dates[0]!.date, 1)
     expect((await payFor(buyer, held.body.reservationId)).status).toBe(201)
-    expect((await call('GET', `/api/admin/concerts/${concertId}/queue`, { accessToken: ADMIN_TOKEN })).body).toMatchObject({ waiting: 0, sold: 1 })
+    expect(
+      (await call('GET', `/api/admin/concerts/${concertId}/queue`, { accessToken: ADMIN_TOKEN })).body,
+    ).toMatchObject({ waiting: 0, sold: 1 })
     await sleep(SNAPSHOT_MAX_AGE_MS)
     expect((await statusOf(concertId, waiter.token)).body).toMatchObject({ status: 'SOLD_OUT' })
-    const soldOutPlaces = await runInDurableObject(stubOf(concertId), (_, state) => state.storage.sql.exec<{ n: number }>('SELECT COUNT(*) AS n FROM sold_out_places').one().n)
+    const soldOutPlaces = await runInDurableObject(
+      stubOf(concertId),
+      (_, state) => state.storage.sql.exec<{ n: number }>('SELECT COUNT(*) AS n FROM sold_out_places').one().n,
+    )
     expect(soldOutPlaces).toBe(40_001)
   })
 

@@ -61,8 +61,16 @@ describe('balance', () => {
   it('the same Idempotency-Key with another amount is a conflict and changes nothing', async () => {
     const user = await newUser()
     const headers = { 'idempotency-key': 'k' }
-    await call('POST', '/api/users/me/balance/charges', { accessToken: user.accessToken, body: { amount: 10 }, headers })
-    const reply = await call('POST', '/api/users/me/balance/charges', { accessToken: user.accessToken, body: { amount: 20 }, headers })
+    await call('POST', '/api/users/me/balance/charges', {
+      accessToken: user.accessToken,
+      body: { amount: 10 },
+      headers,
+    })
+    const reply = await call('POST', '/api/users/me/balance/charges', {
+      accessToken: user.accessToken,
+      body: { amount: 20 },
+      headers,
+    })
     expectError(reply, 409, 'IDEMPOTENCY_KEY_REUSED')
     const now = await call('GET', '/api/users/me/balance', { accessToken: user.accessToken })
     expect(now.body.balance).toBe(10)
@@ -71,7 +79,10 @@ describe('balance', () => {
   it('refuses a charge that would take the balance past the cap, changing nothing', async () => {
     const user = await newUser()
     for (let i = 0; i < 100; i++) await chargeUser(user, 10_000_000)
-    const reply = await call('POST', '/api/users/me/balance/charges', { accessToken: user.accessToken, body: { amount: 1 } })
+    const reply = await call('POST', '/api/users/me/balance/charges', {
+      accessToken: user.accessToken,
+      body: { amount: 1 },
+    })
     expectError(reply, 409, 'BALANCE_LIMIT_EXCEEDED')
     const now = await call('GET', '/api/users/me/balance', { accessToken: user.accessToken })
     expect(now.body.balance).toBe(1_000_000_000)
@@ -79,7 +90,11 @@ describe('balance', () => {
 
   it('100 concurrent charges add exactly 100 times the amount', async () => {
     const user = await newUser()
-    const replies = await Promise.all(Array.from({ length: 100 }, () => call('POST', '/api/users/me/balance/charges', { accessToken: user.accessToken, body: { amount: 1_234 } })))
+    const replies = await Promise.all(
+      Array.from({ length: 100 }, () =>
+        call('POST', '/api/users/me/balance/charges', { accessToken: user.accessToken, body: { amount: 1_234 } }),
+      ),
+    )
     expect(replies.every((r) => r.status === 200)).toBe(true)
     const balances = replies.map((r) => r.body.balance).sort((a, b) => a - b)
     // Every charge saw a distinct balance: none was lost to another.

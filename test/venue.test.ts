@@ -23,7 +23,9 @@ describe('venue: sections as seat ranges', () => {
   })
 
   it('agrees with a linear scan for every seat of a many-section venue', () => {
-    const many = layOut(Array.from({ length: 37 }, (_, i) => ({ name: `S${i}`, price: 1_000 + i, seats: 1 + ((i * 7) % 13) })))
+    const many = layOut(
+      Array.from({ length: 37 }, (_, i) => ({ name: `S${i}`, price: 1_000 + i, seats: 1 + ((i * 7) % 13) })),
+    )
     const last = lastSeatOf(many[many.length - 1]!)
     for (let seat = 1; seat <= last; seat++) {
       expect(sectionIndexOf(many, seat)).toBe(many.findIndex((s) => seat >= s.firstSeat && seat <= lastSeatOf(s)))

@@ -33,7 +33,9 @@ describe('WaitingIndex', () => {
         for (let a = before + 1; a <= before + span; a++) single.add(a)
         const arrivals = Array.from({ length: before + span + 2 }, (_, i) => i)
         expect(ranged.size).toBe(single.size)
-        expect(arrivals.map((a) => [ranged.has(a), ranged.position(a)])).toEqual(arrivals.map((a) => [single.has(a), single.position(a)]))
+        expect(arrivals.map((a) => [ranged.has(a), ranged.position(a)])).toEqual(
+          arrivals.map((a) => [single.has(a), single.position(a)]),
+        )
         expect(ranged.front(before + span)).toBe(single.front(before + span))
       }),
       { numRuns: 60 },

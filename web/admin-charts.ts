@@ -51,10 +51,19 @@ export class ConsoleCharts {
     })
   }
 
-  show(history: QueueHistory, markers: Marker[], labels: { waiting: string; active: string; admitted: string; sold: string; entered: string }) {
+  show(
+    history: QueueHistory,
+    markers: Marker[],
+    labels: { waiting: string; active: string; admitted: string; sold: string; entered: string },
+  ) {
     this.markers = markers
     const x = history.points.map((p) => seconds(p.at))
-    const queueData: uPlot.AlignedData = [x, history.points.map((p) => p.waiting), history.points.map((p) => p.active), history.points.map((p) => p.admitted)]
+    const queueData: uPlot.AlignedData = [
+      x,
+      history.points.map((p) => p.waiting),
+      history.points.map((p) => p.active),
+      history.points.map((p) => p.admitted),
+    ]
     const salesData: uPlot.AlignedData = [x, history.points.map((p) => p.sold), history.points.map((p) => p.entered)]
     if (!this.queue || !this.sales) {
       const plugins = [markersPlugin(() => this.markers)]
@@ -74,7 +83,15 @@ export class ConsoleCharts {
         this.queueTarget,
       )
       this.sales = new uPlot(
-        { ...this.size(this.salesTarget), plugins, series: [{}, { label: labels.sold, stroke: '#146c2e', paths: bars, fill: '#146c2e55' }, { label: labels.entered, stroke: '#5b3df5', width: 2 }] },
+        {
+          ...this.size(this.salesTarget),
+          plugins,
+          series: [
+            {},
+            { label: labels.sold, stroke: '#146c2e', paths: bars, fill: '#146c2e55' },
+            { label: labels.entered, stroke: '#5b3df5', width: 2 },
+          ],
+        },
         salesData,
         this.salesTarget,
       )

@@ -28,7 +28,8 @@ const state: State = {
 }
 
 const t = (key: TextKey, vars?: Record<string, string | number>) => translate(state.lang, key, vars)
-const when = (iso: string) => new Date(iso).toLocaleString(state.lang === 'ko' ? 'ko-KR' : 'en-US', { dateStyle: 'short', timeStyle: 'medium' })
+const when = (iso: string) =>
+  new Date(iso).toLocaleString(state.lang === 'ko' ? 'ko-KR' : 'en-US', { dateStyle: 'short', timeStyle: 'medium' })
 const admin = () => ({ accessToken: state.token ?? undefined })
 const charts = new ConsoleCharts($('queue-chart'), $('sales-chart'))
 
@@ -37,7 +38,10 @@ async function attempt(action: () => Promise<void>) {
     await action()
   } catch (err) {
     if (err instanceof ApiError && err.status === 401) return signOut(t('admin.badToken'))
-    state.message = { kind: 'error', text: err instanceof ApiError ? t(errorKey(err.code), { detail: err.message }) : t('err.NETWORK') }
+    state.message = {
+      kind: 'error',
+      text: err instanceof ApiError ? t(errorKey(err.code), { detail: err.message }) : t('err.NETWORK'),
+    }
   }
   render()
 }
@@ -69,7 +73,12 @@ function signOut(reason?: string) {
 
 async function loadConcerts() {
   const { concerts } = await api<{ concerts: Concert[] }>('GET', '/api/concerts', undefined, { fresh: true })
-  state.concerts = await Promise.all(concerts.map(async (c) => ({ ...c, sale: await api<SaleState>('GET', `/api/concerts/${c.concertId}/sale`, undefined, { fresh: true }) })))
+  state.concerts = await Promise.all(
+    concerts.map(async (c) => ({
+      ...c,
+      sale: await api<SaleState>('GET', `/api/concerts/${c.concertId}/sale`, undefined, { fresh: true }),
+    })),
+  )
   state.selected ??= state.concerts.at(-1)?.concertId ?? null
   await loadLive()
 }
@@ -114,7 +123,11 @@ async function createConcert(form: FormData) {
   const opensAt = isoFromLocal(form.get('opensAt'))
   const preQueueOpensAt = isoFromLocal(form.get('preQueueOpensAt'))
   const sections = sectionsFrom(String(form.get('sections') ?? ''))
-  const policy = Object.fromEntries((['maxActiveUsers', 'admitPerMinute', 'maxWaitingUsers'] as const).flatMap((f) => (form.get(f) ? [[f, numberOrUndefined(form.get(f))]] : [])))
+  const policy = Object.fromEntries(
+    (['maxActiveUsers', 'admitPerMinute', 'maxWaitingUsers'] as const).flatMap((f) =>
+      form.get(f) ? [[f, numberOrUndefined(form.get(f))]] : [],
+    ),
+  )
   const body = {
     title: form.get('title'),
     ...(form.get('venue') ? { venue: form.get('venue') } : {}),
@@ -148,7 +161,9 @@ function render() {
   $('concert-rows').innerHTML = state.concerts.length
     ? state.concerts
         .map(
-          (c) => `<li><button type="button" data-concert="${c.concertId}" class="${c.concertId === state.selected ? 'selected' : ''}">
+          (
+            c,
+          ) => `<li><button type="button" data-concert="${c.concertId}" class="${c.concertId === state.selected ? 'selected' : ''}">
             <strong>${esc(c.title)}</strong><span class="state ${c.sale.state}">${c.sale.state}</span>
             ${c.sale.opensAt ? `<span class="muted">${t('admin.opens', { time: when(c.sale.opensAt) })}</span>` : ''}</button></li>`,
         )
@@ -164,7 +179,9 @@ function renderLive() {
   if (!stats || !history || !concert) return
   const { sale } = concert
   $('live-title').textContent = concert.title
-  $('live-sale').textContent = sale.opensAt ? t('admin.saleLine', { state: sale.state, opens: when(sale.opensAt), pre: when(sale.preQueueOpensAt!) }) : `${sale.state} · ${t('admin.noDraw')}`
+  $('live-sale').textContent = sale.opensAt
+    ? t('admin.saleLine', { state: sale.state, opens: when(sale.opensAt), pre: when(sale.preQueueOpensAt!) })
+    : `${sale.state} · ${t('admin.noDraw')}`
   const figures: Array<[TextKey, number]> = [
     ['admin.waiting', stats.waiting],
     ['admin.preQueue', stats.preQueue],
@@ -175,7 +192,9 @@ function renderLive() {
     ['admin.sold', stats.sold],
     ['admin.seatsLeft', stats.seatsLeft],
   ]
-  $('figures').innerHTML = figures.map(([key, n]) => `<div data-figure="${key.slice(6)}"><dt>${t(key)}</dt><dd>${n.toLocaleString()}</dd></div>`).join('')
+  $('figures').innerHTML = figures
+    .map(([key, n]) => `<div data-figure="${key.slice(6)}"><dt>${t(key)}</dt><dd>${n.toLocaleString()}</dd></div>`)
+    .join('')
 
   const markers: Marker[] = history.policyChanges.map((c) => ({
     at: Date.parse(c.at),
@@ -184,7 +203,13 @@ function renderLive() {
       .join(' '),
   }))
   if (sale.opensAt) markers.push({ at: Date.parse(sale.opensAt), label: t('admin.opening') })
-  charts.show(history, markers, { waiting: t('admin.waiting'), active: t('admin.active'), admitted: t('admin.admittedPerMinute'), sold: t('admin.sold'), entered: t('admin.entered') })
+  charts.show(history, markers, {
+    waiting: t('admin.waiting'),
+    active: t('admin.active'),
+    admitted: t('admin.admittedPerMinute'),
+    sold: t('admin.sold'),
+    entered: t('admin.entered'),
+  })
   $('timeline').innerHTML = markers
     .sort((a, b) => a.at - b.at)
     .map((m) => `<li>${when(new Date(m.at).toISOString())} · ${esc(m.label)}</li>`)

@@ -25,7 +25,12 @@ export async function api<T>(method: string, path: string, body?: unknown, auth:
   if (auth.accessToken) headers.authorization = `Bearer ${auth.accessToken}`
   if (auth.queueToken) headers['x-queue-token'] = auth.queueToken
   if (auth.idempotencyKey) headers['idempotency-key'] = auth.idempotencyKey
-  const res = await fetch(path, { method, headers, body: body === undefined ? undefined : JSON.stringify(body), ...(auth.fresh ? { cache: 'no-store' as const } : {}) })
+  const res = await fetch(path, {
+    method,
+    headers,
+    body: body === undefined ? undefined : JSON.stringify(body),
+    ...(auth.fresh ? { cache: 'no-store' as const } : {}),
+  })
   const text = await res.text()
   const data = text ? JSON.parse(text) : null
   if (!res.ok) throw new ApiError(res.status, data?.error?.code ?? 'HTTP_ERROR', data?.error?.message ?? res.statusText)

@@ -1,7 +1,20 @@
 // The whole purchase in one page: pick a concert, wait in line (live over a WebSocket, polling
 // if it drops), pick a section and seats, hold them as one order, pay from the balance, and
 // refund from "My tickets". No framework: state + render().
-import { api, ApiError, type Concert, type DateInfo, type Hold, type Payment, type QueueStatus, type Refund, type RefundQuote, type SaleState, type Seat, type Section } from './api'
+import {
+  api,
+  ApiError,
+  type Concert,
+  type DateInfo,
+  type Hold,
+  type Payment,
+  type QueueStatus,
+  type Refund,
+  type RefundQuote,
+  type SaleState,
+  type Seat,
+  type Section,
+} from './api'
 import { checkDraw } from './draw-check'
 import { errorKey } from './i18n'
 import { $ } from './dom'
@@ -159,7 +172,14 @@ async function refreshSeats() {
     state.seatPage = 0
   }
   if (!state.section) return
-  state.seats = (await api<{ seats: Seat[] }>('GET', `${path}/seats?section=${encodeURIComponent(state.section)}`, undefined, admitted())).seats
+  state.seats = (
+    await api<{ seats: Seat[] }>(
+      'GET',
+      `${path}/seats?section=${encodeURIComponent(state.section)}`,
+      undefined,
+      admitted(),
+    )
+  ).seats
   state.seatPage = Math.min(state.seatPage, Math.max(0, Math.ceil(state.seats.length / SEATS_PER_PAGE) - 1))
   // A seat picked a moment ago may have been taken since.
   const available = new Set(state.seats.filter((s) => s.status === 'AVAILABLE').map((s) => s.seatNumber))
@@ -178,7 +198,12 @@ function togglePick(seatNumber: number) {
 /** The picked seats, held together or not at all. */
 async function holdOrder() {
   try {
-    state.hold = await api<Hold>('POST', `/api/concerts/${state.concertId}/reservations`, { date: state.date, seatNumbers: state.picked.map((s) => s.seatNumber) }, admitted())
+    state.hold = await api<Hold>(
+      'POST',
+      `/api/concerts/${state.concertId}/reservations`,
+      { date: state.date, seatNumbers: state.picked.map((s) => s.seatNumber) },
+      admitted(),
+    )
     state.picked = []
   } finally {
     await refreshSeats()
@@ -187,7 +212,12 @@ async function holdOrder() {
 
 async function releaseHold() {
   if (!state.hold) return
-  await api('DELETE', `/api/concerts/${state.concertId}/reservations/${state.hold.reservationId}`, undefined, admitted())
+  await api(
+    'DELETE',
+    `/api/concerts/${state.concertId}/reservations/${state.hold.reservationId}`,
+    undefined,
+    admitted(),
+  )
   state.hold = null
   await refreshSeats()
 }
@@ -195,7 +225,12 @@ async function releaseHold() {
 async function pay() {
   if (!state.hold) return
   // The reservation id as Idempotency-Key: a double click or a retry pays once.
-  state.payment = await api<Payment>('POST', '/api/payments', { reservationId: state.hold.reservationId }, { ...admitted(), idempotencyKey: state.hold.reservationId })
+  state.payment = await api<Payment>(
+    'POST',
+    '/api/payments',
+    { reservationId: state.hold.reservationId },
+    { ...admitted(), idempotencyKey: state.hold.reservationId },
+  )
   state.hold = null
   state.picked = []
   state.queue = null
@@ -210,7 +245,10 @@ async function quoteRefund(reservationId: string) {
 
 async function refund(reservationId: string) {
   // The reservation id as Idempotency-Key: a double click refunds once.
-  const done = await api<Refund>('POST', `/api/users/me/reservations/${reservationId}/refund`, undefined, { ...me(), idempotencyKey: `refund-${reservationId}` })
+  const done = await api<Refund>('POST', `/api/users/me/reservations/${reservationId}/refund`, undefined, {
+    ...me(),
+    idempotencyKey: `refund-${reservationId}`,
+  })
   state.quote = null
   state.message = { kind: 'info', text: t('refunded', { amount: money(done.amount), fee: money(done.fee) }) }
   refreshCatalogSoon()
@@ -222,7 +260,9 @@ async function verifyDraw() {
   state.verification = t('verifying')
   render()
   const check = await checkDraw(state.concertId!, state.entryId!)
-  state.verification = check.ok ? t('verified', { rank: check.rank, n: check.total }) : t('verifyFailed', { detail: check.reason })
+  state.verification = check.ok
+    ? t('verified', { rank: check.rank, n: check.total })
+    : t('verifyFailed', { detail: check.reason })
 }
 
 async function charge(amount: number) {

@@ -28,7 +28,8 @@ const text = {
     verify: '추첨 검증하기',
     drawJson: '추첨 결과 (JSON)',
     verifying: '검증 중…',
-    verified: '검증 완료: 공개된 시드가 사전 약속(SHA-256)과 일치하고, 순서를 다시 계산해도 같습니다. 내 번호는 {n}명 중 {rank}번째로 뽑혔습니다.',
+    verified:
+      '검증 완료: 공개된 시드가 사전 약속(SHA-256)과 일치하고, 순서를 다시 계산해도 같습니다. 내 번호는 {n}명 중 {rank}번째로 뽑혔습니다.',
     verifyFailed: '검증 실패: {detail}',
     active: '입장 완료! 좌석을 선택하세요',
     position: '내 대기 순번',
@@ -163,7 +164,8 @@ const text = {
     verify: 'Verify the draw',
     drawJson: 'The draw (JSON)',
     verifying: 'Verifying…',
-    verified: 'Verified: the published seed matches its SHA-256 commitment, and the order recomputes the same. Your entry was drawn {rank} of {n}.',
+    verified:
+      'Verified: the published seed matches its SHA-256 commitment, and the order recomputes the same. Your entry was drawn {rank} of {n}.',
     verifyFailed: 'The draw did not verify: {detail}',
     active: "You're in! Pick a seat",
     position: 'Your place in line',

@@ -1,5 +1,16 @@
 // The page's state and the small helpers that read it: shared by its actions (app.ts) and its rendering (page-view.ts).
-import type { Concert, DateInfo, Hold, Payment, QueueStatus, RefundQuote, SaleState, Seat, Section, Ticket } from './api'
+import type {
+  Concert,
+  DateInfo,
+  Hold,
+  Payment,
+  QueueStatus,
+  RefundQuote,
+  SaleState,
+  Seat,
+  Section,
+  Ticket,
+} from './api'
 import { translate, type Lang, type TextKey } from './i18n'
 
 export interface State {
@@ -67,9 +78,15 @@ export const duration = (seconds: number) => {
   const s = Math.max(0, Math.round(seconds))
   return `${Math.floor(s / 60)}:${String(s % 60).padStart(2, '0')}`
 }
-export const clock = (iso: string) => new Date(iso).toLocaleTimeString(state.lang === 'ko' ? 'ko-KR' : 'en-US', { hour: '2-digit', minute: '2-digit', second: '2-digit' })
+export const clock = (iso: string) =>
+  new Date(iso).toLocaleTimeString(state.lang === 'ko' ? 'ko-KR' : 'en-US', {
+    hour: '2-digit',
+    minute: '2-digit',
+    second: '2-digit',
+  })
 export const SEATS_PER_PAGE = 200
 /** "Seat 7" or "Seats 7, 8, 9". */
-export const seatList = (seatNumbers: number[]) => (seatNumbers.length === 1 ? t('seat', { n: seatNumbers[0]! }) : t('seats', { list: seatNumbers.join(', ') }))
+export const seatList = (seatNumbers: number[]) =>
+  seatNumbers.length === 1 ? t('seat', { n: seatNumbers[0]! }) : t('seats', { list: seatNumbers.join(', ') })
 export const me = () => ({ accessToken: state.accessToken })
 export const admitted = () => ({ accessToken: state.accessToken, queueToken: state.queue?.token })

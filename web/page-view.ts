@@ -32,7 +32,11 @@ export function render() {
           }</button>`,
     )
     .join('')
-  $('date-list').innerHTML = state.dates.length ? state.dates.map((d) => `<li><span>${d.date}</span><span>${t('seatsLeft', { n: d.availableSeats })}</span></li>`).join('') : `<li>${t('noDates')}</li>`
+  $('date-list').innerHTML = state.dates.length
+    ? state.dates
+        .map((d) => `<li><span>${d.date}</span><span>${t('seatsLeft', { n: d.availableSeats })}</span></li>`)
+        .join('')
+    : `<li>${t('noDates')}</li>`
   renderSchedule()
 
   const preQueue = state.queue?.status === 'PRE_QUEUE'
@@ -55,7 +59,8 @@ export function render() {
     $('eta').textContent = duration(estimatedWaitSeconds)
     tick()
     $('queue-seats').textContent = t('seatsLeft', { n: state.queue.seatsLeft })
-    const done = position !== null && state.firstPosition > 1 ? (state.firstPosition - position) / (state.firstPosition - 1) : 0
+    const done =
+      position !== null && state.firstPosition > 1 ? (state.firstPosition - position) / (state.firstPosition - 1) : 0
     $<HTMLProgressElement>('progress').value = Math.max(0.03, done)
     $('connection').textContent = state.live ? t('live') : t('polling')
   }
@@ -64,14 +69,24 @@ export function render() {
 
   if (state.payment) {
     const p = state.payment
-    $('paid-detail').textContent = t('paidDetail', { date: p.date, seats: seatList(p.seatNumbers), amount: money(p.amount), id: p.paymentId.slice(0, 8) })
+    $('paid-detail').textContent = t('paidDetail', {
+      date: p.date,
+      seats: seatList(p.seatNumbers),
+      amount: money(p.amount),
+      id: p.paymentId.slice(0, 8),
+    })
   }
   renderTickets()
 }
 
 /** The section picker, one section's seats as a grid (a page at a time), the order being chosen and the hold. */
 function renderSeats() {
-  $('date-tabs').innerHTML = state.dates.map((d) => `<button type="button" class="tab ${d.date === state.date ? 'selected' : ''}" data-date="${d.date}">${d.date}</button>`).join('')
+  $('date-tabs').innerHTML = state.dates
+    .map(
+      (d) =>
+        `<button type="button" class="tab ${d.date === state.date ? 'selected' : ''}" data-date="${d.date}">${d.date}</button>`,
+    )
+    .join('')
   $('section-tabs').innerHTML = state.sections
     .map(
       (s) =>
@@ -91,7 +106,13 @@ function renderSeats() {
     })
     .join('')
   $('seat-pager').hidden = pages === 1
-  if (shown.length > 0) $('seat-page').textContent = t('seatRange', { from: shown[0]!.seatNumber, to: shown[shown.length - 1]!.seatNumber, page: state.seatPage + 1, pages })
+  if (shown.length > 0)
+    $('seat-page').textContent = t('seatRange', {
+      from: shown[0]!.seatNumber,
+      to: shown[shown.length - 1]!.seatNumber,
+      page: state.seatPage + 1,
+      pages,
+    })
   $<HTMLButtonElement>('seat-prev').disabled = state.seatPage === 0
   $<HTMLButtonElement>('seat-next').disabled = state.seatPage >= pages - 1
 
@@ -104,7 +125,8 @@ function renderSeats() {
   $('hold-panel').hidden = !state.hold
   if (state.hold) {
     const sections = [...new Set(state.hold.seats.map((s) => s.section))].join(', ')
-    $('hold-seat').textContent = `${state.hold.date} · ${sections} · ${seatList(state.hold.seatNumbers)} · ${money(state.hold.price)}`
+    $('hold-seat').textContent =
+      `${state.hold.date} · ${sections} · ${seatList(state.hold.seatNumbers)} · ${money(state.hold.price)}`
   }
   tick()
 }
@@ -140,8 +162,13 @@ function renderSchedule() {
   const soldOut = sale?.state === 'SOLD_OUT'
   schedule.hidden = !beforePreQueue && !beforeOpening && !soldOut
   if (soldOut) schedule.textContent = t('soldOut')
-  else if (beforePreQueue) schedule.textContent = t('preQueueOpensIn', { t: duration((Date.parse(sale!.preQueueOpensAt!) - now) / 1000) })
-  else if (beforeOpening) schedule.textContent = t('saleOpensIn', { t: duration((Date.parse(sale!.opensAt!) - now) / 1000), time: clock(sale!.opensAt!) })
+  else if (beforePreQueue)
+    schedule.textContent = t('preQueueOpensIn', { t: duration((Date.parse(sale!.preQueueOpensAt!) - now) / 1000) })
+  else if (beforeOpening)
+    schedule.textContent = t('saleOpensIn', {
+      t: duration((Date.parse(sale!.opensAt!) - now) / 1000),
+      time: clock(sale!.opensAt!),
+    })
   join.textContent = beforeOpening && !beforePreQueue ? t('joinPreQueue') : t('join')
   join.disabled = !state.concertId || state.dates.length === 0 || beforePreQueue || soldOut
 }
@@ -161,7 +188,8 @@ export function tick() {
     const untilDraw = (Date.parse(state.queue.opensAt) - now) / 1000
     $('eta').textContent = untilDraw > 0 ? duration(untilDraw) : t('drawing')
   }
-  if (state.queue?.activeUntil) $('active-left').textContent = duration((Date.parse(state.queue.activeUntil) - now) / 1000)
+  if (state.queue?.activeUntil)
+    $('active-left').textContent = duration((Date.parse(state.queue.activeUntil) - now) / 1000)
   if (state.hold) {
     const left = (Date.parse(state.hold.expiresAt) - now) / 1000
     $('hold-left').textContent = duration(left)

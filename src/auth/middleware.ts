@@ -74,7 +74,8 @@ export interface QueueTokenSource {
  */
 export const requireQueueToken = ({ from, concert }: QueueTokenSource) =>
   createMiddleware<{ Bindings: Env; Variables: QueueVariables }>(async (c, next) => {
-    const token = from === 'query' ? valid(QueueSocketQuery, c.req.query()).token : c.req.header('x-queue-token')?.trim()
+    const token =
+      from === 'query' ? valid(QueueSocketQuery, c.req.query()).token : c.req.header('x-queue-token')?.trim()
     const claims = token ? await verifyQueueToken(token, c.env.AUTH_SECRET) : null
     const pathConcert = concert === 'path' ? c.req.param('concertId') : undefined
     if (!token || !claims || (pathConcert !== undefined && claims.concertId !== pathConcert)) {
@@ -86,7 +87,8 @@ export const requireQueueToken = ({ from, concert }: QueueTokenSource) =>
       throw new ApiError('QUEUE_TOKEN_MISMATCH', 'This queue token belongs to another concert')
     }
     const userId = c.get('userId')
-    if (userId !== undefined && claims.userId !== userId) throw new ApiError('QUEUE_TOKEN_MISMATCH', 'This queue token belongs to another user')
+    if (userId !== undefined && claims.userId !== userId)
+      throw new ApiError('QUEUE_TOKEN_MISMATCH', 'This queue token belongs to another user')
     c.set('queue', { token, ...claims })
     await next()
   })

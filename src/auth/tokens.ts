@@ -22,7 +22,10 @@ function hmacKey(secret: string): Promise<CryptoKey> {
     if (secret.length < MIN_SECRET_LENGTH) {
       return Promise.reject(new Error(`AUTH_SECRET must be at least ${MIN_SECRET_LENGTH} characters`))
     }
-    key = crypto.subtle.importKey('raw', new TextEncoder().encode(secret), { name: 'HMAC', hash: 'SHA-256' }, false, ['sign', 'verify'])
+    key = crypto.subtle.importKey('raw', new TextEncoder().encode(secret), { name: 'HMAC', hash: 'SHA-256' }, false, [
+      'sign',
+      'verify',
+    ])
     keys.set(secret, key)
   }
   return key
@@ -111,7 +114,8 @@ export async function signQueueToken(claims: QueueTokenClaims, secret: string): 
 export async function verifyQueueToken(token: string, secret: string): Promise<QueueTokenClaims | null> {
   const payload = await verifiedPayload(token, secret)
   if (payload?.typ !== 'queue' || typeof payload.sub !== 'string' || typeof payload.cid !== 'string') return null
-  if (typeof payload.eid === 'string') return { userId: payload.sub, concertId: payload.cid, arrival: 0, entryId: payload.eid }
+  if (typeof payload.eid === 'string')
+    return { userId: payload.sub, concertId: payload.cid, arrival: 0, entryId: payload.eid }
   if (typeof payload.arr !== 'number' || !Number.isSafeInteger(payload.arr) || payload.arr < 1) return null
   return { userId: payload.sub, concertId: payload.cid, arrival: payload.arr }
 }
@@ -119,6 +123,9 @@ export async function verifyQueueToken(token: string, secret: string): Promise<Q
 /** Constant-time comparison of two secrets of any length. */
 export async function secretsEqual(a: string, b: string): Promise<boolean> {
   const encoder = new TextEncoder()
-  const [da, db] = await Promise.all([crypto.subtle.digest('SHA-256', encoder.encode(a)), crypto.subtle.digest('SHA-256', encoder.encode(b))])
+  const [da, db] = await Promise.all([
+    crypto.subtle.digest('SHA-256', encoder.encode(a)),
+    crypto.subtle.digest('SHA-256', encoder.encode(b)),
+  ])
   return crypto.subtle.timingSafeEqual(da, db)
 }

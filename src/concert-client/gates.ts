@@ -14,7 +14,8 @@ export const gateName = (concertId: string, gates: number) => `${concertId}/gate
  */
 export const PLACE_GATES_PER_GATE = 6
 
-export const placeGateName = (concertId: string, gates: number) => `${concertId}/gate/${Math.floor(Math.random() * gates * PLACE_GATES_PER_GATE)}`
+export const placeGateName = (concertId: string, gates: number) =>
+  `${concertId}/gate/${Math.floor(Math.random() * gates * PLACE_GATES_PER_GATE)}`
 
 /** The one gate that fetches the draw's order from the concert object, for all the others (src/gate/gate.ts). */
 export const orderGateName = (concertId: string) => `${concertId}/gate/order`

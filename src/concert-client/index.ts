@@ -2,9 +2,30 @@ import type { ConcertObject } from '../concert'
 import type { ConcertGate } from '../gate/gate'
 import type { ConcertMirror } from '../mirror/mirror'
 import { unpackSeatMap } from '../concert/seat-map'
-import { placeOnly, socketUpgrade, type ConcertConfigured, type ConcertSetup, type PaymentStart, type PlaceInLine, type QueueEntryView, type RefundStart, type SocketOwner } from '../concert/rpc'
+import {
+  placeOnly,
+  socketUpgrade,
+  type ConcertConfigured,
+  type ConcertSetup,
+  type PaymentStart,
+  type PlaceInLine,
+  type QueueEntryView,
+  type RefundStart,
+  type SocketOwner,
+} from '../concert/rpc'
 import { ApiError, unwrap, type Result } from '../errors'
-import type { DateAvailabilityView, HoldView, QueueHistoryView, QueuePolicy, QueueStatsView, QueueStatusView, SaleDrawView, SaleStateView, SeatMapView, SectionListView } from '../schemas'
+import type {
+  DateAvailabilityView,
+  HoldView,
+  QueueHistoryView,
+  QueuePolicy,
+  QueueStatsView,
+  QueueStatusView,
+  SaleDrawView,
+  SaleStateView,
+  SeatMapView,
+  SectionListView,
+} from '../schemas'
 import { rememberDrawnArrival, withDrawnArrival } from './drawn-places'
 import { gateName, placeGateName } from './gates'
 import { IsolateCaches, type KeepAlive, type LoadReason } from './isolate-cache'
@@ -86,7 +107,10 @@ export class ConcertClient {
       async () => unwrap(await this.mirror.mirroredDates(this.concertId)),
       () => this.stub.availableDates(),
     )
-    return (await availableDates.for(this.concertId).get((_, reason) => load(reason), this.keepAlive)) ?? (await load('exact'))
+    return (
+      (await availableDates.for(this.concertId).get((_, reason) => load(reason), this.keepAlive)) ??
+      (await load('exact'))
+    )
   }
 
   async sale(): Promise<SaleStateView> {
@@ -122,7 +146,9 @@ export class ConcertClient {
     // From the opening a pre-queue token still names its entry, not its place: a gate finds
     // the place from the draw's order, and it is remembered here.
     if (status === 'unknown' && place.arrival === 0 && place.entryId !== undefined) {
-      const [arrival = 0] = unwrap(await this.gate(placeGateName(this.concertId, this.gates)).drawnArrivals(this.concertId, [placeOnly(place)]))
+      const [arrival = 0] = unwrap(
+        await this.gate(placeGateName(this.concertId, this.gates)).drawnArrivals(this.concertId, [placeOnly(place)]),
+      )
       if (arrival > 0) {
         rememberDrawnArrival(this.concertId, place.entryId, arrival)
         place = { ...place, arrival }
@@ -132,7 +158,8 @@ export class ConcertClient {
     if (status === 'gone') throw new ApiError('QUEUE_TOKEN_INVALID')
     if (status !== 'unknown') return status
     const answer = unwrap(await this.stub.status(placeOnly(place)))
-    if (place.entryId !== undefined && answer.arrival > 0) rememberDrawnArrival(this.concertId, place.entryId, answer.arrival)
+    if (place.entryId !== undefined && answer.arrival > 0)
+      rememberDrawnArrival(this.concertId, place.entryId, answer.arrival)
     return answer.status
   }
 
@@ -145,7 +172,15 @@ export class ConcertClient {
       () => this.stub.seats(date, section),
     )
     const cached =
-      typeof status === 'object' && status.status === 'ACTIVE' ? await cachedSeatMap(this.concertId, date, section, async (reason) => unpackSeatMap(await load(reason)), this.keepAlive) : null
+      typeof status === 'object' && status.status === 'ACTIVE'
+        ? await cachedSeatMap(
+            this.concertId,
+            date,
+            section,
+            async (reason) => unpackSeatMap(await load(reason)),
+            this.keepAlive,
+          )
+        : null
     return cached ?? unpackSeatMap(unwrap(await this.stub.seatMap(placeOnly(place), date, section)))
   }
 
@@ -164,11 +199,17 @@ export class ConcertClient {
     const refused = single !== null && recentRefusal(this.concertId, date, single)
     if (refused) {
       const status = await this.cachedStatus(place)
-      if (typeof status === 'object' && status.status === 'ACTIVE' && recentRefusal(this.concertId, date, single!) === refused) throw new ApiError(refused.code, refused.message)
+      if (
+        typeof status === 'object' &&
+        status.status === 'ACTIVE' &&
+        recentRefusal(this.concertId, date, single!) === refused
+      )
+        throw new ApiError(refused.code, refused.message)
     }
     const result = await this.stub.hold(placeOnly(place), date, seatNumbers)
     if (result.ok) invalidateSeats(this.concertId, date)
-    else if (result.code === 'SEAT_UNAVAILABLE' && single !== null) rememberRefusal(this.concertId, date, single, result)
+    else if (result.code === 'SEAT_UNAVAILABLE' && single !== null)
+      rememberRefusal(this.concertId, date, single, result)
     return unwrap(result)
   }
 
@@ -216,7 +257,11 @@ export class ConcertClient {
     return this.stub.abortRefund(reservationId)
   }
 
-  async completeRefund(reservationId: string, { id, amount, fee }: { id: string; amount: number; fee: number }, date: string): Promise<void> {
+  async completeRefund(
+    reservationId: string,
+    { id, amount, fee }: { id: string; amount: number; fee: number },
+    date: string,
+  ): Promise<void> {
     await this.stub.completeRefund(reservationId, { id, amount, fee })
     invalidateQueueView(this.concertId)
     invalidateSeats(this.concertId, date)
@@ -240,10 +285,17 @@ export class ConcertClient {
     const load: LoadLineView = async (seen, have, reason) => {
       if (reason === 'exact') return unwrap(await this.stub.queueView(seen, have))
       const fromMirror = async () => unwrap(await this.mirror.mirroredLine(this.concertId, seen, have))
-      return seen.length > 0 || reason === 'waited' ? fromMirror() : sharedLineView(this.concertId, have, fromMirror, this.keepAlive)
+      return seen.length > 0 || reason === 'waited'
+        ? fromMirror()
+        : sharedLineView(this.concertId, have, fromMirror, this.keepAlive)
     }
     return cachedStatus(this.concertId, withDrawnArrival(this.concertId, place), load, this.keepAlive)
   }
 }
 
-export const concertClient = (env: Env, concertId: string, ctx?: Pick<ExecutionContext, 'waitUntil'>, cf?: Request['cf']) => new ConcertClient(env, concertId, ctx, cf)
+export const concertClient = (
+  env: Env,
+  concertId: string,
+  ctx?: Pick<ExecutionContext, 'waitUntil'>,
+  cf?: Request['cf'],
+) => new ConcertClient(env, concertId, ctx, cf)

@@ -36,7 +36,11 @@ export function regionOf(cf: RequestPlace | undefined): Region {
  * isolates all on the same one (by a hash of its colo), so each mirror serves a share of its
  * region's locations and the concert object serves every mirror (docs/scale.md).
  */
-function mirrorName(concertId: string, cf: RequestPlace | undefined, perRegion: number): { name: string; region: Region } {
+function mirrorName(
+  concertId: string,
+  cf: RequestPlace | undefined,
+  perRegion: number,
+): { name: string; region: Region } {
   const region = regionOf(cf)
   return { name: `${concertId}/${region}/${hashOf(cf?.colo ?? '') % perRegion}`, region }
 }

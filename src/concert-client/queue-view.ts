@@ -25,7 +25,12 @@ const presence = new Map<string, { seen: Set<number>; reportedAt: number }>()
 export type LoadLineView = (seen: number[], have: ViewVersion | undefined, reason: LoadReason) => Promise<LineView>
 
 /** The status of a place from this isolate's view of the line, refreshing the view with `load` when it is due. */
-export async function cachedStatus(concertId: string, place: PlaceInLine, load: LoadLineView, keepAlive?: KeepAlive): Promise<CachedStatus> {
+export async function cachedStatus(
+  concertId: string,
+  place: PlaceInLine,
+  load: LoadLineView,
+  keepAlive?: KeepAlive,
+): Promise<CachedStatus> {
   let polled = presence.get(concertId)
   if (!polled) presence.set(concertId, (polled = { seen: new Set(), reportedAt: Date.now() }))
   if (place.arrival > 0) polled.seen.add(place.arrival)

@@ -16,11 +16,19 @@ const seatMaps = new IsolateCaches<SeatMapView>(SNAPSHOT_MAX_AGE_MS)
 const generations = new Map<string, number>()
 
 /** A date's whole map, or one section's (`section` undefined: the whole date). */
-export function cachedSeatMap(concertId: string, date: string, section: string | undefined, load: (reason: LoadReason) => Promise<SeatMapView>, keepAlive?: KeepAlive): Promise<SeatMapView | null> {
+export function cachedSeatMap(
+  concertId: string,
+  date: string,
+  section: string | undefined,
+  load: (reason: LoadReason) => Promise<SeatMapView>,
+  keepAlive?: KeepAlive,
+): Promise<SeatMapView | null> {
   const day = `${concertId}/${date}`
   const generation = generations.get(day) ?? 0
   // A change through this isolate starts a new generation: its first map is exact.
-  return seatMaps.for(`${day}#${generation}#${section ?? ''}`).get((previous, reason) => load(previous === undefined && generation > 0 ? 'exact' : reason), keepAlive)
+  return seatMaps
+    .for(`${day}#${generation}#${section ?? ''}`)
+    .get((previous, reason) => load(previous === undefined && generation > 0 ? 'exact' : reason), keepAlive)
 }
 
 /**

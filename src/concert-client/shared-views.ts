@@ -15,13 +15,22 @@ const READ_SLOT_MS = 500
  * the Cache API keeps nothing (a workers.dev route), every isolate asks the mirror, which still
  * bounds the concert object's calls.
  */
-async function shared<T>(key: string, slotMs: number, fetch: () => Promise<T>, encode: (value: T) => BodyInit, decode: (response: Response) => Promise<T>, keepAlive?: KeepAlive): Promise<T> {
+async function shared<T>(
+  key: string,
+  slotMs: number,
+  fetch: () => Promise<T>,
+  encode: (value: T) => BodyInit,
+  decode: (response: Response) => Promise<T>,
+  keepAlive?: KeepAlive,
+): Promise<T> {
   const url = `https://shared-reads.invalid/${key}/${Math.floor(Date.now() / slotMs)}`
   const cache = caches.default
   const hit = await cache.match(url)
   if (hit) return decode(hit)
   const value = await fetch()
-  const stored = cache.put(url, new Response(encode(value), { headers: { 'cache-control': 'max-age=2' } })).catch(() => {})
+  const stored = cache
+    .put(url, new Response(encode(value), { headers: { 'cache-control': 'max-age=2' } }))
+    .catch(() => {})
   if (keepAlive) keepAlive(stored)
   else await stored
   return value
@@ -31,14 +40,38 @@ async function shared<T>(key: string, slotMs: number, fetch: () => Promise<T>, e
  * The line's change since `have` (or the whole line): the same for every isolate that has that
  * version, so isolates refreshing in step stay in step, holding the same versions.
  */
-export function sharedLineView(concertId: string, have: ViewVersion | undefined, fetch: () => Promise<LineView>, keepAlive?: KeepAlive): Promise<LineView> {
+export function sharedLineView(
+  concertId: string,
+  have: ViewVersion | undefined,
+  fetch: () => Promise<LineView>,
+  keepAlive?: KeepAlive,
+): Promise<LineView> {
   const since = have ? `${have.epoch}/${have.version}` : 'whole'
-  return shared(`${encodeURIComponent(concertId)}/line/${since}`, LINE_SLOT_MS, fetch, encodeLineView, async (r) => decodeLineView(new Uint8Array(await r.arrayBuffer())), keepAlive)
+  return shared(
+    `${encodeURIComponent(concertId)}/line/${since}`,
+    LINE_SLOT_MS,
+    fetch,
+    encodeLineView,
+    async (r) => decodeLineView(new Uint8Array(await r.arrayBuffer())),
+    keepAlive,
+  )
 }
 
 export type SharedRead = DateAvailabilityView[] | SaleStateView | PackedSeatMap
 
 /** Dates, the sale's state, a seat map (`what` names which): JSON, as the mirror answers them. */
-export function sharedRead<T extends SharedRead>(concertId: string, what: string, fetch: () => Promise<T>, keepAlive?: KeepAlive): Promise<T> {
-  return shared(`${encodeURIComponent(concertId)}/${encodeURIComponent(what)}`, READ_SLOT_MS, fetch, JSON.stringify, (r) => r.json<T>(), keepAlive)
+export function sharedRead<T extends SharedRead>(
+  concertId: string,
+  what: string,
+  fetch: () => Promise<T>,
+  keepAlive?: KeepAlive,
+): Promise<T> {
+  return shared(
+    `${encodeURIComponent(concertId)}/${encodeURIComponent(what)}`,
+    READ_SLOT_MS,
+    fetch,
+    JSON.stringify,
+    (r) => r.json<T>(),
+    keepAlive,
+  )
 }

@@ -68,7 +68,10 @@ export class ActivePlaces {
   /** How many of `waiting` may be admitted now: free places within the policy and the rate cap (none while paused or with no seat left). */
   room(now: number, waiting: number, seatsLeft: number): number {
     const { policy } = this.meta
-    return Math.min(admissionsAvailable(this.until.size, waiting, policy, seatsLeft), this.log.allowance(now, policy.admitPerMinute).allowed)
+    return Math.min(
+      admissionsAvailable(this.until.size, waiting, policy, seatsLeft),
+      this.log.allowance(now, policy.admitPerMinute).allowed,
+    )
   }
 
   /** When the next admission is due with this many waiting: now, when the rate cap allows, or null when none may be. */

@@ -73,7 +73,9 @@ export class DrawSlices {
 
   /** While under way: the places reserved but not yet given. */
   undrawnPlaces(): { from: number; to: number } | null {
-    return this.drawing && { from: this.drawing.base + this.drawing.drawn + 1, to: this.drawing.base + this.drawing.size }
+    return (
+      this.drawing && { from: this.drawing.base + this.drawing.drawn + 1, to: this.drawing.base + this.drawing.size }
+    )
   }
 
   /** The opening: `size` places after `base`, the first slice due now. Call inside the opening's transaction. */
@@ -101,7 +103,13 @@ export class DrawSlices {
     // Within the slice the whole keys' order is the draw's (a key's prefix is its beginning).
     // One statement per row: an UPDATE ... FROM the ranked slice scanned the whole table here
     // (525 ms a slice of 100,000, bench:costs).
-    const rows = this.sql.exec<{ id: number }>('SELECT rowid AS id FROM pre_queue WHERE substr(draw_key, 1, 8) BETWEEN ? AND ? ORDER BY draw_key', from, to).toArray()
+    const rows = this.sql
+      .exec<{ id: number }>(
+        'SELECT rowid AS id FROM pre_queue WHERE substr(draw_key, 1, 8) BETWEEN ? AND ? ORDER BY draw_key',
+        from,
+        to,
+      )
+      .toArray()
     rows.forEach((row, i) => this.sql.exec('UPDATE pre_queue SET arrival = ? WHERE rowid = ?', first + i, row.id))
     const drawn = d.drawn + count
     if (drawn < d.size) {

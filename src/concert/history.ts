@@ -15,7 +15,15 @@ export interface QueueTotals {
 }
 
 type Point = QueueHistoryView['points'][number]
-type Row = { minute: number; waiting: number; active: number; admitted: number; abandoned: number; sold: number; entered: number }
+type Row = {
+  minute: number
+  waiting: number
+  active: number
+  admitted: number
+  abandoned: number
+  sold: number
+  entered: number
+}
 
 const minuteOf = (now: number) => Math.floor(now / MINUTE_MS)
 const COUNTED = ['admitted', 'abandoned', 'sold', 'entered'] as const
@@ -81,15 +89,28 @@ export class History {
         .map((r) => [r.minute, r]),
     )
     // Before the first row there was nothing: the concert's first minute counts from zero.
-    let previous: QueueTotals = this.sql.exec<Row>('SELECT * FROM history WHERE minute < ? ORDER BY minute DESC LIMIT 1', first).toArray()[0] ?? NOTHING
+    let previous: QueueTotals =
+      this.sql.exec<Row>('SELECT * FROM history WHERE minute < ? ORDER BY minute DESC LIMIT 1', first).toArray()[0] ??
+      NOTHING
     const points: Point[] = []
     for (let m = first; m <= last; m++) {
       const at = m === last ? this.totals() : (rows.get(m) ?? previous)
-      const counted = Object.fromEntries(COUNTED.map((k) => [k, at[k] - previous[k]])) as Pick<Point, (typeof COUNTED)[number]>
+      const counted = Object.fromEntries(COUNTED.map((k) => [k, at[k] - previous[k]])) as Pick<
+        Point,
+        (typeof COUNTED)[number]
+      >
       points.push({ at: new Date(m * MINUTE_MS).toISOString(), waiting: at.waiting, active: at.active, ...counted })
       previous = at
     }
-    const changes = this.sql.exec<{ at: number; patch: string }>('SELECT at, patch FROM policy_log WHERE at >= ? ORDER BY at', first * MINUTE_MS).toArray()
-    return { points, policyChanges: changes.map((c) => ({ at: new Date(c.at).toISOString(), change: JSON.parse(c.patch) })) }
+    const changes = this.sql
+      .exec<{ at: number; patch: string }>(
+        'SELECT at, patch FROM policy_log WHERE at >= ? ORDER BY at',
+        first * MINUTE_MS,
+      )
+      .toArray()
+    return {
+      points,
+      policyChanges: changes.map((c) => ({ at: new Date(c.at).toISOString(), change: JSON.parse(c.patch) })),
+    }
   }
 }

@@ -8,5 +8,6 @@
 const ROWS_PER_STATEMENT = 2_000
 
 export function execJsonRows(sql: SqlStorage, query: string, rows: readonly object[], ...before: SqlStorageValue[]) {
-  for (let i = 0; i < rows.length; i += ROWS_PER_STATEMENT) sql.exec(query, ...before, JSON.stringify(rows.slice(i, i + ROWS_PER_STATEMENT)))
+  for (let i = 0; i < rows.length; i += ROWS_PER_STATEMENT)
+    sql.exec(query, ...before, JSON.stringify(rows.slice(i, i + ROWS_PER_STATEMENT)))
 }

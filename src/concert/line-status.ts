@@ -61,6 +61,11 @@ export class QueueView {
       if (!this.line.has(arrival)) return header.soldOut ? 'unknown' : 'gone'
       place = { position: this.line.position(arrival) }
     }
-    return { userId, concertId: header.concertId, ...(entryId ? { entryId } : {}), ...placeStatus(place, moment, header.policy) }
+    return {
+      userId,
+      concertId: header.concertId,
+      ...(entryId ? { entryId } : {}),
+      ...placeStatus(place, moment, header.policy),
+    }
   }
 }

@@ -44,7 +44,18 @@ export interface LineChange extends LineViewHeader {
 export type LineView = WholeLine | LineChange
 
 /** The header alone, as a view made from another one carries it. */
-export const headerOf = ({ concertId, epoch, version, lastArrival, active, admissionRate, seatsLeft, soldOut, preQueueUntil, policy }: LineViewHeader): LineViewHeader => ({
+export const headerOf = ({
+  concertId,
+  epoch,
+  version,
+  lastArrival,
+  active,
+  admissionRate,
+  seatsLeft,
+  soldOut,
+  preQueueUntil,
+  policy,
+}: LineViewHeader): LineViewHeader => ({
   concertId,
   epoch,
   version,
@@ -58,7 +69,8 @@ export const headerOf = ({ concertId, epoch, version, lastArrival, active, admis
 })
 
 /** Whether a change was made from the version a view holds (its header's): only then can it move that view on. */
-export const changeAppliesTo = (held: LineViewHeader, change: LineChange) => change.epoch === held.epoch && change.since === held.version
+export const changeAppliesTo = (held: LineViewHeader, change: LineChange) =>
+  change.epoch === held.epoch && change.since === held.version
 
 /** What a view's holder says it has, so that a change can be sent instead of the whole line. */
 export type ViewVersion = { epoch: string; version: number }

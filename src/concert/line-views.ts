@@ -26,7 +26,12 @@ export class DepartureLog {
 
   /** The departures since `have`, or null when this log cannot tell them (another epoch, too old, or ahead of it). */
   since(have: ViewVersion | undefined): number[] | null {
-    if (have?.epoch !== this.epoch || have.version > this.version || have.version < Math.max(this.oldest, this.version - LOG_CAPACITY)) return null
+    if (
+      have?.epoch !== this.epoch ||
+      have.version > this.version ||
+      have.version < Math.max(this.oldest, this.version - LOG_CAPACITY)
+    )
+      return null
     const left: number[] = []
     for (let v = have.version; v < this.version; v++) left.push(this.ring[v % LOG_CAPACITY]!)
     return left

@@ -95,7 +95,12 @@ export class WaitingLine {
     // Those admitted as soon as they join never wait: the cap on waiting counts the rest.
     const admittedAtOnce = this.active.room(now, Number.POSITIVE_INFINITY, this.seatsLeft(now))
     for (const userId of userIds) {
-      if (places.has(userId) || this.sellOut.happened || !hasRoomToWait(this.waiting.size + newcomers.length - admittedAtOnce, this.meta.policy)) continue
+      if (
+        places.has(userId) ||
+        this.sellOut.happened ||
+        !hasRoomToWait(this.waiting.size + newcomers.length - admittedAtOnce, this.meta.policy)
+      )
+        continue
       const arrival = this.arrivals.last + newcomers.length + 1
       places.set(userId, arrival)
       newcomers.push({ userId, arrival })
@@ -144,7 +149,13 @@ export class WaitingLine {
 
   /** The line's part of the history's totals (src/concert/history.ts). */
   totals() {
-    return { waiting: this.waiting.size, active: this.active.size, admitted: this.active.admittedTotal, abandoned: this.abandoned, arrivals: this.arrivals.last }
+    return {
+      waiting: this.waiting.size,
+      active: this.active.size,
+      admitted: this.active.admittedTotal,
+      abandoned: this.abandoned,
+      arrivals: this.arrivals.last,
+    }
   }
 
   private joinTheBack(newcomers: Array<{ userId: string; arrival: number }>, now: number) {
@@ -172,7 +183,10 @@ export class WaitingLine {
   }
 
   status(place: PlaceInLine, now: number): Result<QueueStatusView> {
-    if (!this.entryFor(place)) return this.sellOut.ended(place) ? ok({ userId: place.userId, concertId: this.meta.id!, ...SOLD_OUT_STATUS }) : tokenInvalid()
+    if (!this.entryFor(place))
+      return this.sellOut.ended(place)
+        ? ok({ userId: place.userId, concertId: this.meta.id!, ...SOLD_OUT_STATUS })
+        : tokenInvalid()
     this.seen(place.arrival, now)
     return ok(this.describe(place, this.moment(now)))
   }
@@ -200,7 +214,12 @@ export class WaitingLine {
   private describe({ userId, arrival, entryId }: PlaceInLine, moment: Moment): QueueStatusView {
     const activeUntil = this.active.untilOf(arrival)
     const place = activeUntil !== undefined ? { activeUntil } : { position: this.waiting.position(arrival) }
-    return { userId, concertId: this.meta.id!, ...(entryId ? { entryId } : {}), ...placeStatus(place, moment, this.meta.policy) }
+    return {
+      userId,
+      concertId: this.meta.id!,
+      ...(entryId ? { entryId } : {}),
+      ...placeStatus(place, moment, this.meta.policy),
+    }
   }
 
   /** The line as Workers and relays answer statuses from it: whole, or what changed since the version they have. */

@@ -16,7 +16,8 @@ export class ConcertMeta {
   constructor(private readonly sql: SqlStorage) {}
 
   load() {
-    for (const { key, value } of this.sql.exec<{ key: string; value: string }>('SELECT key, value FROM meta')) this.values.set(key, value)
+    for (const { key, value } of this.sql.exec<{ key: string; value: string }>('SELECT key, value FROM meta'))
+      this.values.set(key, value)
     this.id = this.values.get('concertId') ?? null
     const policy = this.values.get('policy')
     this.policy = policy ? { ...DEFAULT_POLICY, ...JSON.parse(policy) } : DEFAULT_POLICY
@@ -48,6 +49,10 @@ export class ConcertMeta {
 
   save(key: string, value: string) {
     this.values.set(key, value)
-    this.sql.exec('INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value', key, value)
+    this.sql.exec(
+      'INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value',
+      key,
+      value,
+    )
   }
 }

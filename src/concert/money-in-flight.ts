@@ -9,13 +9,19 @@ export type InFlight = 'PAYING' | 'REFUNDING'
  */
 export function stuckOrders(sql: SqlStorage, state: InFlight, now: number): string[] {
   return sql
-    .exec<{ id: string }>('SELECT id FROM reservations WHERE state = ? AND paying_since <= ?', state, now - PAYMENT_GRACE_MS)
+    .exec<{ id: string }>(
+      'SELECT id FROM reservations WHERE state = ? AND paying_since <= ?',
+      state,
+      now - PAYMENT_GRACE_MS,
+    )
     .toArray()
     .map((r) => r.id)
 }
 
 /** When the oldest order in flight in this state is due to be asked about. */
 export function inFlightDeadline(sql: SqlStorage, state: InFlight): number | null {
-  const since = sql.exec<{ m: number | null }>('SELECT MIN(paying_since) AS m FROM reservations WHERE state = ?', state).one().m
+  const since = sql
+    .exec<{ m: number | null }>('SELECT MIN(paying_since) AS m FROM reservations WHERE state = ?', state)
+    .one().m
   return since === null ? null : since + PAYMENT_GRACE_MS
 }

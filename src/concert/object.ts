@@ -1,7 +1,25 @@
 import { fail, ok, type Result } from '../errors/catalogue'
-import type { DateAvailabilityView, HoldView, QueueHistoryView, QueuePolicy, QueueStatsView, SaleDrawView, SaleStateView, SectionListView } from '../schemas'
+import type {
+  DateAvailabilityView,
+  HoldView,
+  QueueHistoryView,
+  QueuePolicy,
+  QueueStatsView,
+  SaleDrawView,
+  SaleStateView,
+  SectionListView,
+} from '../schemas'
 import { RecentSeatMaps, type PackedSeatMap } from './seat-map'
-import type { ConcertConfigured, ConcertSetup, FollowedPlace, PaymentStart, PlaceInLine, PlaceStatus, QueueEntryView, RefundStart } from './rpc'
+import type {
+  ConcertConfigured,
+  ConcertSetup,
+  FollowedPlace,
+  PaymentStart,
+  PlaceInLine,
+  PlaceStatus,
+  QueueEntryView,
+  RefundStart,
+} from './rpc'
 import type { LineView, ViewVersion } from './line-view'
 import type { DrawOrderView } from './draw-order'
 import { ConcertRoom, notFound } from './room'
@@ -45,7 +63,15 @@ export class ConcertObject extends ConcertRoom {
     return this.read((now) => {
       const { made } = this.preQueue.entries
       const preQueue = this.preQueue.phase(now) === 'OPEN' ? 0 : made
-      return { concertId: this.meta.id!, ...this.line.counts(now), ...this.seatPlan.holdCounts(), seatsLeft: this.seatPlan.left(now), preQueue, events: this.outbox.counts(), policy: this.meta.policy }
+      return {
+        concertId: this.meta.id!,
+        ...this.line.counts(now),
+        ...this.seatPlan.holdCounts(),
+        seatsLeft: this.seatPlan.left(now),
+        preQueue,
+        events: this.outbox.counts(),
+        policy: this.meta.policy,
+      }
     })
   }
 
@@ -75,7 +101,9 @@ export class ConcertObject extends ConcertRoom {
   /** The same for mirrors: built at most 4 times a second however many mirrors ask (seat-map.ts). */
   sharedSeats(date: string, section?: string): Result<PackedSeatMap> {
     const now = Date.now()
-    return this.ready(now) ? this.recentMaps.get(date, section, now, () => this.seatPlan.map(date, section)) : notFound()
+    return this.ready(now)
+      ? this.recentMaps.get(date, section, now, () => this.seatPlan.map(date, section))
+      : notFound()
   }
 
   seatMap(place: PlaceInLine, date: string, section?: string): Result<PackedSeatMap> {

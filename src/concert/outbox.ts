@@ -54,7 +54,15 @@ export class Outbox {
     this.meta.save('eventsWritten', String(this.written))
     this.due ??= now + RELAY_DELAY_MS
     for (let i = 0; i < events.length; i += EVENTS_PER_LOG_LINE) {
-      console.log(JSON.stringify({ level: 'info', msg: 'sale events', type, concertId: this.meta.id, events: events.slice(i, i + EVENTS_PER_LOG_LINE) }))
+      console.log(
+        JSON.stringify({
+          level: 'info',
+          msg: 'sale events',
+          type,
+          concertId: this.meta.id,
+          events: events.slice(i, i + EVENTS_PER_LOG_LINE),
+        }),
+      )
     }
   }
 
@@ -68,14 +76,18 @@ export class Outbox {
     this.due = null
     try {
       for (let sent = 0; sent < RELAY_BATCHES_PER_RUN; sent++) {
-        const rows = this.sql.exec<{ seq: number; event: string }>('SELECT seq, event FROM outbox ORDER BY seq LIMIT ?', RELAY_BATCH).toArray()
+        const rows = this.sql
+          .exec<{ seq: number; event: string }>('SELECT seq, event FROM outbox ORDER BY seq LIMIT ?', RELAY_BATCH)
+          .toArray()
         if (rows.length === 0) break
         await send(rows.map((r) => JSON.parse(r.event) as SaleEvent))
         this.sql.exec('DELETE FROM outbox WHERE seq <= ?', rows[rows.length - 1]!.seq)
       }
       if (this.hasUnsent()) this.due ??= Date.now() + RELAY_DELAY_MS
     } catch (err) {
-      console.error(JSON.stringify({ level: 'error', msg: 'outbox relay failed', concertId: this.meta.id, error: String(err) }))
+      console.error(
+        JSON.stringify({ level: 'error', msg: 'outbox relay failed', concertId: this.meta.id, error: String(err) }),
+      )
       this.due = Date.now() + RELAY_RETRY_MS
     }
   }

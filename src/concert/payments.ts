@@ -26,8 +26,18 @@ export class Payments {
   /** Marks the hold as being paid for; asking again while PAYING is the same answer. */
   begin(reservation: ReservationRow, now: number): Result<PaymentStart> {
     if (reservation.state !== 'HELD' && reservation.state !== 'PAYING') return gone(reservation)
-    if (reservation.state === 'HELD') this.storage.sql.exec("UPDATE reservations SET state = 'PAYING', paying_since = ? WHERE id = ?", now, reservation.id)
-    return ok({ concertId: this.meta.id!, date: reservation.date, seatNumbers: seatNumbersOf(reservation), price: reservation.price })
+    if (reservation.state === 'HELD')
+      this.storage.sql.exec(
+        "UPDATE reservations SET state = 'PAYING', paying_since = ? WHERE id = ?",
+        now,
+        reservation.id,
+      )
+    return ok({
+      concertId: this.meta.id!,
+      date: reservation.date,
+      seatNumbers: seatNumbersOf(reservation),
+      price: reservation.price,
+    })
   }
 
   /**
@@ -43,7 +53,8 @@ export class Payments {
     this.storage.transactionSync(() => {
       if (paymentId) this.sell(r, paymentId, now)
       else if (r.state === 'PAYING') {
-        if (r.expires_at > now) this.storage.sql.exec("UPDATE reservations SET state = 'HELD', paying_since = NULL WHERE id = ?", r.id)
+        if (r.expires_at > now)
+          this.storage.sql.exec("UPDATE reservations SET state = 'HELD', paying_since = NULL WHERE id = ?", r.id)
         else this.seats.free(r, 'EXPIRED', now)
       } else if (r.state === 'HELD' && r.expires_at <= now) {
         this.seats.free(r, 'EXPIRED', now)
@@ -58,10 +69,16 @@ export class Payments {
     const { sql } = this.storage
     for (const holder of this.seats.holdersOf(r)) this.seats.free(holder, 'RELEASED', now)
     this.seats.markSold(r)
-    sql.exec("UPDATE reservations SET state = 'PAID', payment_id = ?, paying_since = NULL WHERE id = ?", paymentId, r.id)
+    sql.exec(
+      "UPDATE reservations SET state = 'PAID', payment_id = ?, paying_since = NULL WHERE id = ?",
+      paymentId,
+      r.id,
+    )
     this.outbox.record('seat.paid', now, { ...orderFields(r), price: r.price, paymentId })
     // The token that bought the seat is finished; any other hold it had goes back on sale.
-    for (const other of sql.exec<ReservationRow>("SELECT * FROM reservations WHERE arrival = ? AND state = 'HELD'", r.arrival).toArray()) {
+    for (const other of sql
+      .exec<ReservationRow>("SELECT * FROM reservations WHERE arrival = ? AND state = 'HELD'", r.arrival)
+      .toArray()) {
       this.seats.free(other, 'RELEASED', now)
     }
     if (this.line.isLive(r.arrival)) this.line.end(r.arrival, 'PAID', now)

@@ -20,10 +20,15 @@ export class Places {
   ) {}
 
   /** Entries: refused before the pre-queue opens, into it until opensAt, into the line after. Call after the sweep (which draws when due). */
-  enter(userIds: string[], now: number, transaction: <T>(change: () => T) => T): { entries: Array<Result<QueueEntryView>>; moved: boolean } {
+  enter(
+    userIds: string[],
+    now: number,
+    transaction: <T>(change: () => T) => T,
+  ): { entries: Array<Result<QueueEntryView>>; moved: boolean } {
     const phase = this.preQueue.phase(now)
     if (phase === 'SCHEDULED') return { entries: userIds.map(() => this.preQueue.notOpen()), moved: false }
-    if (phase === 'PRE_QUEUE') return { entries: transaction(() => this.preQueue.enter(userIds, this.line.moment(now))), moved: false }
+    if (phase === 'PRE_QUEUE')
+      return { entries: transaction(() => this.preQueue.enter(userIds, this.line.moment(now))), moved: false }
     if (phase !== 'DRAWING') return this.line.enter(userIds, now)
     // While the draw is under way, a user whose entry it has not reached keeps that entry (and its place).
     const moment = this.line.moment(now)
@@ -48,8 +53,10 @@ export class Places {
   /** The status, with the place's arrival (0 in the pre-queue), which a Worker keeps for a token that names an entry. */
   status(place: PlaceInLine, now: number): Result<PlaceStatus> {
     const placed = this.preQueue.placed(place)
-    if (this.preQueue.undrawn(placed)) return ok({ arrival: 0, status: this.preQueue.status(placed, this.line.moment(now))! })
-    if (this.preQueue.toCome(placed.arrival)) return ok({ arrival: placed.arrival, status: this.line.liveStatus(placed, this.line.moment(now))! })
+    if (this.preQueue.undrawn(placed))
+      return ok({ arrival: 0, status: this.preQueue.status(placed, this.line.moment(now))! })
+    if (this.preQueue.toCome(placed.arrival))
+      return ok({ arrival: placed.arrival, status: this.line.liveStatus(placed, this.line.moment(now))! })
     const status = this.line.status(placed, now)
     return status.ok ? ok({ arrival: placed.arrival, status: status.value }) : status
   }
@@ -62,7 +69,11 @@ export class Places {
   /** The place of a new listener, its arrival filled in from the opening; null when it has ended. */
   live<P extends PlaceInLine>(owner: P): P | null {
     const placed = this.preQueue.placed(owner)
-    return this.line.entryFor(placed) !== undefined || this.preQueue.undrawn(placed) || this.preQueue.toCome(placed.arrival) ? placed : null
+    return this.line.entryFor(placed) !== undefined ||
+      this.preQueue.undrawn(placed) ||
+      this.preQueue.toCome(placed.arrival)
+      ? placed
+      : null
   }
 
   /** What a listener is told now: its place in line, or in the pre-queue before the draw; null once it has ended. */
@@ -76,7 +87,8 @@ export class Places {
    * the sweep's transaction.
    */
   openIfDue(now: number) {
-    if (this.preQueue.phase(now) === 'DUE') this.line.reserveDrawn(this.preQueue.beginDraw(this.line.arrivals.last, now))
+    if (this.preQueue.phase(now) === 'DUE')
+      this.line.reserveDrawn(this.preQueue.beginDraw(this.line.arrivals.last, now))
     if (!this.preQueue.draw.sliceDue(now)) return
     const { first, count } = this.preQueue.draw.drawSlice(now)
     this.line.joinDrawn(first, count, now)

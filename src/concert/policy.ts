@@ -22,7 +22,12 @@ const MINUTE_MS = 60_000
  * filled at once, never by a periodic batch; nobody while the operator has paused admission,
  * nor while no seat is AVAILABLE (admission resumes when a hold ends).
  */
-export function admissionsAvailable(activeCount: number, waitingCount: number, policy: QueuePolicy, seatsLeft: number): number {
+export function admissionsAvailable(
+  activeCount: number,
+  waitingCount: number,
+  policy: QueuePolicy,
+  seatsLeft: number,
+): number {
   if (policy.paused || seatsLeft === 0) return 0
   return Math.max(0, Math.min(waitingCount, policy.maxActiveUsers - activeCount))
 }
@@ -48,7 +53,11 @@ export function firstIndexAfter(sorted: ArrayLike<number>, t: number): number {
  * How many admissions the rate cap allows now, given recent admission times (ascending), and
  * when the next one becomes allowed if none is.
  */
-export function rateAllowance(now: number, recent: readonly number[], admitPerMinute: number | null): { allowed: number; nextAt: number | null } {
+export function rateAllowance(
+  now: number,
+  recent: readonly number[],
+  admitPerMinute: number | null,
+): { allowed: number; nextAt: number | null } {
   if (admitPerMinute === null) return { allowed: Number.POSITIVE_INFINITY, nextAt: null }
   const inWindow = recent.length - firstIndexAfter(recent, now - MINUTE_MS)
   const allowed = Math.max(0, admitPerMinute - inWindow)

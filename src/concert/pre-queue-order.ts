@@ -41,7 +41,15 @@ export class PreQueueOrder {
   rankOf(key: string): number {
     const order = this.sorted()
     return (
-      order.rankOf(key) ?? order.sharingBelow(key) + this.sql.exec<{ n: number }>('SELECT COUNT(*) AS n FROM pre_queue WHERE substr(draw_key, 1, 8) = ? AND draw_key < ?', key.slice(0, 8), key).one().n
+      order.rankOf(key) ??
+      order.sharingBelow(key) +
+        this.sql
+          .exec<{ n: number }>(
+            'SELECT COUNT(*) AS n FROM pre_queue WHERE substr(draw_key, 1, 8) = ? AND draw_key < ?',
+            key.slice(0, 8),
+            key,
+          )
+          .one().n
     )
   }
 

@@ -103,7 +103,10 @@ export class PreQueue {
     const { now } = moment
     const room = this.meta.policy.maxWaitingUsers
     const existing = new Map<string, string>()
-    for (const row of this.sql.exec<{ entry_id: string; user_id: string }>('SELECT entry_id, user_id FROM pre_queue WHERE user_id IN (SELECT value FROM json_each(?))', JSON.stringify(userIds))) {
+    for (const row of this.sql.exec<{ entry_id: string; user_id: string }>(
+      'SELECT entry_id, user_id FROM pre_queue WHERE user_id IN (SELECT value FROM json_each(?))',
+      JSON.stringify(userIds),
+    )) {
       existing.set(row.user_id, row.entry_id)
     }
     const made: PreQueueEntry[] = []
@@ -131,7 +134,12 @@ export class PreQueue {
     return userIds.map((userId) => {
       const entryId = existing.get(userId)
       if (entryId === undefined) return fail('QUEUE_FULL')
-      return ok({ created: unanswered.delete(userId), arrival: 0, entryId, status: this.status({ arrival: 0, userId, entryId }, moment)! })
+      return ok({
+        created: unanswered.delete(userId),
+        arrival: 0,
+        entryId,
+        status: this.status({ arrival: 0, userId, entryId }, moment)!,
+      })
     })
   }
 
@@ -150,7 +158,11 @@ export class PreQueue {
 
   /** Whether this place (a token naming an entry, given no arrival: the draw has not begun) is in the pre-queue. */
   undrawn({ arrival, entryId, userId }: PlaceInLine): boolean {
-    return arrival === 0 && entryId !== undefined && this.sql.exec('SELECT 1 FROM pre_queue WHERE entry_id = ? AND user_id = ?', entryId, userId).toArray().length > 0
+    return (
+      arrival === 0 &&
+      entryId !== undefined &&
+      this.sql.exec('SELECT 1 FROM pre_queue WHERE entry_id = ? AND user_id = ?', entryId, userId).toArray().length > 0
+    )
   }
 
   /** The place the draw gives this entry, once it has begun, if it is this user's. */
@@ -202,7 +214,9 @@ export class PreQueue {
   orderView(): DrawOrderView | null {
     if (!this.draw.begun) return null
     // After the draw its places are the rows' arrivals, the first of them base + 1.
-    const base = this.draw.base ?? (this.sql.exec<{ first: number | null }>('SELECT MIN(arrival) AS first FROM pre_queue').one().first ?? 1) - 1
+    const base =
+      this.draw.base ??
+      (this.sql.exec<{ first: number | null }>('SELECT MIN(arrival) AS first FROM pre_queue').one().first ?? 1) - 1
     return { seed: this.schedule!.seed, base, prefixes: this.order.prefixes() }
   }
 
@@ -215,11 +229,15 @@ export class PreQueue {
   beginDraw(lastArrival: number, now: number): number {
     const { seed } = this.schedule!
     // Entries made before keys were kept (schema version 3) get theirs now (found by the index: its null keys).
-    const keyless = this.sql.exec<{ entry_id: string }>('SELECT entry_id FROM pre_queue WHERE substr(draw_key, 1, 8) IS NULL').toArray()
+    const keyless = this.sql
+      .exec<{ entry_id: string }>('SELECT entry_id FROM pre_queue WHERE substr(draw_key, 1, 8) IS NULL')
+      .toArray()
     drawKeys(
       seed,
       keyless.map((r) => r.entry_id),
-    ).forEach((key, i) => this.sql.exec('UPDATE pre_queue SET draw_key = ? WHERE entry_id = ?', key, keyless[i]!.entry_id))
+    ).forEach((key, i) =>
+      this.sql.exec('UPDATE pre_queue SET draw_key = ? WHERE entry_id = ?', key, keyless[i]!.entry_id),
+    )
     this.order.begin(keyless.length > 0)
     this.draw.begin(lastArrival, this.size, now)
     // The order is fixed now (the keys' order): the seed is published as the draw begins.
@@ -232,7 +250,9 @@ export class PreQueue {
     if (!this.schedule) return fail('NO_DRAW')
     if (!this.draw.begun) return fail('SALE_NOT_OPEN', `The draw is made at ${iso(this.schedule.opensAt)}`)
     // The drawn order is the keys' order, whole from the draw's beginning, while places are still being given.
-    const entries = this.sql.exec<{ entry_id: string }>(`SELECT entry_id FROM pre_queue ORDER BY ${KEY_ORDER}`).toArray()
+    const entries = this.sql
+      .exec<{ entry_id: string }>(`SELECT entry_id FROM pre_queue ORDER BY ${KEY_ORDER}`)
+      .toArray()
     return ok({ seed: this.schedule.seed, entries: entries.map((r) => r.entry_id) })
   }
 
@@ -248,7 +268,13 @@ export class PreQueue {
     const state: SaleStateView['state'] = soldOut ? 'SOLD_OUT' : phase === 'DUE' || phase === 'DRAWING' ? 'OPEN' : phase
     const s = this.schedule
     if (!s) return { concertId: this.meta.id!, state }
-    const fields = { concertId: this.meta.id!, opensAt: iso(s.opensAt), preQueueOpensAt: iso(s.preQueueOpensAt), state, seedCommitment: s.commitment }
+    const fields = {
+      concertId: this.meta.id!,
+      opensAt: iso(s.opensAt),
+      preQueueOpensAt: iso(s.preQueueOpensAt),
+      state,
+      seedCommitment: s.commitment,
+    }
     const drawnEntries = this.draw.size
     return drawnEntries === undefined ? fields : { ...fields, seed: s.seed, drawnEntries }
   }

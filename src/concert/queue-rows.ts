@@ -19,7 +19,11 @@ export class QueueRows {
   constructor(private readonly sql: SqlStorage) {}
 
   all() {
-    return this.sql.exec<Pick<QueueRow, 'arrival' | 'status' | 'active_until'>>('SELECT arrival, status, active_until FROM queue ORDER BY arrival').toArray()
+    return this.sql
+      .exec<Pick<QueueRow, 'arrival' | 'status' | 'active_until'>>(
+        'SELECT arrival, status, active_until FROM queue ORDER BY arrival',
+      )
+      .toArray()
   }
 
   /** The places these users have, with the pre-queue entry each was drawn from, if any. */
@@ -35,17 +39,31 @@ export class QueueRows {
   }
 
   join(newcomers: Array<{ userId: string; arrival: number }>, now: number) {
-    execJsonRows(this.sql, "INSERT INTO queue (arrival, user_id, status, entered_at) SELECT value ->> '$.arrival', value ->> '$.userId', 'WAITING', ? FROM json_each(?)", newcomers, now)
+    execJsonRows(
+      this.sql,
+      "INSERT INTO queue (arrival, user_id, status, entered_at) SELECT value ->> '$.arrival', value ->> '$.userId', 'WAITING', ? FROM json_each(?)",
+      newcomers,
+      now,
+    )
   }
 
   /** The draw's places from `first` to `last`, straight from the pre-queue's table. */
   joinDrawn(first: number, last: number, now: number) {
-    this.sql.exec("INSERT INTO queue (arrival, user_id, status, entered_at) SELECT arrival, user_id, 'WAITING', ? FROM pre_queue WHERE arrival BETWEEN ? AND ? ORDER BY arrival", now, first, last)
+    this.sql.exec(
+      "INSERT INTO queue (arrival, user_id, status, entered_at) SELECT arrival, user_id, 'WAITING', ? FROM pre_queue WHERE arrival BETWEEN ? AND ? ORDER BY arrival",
+      now,
+      first,
+      last,
+    )
   }
 
   /** The places the draw gave from `first` to `last` (rows it will not join: the sale sold out meanwhile). */
   drawnPlaces(first: number, last: number): PlaceInLine[] {
-    return places(this.sql.exec<Place>('SELECT arrival, user_id FROM pre_queue WHERE arrival BETWEEN ? AND ?', first, last).toArray())
+    return places(
+      this.sql
+        .exec<Place>('SELECT arrival, user_id FROM pre_queue WHERE arrival BETWEEN ? AND ?', first, last)
+        .toArray(),
+    )
   }
 
   /** The first `count` WAITING places up to `upTo` become ACTIVE until `activeUntil`. */
@@ -66,18 +84,29 @@ export class QueueRows {
 
   /** The user whose place it was, if it was still live. */
   remove(arrival: number): string | undefined {
-    return this.sql.exec<{ user_id: string }>('DELETE FROM queue WHERE arrival = ? RETURNING user_id', arrival).toArray()[0]?.user_id
+    return this.sql
+      .exec<{ user_id: string }>('DELETE FROM queue WHERE arrival = ? RETURNING user_id', arrival)
+      .toArray()[0]?.user_id
   }
 
   removeAllWaiting(): PlaceInLine[] {
-    return places(this.sql.exec<Place>("DELETE FROM queue WHERE status = 'WAITING' RETURNING arrival, user_id").toArray())
+    return places(
+      this.sql.exec<Place>("DELETE FROM queue WHERE status = 'WAITING' RETURNING arrival, user_id").toArray(),
+    )
   }
 
   activeEndedBy(now: number): number[] {
-    return Array.from(this.sql.exec<{ arrival: number }>("SELECT arrival FROM queue WHERE status = 'ACTIVE' AND active_until <= ?", now), (r) => r.arrival)
+    return Array.from(
+      this.sql.exec<{ arrival: number }>(
+        "SELECT arrival FROM queue WHERE status = 'ACTIVE' AND active_until <= ?",
+        now,
+      ),
+      (r) => r.arrival,
+    )
   }
 
   earliestActiveEnd(): number | null {
-    return this.sql.exec<{ m: number | null }>("SELECT MIN(active_until) AS m FROM queue WHERE status = 'ACTIVE'").one().m
+    return this.sql.exec<{ m: number | null }>("SELECT MIN(active_until) AS m FROM queue WHERE status = 'ACTIVE'").one()
+      .m
   }
 }

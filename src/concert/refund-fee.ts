@@ -25,7 +25,12 @@ export interface RefundTerms {
  * exact fraction); the first rule, in the order given, whose fromDaysBefore is at most them
  * applies. Once the show has started nothing applies. The fee is rounded down to whole KRW.
  */
-export function refundTerms(price: number, startsAt: number, now: number, policy: RefundPolicyView): RefundTerms | null {
+export function refundTerms(
+  price: number,
+  startsAt: number,
+  now: number,
+  policy: RefundPolicyView,
+): RefundTerms | null {
   if (!isBookable(startsAt, now)) return null
   const daysLeft = Math.floor((startsAt - now) / DAY_MS)
   const rule = policy.find((r) => r.fromDaysBefore <= daysLeft)

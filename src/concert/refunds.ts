@@ -29,17 +29,27 @@ export class Refunds {
   /** What refunding this paid order now would credit, or why it cannot be refunded. */
   quote(r: ReservationRow, now: number): Result<RefundStart> {
     if (r.state === 'REFUNDED') return fail('ALREADY_REFUNDED')
-    if (r.state !== 'PAID' && r.state !== 'REFUNDING') return fail('RESERVATION_NOT_FOUND', 'This order is not paid, so there is nothing to refund')
+    if (r.state !== 'PAID' && r.state !== 'REFUNDING')
+      return fail('RESERVATION_NOT_FOUND', 'This order is not paid, so there is nothing to refund')
     const day = this.seats.day(r.date)!
     const terms = refundTerms(r.price, day.startsAt, now, this.meta.refundPolicy)
     if (!terms) return fail('REFUND_CLOSED', `Refunds for the show on ${r.date} are closed`)
-    return ok({ concertId: this.meta.id!, reservationId: r.id, paymentId: r.payment_id!, date: r.date, seatNumbers: seatNumbersOf(r), paid: r.price, ...terms })
+    return ok({
+      concertId: this.meta.id!,
+      reservationId: r.id,
+      paymentId: r.payment_id!,
+      date: r.date,
+      seatNumbers: seatNumbersOf(r),
+      paid: r.price,
+      ...terms,
+    })
   }
 
   /** Marks the paid order as being refunded; asking again while REFUNDING is the same answer. */
   begin(r: ReservationRow, now: number): Result<RefundStart> {
     const quoted = this.quote(r, now)
-    if (quoted.ok && r.state === 'PAID') this.storage.sql.exec("UPDATE reservations SET state = 'REFUNDING', paying_since = ? WHERE id = ?", now, r.id)
+    if (quoted.ok && r.state === 'PAID')
+      this.storage.sql.exec("UPDATE reservations SET state = 'REFUNDING', paying_since = ? WHERE id = ?", now, r.id)
     return quoted
   }
 
@@ -58,8 +68,18 @@ export class Refunds {
         return
       }
       this.seats.unsell(r)
-      this.storage.sql.exec("UPDATE reservations SET state = 'REFUNDED', refund_id = ?, paying_since = NULL WHERE id = ?", refund.id, r.id)
-      this.outbox.record('seat.refunded', now, { ...orderFields(r), price: r.price, refundId: refund.id, amount: refund.amount, fee: refund.fee })
+      this.storage.sql.exec(
+        "UPDATE reservations SET state = 'REFUNDED', refund_id = ?, paying_since = NULL WHERE id = ?",
+        refund.id,
+        r.id,
+      )
+      this.outbox.record('seat.refunded', now, {
+        ...orderFields(r),
+        price: r.price,
+        refundId: refund.id,
+        amount: refund.amount,
+        fee: refund.fee,
+      })
       this.sellOut.reopen()
       this.line.admit(now)
     })

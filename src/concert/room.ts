@@ -56,7 +56,9 @@ export abstract class ConcertRoom extends DurableObject<Env> {
     this.seatPlan = new Seats(storage, this.meta, this.outbox)
     this.sellOut = new SellOut(storage.sql, this.meta, this.outbox)
     this.preQueue = new PreQueue(storage.sql, this.meta, this.outbox)
-    this.line = new WaitingLine(storage, this.meta, this.outbox, this.sellOut, this.preQueue, (now) => this.seatPlan.left(now))
+    this.line = new WaitingLine(storage, this.meta, this.outbox, this.sellOut, this.preQueue, (now) =>
+      this.seatPlan.left(now),
+    )
     this.places = new Places(this.preQueue, this.line)
     this.history = new History(storage.sql, () => {
       const { arrivals, ...line } = this.line.totals()
@@ -140,7 +142,11 @@ export abstract class ConcertRoom extends DurableObject<Env> {
   }
 
   /** A change to the caller's own reservation, in the group commit; the alarm is re-armed when it went through. */
-  protected changeOwnReservation<T>(place: PlaceInLine, reservationId: string, change: (reservation: ReservationRow, now: number) => Result<T>): Promise<Result<T>> {
+  protected changeOwnReservation<T>(
+    place: PlaceInLine,
+    reservationId: string,
+    change: (reservation: ReservationRow, now: number) => Result<T>,
+  ): Promise<Result<T>> {
     return this.group.run(() => {
       const now = Date.now()
       const admitted = this.requireActive(place, now)

@@ -15,7 +15,8 @@ export interface PlaceInLine {
 }
 
 /** Just the place: a credential or a socket's owner also carries its token, which the object has no use for. */
-export const placeOnly = ({ arrival, userId, entryId }: PlaceInLine): PlaceInLine => (entryId !== undefined ? { arrival, userId, entryId } : { arrival, userId })
+export const placeOnly = ({ arrival, userId, entryId }: PlaceInLine): PlaceInLine =>
+  entryId !== undefined ? { arrival, userId, entryId } : { arrival, userId }
 
 /** Who a socket belongs to: the place and the token to send back in pushes; its attachment through hibernation. */
 export interface SocketOwner extends PlaceInLine {

@@ -206,7 +206,10 @@ export function migrate(storage: DurableObjectStorage, migrations: readonly Migr
     if (step.version <= version) continue
     storage.transactionSync(() => {
       storage.sql.exec(step.sql)
-      storage.sql.exec("INSERT INTO meta (key, value) VALUES ('schemaVersion', ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value", String(step.version))
+      storage.sql.exec(
+        "INSERT INTO meta (key, value) VALUES ('schemaVersion', ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+        String(step.version),
+      )
     })
     version = step.version
   }

@@ -31,11 +31,24 @@ export class SeatCounts {
     if (this.days) return this.days
     const sections = this.venue()
     const days = new Map<string, DayCounts>()
-    for (const d of this.sql.exec<{ date: string; starts_at: string; price: number; total_seats: number }>('SELECT date, starts_at, price, total_seats FROM dates ORDER BY date')) {
+    for (const d of this.sql.exec<{ date: string; starts_at: string; price: number; total_seats: number }>(
+      'SELECT date, starts_at, price, total_seats FROM dates ORDER BY date',
+    )) {
       const available = sections.map((s) => s.seats)
-      days.set(d.date, { date: d.date, startsAt: Date.parse(d.starts_at), startsAtIso: d.starts_at, price: d.price, total: d.total_seats, available, availableTotal: d.total_seats, sold: 0 })
+      days.set(d.date, {
+        date: d.date,
+        startsAt: Date.parse(d.starts_at),
+        startsAtIso: d.starts_at,
+        price: d.price,
+        total: d.total_seats,
+        available,
+        availableTotal: d.total_seats,
+        sold: 0,
+      })
     }
-    for (const s of this.sql.exec<{ date: string; seat_number: number; sold: number }>('SELECT date, seat_number, sold FROM seats WHERE sold = 1 OR reservation_id IS NOT NULL')) {
+    for (const s of this.sql.exec<{ date: string; seat_number: number; sold: number }>(
+      'SELECT date, seat_number, sold FROM seats WHERE sold = 1 OR reservation_id IS NOT NULL',
+    )) {
       const day = days.get(s.date)!
       day.available[sectionIndexOf(sections, s.seat_number)]!--
       day.availableTotal--

@@ -18,7 +18,8 @@ const STATUS: Record<string, SeatStatus> = { A: 'AVAILABLE', H: 'HELD', S: 'SOLD
 export function unpackSeatMap({ concertId, date, sections }: PackedSeatMap): SeatMapView {
   const seats: SeatMapView['seats'] = []
   for (const { name, price, firstSeat, states } of sections) {
-    for (let i = 0; i < states.length; i++) seats.push({ seatNumber: firstSeat + i, status: STATUS[states[i]!]!, price, section: name })
+    for (let i = 0; i < states.length; i++)
+      seats.push({ seatNumber: firstSeat + i, status: STATUS[states[i]!]!, price, section: name })
   }
   return { concertId, date, seats }
 }
@@ -34,7 +35,12 @@ export const SHARED_MAP_MAX_AGE_MS = 250
 export class RecentSeatMaps {
   private readonly built = new Map<string, { at: number; map: PackedSeatMap }>()
 
-  get(date: string, section: string | undefined, now: number, build: () => Result<PackedSeatMap>): Result<PackedSeatMap> {
+  get(
+    date: string,
+    section: string | undefined,
+    now: number,
+    build: () => Result<PackedSeatMap>,
+  ): Result<PackedSeatMap> {
     const key = `${date}#${section ?? ''}`
     const recent = this.built.get(key)
     if (recent && now - recent.at <= SHARED_MAP_MAX_AGE_MS) return ok(recent.map)

@@ -34,7 +34,14 @@ export type ReservationRow = {
 export const seatNumbersOf = (r: ReservationRow): number[] => JSON.parse(r.seat_numbers)
 
 /** What every event of an order says of it. */
-export const orderFields = (r: ReservationRow) => ({ userId: r.user_id, arrival: r.arrival, reservationId: r.id, date: r.date, seatNumber: r.seat_number, seatNumbers: seatNumbersOf(r) })
+export const orderFields = (r: ReservationRow) => ({
+  userId: r.user_id,
+  arrival: r.arrival,
+  reservationId: r.id,
+  date: r.date,
+  seatNumber: r.seat_number,
+  seatNumbers: seatNumbersOf(r),
+})
 
 const iso = (ms: number) => new Date(ms).toISOString()
 const IN_ORDER = 'SELECT value FROM json_each(?)'
@@ -62,12 +69,30 @@ export class Seats {
     const { sql } = this.storage
     const venue = setup.sections ? layOut(setup.sections) : general(setup.seatsPerDate)
     venue.forEach((s, position) => {
-      if (s.price !== null) sql.exec('INSERT INTO sections (position, name, price, first_seat, seats) VALUES (?, ?, ?, ?, ?)', position, s.name, s.price, s.firstSeat, s.seats)
+      if (s.price !== null)
+        sql.exec(
+          'INSERT INTO sections (position, name, price, first_seat, seats) VALUES (?, ?, ?, ?, ?)',
+          position,
+          s.name,
+          s.price,
+          s.firstSeat,
+          s.seats,
+        )
     })
     const seats = lastSeatOf(venue[venue.length - 1]!)
     for (const d of setup.dates) {
-      sql.exec('INSERT INTO dates (date, starts_at, price, total_seats) VALUES (?, ?, ?, ?)', d.date, d.startsAt, d.price ?? 0, seats)
-      sql.exec('INSERT INTO seats (date, seat_number) WITH RECURSIVE n(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM n WHERE x < ?) SELECT ?, x FROM n', seats, d.date)
+      sql.exec(
+        'INSERT INTO dates (date, starts_at, price, total_seats) VALUES (?, ?, ?, ?)',
+        d.date,
+        d.startsAt,
+        d.price ?? 0,
+        seats,
+      )
+      sql.exec(
+        'INSERT INTO seats (date, seat_number) WITH RECURSIVE n(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM n WHERE x < ?) SELECT ?, x FROM n',
+        seats,
+        d.date,
+      )
     }
     this.sections = null
     this.counts.reset()
@@ -76,8 +101,18 @@ export class Seats {
   /** The sections every date has: those the operator gave, or one "General" of every seat. */
   venue(): Section[] {
     if (this.sections) return this.sections
-    const rows = this.storage.sql.exec<{ name: string; price: number; first_seat: number; seats: number }>('SELECT name, price, first_seat, seats FROM sections ORDER BY position').toArray()
-    if (rows.length > 0) return (this.sections = rows.map((r) => ({ name: r.name, price: r.price, firstSeat: r.first_seat, seats: r.seats })))
+    const rows = this.storage.sql
+      .exec<{ name: string; price: number; first_seat: number; seats: number }>(
+        'SELECT name, price, first_seat, seats FROM sections ORDER BY position',
+      )
+      .toArray()
+    if (rows.length > 0)
+      return (this.sections = rows.map((r) => ({
+        name: r.name,
+        price: r.price,
+        firstSeat: r.first_seat,
+        seats: r.seats,
+      })))
     const seats = this.storage.sql.exec<{ n: number | null }>('SELECT MAX(total_seats) AS n FROM dates').one().n
     return seats === null ? [] : (this.sections = general(seats))
   }
@@ -125,7 +160,12 @@ export class Seats {
     // Sections are consecutive ranges of seats: each one's states start at its first seat.
     const all = Array.from(states, (row) => row.state).join('')
     const from = (section: Section) => section.firstSeat - shown[0]!.firstSeat
-    const sections = shown.map((s) => ({ name: s.name, price: s.price ?? day.price, firstSeat: s.firstSeat, states: all.slice(from(s), from(s) + s.seats) }))
+    const sections = shown.map((s) => ({
+      name: s.name,
+      price: s.price ?? day.price,
+      firstSeat: s.firstSeat,
+      states: all.slice(from(s), from(s) + s.seats),
+    }))
     return ok({ concertId: this.meta.id!, date, sections })
   }
 
@@ -133,11 +173,22 @@ export class Seats {
   sectionsOn(date: string): Result<SectionListView> {
     const day = this.counts.get(date)
     if (!day) return dateNotFound(date)
-    return ok({ sections: this.venue().map((s, i) => ({ name: s.name, price: s.price ?? day.price, totalSeats: s.seats, availableSeats: day.available[i]! })) })
+    return ok({
+      sections: this.venue().map((s, i) => ({
+        name: s.name,
+        price: s.price ?? day.price,
+        totalSeats: s.seats,
+        availableSeats: day.available[i]!,
+      })),
+    })
   }
 
   holdCounts() {
-    const holds = this.storage.sql.exec<{ n: number }>("SELECT COALESCE(SUM(json_array_length(seat_numbers)), 0) AS n FROM reservations WHERE state IN ('HELD', 'PAYING')").one().n
+    const holds = this.storage.sql
+      .exec<{ n: number }>(
+        "SELECT COALESCE(SUM(json_array_length(seat_numbers)), 0) AS n FROM reservations WHERE state IN ('HELD', 'PAYING')",
+      )
+      .one().n
     return { holds, sold: this.sold }
   }
 
@@ -147,13 +198,20 @@ export class Seats {
     if (!day) return dateNotFound(date)
     if (!isBookable(day.startsAt, now)) return fail('SEAT_UNAVAILABLE', `The show on ${date} has already started`)
     const missing = seatNumbers.filter((n) => n > day.total)
-    if (missing.length > 0) return fail('SEAT_NOT_FOUND', `The show on ${date} has seats 1 to ${day.total}; not ${missing.join(', ')}`)
+    if (missing.length > 0)
+      return fail('SEAT_NOT_FOUND', `The show on ${date} has seats 1 to ${day.total}; not ${missing.join(', ')}`)
     const { maxSeatsPerOrder, maxHoldsPerUser, maxTicketsPerUser } = this.meta.policy
-    if (seatNumbers.length > maxSeatsPerOrder) return fail('VALIDATION_FAILED', `seatNumbers: at most ${maxSeatsPerOrder} seats in one order`)
+    if (seatNumbers.length > maxSeatsPerOrder)
+      return fail('VALIDATION_FAILED', `seatNumbers: at most ${maxSeatsPerOrder} seats in one order`)
     const taken = this.storage.sql
-      .exec<{ seat_number: number }>(`SELECT seat_number FROM seats WHERE date = ? AND seat_number IN (${IN_ORDER}) AND (sold = 1 OR reservation_id IS NOT NULL)`, date, JSON.stringify(seatNumbers))
+      .exec<{ seat_number: number }>(
+        `SELECT seat_number FROM seats WHERE date = ? AND seat_number IN (${IN_ORDER}) AND (sold = 1 OR reservation_id IS NOT NULL)`,
+        date,
+        JSON.stringify(seatNumbers),
+      )
       .toArray()
-    if (taken.length > 0) return fail('SEAT_UNAVAILABLE', `${seatList(taken.map((t) => t.seat_number))} on ${date} already taken`)
+    if (taken.length > 0)
+      return fail('SEAT_UNAVAILABLE', `${seatList(taken.map((t) => t.seat_number))} on ${date} already taken`)
     const mine = this.storage.sql
       .exec<{ holds: number; tickets: number | null }>(
         `SELECT SUM(state IN ('HELD', 'PAYING')) AS holds, SUM(json_array_length(seat_numbers)) AS tickets
@@ -161,10 +219,14 @@ export class Seats {
         entry.user_id,
       )
       .one()
-    if ((mine.holds ?? 0) >= maxHoldsPerUser) return fail('HOLD_LIMIT_REACHED', `You may hold at most ${maxHoldsPerUser} order(s) at once`)
+    if ((mine.holds ?? 0) >= maxHoldsPerUser)
+      return fail('HOLD_LIMIT_REACHED', `You may hold at most ${maxHoldsPerUser} order(s) at once`)
     const tickets = mine.tickets ?? 0
     if (tickets + seatNumbers.length > maxTicketsPerUser) {
-      return fail('TICKET_LIMIT_REACHED', `You may have at most ${maxTicketsPerUser} ticket(s) for this concert; you have ${tickets} held or bought`)
+      return fail(
+        'TICKET_LIMIT_REACHED',
+        `You may have at most ${maxTicketsPerUser} ticket(s) for this concert; you have ${tickets} held or bought`,
+      )
     }
     return ok(priceSeats(this.venue(), seatNumbers, day.price))
   }
@@ -189,11 +251,35 @@ export class Seats {
         expiresAt,
         now,
       )
-      this.storage.sql.exec(`UPDATE seats SET reservation_id = ? WHERE date = ? AND seat_number IN (${IN_ORDER})`, reservationId, date, JSON.stringify(seatNumbers))
+      this.storage.sql.exec(
+        `UPDATE seats SET reservation_id = ? WHERE date = ? AND seat_number IN (${IN_ORDER})`,
+        reservationId,
+        date,
+        JSON.stringify(seatNumbers),
+      )
       this.counts.changed(date, seatNumbers, -1, 0)
-      this.outbox.record('seat.held', now, { userId: entry.user_id, arrival: entry.arrival, reservationId, date, seatNumber: seatNumbers[0], seatNumbers, price, expiresAt: iso(expiresAt) })
+      this.outbox.record('seat.held', now, {
+        userId: entry.user_id,
+        arrival: entry.arrival,
+        reservationId,
+        date,
+        seatNumber: seatNumbers[0],
+        seatNumbers,
+        price,
+        expiresAt: iso(expiresAt),
+      })
     })
-    return { reservationId, concertId: this.meta.id!, date, seatNumber: seatNumbers[0]!, seatNumbers, seats, price, status: 'HELD', expiresAt: iso(expiresAt) }
+    return {
+      reservationId,
+      concertId: this.meta.id!,
+      date,
+      seatNumber: seatNumbers[0]!,
+      seatNumbers,
+      seats,
+      price,
+      status: 'HELD',
+      expiresAt: iso(expiresAt),
+    }
   }
 
   reservation(id: string): ReservationRow | undefined {
@@ -257,9 +343,18 @@ export class Seats {
     const { sql } = this.storage
     // Seats its hold lost when it expired under a late payment were AVAILABLE until now.
     const wereAvailable = sql
-      .exec<{ seat_number: number }>(`SELECT seat_number FROM seats WHERE date = ? AND seat_number IN (${IN_ORDER}) AND sold = 0 AND reservation_id IS NULL`, r.date, r.seat_numbers)
+      .exec<{ seat_number: number }>(
+        `SELECT seat_number FROM seats WHERE date = ? AND seat_number IN (${IN_ORDER}) AND sold = 0 AND reservation_id IS NULL`,
+        r.date,
+        r.seat_numbers,
+      )
       .toArray()
-    sql.exec(`UPDATE seats SET sold = 1, reservation_id = ? WHERE date = ? AND seat_number IN (${IN_ORDER})`, r.id, r.date, r.seat_numbers)
+    sql.exec(
+      `UPDATE seats SET sold = 1, reservation_id = ? WHERE date = ? AND seat_number IN (${IN_ORDER})`,
+      r.id,
+      r.date,
+      r.seat_numbers,
+    )
     this.counts.changed(
       r.date,
       wereAvailable.map((s) => s.seat_number),
@@ -285,13 +380,17 @@ export class Seats {
 
   /** Holds whose time has passed. Call inside a transaction. */
   expireHolds(now: number) {
-    for (const r of this.storage.sql.exec<ReservationRow>("SELECT * FROM reservations WHERE state = 'HELD' AND expires_at <= ?", now).toArray()) {
+    for (const r of this.storage.sql
+      .exec<ReservationRow>("SELECT * FROM reservations WHERE state = 'HELD' AND expires_at <= ?", now)
+      .toArray()) {
       this.free(r, 'EXPIRED', now)
     }
   }
 
   nextDeadline(): number | null {
-    return this.storage.sql.exec<{ m: number | null }>("SELECT MIN(expires_at) AS m FROM reservations WHERE state = 'HELD'").one().m
+    return this.storage.sql
+      .exec<{ m: number | null }>("SELECT MIN(expires_at) AS m FROM reservations WHERE state = 'HELD'")
+      .one().m
   }
 }
 
@@ -300,4 +399,6 @@ const seatList = (seats: number[]) => (seats.length === 1 ? `Seat ${seats[0]} is
 
 /** Why an order that is no longer held cannot be released or paid. */
 export const gone = (r: ReservationRow) =>
-  r.state === 'PAID' || r.state === 'REFUNDING' || r.state === 'REFUNDED' ? fail('ALREADY_PAID') : fail('RESERVATION_EXPIRED', r.state === 'RELEASED' ? 'This reservation was released' : undefined)
+  r.state === 'PAID' || r.state === 'REFUNDING' || r.state === 'REFUNDED'
+    ? fail('ALREADY_PAID')
+    : fail('RESERVATION_EXPIRED', r.state === 'RELEASED' ? 'This reservation was released' : undefined)

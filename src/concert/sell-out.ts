@@ -33,7 +33,11 @@ export class SellOut {
     this.done = true
     this.meta.save('soldOut', String(SOLD_OUT))
     if (ended.length === 0) return
-    execJsonRows(this.sql, "INSERT INTO sold_out_places (arrival, user_id) SELECT value ->> '$.arrival', value ->> '$.userId' FROM json_each(?)", ended)
+    execJsonRows(
+      this.sql,
+      "INSERT INTO sold_out_places (arrival, user_id) SELECT value ->> '$.arrival', value ->> '$.userId' FROM json_each(?)",
+      ended,
+    )
     this.outbox.recordAll('token.sold_out', now, ended)
   }
 
@@ -46,6 +50,10 @@ export class SellOut {
 
   /** Whether this place ended because every seat was sold. */
   ended({ arrival, userId }: PlaceInLine): boolean {
-    return this.meta.number('soldOut') !== 0 && this.sql.exec('SELECT 1 FROM sold_out_places WHERE arrival = ? AND user_id = ?', arrival, userId).toArray().length > 0
+    return (
+      this.meta.number('soldOut') !== 0 &&
+      this.sql.exec('SELECT 1 FROM sold_out_places WHERE arrival = ? AND user_id = ?', arrival, userId).toArray()
+        .length > 0
+    )
   }
 }

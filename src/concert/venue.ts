@@ -43,7 +43,11 @@ export function sectionIndexOf(sections: readonly Section[], seatNumber: number)
 }
 
 /** An order's seats with their sections and prices; `datePrice` prices a concert without sections. */
-export function priceSeats(sections: readonly Section[], seatNumbers: readonly number[], datePrice: number): OrderSeatView[] {
+export function priceSeats(
+  sections: readonly Section[],
+  seatNumbers: readonly number[],
+  datePrice: number,
+): OrderSeatView[] {
   return seatNumbers.map((seatNumber) => {
     const section = sections[sectionIndexOf(sections, seatNumber)]!
     return { seatNumber, section: section.name, price: section.price ?? datePrice }

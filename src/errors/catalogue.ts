@@ -67,4 +67,5 @@ export const fail = (code: ErrorCode, message: string = ERRORS[code].message): F
 export const ok = <T>(value: T): Result<T> => ({ ok: true, value })
 
 /** The codes of one status, as the OpenAPI document lists them. */
-export const codesWithStatus = (status: number): ErrorCode[] => (Object.keys(ERRORS) as ErrorCode[]).filter((code) => ERRORS[code].status === status)
+export const codesWithStatus = (status: number): ErrorCode[] =>
+  (Object.keys(ERRORS) as ErrorCode[]).filter((code) => ERRORS[code].status === status)

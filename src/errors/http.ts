@@ -20,7 +20,10 @@ export class ApiError extends Error {
 }
 
 /** Refusals that pass: the client is told when to try again. */
-const RETRY_SOON: Partial<Record<ErrorCode, Record<string, string>>> = { OVERLOADED: { 'Retry-After': '1' }, TRY_AGAIN: { 'Retry-After': '1' } }
+const RETRY_SOON: Partial<Record<ErrorCode, Record<string, string>>> = {
+  OVERLOADED: { 'Retry-After': '1' },
+  TRY_AGAIN: { 'Retry-After': '1' },
+}
 
 export function unwrap<T>(result: Result<T>): T {
   if (result.ok) return result.value
@@ -77,14 +80,25 @@ function fromHttpException(err: HTTPException): ApiError | null {
  */
 async function drainBody(c: Context) {
   const { body, bodyUsed } = c.req.raw
-  if (body && !bodyUsed && Number(c.req.header('content-length')) <= MAX_BODY_BYTES) await c.req.raw.arrayBuffer().catch(() => undefined)
+  if (body && !bodyUsed && Number(c.req.header('content-length')) <= MAX_BODY_BYTES)
+    await c.req.raw.arrayBuffer().catch(() => undefined)
 }
 
 export const onError: ErrorHandler = async (err, c) => {
   await drainBody(c)
-  const known = err instanceof ApiError ? err : err instanceof HTTPException ? fromHttpException(err) : durableObjectFailure(err, c)
+  const known =
+    err instanceof ApiError ? err : err instanceof HTTPException ? fromHttpException(err) : durableObjectFailure(err, c)
   if (known) return c.json(errorBody(known.code, known.message), known.status, known.headers)
-  console.error(JSON.stringify({ level: 'error', msg: 'unhandled', requestId: c.get('requestId'), path: c.req.path, error: String(err), stack: err.stack }))
+  console.error(
+    JSON.stringify({
+      level: 'error',
+      msg: 'unhandled',
+      requestId: c.get('requestId'),
+      path: c.req.path,
+      error: String(err),
+      stack: err.stack,
+    }),
+  )
   return c.json(errorBody('INTERNAL', ERRORS.INTERNAL.message), 500)
 }
 
@@ -92,7 +106,15 @@ export const onError: ErrorHandler = async (err, c) => {
 function durableObjectFailure(err: Error, c: Context): ApiError | null {
   const code = unavailable(err)
   if (!code) return null
-  console.warn(JSON.stringify({ level: 'warn', msg: 'concert object unavailable', requestId: c.get('requestId'), path: c.req.path, error: String(err) }))
+  console.warn(
+    JSON.stringify({
+      level: 'warn',
+      msg: 'concert object unavailable',
+      requestId: c.get('requestId'),
+      path: c.req.path,
+      error: String(err),
+    }),
+  )
   return new ApiError(code, undefined, RETRY_SOON[code])
 }
 

@@ -33,7 +33,9 @@ export async function handleSaleEvents(batch: MessageBatch<SaleEvent>, env: Env)
   if (batch.queue === DEAD_LETTER_QUEUE) return keepDeadLetters(batch, env)
   if (!env.DATA_PLATFORM_URL) {
     // No platform configured: the log is the destination; each event was logged when it happened.
-    console.log(JSON.stringify({ level: 'info', msg: 'sale events delivered to the log', count: batch.messages.length }))
+    console.log(
+      JSON.stringify({ level: 'info', msg: 'sale events delivered to the log', count: batch.messages.length }),
+    )
     batch.ackAll()
     return
   }
@@ -92,6 +94,14 @@ async function keepDeadLetters(batch: MessageBatch<SaleEvent>, env: Env) {
   const orm = drizzle(env.DB)
   const [first, ...rest] = rows.map((row) => orm.insert(undeliveredEvents).values(row).onConflictDoNothing())
   if (first) await orm.batch([first, ...rest])
-  for (const row of rows) console.error(JSON.stringify({ level: 'error', msg: 'sale event undelivered after every retry', eventId: row.eventId, type: row.type }))
+  for (const row of rows)
+    console.error(
+      JSON.stringify({
+        level: 'error',
+        msg: 'sale event undelivered after every retry',
+        eventId: row.eventId,
+        type: row.type,
+      }),
+    )
   batch.ackAll()
 }

@@ -2,7 +2,17 @@
 // object writes each event in the same storage transaction as the change it describes
 // (a transactional outbox), so an event exists if and only if its change does.
 
-export type SaleEventType = 'sale.opened' | 'token.issued' | 'token.admitted' | 'token.expired' | 'token.sold_out' | 'seat.held' | 'seat.released' | 'seat.expired' | 'seat.paid' | 'seat.refunded'
+export type SaleEventType =
+  | 'sale.opened'
+  | 'token.issued'
+  | 'token.admitted'
+  | 'token.expired'
+  | 'token.sold_out'
+  | 'seat.held'
+  | 'seat.released'
+  | 'seat.expired'
+  | 'seat.paid'
+  | 'seat.refunded'
 
 /** Why a token ended: its admission timed out, its user left the line, or it bought a seat. */
 export type TokenEndReason = 'ACTIVE_TIMEOUT' | 'IDLE' | 'PAID'

@@ -26,7 +26,11 @@ const MAX_BATCH = 5_000
  */
 export class ConcertGate extends DurableObject<Env> {
   private concertId = ''
-  private readonly entries = new Batch<string, QueueEntryView>((userIds) => this.concert.enterAll(userIds), GATE_INTERVAL_MS, MAX_BATCH)
+  private readonly entries = new Batch<string, QueueEntryView>(
+    (userIds) => this.concert.enterAll(userIds),
+    GATE_INTERVAL_MS,
+    MAX_BATCH,
+  )
   /** The draw's order from the order gate, to find places with. */
   private readonly places = new OnceBegun(() => this.placesFromOrderGate())
   /** As the order gate: the draw's order from the object, for every gate. */

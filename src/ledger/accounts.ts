@@ -26,7 +26,12 @@ export async function getBalance(db: D1Database, userId: string): Promise<Balanc
  * the balance it produced. A repeated Idempotency-Key hits the unique index, rolls the whole
  * batch back, and the first result is replayed.
  */
-export async function charge(db: D1Database, userId: string, amount: number, idempotencyKey?: string): Promise<BalanceView> {
+export async function charge(
+  db: D1Database,
+  userId: string,
+  amount: number,
+  idempotencyKey?: string,
+): Promise<BalanceView> {
   const orm = drizzle(db)
   if (idempotencyKey) {
     const earlier = await findCharge(db, userId, idempotencyKey)
@@ -35,7 +40,9 @@ export async function charge(db: D1Database, userId: string, amount: number, ide
   const id = crypto.randomUUID()
   try {
     const [, updated] = await orm.batch([
-      orm.insert(charges).values({ id, userId, amount, idempotencyKey: idempotencyKey ?? null, createdAt: new Date().toISOString() }),
+      orm
+        .insert(charges)
+        .values({ id, userId, amount, idempotencyKey: idempotencyKey ?? null, createdAt: new Date().toISOString() }),
       orm
         .update(users)
         .set({ balance: sql`${users.balance} + ${amount}` })

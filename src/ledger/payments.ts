@@ -15,7 +15,11 @@ export interface Sale {
   idempotencyKey?: string
 }
 
-export type SettleOutcome = { kind: 'paid'; payment: PaymentRow } | { kind: 'alreadyPaid'; payment: PaymentRow } | { kind: 'insufficientBalance'; balance: number } | { kind: 'seatTaken' }
+export type SettleOutcome =
+  | { kind: 'paid'; payment: PaymentRow }
+  | { kind: 'alreadyPaid'; payment: PaymentRow }
+  | { kind: 'insufficientBalance'; balance: number }
+  | { kind: 'seatTaken' }
 
 /** The seats a payment paid for. */
 export const seatNumbersOf = (p: PaymentRow): number[] => (p.seatNumbers ? JSON.parse(p.seatNumbers) : [p.seatNumber])
@@ -50,7 +54,16 @@ export async function settle(db: D1Database, sale: Sale): Promise<SettleOutcome>
       orm.insert(payments).values(payment),
       orm
         .insert(bookings)
-        .values(sale.seatNumbers.map((seatNumber) => ({ paymentId: payment.id, userId: sale.userId, concertId: sale.concertId, date: sale.date, seatNumber, createdAt: payment.paidAt }))),
+        .values(
+          sale.seatNumbers.map((seatNumber) => ({
+            paymentId: payment.id,
+            userId: sale.userId,
+            concertId: sale.concertId,
+            date: sale.date,
+            seatNumber,
+            createdAt: payment.paidAt,
+          })),
+        ),
       orm
         .update(users)
         .set({ balance: sql`${users.balance} - ${sale.amount}` })
@@ -66,7 +79,13 @@ export async function settle(db: D1Database, sale: Sale): Promise<SettleOutcome>
     const booked = await orm
       .select({ paymentId: bookings.paymentId })
       .from(bookings)
-      .where(and(eq(bookings.concertId, sale.concertId), eq(bookings.date, sale.date), inArray(bookings.seatNumber, sale.seatNumbers)))
+      .where(
+        and(
+          eq(bookings.concertId, sale.concertId),
+          eq(bookings.date, sale.date),
+          inArray(bookings.seatNumber, sale.seatNumbers),
+        ),
+      )
       .get()
     if (booked) return { kind: 'seatTaken' }
     throw err
@@ -79,7 +98,12 @@ export function paymentsOf(db: D1Database, userId: string): Promise<PaymentRow[]
   return orm
     .select()
     .from(payments)
-    .where(and(eq(payments.userId, userId), notExists(orm.select({ id: refunds.id }).from(refunds).where(eq(refunds.paymentId, payments.id)))))
+    .where(
+      and(
+        eq(payments.userId, userId),
+        notExists(orm.select({ id: refunds.id }).from(refunds).where(eq(refunds.paymentId, payments.id))),
+      ),
+    )
     .orderBy(desc(payments.paidAt))
     .all()
 }

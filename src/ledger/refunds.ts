@@ -5,7 +5,10 @@ import { bookings, refunds, users } from './schema'
 
 export type RefundRow = typeof refunds.$inferSelect
 
-export type RefundOutcome = { kind: 'refunded'; refund: RefundRow } | { kind: 'alreadyRefunded'; refund: RefundRow } | { kind: 'balanceLimit'; balance: number }
+export type RefundOutcome =
+  | { kind: 'refunded'; refund: RefundRow }
+  | { kind: 'alreadyRefunded'; refund: RefundRow }
+  | { kind: 'balanceLimit'; balance: number }
 
 export function findRefund(db: D1Database, reservationId: string): Promise<RefundRow | undefined> {
   return drizzle(db).select().from(refunds).where(eq(refunds.reservationId, reservationId)).get()
@@ -17,7 +20,10 @@ export function findRefund(db: D1Database, reservationId: string): Promise<Refun
  * its seats may be sold again. A second refund of one order fails on the UNIQUE and rolls the
  * whole batch back: an order is credited once.
  */
-export async function settleRefund(db: D1Database, refund: Omit<RefundRow, 'id' | 'refundedAt'>): Promise<RefundOutcome> {
+export async function settleRefund(
+  db: D1Database,
+  refund: Omit<RefundRow, 'id' | 'refundedAt'>,
+): Promise<RefundOutcome> {
   const orm = drizzle(db)
   const row: RefundRow = { id: crypto.randomUUID(), refundedAt: new Date().toISOString(), ...refund }
   try {

@@ -30,7 +30,9 @@ export class ConcertMirror extends DurableObject<Env> {
   private concertId = ''
   private readonly seen = new Set<number>()
   private readonly line = new Pulled<MirroredLine>(MIRROR_LINE_MAX_AGE_MS, (previous) => this.pullLine(previous))
-  private readonly dates = new Pulled<DateAvailabilityView[]>(MIRROR_SALE_MAX_AGE_MS, () => this.concert.availableDates())
+  private readonly dates = new Pulled<DateAvailabilityView[]>(MIRROR_SALE_MAX_AGE_MS, () =>
+    this.concert.availableDates(),
+  )
   private readonly sale = new Pulled<SaleStateView>(MIRROR_SALE_MAX_AGE_MS, () => this.concert.sale())
   private readonly seatMaps = new Map<string, Pulled<PackedSeatMap>>()
   /** Calls made to the concert object (one per use of `concert`): for tests and the simulation's costs. */

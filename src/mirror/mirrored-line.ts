@@ -1,4 +1,13 @@
-import { changeAppliesTo, headerOf, LiveLine, packBits, type LineView, type LineViewHeader, type ViewVersion, type WholeLine } from '../concert/line-view'
+import {
+  changeAppliesTo,
+  headerOf,
+  LiveLine,
+  packBits,
+  type LineView,
+  type LineViewHeader,
+  type ViewVersion,
+  type WholeLine,
+} from '../concert/line-view'
 import { DepartureLog } from '../concert/line-views'
 
 /**
@@ -18,7 +27,8 @@ export class MirroredLine {
 
   /** What a view from the object makes of the copy held: a whole line replaces it; a change moves it on, or is null when not made from its version. */
   static after(previous: MirroredLine | null, view: LineView): MirroredLine | null {
-    if (view.kind === 'whole') return new MirroredLine(headerOf(view), new LiveLine(view), new DepartureLog(view.epoch, view.version))
+    if (view.kind === 'whole')
+      return new MirroredLine(headerOf(view), new LiveLine(view), new DepartureLog(view.epoch, view.version))
     if (!previous || !changeAppliesTo(previous.header, view)) return null
     previous.line.apply(view)
     for (const arrival of view.left) previous.log.left(arrival)

@@ -43,7 +43,9 @@ export class QueueRelay extends DurableObject<Env> {
     const first = await this.firstStatus(owner)
     const told = 'final' in first ? first.final : first.status
     const placed = 'final' in first ? owner : { ...owner, arrival: first.arrival }
-    const response = isEventStream(request) ? this.streams.open(placed, told) : new Response(null, { status: 101, webSocket: this.sockets.accept(placed, told) })
+    const response = isEventStream(request)
+      ? this.streams.open(placed, told)
+      : new Response(null, { status: 101, webSocket: this.sockets.accept(placed, told) })
     await this.reportPresenceSoon()
     return response
   }
@@ -175,7 +177,9 @@ export class QueueRelay extends DurableObject<Env> {
   private async entryPlaces(followers: Follower[]): Promise<Map<Follower, number>> {
     const entries = followers.filter((f) => f.owner.arrival === 0 && f.owner.entryId !== undefined)
     if (entries.length === 0) return new Map()
-    const gate = this.env.GATE.get(this.env.GATE.idFromName(placeGateName(this.concertId, Number(this.env.GATES_PER_CONCERT))))
+    const gate = this.env.GATE.get(
+      this.env.GATE.idFromName(placeGateName(this.concertId, Number(this.env.GATES_PER_CONCERT))),
+    )
     const found = released(
       await gate.drawnArrivals(
         this.concertId,

@@ -32,7 +32,8 @@ admin.openapi(
     method: 'post',
     path: '/api/admin/concerts',
     tags: ['Operators'],
-    summary: 'Create a concert with its dates, seats (of one price, or in priced sections), queue and refund policies and, optionally, a scheduled sale with a pre-queue',
+    summary:
+      'Create a concert with its dates, seats (of one price, or in priced sections), queue and refund policies and, optionally, a scheduled sale with a pre-queue',
     security: bearer,
     middleware: [requireAdmin] as const,
     request: { body: jsonBody(CreateConcertBody) },
@@ -41,11 +42,24 @@ admin.openapi(
   async (c) => {
     const body = c.req.valid('json')
     const concertId = crypto.randomUUID()
-    const dates = body.dates.map((d) => ({ date: d.date, startsAt: d.startsAt ?? defaultStartsAt(d.date), price: d.price }))
+    const dates = body.dates.map((d) => ({
+      date: d.date,
+      startsAt: d.startsAt ?? defaultStartsAt(d.date),
+      price: d.price,
+    }))
     const opensAt = body.sale && Date.parse(body.sale.opensAt)
-    const sale = opensAt ? { opensAt, preQueueOpensAt: body.sale!.preQueueOpensAt ? Date.parse(body.sale!.preQueueOpensAt) : opensAt - DEFAULT_PRE_QUEUE_MS } : undefined
+    const sale = opensAt
+      ? {
+          opensAt,
+          preQueueOpensAt: body.sale!.preQueueOpensAt
+            ? Date.parse(body.sale!.preQueueOpensAt)
+            : opensAt - DEFAULT_PRE_QUEUE_MS,
+        }
+      : undefined
     const sections = body.sections && layOut(body.sections)
-    const seatsPerDate = sections ? lastSeatOf(sections[sections.length - 1]!) : (body.seatsPerDate ?? MAX_SEATS_PER_DATE)
+    const seatsPerDate = sections
+      ? lastSeatOf(sections[sections.length - 1]!)
+      : (body.seatsPerDate ?? MAX_SEATS_PER_DATE)
     const refundPolicy = body.refundPolicy ?? DEFAULT_REFUND_POLICY
     const { policy, seedCommitment } = await concertClient(c.env, concertId).configure({
       concertId,
@@ -56,7 +70,10 @@ admin.openapi(
       refundPolicy,
       sale,
     })
-    const schedule = sale && { opensAt: new Date(sale.opensAt).toISOString(), preQueueOpensAt: new Date(sale.preQueueOpensAt).toISOString() }
+    const schedule = sale && {
+      opensAt: new Date(sale.opensAt).toISOString(),
+      preQueueOpensAt: new Date(sale.preQueueOpensAt).toISOString(),
+    }
     // Listed only once its object is ready, so the catalog never shows a concert that 404s.
     await insertConcert(c.env.DB, { concertId, title: body.title, venue: body.venue, seatsPerDate, ...schedule })
     return c.json(
@@ -66,7 +83,17 @@ admin.openapi(
         ...(body.venue ? { venue: body.venue } : {}),
         seatsPerDate,
         dates: dates.map((d) => ({ ...d, totalSeats: seatsPerDate })),
-        ...(sections ? { sections: sections.map((s) => ({ name: s.name, price: s.price!, seats: s.seats, firstSeat: s.firstSeat, lastSeat: lastSeatOf(s) })) } : {}),
+        ...(sections
+          ? {
+              sections: sections.map((s) => ({
+                name: s.name,
+                price: s.price!,
+                seats: s.seats,
+                firstSeat: s.firstSeat,
+                lastSeat: lastSeatOf(s),
+              })),
+            }
+          : {}),
         queuePolicy: policy,
         refundPolicy,
         ...(schedule ? { sale: { ...schedule, seedCommitment: seedCommitment! } } : {}),
@@ -116,7 +143,8 @@ admin.openapi(
     method: 'get',
     path: '/api/admin/concerts/{concertId}/queue/history',
     tags: ['Operators'],
-    summary: "The queue minute by minute: waiting and active at each minute's end, admitted, abandoned, sold and entered within it; policy changes",
+    summary:
+      "The queue minute by minute: waiting and active at each minute's end, admitted, abandoned, sold and entered within it; policy changes",
     description: 'Oldest first; the current minute last, as it stands so far. Kept by the concert object for a day.',
     security: bearer,
     middleware: [requireAdmin] as const,

@@ -2,7 +2,17 @@ import { createRoute } from '@hono/zod-openapi'
 import { requireQueueToken, requireUser } from '../auth/middleware'
 import { concertClient } from '../concert-client'
 import { listConcerts } from '../ledger/catalog'
-import { ConcertIdParam, ConcertList, DateList, DateParams, SaleDraw, SaleState, SeatMap, SeatMapQuery, SectionList } from '../schemas'
+import {
+  ConcertIdParam,
+  ConcertList,
+  DateList,
+  DateParams,
+  SaleDraw,
+  SaleState,
+  SeatMap,
+  SeatMapQuery,
+  SectionList,
+} from '../schemas'
 import { bearerAndQueueToken, errorResponses, json, newRouter } from './openapi'
 
 export const concerts = newRouter()
@@ -51,7 +61,11 @@ concerts.openapi(
   }),
   async (c) => {
     const { concertId, date } = c.req.valid('param')
-    const map = await concertClient(c.env, concertId, c.executionCtx, c.req.raw.cf).seatMap(c.get('queue'), date, c.req.valid('query').section)
+    const map = await concertClient(c.env, concertId, c.executionCtx, c.req.raw.cf).seatMap(
+      c.get('queue'),
+      date,
+      c.req.valid('query').section,
+    )
     c.header('Cache-Control', 'no-store')
     return c.json(map, 200)
   },
@@ -66,7 +80,10 @@ concerts.openapi(
     security: bearerAndQueueToken,
     middleware: [requireUser, requireQueueToken({ from: 'header', concert: 'path' })] as const,
     request: { params: DateParams },
-    responses: { 200: json(SectionList, 'The sections, in seat order'), ...errorResponses(400, 401, 403, 404, 429, 503) },
+    responses: {
+      200: json(SectionList, 'The sections, in seat order'),
+      ...errorResponses(400, 401, 403, 404, 429, 503),
+    },
   }),
   async (c) => {
     const { concertId, date } = c.req.valid('param')
@@ -98,7 +115,8 @@ concerts.openapi(
     path: '/api/concerts/{concertId}/sale/draw',
     tags: ['Catalog'],
     summary: 'The pre-queue draw: the seed and the entries in drawn order (once the sale is OPEN)',
-    description: 'Check it: sha256(bytes of seed) == seedCommitment, and the entries sorted by hex sha256(seed + ":" + entryId) ascending (scripts/verify-draw.mjs).',
+    description:
+      'Check it: sha256(bytes of seed) == seedCommitment, and the entries sorted by hex sha256(seed + ":" + entryId) ascending (scripts/verify-draw.mjs).',
     request: { params: ConcertIdParam },
     responses: { 200: json(SaleDraw, 'The draw'), ...errorResponses(400, 404, 409, 429, 503) },
   }),

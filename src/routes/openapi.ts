@@ -20,10 +20,18 @@ const describeStatus = (status: number) =>
 
 /** OpenAPI entries for the error responses a route can give, all in the contract's body. */
 export function errorResponses(...statuses: number[]) {
-  return Object.fromEntries(statuses.map((s) => [s, { description: describeStatus(s), content: { 'application/json': { schema: ErrorSchema } } }]))
+  return Object.fromEntries(
+    statuses.map((s) => [
+      s,
+      { description: describeStatus(s), content: { 'application/json': { schema: ErrorSchema } } },
+    ]),
+  )
 }
 
-export const json = <T>(schema: T, description: string) => ({ description, content: { 'application/json': { schema } } })
+export const json = <T>(schema: T, description: string) => ({
+  description,
+  content: { 'application/json': { schema } },
+})
 
 export const jsonBody = <T>(schema: T) => ({ required: true, content: { 'application/json': { schema } } })
 

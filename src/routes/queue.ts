@@ -19,7 +19,10 @@ queue.openapi(
     middleware: [requireUser, limitPerUser('enter')] as const,
     request: { params: ConcertIdParam },
     responses: {
-      201: json(QueueStatus, 'A new token at the back of the line, or in the pre-queue (PRE_QUEUE) before the sale opens'),
+      201: json(
+        QueueStatus,
+        'A new token at the back of the line, or in the pre-queue (PRE_QUEUE) before the sale opens',
+      ),
       200: json(QueueStatus, 'The token and place the user already has'),
       ...errorResponses(400, 401, 404, 409, 429, 503),
     },
@@ -27,7 +30,12 @@ queue.openapi(
   async (c) => {
     const { concertId } = c.req.valid('param')
     const userId = c.get('userId')
-    const { created, arrival, entryId, status } = await concertClient(c.env, concertId, c.executionCtx, c.req.raw.cf).enter(userId)
+    const { created, arrival, entryId, status } = await concertClient(
+      c.env,
+      concertId,
+      c.executionCtx,
+      c.req.raw.cf,
+    ).enter(userId)
     const token = await signQueueToken({ userId, concertId, arrival, entryId }, c.env.AUTH_SECRET)
     c.header('Cache-Control', 'no-store')
     return c.json({ token, ...status }, created ? 201 : 200)
@@ -40,7 +48,8 @@ queue.openapi(
     path: '/api/concerts/{concertId}/queue/status',
     tags: ['Waiting queue'],
     summary: 'Place in line, or ACTIVE with the admission deadline',
-    description: 'Answered from a view of the queue at most 250 ms old; holds and payments always check the queue itself.',
+    description:
+      'Answered from a view of the queue at most 250 ms old; holds and payments always check the queue itself.',
     security: [{ queueToken: [] }],
     middleware: [optionalUser, requireQueueToken({ from: 'header', concert: 'path' })] as const,
     request: { params: ConcertIdParam },

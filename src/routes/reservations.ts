@@ -12,16 +12,27 @@ reservations.openapi(
     method: 'post',
     path: '/api/concerts/{concertId}/reservations',
     tags: ['Seats'],
-    summary: 'Hold a seat, or an order of several seats together, until expiresAt (of concurrent holds of one seat exactly one wins)',
+    summary:
+      'Hold a seat, or an order of several seats together, until expiresAt (of concurrent holds of one seat exactly one wins)',
     security: bearerAndQueueToken,
     middleware: [requireUser, requireQueueToken({ from: 'header', concert: 'path' }), limitPerUser('hold')] as const,
     request: { params: ConcertIdParam, body: jsonBody(HoldBody) },
-    responses: { 201: json(Hold, 'The seat is held for you'), ...errorResponses(400, 401, 403, 404, 409, 413, 429, 503) },
+    responses: {
+      201: json(Hold, 'The seat is held for you'),
+      ...errorResponses(400, 401, 403, 404, 409, 413, 429, 503),
+    },
   }),
   async (c) => {
     const { concertId } = c.req.valid('param')
     const { date, seatNumber, seatNumbers } = c.req.valid('json')
-    return c.json(await concertClient(c.env, concertId, c.executionCtx, c.req.raw.cf).hold(c.get('queue'), date, seatNumbers ?? [seatNumber!]), 201)
+    return c.json(
+      await concertClient(c.env, concertId, c.executionCtx, c.req.raw.cf).hold(
+        c.get('queue'),
+        date,
+        seatNumbers ?? [seatNumber!],
+      ),
+      201,
+    )
   },
 )
 

@@ -25,7 +25,9 @@ export const ErrorSchema = z
 export const Uuid = z.uuid()
 
 /** A calendar date `YYYY-MM-DD` that exists (no 2026-02-30). */
-export const CalendarDate = z.iso.date({ error: 'expected a calendar date as YYYY-MM-DD' }).openapi({ example: '2026-12-24' })
+export const CalendarDate = z.iso
+  .date({ error: 'expected a calendar date as YYYY-MM-DD' })
+  .openapi({ example: '2026-12-24' })
 
 export const Timestamp = z.iso.datetime({ offset: true }).openapi({ example: '2026-12-24T10:00:00.000Z' })
 
@@ -35,5 +37,10 @@ export const SectionName = z.string().trim().min(1).max(40).openapi({ example: '
 export const SeatNumbers = z.array(SeatNumber).openapi({ description: 'The seats of one order', example: [7, 8] })
 
 export const IdempotencyHeader = z.object({
-  'idempotency-key': z.string().min(1).max(200).optional().openapi({ description: 'Makes a retry apply once and replay the first response' }),
+  'idempotency-key': z
+    .string()
+    .min(1)
+    .max(200)
+    .optional()
+    .openapi({ description: 'Makes a retry apply once and replay the first response' }),
 })

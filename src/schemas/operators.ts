@@ -1,25 +1,64 @@
 import { z } from '@hono/zod-openapi'
 import { Sha256Hex } from './catalog'
-import { CalendarDate, MAX_ORDER_SEATS, MAX_PRICE, MAX_SEATS_PER_DATE, MAX_VENUE_SEATS, Money, SectionName, Timestamp, Uuid } from './common'
+import {
+  CalendarDate,
+  MAX_ORDER_SEATS,
+  MAX_PRICE,
+  MAX_SEATS_PER_DATE,
+  MAX_VENUE_SEATS,
+  Money,
+  SectionName,
+  Timestamp,
+  Uuid,
+} from './common'
 
 // --- operators ---
 
 const policyFields = {
   maxActiveUsers: z.int().min(1).max(100_000).openapi({ description: 'At most this many users ACTIVE at once' }),
-  activeTtlSeconds: z.int().min(1).max(86_400).openapi({ description: 'An ACTIVE user who does not finish is expired after this' }),
+  activeTtlSeconds: z
+    .int()
+    .min(1)
+    .max(86_400)
+    .openapi({ description: 'An ACTIVE user who does not finish is expired after this' }),
   holdTtlSeconds: z.int().min(1).max(3_600).openapi({ description: 'Seat hold length' }),
-  maxHoldsPerUser: z.int().min(1).max(10).openapi({ description: 'Holds (orders of one or several seats) one user may have at once' }),
+  maxHoldsPerUser: z
+    .int()
+    .min(1)
+    .max(10)
+    .openapi({ description: 'Holds (orders of one or several seats) one user may have at once' }),
   maxSeatsPerOrder: z.int().min(1).max(MAX_ORDER_SEATS).openapi({ description: 'Seats in one order (default 4)' }),
-  maxTicketsPerUser: z.int().min(1).max(100).openapi({ description: 'Seats one user may have held and bought for this concert, all dates together (default 4); past it 409 TICKET_LIMIT_REACHED' }),
-  admitPerMinute: z.int().min(1).max(1_000_000).nullable().openapi({ description: 'Optional cap on admissions in any rolling minute, on top of maxActiveUsers; null for none' }),
-  idleTimeoutSeconds: z.int().min(1).max(86_400).openapi({ description: 'A WAITING user who neither polls nor holds a socket this long leaves the queue' }),
+  maxTicketsPerUser: z
+    .int()
+    .min(1)
+    .max(100)
+    .openapi({
+      description:
+        'Seats one user may have held and bought for this concert, all dates together (default 4); past it 409 TICKET_LIMIT_REACHED',
+    }),
+  admitPerMinute: z
+    .int()
+    .min(1)
+    .max(1_000_000)
+    .nullable()
+    .openapi({
+      description: 'Optional cap on admissions in any rolling minute, on top of maxActiveUsers; null for none',
+    }),
+  idleTimeoutSeconds: z
+    .int()
+    .min(1)
+    .max(86_400)
+    .openapi({ description: 'A WAITING user who neither polls nor holds a socket this long leaves the queue' }),
   paused: z.boolean().openapi({ description: 'While true nobody is admitted; waiting users keep their places' }),
   maxWaitingUsers: z
     .int()
     .min(1)
     .max(10_000_000)
     .nullable()
-    .openapi({ description: 'Optional cap on users WAITING: new entries past it get 409 QUEUE_FULL (a user with a place keeps it); null for none' }),
+    .openapi({
+      description:
+        'Optional cap on users WAITING: new entries past it get 409 QUEUE_FULL (a user with a place keeps it); null for none',
+    }),
 }
 
 export const QueuePolicySchema = z.object(policyFields).openapi('QueuePolicy')
@@ -34,7 +73,15 @@ export const QueuePolicyUpdate = z
 export const ConcertDateInput = z.object({
   date: CalendarDate,
   startsAt: Timestamp.optional().openapi({ description: 'Defaults to 19:00 KST (10:00 UTC) on the date' }),
-  price: z.int().min(1).max(MAX_PRICE).optional().openapi({ description: 'The price of every seat of a concert without sections (required then); a concert with sections is priced by them' }),
+  price: z
+    .int()
+    .min(1)
+    .max(MAX_PRICE)
+    .optional()
+    .openapi({
+      description:
+        'The price of every seat of a concert without sections (required then); a concert with sections is priced by them',
+    }),
 })
 
 export const SectionInput = z.strictObject({
@@ -50,7 +97,8 @@ export const RefundRule = z.strictObject({
 })
 
 export const RefundPolicy = z.array(RefundRule).min(1).max(20).openapi('RefundPolicy', {
-  description: 'The first rule whose fromDaysBefore is at most the whole days left before the show applies; when none does, refunds are closed (409 REFUND_CLOSED)',
+  description:
+    'The first rule whose fromDaysBefore is at most the whole days left before the show applies; when none does, refunds are closed (409 REFUND_CLOSED)',
 })
 
 /** The pre-queue opens this long before the sale unless the operator says otherwise. */
@@ -58,10 +106,17 @@ export const DEFAULT_PRE_QUEUE_MS = 30 * 60_000
 
 export const SaleSchedule = z
   .strictObject({
-    opensAt: Timestamp.refine((t) => Date.parse(t) > Date.now(), 'must be in the future').openapi({ description: 'When the sale opens: the pre-queue is drawn then' }),
-    preQueueOpensAt: Timestamp.optional().openapi({ description: 'Defaults to 30 minutes before opensAt; may be past (the pre-queue is then open from creation)' }),
+    opensAt: Timestamp.refine((t) => Date.parse(t) > Date.now(), 'must be in the future').openapi({
+      description: 'When the sale opens: the pre-queue is drawn then',
+    }),
+    preQueueOpensAt: Timestamp.optional().openapi({
+      description: 'Defaults to 30 minutes before opensAt; may be past (the pre-queue is then open from creation)',
+    }),
   })
-  .refine((s) => s.preQueueOpensAt === undefined || Date.parse(s.preQueueOpensAt) <= Date.parse(s.opensAt), { path: ['preQueueOpensAt'], message: 'must not be after opensAt' })
+  .refine((s) => s.preQueueOpensAt === undefined || Date.parse(s.preQueueOpensAt) <= Date.parse(s.opensAt), {
+    path: ['preQueueOpensAt'],
+    message: 'must not be after opensAt',
+  })
   .openapi('SaleSchedule')
 
 export const CreateConcertBody = z
@@ -73,29 +128,51 @@ export const CreateConcertBody = z
       .min(1)
       .max(366)
       .refine((ds) => new Set(ds.map((d) => d.date)).size === ds.length, 'one show per date: a date appears twice'),
-    seatsPerDate: z.int().min(1).max(MAX_SEATS_PER_DATE).optional().openapi({ description: 'Seats of one price on each date (default 50); not with sections' }),
+    seatsPerDate: z
+      .int()
+      .min(1)
+      .max(MAX_SEATS_PER_DATE)
+      .optional()
+      .openapi({ description: 'Seats of one price on each date (default 50); not with sections' }),
     sections: z
       .array(SectionInput)
       .min(1)
       .max(1_000)
       .refine((ss) => new Set(ss.map((s) => s.name)).size === ss.length, 'each section needs its own name')
-      .refine((ss) => ss.reduce((n, s) => n + s.seats, 0) <= MAX_VENUE_SEATS, `at most ${MAX_VENUE_SEATS} seats a date over all sections`)
+      .refine(
+        (ss) => ss.reduce((n, s) => n + s.seats, 0) <= MAX_VENUE_SEATS,
+        `at most ${MAX_VENUE_SEATS} seats a date over all sections`,
+      )
       .optional()
-      .openapi({ description: 'Priced sections instead of seatsPerDate: each date has their seats, numbered 1..N in this order' }),
+      .openapi({
+        description: 'Priced sections instead of seatsPerDate: each date has their seats, numbered 1..N in this order',
+      }),
     queuePolicy: QueuePolicyUpdate.optional(),
     refundPolicy: RefundPolicy.optional(),
     sale: SaleSchedule.optional(),
   })
   .superRefine((body, ctx) => {
-    if (body.sections && body.seatsPerDate !== undefined) ctx.addIssue({ code: 'custom', path: ['seatsPerDate'], message: 'give seatsPerDate or sections, not both' })
+    if (body.sections && body.seatsPerDate !== undefined)
+      ctx.addIssue({ code: 'custom', path: ['seatsPerDate'], message: 'give seatsPerDate or sections, not both' })
     if (body.sections) return
     body.dates.forEach((d, i) => {
-      if (d.price === undefined) ctx.addIssue({ code: 'custom', path: ['dates', i, 'price'], message: 'required for a concert without sections' })
+      if (d.price === undefined)
+        ctx.addIssue({
+          code: 'custom',
+          path: ['dates', i, 'price'],
+          message: 'required for a concert without sections',
+        })
     })
   })
   .openapi('CreateConcert')
 
-export const SectionCreated = z.object({ name: SectionName, price: Money, seats: z.int(), firstSeat: z.int(), lastSeat: z.int() })
+export const SectionCreated = z.object({
+  name: SectionName,
+  price: Money,
+  seats: z.int(),
+  firstSeat: z.int(),
+  lastSeat: z.int(),
+})
 
 export const ConcertCreated = z
   .object({
@@ -121,7 +198,11 @@ export const QueueStatsSchema = z
     holds: z.int().openapi({ description: 'Seats HELD now (including payments in flight)' }),
     sold: z.int(),
     seatsLeft: z.int().openapi({ description: "Seats AVAILABLE over the concert's bookable dates" }),
-    preQueue: z.int().openapi({ description: 'Entries in the pre-queue waiting for the draw (0 once drawn, and for a sale without one)' }),
+    preQueue: z
+      .int()
+      .openapi({
+        description: 'Entries in the pre-queue waiting for the draw (0 once drawn, and for a sale without one)',
+      }),
     events: z
       .object({
         written: z.int().openapi({ description: 'Sale events written to the outbox since the concert was created' }),
@@ -139,7 +220,10 @@ export const HistoryQuery = z.object({
     .min(1)
     .max(1440)
     .default(60)
-    .openapi({ param: { name: 'minutes', in: 'query' }, description: 'How many minutes back, the current one included (1 to 1440)' }),
+    .openapi({
+      param: { name: 'minutes', in: 'query' },
+      description: 'How many minutes back, the current one included (1 to 1440)',
+    }),
 })
 
 export const QueueHistory = z
@@ -155,8 +239,15 @@ export const QueueHistory = z
         entered: z.int(),
       }),
     ),
-    policyChanges: z.array(z.object({ at: Timestamp, change: z.record(z.string(), z.unknown()).openapi({ description: 'The policy fields the operator changed' }) })).openapi({
-      description: 'Queue policy changes within the same minutes, oldest first, for the timeline',
-    }),
+    policyChanges: z
+      .array(
+        z.object({
+          at: Timestamp,
+          change: z.record(z.string(), z.unknown()).openapi({ description: 'The policy fields the operator changed' }),
+        }),
+      )
+      .openapi({
+        description: 'Queue policy changes within the same minutes, oldest first, for the timeline',
+      }),
   })
   .openapi('QueueHistory')

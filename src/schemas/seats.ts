@@ -9,7 +9,10 @@ export const DateParams = ConcertIdParam.extend({
 })
 
 export const SeatMapQuery = z.object({
-  section: SectionName.optional().openapi({ param: { name: 'section', in: 'query' }, description: "Only this section's seats" }),
+  section: SectionName.optional().openapi({
+    param: { name: 'section', in: 'query' },
+    description: "Only this section's seats",
+  }),
 })
 
 export const Seat = z
@@ -40,7 +43,10 @@ export const HoldBody = z
       .optional()
       .openapi({ description: "1 to the policy's maxSeatsPerOrder distinct seats, held together or not at all" }),
   })
-  .refine((b) => (b.seatNumber === undefined) !== (b.seatNumbers === undefined), { path: ['seatNumbers'], message: 'give seatNumber or seatNumbers, not both' })
+  .refine((b) => (b.seatNumber === undefined) !== (b.seatNumbers === undefined), {
+    path: ['seatNumbers'],
+    message: 'give seatNumber or seatNumbers, not both',
+  })
   .openapi('HoldRequest')
 
 export const OrderSeat = z.object({ seatNumber: SeatNumber, section: SectionName, price: Money }).openapi('OrderSeat')

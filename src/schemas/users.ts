@@ -9,7 +9,9 @@ export const UserCreated = z.object({ userId: Uuid, accessToken: z.string() }).o
 
 export const Balance = z.object({ userId: Uuid, balance: Money }).openapi('Balance')
 
-export const ChargeBody = z.object({ amount: z.int().min(1).max(MAX_CHARGE).openapi({ example: 200000 }) }).openapi('Charge')
+export const ChargeBody = z
+  .object({ amount: z.int().min(1).max(MAX_CHARGE).openapi({ example: 200000 }) })
+  .openapi('Charge')
 
 export const ConfirmedReservation = z
   .object({
@@ -26,7 +28,11 @@ export const ConfirmedReservation = z
   .openapi('ConfirmedReservation')
 
 export const ConfirmedReservations = z
-  .object({ reservations: z.array(ConfirmedReservation).openapi({ description: 'One entry per paid order, newest first; refunded orders are not listed' }) })
+  .object({
+    reservations: z
+      .array(ConfirmedReservation)
+      .openapi({ description: 'One entry per paid order, newest first; refunded orders are not listed' }),
+  })
   .openapi('ConfirmedReservations')
 
 // --- refunds ---

@@ -29,7 +29,11 @@ async function api(method, path, body, token) {
 }
 
 before(async () => {
-  server = spawn('npm', ['start'], { env: { ...process.env, PORT: String(PORT) }, detached: true, stdio: ['ignore', 'ignore', 'inherit'] })
+  server = spawn('npm', ['start'], {
+    env: { ...process.env, PORT: String(PORT) },
+    detached: true,
+    stdio: ['ignore', 'ignore', 'inherit'],
+  })
   const deadline = Date.now() + 120_000
   for (;;) {
     try {
@@ -41,7 +45,15 @@ before(async () => {
   adminToken = /^ADMIN_TOKEN=(.*)$/m.exec(readFileSync('.dev.vars', 'utf8'))[1].trim()
   browser = await chromium.launch({
     executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
+    args: [
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+      '--no-first-run',
+    ],
   })
 })
 
@@ -59,7 +71,12 @@ async function person(name, viewport) {
 
 test('two buyers: one waits and sees the line move, the other pays, then the waiter sees the seat SOLD', async () => {
   const date = new Date(Date.now() + 20 * 86_400_000).toISOString().slice(0, 10)
-  const concert = await api('POST', '/api/admin/concerts', { title: 'E2E Live', venue: 'Test Hall', dates: [{ date, price: 120_000 }], queuePolicy: { maxActiveUsers: 1 } }, adminToken)
+  const concert = await api(
+    'POST',
+    '/api/admin/concerts',
+    { title: 'E2E Live', venue: 'Test Hall', dates: [{ date, price: 120_000 }], queuePolicy: { maxActiveUsers: 1 } },
+    adminToken,
+  )
   assert.equal(concert.status, 201)
   const concertId = concert.body.concertId
 
@@ -126,7 +143,12 @@ test('a fan on a phone buys 3 seats in section R, then refunds them from My tick
     { name: 'R', price: 110_000, seats: 450 },
     { name: 'S', price: 80_000, seats: 60 },
   ]
-  const concert = await api('POST', '/api/admin/concerts', { title: 'E2E Arena', venue: 'Gocheok Sky Dome', dates: [{ date }], sections, queuePolicy: { maxActiveUsers: 5 } }, adminToken)
+  const concert = await api(
+    'POST',
+    '/api/admin/concerts',
+    { title: 'E2E Arena', venue: 'Gocheok Sky Dome', dates: [{ date }], sections, queuePolicy: { maxActiveUsers: 5 } },
+    adminToken,
+  )
   assert.equal(concert.status, 201)
   const concertId = concert.body.concertId
   const fan = await person('dahye', { width: 390, height: 844 })
@@ -162,19 +184,26 @@ test('a fan on a phone buys 3 seats in section R, then refunds them from My tick
   await fan.click('#join')
   await fan.click('#section-tabs [data-section="R"]')
   await fan.waitForSelector('#seat-grid .seat[data-seat="23"][data-status="SOLD"]')
-  await fan.waitForFunction(() => /Seats left: 447/.test(document.querySelector('#section-tabs [data-section="R"]')?.textContent ?? ''))
+  await fan.waitForFunction(() =>
+    /Seats left: 447/.test(document.querySelector('#section-tabs [data-section="R"]')?.textContent ?? ''),
+  )
 
   // The refund shows its fee first (none, a month before the show), then credits and frees the seats.
   await fan.click('#ticket-list [data-refund]')
   await fan.waitForSelector('#ticket-list .quote')
-  assert.match(await fan.textContent('#ticket-list .quote'), /A fee of 0 KRW \(0%\) is kept; 330,000 KRW goes back to your balance/)
+  assert.match(
+    await fan.textContent('#ticket-list .quote'),
+    /A fee of 0 KRW \(0%\) is kept; 330,000 KRW goes back to your balance/,
+  )
   await fan.screenshot({ path: `${shots}/15-refund-fee-shown.png`, fullPage: true })
   await fan.click('#ticket-list [data-confirm-refund]')
   await fan.waitForFunction(() => document.querySelector('#balance')?.textContent === '400,000 KRW')
   assert.match(await fan.textContent('#message'), /Refunded: 330,000 KRW/)
   assert.match(await fan.textContent('#ticket-list'), /No tickets yet/)
   await fan.waitForSelector('#seat-grid .seat[data-seat="23"][data-status="AVAILABLE"]')
-  await fan.waitForFunction(() => /Seats left: 450/.test(document.querySelector('#section-tabs [data-section="R"]')?.textContent ?? ''))
+  await fan.waitForFunction(() =>
+    /Seats left: 450/.test(document.querySelector('#section-tabs [data-section="R"]')?.textContent ?? ''),
+  )
   await fan.screenshot({ path: `${shots}/16-refunded-seats-back.png`, fullPage: true })
   await fan.click('#lang')
   await fan.waitForFunction(() => document.querySelector('#section-tabs')?.textContent?.includes('석 남음'))
@@ -185,11 +214,25 @@ test('a scheduled sale: two fans join the pre-queue during the countdown, see th
   const date = new Date(Date.now() + 20 * 86_400_000).toISOString().slice(0, 10)
   const now = Date.now()
   const sale = { preQueueOpensAt: new Date(now + 6_000).toISOString(), opensAt: new Date(now + 16_000).toISOString() }
-  const concert = await api('POST', '/api/admin/concerts', { title: 'E2E On-sale', dates: [{ date, price: 90_000 }], seatsPerDate: 1, queuePolicy: { maxActiveUsers: 1 }, sale }, adminToken)
+  const concert = await api(
+    'POST',
+    '/api/admin/concerts',
+    {
+      title: 'E2E On-sale',
+      dates: [{ date, price: 90_000 }],
+      seatsPerDate: 1,
+      queuePolicy: { maxActiveUsers: 1 },
+      sale,
+    },
+    adminToken,
+  )
   assert.equal(concert.status, 201)
   const concertId = concert.body.concertId
 
-  const fans = [await person('seoyeon', { width: 1280, height: 900 }), await person('hyunwoo', { width: 390, height: 844 })]
+  const fans = [
+    await person('seoyeon', { width: 1280, height: 900 }),
+    await person('hyunwoo', { width: 390, height: 844 }),
+  ]
   for (const fan of fans) {
     await fan.goto(`${base}/?concert=${concertId}`)
     await fan.waitForSelector('.concert.selected')
@@ -204,7 +247,11 @@ test('a scheduled sale: two fans join the pre-queue during the countdown, see th
 
   // The pre-queue opens by the clock, with no reload: both join it.
   for (const fan of fans) {
-    await fan.waitForFunction(() => document.querySelector('#join')?.textContent === 'Join the pre-queue' && !document.querySelector('#join')?.hasAttribute('disabled'))
+    await fan.waitForFunction(
+      () =>
+        document.querySelector('#join')?.textContent === 'Join the pre-queue' &&
+        !document.querySelector('#join')?.hasAttribute('disabled'),
+    )
     await fan.click('#join')
     await fan.waitForFunction(() => document.querySelector('#queue-title')?.textContent === "You're in the pre-queue")
     assert.equal(await fan.textContent('#position'), 'After the draw')
@@ -215,7 +262,15 @@ test('a scheduled sale: two fans join the pre-queue during the countdown, see th
 
   // At opensAt the draw is pushed: one fan is admitted, the other waits first in line.
   const drawn = await Promise.all(
-    fans.map((fan) => fan.waitForFunction(() => document.querySelector('#seat-grid .seat') !== null || document.querySelector('#position')?.textContent === '#1', undefined, { timeout: 30_000 })),
+    fans.map((fan) =>
+      fan.waitForFunction(
+        () =>
+          document.querySelector('#seat-grid .seat') !== null ||
+          document.querySelector('#position')?.textContent === '#1',
+        undefined,
+        { timeout: 30_000 },
+      ),
+    ),
   )
   assert.equal(drawn.length, 2)
   const admitted = (await fans[0].$('#seat-grid .seat')) ? 0 : 1
@@ -230,13 +285,19 @@ test('a scheduled sale: two fans join the pre-queue during the countdown, see th
   await winner.click('#pay')
   await winner.waitForSelector('#confirmation:not([hidden])')
   await winner.click('#verify')
-  await winner.waitForFunction(() => /^Verified: .* drawn 1 of 2\.$/.test(document.querySelector('#verification')?.textContent ?? ''))
+  await winner.waitForFunction(() =>
+    /^Verified: .* drawn 1 of 2\.$/.test(document.querySelector('#verification')?.textContent ?? ''),
+  )
   await winner.screenshot({ path: `${shots}/12-bought-and-verified.png`, fullPage: true })
 
   // The other fan is told, with no request, that every seat is sold.
   await other.waitForSelector('#message.error:not([hidden])')
   assert.match(await other.textContent('#message'), /Sold out/)
-  await other.waitForFunction(() => document.querySelector('#sale-schedule')?.textContent === 'Sold out' && document.querySelector('#join')?.hasAttribute('disabled'))
+  await other.waitForFunction(
+    () =>
+      document.querySelector('#sale-schedule')?.textContent === 'Sold out' &&
+      document.querySelector('#join')?.hasAttribute('disabled'),
+  )
   await other.screenshot({ path: `${shots}/13-sold-out.png`, fullPage: true })
   let saleNow = await api('GET', `/api/concerts/${concertId}/sale`)
   // The sale's state is cached for a second.
@@ -249,11 +310,20 @@ test('a scheduled sale: two fans join the pre-queue during the countdown, see th
 })
 
 test('the operator console: sign in, create a concert with a sale two minutes out, watch the pre-queue fill and the opening, pause and resume admission', async () => {
-  const context = await browser.newContext({ locale: 'en-US', timezoneId: 'UTC', viewport: { width: 1280, height: 1000 } })
+  const context = await browser.newContext({
+    locale: 'en-US',
+    timezoneId: 'UTC',
+    viewport: { width: 1280, height: 1000 },
+  })
   const operator = await context.newPage()
   operator.on('pageerror', (err) => console.error('operator page error:', err.message))
   const figure = (name) => operator.textContent(`[data-figure="${name}"] dd`)
-  const untilFigure = (name, value) => operator.waitForFunction(([n, v]) => document.querySelector(`[data-figure="${n}"] dd`)?.textContent === v, [name, value], { timeout: 150_000 })
+  const untilFigure = (name, value) =>
+    operator.waitForFunction(
+      ([n, v]) => document.querySelector(`[data-figure="${n}"] dd`)?.textContent === v,
+      [name, value],
+      { timeout: 150_000 },
+    )
 
   // Nothing but the sign-in form before the token is given; a wrong one is refused.
   await operator.goto(`${base}/admin`)
@@ -278,11 +348,15 @@ test('the operator console: sign in, create a concert with a sale two minutes ou
   await operator.fill('#create [name=maxActiveUsers]', '2')
   await operator.fill('#create [name=opensAt]', local(Date.now() - 60_000))
   await operator.click('#create button[type=submit]')
-  await operator.waitForFunction(() => /sale\.opensAt: must be in the future/.test(document.querySelector('#message')?.textContent ?? ''))
+  await operator.waitForFunction(() =>
+    /sale\.opensAt: must be in the future/.test(document.querySelector('#message')?.textContent ?? ''),
+  )
   // Priced sections, one a line; a wrong price is named by the API, then a good venue of 10 seats.
   await operator.fill('#create [name=sections]', 'VIP, lots, 4\nR, 120000, 6')
   await operator.click('#create button[type=submit]')
-  await operator.waitForFunction(() => /sections\.0\.price:/.test(document.querySelector('#message')?.textContent ?? ''))
+  await operator.waitForFunction(() =>
+    /sections\.0\.price:/.test(document.querySelector('#message')?.textContent ?? ''),
+  )
   await operator.fill('#create [name=sections]', 'VIP, 150000, 4\nR, 120000, 6')
   const opensAt = Math.ceil((Date.now() + 120_000) / 1000) * 1000
   await operator.fill('#create [name=opensAt]', local(opensAt))
@@ -293,12 +367,17 @@ test('the operator console: sign in, create a concert with a sale two minutes ou
   assert.match(await operator.textContent('#commitment'), /^[0-9a-f]{64}$/)
   assert.equal(await operator.textContent('#seed'), 'published at the opening')
   // The newest of that title: the local state may keep concerts of earlier runs.
-  const concertId = (await api('GET', '/api/concerts')).body.concerts.filter((c) => c.title === 'E2E Console').at(-1).concertId
+  const concertId = (await api('GET', '/api/concerts')).body.concerts
+    .filter((c) => c.title === 'E2E Console')
+    .at(-1).concertId
 
   // Six fans (driven through the API) fill the pre-queue.
   for (let i = 0; i < 6; i++) {
     const fan = await api('POST', '/api/users', {})
-    assert.equal((await api('POST', `/api/concerts/${concertId}/queue/tokens`, undefined, fan.body.accessToken)).body.status, 'PRE_QUEUE')
+    assert.equal(
+      (await api('POST', `/api/concerts/${concertId}/queue/tokens`, undefined, fan.body.accessToken)).body.status,
+      'PRE_QUEUE',
+    )
   }
   await untilFigure('preQueue', '6')
   await operator.screenshot({ path: `${shots}/console-1-pre-queue.png`, fullPage: true })
@@ -340,7 +419,12 @@ test('GET /docs is an interactive reference with every route of the contract', a
   await page.goto(`${base}/docs`)
   await page.waitForSelector('.opblock')
   const routes = await page.$$eval('.opblock-summary-path', (els) => els.map((e) => e.getAttribute('data-path')))
-  for (const path of ['/api/users', '/api/payments', '/api/concerts/{concertId}/queue/ws', '/api/admin/concerts/{concertId}/queue-policy']) {
+  for (const path of [
+    '/api/users',
+    '/api/payments',
+    '/api/concerts/{concertId}/queue/ws',
+    '/api/admin/concerts/{concertId}/queue-policy',
+  ]) {
     assert.ok(routes.includes(path), `${path} in the reference`)
   }
   await page.screenshot({ path: `${shots}/14-docs.png` })

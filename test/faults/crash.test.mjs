@@ -54,7 +54,11 @@ let server = null
 let serverLog = ''
 
 async function start() {
-  server = spawn('npm', ['start'], { env: { ...process.env, PORT: String(PORT), STATE_DIR: stateDir }, detached: true, stdio: ['ignore', 'pipe', 'pipe'] })
+  server = spawn('npm', ['start'], {
+    env: { ...process.env, PORT: String(PORT), STATE_DIR: stateDir },
+    detached: true,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  })
   server.stdout.on('data', (d) => (serverLog = (serverLog + d).slice(-4000)))
   server.stderr.on('data', (d) => (serverLog = (serverLog + d).slice(-4000)))
   const deadline = Date.now() + 120_000
@@ -96,7 +100,12 @@ async function request(method, path, { body, token, queueToken, key } = {}) {
   figures.requests++
   inFlight++
   try {
-    const res = await fetch(`${base}${path}`, { method, headers, body: body === undefined ? undefined : JSON.stringify(body), signal: AbortSignal.timeout(10_000) })
+    const res = await fetch(`${base}${path}`, {
+      method,
+      headers,
+      body: body === undefined ? undefined : JSON.stringify(body),
+      signal: AbortSignal.timeout(10_000),
+    })
     const text = await res.text()
     return { status: res.status, body: text ? JSON.parse(text) : null }
   } catch {
@@ -127,9 +136,24 @@ async function until(what, attempt) {
  * ("other side closed").
  */
 async function d1(sql) {
-  const { stdout } = await promisify(execFile)('node', ['node_modules/wrangler/bin/wrangler.js', 'd1', 'execute', 'DB', '--local', '--persist-to', stateDir, '--json', '--command', sql], {
-    env: { ...process.env, WRANGLER_SEND_METRICS: 'false' },
-  })
+  const { stdout } = await promisify(execFile)(
+    'node',
+    [
+      'node_modules/wrangler/bin/wrangler.js',
+      'd1',
+      'execute',
+      'DB',
+      '--local',
+      '--persist-to',
+      stateDir,
+      '--json',
+      '--command',
+      sql,
+    ],
+    {
+      env: { ...process.env, WRANGLER_SEND_METRICS: 'false' },
+    },
+  )
   return JSON.parse(stdout)[0].results
 }
 
@@ -159,7 +183,11 @@ class Buyer {
 
   async charge(amount, key) {
     this.pendingCharge = { amount, key }
-    const r = await request('POST', '/api/users/me/balance/charges', { body: { amount }, token: this.user.accessToken, key })
+    const r = await request('POST', '/api/users/me/balance/charges', {
+      body: { amount },
+      token: this.user.accessToken,
+      key,
+    })
     if (r.status === 0) return
     assert.equal(r.status, 200, `charge: ${JSON.stringify(r.body)}`)
     this.acknowledgedCharges += amount
@@ -170,7 +198,12 @@ class Buyer {
   async pay(payment) {
     this.pendingPayment = payment
     moneyInFlight++
-    const r = await request('POST', '/api/payments', { body: { reservationId: payment.reservationId }, token: this.user.accessToken, queueToken: payment.queueToken, key: payment.key })
+    const r = await request('POST', '/api/payments', {
+      body: { reservationId: payment.reservationId },
+      token: this.user.accessToken,
+      queueToken: payment.queueToken,
+      key: payment.key,
+    })
     moneyInFlight--
     if (r.status === 0) return
     this.pendingPayment = null
@@ -188,7 +221,10 @@ class Buyer {
   async refund(refund) {
     this.pendingRefund = refund
     moneyInFlight++
-    const r = await request('POST', `/api/users/me/reservations/${refund.reservationId}/refund`, { token: this.user.accessToken, key: refund.key })
+    const r = await request('POST', `/api/users/me/reservations/${refund.reservationId}/refund`, {
+      token: this.user.accessToken,
+      key: refund.key,
+    })
     moneyInFlight--
     if (r.status === 0) return
     assert.equal(r.status, 201, `refund: ${JSON.stringify(r.body)}`)
@@ -243,11 +279,20 @@ class Buyer {
       figures.holdsWon++
       const choice = Math.random()
       if (choice < 0.7) {
-        await this.pay({ concertId, reservationId: held.body.reservationId, queueToken: place.token, key: crypto.randomUUID() })
+        await this.pay({
+          concertId,
+          reservationId: held.body.reservationId,
+          queueToken: place.token,
+          key: crypto.randomUUID(),
+        })
         // Some buyers change their mind at once: the refund races the next buyers' holds.
-        if (this.paidIn.has(concertId) && Math.random() < 0.4) await this.refund({ reservationId: held.body.reservationId, key: crypto.randomUUID() })
+        if (this.paidIn.has(concertId) && Math.random() < 0.4)
+          await this.refund({ reservationId: held.body.reservationId, key: crypto.randomUUID() })
       } else if (choice < 0.85) {
-        await request('DELETE', `/api/concerts/${concertId}/reservations/${held.body.reservationId}`, { token: this.user.accessToken, queueToken: place.token })
+        await request('DELETE', `/api/concerts/${concertId}/reservations/${held.body.reservationId}`, {
+          token: this.user.accessToken,
+          queueToken: place.token,
+        })
       } else await wait(HOLD_TTL_SECONDS * 1000) // walk away: the hold expires
     }
   }
@@ -262,7 +307,13 @@ async function newConcert() {
         title: 'Crash test',
         dates: [{ date, price: PRICE }],
         seatsPerDate: 50,
-        queuePolicy: { maxActiveUsers: MAX_ACTIVE, holdTtlSeconds: HOLD_TTL_SECONDS, activeTtlSeconds: 3600, idleTimeoutSeconds: 3600, maxTicketsPerUser: 20 },
+        queuePolicy: {
+          maxActiveUsers: MAX_ACTIVE,
+          holdTtlSeconds: HOLD_TTL_SECONDS,
+          activeTtlSeconds: 3600,
+          idleTimeoutSeconds: 3600,
+          maxTicketsPerUser: 20,
+        },
       },
     })
     return r.status === 201 && { concertId: r.body.concertId, date }
@@ -277,9 +328,20 @@ async function checkInvariants(buyers, concerts) {
     `SELECT (SELECT COALESCE(SUM(amount), 0) FROM charges) AS charged, (SELECT COALESCE(SUM(balance), 0) FROM users) AS balances,
             (SELECT COALESCE(SUM(amount), 0) FROM payments) AS paid, (SELECT COALESCE(SUM(amount), 0) FROM refunds) AS refunded`,
   )
-  assert.equal(money.charged + money.refunded, money.balances + money.paid, `money not conserved: ${JSON.stringify(money)}`)
-  const charged = new Map((await d1('SELECT user_id, SUM(amount) AS total FROM charges GROUP BY user_id')).map((r) => [r.user_id, r.total]))
-  for (const b of buyers) assert.equal(charged.get(b.user.userId) ?? 0, b.acknowledgedCharges, 'charges in D1 differ from the acknowledged ones')
+  assert.equal(
+    money.charged + money.refunded,
+    money.balances + money.paid,
+    `money not conserved: ${JSON.stringify(money)}`,
+  )
+  const charged = new Map(
+    (await d1('SELECT user_id, SUM(amount) AS total FROM charges GROUP BY user_id')).map((r) => [r.user_id, r.total]),
+  )
+  for (const b of buyers)
+    assert.equal(
+      charged.get(b.user.userId) ?? 0,
+      b.acknowledgedCharges,
+      'charges in D1 differ from the acknowledged ones',
+    )
 
   // Payments: exactly the acknowledged ones, each with a booking of each of its seats until
   // refunded; refunds: exactly the acknowledged ones, with no booking left.
@@ -290,12 +352,27 @@ async function checkInvariants(buyers, concerts) {
        FROM payments p`,
   )
   const acknowledged = new Set(buyers.flatMap((b) => b.paid.map((p) => p.reservationId)))
-  assert.deepEqual(new Set(payments.map((p) => p.reservation_id)), acknowledged, 'payments in D1 differ from the acknowledged ones')
+  assert.deepEqual(
+    new Set(payments.map((p) => p.reservation_id)),
+    acknowledged,
+    'payments in D1 differ from the acknowledged ones',
+  )
   const refunds = new Set(buyers.flatMap((b) => b.refunded))
-  assert.deepEqual(new Set(payments.filter((p) => p.refunded === 1).map((p) => p.reservation_id)), refunds, 'refunds in D1 differ from the acknowledged ones')
+  assert.deepEqual(
+    new Set(payments.filter((p) => p.refunded === 1).map((p) => p.reservation_id)),
+    refunds,
+    'refunds in D1 differ from the acknowledged ones',
+  )
   const seatsOf = (p) => JSON.parse(p.seat_numbers).sort((a, b) => a - b)
-  for (const p of payments) assert.deepEqual(JSON.parse(p.booked), p.refunded ? [] : seatsOf(p), `payment ${p.reservation_id}: bookings differ from its seats`)
-  const [{ orphans }] = await d1('SELECT COUNT(*) AS orphans FROM bookings WHERE payment_id NOT IN (SELECT id FROM payments)')
+  for (const p of payments)
+    assert.deepEqual(
+      JSON.parse(p.booked),
+      p.refunded ? [] : seatsOf(p),
+      `payment ${p.reservation_id}: bookings differ from its seats`,
+    )
+  const [{ orphans }] = await d1(
+    'SELECT COUNT(*) AS orphans FROM bookings WHERE payment_id NOT IN (SELECT id FROM payments)',
+  )
   assert.equal(orphans, 0)
 
   for (const { concertId, date } of concerts) {
@@ -328,7 +405,10 @@ async function checkInvariants(buyers, concerts) {
       if (!place) continue
       const s = await request('GET', `/api/concerts/${concertId}/queue/status`, { queueToken: place.token })
       assert.equal(s.status, 200, `an acknowledged place was lost: ${JSON.stringify(s.body)}`)
-      places.push({ arrival: JSON.parse(atob(place.token.split('.')[1].replace(/-/g, '+').replace(/_/g, '/'))).arr, ...s.body })
+      places.push({
+        arrival: JSON.parse(atob(place.token.split('.')[1].replace(/-/g, '+').replace(/_/g, '/'))).arr,
+        ...s.body,
+      })
     }
     // (Strictly increasing rather than 1..k: an entry cut off by the kill may hold a place its client never heard of.)
     const positions = places
@@ -377,15 +457,21 @@ test(`survives ${KILLS} SIGKILLs of the whole service at random moments`, { time
     await checkInvariants(buyers, concerts)
     console.log(`round ${round}: killed after ${figures.requests} requests so far; invariants hold`)
   }
-  assert.ok(figures.payments > 0 && figures.chargesAcknowledged > 0 && figures.refunds > 0, 'the workload did not reach payments and refunds')
+  assert.ok(
+    figures.payments > 0 && figures.chargesAcknowledged > 0 && figures.refunds > 0,
+    'the workload did not reach payments and refunds',
+  )
   console.log(`faults: ${JSON.stringify(figures)}`)
 })
 
 test('oversized request headers are refused with a 4xx, and the service keeps serving', async () => {
   if (!server) await start()
-  const res = await fetch(`${base}/api/users/me/balance`, { headers: { authorization: `Bearer ${'x'.repeat(200_000)}` } }).catch((err) => err)
+  const res = await fetch(`${base}/api/users/me/balance`, {
+    headers: { authorization: `Bearer ${'x'.repeat(200_000)}` },
+  }).catch((err) => err)
   if (res instanceof Response) assert.ok(res.status >= 400 && res.status < 500, `status ${res.status}`)
-  else assert.match(String(res.cause?.code ?? res), /ECONNRESET|UND_ERR_SOCKET|HeadersOverflow|UND_ERR_HEADERS_OVERFLOW/) // closed by the server
+  else
+    assert.match(String(res.cause?.code ?? res), /ECONNRESET|UND_ERR_SOCKET|HeadersOverflow|UND_ERR_HEADERS_OVERFLOW/) // closed by the server
   /** @type {Record<string, string>} */
   const many = {}
   for (let i = 0; i < 200; i++) many[`x-filler-${i}`] = 'y'.repeat(400)

@@ -39,13 +39,18 @@ export function startDataPlatform(port) {
     }
     if (req.method === 'GET' && url.pathname === '/counts') {
       const all = [...attempts.values()]
-      return reply(200, { events: events.size, requests: all.reduce((sum, a) => sum + a.requests, 0), duplicates: all.reduce((sum, a) => sum + a.duplicates, 0) })
+      return reply(200, {
+        events: events.size,
+        requests: all.reduce((sum, a) => sum + a.requests, 0),
+        duplicates: all.reduce((sum, a) => sum + a.duplicates, 0),
+      })
     }
     if (req.method !== 'POST' || url.pathname !== '/events') return reply(404)
 
     const key = req.headers['idempotency-key']
     const event = JSON.parse(body)
-    if (typeof key !== 'string' || key !== event.eventId) return reply(400, { error: 'Idempotency-Key must be the eventId' })
+    if (typeof key !== 'string' || key !== event.eventId)
+      return reply(400, { error: 'Idempotency-Key must be the eventId' })
     const seen = attempts.get(key) ?? { concertId: event.concertId, requests: 0, failed: 0, duplicates: 0 }
     attempts.set(key, seen)
     seen.requests++
@@ -68,5 +73,7 @@ export function startDataPlatform(port) {
 if (import.meta.url === `file://${process.argv[1]}`) {
   const port = Number(process.argv[2] ?? 9999)
   await startDataPlatform(port)
-  console.log(`data platform stand-in on http://127.0.0.1:${port}/events (GET /received?concertId=… to see what arrived)`)
+  console.log(
+    `data platform stand-in on http://127.0.0.1:${port}/events (GET /received?concertId=… to see what arrived)`,
+  )
 }
