@@ -1,6 +1,6 @@
 // @ts-check
 // `npm run bench:views`: the line views of #17 timed at 1,000,000 arrivals, with the code the
-// object and the Worker run (src/concert/line-view.ts, line-views.ts, waiting-index.ts, bundled
+// object and the Worker run (src/shared/line-view.ts, line-views.ts, waiting-index.ts, bundled
 // here by esbuild and run in Node's V8, the engine workerd embeds). A rush's line: 1M arrived,
 // the first 100,000 admitted, 5% of the rest gone idle at random. Times are medians of 20 runs.
 //   the object: building the whole view (bits of the live window, deflated); a change of 300
@@ -18,11 +18,11 @@ const dir = mkdtempSync(join(tmpdir(), 'line-views-'))
 const entry = join(dir, 'entry.ts')
 writeFileSync(
   entry,
-  `export { LiveLine } from '${process.cwd()}/src/concert/line-view'
-export { LineViews } from '${process.cwd()}/src/concert/line-views'
-export { WaitingIndex } from '${process.cwd()}/src/concert/waiting-index'
-export { Presence } from '${process.cwd()}/src/concert/presence'
-export { PrefixCollector } from '${process.cwd()}/src/concert/draw-order'`,
+  `export { WaitingArrivals } from '${process.cwd()}/src/shared/waiting-arrivals'
+export { LineViews } from '${process.cwd()}/src/shared/line-views'
+export { WaitingIndex } from '${process.cwd()}/src/shared/waiting-index'
+export { Presence } from '${process.cwd()}/src/concert/line/presence'
+export { PrefixCollector } from '${process.cwd()}/src/shared/draw-order'`,
 )
 await build({
   entryPoints: [entry],
@@ -33,7 +33,7 @@ await build({
   logLevel: 'error',
   mainFields: ['module', 'main'],
 })
-const { LiveLine, LineViews, WaitingIndex, Presence, PrefixCollector } = await import(join(dir, 'views.mjs'))
+const { WaitingArrivals, LineViews, WaitingIndex, Presence, PrefixCollector } = await import(join(dir, 'views.mjs'))
 
 /** Bytes of V8 heap and array buffers in use, after a full GC (node --expose-gc). */
 const memoryInUse = () => {
@@ -88,12 +88,12 @@ const header = (lastArrival) => ({
 
 const whole = time(20, () => views.view(header(ARRIVALS), index))
 measured(`the waiting index and its views (${index.size.toLocaleString('en')} waiting)`)
-// Each waiting place's last sight (src/concert/presence.ts), every one seen in the last minute.
+// Each waiting place's last sight (src/concert/line/presence.ts), every one seen in the last minute.
 const presence = new Presence()
 const seenFrom = Date.now()
 for (let a = 1; a <= ARRIVALS; a++) if (index.has(a)) presence.touch(a, seenFrom + (a % 60_000))
 measured('presence (each waiting place last seen)')
-// The draw's order, kept once drawn (src/concert/pre-queue-order.ts): a pre-queue of 700,000 (the simulation's).
+// The draw's order, kept once drawn (src/concert/pre-queue/pre-queue-order.ts): a pre-queue of 700,000 (the simulation's).
 const order = (() => {
   const collector = new PrefixCollector()
   for (let i = 0; i < 700; i++)
@@ -107,7 +107,7 @@ const order = (() => {
   return collector.order()
 })()
 measured("the draw's order (700,000 entries)")
-const decode = time(20, () => new LiveLine(whole.result))
+const decode = time(20, () => new WaitingArrivals(whole.result))
 const line = decode.result
 const have = { epoch: whole.result.epoch, version: whole.result.version }
 for (let a = 100_001; a < 100_301; a++) leave(a)

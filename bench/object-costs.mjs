@@ -17,7 +17,7 @@ import { profilerOf } from './inspector.mjs'
 import { ADMIN_TOKEN, AUTH_SECRET, serveBundle } from './serve-bundle.mjs'
 
 const DRAW_SLICE = Number(
-  /DRAW_SLICE = ([\d_]+)/.exec(readFileSync('src/concert/draw-slices.ts', 'utf8'))?.[1].replace('_', ''),
+  /DRAW_SLICE = ([\d_]+)/.exec(readFileSync('src/concert/pre-queue/draw-slices.ts', 'utf8'))?.[1].replace('_', ''),
 )
 
 const BATCH = 1_000
@@ -101,7 +101,7 @@ export default {
         break
       case '/order-gate': {
         // The order gate sending the order on, as each place gate fetches it.
-        const orderGate = env.GATE.get(env.GATE.idFromName(q.concert + '/gate/order')) // orderGateName (src/concert-client/gates.ts)
+        const orderGate = env.GATE.get(env.GATE.idFromName(q.concert + '/gate/order')) // orderGateName (src/shared/gate-names.ts)
         for (let i = 0; i < n; i++) if (!(await orderGate.drawOrder(q.concert)).value) throw new Error('no order')
         break
       }

@@ -27,14 +27,14 @@ const PRE_QUEUE_RELAYS = Number(
   /PRE_QUEUE_RELAYS = (\d+)/.exec(readFileSync('src/concert-client/relay-names.ts', 'utf8'))?.[1],
 )
 const PLACE_GATES =
-  GATES * Number(/PLACE_GATES_PER_GATE = (\d+)/.exec(readFileSync('src/concert-client/gates.ts', 'utf8'))?.[1]) // gates asked for pre-queue entries' places
+  GATES * Number(/PLACE_GATES_PER_GATE = (\d+)/.exec(readFileSync('src/shared/gate-names.ts', 'utf8'))?.[1]) // gates asked for pre-queue entries' places
 const OPENING_POLL_SPREAD_S = Number(
-  /OPENING_POLL_SPREAD_S = (\d+)/.exec(readFileSync('src/concert/policy.ts', 'utf8'))?.[1],
+  /OPENING_POLL_SPREAD_S = (\d+)/.exec(readFileSync('src/shared/policy.ts', 'utf8'))?.[1],
 ) // pre-queue pollers' first polls after the opening
 const DRAW_SLICE = Number(
-  /DRAW_SLICE = ([\d_]+)/.exec(readFileSync('src/concert/draw-slices.ts', 'utf8'))?.[1].replace('_', ''),
+  /DRAW_SLICE = ([\d_]+)/.exec(readFileSync('src/concert/pre-queue/draw-slices.ts', 'utf8'))?.[1].replace('_', ''),
 ) // a slice a second
-const PRESENCE_INTERVAL_S = 5 // src/concert-client/queue-view.ts, idle timeout ≥ 15 s
+const PRESENCE_INTERVAL_S = 5 // src/concert-client/status-polls.ts, idle timeout ≥ 15 s
 const RELAY_PRESENCE_INTERVAL_S = 10 // src/relay/relay.ts
 const LINE_PULLS_PER_S = 4 // MIRROR_LINE_MAX_AGE_MS = 250
 const SLOTS_PER_S = { line: 4, reads: 2 } // src/concert-client/shared-views.ts
@@ -116,7 +116,7 @@ for (let s = 0; s < seconds; s++) {
   const open = s >= PRE_S
   const entering = arrivals[s]
   if (!open) preQueue += entering
-  // From the opening the pre-queue is drawn into the line a slice a second (src/concert/pre-queue.ts).
+  // From the opening the pre-queue is drawn into the line a slice a second (src/concert/pre-queue/pre-queue.ts).
   const drawing = open ? Math.min(DRAW_SLICE, preQueue - drawnSoFar) : 0
   drawnSoFar += drawing
   const drawUs = drawing * US.drawEntry

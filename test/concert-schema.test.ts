@@ -1,6 +1,6 @@
 import { abortAllDurableObjects, runDurableObjectAlarm, runInDurableObject } from 'cloudflare:test'
 import { describe, expect, it } from 'vitest'
-import { migrate, MIGRATIONS, type Migration } from '../src/concert/schema'
+import { migrate, MIGRATIONS, type Migration } from '../src/concert/runtime/schema'
 import { call, enterQueue, expectedOrder, hold, activeBuyer, newConcert, newUser, sleep, stubOf } from './helpers'
 
 const LATEST = MIGRATIONS[MIGRATIONS.length - 1]!.version

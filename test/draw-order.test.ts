@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
-import { drawKey, drawKeys } from '../src/concert/draw'
-import { DrawOrder, DrawPlaces, keyPrefix, lowerBound } from '../src/concert/draw-order'
+import { drawKey, drawKeys } from '../src/shared/draw'
+import { DrawOrder, DrawPlaces, keyPrefix, lowerBound } from '../src/shared/draw-order'
 
 /** Keys as the draw makes them, and the rank of each by plain comparison of whole keys. */
 function keysAndRanks(keys: string[]) {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
-import { drawKey, drawKeys, newSeed } from '../src/concert/draw'
-import { OPENING_POLL_SPREAD_S, preQueueStatus } from '../src/concert/policy'
+import { drawKey, drawKeys, newSeed } from '../src/shared/draw'
+import { OPENING_POLL_SPREAD_S, preQueueStatus } from '../src/shared/policy'
 
 /** Hex SHA-256 by WebCrypto: an implementation of the contract's formula independent of the one the object uses. */
 async function webSha256(bytes: Uint8Array): Promise<string> {

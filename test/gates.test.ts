@@ -1,7 +1,7 @@
 import { runInDurableObject } from 'cloudflare:test'
 import { env } from 'cloudflare:workers'
 import { describe, expect, it } from 'vitest'
-import { orderGateName, PLACE_GATES_PER_GATE } from '../src/concert-client/gates'
+import { orderGateName, PLACE_GATES_PER_GATE } from '../src/shared/gate-names'
 import { call, newConcert, newUser, sleep, stubOf, type User } from './helpers'
 
 const iso = (ms: number) => new Date(ms).toISOString()

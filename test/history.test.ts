@@ -1,6 +1,6 @@
 import { abortAllDurableObjects, runInDurableObject } from 'cloudflare:test'
 import { describe, expect, it } from 'vitest'
-import { History, HISTORY_MINUTES, type QueueTotals } from '../src/concert/history'
+import { History, HISTORY_MINUTES, type QueueTotals } from '../src/concert/line/history'
 import {
   activeBuyer,
   ADMIN_TOKEN,

@@ -1,7 +1,7 @@
 import { runDurableObjectAlarm, runInDurableObject } from 'cloudflare:test'
 import { describe, expect, it } from 'vitest'
 import { decode } from 'hono/jwt'
-import { SNAPSHOT_MAX_AGE_MS } from '../src/concert-client/queue-view'
+import { SNAPSHOT_MAX_AGE_MS } from '../src/concert-client/status-polls'
 import {
   activeBuyer,
   call,

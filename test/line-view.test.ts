@@ -1,10 +1,11 @@
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
-import { LiveLine, type LineView } from '../src/concert/line-view'
-import { LineViews } from '../src/concert/line-views'
-import { QueueView } from '../src/concert/line-status'
-import { WaitingIndex } from '../src/concert/waiting-index'
-import { DEFAULT_POLICY } from '../src/concert/policy'
+import type { LineView } from '../src/shared/line-view'
+import { WaitingArrivals } from '../src/shared/waiting-arrivals'
+import { LineViews } from '../src/shared/line-views'
+import { HeldLine } from '../src/shared/held-line'
+import { WaitingIndex } from '../src/shared/waiting-index'
+import { DEFAULT_POLICY } from '../src/shared/policy'
 
 const header = (lastArrival: number) => ({
   concertId: 'c',
@@ -23,7 +24,7 @@ class Pair {
   index = new WaitingIndex([], 2)
   views = new LineViews()
   last = 0
-  line: LiveLine | null = null
+  line: WaitingArrivals | null = null
   version: { epoch: string; version: number } | undefined
   wholes = 0
 
@@ -40,7 +41,7 @@ class Pair {
   sync(fresh = false): LineView {
     const view = this.views.view(header(this.last), this.index, fresh ? undefined : this.version)
     if (view.kind === 'whole') {
-      this.line = new LiveLine(view)
+      this.line = new WaitingArrivals(view)
       this.wholes++
     } else this.line!.apply(view)
     this.version = { epoch: view.epoch, version: view.version }
@@ -122,15 +123,15 @@ describe('line views', () => {
   it('a change applies only to the view it was made from: one that missed a change (a relay that lost a message) must fetch the whole line', () => {
     const pair = new Pair()
     pair.arrive(100)
-    const view = QueueView.of(pair.sync() as Extract<LineView, { kind: 'whole' }>)
+    const view = HeldLine.of(pair.sync() as Extract<LineView, { kind: 'whole' }>)
     pair.leave(5)
     const missed = pair.sync() // never given to `view`
     pair.leave(6)
     const next = pair.sync()
     expect(missed.kind).toBe('change')
-    expect(QueueView.after(view, next)).toBeNull()
-    expect(QueueView.after(view, { ...next, epoch: 'another wake' })).toBeNull()
-    const caughtUp = QueueView.after(QueueView.after(view, missed), next)!
+    expect(HeldLine.after(view, next)).toBeNull()
+    expect(HeldLine.after(view, { ...next, epoch: 'another wake' })).toBeNull()
+    const caughtUp = HeldLine.after(HeldLine.after(view, missed), next)!
     expect(caughtUp.describe({ arrival: 7, userId: 'u' }, Date.now())).toMatchObject({ status: 'WAITING', position: 5 })
   })
 

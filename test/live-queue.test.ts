@@ -1,7 +1,7 @@
 import { abortAllDurableObjects, runInDurableObject } from 'cloudflare:test'
 import { exports } from 'cloudflare:workers'
 import { describe, expect, it } from 'vitest'
-import { SNAPSHOT_MAX_AGE_MS } from '../src/concert-client/queue-view'
+import { SNAPSHOT_MAX_AGE_MS } from '../src/concert-client/status-polls'
 import {
   activeBuyer,
   ADMIN_TOKEN,

@@ -2,10 +2,10 @@ import { env } from 'cloudflare:workers'
 import { describe, expect, it } from 'vitest'
 import { regionOf } from '../src/concert-client/mirrors'
 import { sharedLineView } from '../src/concert-client/shared-views'
-import type { LineView } from '../src/concert/line-view'
-import { QueueView } from '../src/concert/line-status'
+import type { LineView } from '../src/shared/line-view'
+import { HeldLine } from '../src/shared/held-line'
 import { MIRROR_LINE_MAX_AGE_MS } from '../src/mirror/mirror'
-import { SHARED_MAP_MAX_AGE_MS } from '../src/concert/seat-map'
+import { SHARED_MAP_MAX_AGE_MS } from '../src/shared/seat-map'
 import { ADMIN_TOKEN, call, newConcert, sleep, stubOf } from './helpers'
 
 const mirrorOf = (concertId: string) => env.MIRROR.get(env.MIRROR.idFromName(`${concertId}/test`))
@@ -20,7 +20,7 @@ const viewOf = async (concertId: string, have?: LineView) => {
 }
 
 /** Every arrival's status as the concert object answers it, and as a view describes it. */
-async function expectSameStatuses(concertId: string, view: QueueView, arrivals: number) {
+async function expectSameStatuses(concertId: string, view: HeldLine, arrivals: number) {
   const now = Date.now()
   for (let arrival = 1; arrival <= arrivals; arrival++) {
     const place = { arrival, userId: `u${arrival}` }
@@ -46,14 +46,14 @@ describe('mirrors (src/mirror/)', () => {
     const refreshes = Math.floor((Date.now() - started) / (MIRROR_LINE_MAX_AGE_MS / 2))
     expect((await mirrorOf(concertId).objectCalls()) - before).toBeLessThanOrEqual(1 + refreshes)
     expect(new Set(views.map((v) => v.version)).size).toBe(1)
-    await expectSameStatuses(concertId, QueueView.of(views[0]!), 40)
+    await expectSameStatuses(concertId, HeldLine.of(views[0]!), 40)
   })
 
   it('a view kept by the changes a mirror hands on agrees with the object, change after change', async () => {
     const { concertId } = await newConcert({ queuePolicy: { maxActiveUsers: 1, idleTimeoutSeconds: 3_600 } })
     await stubOf(concertId).enterAll(Array.from({ length: 30 }, (_, i) => `u${i + 1}`))
     const first = await viewOf(concertId)
-    let held = QueueView.of(first)
+    let held = HeldLine.of(first)
     let last: LineView = first
     for (const maxActiveUsers of [4, 9, 15]) {
       const updated = await call('PUT', `/api/admin/concerts/${concertId}/queue-policy`, {
@@ -69,7 +69,7 @@ describe('mirrors (src/mirror/)', () => {
         since: last.version,
         version: last.version + (maxActiveUsers - (held.policy.maxActiveUsers ?? 0)),
       })
-      held = QueueView.after(held, change)!
+      held = HeldLine.after(held, change)!
       last = change
       await expectSameStatuses(concertId, held, 30)
     }
@@ -138,7 +138,7 @@ describe('line views shared in a location (the Cache API)', () => {
     ]
     expect(fetches).toBe(2)
     expect(answers[1]).toEqual(view)
-    expect(QueueView.of(answers[1]!).version).toEqual({ epoch: view.epoch, version: view.version })
+    expect(HeldLine.of(answers[1]!).version).toEqual({ epoch: view.epoch, version: view.version })
   })
 })
 

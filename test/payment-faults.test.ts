@@ -1,10 +1,10 @@
 import { runDurableObjectAlarm, runInDurableObject } from 'cloudflare:test'
 import { env } from 'cloudflare:workers'
 import { describe, expect, it } from 'vitest'
-import { pay } from '../src/checkout'
-import { refund } from '../src/refund'
+import { pay } from '../src/concert-client/checkout'
+import { refund } from '../src/concert-client/refund-order'
 import type { ConcertObject } from '../src/concert'
-import { PAYMENT_GRACE_MS } from '../src/concert/policy'
+import { PAYMENT_GRACE_MS } from '../src/shared/policy'
 import { activeBuyer, arrivalOf, balanceOf, call, holdOrder, newConcert, stubOf } from './helpers'
 
 // Fault injection between the Worker, the concert object and D1 in the payment path. Every

@@ -1,7 +1,7 @@
 import { abortAllDurableObjects, runDurableObjectAlarm, runInDurableObject } from 'cloudflare:test'
 import { env } from 'cloudflare:workers'
 import { describe, expect, it } from 'vitest'
-import { PAYMENT_GRACE_MS } from '../src/concert/policy'
+import { PAYMENT_GRACE_MS } from '../src/shared/policy'
 import { findPayment, settle } from '../src/ledger/payments'
 import {
   activeBuyer,

@@ -10,7 +10,7 @@ import {
   measuredAdmissionRate,
   pollAfterSeconds,
   rateAllowance,
-} from '../src/concert/policy'
+} from '../src/shared/policy'
 
 const policy = { ...DEFAULT_POLICY, maxActiveUsers: 3, activeTtlSeconds: 100, holdTtlSeconds: 60 }
 

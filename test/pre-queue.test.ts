@@ -1,9 +1,9 @@
 import { abortAllDurableObjects, env, runDurableObjectAlarm, runInDurableObject } from 'cloudflare:test'
 import { describe, expect, it } from 'vitest'
 import type { ConcertObject } from '../src/concert'
-import { SNAPSHOT_MAX_AGE_MS } from '../src/concert-client/queue-view'
-import { DRAW_SLICE } from '../src/concert/draw-slices'
-import { PLACE_GATES_PER_GATE } from '../src/concert-client/gates'
+import { SNAPSHOT_MAX_AGE_MS } from '../src/concert-client/status-polls'
+import { DRAW_SLICE } from '../src/concert/pre-queue/draw-slices'
+import { PLACE_GATES_PER_GATE } from '../src/shared/gate-names'
 import { signQueueToken } from '../src/auth/tokens'
 import {
   ADMIN_TOKEN,

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import type { QueueEntryView } from '../src/concert/rpc'
+import type { QueueEntryView } from '../src/shared/rpc'
 import type { Result } from '../src/errors'
 import { newConcert, stubOf } from './helpers'
 

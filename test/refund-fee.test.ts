@@ -1,6 +1,6 @@
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
-import { DEFAULT_REFUND_POLICY, refundTerms } from '../src/concert/refund-fee'
+import { DEFAULT_REFUND_POLICY, refundTerms } from '../src/shared/refund-fee'
 
 const DAY = 86_400_000
 const SHOW = Date.parse('2027-03-01T10:00:00Z')

@@ -1,6 +1,6 @@
 import { env, runInDurableObject } from 'cloudflare:test'
 import { describe, expect, it } from 'vitest'
-import { PUSH_INTERVAL_MS } from '../src/concert/coalesced-push'
+import { PUSH_INTERVAL_MS } from '../src/shared/coalesced-push'
 import { relayName } from '../src/concert-client/relay-names'
 import { activeBuyer, ADMIN_TOKEN, call, enterQueue, newConcert, newUser, openSocket, sleep } from './helpers'
 

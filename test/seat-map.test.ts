@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { unpackSeatMap } from '../src/concert/seat-map'
+import { unpackSeatMap } from '../src/shared/seat-map'
 
 describe('unpackSeatMap', () => {
   it("gives every seat of each section its number, status, price and section, in the contract's shape", () => {

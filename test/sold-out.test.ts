@@ -1,7 +1,7 @@
 import { runInDurableObject } from 'cloudflare:test'
 import { describe, expect, it } from 'vitest'
 import type { ConcertObject } from '../src/concert'
-import { SNAPSHOT_MAX_AGE_MS } from '../src/concert-client/queue-view'
+import { SNAPSHOT_MAX_AGE_MS } from '../src/concert-client/status-polls'
 import {
   activeBuyer,
   ADMIN_TOKEN,

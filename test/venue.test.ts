@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { general, lastSeatOf, layOut, priceSeats, sectionIndexOf, total } from '../src/concert/venue'
+import { general, lastSeatOf, layOut, priceSeats, sectionIndexOf, total } from '../src/shared/venue'
 
 describe('venue: sections as seat ranges', () => {
   const venue = layOut([

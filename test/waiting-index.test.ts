@@ -1,7 +1,7 @@
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
-import { Presence } from '../src/concert/presence'
-import { WaitingIndex } from '../src/concert/waiting-index'
+import { Presence } from '../src/concert/line/presence'
+import { WaitingIndex } from '../src/shared/waiting-index'
 
 describe('WaitingIndex', () => {
   it('counts live arrivals up to each one', () => {

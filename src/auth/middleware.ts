@@ -1,7 +1,7 @@
 import type { Context } from 'hono'
 import { createMiddleware } from 'hono/factory'
 import type { z } from 'zod'
-import type { PlaceInLine } from '../concert/rpc'
+import type { PlaceInLine } from '../shared/rpc'
 import { ApiError, describeZodError } from '../errors'
 import { ConcertIdParam, QueueSocketQuery } from '../schemas'
 import { secretsEqual, verifyAccessToken, verifyQueueToken } from './tokens'

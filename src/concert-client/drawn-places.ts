@@ -1,4 +1,4 @@
-import type { PlaceInLine } from '../concert/rpc'
+import type { PlaceInLine } from '../shared/rpc'
 
 /**
  * The places the draw gave pre-queue entries, as this isolate has learnt them from the object.

@@ -1,7 +1,7 @@
 import type { ConcertObject } from '../concert'
 import type { ConcertGate } from '../gate/gate'
 import type { ConcertMirror } from '../mirror/mirror'
-import { unpackSeatMap } from '../concert/seat-map'
+import { unpackSeatMap } from '../shared/seat-map'
 import {
   placeOnly,
   socketUpgrade,
@@ -12,7 +12,7 @@ import {
   type QueueEntryView,
   type RefundStart,
   type SocketOwner,
-} from '../concert/rpc'
+} from '../shared/rpc'
 import { ApiError, unwrap, type Result } from '../errors'
 import type {
   DateAvailabilityView,
@@ -27,11 +27,11 @@ import type {
   SectionListView,
 } from '../schemas'
 import { rememberDrawnArrival, withDrawnArrival } from './drawn-places'
-import { gateName, placeGateName } from './gates'
+import { gateName, placeGateName } from '../shared/gate-names'
 import { IsolateCaches, type KeepAlive, type LoadReason } from './isolate-cache'
 import { relayName } from './relay-names'
-import { mirrorOf, type RequestPlace } from './mirrors'
-import { cachedStatus, invalidateQueueView, type LoadLineView } from './queue-view'
+import { mirrorOf, type RequestLocation } from './mirrors'
+import { cachedStatus, invalidateHeldLine, type LoadLineView } from './status-polls'
 import { sharedLineView, sharedRead, type SharedRead } from './shared-views'
 import { cachedSeatMap, invalidateSeats, recentRefusal, rememberRefusal } from './seat-views'
 
@@ -58,15 +58,15 @@ export class ConcertClient {
     cf?: Request['cf'],
   ) {
     this.keepAlive = ctx && ((work) => ctx.waitUntil(work))
-    this.place = cf as RequestPlace | undefined
+    this.location = cf as RequestLocation | undefined
   }
 
   private readonly keepAlive: KeepAlive | undefined
-  private readonly place: RequestPlace | undefined
+  private readonly location: RequestLocation | undefined
 
   /** The mirror that serves this request's reads (src/mirror/): exact reads, after a change made here, go to the object. */
   private get mirror(): DurableObjectStub<ConcertMirror> {
-    return mirrorOf(this.env, this.concertId, this.place)
+    return mirrorOf(this.env, this.concertId, this.location)
   }
 
   /** A stub per call: a stub is an I/O object of the request that made it, and a refresh ahead runs past it (waitUntil). */
@@ -82,7 +82,7 @@ export class ConcertClient {
 
   async updatePolicy(patch: Partial<QueuePolicy>): Promise<QueuePolicy> {
     const policy = unwrap(await this.stub.updatePolicy(patch))
-    invalidateQueueView(this.concertId)
+    invalidateHeldLine(this.concertId)
     return policy
   }
 
@@ -225,7 +225,7 @@ export class ConcertClient {
     return this.env.RELAY.get(this.env.RELAY.idFromName(relay)).fetch(socketUpgrade(request, placed, relay))
   }
 
-  // --- the object's half of a payment (src/checkout.ts) ---
+  // --- the object's half of a payment (src/concert-client/checkout.ts) ---
 
   beginPayment(place: PlaceInLine, reservationId: string): Promise<Result<PaymentStart>> {
     return this.stub.beginPayment(placeOnly(place), reservationId)
@@ -237,13 +237,13 @@ export class ConcertClient {
 
   async completePayment(reservationId: string, paymentId: string, date: string): Promise<void> {
     await this.stub.completePayment(reservationId, paymentId)
-    invalidateQueueView(this.concertId)
+    invalidateHeldLine(this.concertId)
     invalidateSeats(this.concertId, date)
     // The last seat sold makes the sale SOLD_OUT.
     sales.for(this.concertId).invalidate()
   }
 
-  // --- the object's half of a refund (src/refund.ts) ---
+  // --- the object's half of a refund (src/concert-client/refund-order.ts) ---
 
   async refundQuote(userId: string, reservationId: string): Promise<RefundStart> {
     return unwrap(await this.stub.refundQuote(userId, reservationId))
@@ -263,7 +263,7 @@ export class ConcertClient {
     date: string,
   ): Promise<void> {
     await this.stub.completeRefund(reservationId, { id, amount, fee })
-    invalidateQueueView(this.concertId)
+    invalidateHeldLine(this.concertId)
     invalidateSeats(this.concertId, date)
     availableDates.for(this.concertId).invalidate()
     sales.for(this.concertId).invalidate()

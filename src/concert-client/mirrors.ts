@@ -3,13 +3,13 @@ import { hashOf } from './name-hash'
 
 type Region = DurableObjectLocationHint
 /** What a request's `cf` says of where it came from. */
-export type RequestPlace = { continent?: string; longitude?: string; colo?: string }
+export type RequestLocation = { continent?: string; longitude?: string; colo?: string }
 
 /**
  * The region of the mirror that serves a request: where Cloudflare says the request came
  * from (its `cf` continent and longitude), as a Durable Object location hint.
  */
-export function regionOf(cf: RequestPlace | undefined): Region {
+export function regionOf(cf: RequestLocation | undefined): Region {
   const longitude = Number(cf?.longitude ?? NaN)
   switch (cf?.continent) {
     case 'NA':
@@ -38,14 +38,18 @@ export function regionOf(cf: RequestPlace | undefined): Region {
  */
 function mirrorName(
   concertId: string,
-  cf: RequestPlace | undefined,
+  cf: RequestLocation | undefined,
   perRegion: number,
 ): { name: string; region: Region } {
   const region = regionOf(cf)
   return { name: `${concertId}/${region}/${hashOf(cf?.colo ?? '') % perRegion}`, region }
 }
 
-export function mirrorOf(env: Env, concertId: string, cf: RequestPlace | undefined): DurableObjectStub<ConcertMirror> {
+export function mirrorOf(
+  env: Env,
+  concertId: string,
+  cf: RequestLocation | undefined,
+): DurableObjectStub<ConcertMirror> {
   const { name, region } = mirrorName(concertId, cf, Number(env.MIRRORS_PER_REGION))
   return env.MIRROR.get(env.MIRROR.idFromName(name), { locationHint: region })
 }

@@ -1,4 +1,4 @@
-import type { PlaceInLine } from '../concert/rpc'
+import type { PlaceInLine } from '../shared/rpc'
 import { hashOf } from './name-hash'
 
 /**

@@ -1,7 +1,7 @@
 import type { Failure } from '../errors'
 import type { SeatMapView } from '../schemas'
 import { IsolateCaches, type KeepAlive, type LoadReason } from './isolate-cache'
-import { SNAPSHOT_MAX_AGE_MS } from './queue-view'
+import { SNAPSHOT_MAX_AGE_MS } from './status-polls'
 
 /**
  * The seat map served to ACTIVE users from this isolate for at most SNAPSHOT_MAX_AGE_MS, and

@@ -1,5 +1,5 @@
-import { decodeLineView, encodeLineView, type LineView, type ViewVersion } from '../concert/line-view'
-import type { PackedSeatMap } from '../concert/seat-map'
+import { decodeLineView, encodeLineView, type LineView, type ViewVersion } from '../shared/line-view'
+import type { PackedSeatMap } from '../shared/seat-map'
 import type { DateAvailabilityView, SaleStateView } from '../schemas'
 import type { KeepAlive } from './isolate-cache'
 

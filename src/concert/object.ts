@@ -9,7 +9,7 @@ import type {
   SaleStateView,
   SectionListView,
 } from '../schemas'
-import { RecentSeatMaps, type PackedSeatMap } from './seat-map'
+import { RecentSeatMaps, type PackedSeatMap } from '../shared/seat-map'
 import type {
   ConcertConfigured,
   ConcertSetup,
@@ -19,10 +19,10 @@ import type {
   PlaceStatus,
   QueueEntryView,
   RefundStart,
-} from './rpc'
-import type { LineView, ViewVersion } from './line-view'
-import type { DrawOrderView } from './draw-order'
-import { ConcertRoom, notFound } from './room'
+} from '../shared/rpc'
+import type { LineView, ViewVersion } from '../shared/line-view'
+import type { DrawOrderView } from '../shared/draw-order'
+import { ConcertRoom, notFound } from './runtime/room'
 
 /**
  * One concert: its waiting queue and its seats, the one authority on both. This is its RPC

@@ -1,5 +1,5 @@
-import { CoalescedPush } from '../concert/coalesced-push'
-import { released } from '../concert/rpc'
+import { CoalescedPush } from '../shared/coalesced-push'
+import { released } from '../shared/rpc'
 import { fail, unavailable, type Result } from '../errors'
 
 type Waiting<I, O> = { item: I; resolve: (answer: Result<O>) => void; reject: (error: unknown) => void }

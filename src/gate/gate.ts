@@ -1,8 +1,8 @@
 import { DurableObject } from 'cloudflare:workers'
 import type { ConcertObject } from '../concert'
-import { orderGateName } from '../concert-client/gates'
-import { DrawPlaces, type DrawOrderView } from '../concert/draw-order'
-import { released, type PlaceInLine, type QueueEntryView } from '../concert/rpc'
+import { orderGateName } from '../shared/gate-names'
+import { DrawPlaces, type DrawOrderView } from '../shared/draw-order'
+import { released, type PlaceInLine, type QueueEntryView } from '../shared/rpc'
 import { fail, ok, unavailable, type Result } from '../errors'
 import { Batch } from './batch'
 
@@ -12,7 +12,7 @@ export const GATE_INTERVAL_MS = 100
 const MAX_BATCH = 5_000
 
 /**
- * A gate of one concert's queue (GATES_PER_CONCERT of them, src/concert-client/gates.ts): it
+ * A gate of one concert's queue (GATES_PER_CONCERT of them, src/shared/gate-names.ts): it
  * gathers the entries of every isolate that reaches it and hands them to the concert object
  * in one call per interval, so the object's calls for entries grow with the gates, not with
  * the isolates or the fans. Pre-queue entries carry no order; in line, a place is the order in
@@ -69,7 +69,7 @@ export class ConcertGate extends DurableObject<Env> {
     })
   }
 
-  /** As the order gate: the draw's order, null before it begins (src/concert/draw-order.ts). */
+  /** As the order gate: the draw's order, null before it begins (src/shared/draw-order.ts). */
   drawOrder(concertId: string): Promise<Result<DrawOrderView | null>> {
     this.concertId = concertId
     return refusedIfUnavailable(() => this.order.get())

@@ -1,19 +1,19 @@
 import {
   changeAppliesTo,
   headerOf,
-  LiveLine,
   packBits,
   type LineView,
   type LineViewHeader,
   type ViewVersion,
   type WholeLine,
-} from '../concert/line-view'
-import { DepartureLog } from '../concert/line-views'
+} from '../shared/line-view'
+import { DepartureLog } from '../shared/line-views'
+import { WaitingArrivals } from '../shared/waiting-arrivals'
 
 /**
  * A mirror's copy of the concert object's line: the same versions under the same epoch, so
  * a Worker's view moves on by changes whichever of the two it asks. It answers as the object
- * does (src/concert/line-views.ts), a change since the asker's version or the whole line,
+ * does (src/shared/line-views.ts), a change since the asker's version or the whole line,
  * from the changes it was sent; the whole line is deflated once per version.
  */
 export class MirroredLine {
@@ -21,14 +21,14 @@ export class MirroredLine {
 
   private constructor(
     private header: LineViewHeader,
-    private readonly line: LiveLine,
+    private readonly line: WaitingArrivals,
     private readonly log: DepartureLog,
   ) {}
 
   /** What a view from the object makes of the copy held: a whole line replaces it; a change moves it on, or is null when not made from its version. */
   static after(previous: MirroredLine | null, view: LineView): MirroredLine | null {
     if (view.kind === 'whole')
-      return new MirroredLine(headerOf(view), new LiveLine(view), new DepartureLog(view.epoch, view.version))
+      return new MirroredLine(headerOf(view), new WaitingArrivals(view), new DepartureLog(view.epoch, view.version))
     if (!previous || !changeAppliesTo(previous.header, view)) return null
     previous.line.apply(view)
     for (const arrival of view.left) previous.log.left(arrival)

@@ -1,4 +1,4 @@
-import { released } from '../concert/rpc'
+import { released } from '../shared/rpc'
 import { ok, type Result } from '../errors'
 
 /**

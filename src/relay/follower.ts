@@ -1,4 +1,4 @@
-import type { SocketOwner } from '../concert/rpc'
+import type { SocketOwner } from '../shared/rpc'
 import type { QueueStatusView } from '../schemas'
 
 /** The last message a socket (or an event stream) is sent before it is closed. */

@@ -1,9 +1,9 @@
 import { DurableObject } from 'cloudflare:workers'
 import type { ConcertObject } from '../concert'
-import type { LineView } from '../concert/line-view'
-import { QueueView } from '../concert/line-status'
-import { isEventStream, placeOnly, released, socketOwner, type FollowedPlace, type SocketOwner } from '../concert/rpc'
-import { placeGateName } from '../concert-client/gates'
+import type { LineView } from '../shared/line-view'
+import { HeldLine } from '../shared/held-line'
+import { isEventStream, placeOnly, released, socketOwner, type FollowedPlace, type SocketOwner } from '../shared/rpc'
+import { placeGateName } from '../shared/gate-names'
 import { ERRORS, errorBody } from '../errors'
 import type { Follower, SocketEnd } from './follower'
 import { Sockets } from './sockets'
@@ -15,7 +15,7 @@ const MAX_PRESENCE_INTERVAL_MS = 10_000
 /**
  * A relay: the queue's sockets and event streams of up to SOCKETS_PER_RELAY places of one
  * concert (the Worker picks it by arrival, src/concert-client/relay-names.ts). It keeps its
- * own view of the line (src/concert/line-status.ts), moved on by the one message the concert
+ * own view of the line (src/shared/held-line.ts), moved on by the one message the concert
  * object sends it per change, and works out each listener's status from it; only a place the
  * view cannot tell (drawn, or ended since) is asked of the object, in one call for all of them.
  * It reports its listeners as present on an alarm, and holds no state a restart would lose
@@ -24,7 +24,7 @@ const MAX_PRESENCE_INTERVAL_MS = 10_000
 export class QueueRelay extends DurableObject<Env> {
   private readonly sockets: Sockets
   private readonly streams = new EventStreams()
-  private view: QueueView | null = null
+  private view: HeldLine | null = null
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env)
@@ -52,7 +52,7 @@ export class QueueRelay extends DurableObject<Env> {
 
   /** From the concert object: the line changed. Returns how many follow here; at 0 the object forgets this relay. */
   async update(view: LineView): Promise<number> {
-    const moved = QueueView.after(this.view, view)
+    const moved = HeldLine.after(this.view, view)
     if (moved) this.view = moved
     else await this.pull()
     await this.tellAll()
@@ -123,7 +123,7 @@ export class QueueRelay extends DurableObject<Env> {
     const result = await this.concert.queueView(seen, this.view?.version, this.name)
     if (!result.ok) return
     // Asked for what changed since its own version, so a change applies.
-    this.view = QueueView.after(this.view, result.value)
+    this.view = HeldLine.after(this.view, result.value)
   }
 
   private async firstStatus(owner: SocketOwner): Promise<FollowedPlace> {

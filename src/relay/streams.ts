@@ -1,4 +1,4 @@
-import type { SocketOwner } from '../concert/rpc'
+import type { SocketOwner } from '../shared/rpc'
 import type { QueueStatusView } from '../schemas'
 import type { Follower, SocketEnd } from './follower'
 

@@ -1,9 +1,9 @@
 import { createRoute } from '@hono/zod-openapi'
 import { requireAdmin } from '../auth/middleware'
 import { concertClient } from '../concert-client'
-import { DEFAULT_POLICY } from '../concert/policy'
-import { DEFAULT_REFUND_POLICY } from '../concert/refund-fee'
-import { lastSeatOf, layOut } from '../concert/venue'
+import { DEFAULT_POLICY } from '../shared/policy'
+import { DEFAULT_REFUND_POLICY } from '../shared/refund-fee'
+import { lastSeatOf, layOut } from '../shared/venue'
 import { insertConcert } from '../ledger/catalog'
 import {
   ConcertCreated,

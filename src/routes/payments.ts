@@ -1,7 +1,7 @@
 import { createRoute } from '@hono/zod-openapi'
 import { requireQueueToken, requireUser } from '../auth/middleware'
-import { pay } from '../checkout'
-import { seatNumbersOf } from '../ledger/payments'
+import { pay } from '../concert-client/checkout'
+import { paymentSeatNumbers } from '../ledger/payments'
 import { IdempotencyHeader, Payment, PaymentBody } from '../schemas'
 import { bearerAndQueueToken, errorResponses, json, jsonBody, newRouter } from './openapi'
 
@@ -38,7 +38,7 @@ payments.openapi(
         concertId: payment.concertId,
         date: payment.date,
         seatNumber: payment.seatNumber,
-        seatNumbers: seatNumbersOf(payment),
+        seatNumbers: paymentSeatNumbers(payment),
         amount: payment.amount,
         status: 'PAID' as const,
         paidAt: payment.paidAt,

@@ -3,7 +3,7 @@ import { optionalUser, requireQueueToken, requireUser } from '../auth/middleware
 import { signQueueToken } from '../auth/tokens'
 import { concertClient } from '../concert-client'
 import { ApiError } from '../errors'
-import { limitPerUser } from '../load-shedding'
+import { limitPerUser } from '../http/load-shedding'
 import { ConcertIdParam, QueueSocketQuery, QueueStatus } from '../schemas'
 import { bearer, errorResponses, json, newRouter } from './openapi'
 

@@ -1,6 +1,6 @@
 import { createRoute } from '@hono/zod-openapi'
 import { requireUser } from '../auth/middleware'
-import { quoteRefund, refund } from '../refund'
+import { quoteRefund, refund } from '../concert-client/refund-order'
 import { IdempotencyHeader, OwnReservationParams, Refund, RefundQuote } from '../schemas'
 import { bearer, errorResponses, json, newRouter } from './openapi'
 

@@ -1,7 +1,7 @@
 import { createRoute } from '@hono/zod-openapi'
 import { requireQueueToken, requireUser } from '../auth/middleware'
 import { concertClient } from '../concert-client'
-import { limitPerUser } from '../load-shedding'
+import { limitPerUser } from '../http/load-shedding'
 import { ConcertIdParam, Hold, HoldBody, ReservationParams } from '../schemas'
 import { bearerAndQueueToken, errorResponses, json, jsonBody, newRouter } from './openapi'
 

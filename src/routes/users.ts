@@ -2,7 +2,7 @@ import { createRoute } from '@hono/zod-openapi'
 import { requireUser } from '../auth/middleware'
 import { signAccessToken } from '../auth/tokens'
 import { charge, createUser, getBalance } from '../ledger/accounts'
-import { paymentsOf, seatNumbersOf } from '../ledger/payments'
+import { paymentsOf, paymentSeatNumbers } from '../ledger/payments'
 import { Balance, ChargeBody, ConfirmedReservations, CreateUserBody, IdempotencyHeader, UserCreated } from '../schemas'
 import { bearer, errorResponses, json, jsonBody, newRouter } from './openapi'
 
@@ -75,7 +75,7 @@ users.openapi(
           concertId: p.concertId,
           date: p.date,
           seatNumber: p.seatNumber,
-          seatNumbers: seatNumbersOf(p),
+          seatNumbers: paymentSeatNumbers(p),
           price: p.amount,
           status: 'PAID' as const,
           paidAt: p.paidAt,

@@ -1,0 +1,188 @@
+import { DurableObject } from 'cloudflare:workers'
+import { fail, ok, type Result } from '../../errors/catalogue'
+import { findPayment } from '../../ledger/payments'
+import { findRefund } from '../../ledger/refunds'
+import { AlarmClock } from './alarm-clock'
+import { GroupCommit } from './group-commit'
+import { History } from '../line/history'
+import { WaitingLine } from '../line/line'
+import type { QueueRow } from '../line/queue-rows'
+import { ConcertMeta } from './meta'
+import { Outbox } from '../fan-out/outbox'
+import { Payments } from '../orders/payments'
+import { Places } from '../line/places'
+import { PreQueue } from '../pre-queue/pre-queue'
+import { Refunds } from '../orders/refunds'
+import { Relays } from '../fan-out/relays'
+import type { PlaceInLine } from '../../shared/rpc'
+import { migrate } from './schema'
+import { SeatPlan, type ReservationRow } from '../seats/seat-plan'
+import { SellOut } from '../line/sell-out'
+
+/**
+ * The concert object's room: its mechanisms wired to its storage, what the runtime calls on
+ * it (the alarm) and what every change needs (the sweep of due deadlines, the push to the
+ * relays after a change, the group commit). It holds no socket: relays do (src/relay/). Its RPC surface is
+ * ConcertObject (object.ts). The mechanisms are synchronous: no change awaits, so the
+ * object's single thread is the lock, and two holds of one seat or two admissions of one place
+ * cannot interleave. The only awaits are in `alarm()` (the ledger's answer for a payment or a
+ * refund in flight) and in the outbox's relay.
+ */
+export abstract class ConcertRoom extends DurableObject<Env> {
+  protected readonly meta: ConcertMeta
+  protected readonly outbox: Outbox
+  protected readonly relays: Relays
+  protected readonly sellOut: SellOut
+  protected readonly preQueue: PreQueue
+  protected readonly line: WaitingLine
+  protected readonly places: Places
+  protected readonly history: History
+  protected readonly seatPlan: SeatPlan
+  protected readonly payments: Payments
+  protected readonly refunds: Refunds
+  protected readonly group: GroupCommit
+  protected readonly alarmClock: AlarmClock
+
+  constructor(ctx: DurableObjectState, env: Env) {
+    super(ctx, env)
+    const { storage } = ctx
+    this.meta = new ConcertMeta(storage.sql)
+    this.outbox = new Outbox(storage.sql, this.meta)
+    this.relays = new Relays(
+      storage.sql,
+      (name) => env.RELAY.get(env.RELAY.idFromName(name)),
+      () => this.pushToRelays(),
+    )
+    this.seatPlan = new SeatPlan(storage, this.meta, this.outbox)
+    this.sellOut = new SellOut(storage.sql, this.meta, this.outbox)
+    this.preQueue = new PreQueue(storage.sql, this.meta, this.outbox)
+    this.line = new WaitingLine(storage, this.meta, this.outbox, this.sellOut, this.preQueue, (now) =>
+      this.seatPlan.left(now),
+    )
+    this.places = new Places(this.preQueue, this.line)
+    this.history = new History(storage.sql, () => {
+      const { arrivals, ...line } = this.line.totals()
+      const preQueue = this.preQueue.entries
+      return { ...line, sold: this.seatPlan.sold, entered: arrivals - preQueue.drawn + preQueue.made }
+    })
+    this.payments = new Payments(storage, this.meta, this.outbox, this.seatPlan, this.line, this.sellOut)
+    this.refunds = new Refunds(storage, this.meta, this.outbox, this.seatPlan, this.line, this.sellOut)
+    this.group = new GroupCommit(ctx, () => {
+      this.line.arrivals.store()
+      this.history.sample(Date.now())
+      this.alarmClock.groupEnded()
+    })
+    this.alarmClock = new AlarmClock(storage, this.group, {
+      sweep: (now) => [this.preQueue.nextDeadline(), this.line.nextDeadline(now), this.seatPlan.nextDeadline()],
+      alarmOnly: () => [this.payments.nextDeadline(), this.refunds.nextDeadline(), this.outbox.due],
+    })
+    void ctx.blockConcurrencyWhile(async () => {
+      migrate(storage)
+      const now = Date.now()
+      this.meta.load()
+      this.sellOut.load()
+      this.preQueue.load()
+      this.line.load(now)
+      this.relays.load()
+      this.outbox.load(now)
+      await this.alarmClock.load()
+      this.alarmClock.rearm()
+    })
+  }
+
+  /** Alarms are at-least-once: everything here is safe to run again. */
+  override async alarm(): Promise<void> {
+    this.alarmClock.fired(Date.now())
+    this.sweep(Date.now())
+    // A payment whose Worker died between the ledger and us: ask the ledger what happened.
+    for (const id of this.payments.stuck(Date.now())) {
+      const payment = await findPayment(this.env.DB, id)
+      this.settle(id, payment?.id ?? null)
+    }
+    for (const id of this.refunds.stuck(Date.now())) this.settleRefund(id, (await findRefund(this.env.DB, id)) ?? null)
+    if (this.outbox.due !== null && this.outbox.due <= Date.now()) {
+      await this.outbox.relay(async (events) => {
+        await this.env.SALE_EVENTS.sendBatch(events.map((body) => ({ body, contentType: 'json' as const })))
+      })
+    }
+    this.alarmClock.rearm()
+  }
+
+  protected settle(reservationId: string, paymentId: string | null) {
+    if (this.payments.settle(reservationId, paymentId, Date.now())) this.afterChange()
+  }
+
+  protected settleRefund(reservationId: string, refund: { id: string; amount: number; fee: number } | null) {
+    if (this.refunds.settle(reservationId, refund, Date.now())) this.afterChange()
+  }
+
+  protected requireActive(place: PlaceInLine, now: number): Result<QueueRow> {
+    return this.ready(now) ? this.places.requireActive(place, now) : notFound()
+  }
+
+  /** A read of a configured concert, swept to now; CONCERT_NOT_FOUND before it is configured. */
+  protected read<T>(view: (now: number) => T): Result<T> {
+    const now = Date.now()
+    return this.ready(now) ? ok(view(now)) : notFound()
+  }
+
+  /** A configured concert, swept to `now`: what every read needs first. */
+  protected ready(now: number): boolean {
+    if (!this.meta.id) return false
+    this.sweep(now)
+    return true
+  }
+
+  /** Whether this user may hold these seats now: the entry and the priced seats the hold needs, or why not. */
+  protected holdable(place: PlaceInLine, date: string, seatNumbers: number[], now: number) {
+    const admitted = this.requireActive(place, now)
+    if (!admitted.ok) return admitted
+    const seats = this.seatPlan.holdable(admitted.value, date, seatNumbers, now)
+    return seats.ok ? ok({ entry: admitted.value, seats: seats.value }) : seats
+  }
+
+  /** A change to the caller's own reservation, in the group commit; the alarm is re-armed when it went through. */
+  protected changeOwnReservation<T>(
+    place: PlaceInLine,
+    reservationId: string,
+    change: (reservation: ReservationRow, now: number) => Result<T>,
+  ): Promise<Result<T>> {
+    return this.group.run(() => {
+      const now = Date.now()
+      const admitted = this.requireActive(place, now)
+      const owned = admitted.ok ? this.seatPlan.owned(admitted.value.user_id, reservationId) : admitted
+      const changed = owned.ok ? change(owned.value, now) : owned
+      if (changed.ok) this.alarmClock.rearm()
+      return changed
+    })
+  }
+
+  /** Expires admissions, holds and idle waiters whose time has passed, then refills. Cheap when nothing is due. */
+  protected sweep(now: number) {
+    if (!this.alarmClock.sweepIsDue(now)) return
+    this.ctx.storage.transactionSync(() => {
+      this.places.openIfDue(now)
+      this.seatPlan.expireHolds(now)
+      this.line.expireActive(now)
+      this.line.dropIdle(now)
+      this.line.admit(now)
+    })
+    this.afterChange()
+  }
+
+  /** After anything that may move positions or deadlines: re-arm the alarm, tell the relays, sample the history. */
+  protected afterChange() {
+    this.alarmClock.rearm()
+    this.relays.schedule()
+    if (!this.group.running) this.history.sample(Date.now())
+  }
+
+  /** A coalesced push is due: sweep first, so what is pushed is exact, then send each relay what changed. */
+  private pushToRelays() {
+    const now = Date.now()
+    this.sweep(now)
+    this.relays.push((have) => this.line.view(now, have))
+  }
+}
+
+export const notFound = () => fail('CONCERT_NOT_FOUND')
