@@ -253,7 +253,7 @@ describe('delivery', () => {
     })
     await runInDurableObject(
       stub,
-      (instance) => ((instance as unknown as { outbox: { due: number } }).outbox.due = Date.now()),
+      (instance) => ((instance as unknown as { room: { outbox: { due: number } } }).room.outbox.due = Date.now()),
     )
     await runDurableObjectAlarm(stub)
     const after = await until('duplicates seen', async () => {

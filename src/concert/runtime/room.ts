@@ -1,4 +1,3 @@
-import { DurableObject } from 'cloudflare:workers'
 import { fail, ok, type Result } from '../../errors/catalogue'
 import { findPayment } from '../../ledger/payments'
 import { findRefund } from '../../ledger/refunds'
@@ -21,30 +20,32 @@ import { SellOut } from '../line/sell-out'
 
 /**
  * The concert object's room: its mechanisms wired to its storage, what the runtime calls on
- * it (the alarm) and what every change needs (the sweep of due deadlines, the push to the
- * relays after a change, the group commit). It holds no socket: relays do (src/relay/). Its RPC surface is
- * ConcertObject (object.ts). The mechanisms are synchronous: no change awaits, so the
+ * the object (the alarm) and what every change needs (the sweep of due deadlines, the push to
+ * the relays after a change, the group commit). ConcertObject (object.ts), the RPC surface, is
+ * built from it. It holds no socket: relays do (src/relay/). The mechanisms are synchronous: no change awaits, so the
  * object's single thread is the lock, and two holds of one seat or two admissions of one place
  * cannot interleave. The only awaits are in `alarm()` (the ledger's answer for a payment or a
  * refund in flight) and in the outbox's relay.
  */
-export abstract class ConcertRoom extends DurableObject<Env> {
-  protected readonly meta: ConcertMeta
-  protected readonly outbox: Outbox
-  protected readonly relays: Relays
-  protected readonly sellOut: SellOut
-  protected readonly preQueue: PreQueue
-  protected readonly line: WaitingLine
-  protected readonly places: Places
-  protected readonly history: History
-  protected readonly seatPlan: SeatPlan
-  protected readonly payments: Payments
-  protected readonly refunds: Refunds
-  protected readonly group: GroupCommit
-  protected readonly alarmClock: AlarmClock
+export class ConcertRoom {
+  readonly meta: ConcertMeta
+  readonly outbox: Outbox
+  readonly relays: Relays
+  readonly sellOut: SellOut
+  readonly preQueue: PreQueue
+  readonly line: WaitingLine
+  readonly places: Places
+  readonly history: History
+  readonly seatPlan: SeatPlan
+  readonly payments: Payments
+  readonly refunds: Refunds
+  readonly group: GroupCommit
+  readonly alarmClock: AlarmClock
 
-  constructor(ctx: DurableObjectState, env: Env) {
-    super(ctx, env)
+  constructor(
+    private readonly ctx: DurableObjectState,
+    private readonly env: Env,
+  ) {
     const { storage } = ctx
     this.meta = new ConcertMeta(storage.sql)
     this.outbox = new Outbox(storage.sql, this.meta)
@@ -91,7 +92,7 @@ export abstract class ConcertRoom extends DurableObject<Env> {
   }
 
   /** Alarms are at-least-once: everything here is safe to run again. */
-  override async alarm(): Promise<void> {
+  async alarm(): Promise<void> {
     this.alarmClock.fired(Date.now())
     this.sweep(Date.now())
     // A payment whose Worker died between the ledger and us: ask the ledger what happened.
@@ -108,33 +109,33 @@ export abstract class ConcertRoom extends DurableObject<Env> {
     this.alarmClock.rearm()
   }
 
-  protected settle(reservationId: string, paymentId: string | null) {
+  settle(reservationId: string, paymentId: string | null) {
     if (this.payments.settle(reservationId, paymentId, Date.now())) this.afterChange()
   }
 
-  protected settleRefund(reservationId: string, refund: { id: string; amount: number; fee: number } | null) {
+  settleRefund(reservationId: string, refund: { id: string; amount: number; fee: number } | null) {
     if (this.refunds.settle(reservationId, refund, Date.now())) this.afterChange()
   }
 
-  protected requireActive(place: PlaceInLine, now: number): Result<QueueRow> {
+  requireActive(place: PlaceInLine, now: number): Result<QueueRow> {
     return this.ready(now) ? this.places.requireActive(place, now) : notFound()
   }
 
   /** A read of a configured concert, swept to now; CONCERT_NOT_FOUND before it is configured. */
-  protected read<T>(view: (now: number) => T): Result<T> {
+  read<T>(view: (now: number) => T): Result<T> {
     const now = Date.now()
     return this.ready(now) ? ok(view(now)) : notFound()
   }
 
   /** A configured concert, swept to `now`: what every read needs first. */
-  protected ready(now: number): boolean {
+  ready(now: number): boolean {
     if (!this.meta.id) return false
     this.sweep(now)
     return true
   }
 
   /** Whether this user may hold these seats now: the entry and the priced seats the hold needs, or why not. */
-  protected holdable(place: PlaceInLine, date: string, seatNumbers: number[], now: number) {
+  holdable(place: PlaceInLine, date: string, seatNumbers: number[], now: number) {
     const admitted = this.requireActive(place, now)
     if (!admitted.ok) return admitted
     const seats = this.seatPlan.holdable(admitted.value, date, seatNumbers, now)
@@ -142,7 +143,7 @@ export abstract class ConcertRoom extends DurableObject<Env> {
   }
 
   /** A change to the caller's own reservation, in the group commit; the alarm is re-armed when it went through. */
-  protected changeOwnReservation<T>(
+  changeOwnReservation<T>(
     place: PlaceInLine,
     reservationId: string,
     change: (reservation: ReservationRow, now: number) => Result<T>,
@@ -158,7 +159,7 @@ export abstract class ConcertRoom extends DurableObject<Env> {
   }
 
   /** Expires admissions, holds and idle waiters whose time has passed, then refills. Cheap when nothing is due. */
-  protected sweep(now: number) {
+  sweep(now: number) {
     if (!this.alarmClock.sweepIsDue(now)) return
     this.ctx.storage.transactionSync(() => {
       this.places.openIfDue(now)
@@ -171,7 +172,7 @@ export abstract class ConcertRoom extends DurableObject<Env> {
   }
 
   /** After anything that may move positions or deadlines: re-arm the alarm, tell the relays, sample the history. */
-  protected afterChange() {
+  afterChange() {
     this.alarmClock.rearm()
     this.relays.schedule()
     if (!this.group.running) this.history.sample(Date.now())
