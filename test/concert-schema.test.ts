@@ -1,5 +1,6 @@
 import { abortAllDurableObjects, runDurableObjectAlarm, runInDurableObject } from 'cloudflare:test'
 import { describe, expect, it } from 'vitest'
+import type { OrderBook } from '../src/concert/orders/order-book'
 import { migrate, MIGRATIONS, type Migration } from '../src/concert/runtime/schema'
 import { call, enterQueue, expectedOrder, hold, activeBuyer, newConcert, newUser, sleep, stubOf } from './helpers'
 
@@ -90,9 +91,10 @@ describe("the concert object's schema", () => {
     }
     const { concertId } = await newConcert({ sale, queuePolicy: { maxActiveUsers: 1 } })
     const entries = await Promise.all([1, 2, 3, 4].map(async () => enterQueue(await newUser(), concertId)))
-    // The table as version 7 left it: keyed by entry, indexed by arrival and draw key.
+    // The table as version 7 left it: keyed by entry, indexed by arrival and draw key (and orders without version 10's column).
     await runInDurableObject(stubOf(concertId), (_, state) => {
       state.storage.sql.exec(`
+ALTER TABLE reservations DROP COLUMN refunding_since;
 DROP INDEX pre_queue_by_arrival;
 CREATE TABLE pre_queue_v7 (entry_id TEXT PRIMARY KEY, user_id TEXT NOT NULL UNIQUE, entered_at INTEGER NOT NULL, arrival INTEGER UNIQUE, draw_key TEXT);
 INSERT INTO pre_queue_v7 SELECT entry_id, user_id, entered_at, arrival, draw_key FROM pre_queue;
@@ -140,6 +142,46 @@ UPDATE meta SET value = '7' WHERE key = 'schemaVersion';`)
       ['WAITING', 2],
       ['WAITING', 3],
     ])
+  })
+
+  it('version 10 gives a refund in flight its own clock: a REFUNDING order keeps when it started, a PAYING one its own', async () => {
+    const { concertId, dates } = await newConcert({ queuePolicy: { maxActiveUsers: 1 } })
+    const buyer = await activeBuyer(concertId)
+    const held = await hold(buyer, concertId, dates[0]!.date, 3)
+    // The table as version 9 left it, with an order PAYING since 111 and one REFUNDING since 222.
+    const migrated = await runInDurableObject(stubOf(concertId), (_, state) => {
+      const { sql } = state.storage
+      sql.exec(
+        `ALTER TABLE reservations DROP COLUMN refunding_since; UPDATE meta SET value = '9' WHERE key = 'schemaVersion';`,
+      )
+      sql.exec("UPDATE reservations SET state = 'PAYING', paying_since = 111 WHERE id = ?", held.body.reservationId)
+      sql.exec(
+        `INSERT INTO reservations (id, date, seat_number, seat_numbers, user_id, arrival, price, state, expires_at, paying_since, payment_id, created_at)
+         VALUES ('refunding', ?, 9, '[9]', 'u', 1, 100, 'REFUNDING', 0, 222, 'p', 0)`,
+        dates[0]!.date,
+      )
+      migrate(state.storage)
+      return sql.exec('SELECT state, paying_since, refunding_since FROM reservations ORDER BY state').toArray()
+    })
+    expect(migrated).toEqual([
+      { state: 'PAYING', paying_since: 111, refunding_since: null },
+      { state: 'REFUNDING', paying_since: null, refunding_since: 222 },
+    ])
+  })
+
+  it("the order book refuses a move the order's life does not allow, and changes nothing", async () => {
+    const { concertId, dates } = await newConcert()
+    const buyer = await activeBuyer(concertId)
+    const { reservationId } = (await hold(buyer, concertId, dates[0]!.date, 3)).body
+    const after = await runInDurableObject(stubOf(concertId), (instance, state) => {
+      const { orders } = (instance as unknown as { room: { orders: OrderBook } }).room
+      const order = orders.get(reservationId)!
+      expect(() => state.storage.transactionSync(() => orders.move(order, 'REFUNDED', Date.now()))).toThrow(
+        /no move from HELD to REFUNDED/,
+      )
+      return state.storage.sql.exec('SELECT state, refund_id FROM reservations WHERE id = ?', reservationId).one()
+    })
+    expect(after).toEqual({ state: 'HELD', refund_id: null })
   })
 
   it('a step that fails leaves the object at the version before it, with none of its changes', async () => {

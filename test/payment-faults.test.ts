@@ -293,7 +293,7 @@ describe('refund under injected faults', () => {
         const stub = stubOf(concertId)
         await runInDurableObject(stub, (_, state) => {
           state.storage.sql.exec(
-            'UPDATE reservations SET paying_since = CASE WHEN paying_since IS NULL THEN NULL ELSE ? END WHERE id = ?',
+            'UPDATE reservations SET refunding_since = CASE WHEN refunding_since IS NULL THEN NULL ELSE ? END WHERE id = ?',
             Date.now() - PAYMENT_GRACE_MS - 1,
             refundRequest.reservationId,
           )

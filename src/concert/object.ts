@@ -249,7 +249,7 @@ export class ConcertObject extends DurableObject<Env> {
   refundQuote(userId: string, reservationId: string): Result<RefundStart> {
     const now = Date.now()
     if (!this.room.ready(now)) return notFound()
-    const owned = this.room.seatPlan.owned(userId, reservationId)
+    const owned = this.room.orders.owned(userId, reservationId)
     return owned.ok ? this.room.refunds.quote(owned.value, now) : owned
   }
 
@@ -258,7 +258,7 @@ export class ConcertObject extends DurableObject<Env> {
     return this.room.group.run(() => {
       const now = Date.now()
       if (!this.room.ready(now)) return notFound()
-      const owned = this.room.seatPlan.owned(userId, reservationId)
+      const owned = this.room.orders.owned(userId, reservationId)
       const begun = owned.ok ? this.room.refunds.begin(owned.value, now) : owned
       if (begun.ok) this.room.alarmClock.rearm()
       return begun

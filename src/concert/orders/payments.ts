@@ -2,9 +2,10 @@ import { ok, type Result } from '../../errors/catalogue'
 import type { WaitingLine } from '../line/line'
 import type { ConcertMeta } from '../runtime/meta'
 import type { Outbox } from '../fan-out/outbox'
-import { inFlightDeadline, stuckOrders } from './money-in-flight'
 import type { PaymentStart } from '../../shared/rpc'
-import { gone, orderFields, seatNumbersOf, type ReservationRow, type SeatPlan } from '../seats/seat-plan'
+import type { SeatPlan } from '../seats/seat-plan'
+import { orderFields, seatNumbersOf, type OrderBook, type ReservationRow } from './order-book'
+import { wasPaid, whyNotHeld } from './order-states'
 import type { SellOut } from '../line/sell-out'
 
 /**
@@ -18,6 +19,7 @@ export class Payments {
     private readonly storage: DurableObjectStorage,
     private readonly meta: ConcertMeta,
     private readonly outbox: Outbox,
+    private readonly orders: OrderBook,
     private readonly seatPlan: SeatPlan,
     private readonly line: WaitingLine,
     private readonly sellOut: SellOut,
@@ -25,13 +27,8 @@ export class Payments {
 
   /** Marks the hold as being paid for; asking again while PAYING is the same answer. */
   begin(reservation: ReservationRow, now: number): Result<PaymentStart> {
-    if (reservation.state !== 'HELD' && reservation.state !== 'PAYING') return gone(reservation)
-    if (reservation.state === 'HELD')
-      this.storage.sql.exec(
-        "UPDATE reservations SET state = 'PAYING', paying_since = ? WHERE id = ?",
-        now,
-        reservation.id,
-      )
+    if (reservation.state !== 'HELD' && reservation.state !== 'PAYING') return whyNotHeld(reservation.state)
+    if (reservation.state === 'HELD') this.orders.move(reservation, 'PAYING', now)
     return ok({
       concertId: this.meta.id!,
       date: reservation.date,
@@ -47,14 +44,13 @@ export class Payments {
    * whether anything changed.
    */
   settle(reservationId: string, paymentId: string | null, now: number): boolean {
-    const r = this.seatPlan.reservation(reservationId)
+    const r = this.orders.get(reservationId)
     // A paid order may be refunded since: its payment is long settled.
-    if (!r || r.state === 'PAID' || r.state === 'REFUNDING' || r.state === 'REFUNDED') return false
+    if (!r || wasPaid(r.state)) return false
     this.storage.transactionSync(() => {
       if (paymentId) this.sell(r, paymentId, now)
       else if (r.state === 'PAYING') {
-        if (r.expires_at > now)
-          this.storage.sql.exec("UPDATE reservations SET state = 'HELD', paying_since = NULL WHERE id = ?", r.id)
+        if (r.expires_at > now) this.orders.move(r, 'HELD', now)
         else this.seatPlan.free(r, 'EXPIRED', now)
       } else if (r.state === 'HELD' && r.expires_at <= now) {
         this.seatPlan.free(r, 'EXPIRED', now)
@@ -66,31 +62,22 @@ export class Payments {
   }
 
   private sell(r: ReservationRow, paymentId: string, now: number) {
-    const { sql } = this.storage
     for (const holder of this.seatPlan.holdersOf(r)) this.seatPlan.free(holder, 'RELEASED', now)
     this.seatPlan.markSold(r)
-    sql.exec(
-      "UPDATE reservations SET state = 'PAID', payment_id = ?, paying_since = NULL WHERE id = ?",
-      paymentId,
-      r.id,
-    )
+    this.orders.move(r, 'PAID', now, { paymentId })
     this.outbox.record('seat.paid', now, { ...orderFields(r), price: r.price, paymentId })
     // The token that bought the seat is finished; any other hold it had goes back on sale.
-    for (const other of sql
-      .exec<ReservationRow>("SELECT * FROM reservations WHERE arrival = ? AND state = 'HELD'", r.arrival)
-      .toArray()) {
-      this.seatPlan.free(other, 'RELEASED', now)
-    }
+    for (const other of this.orders.heldBy(r.arrival)) this.seatPlan.free(other, 'RELEASED', now)
     if (this.line.isLive(r.arrival)) this.line.end(r.arrival, 'PAID', now)
     if (!this.sellOut.happened && this.seatPlan.allSold(now)) this.sellOut.record(this.line.endAllWaiting(), now)
   }
 
   /** Payments in flight past the grace: their Worker is gone, so the ledger must be asked. */
   stuck(now: number): string[] {
-    return stuckOrders(this.storage.sql, 'PAYING', now)
+    return this.orders.stuck('PAYING', now)
   }
 
   nextDeadline(): number | null {
-    return inFlightDeadline(this.storage.sql, 'PAYING')
+    return this.orders.inFlightDeadline('PAYING')
   }
 }

@@ -2,10 +2,11 @@ import { fail, ok, type Result } from '../../errors/catalogue'
 import type { WaitingLine } from '../line/line'
 import type { ConcertMeta } from '../runtime/meta'
 import type { Outbox } from '../fan-out/outbox'
-import { inFlightDeadline, stuckOrders } from './money-in-flight'
 import { refundTerms } from '../../shared/refund-fee'
 import type { RefundStart } from '../../shared/rpc'
-import { orderFields, seatNumbersOf, type ReservationRow, type SeatPlan } from '../seats/seat-plan'
+import type { SeatPlan } from '../seats/seat-plan'
+import { orderFields, seatNumbersOf, type OrderBook, type ReservationRow } from './order-book'
+import { whyNotRefundable } from './order-states'
 import type { SellOut } from '../line/sell-out'
 
 /**
@@ -21,6 +22,7 @@ export class Refunds {
     private readonly storage: DurableObjectStorage,
     private readonly meta: ConcertMeta,
     private readonly outbox: Outbox,
+    private readonly orders: OrderBook,
     private readonly seatPlan: SeatPlan,
     private readonly line: WaitingLine,
     private readonly sellOut: SellOut,
@@ -28,9 +30,8 @@ export class Refunds {
 
   /** What refunding this paid order now would credit, or why it cannot be refunded. */
   quote(r: ReservationRow, now: number): Result<RefundStart> {
-    if (r.state === 'REFUNDED') return fail('ALREADY_REFUNDED')
-    if (r.state !== 'PAID' && r.state !== 'REFUNDING')
-      return fail('RESERVATION_NOT_FOUND', 'This order is not paid, so there is nothing to refund')
+    const refused = whyNotRefundable(r.state)
+    if (refused) return refused
     const day = this.seatPlan.day(r.date)!
     const terms = refundTerms(r.price, day.startsAt, now, this.meta.refundPolicy)
     if (!terms) return fail('REFUND_CLOSED', `Refunds for the show on ${r.date} are closed`)
@@ -48,8 +49,7 @@ export class Refunds {
   /** Marks the paid order as being refunded; asking again while REFUNDING is the same answer. */
   begin(r: ReservationRow, now: number): Result<RefundStart> {
     const quoted = this.quote(r, now)
-    if (quoted.ok && r.state === 'PAID')
-      this.storage.sql.exec("UPDATE reservations SET state = 'REFUNDING', paying_since = ? WHERE id = ?", now, r.id)
+    if (quoted.ok && r.state === 'PAID') this.orders.move(r, 'REFUNDING', now)
     return quoted
   }
 
@@ -60,19 +60,15 @@ export class Refunds {
    * again. Returns whether anything changed.
    */
   settle(reservationId: string, refund: { id: string; amount: number; fee: number } | null, now: number): boolean {
-    const r = this.seatPlan.reservation(reservationId)
+    const r = this.orders.get(reservationId)
     if (!r || (r.state !== 'REFUNDING' && !(refund && r.state === 'PAID'))) return false
     this.storage.transactionSync(() => {
       if (!refund) {
-        this.storage.sql.exec("UPDATE reservations SET state = 'PAID', paying_since = NULL WHERE id = ?", r.id)
+        this.orders.move(r, 'PAID', now)
         return
       }
       this.seatPlan.unsell(r)
-      this.storage.sql.exec(
-        "UPDATE reservations SET state = 'REFUNDED', refund_id = ?, paying_since = NULL WHERE id = ?",
-        refund.id,
-        r.id,
-      )
+      this.orders.move(r, 'REFUNDED', now, { refundId: refund.id })
       this.outbox.record('seat.refunded', now, {
         ...orderFields(r),
         price: r.price,
@@ -88,10 +84,10 @@ export class Refunds {
 
   /** Refunds in flight past the grace: their Worker is gone, so the ledger must be asked. */
   stuck(now: number): string[] {
-    return stuckOrders(this.storage.sql, 'REFUNDING', now)
+    return this.orders.stuck('REFUNDING', now)
   }
 
   nextDeadline(): number | null {
-    return inFlightDeadline(this.storage.sql, 'REFUNDING')
+    return this.orders.inFlightDeadline('REFUNDING')
   }
 }

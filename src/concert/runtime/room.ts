@@ -15,7 +15,8 @@ import { Refunds } from '../orders/refunds'
 import { Relays } from '../fan-out/relays'
 import type { PlaceInLine } from '../../shared/rpc'
 import { migrate } from './schema'
-import { SeatPlan, type ReservationRow } from '../seats/seat-plan'
+import { SeatPlan } from '../seats/seat-plan'
+import { OrderBook, type ReservationRow } from '../orders/order-book'
 import { SellOut } from '../line/sell-out'
 
 /**
@@ -36,6 +37,7 @@ export class ConcertRoom {
   readonly line: WaitingLine
   readonly places: Places
   readonly history: History
+  readonly orders: OrderBook
   readonly seatPlan: SeatPlan
   readonly payments: Payments
   readonly refunds: Refunds
@@ -54,7 +56,8 @@ export class ConcertRoom {
       (name) => env.RELAY.get(env.RELAY.idFromName(name)),
       () => this.pushToRelays(),
     )
-    this.seatPlan = new SeatPlan(storage, this.meta, this.outbox)
+    this.orders = new OrderBook(storage.sql)
+    this.seatPlan = new SeatPlan(storage, this.meta, this.outbox, this.orders)
     this.sellOut = new SellOut(storage.sql, this.meta, this.outbox)
     this.preQueue = new PreQueue(storage.sql, this.meta, this.outbox)
     this.line = new WaitingLine(storage, this.meta, this.outbox, this.sellOut, this.preQueue, (now) =>
@@ -66,8 +69,8 @@ export class ConcertRoom {
       const preQueue = this.preQueue.entries
       return { ...line, sold: this.seatPlan.sold, entered: arrivals - preQueue.drawn + preQueue.made }
     })
-    this.payments = new Payments(storage, this.meta, this.outbox, this.seatPlan, this.line, this.sellOut)
-    this.refunds = new Refunds(storage, this.meta, this.outbox, this.seatPlan, this.line, this.sellOut)
+    this.payments = new Payments(storage, this.meta, this.outbox, this.orders, this.seatPlan, this.line, this.sellOut)
+    this.refunds = new Refunds(storage, this.meta, this.outbox, this.orders, this.seatPlan, this.line, this.sellOut)
     this.group = new GroupCommit(ctx, () => {
       this.line.arrivals.store()
       this.history.sample(Date.now())
@@ -151,7 +154,7 @@ export class ConcertRoom {
     return this.group.run(() => {
       const now = Date.now()
       const admitted = this.requireActive(place, now)
-      const owned = admitted.ok ? this.seatPlan.owned(admitted.value.user_id, reservationId) : admitted
+      const owned = admitted.ok ? this.orders.owned(admitted.value.user_id, reservationId) : admitted
       const changed = owned.ok ? change(owned.value, now) : owned
       if (changed.ok) this.alarmClock.rearm()
       return changed

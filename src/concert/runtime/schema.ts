@@ -193,6 +193,15 @@ DROP INDEX IF EXISTS pre_queue_by_draw_key;
 CREATE INDEX pre_queue_by_draw_prefix ON pre_queue (substr(draw_key, 1, 8));
     `,
   },
+  {
+    // A refund in flight has its own clock (refunding_since); paying_since is a payment's
+    // alone. Refunds in flight when this step runs keep the time they started.
+    version: 10,
+    sql: `
+ALTER TABLE reservations ADD COLUMN refunding_since INTEGER;
+UPDATE reservations SET refunding_since = paying_since, paying_since = NULL WHERE state = 'REFUNDING';
+    `,
+  },
 ]
 
 const META_TABLE = 'CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)'

@@ -8,49 +8,17 @@ import type { ConcertSetup } from '../../shared/rpc'
 import type { PackedSeatMap } from '../../shared/seat-map'
 import { SeatCounts, type DayCounts } from './seat-counts'
 import { general, lastSeatOf, layOut, priceSeats, total, type Section } from '../../shared/venue'
-
-type ReservationState = 'HELD' | 'PAYING' | 'PAID' | 'RELEASED' | 'EXPIRED' | 'REFUNDING' | 'REFUNDED'
-
-/** An order of one or several seats of one date: held, paid for, refunded as one. */
-export type ReservationRow = {
-  id: string
-  date: string
-  /** The first of `seat_numbers`. */
-  seat_number: number
-  /** JSON array, in the order the buyer gave them. */
-  seat_numbers: string
-  user_id: string
-  arrival: number
-  /** The order's total. */
-  price: number
-  state: ReservationState
-  expires_at: number
-  /** Since when money has been moving for it: a payment (PAYING) or a refund (REFUNDING) in flight. */
-  paying_since: number | null
-  payment_id: string | null
-  refund_id: string | null
-}
-
-export const seatNumbersOf = (r: ReservationRow): number[] => JSON.parse(r.seat_numbers)
-
-/** What every event of an order says of it. */
-export const orderFields = (r: ReservationRow) => ({
-  userId: r.user_id,
-  arrival: r.arrival,
-  reservationId: r.id,
-  date: r.date,
-  seatNumber: r.seat_number,
-  seatNumbers: seatNumbersOf(r),
-})
+import { orderFields, seatNumbersOf, type OrderBook, type ReservationRow } from '../orders/order-book'
+import { whyNotHeld } from '../orders/order-states'
 
 const iso = (ms: number) => new Date(ms).toISOString()
 const IN_ORDER = 'SELECT value FROM json_each(?)'
 
 /**
- * The dates, their sections and seats, and the orders on them (tables `dates`, `sections`,
- * `seats`, `reservations`). A seat is SOLD when `sold = 1`, HELD while an order points at it,
- * AVAILABLE otherwise. Counts live in seat-counts.ts; the paying and refunding states are
- * payments.ts's and refunds.ts's.
+ * The dates, their sections and seats (tables `dates`, `sections`, `seats`), and the holds of
+ * orders on them. A seat is SOLD when `sold = 1`, HELD while an order points at it,
+ * AVAILABLE otherwise. Counts live in seat-counts.ts; the orders' states are the order book's
+ * (orders/order-book.ts), which the seat plan asks to move an order as its seats change.
  */
 export class SeatPlan {
   private sections: Section[] | null = null
@@ -60,6 +28,7 @@ export class SeatPlan {
     private readonly storage: DurableObjectStorage,
     private readonly meta: ConcertMeta,
     private readonly outbox: Outbox,
+    private readonly orders: OrderBook,
   ) {
     this.counts = new SeatCounts(storage.sql, () => this.venue())
   }
@@ -184,12 +153,7 @@ export class SeatPlan {
   }
 
   holdCounts() {
-    const holds = this.storage.sql
-      .exec<{ n: number }>(
-        "SELECT COALESCE(SUM(json_array_length(seat_numbers)), 0) AS n FROM reservations WHERE state IN ('HELD', 'PAYING')",
-      )
-      .one().n
-    return { holds, sold: this.sold }
+    return { holds: this.orders.seatsHeld(), sold: this.sold }
   }
 
   /** Whether this ACTIVE entry may hold these seats now, all of them: the order's seats and prices, or why not. */
@@ -212,16 +176,9 @@ export class SeatPlan {
       .toArray()
     if (taken.length > 0)
       return fail('SEAT_UNAVAILABLE', `${seatList(taken.map((t) => t.seat_number))} on ${date} already taken`)
-    const mine = this.storage.sql
-      .exec<{ holds: number; tickets: number | null }>(
-        `SELECT SUM(state IN ('HELD', 'PAYING')) AS holds, SUM(json_array_length(seat_numbers)) AS tickets
-           FROM reservations WHERE user_id = ? AND state IN ('HELD', 'PAYING', 'PAID', 'REFUNDING')`,
-        entry.user_id,
-      )
-      .one()
-    if ((mine.holds ?? 0) >= maxHoldsPerUser)
+    const { holds, tickets } = this.orders.userTotals(entry.user_id)
+    if (holds >= maxHoldsPerUser)
       return fail('HOLD_LIMIT_REACHED', `You may hold at most ${maxHoldsPerUser} order(s) at once`)
-    const tickets = mine.tickets ?? 0
     if (tickets + seatNumbers.length > maxTicketsPerUser) {
       return fail(
         'TICKET_LIMIT_REACHED',
@@ -238,17 +195,8 @@ export class SeatPlan {
     const seatNumbers = seats.map((s) => s.seatNumber)
     const price = total(seats)
     this.storage.transactionSync(() => {
-      this.storage.sql.exec(
-        `INSERT INTO reservations (id, date, seat_number, seat_numbers, user_id, arrival, price, state, expires_at, created_at)
-         VALUES (?, ?, ?, ?, ?, ?, ?, 'HELD', ?, ?)`,
-        reservationId,
-        date,
-        seatNumbers[0],
-        JSON.stringify(seatNumbers),
-        entry.user_id,
-        entry.arrival,
-        price,
-        expiresAt,
+      this.orders.create(
+        { id: reservationId, date, seatNumbers, userId: entry.user_id, arrival: entry.arrival, price, expiresAt },
         now,
       )
       this.storage.sql.exec(
@@ -282,18 +230,6 @@ export class SeatPlan {
     }
   }
 
-  reservation(id: string): ReservationRow | undefined {
-    return this.storage.sql.exec<ReservationRow>('SELECT * FROM reservations WHERE id = ?', id).toArray()[0]
-  }
-
-  /** The user's own order, or why not. */
-  owned(userId: string, reservationId: string): Result<ReservationRow> {
-    const reservation = this.reservation(reservationId)
-    if (!reservation) return fail('RESERVATION_NOT_FOUND')
-    if (reservation.user_id !== userId) return fail('NOT_YOUR_RESERVATION')
-    return ok(reservation)
-  }
-
   /** When the show of a date starts. */
   day(date: string): DayCounts | undefined {
     return this.counts.get(date)
@@ -301,14 +237,14 @@ export class SeatPlan {
 
   release(reservation: ReservationRow, now: number): Result<{ date: string }> {
     if (reservation.state === 'PAYING') return fail('PAYMENT_IN_PROGRESS')
-    if (reservation.state !== 'HELD') return gone(reservation)
+    if (reservation.state !== 'HELD') return whyNotHeld(reservation.state)
     this.storage.transactionSync(() => this.free(reservation, 'RELEASED', now))
     return ok({ date: reservation.date })
   }
 
   /** The order's seats go back on sale. Call inside a transaction. */
   free(r: ReservationRow, state: 'RELEASED' | 'EXPIRED', now: number) {
-    this.storage.sql.exec('UPDATE reservations SET state = ?, paying_since = NULL WHERE id = ?', state, r.id)
+    this.orders.move(r, state, now)
     const freed = this.storage.sql
       .exec<{ seat_number: number }>(
         `UPDATE seats SET reservation_id = NULL WHERE date = ? AND seat_number IN (${IN_ORDER}) AND reservation_id = ? AND sold = 0 RETURNING seat_number`,
@@ -380,25 +316,13 @@ export class SeatPlan {
 
   /** Holds whose time has passed. Call inside a transaction. */
   expireHolds(now: number) {
-    for (const r of this.storage.sql
-      .exec<ReservationRow>("SELECT * FROM reservations WHERE state = 'HELD' AND expires_at <= ?", now)
-      .toArray()) {
-      this.free(r, 'EXPIRED', now)
-    }
+    for (const r of this.orders.expiredHolds(now)) this.free(r, 'EXPIRED', now)
   }
 
   nextDeadline(): number | null {
-    return this.storage.sql
-      .exec<{ m: number | null }>("SELECT MIN(expires_at) AS m FROM reservations WHERE state = 'HELD'")
-      .one().m
+    return this.orders.nextHoldExpiry()
   }
 }
 
 const dateNotFound = (date: string) => fail('DATE_NOT_FOUND', `This concert has no show on ${date}`)
 const seatList = (seats: number[]) => (seats.length === 1 ? `Seat ${seats[0]} is` : `Seats ${seats.join(', ')} are`)
-
-/** Why an order that is no longer held cannot be released or paid. */
-export const gone = (r: ReservationRow) =>
-  r.state === 'PAID' || r.state === 'REFUNDING' || r.state === 'REFUNDED'
-    ? fail('ALREADY_PAID')
-    : fail('RESERVATION_EXPIRED', r.state === 'RELEASED' ? 'This reservation was released' : undefined)
