@@ -7,7 +7,8 @@ import { holdExpiresAt, isBookable } from '../../shared/policy'
 import type { ConcertSetup } from '../../shared/rpc'
 import type { PackedSeatMap } from '../../shared/seat-map'
 import { SeatCounts, type DayCounts } from './seat-counts'
-import { general, lastSeatOf, layOut, priceSeats, total, type Section } from '../../shared/venue'
+import { lastSeatOf, priceSeats, total, type Section } from '../../shared/venue'
+import { VenueRows } from './venue-rows'
 import { orderFields, seatNumbersOf, type OrderBook, type ReservationRow } from '../orders/order-book'
 import { whyNotHeld } from '../orders/order-states'
 
@@ -21,7 +22,7 @@ const IN_ORDER = 'SELECT value FROM json_each(?)'
  * (orders/order-book.ts), which the seat plan asks to move an order as its seats change.
  */
 export class SeatPlan {
-  private sections: Section[] | null = null
+  private readonly venueRows: VenueRows
   private readonly counts: SeatCounts
 
   constructor(
@@ -30,60 +31,19 @@ export class SeatPlan {
     private readonly outbox: Outbox,
     private readonly orders: OrderBook,
   ) {
+    this.venueRows = new VenueRows(storage.sql)
     this.counts = new SeatCounts(storage.sql, () => this.venue())
   }
 
-  /** Call inside the configuring transaction. One statement a date makes its seats. */
+  /** Call inside the configuring transaction. */
   create(setup: ConcertSetup) {
-    const { sql } = this.storage
-    const venue = setup.sections ? layOut(setup.sections) : general(setup.seatsPerDate)
-    venue.forEach((s, position) => {
-      if (s.price !== null)
-        sql.exec(
-          'INSERT INTO sections (position, name, price, first_seat, seats) VALUES (?, ?, ?, ?, ?)',
-          position,
-          s.name,
-          s.price,
-          s.firstSeat,
-          s.seats,
-        )
-    })
-    const seats = lastSeatOf(venue[venue.length - 1]!)
-    for (const d of setup.dates) {
-      sql.exec(
-        'INSERT INTO dates (date, starts_at, price, total_seats) VALUES (?, ?, ?, ?)',
-        d.date,
-        d.startsAt,
-        d.price ?? 0,
-        seats,
-      )
-      sql.exec(
-        'INSERT INTO seats (date, seat_number) WITH RECURSIVE n(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM n WHERE x < ?) SELECT ?, x FROM n',
-        seats,
-        d.date,
-      )
-    }
-    this.sections = null
+    this.venueRows.create(setup)
     this.counts.reset()
   }
 
   /** The sections every date has: those the operator gave, or one "General" of every seat. */
   venue(): Section[] {
-    if (this.sections) return this.sections
-    const rows = this.storage.sql
-      .exec<{ name: string; price: number; first_seat: number; seats: number }>(
-        'SELECT name, price, first_seat, seats FROM sections ORDER BY position',
-      )
-      .toArray()
-    if (rows.length > 0)
-      return (this.sections = rows.map((r) => ({
-        name: r.name,
-        price: r.price,
-        firstSeat: r.first_seat,
-        seats: r.seats,
-      })))
-    const seats = this.storage.sql.exec<{ n: number | null }>('SELECT MAX(total_seats) AS n FROM dates').one().n
-    return seats === null ? [] : (this.sections = general(seats))
+    return this.venueRows.venue()
   }
 
   /** Dates still on sale with a seat AVAILABLE. */
