@@ -211,7 +211,7 @@ const moduleOfLine = (() => {
 /**
  * Busy time by the kind of object whose code a sample runs for: the outermost frame of our own
  * code (src/relay/ → relay, src/concert/ → concert object, ...), so that what a relay runs of
- * the line's code (line-status.ts) counts as the relay's. Samples with none of our frames
+ * the line's code (held-line.ts) counts as the relay's. Samples with none of our frames
  * (the runtime's own work, garbage collection) are `runtime`. In µs.
  */
 function busyByKind(profile) {
