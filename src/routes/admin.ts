@@ -20,7 +20,7 @@ import {
   SeatMap,
   SeatMapQuery,
 } from '../schemas'
-import { bearer, errorResponses, json, jsonBody, newRouter } from './openapi'
+import { adminToken, errorResponses, json, jsonBody, newRouter } from './openapi'
 
 export const admin = newRouter()
 
@@ -31,10 +31,11 @@ admin.openapi(
   createRoute({
     method: 'post',
     path: '/api/admin/concerts',
+    operationId: 'createConcert',
     tags: ['Operators'],
     summary:
       'Create a concert with its dates, seats (of one price, or in priced sections), queue and refund policies and, optionally, a scheduled sale with a pre-queue',
-    security: bearer,
+    security: adminToken,
     middleware: [requireAdmin] as const,
     request: { body: jsonBody(CreateConcertBody) },
     responses: { 201: json(ConcertCreated, 'The concert'), ...errorResponses(400, 401, 403, 413) },
@@ -107,9 +108,10 @@ admin.openapi(
   createRoute({
     method: 'put',
     path: '/api/admin/concerts/{concertId}/queue-policy',
+    operationId: 'updateQueuePolicy',
     tags: ['Operators'],
     summary: 'Change the queue policy live (the waiting order is kept)',
-    security: bearer,
+    security: adminToken,
     middleware: [requireAdmin] as const,
     request: { params: ConcertIdParam, body: jsonBody(QueuePolicyUpdate) },
     responses: { 200: json(QueuePolicySchema, 'The policy in force'), ...errorResponses(400, 401, 403, 404, 413) },
@@ -124,9 +126,10 @@ admin.openapi(
   createRoute({
     method: 'get',
     path: '/api/admin/concerts/{concertId}/queue',
+    operationId: 'getQueueStats',
     tags: ['Operators'],
     summary: 'Queue statistics: waiting, active, admission rate, abandoned, holds and sold seats',
-    security: bearer,
+    security: adminToken,
     middleware: [requireAdmin] as const,
     request: { params: ConcertIdParam },
     responses: { 200: json(QueueStatsSchema, 'Statistics now'), ...errorResponses(400, 401, 403, 404) },
@@ -142,11 +145,12 @@ admin.openapi(
   createRoute({
     method: 'get',
     path: '/api/admin/concerts/{concertId}/queue/history',
+    operationId: 'getQueueHistory',
     tags: ['Operators'],
     summary:
       "The queue minute by minute: waiting and active at each minute's end, admitted, abandoned, sold and entered within it; policy changes",
     description: 'Oldest first; the current minute last, as it stands so far. Kept by the concert object for a day.',
-    security: bearer,
+    security: adminToken,
     middleware: [requireAdmin] as const,
     request: { params: ConcertIdParam, query: HistoryQuery },
     responses: { 200: json(QueueHistory, 'The points'), ...errorResponses(400, 401, 403, 404) },
@@ -162,9 +166,10 @@ admin.openapi(
   createRoute({
     method: 'get',
     path: '/api/admin/concerts/{concertId}/dates/{date}/seats',
+    operationId: 'getAdminSeatMap',
     tags: ['Operators'],
     summary: 'The seat map of a date (or of one section) as the concert object has it now, without a queue token',
-    security: bearer,
+    security: adminToken,
     middleware: [requireAdmin] as const,
     request: { params: DateParams, query: SeatMapQuery },
     responses: { 200: json(SeatMap, 'The seat map'), ...errorResponses(400, 401, 403, 404) },
