@@ -4,7 +4,7 @@ import { concertClient } from '../concert-client'
 import { DEFAULT_POLICY } from '../concert/policy'
 import { DEFAULT_REFUND_POLICY } from '../concert/refund-fee'
 import { lastSeatOf, layOut } from '../concert/venue'
-import { insertConcert } from '../ledger/catalog'
+import { insertConcert, listConcerts, saleStateByClock } from '../ledger/catalog'
 import {
   ConcertCreated,
   ConcertIdParam,
@@ -13,6 +13,7 @@ import {
   DEFAULT_PRE_QUEUE_MS,
   HistoryQuery,
   MAX_SEATS_PER_DATE,
+  OperatorConcertList,
   QueueHistory,
   QueuePolicySchema,
   QueuePolicyUpdate,
@@ -101,6 +102,38 @@ admin.openapi(
       },
       201,
     )
+  },
+)
+
+admin.openapi(
+  createRoute({
+    method: 'get',
+    path: '/api/admin/concerts',
+    operationId: 'listAdminConcerts',
+    tags: ['Operators'],
+    summary: 'Every concert, oldest first, with where its sale stands (the console signs in with it)',
+    description:
+      "SCHEDULED and PRE_QUEUE follow from the sale's times; an OPEN sale is SOLD_OUT when its concert object says so, as GET /api/concerts/{concertId}/sale does.",
+    security: adminToken,
+    middleware: [requireAdmin] as const,
+    responses: { 200: json(OperatorConcertList, 'Every concert'), ...errorResponses(401, 403) },
+  }),
+  async (c) => {
+    const now = Date.now()
+    const catalog = await listConcerts(c.env.DB)
+    const concerts = await Promise.all(
+      catalog.map(async ({ seatsPerDate: _, ...concert }) => {
+        const byClock = saleStateByClock(concert, now)
+        // Only the object knows a sell-out: asked (through its mirror) for the sales that are open by the clock.
+        const state =
+          byClock === 'OPEN'
+            ? (await concertClient(c.env, concert.concertId, c.executionCtx, c.req.raw.cf).sale()).state
+            : byClock
+        return { ...concert, state }
+      }),
+    )
+    c.header('Cache-Control', 'no-store')
+    return c.json({ concerts }, 200)
   },
 )
 
