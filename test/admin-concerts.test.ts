@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest'
+import { saleStateByClock } from '../src/ledger/catalog'
 import { OperatorConcertList } from '../src/schemas'
 import { activeBuyer, ADMIN_TOKEN, call, daysFromNow, expectError, hold, newConcert, newUser, payFor } from './helpers'
 
@@ -67,14 +68,28 @@ describe('GET /api/admin/concerts', () => {
     for (const { concertId } of [scheduled, preQueue, open, soldOut]) {
       expect(byId.get(concertId)!.state, concertId).toBe(await saleStateOf(concertId))
     }
-    // Every concert: the catalog's whole list, in its order (oldest first).
+    // Every concert: the catalog's whole list, in its order (oldest first; one created since would come last).
     const catalog = (await call('GET', '/api/concerts')).body.concerts as Array<{ concertId: string }>
-    expect(reply.body.concerts.map((c: { concertId: string }) => c.concertId)).toEqual(catalog.map((c) => c.concertId))
+    const listed = (await list(ADMIN_TOKEN)).body.concerts as Array<{ concertId: string }>
+    expect(listed.slice(0, catalog.length).map((c) => c.concertId)).toEqual(catalog.map((c) => c.concertId))
   })
 
   it('is for operators only: 401 without the admin token or with a wrong one, 403 with a user token', async () => {
     expectError(await list(), 401, 'UNAUTHORIZED')
     expectError(await list('not-the-admin-token'), 401, 'UNAUTHORIZED')
     expectError(await list((await newUser()).accessToken), 403, 'FORBIDDEN')
+  })
+})
+
+describe('saleStateByClock', () => {
+  const sale = { preQueueOpensAt: '2026-12-24T09:30:00.000Z', opensAt: '2026-12-24T10:00:00.000Z' }
+  const at = (time: string) => Date.parse(`2026-12-24T${time}Z`)
+
+  it('is SCHEDULED before preQueueOpensAt, PRE_QUEUE from it, OPEN from opensAt and without a sale', () => {
+    expect(saleStateByClock(sale, at('09:29:59.999'))).toBe('SCHEDULED')
+    expect(saleStateByClock(sale, at('09:30:00.000'))).toBe('PRE_QUEUE')
+    expect(saleStateByClock(sale, at('09:59:59.999'))).toBe('PRE_QUEUE')
+    expect(saleStateByClock(sale, at('10:00:00.000'))).toBe('OPEN')
+    expect(saleStateByClock({}, at('00:00:00.000'))).toBe('OPEN')
   })
 })
