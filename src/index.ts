@@ -50,13 +50,24 @@ app.route('/', admin)
 app.openAPIRegistry.registerComponent('securitySchemes', 'bearerAuth', {
   type: 'http',
   scheme: 'bearer',
-  description: 'A user access token from POST /api/users, or ADMIN_TOKEN on operator routes',
+  description: "A user's access token, from POST /api/users",
 })
 app.openAPIRegistry.registerComponent('securitySchemes', 'queueToken', {
   type: 'apiKey',
   in: 'header',
   name: 'X-Queue-Token',
   description: "The user's place in one concert's waiting queue",
+})
+app.openAPIRegistry.registerComponent('securitySchemes', 'queueTokenInQuery', {
+  type: 'apiKey',
+  in: 'query',
+  name: 'token',
+  description: 'The queue token, in the query of a WebSocket or an event stream (browsers set no headers on either)',
+})
+app.openAPIRegistry.registerComponent('securitySchemes', 'adminToken', {
+  type: 'http',
+  scheme: 'bearer',
+  description: "The operators' ADMIN_TOKEN (a secret of the environment); a user's access token is refused (403)",
 })
 app.doc31('/openapi.json', {
   openapi: '3.1.0',
@@ -66,6 +77,8 @@ app.doc31('/openapi.json', {
     description:
       'A waiting queue in front of the sale, seats held without double booking, prepaid balances and payments.',
   },
+  // Relative: the host that served this document, which is the API's wherever it runs (npm start, production).
+  servers: [{ url: '/', description: 'The host that serves this document' }],
 })
 
 app.onError(onError)

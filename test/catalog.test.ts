@@ -199,6 +199,7 @@ describe('service', () => {
         'DELETE /api/concerts/{concertId}/reservations/{reservationId}',
         'POST /api/payments',
         'POST /api/admin/concerts',
+        'GET /api/admin/concerts',
         'PUT /api/admin/concerts/{concertId}/queue-policy',
         'GET /api/admin/concerts/{concertId}/queue',
         'GET /api/admin/concerts/{concertId}/dates/{date}/seats',

@@ -4,7 +4,7 @@ import { concertClient } from '../concert-client'
 import { DEFAULT_POLICY } from '../shared/policy'
 import { DEFAULT_REFUND_POLICY } from '../shared/refund-fee'
 import { lastSeatOf, layOut } from '../shared/venue'
-import { insertConcert } from '../ledger/catalog'
+import { insertConcert, listConcerts, saleStateByClock } from '../ledger/catalog'
 import {
   ConcertCreated,
   ConcertIdParam,
@@ -13,6 +13,7 @@ import {
   DEFAULT_PRE_QUEUE_MS,
   HistoryQuery,
   MAX_SEATS_PER_DATE,
+  OperatorConcertList,
   QueueHistory,
   QueuePolicySchema,
   QueuePolicyUpdate,
@@ -20,7 +21,7 @@ import {
   SeatMap,
   SeatMapQuery,
 } from '../schemas'
-import { bearer, errorResponses, json, jsonBody, newRouter } from './openapi'
+import { adminToken, errorResponses, json, jsonBody, newRouter } from './openapi'
 
 export const admin = newRouter()
 
@@ -31,10 +32,11 @@ admin.openapi(
   createRoute({
     method: 'post',
     path: '/api/admin/concerts',
+    operationId: 'createConcert',
     tags: ['Operators'],
     summary:
       'Create a concert with its dates, seats (of one price, or in priced sections), queue and refund policies and, optionally, a scheduled sale with a pre-queue',
-    security: bearer,
+    security: adminToken,
     middleware: [requireAdmin] as const,
     request: { body: jsonBody(CreateConcertBody) },
     responses: { 201: json(ConcertCreated, 'The concert'), ...errorResponses(400, 401, 403, 413) },
@@ -105,11 +107,44 @@ admin.openapi(
 
 admin.openapi(
   createRoute({
+    method: 'get',
+    path: '/api/admin/concerts',
+    operationId: 'listAdminConcerts',
+    tags: ['Operators'],
+    summary: 'Every concert, oldest first, with where its sale stands (the console signs in with it)',
+    description:
+      "SCHEDULED and PRE_QUEUE follow from the sale's times; an OPEN sale is SOLD_OUT when its concert object says so, as GET /api/concerts/{concertId}/sale does.",
+    security: adminToken,
+    middleware: [requireAdmin] as const,
+    responses: { 200: json(OperatorConcertList, 'Every concert'), ...errorResponses(401, 403) },
+  }),
+  async (c) => {
+    const now = Date.now()
+    const catalog = await listConcerts(c.env.DB)
+    const concerts = await Promise.all(
+      catalog.map(async ({ seatsPerDate: _, ...concert }) => {
+        const byClock = saleStateByClock(concert, now)
+        // Only the object knows a sell-out: asked (through its mirror) for the sales that are open by the clock.
+        const state =
+          byClock === 'OPEN'
+            ? (await concertClient(c.env, concert.concertId, c.executionCtx, c.req.raw.cf).sale()).state
+            : byClock
+        return { ...concert, state }
+      }),
+    )
+    c.header('Cache-Control', 'no-store')
+    return c.json({ concerts }, 200)
+  },
+)
+
+admin.openapi(
+  createRoute({
     method: 'put',
     path: '/api/admin/concerts/{concertId}/queue-policy',
+    operationId: 'updateQueuePolicy',
     tags: ['Operators'],
     summary: 'Change the queue policy live (the waiting order is kept)',
-    security: bearer,
+    security: adminToken,
     middleware: [requireAdmin] as const,
     request: { params: ConcertIdParam, body: jsonBody(QueuePolicyUpdate) },
     responses: { 200: json(QueuePolicySchema, 'The policy in force'), ...errorResponses(400, 401, 403, 404, 413) },
@@ -124,9 +159,10 @@ admin.openapi(
   createRoute({
     method: 'get',
     path: '/api/admin/concerts/{concertId}/queue',
+    operationId: 'getQueueStats',
     tags: ['Operators'],
     summary: 'Queue statistics: waiting, active, admission rate, abandoned, holds and sold seats',
-    security: bearer,
+    security: adminToken,
     middleware: [requireAdmin] as const,
     request: { params: ConcertIdParam },
     responses: { 200: json(QueueStatsSchema, 'Statistics now'), ...errorResponses(400, 401, 403, 404) },
@@ -142,11 +178,12 @@ admin.openapi(
   createRoute({
     method: 'get',
     path: '/api/admin/concerts/{concertId}/queue/history',
+    operationId: 'getQueueHistory',
     tags: ['Operators'],
     summary:
       "The queue minute by minute: waiting and active at each minute's end, admitted, abandoned, sold and entered within it; policy changes",
     description: 'Oldest first; the current minute last, as it stands so far. Kept by the concert object for a day.',
-    security: bearer,
+    security: adminToken,
     middleware: [requireAdmin] as const,
     request: { params: ConcertIdParam, query: HistoryQuery },
     responses: { 200: json(QueueHistory, 'The points'), ...errorResponses(400, 401, 403, 404) },
@@ -162,9 +199,10 @@ admin.openapi(
   createRoute({
     method: 'get',
     path: '/api/admin/concerts/{concertId}/dates/{date}/seats',
+    operationId: 'getAdminSeatMap',
     tags: ['Operators'],
     summary: 'The seat map of a date (or of one section) as the concert object has it now, without a queue token',
-    security: bearer,
+    security: adminToken,
     middleware: [requireAdmin] as const,
     request: { params: DateParams, query: SeatMapQuery },
     responses: { 200: json(SeatMap, 'The seat map'), ...errorResponses(400, 401, 403, 404) },

@@ -13,7 +13,7 @@ import {
   SeatMapQuery,
   SectionList,
 } from '../schemas'
-import { bearerAndQueueToken, errorResponses, json, newRouter } from './openapi'
+import { bearerAndQueueToken, errorResponses, json, newRouter, none } from './openapi'
 
 export const concerts = newRouter()
 
@@ -21,8 +21,10 @@ concerts.openapi(
   createRoute({
     method: 'get',
     path: '/api/concerts',
+    operationId: 'listConcerts',
     tags: ['Catalog'],
     summary: 'All concerts',
+    security: none,
     responses: { 200: json(ConcertList, 'The catalog') },
   }),
   async (c) => {
@@ -35,8 +37,10 @@ concerts.openapi(
   createRoute({
     method: 'get',
     path: '/api/concerts/{concertId}/dates',
+    operationId: 'listConcertDates',
     tags: ['Catalog'],
     summary: 'Bookable dates: in the future, with at least one seat AVAILABLE',
+    security: none,
     request: { params: ConcertIdParam },
     responses: { 200: json(DateList, 'Bookable dates with seat counts'), ...errorResponses(400, 404, 429, 503) },
   }),
@@ -52,6 +56,7 @@ concerts.openapi(
   createRoute({
     method: 'get',
     path: '/api/concerts/{concertId}/dates/{date}/seats',
+    operationId: 'getSeatMap',
     tags: ['Seats'],
     summary: 'The seats of a date, or of one section (?section=), with their status (needs an ACTIVE queue token)',
     security: bearerAndQueueToken,
@@ -75,6 +80,7 @@ concerts.openapi(
   createRoute({
     method: 'get',
     path: '/api/concerts/{concertId}/dates/{date}/sections',
+    operationId: 'listSections',
     tags: ['Seats'],
     summary: "A date's sections: price, seats and seats AVAILABLE (needs an ACTIVE queue token)",
     security: bearerAndQueueToken,
@@ -97,8 +103,10 @@ concerts.openapi(
   createRoute({
     method: 'get',
     path: '/api/concerts/{concertId}/sale',
+    operationId: 'getSale',
     tags: ['Catalog'],
     summary: "The sale: scheduled, pre-queue, open or sold out, with the draw's commitment (and its seed once open)",
+    security: none,
     request: { params: ConcertIdParam },
     responses: { 200: json(SaleState, 'The sale now'), ...errorResponses(400, 404, 429, 503) },
   }),
@@ -113,10 +121,12 @@ concerts.openapi(
   createRoute({
     method: 'get',
     path: '/api/concerts/{concertId}/sale/draw',
+    operationId: 'getSaleDraw',
     tags: ['Catalog'],
     summary: 'The pre-queue draw: the seed and the entries in drawn order (once the sale is OPEN)',
     description:
       'Check it: sha256(bytes of seed) == seedCommitment, and the entries sorted by hex sha256(seed + ":" + entryId) ascending (scripts/verify-draw.mjs).',
+    security: none,
     request: { params: ConcertIdParam },
     responses: { 200: json(SaleDraw, 'The draw'), ...errorResponses(400, 404, 409, 429, 503) },
   }),

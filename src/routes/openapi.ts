@@ -35,5 +35,14 @@ export const json = <T>(schema: T, description: string) => ({
 
 export const jsonBody = <T>(schema: T) => ({ required: true, content: { 'application/json': { schema } } })
 
-export const bearer = [{ bearerAuth: [] }]
-export const bearerAndQueueToken = [{ bearerAuth: [], queueToken: [] }]
+// Security requirements, by the names of the schemes src/index.ts registers. Every route
+// states one (test/api-doc.test.ts): `security: none` for those that take no credential.
+type Security = Record<string, string[]>[]
+export const none: Security = []
+export const bearer: Security = [{ bearerAuth: [] }]
+export const bearerAndQueueToken: Security = [{ bearerAuth: [], queueToken: [] }]
+/** The queue token alone, or with the user's access token (checked against the token's user when given). */
+export const queueTokenWithOptionalBearer: Security = [{ queueToken: [] }, { bearerAuth: [], queueToken: [] }]
+/** A socket and an event stream carry the queue token in their query: browsers set no headers on either. */
+export const queueTokenInQuery: Security = [{ queueTokenInQuery: [] }]
+export const adminToken: Security = [{ adminToken: [] }]

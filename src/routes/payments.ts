@@ -11,6 +11,7 @@ payments.openapi(
   createRoute({
     method: 'post',
     path: '/api/payments',
+    operationId: 'payReservation',
     tags: ['Payment'],
     summary: 'Pay for a held order from the balance (all or nothing, once)',
     security: bearerAndQueueToken,

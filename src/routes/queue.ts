@@ -5,7 +5,7 @@ import { concertClient } from '../concert-client'
 import { ApiError } from '../errors'
 import { limitPerUser } from '../http/load-shedding'
 import { ConcertIdParam, QueueSocketQuery, QueueStatus } from '../schemas'
-import { bearer, errorResponses, json, newRouter } from './openapi'
+import { bearer, errorResponses, json, newRouter, queueTokenInQuery, queueTokenWithOptionalBearer } from './openapi'
 
 export const queue = newRouter()
 
@@ -13,6 +13,7 @@ queue.openapi(
   createRoute({
     method: 'post',
     path: '/api/concerts/{concertId}/queue/tokens',
+    operationId: 'enterQueue',
     tags: ['Waiting queue'],
     summary: 'Join the waiting queue (asking again returns the same token and place)',
     security: bearer,
@@ -46,11 +47,12 @@ queue.openapi(
   createRoute({
     method: 'get',
     path: '/api/concerts/{concertId}/queue/status',
+    operationId: 'getQueueStatus',
     tags: ['Waiting queue'],
     summary: 'Place in line, or ACTIVE with the admission deadline',
     description:
       'Answered from a view of the queue at most 250 ms old; holds and payments always check the queue itself.',
-    security: [{ queueToken: [] }],
+    security: queueTokenWithOptionalBearer,
     middleware: [optionalUser, requireQueueToken({ from: 'header', concert: 'path' })] as const,
     request: { params: ConcertIdParam },
     responses: { 200: json(QueueStatus, 'The status'), ...errorResponses(400, 401, 403, 404, 429, 503) },
@@ -71,6 +73,7 @@ queue.openapi(
   createRoute({
     method: 'get',
     path: '/api/concerts/{concertId}/queue/ws',
+    operationId: 'openQueueSocket',
     tags: ['Waiting queue'],
     summary: 'WebSocket: the status object on connect and on every change of status or position',
     description:
@@ -78,6 +81,7 @@ queue.openapi(
       'Any message from the client is answered with the current status and counts as presence. ' +
       'When the token ends (payment, expiry, abandonment) a final {"status":"EXPIRED"} is sent and the socket closed; ' +
       'when every seat is sold, a final {"status":"SOLD_OUT"}.',
+    security: queueTokenInQuery,
     middleware: [requireQueueToken({ from: 'query', concert: 'path' })] as const,
     request: followRequest,
     responses: {
@@ -96,12 +100,14 @@ queue.openapi(
   createRoute({
     method: 'get',
     path: '/api/concerts/{concertId}/queue/events',
+    operationId: 'streamQueueEvents',
     tags: ['Waiting queue'],
     summary: 'Server-sent events: the status object on connect and on every change (works with EventSource)',
     description:
       'An `event: status` with the status object on connect and on every change of status or position, at most one a second; ' +
       'a comment line at least every 20 seconds; a last `event: status` with {"status":"EXPIRED"} or {"status":"SOLD_OUT"} before the stream ends. ' +
       'An invalid token gets 401 in the error body, not a stream.',
+    security: queueTokenInQuery,
     middleware: [requireQueueToken({ from: 'query', concert: 'path' })] as const,
     request: followRequest,
     responses: {

@@ -12,6 +12,7 @@ refunds.openapi(
   createRoute({
     method: 'post',
     path,
+    operationId: 'refundReservation',
     tags: ['Users'],
     summary:
       "Cancel a paid order, all or nothing: its seats are on sale again and the price less the concert's refund fee is credited",
@@ -49,6 +50,7 @@ refunds.openapi(
   createRoute({
     method: 'get',
     path,
+    operationId: 'getRefundQuote',
     tags: ['Users'],
     summary: 'What refunding a paid order now would credit, and its fee (changes nothing)',
     security: bearer,

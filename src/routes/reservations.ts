@@ -11,6 +11,7 @@ reservations.openapi(
   createRoute({
     method: 'post',
     path: '/api/concerts/{concertId}/reservations',
+    operationId: 'holdSeats',
     tags: ['Seats'],
     summary:
       'Hold a seat, or an order of several seats together, until expiresAt (of concurrent holds of one seat exactly one wins)',
@@ -40,6 +41,7 @@ reservations.openapi(
   createRoute({
     method: 'delete',
     path: '/api/concerts/{concertId}/reservations/{reservationId}',
+    operationId: 'releaseHold',
     tags: ['Seats'],
     summary: 'Release a hold early; its seats are AVAILABLE again',
     security: bearerAndQueueToken,

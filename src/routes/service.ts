@@ -1,5 +1,5 @@
 import { createRoute, z } from '@hono/zod-openapi'
-import { json, newRouter } from './openapi'
+import { json, newRouter, none } from './openapi'
 
 export const service = newRouter()
 
@@ -7,8 +7,10 @@ service.openapi(
   createRoute({
     method: 'get',
     path: '/healthz',
+    operationId: 'getHealth',
     tags: ['Service'],
     summary: 'Liveness',
+    security: none,
     responses: { 200: json(z.object({ ok: z.literal(true) }), 'Up') },
   }),
   (c) => c.json({ ok: true as const }, 200),

@@ -4,7 +4,7 @@ import { signAccessToken } from '../auth/tokens'
 import { charge, createUser, getBalance } from '../ledger/accounts'
 import { paymentsOf, paymentSeatNumbers } from '../ledger/payments'
 import { Balance, ChargeBody, ConfirmedReservations, CreateUserBody, IdempotencyHeader, UserCreated } from '../schemas'
-import { bearer, errorResponses, json, jsonBody, newRouter } from './openapi'
+import { bearer, errorResponses, json, jsonBody, newRouter, none } from './openapi'
 
 export const users = newRouter()
 
@@ -12,8 +12,10 @@ users.openapi(
   createRoute({
     method: 'post',
     path: '/api/users',
+    operationId: 'createUser',
     tags: ['Users'],
     summary: 'Create a user and get an access token',
+    security: none,
     request: { body: { required: false, content: { 'application/json': { schema: CreateUserBody } } } },
     responses: { 201: json(UserCreated, 'The new user and their access token'), ...errorResponses(400, 413) },
   }),
@@ -28,6 +30,7 @@ users.openapi(
   createRoute({
     method: 'get',
     path: '/api/users/me/balance',
+    operationId: 'getBalance',
     tags: ['Users'],
     summary: 'Current prepaid balance',
     security: bearer,
@@ -41,6 +44,7 @@ users.openapi(
   createRoute({
     method: 'post',
     path: '/api/users/me/balance/charges',
+    operationId: 'chargeBalance',
     tags: ['Users'],
     summary: 'Add money to the balance (atomic; Idempotency-Key makes a retry apply once)',
     security: bearer,
@@ -59,6 +63,7 @@ users.openapi(
   createRoute({
     method: 'get',
     path: '/api/users/me/reservations',
+    operationId: 'listReservations',
     tags: ['Users'],
     summary: 'Paid orders of the user (one entry per order; refunded ones are not listed)',
     security: bearer,

@@ -35,15 +35,18 @@ export const DateList = z.object({ concertId: Uuid, dates: z.array(DateAvailabil
 
 export const Sha256Hex = z.string().regex(/^[0-9a-f]{64}$/)
 
+/** Where a concert's sale stands: `GET .../sale` and the operators' list of concerts say it alike. */
+export const SaleStateName = z.enum(['SCHEDULED', 'PRE_QUEUE', 'OPEN', 'SOLD_OUT']).openapi({
+  description:
+    'SCHEDULED: before the pre-queue opens; PRE_QUEUE: fans may join, the order is drawn at opensAt; OPEN: on sale; SOLD_OUT: every seat is sold, no new entries',
+})
+
 export const SaleState = z
   .object({
     concertId: Uuid,
     opensAt: Timestamp.optional(),
     preQueueOpensAt: Timestamp.optional(),
-    state: z.enum(['SCHEDULED', 'PRE_QUEUE', 'OPEN', 'SOLD_OUT']).openapi({
-      description:
-        'SCHEDULED: before the pre-queue opens; PRE_QUEUE: fans may join, the order is drawn at opensAt; OPEN: on sale; SOLD_OUT: every seat is sold, no new entries',
-    }),
+    state: SaleStateName,
     seedCommitment: Sha256Hex.optional().openapi({
       description: 'Lowercase hex SHA-256 of the 32 bytes of the secret seed, fixed at creation',
     }),

@@ -1,5 +1,5 @@
 import type { z } from '@hono/zod-openapi'
-import type { ConcertSummary, DateAvailability, SaleDraw, SaleState } from './catalog'
+import type { ConcertSummary, DateAvailability, SaleDraw, SaleState, SaleStateName } from './catalog'
 import type { QueueHistory, QueuePolicySchema, QueueStatsSchema, RefundPolicy, SectionInput } from './operators'
 import type { QueueStatus } from './queue'
 import type { Hold, OrderSeat, Payment, Seat, SeatMap, SectionList } from './seats'
@@ -26,6 +26,7 @@ export type SeatMapView = z.infer<typeof SeatMap>
 export type HoldView = z.infer<typeof Hold>
 export type DateAvailabilityView = z.infer<typeof DateAvailability>
 export type SaleStateView = z.infer<typeof SaleState>
+export type SaleStateNameView = z.infer<typeof SaleStateName>
 export type SaleDrawView = z.infer<typeof SaleDraw>
 export type QueueStatsView = z.infer<typeof QueueStatsSchema>
 export type QueueHistoryView = z.infer<typeof QueueHistory>

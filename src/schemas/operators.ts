@@ -1,5 +1,5 @@
 import { z } from '@hono/zod-openapi'
-import { Sha256Hex } from './catalog'
+import { ConcertSummary, SaleStateName, Sha256Hex } from './catalog'
 import {
   CalendarDate,
   MAX_ORDER_SEATS,
@@ -230,3 +230,16 @@ export const QueueHistory = z
       }),
   })
   .openapi('QueueHistory')
+
+/** GET /api/admin/concerts: every concert, with where its sale stands (the console signs in with it). */
+export const OperatorConcert = ConcertSummary.pick({
+  concertId: true,
+  title: true,
+  venue: true,
+  opensAt: true,
+  preQueueOpensAt: true,
+})
+  .extend({ state: SaleStateName })
+  .openapi('OperatorConcert')
+
+export const OperatorConcertList = z.object({ concerts: z.array(OperatorConcert) }).openapi('OperatorConcertList')
