@@ -22,7 +22,8 @@ export type SettleOutcome =
   | { kind: 'seatTaken' }
 
 /** The seats a payment paid for. */
-export const seatNumbersOf = (p: PaymentRow): number[] => (p.seatNumbers ? JSON.parse(p.seatNumbers) : [p.seatNumber])
+export const seatNumbersOf = (p: PaymentRow): number[] =>
+  p.seatNumbers ? (JSON.parse(p.seatNumbers) as number[]) : [p.seatNumber]
 
 export function findPayment(db: D1Database, reservationId: string): Promise<PaymentRow | undefined> {
   return drizzle(db).select().from(payments).where(eq(payments.reservationId, reservationId)).get()
@@ -52,18 +53,16 @@ export async function settle(db: D1Database, sale: Sale): Promise<SettleOutcome>
   try {
     await orm.batch([
       orm.insert(payments).values(payment),
-      orm
-        .insert(bookings)
-        .values(
-          sale.seatNumbers.map((seatNumber) => ({
-            paymentId: payment.id,
-            userId: sale.userId,
-            concertId: sale.concertId,
-            date: sale.date,
-            seatNumber,
-            createdAt: payment.paidAt,
-          })),
-        ),
+      orm.insert(bookings).values(
+        sale.seatNumbers.map((seatNumber) => ({
+          paymentId: payment.id,
+          userId: sale.userId,
+          concertId: sale.concertId,
+          date: sale.date,
+          seatNumber,
+          createdAt: payment.paidAt,
+        })),
+      ),
       orm
         .update(users)
         .set({ balance: sql`${users.balance} - ${sale.amount}` })
