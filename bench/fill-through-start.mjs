@@ -45,7 +45,9 @@ try {
   for (let i = 0; ; i++) {
     try {
       if ((await fetch(`${base}/healthz`)).ok) break
-    } catch {}
+    } catch {
+      // not listening yet
+    }
     if (i > 400) throw new Error('npm start did not answer in 120 s')
     await new Promise((r) => setTimeout(r, 300))
   }

@@ -246,7 +246,10 @@ function underFrames(profile, names) {
     const seen = new Set()
     for (let node = id; node !== undefined; node = parents.get(node)) {
       const name = nodes.get(node).callFrame.functionName
-      if (name in totals && !seen.has(name)) (seen.add(name), (totals[name] += sampleUs(profile, i) / 1000))
+      if (name in totals && !seen.has(name)) {
+        seen.add(name)
+        totals[name] += sampleUs(profile, i) / 1000
+      }
     }
   })
   return Object.fromEntries(Object.entries(totals).map(([k, v]) => [k, +v.toFixed(1)]))
@@ -409,7 +412,10 @@ async function relayCost() {
   const { profile } = await inspector.call('Profiler.stop')
   const runtimeMs = runtimeCpuMs() - cpuBefore
   for (const ws of sockets) ws.resume()
-  for (let last = -1; told !== last;) ((last = told), await new Promise((resolve) => setTimeout(resolve, 500)))
+  for (let last = -1; told !== last;) {
+    last = told
+    await new Promise((resolve) => setTimeout(resolve, 500))
+  }
   const messages = told - before
   const byKind = busyByKind(profile)
   if (only) console.error(hottest(profile, 25), '\n', byKind)

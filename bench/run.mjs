@@ -344,14 +344,18 @@ async function serveDev() {
   for (let i = 0; i < 120; i++) {
     try {
       if ((await fetch(`${url}/healthz`)).ok) break
-    } catch {}
+    } catch {
+      // not listening yet
+    }
     await new Promise((r) => setTimeout(r, 500))
   }
   return {
     url,
-    async dispose() {
+    // A promise, as serveBundle's dispose() returns: the caller awaits either.
+    dispose() {
       process.kill(-child.pid, 'SIGTERM')
       rmSync(persist, { recursive: true, force: true })
+      return Promise.resolve()
     },
   }
 }
@@ -398,7 +402,7 @@ function chart(report) {
   const maxP99 = Math.max(...entries.map(([, r]) => r.p99))
   const bars = (x0, value, max, color, label) =>
     entries
-      .map(([name, r], i) => {
+      .map(([, r], i) => {
         const w = Math.max(1, (value(r) / max) * (width - 70))
         const y = 40 + i * row
         return `<rect x="${x0}" y="${y}" width="${w.toFixed(1)}" height="18" fill="${color}"/><text x="${x0 + w + 4}" y="${y + 13}" font-size="11">${label(r)}</text>`

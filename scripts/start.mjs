@@ -47,7 +47,7 @@ process.env.WRANGLER_SEND_METRICS = 'false'
 const worker = await unstable_startWorker({
   config: 'wrangler.toml',
   dev: { server: { hostname: '127.0.0.1', port }, persist: persistTo, inspector: false },
-  // @ts-ignore: plain-text bindings, as `--var` makes them
+  // plain-text bindings, as `--var` makes them
   bindings: vars,
 })
 for (const signal of /** @type {const} */ (['SIGINT', 'SIGTERM'])) {
@@ -72,7 +72,9 @@ async function waitForHealth(url, deadline = Date.now() + 90_000) {
   while (Date.now() < deadline) {
     try {
       if ((await fetch(`${url}/healthz`)).ok) return
-    } catch {}
+    } catch {
+      // not listening yet
+    }
     await new Promise((r) => setTimeout(r, 300))
   }
   throw new Error(`no answer from ${url}/healthz after 90 s`)

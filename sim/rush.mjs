@@ -108,7 +108,6 @@ const locationsPerMirror = Math.ceil(LOCATIONS / mirrors)
 const isolates = LOCATIONS * ISOLATES_PER_LOCATION
 const series = []
 let waiting = 0
-let admitted = 0
 let preQueue = 0
 let drawnSoFar = 0
 
@@ -124,7 +123,6 @@ for (let s = 0; s < seconds; s++) {
   if (open) waiting += entering
   const admitting = open ? Math.min(ADMITTED_PER_S, waiting) : 0
   waiting -= admitting
-  admitted += admitting
   const listening = (open ? waiting : preQueue) * SOCKET_SHARE
   const relays = open ? Math.ceil((listening + admitting) / SOCKETS_PER_RELAY) : PRE_QUEUE_RELAYS
   const polling = (open ? waiting : preQueue) * (1 - SOCKET_SHARE)

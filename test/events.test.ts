@@ -19,7 +19,6 @@ import {
   newUser,
   payFor,
   received,
-  sleep,
   stubOf,
   until,
 } from './helpers'

@@ -2,14 +2,12 @@ import { runInDurableObject } from 'cloudflare:test'
 import { env, exports } from 'cloudflare:workers'
 import { decode } from 'hono/jwt'
 import { expect } from 'vitest'
-import type { ConcertObject } from '../src/concert'
 import type { SaleEvent } from '../src/events/sale-event'
 
 export const ADMIN_TOKEN = 'test-admin-token'
 
 /** The concert's object, for calls and storage checks that bypass the Worker. */
-export const stubOf = (concertId: string) =>
-  env.CONCERT.get(env.CONCERT.idFromName(concertId)) as DurableObjectStub<ConcertObject>
+export const stubOf = (concertId: string) => env.CONCERT.get(env.CONCERT.idFromName(concertId))
 
 export interface Reply<T = any> {
   status: number

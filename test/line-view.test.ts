@@ -123,7 +123,7 @@ describe('line views', () => {
   it('a change applies only to the view it was made from: one that missed a change (a relay that lost a message) must fetch the whole line', () => {
     const pair = new Pair()
     pair.arrive(100)
-    const view = HeldLine.of(pair.sync() as Extract<LineView, { kind: 'whole' }>)
+    const view = HeldLine.of(pair.sync())
     pair.leave(5)
     const missed = pair.sync() // never given to `view`
     pair.leave(6)

@@ -10,11 +10,7 @@ async function callWithLimit(limit: number, method: string, path: string, access
     method,
     headers: { authorization: `Bearer ${accessToken}` },
   })
-  const res = await worker.fetch(
-    request,
-    { ...env, CONCERT_MAX_IN_FLIGHT: String(limit) } as unknown as Env,
-    createExecutionContext(),
-  )
+  const res = await worker.fetch(request, { ...env, CONCERT_MAX_IN_FLIGHT: String(limit) }, createExecutionContext())
   return { status: res.status, body: (await res.json()) as any, retryAfter: res.headers.get('retry-after') }
 }
 

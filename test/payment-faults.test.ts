@@ -58,7 +58,7 @@ function faultyEnv(failAt: number, when: When) {
       })
     },
   } as unknown as DurableObjectNamespace<ConcertObject>
-  return { env: { ...env, DB, CONCERT } as Env, calls }
+  return { env: { ...env, DB, CONCERT }, calls }
 }
 
 /**

@@ -8,7 +8,6 @@ import {
   balanceOf,
   call,
   chargeUser,
-  daysFromNow,
   enterQueue,
   expectError,
   holdOrder,

@@ -79,7 +79,7 @@ describe('relays', () => {
     )
 
     // The next change reaches every socket: the restarted relay asks for the whole line it lost.
-    const following = sockets.map((s, i) => (cut.some((c) => c.s === s) ? again[cut.findIndex((c) => c.s === s)]! : s))
+    const following = sockets.map((s) => (cut.some((c) => c.s === s) ? again[cut.findIndex((c) => c.s === s)]! : s))
     const counts = following.map((s) => s.messages.length)
     await sleep(PUSH_INTERVAL_MS + 100)
     expect((await admitOneMore(concertId, 2)).status).toBe(200)

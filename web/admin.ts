@@ -103,7 +103,8 @@ async function updatePolicy(patch: Record<string, unknown>) {
 }
 
 /** A datetime-local value (the operator's local time) as ISO UTC, or undefined when empty. */
-const isoFromLocal = (value: FormDataEntryValue | null) => (value ? new Date(String(value)).toISOString() : undefined)
+const isoFromLocal = (value: FormDataEntryValue | null) =>
+  typeof value === 'string' && value ? new Date(value).toISOString() : undefined
 const numberOrUndefined = (value: FormDataEntryValue | null) => (value ? Number(value) : undefined)
 
 /** "name, price, seats" a line: a venue in priced sections; none: one price and seatsPerDate. A wrong number is left for the API to name. */
@@ -122,7 +123,7 @@ function sectionsFrom(text: string) {
 async function createConcert(form: FormData) {
   const opensAt = isoFromLocal(form.get('opensAt'))
   const preQueueOpensAt = isoFromLocal(form.get('preQueueOpensAt'))
-  const sections = sectionsFrom(String(form.get('sections') ?? ''))
+  const sections = sectionsFrom((form.get('sections') as string | null) ?? '')
   const policy = Object.fromEntries(
     (['maxActiveUsers', 'admitPerMinute', 'maxWaitingUsers'] as const).flatMap((f) =>
       form.get(f) ? [[f, numberOrUndefined(form.get(f))]] : [],
@@ -199,7 +200,7 @@ function renderLive() {
   const markers: Marker[] = history.policyChanges.map((c) => ({
     at: Date.parse(c.at),
     label: Object.entries(c.change)
-      .map(([k, v]) => `${k}=${v}`)
+      .map(([k, v]) => `${k}=${String(v)}`)
       .join(' '),
   }))
   if (sale.opensAt) markers.push({ at: Date.parse(sale.opensAt), label: t('admin.opening') })

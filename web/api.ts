@@ -32,7 +32,7 @@ export async function api<T>(method: string, path: string, body?: unknown, auth:
     ...(auth.fresh ? { cache: 'no-store' as const } : {}),
   })
   const text = await res.text()
-  const data = text ? JSON.parse(text) : null
+  const data = text ? (JSON.parse(text) as { error?: { code?: string; message?: string } }) : null
   if (!res.ok) throw new ApiError(res.status, data?.error?.code ?? 'HTTP_ERROR', data?.error?.message ?? res.statusText)
   return data as T
 }

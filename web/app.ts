@@ -104,7 +104,7 @@ function connect() {
     render()
   }
   socket.onmessage = (event) => {
-    const message = JSON.parse(event.data as string)
+    const message = JSON.parse(event.data as string) as { status?: string }
     if (message.status === 'EXPIRED') onEnded('QUEUE_TOKEN_INVALID')
     else onStatus(message as QueueStatus)
   }

@@ -163,11 +163,11 @@ function renderSchedule() {
   schedule.hidden = !beforePreQueue && !beforeOpening && !soldOut
   if (soldOut) schedule.textContent = t('soldOut')
   else if (beforePreQueue)
-    schedule.textContent = t('preQueueOpensIn', { t: duration((Date.parse(sale!.preQueueOpensAt!) - now) / 1000) })
+    schedule.textContent = t('preQueueOpensIn', { t: duration((Date.parse(sale.preQueueOpensAt!) - now) / 1000) })
   else if (beforeOpening)
     schedule.textContent = t('saleOpensIn', {
-      t: duration((Date.parse(sale!.opensAt!) - now) / 1000),
-      time: clock(sale!.opensAt!),
+      t: duration((Date.parse(sale.opensAt!) - now) / 1000),
+      time: clock(sale.opensAt!),
     })
   join.textContent = beforeOpening && !beforePreQueue ? t('joinPreQueue') : t('join')
   join.disabled = !state.concertId || state.dates.length === 0 || beforePreQueue || soldOut

@@ -26,7 +26,7 @@ function bearerToken(c: Context): string | null {
 async function userFromBearer(c: Context): Promise<string> {
   const token = bearerToken(c)
   if (!token) throw new ApiError('UNAUTHORIZED', 'Authorization: Bearer <accessToken> is required')
-  const userId = await verifyAccessToken(token, c.env.AUTH_SECRET)
+  const userId = await verifyAccessToken(token, (c.env as Env).AUTH_SECRET)
   if (!userId) throw new ApiError('UNAUTHORIZED', 'The access token is invalid or expired')
   return userId
 }

@@ -44,7 +44,7 @@ const MAX_KNOWN_PER_SECRET = 20_000
 
 function knownTokens(secret: string): Map<string, Payload> {
   let tokens = known.get(secret)
-  if (!tokens) known.set(secret, (tokens = new Map()))
+  if (!tokens) known.set(secret, (tokens = new Map<string, Payload>()))
   return tokens
 }
 

@@ -202,7 +202,7 @@ export class ConcertClient {
       if (
         typeof status === 'object' &&
         status.status === 'ACTIVE' &&
-        recentRefusal(this.concertId, date, single!) === refused
+        recentRefusal(this.concertId, date, single) === refused
       )
         throw new ApiError(refused.code, refused.message)
     }

@@ -49,7 +49,7 @@ export function rememberRefusal(concertId: string, date: string, seatNumber: num
   const key = `${concertId}/${date}`
   if (refusals.size >= MAX_REFUSAL_DATES && !refusals.has(key)) refusals.clear()
   let seats = refusals.get(key)
-  if (!seats) refusals.set(key, (seats = new Map()))
+  if (!seats) refusals.set(key, (seats = new Map<number, { at: number; failure: Failure }>()))
   seats.set(seatNumber, { at: Date.now(), failure })
 }
 

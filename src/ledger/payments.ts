@@ -23,7 +23,7 @@ export type SettleOutcome =
 
 /** The seats a payment paid for. */
 export const paymentSeatNumbers = (p: PaymentRow): number[] =>
-  p.seatNumbers ? JSON.parse(p.seatNumbers) : [p.seatNumber]
+  p.seatNumbers ? (JSON.parse(p.seatNumbers) as number[]) : [p.seatNumber]
 
 export function findPayment(db: D1Database, reservationId: string): Promise<PaymentRow | undefined> {
   return drizzle(db).select().from(payments).where(eq(payments.reservationId, reservationId)).get()

@@ -5,7 +5,7 @@ import { HeldLine } from '../shared/held-line'
 import { isEventStream, placeOnly, released, socketOwner, type FollowedPlace, type SocketOwner } from '../shared/rpc'
 import { placeGateName } from '../shared/gate-names'
 import { ERRORS, errorBody } from '../errors'
-import type { Follower, SocketEnd } from './follower'
+import type { Follower } from './follower'
 import { Sockets } from './sockets'
 import { EventStreams } from './streams'
 
@@ -192,7 +192,7 @@ export class QueueRelay extends DurableObject<Env> {
   private async ask(owners: SocketOwner[]): Promise<FollowedPlace[]> {
     const places = owners.map(placeOnly)
     const result = await this.concert.follow(places)
-    return result.ok ? result.value : places.map(() => ({ final: 'EXPIRED' as SocketEnd }))
+    return result.ok ? result.value : places.map(() => ({ final: 'EXPIRED' }))
   }
 
   /** Whether the presence alarm is set (memory; after a wake, asked of storage once). */

@@ -91,7 +91,7 @@ export function encodeLineView(view: LineView): Uint8Array {
 
 export function decodeLineView(bytes: Uint8Array): LineView {
   const length = new DataView(bytes.buffer, bytes.byteOffset).getUint32(0)
-  const fields = JSON.parse(new TextDecoder().decode(bytes.subarray(4, 4 + length)))
+  const fields = JSON.parse(new TextDecoder().decode(bytes.subarray(4, 4 + length))) as LineView
   return fields.kind === 'whole' ? { ...fields, bits: bytes.slice(4 + length) } : fields
 }
 

@@ -38,7 +38,9 @@ before(async () => {
   for (;;) {
     try {
       if ((await fetch(`${base}/healthz`)).ok) break
-    } catch {}
+    } catch {
+      // not listening yet
+    }
     if (Date.now() > deadline) throw new Error('npm start did not answer /healthz within 120 s')
     await wait(500)
   }

@@ -417,7 +417,7 @@ async function checkInvariants(buyers, concerts) {
       .map((p) => p.position)
     assert.ok(
       positions.every((p, i) => p >= 1 && (i === 0 || p > positions[i - 1])),
-      `waiting positions out of arrival order: ${positions}`,
+      `waiting positions out of arrival order: ${positions.join(',')}`,
     )
     assert.ok(places.filter((p) => p.status === 'ACTIVE').length <= MAX_ACTIVE)
   }

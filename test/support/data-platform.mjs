@@ -14,7 +14,7 @@ export function startDataPlatform(port) {
   const attempts = new Map()
   const modes = new Map()
 
-  const server = createServer(async (req, res) => {
+  const handle = async (req, res) => {
     let body = ''
     for await (const chunk of req) body += chunk
     const url = new URL(req.url, 'http://platform')
@@ -66,6 +66,14 @@ export function startDataPlatform(port) {
       return reply(503, { error: 'stored, but the answer is lost' })
     }
     return reply(200, { eventId: key })
+  }
+  // A request it cannot take (a body that is not JSON) is answered 500: as an async listener's
+  // rejection nobody handles, it would end the process, and the tests with it.
+  const server = createServer((req, res) => {
+    handle(req, res).catch((error) => {
+      if (!res.headersSent) res.writeHead(500, { 'content-type': 'application/json' })
+      res.end(JSON.stringify({ error: String(error) }))
+    })
   })
   return new Promise((resolve) => server.listen(port, '127.0.0.1', () => resolve(server)))
 }

@@ -110,7 +110,10 @@ export class History {
       .toArray()
     return {
       points,
-      policyChanges: changes.map((c) => ({ at: new Date(c.at).toISOString(), change: JSON.parse(c.patch) })),
+      policyChanges: changes.map((c) => ({
+        at: new Date(c.at).toISOString(),
+        change: JSON.parse(c.patch) as Record<string, unknown>,
+      })),
     }
   }
 }

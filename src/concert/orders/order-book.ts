@@ -24,7 +24,7 @@ export type ReservationRow = {
   refund_id: string | null
 }
 
-export const seatNumbersOf = (r: ReservationRow): number[] => JSON.parse(r.seat_numbers)
+export const seatNumbersOf = (r: ReservationRow): number[] => JSON.parse(r.seat_numbers) as number[]
 
 /** What every event of an order says of it. */
 export const orderFields = (r: ReservationRow) => ({

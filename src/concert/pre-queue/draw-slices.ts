@@ -40,7 +40,7 @@ export class DrawSlices {
     const drawn = this.meta.text('drawnEntries')
     this.drawnCount = drawn === undefined ? null : Number(drawn)
     const drawing = this.meta.text('drawing')
-    this.drawing = drawing ? JSON.parse(drawing) : null
+    this.drawing = drawing ? (JSON.parse(drawing) as Drawing) : null
   }
 
   /** Whether the draw has begun: under way or made. */

@@ -47,7 +47,7 @@ export class PreQueue {
 
   load() {
     const sale = this.meta.text('sale')
-    this.schedule = sale ? JSON.parse(sale) : null
+    this.schedule = sale ? (JSON.parse(sale) as Schedule) : null
     this.draw.load()
     this.size = this.sql.exec<{ n: number }>('SELECT COUNT(*) AS n FROM pre_queue').one().n
     this.order.load(this.size)

@@ -1,4 +1,4 @@
-type Pending = { change: () => unknown; resolve: (value: any) => void; reject: (err: unknown) => void }
+type Pending = { change: () => unknown; resolve: (value: unknown) => void; reject: (err: unknown) => void }
 
 /**
  * Group commit. A change waits until the object has taken in the requests already delivered
@@ -20,7 +20,7 @@ export class GroupCommit {
 
   run<T>(change: () => T): Promise<T> {
     return new Promise((resolve, reject) => {
-      this.pending.push({ change, resolve, reject })
+      this.pending.push({ change, resolve: resolve as (value: unknown) => void, reject })
       if (this.pending.length === 1) setTimeout(() => this.commit(), 0)
     })
   }

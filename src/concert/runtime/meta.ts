@@ -20,9 +20,9 @@ export class ConcertMeta {
       this.values.set(key, value)
     this.id = this.values.get('concertId') ?? null
     const policy = this.values.get('policy')
-    this.policy = policy ? { ...DEFAULT_POLICY, ...JSON.parse(policy) } : DEFAULT_POLICY
+    this.policy = policy ? { ...DEFAULT_POLICY, ...(JSON.parse(policy) as Partial<QueuePolicy>) } : DEFAULT_POLICY
     const refundPolicy = this.values.get('refundPolicy')
-    this.refundPolicy = refundPolicy ? JSON.parse(refundPolicy) : DEFAULT_REFUND_POLICY
+    this.refundPolicy = refundPolicy ? (JSON.parse(refundPolicy) as RefundPolicyView) : DEFAULT_REFUND_POLICY
   }
 
   /** Call inside the change's transaction. */
