@@ -1,0 +1,111 @@
+// The fans' page state, the helpers that read it, and how an action reports its failure:
+// shared by the actions (data.ts, line.ts, actions.ts) and the components.
+import {
+  ApiError,
+  type Concert,
+  type DateInfo,
+  type Hold,
+  type Payment,
+  type QueueStatus,
+  type RefundQuote,
+  type SaleState,
+  type Seat,
+  type Section,
+  type Ticket,
+} from '../common/api'
+import { errorKey, translate, type Lang, type TextKey } from '../common/i18n'
+import { createStore, initialLang } from '../common/store'
+import type { Message } from '../common/ui'
+
+export interface State {
+  lang: Lang
+  userId: string
+  accessToken: string
+  balance: number
+  concerts: Concert[]
+  concertId: string | null
+  dates: DateInfo[]
+  sale: SaleState | null
+  queue: QueueStatus | null
+  /** The pre-queue entry the user was drawn as, kept after the place ends, to verify the draw. */
+  entryId: string | null
+  verification: string | null
+  firstPosition: number
+  live: boolean
+  date: string | null
+  sections: Section[]
+  /** The section whose seats are shown: one at a time, so a 50,000-seat venue works on a phone. */
+  section: string | null
+  /** Which page of SEATS_PER_PAGE seats of the section is shown. */
+  seatPage: number
+  seats: Seat[]
+  /** Seats chosen for the next order, before it is held. */
+  picked: Seat[]
+  hold: Hold | null
+  payment: Payment | null
+  tickets: Ticket[]
+  /** A refund's terms, shown for the user to confirm. */
+  quote: RefundQuote | null
+  message: Message | null
+}
+
+export const store = createStore<State>({
+  lang: initialLang(),
+  userId: '',
+  accessToken: '',
+  balance: 0,
+  concerts: [],
+  concertId: new URLSearchParams(location.search).get('concert'),
+  dates: [],
+  sale: null,
+  queue: null,
+  entryId: null,
+  verification: null,
+  firstPosition: 0,
+  live: false,
+  date: null,
+  sections: [],
+  section: null,
+  seatPage: 0,
+  seats: [],
+  picked: [],
+  hold: null,
+  payment: null,
+  tickets: [],
+  quote: null,
+  message: null,
+})
+export const state = store.state
+
+export const SEATS_PER_PAGE = 200
+const locale = () => (state.lang === 'ko' ? 'ko-KR' : 'en-US')
+export const t = (key: TextKey, vars?: Record<string, string | number>) => translate(state.lang, key, vars)
+export const money = (n: number) => t('won', { n: n.toLocaleString(locale()) })
+export const clock = (iso: string) =>
+  new Date(iso).toLocaleTimeString(locale(), { hour: '2-digit', minute: '2-digit', second: '2-digit' })
+export const dateTime = (iso: string) =>
+  new Date(iso).toLocaleString(locale(), { dateStyle: 'medium', timeStyle: 'short' })
+/** "Seat 7" or "Seats 7, 8, 9". */
+export const seatList = (seatNumbers: number[]) =>
+  seatNumbers.length === 1 ? t('seat', { n: seatNumbers[0]! }) : t('seats', { list: seatNumbers.join(', ') })
+export const me = () => ({ accessToken: state.accessToken })
+export const admitted = () => ({ accessToken: state.accessToken, queueToken: state.queue?.token })
+
+export function show(err: unknown) {
+  state.message =
+    err instanceof ApiError
+      ? { kind: 'error', text: t(errorKey(err.code), { detail: err.message }) }
+      : { kind: 'error', text: t('err.NETWORK') }
+  store.changed()
+}
+
+/** An action started by the user: the message cleared, its failure shown, the page redrawn. */
+export async function attempt(action: () => Promise<void>) {
+  try {
+    state.message = null
+    await action()
+  } catch (err) {
+    show(err)
+  }
+  store.changed()
+}
