@@ -75,10 +75,13 @@ function Concerts() {
               aria-pressed={c.concertId === state.selected ? 'true' : 'false'}
               onClick={() => pick(c.concertId)}
             >
-              <strong>{c.title}</strong>
-              {c.venue && <span class="muted">{c.venue}</span>}
-              <span class={`state ${c.state}`}>{c.state}</span>
-              {c.opensAt && <span class="muted">{t('admin.opens', { time: when(c.opensAt) })}</span>}
+              <span>
+                <strong>{c.title}</strong> {c.venue && <span class="muted">{c.venue}</span>}
+              </span>
+              <span>
+                <span class={`state ${c.state}`}>{c.state}</span>{' '}
+                {c.opensAt && <span class="muted">{t('admin.opens', { time: when(c.opensAt) })}</span>}
+              </span>
             </button>
           </li>
         ))}

@@ -96,6 +96,9 @@ export async function loadLive() {
     api<SaleState>('GET', `/api/concerts/${id}/sale`, undefined, { fresh: true }),
   ])
   if (state.selected === id) state.live = { concertId: id, stats, history, sale }
+  // The list is fetched every 15 s; the watched concert's state, every 3 s.
+  const row = state.concerts.find((c) => c.concertId === id)
+  if (row) row.state = sale.state
 }
 
 export function pick(concertId: string) {

@@ -2,7 +2,7 @@
 // pre-queue the countdown to the draw.
 import { waitText } from '../common/wait-time'
 import { duration, useClock } from '../common/store'
-import { clock, state, t } from './state'
+import { clock, count, state, t } from './state'
 
 export function Waiting() {
   const now = useClock()
@@ -25,7 +25,7 @@ export function Waiting() {
       <dl>
         <dt>{t('position')}</dt>
         <dd id="position" class={`big ${position === null ? 'pending' : ''}`}>
-          {position === null ? t('positionPending') : t('positionValue', { n: position })}
+          {position === null ? t('positionPending') : t('positionValue', { n: count(position) })}
         </dd>
         <dt id="eta-label">{preQueue ? t('drawIn') : t('eta')}</dt>
         <dd id="eta">{eta}</dd>

@@ -80,7 +80,9 @@ export const state = store.state
 export const SEATS_PER_PAGE = 200
 const locale = () => (state.lang === 'ko' ? 'ko-KR' : 'en-US')
 export const t = (key: TextKey, vars?: Record<string, string | number>) => translate(state.lang, key, vars)
-export const money = (n: number) => t('won', { n: n.toLocaleString(locale()) })
+/** A number with the separators of the page's language. */
+export const count = (n: number) => n.toLocaleString(locale())
+export const money = (n: number) => t('won', { n: count(n) })
 export const clock = (iso: string) =>
   new Date(iso).toLocaleTimeString(locale(), { hour: '2-digit', minute: '2-digit', second: '2-digit' })
 export const dateTime = (iso: string) =>
