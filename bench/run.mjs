@@ -101,13 +101,11 @@ async function run() {
     kind: 'http',
     connections: C,
     durationMs: DURATION,
-    requests: waitingTokens
-      .slice(0, 10_000)
-      .map((t) => ({
-        method: 'GET',
-        path: `/api/concerts/${queueConcert}/queue/status`,
-        headers: { 'x-queue-token': t },
-      })),
+    requests: waitingTokens.slice(0, 10_000).map((t) => ({
+      method: 'GET',
+      path: `/api/concerts/${queueConcert}/queue/status`,
+      headers: { 'x-queue-token': t },
+    })),
   })
 
   // Dates and the seat map of a concert on sale.

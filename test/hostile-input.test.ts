@@ -119,13 +119,11 @@ const routes: Array<[string, () => fc.Arbitrary<Attempt>]> = [
         method: fc.constant('POST'),
         path: fc.constant('/api/users/me/balance/charges'),
         body: invalidBody(ChargeBody),
-        headers: fc
-          .tuple(contentType, fc.option(headerValue))
-          .map(([type, key]) => ({
-            ...bearer(accessToken),
-            'content-type': type,
-            ...(key === null ? {} : { 'idempotency-key': key }),
-          })),
+        headers: fc.tuple(contentType, fc.option(headerValue)).map(([type, key]) => ({
+          ...bearer(accessToken),
+          'content-type': type,
+          ...(key === null ? {} : { 'idempotency-key': key }),
+        })),
       }),
   ],
   [
@@ -159,13 +157,11 @@ const routes: Array<[string, () => fc.Arbitrary<Attempt>]> = [
   [
     'GET /api/concerts/{id}/queue/ws',
     () =>
-      fc
-        .string()
-        .map((t) => ({
-          method: 'GET',
-          path: `/api/concerts/${concertId}/queue/ws?token=${encodeURIComponent(t)}`,
-          headers: { upgrade: 'websocket' },
-        })),
+      fc.string().map((t) => ({
+        method: 'GET',
+        path: `/api/concerts/${concertId}/queue/ws?token=${encodeURIComponent(t)}`,
+        headers: { upgrade: 'websocket' },
+      })),
   ],
   [
     'POST /api/concerts/{id}/reservations',
@@ -256,13 +252,11 @@ const routes: Array<[string, () => fc.Arbitrary<Attempt>]> = [
   [
     'GET /api/admin/concerts/{id}/queue',
     () =>
-      fc
-        .tuple(segment, headerValue)
-        .map(([id, auth]) => ({
-          method: 'GET',
-          path: `/api/admin/concerts/${id}/queue`,
-          headers: { authorization: auth },
-        })),
+      fc.tuple(segment, headerValue).map(([id, auth]) => ({
+        method: 'GET',
+        path: `/api/admin/concerts/${id}/queue`,
+        headers: { authorization: auth },
+      })),
   ],
   [
     'any method, any path',

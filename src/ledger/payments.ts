@@ -52,18 +52,16 @@ export async function settle(db: D1Database, sale: Sale): Promise<SettleOutcome>
   try {
     await orm.batch([
       orm.insert(payments).values(payment),
-      orm
-        .insert(bookings)
-        .values(
-          sale.seatNumbers.map((seatNumber) => ({
-            paymentId: payment.id,
-            userId: sale.userId,
-            concertId: sale.concertId,
-            date: sale.date,
-            seatNumber,
-            createdAt: payment.paidAt,
-          })),
-        ),
+      orm.insert(bookings).values(
+        sale.seatNumbers.map((seatNumber) => ({
+          paymentId: payment.id,
+          userId: sale.userId,
+          concertId: sale.concertId,
+          date: sale.date,
+          seatNumber,
+          createdAt: payment.paidAt,
+        })),
+      ),
       orm
         .update(users)
         .set({ balance: sql`${users.balance} - ${sale.amount}` })

@@ -57,10 +57,8 @@ export const SaleState = z
 export const SaleDraw = z
   .object({
     seed: Sha256Hex,
-    entries: z
-      .array(Uuid)
-      .openapi({
-        description: 'Entry ids in drawn order: sorted by lowercase hex SHA-256 of `seed + ":" + entryId`, ascending',
-      }),
+    entries: z.array(Uuid).openapi({
+      description: 'Entry ids in drawn order: sorted by lowercase hex SHA-256 of `seed + ":" + entryId`, ascending',
+    }),
   })
   .openapi('SaleDraw')

@@ -28,37 +28,23 @@ const policyFields = {
     .max(10)
     .openapi({ description: 'Holds (orders of one or several seats) one user may have at once' }),
   maxSeatsPerOrder: z.int().min(1).max(MAX_ORDER_SEATS).openapi({ description: 'Seats in one order (default 4)' }),
-  maxTicketsPerUser: z
-    .int()
-    .min(1)
-    .max(100)
-    .openapi({
-      description:
-        'Seats one user may have held and bought for this concert, all dates together (default 4); past it 409 TICKET_LIMIT_REACHED',
-    }),
-  admitPerMinute: z
-    .int()
-    .min(1)
-    .max(1_000_000)
-    .nullable()
-    .openapi({
-      description: 'Optional cap on admissions in any rolling minute, on top of maxActiveUsers; null for none',
-    }),
+  maxTicketsPerUser: z.int().min(1).max(100).openapi({
+    description:
+      'Seats one user may have held and bought for this concert, all dates together (default 4); past it 409 TICKET_LIMIT_REACHED',
+  }),
+  admitPerMinute: z.int().min(1).max(1_000_000).nullable().openapi({
+    description: 'Optional cap on admissions in any rolling minute, on top of maxActiveUsers; null for none',
+  }),
   idleTimeoutSeconds: z
     .int()
     .min(1)
     .max(86_400)
     .openapi({ description: 'A WAITING user who neither polls nor holds a socket this long leaves the queue' }),
   paused: z.boolean().openapi({ description: 'While true nobody is admitted; waiting users keep their places' }),
-  maxWaitingUsers: z
-    .int()
-    .min(1)
-    .max(10_000_000)
-    .nullable()
-    .openapi({
-      description:
-        'Optional cap on users WAITING: new entries past it get 409 QUEUE_FULL (a user with a place keeps it); null for none',
-    }),
+  maxWaitingUsers: z.int().min(1).max(10_000_000).nullable().openapi({
+    description:
+      'Optional cap on users WAITING: new entries past it get 409 QUEUE_FULL (a user with a place keeps it); null for none',
+  }),
 }
 
 export const QueuePolicySchema = z.object(policyFields).openapi('QueuePolicy')
@@ -73,15 +59,10 @@ export const QueuePolicyUpdate = z
 export const ConcertDateInput = z.object({
   date: CalendarDate,
   startsAt: Timestamp.optional().openapi({ description: 'Defaults to 19:00 KST (10:00 UTC) on the date' }),
-  price: z
-    .int()
-    .min(1)
-    .max(MAX_PRICE)
-    .optional()
-    .openapi({
-      description:
-        'The price of every seat of a concert without sections (required then); a concert with sections is priced by them',
-    }),
+  price: z.int().min(1).max(MAX_PRICE).optional().openapi({
+    description:
+      'The price of every seat of a concert without sections (required then); a concert with sections is priced by them',
+  }),
 })
 
 export const SectionInput = z.strictObject({
@@ -198,11 +179,9 @@ export const QueueStatsSchema = z
     holds: z.int().openapi({ description: 'Seats HELD now (including payments in flight)' }),
     sold: z.int(),
     seatsLeft: z.int().openapi({ description: "Seats AVAILABLE over the concert's bookable dates" }),
-    preQueue: z
-      .int()
-      .openapi({
-        description: 'Entries in the pre-queue waiting for the draw (0 once drawn, and for a sale without one)',
-      }),
+    preQueue: z.int().openapi({
+      description: 'Entries in the pre-queue waiting for the draw (0 once drawn, and for a sale without one)',
+    }),
     events: z
       .object({
         written: z.int().openapi({ description: 'Sale events written to the outbox since the concert was created' }),

@@ -16,13 +16,9 @@ export const QueueStatus = z
       description: 'The public name of a pre-queue entry, as listed in the draw (GET .../sale/draw)',
     }),
     opensAt: Timestamp.optional().openapi({ description: 'While PRE_QUEUE: when the order is drawn' }),
-    position: z
-      .int()
-      .min(0)
-      .nullable()
-      .openapi({
-        description: '1 for the next user to be admitted, 0 once ACTIVE, null in the pre-queue (no order yet)',
-      }),
+    position: z.int().min(0).nullable().openapi({
+      description: '1 for the next user to be admitted, 0 once ACTIVE, null in the pre-queue (no order yet)',
+    }),
     estimatedWaitSeconds: z
       .int()
       .min(0)
