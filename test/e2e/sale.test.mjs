@@ -111,6 +111,8 @@ test('two buyers: one waits and sees the line move, the other pays, then the wai
   await minjun.click('#join')
   await minjun.waitForFunction(() => document.querySelector('#position')?.textContent === '#2')
   await minjun.waitForFunction(() => document.querySelector('#connection')?.textContent === 'Live')
+  // The estimated wait in words ("under a minute", "3 min", "about 9 days"), not a clock reading.
+  assert.match(await minjun.textContent('#eta'), /minute|min|hour|day/)
   await minjun.screenshot({ path: `${shots}/1-minjun-waiting-2.png`, fullPage: true })
 
   // A second place opens: the API client is admitted, and Min-jun's place falls to 1, pushed live.
@@ -180,6 +182,11 @@ test('a fan on a phone buys 3 seats in section R, then refunds them from My tick
   await fan.waitForSelector('#seat-grid .seat[data-seat="21"][data-status="AVAILABLE"]')
   assert.equal(await fan.$$eval('#seat-grid .seat', (seats) => seats.length), 200)
   assert.match(await fan.textContent('#seat-page'), /Seats 21–220 \(1 of 3\)/)
+  // The grid is refreshed every 3 s in place: the seat with the keyboard's focus is the same element after.
+  await fan.focus('.seat[data-seat="30"]')
+  await fan.evaluate(() => document.activeElement?.setAttribute('data-probe', 'kept'))
+  await wait(3_500)
+  assert.equal(await fan.evaluate(() => document.activeElement?.getAttribute('data-probe')), 'kept')
   for (const seat of [21, 22, 23]) await fan.click(`.seat[data-seat="${seat}"]`)
   await fan.waitForSelector('#order-panel:not([hidden])')
   assert.equal(await fan.textContent('#order-total'), '330,000 KRW')
