@@ -1,6 +1,6 @@
 // The fan's estimated wait in words (web/common/wait-time.ts), in both languages of the page.
 import { describe, expect, it } from 'vitest'
-import { waitText } from '../web/common/wait-time'
+import { duration, waitText } from '../web/common/wait-time'
 
 describe('waitText', () => {
   it('says "about 9 days" for 20,000 ahead, not "12940:59"', () => {
@@ -35,5 +35,13 @@ describe('waitText', () => {
     expect(waitText(23.8 * 3600, 'en')).toBe('about 1 day')
     expect(waitText(36 * 3600, 'en')).toBe('about 2 days')
     expect(waitText(86_400, 'ko')).toBe('약 1일')
+  })
+})
+
+describe('duration', () => {
+  it('is m:ss for countdowns, never negative', () => {
+    expect(duration(299.6)).toBe('5:00')
+    expect(duration(65)).toBe('1:05')
+    expect(duration(-3)).toBe('0:00')
   })
 })

@@ -43,9 +43,3 @@ export function useClock(): number {
 /** The language saved by either page, else the browser's. */
 export const initialLang = (): Lang =>
   (localStorage.getItem('lang') as Lang | null) ?? (navigator.language.startsWith('ko') ? 'ko' : 'en')
-
-/** m:ss, for countdowns to a known moment (a hold's end, a sale's opening). */
-export const duration = (seconds: number) => {
-  const s = Math.max(0, Math.round(seconds))
-  return `${Math.floor(s / 60)}:${String(s % 60).padStart(2, '0')}`
-}

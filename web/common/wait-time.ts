@@ -1,6 +1,6 @@
 // An estimated wait as a person would say it ("3 min", "about 9 days"), not a clock reading:
 // with 20,000 ahead the estimate is days, and "12940:59" says nothing. Pure, unit-tested
-// (test/wait-time.test.ts). Countdowns to a known moment (a hold, an opening) stay m:ss.
+// (test/wait-time.test.ts). Countdowns to a known moment (a hold, an opening) stay m:ss: duration().
 import { translate, type Lang } from './i18n'
 
 const MINUTE = 60
@@ -20,4 +20,10 @@ export function waitText(seconds: number, lang: Lang): string {
   if (hours < 24) return hours === 1 ? translate(lang, 'wait.hour') : translate(lang, 'wait.hours', { n: hours })
   const days = Math.round(s / DAY)
   return days === 1 ? translate(lang, 'wait.day') : translate(lang, 'wait.days', { n: days })
+}
+
+/** m:ss, for countdowns to a known moment (a hold's end, a sale's opening). */
+export const duration = (seconds: number) => {
+  const s = Math.max(0, Math.round(seconds))
+  return `${Math.floor(s / 60)}:${String(s % 60).padStart(2, '0')}`
 }

@@ -1,6 +1,7 @@
 // The catalog: the concerts, the chosen one's dates, its sale's countdowns and the join
 // button, which the clock enables (the pre-queue opens with no request).
-import { duration, useClock } from '../common/store'
+import { useClock } from '../common/store'
+import { duration } from '../common/wait-time'
 import { join, pickConcert } from './actions'
 import { clock, dateTime, state, t } from './state'
 

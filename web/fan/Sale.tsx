@@ -1,6 +1,7 @@
 // The fan's turn: dates and sections, the seat grid (SeatGrid.tsx), the order being chosen
 // and the hold with its countdown.
-import { duration, useClock } from '../common/store'
+import { useClock } from '../common/store'
+import { duration } from '../common/wait-time'
 import { clearPicks, holdOrder, pay, pickDate, pickSection, releaseHold } from './actions'
 import { SeatGrid } from './SeatGrid'
 import { money, seatList, state, t } from './state'

@@ -1,7 +1,7 @@
 // The line: the fan's place (pushed live, or polled), the estimated wait in words, or in the
 // pre-queue the countdown to the draw.
-import { waitText } from '../common/wait-time'
-import { duration, useClock } from '../common/store'
+import { useClock } from '../common/store'
+import { duration, waitText } from '../common/wait-time'
 import { clock, count, state, t } from './state'
 
 export function Waiting() {
