@@ -1,17 +1,24 @@
 // @ts-check
-// Builds the browser page into public/, which the Worker serves as static assets:
-// web/app.ts (the fans' page) and web/admin.ts (the operators' console, /admin) bundled by
-// esbuild, the HTML and CSS copied (uPlot's too), Swagger UI's files for /docs.
-import { copyFileSync, mkdirSync, rmSync } from 'node:fs'
+// Builds the browser pages into public/, which the Worker serves as static assets:
+// web/fan/ (the fans' page, /) and web/console/ (the operators' console, /admin), components on
+// hono/jsx/dom bundled by esbuild, web/docs.ts (Swagger UI's start, /docs), the HTML and CSS
+// copied (uPlot's too), Swagger UI's files, and public/_headers: the pages' security headers.
+import { copyFileSync, mkdirSync, rmSync, writeFileSync } from 'node:fs'
 import { build } from 'esbuild'
 
 rmSync('public', { recursive: true, force: true })
 mkdirSync('public/swagger-ui', { recursive: true })
 await build({
-  entryPoints: ['web/app.ts', 'web/admin.ts'],
+  entryPoints: [
+    { in: 'web/fan/main.tsx', out: 'app' },
+    { in: 'web/console/main.tsx', out: 'admin' },
+    { in: 'web/docs.ts', out: 'docs' },
+  ],
   bundle: true,
   format: 'esm',
   target: 'es2022',
+  jsx: 'automatic',
+  jsxImportSource: 'hono/jsx/dom',
   minify: true,
   sourcemap: true,
   outdir: 'public',
@@ -23,3 +30,33 @@ copyFileSync('node_modules/uplot/dist/uPlot.min.css', 'public/uPlot.min.css')
 for (const file of ['swagger-ui.css', 'swagger-ui-bundle.js']) {
   copyFileSync(`node_modules/swagger-ui-dist/${file}`, `public/swagger-ui/${file}`)
 }
+
+// Workers static assets read public/_headers, in production and locally in wrangler's runtime
+// (`curl -I` on `npm start` shows them; test/e2e/sale.test.mjs checks). Scripts and styles
+// from this origin only: no inline <script> or <style>, no style="" in markup (the pages,
+// uPlot and Swagger UI set styles through the DOM, which CSP allows: no violation in Chromium
+// on /, /admin with its charts, and /docs with an operation tried out); images from this
+// origin and data: URLs (the favicon, Swagger UI's icons); never in a frame.
+const CONTENT_SECURITY_POLICY = [
+  "default-src 'self'",
+  "script-src 'self'",
+  "style-src 'self'",
+  "img-src 'self' data:",
+  "connect-src 'self'",
+  "object-src 'none'",
+  "base-uri 'none'",
+  "form-action 'self'",
+  "frame-ancestors 'none'",
+].join('; ')
+const PAGES = ['/', '/admin', '/docs', '/gate']
+writeFileSync(
+  'public/_headers',
+  [
+    '# Built by scripts/build-web.mjs.',
+    '/*',
+    '  X-Content-Type-Options: nosniff',
+    '  Referrer-Policy: no-referrer',
+    ...PAGES.flatMap((page) => [page, `  Content-Security-Policy: ${CONTENT_SECURITY_POLICY}`]),
+    '',
+  ].join('\n'),
+)

@@ -64,10 +64,24 @@ after(async () => {
   if (server) process.kill(-server.pid, 'SIGTERM')
 })
 
+/** What the pages' Content-Security-Policy blocked, in any page of any test: checked empty at the end. */
+const violations = []
+async function watchPolicy(page, name) {
+  await page.addInitScript(() =>
+    document.addEventListener('securitypolicyviolation', (e) =>
+      console.error(`CSP violation: ${e.violatedDirective} ${e.blockedURI}`),
+    ),
+  )
+  page.on('console', (message) => {
+    if (/Content Security Policy|CSP violation/.test(message.text())) violations.push(`${name}: ${message.text()}`)
+  })
+}
+
 async function person(name, viewport) {
   const context = await browser.newContext({ locale: 'en-US', viewport })
   const page = await context.newPage()
   page.on('pageerror', (err) => console.error(`${name} page error:`, err.message))
+  await watchPolicy(page, name)
   return page
 }
 
@@ -99,6 +113,8 @@ test('two buyers: one waits and sees the line move, the other pays, then the wai
   await minjun.click('#join')
   await minjun.waitForFunction(() => document.querySelector('#position')?.textContent === '#2')
   await minjun.waitForFunction(() => document.querySelector('#connection')?.textContent === 'Live')
+  // The estimated wait in words ("under a minute", "3 min", "about 9 days"), not a clock reading.
+  assert.match(await minjun.textContent('#eta'), /minute|min|hour|day/)
   await minjun.screenshot({ path: `${shots}/1-minjun-waiting-2.png`, fullPage: true })
 
   // A second place opens: the API client is admitted, and Min-jun's place falls to 1, pushed live.
@@ -168,6 +184,11 @@ test('a fan on a phone buys 3 seats in section R, then refunds them from My tick
   await fan.waitForSelector('#seat-grid .seat[data-seat="21"][data-status="AVAILABLE"]')
   assert.equal(await fan.$$eval('#seat-grid .seat', (seats) => seats.length), 200)
   assert.match(await fan.textContent('#seat-page'), /Seats 21–220 \(1 of 3\)/)
+  // The grid is refreshed every 3 s in place: the seat with the keyboard's focus is the same element after.
+  await fan.focus('.seat[data-seat="30"]')
+  await fan.evaluate(() => document.activeElement?.setAttribute('data-probe', 'kept'))
+  await wait(3_500)
+  assert.equal(await fan.evaluate(() => document.activeElement?.getAttribute('data-probe')), 'kept')
   for (const seat of [21, 22, 23]) await fan.click(`.seat[data-seat="${seat}"]`)
   await fan.waitForSelector('#order-panel:not([hidden])')
   assert.equal(await fan.textContent('#order-total'), '330,000 KRW')
@@ -319,6 +340,7 @@ test('the operator console: sign in, create a concert with a sale two minutes ou
   })
   const operator = await context.newPage()
   operator.on('pageerror', (err) => console.error('operator page error:', err.message))
+  await watchPolicy(operator, 'operator')
   const figure = (name) => operator.textContent(`[data-figure="${name}"] dd`)
   const untilFigure = (name, value) =>
     operator.waitForFunction(
@@ -430,4 +452,22 @@ test('GET /docs is an interactive reference with every route of the contract', a
     assert.ok(routes.includes(path), `${path} in the reference`)
   }
   await page.screenshot({ path: `${shots}/14-docs.png` })
+})
+
+test('the pages are served with their security headers, and no page met a CSP violation in any test above', async () => {
+  for (const path of ['/', '/admin', '/docs']) {
+    const res = await fetch(`${base}${path}`)
+    assert.equal(res.status, 200, path)
+    assert.match(res.headers.get('content-type') ?? '', /^text\/html/, path)
+    const policy = res.headers.get('content-security-policy') ?? ''
+    assert.match(policy, /(^|; )script-src 'self'(;|$)/, `${path}: scripts from this origin only`)
+    assert.doesNotMatch(policy, /unsafe-inline|unsafe-eval/, path)
+    assert.match(policy, /(^|; )frame-ancestors 'none'(;|$)/, path)
+    assert.equal(res.headers.get('x-content-type-options'), 'nosniff', path)
+    assert.equal(res.headers.get('referrer-policy'), 'no-referrer', path)
+    await res.body?.cancel()
+  }
+  assert.equal((await fetch(`${base}/app.js`)).headers.get('x-content-type-options'), 'nosniff')
+  // The fans' page, the console (charts and all) and Swagger UI ran in the tests above under that policy.
+  assert.deepEqual(violations, [])
 })

@@ -2,7 +2,7 @@
 // minute, over the history's points, with the policy changes and the opening drawn as
 // vertical lines across both.
 import uPlot from 'uplot'
-import type { QueueHistory } from './api'
+import type { QueueHistory } from '../common/api'
 
 export interface Marker {
   at: number
@@ -42,13 +42,21 @@ export class ConsoleCharts {
   private sales: uPlot | null = null
   private markers: Marker[] = []
 
+  private readonly resize = () => {
+    for (const chart of [this.queue, this.sales]) chart?.setSize(this.size(chart.root.parentElement!))
+  }
+
   constructor(
     private readonly queueTarget: HTMLElement,
     private readonly salesTarget: HTMLElement,
   ) {
-    addEventListener('resize', () => {
-      for (const chart of [this.queue, this.sales]) chart?.setSize(this.size(chart.root.parentElement!))
-    })
+    addEventListener('resize', this.resize)
+  }
+
+  destroy() {
+    removeEventListener('resize', this.resize)
+    this.queue?.destroy()
+    this.sales?.destroy()
   }
 
   show(

@@ -1,5 +1,5 @@
 // The contract's HTTP calls, one place for credentials and the error body.
-import type { SeatMapView, SectionListView } from '../src/schemas'
+import type { SeatMapView, SectionListView } from '../../src/schemas'
 
 export class ApiError extends Error {
   constructor(
@@ -52,6 +52,16 @@ export type {
   RefundView as Refund,
   SaleDrawView as SaleDraw,
   SaleStateView as SaleState,
-} from '../src/schemas'
+} from '../../src/schemas'
 export type Seat = SeatMapView['seats'][number]
 export type Section = SectionListView['sections'][number]
+
+/** A concert as the operators' list gives it (`GET /api/admin/concerts`): every concert, with its sale's state. */
+export interface AdminConcert {
+  concertId: string
+  title: string
+  venue?: string
+  state: string
+  opensAt?: string
+  preQueueOpensAt?: string
+}

@@ -1,7 +1,7 @@
 // Checks a pre-queue draw in the browser, as scripts/verify-draw.mjs does on the command line:
 // the seed against its commitment, the order against the contract's formula, and where an
 // entry stands. WebCrypto's SHA-256, independent of the server's implementation.
-import { api, type SaleDraw, type SaleState } from './api'
+import { api, type SaleDraw, type SaleState } from '../common/api'
 
 const hex = (buffer: ArrayBuffer) => [...new Uint8Array(buffer)].map((b) => b.toString(16).padStart(2, '0')).join('')
 const sha256 = (bytes: Uint8Array<ArrayBuffer>) => crypto.subtle.digest('SHA-256', bytes)

@@ -1,17 +1,21 @@
-// The page's state and the small helpers that read it: shared by its actions (app.ts) and its rendering (page-view.ts).
-import type {
-  Concert,
-  DateInfo,
-  Hold,
-  Payment,
-  QueueStatus,
-  RefundQuote,
-  SaleState,
-  Seat,
-  Section,
-  Ticket,
-} from './api'
-import { translate, type Lang, type TextKey } from './i18n'
+// The fans' page state, the helpers that read it, and how an action reports its failure:
+// shared by the actions (data.ts, line.ts, actions.ts) and the components.
+import {
+  ApiError,
+  type Concert,
+  type DateInfo,
+  type Hold,
+  type Payment,
+  type QueueStatus,
+  type RefundQuote,
+  type SaleState,
+  type Seat,
+  type Section,
+  type Ticket,
+} from '../common/api'
+import { errorKey, translate, type Lang, type TextKey } from '../common/i18n'
+import { createStore, initialLang } from '../common/store'
+import type { Message } from '../common/ui'
 
 export interface State {
   lang: Lang
@@ -42,11 +46,11 @@ export interface State {
   tickets: Ticket[]
   /** A refund's terms, shown for the user to confirm. */
   quote: RefundQuote | null
-  message: { kind: 'error' | 'info'; text: string } | null
+  message: Message | null
 }
 
-export const state: State = {
-  lang: (localStorage.getItem('lang') as Lang) ?? (navigator.language.startsWith('ko') ? 'ko' : 'en'),
+export const store = createStore<State>({
+  lang: initialLang(),
   userId: '',
   accessToken: '',
   balance: 0,
@@ -70,23 +74,40 @@ export const state: State = {
   tickets: [],
   quote: null,
   message: null,
-}
+})
+export const state = store.state
 
-export const t = (key: TextKey, vars?: Record<string, string | number>) => translate(state.lang, key, vars)
-export const money = (n: number) => t('won', { n: n.toLocaleString(state.lang === 'ko' ? 'ko-KR' : 'en-US') })
-export const duration = (seconds: number) => {
-  const s = Math.max(0, Math.round(seconds))
-  return `${Math.floor(s / 60)}:${String(s % 60).padStart(2, '0')}`
-}
-export const clock = (iso: string) =>
-  new Date(iso).toLocaleTimeString(state.lang === 'ko' ? 'ko-KR' : 'en-US', {
-    hour: '2-digit',
-    minute: '2-digit',
-    second: '2-digit',
-  })
 export const SEATS_PER_PAGE = 200
+const locale = () => (state.lang === 'ko' ? 'ko-KR' : 'en-US')
+export const t = (key: TextKey, vars?: Record<string, string | number>) => translate(state.lang, key, vars)
+/** A number with the separators of the page's language. */
+export const count = (n: number) => n.toLocaleString(locale())
+export const money = (n: number) => t('won', { n: count(n) })
+export const clock = (iso: string) =>
+  new Date(iso).toLocaleTimeString(locale(), { hour: '2-digit', minute: '2-digit', second: '2-digit' })
+export const dateTime = (iso: string) =>
+  new Date(iso).toLocaleString(locale(), { dateStyle: 'medium', timeStyle: 'short' })
 /** "Seat 7" or "Seats 7, 8, 9". */
 export const seatList = (seatNumbers: number[]) =>
   seatNumbers.length === 1 ? t('seat', { n: seatNumbers[0]! }) : t('seats', { list: seatNumbers.join(', ') })
 export const me = () => ({ accessToken: state.accessToken })
 export const admitted = () => ({ accessToken: state.accessToken, queueToken: state.queue?.token })
+
+export function show(err: unknown) {
+  state.message =
+    err instanceof ApiError
+      ? { kind: 'error', text: t(errorKey(err.code), { detail: err.message }) }
+      : { kind: 'error', text: t('err.NETWORK') }
+  store.changed()
+}
+
+/** An action started by the user: the message cleared, its failure shown, the page redrawn. */
+export async function attempt(action: () => Promise<void>) {
+  try {
+    state.message = null
+    await action()
+  } catch (err) {
+    show(err)
+  }
+  store.changed()
+}

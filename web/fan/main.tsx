@@ -1,0 +1,19 @@
+// The fans' page (/): the whole purchase in one page: pick a concert, wait in line (live over a
+// WebSocket, polling if it drops), pick a section and seats, hold them as one order, pay from
+// the balance, and refund from "My tickets". Components on hono/jsx/dom over one store.
+import { render } from 'hono/jsx/dom'
+import { App } from './App'
+import { loadConcerts, refreshSeats, signIn } from './data'
+import { attempt, show, state, store } from './state'
+
+render(<App />, document.getElementById('app')!)
+
+// The seat map changes under everyone's feet: refresh it while choosing.
+setInterval(() => {
+  if (state.queue?.status === 'ACTIVE') void refreshSeats().then(store.changed, show)
+}, 3000)
+
+void attempt(async () => {
+  await signIn()
+  await loadConcerts()
+})
