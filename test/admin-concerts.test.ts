@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { saleStateByClock } from '../src/ledger/catalog'
+import { saleStateByClock } from '../src/concert-client/operator-concerts'
 import { OperatorConcertList } from '../src/schemas'
 import { activeBuyer, ADMIN_TOKEN, call, daysFromNow, expectError, hold, newConcert, newUser, payFor } from './helpers'
 

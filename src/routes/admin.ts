@@ -4,7 +4,8 @@ import { concertClient } from '../concert-client'
 import { DEFAULT_POLICY } from '../shared/policy'
 import { DEFAULT_REFUND_POLICY } from '../shared/refund-fee'
 import { lastSeatOf, layOut } from '../shared/venue'
-import { insertConcert, listConcerts, saleStateByClock } from '../ledger/catalog'
+import { insertConcert } from '../ledger/catalog'
+import { operatorConcerts } from '../concert-client/operator-concerts'
 import {
   ConcertCreated,
   ConcertIdParam,
@@ -119,19 +120,7 @@ admin.openapi(
     responses: { 200: json(OperatorConcertList, 'Every concert'), ...errorResponses(401, 403) },
   }),
   async (c) => {
-    const now = Date.now()
-    const catalog = await listConcerts(c.env.DB)
-    const concerts = await Promise.all(
-      catalog.map(async ({ seatsPerDate: _, ...concert }) => {
-        const byClock = saleStateByClock(concert, now)
-        // Only the object knows a sell-out: asked (through its mirror) for the sales that are open by the clock.
-        const state =
-          byClock === 'OPEN'
-            ? (await concertClient(c.env, concert.concertId, c.executionCtx, c.req.raw.cf).sale()).state
-            : byClock
-        return { ...concert, state }
-      }),
-    )
+    const concerts = await operatorConcerts(c.env, c.executionCtx, c.req.raw.cf, Date.now())
     c.header('Cache-Control', 'no-store')
     return c.json({ concerts }, 200)
   },

@@ -1,6 +1,13 @@
 import type { z } from '@hono/zod-openapi'
 import type { ConcertSummary, DateAvailability, SaleDraw, SaleState, SaleStateName } from './catalog'
-import type { QueueHistory, QueuePolicySchema, QueueStatsSchema, RefundPolicy, SectionInput } from './operators'
+import type {
+  OperatorConcert,
+  QueueHistory,
+  QueuePolicySchema,
+  QueueStatsSchema,
+  RefundPolicy,
+  SectionInput,
+} from './operators'
 import type { QueueStatus } from './queue'
 import type { Hold, OrderSeat, Payment, Seat, SeatMap, SectionList } from './seats'
 import type { Balance, ConfirmedReservation, Refund, RefundQuote } from './users'
@@ -15,7 +22,7 @@ export * from './seats'
 export * from './users'
 
 // --- the same shapes as types, for the concert object (type-only imports: no zod runs there)
-// and for the page (web/api.ts) ---
+// and for the pages (web/common/api.ts) ---
 
 export type QueuePolicy = z.infer<typeof QueuePolicySchema>
 export type QueueStatusBody = z.infer<typeof QueueStatus>
@@ -31,6 +38,7 @@ export type SaleDrawView = z.infer<typeof SaleDraw>
 export type QueueStatsView = z.infer<typeof QueueStatsSchema>
 export type QueueHistoryView = z.infer<typeof QueueHistory>
 export type ConcertSummaryView = z.infer<typeof ConcertSummary>
+export type OperatorConcertView = z.infer<typeof OperatorConcert>
 export type PaymentView = z.infer<typeof Payment>
 export type ConfirmedReservationView = z.infer<typeof ConfirmedReservation>
 export type BalanceView = z.infer<typeof Balance>
