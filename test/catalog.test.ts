@@ -26,6 +26,8 @@ describe('operators', () => {
         idleTimeoutSeconds: 120,
         paused: false,
         maxWaitingUsers: null,
+        requireVerifiedIdentity: false,
+        entryProofCost: null,
       },
       refundPolicy: [
         { fromDaysBefore: 7, feePercent: 0 },
@@ -80,6 +82,8 @@ describe('operators', () => {
       idleTimeoutSeconds: 120,
       paused: false,
       maxWaitingUsers: null,
+      requireVerifiedIdentity: false,
+      entryProofCost: null,
     })
   })
 

@@ -8,6 +8,7 @@ import type { ContentfulStatusCode } from 'hono/utils/http-status'
  */
 export const ERRORS = {
   VALIDATION_FAILED: { status: 400, message: 'The request is not valid' },
+  VERIFICATION_FAILED: { status: 400, message: 'The code is not right' },
   UNAUTHORIZED: { status: 401, message: 'A valid access token is required' },
   QUEUE_TOKEN_INVALID: { status: 401, message: 'The queue token is invalid, expired or finished' },
   INSUFFICIENT_BALANCE: { status: 402, message: 'The balance does not cover the price' },
@@ -15,6 +16,9 @@ export const ERRORS = {
   QUEUE_NOT_ACTIVE: { status: 403, message: 'You are still waiting in line' },
   QUEUE_TOKEN_MISMATCH: { status: 403, message: 'This queue token belongs to another user or concert' },
   NOT_YOUR_RESERVATION: { status: 403, message: 'This reservation belongs to someone else' },
+  VERIFICATION_REQUIRED: { status: 403, message: 'This sale asks for a verified phone first' },
+  PROOF_REQUIRED: { status: 403, message: 'This entry needs a proof of work (X-Entry-Proof)' },
+  PROOF_INVALID: { status: 403, message: 'The proof of work is not valid for this entry' },
   NOT_FOUND: { status: 404, message: 'No such route' },
   CONCERT_NOT_FOUND: { status: 404, message: 'No such concert' },
   DATE_NOT_FOUND: { status: 404, message: 'This concert has no show on that date' },
@@ -29,6 +33,7 @@ export const ERRORS = {
   ALREADY_PAID: { status: 409, message: 'This reservation is already paid' },
   PAYMENT_IN_PROGRESS: { status: 409, message: 'This reservation is being paid for' },
   CONCERT_EXISTS: { status: 409, message: 'This concert is already configured' },
+  IDENTITY_IN_USE: { status: 409, message: 'This phone already verifies another account' },
   IDEMPOTENCY_KEY_REUSED: { status: 409, message: 'This Idempotency-Key was used for another request' },
   BALANCE_LIMIT_EXCEEDED: { status: 409, message: 'The balance would pass its cap' },
   QUEUE_FULL: { status: 409, message: 'The waiting line is full; please try again later' },
@@ -36,6 +41,7 @@ export const ERRORS = {
   SALE_NOT_OPEN: { status: 409, message: 'The sale has not opened yet' },
   NO_DRAW: { status: 404, message: 'This concert opened without a pre-queue draw' },
   RESERVATION_EXPIRED: { status: 410, message: 'This hold has expired; the seat is on sale again' },
+  VERIFICATION_EXPIRED: { status: 410, message: 'This code has expired; ask for a new one' },
   PAYLOAD_TOO_LARGE: { status: 413, message: 'The request body is too large' },
   UNSUPPORTED_MEDIA_TYPE: { status: 415, message: 'Content-Type must be application/json' },
   UPGRADE_REQUIRED: { status: 426, message: 'Connect with a WebSocket (Upgrade: websocket)' },

@@ -45,6 +45,14 @@ const policyFields = {
     description:
       'Optional cap on users WAITING: new entries past it get 409 QUEUE_FULL (a user with a place keeps it); null for none',
   }),
+  requireVerifiedIdentity: z.boolean().openapi({
+    description:
+      'While true an account without a verified phone cannot enter the queue or join the waitlist: 403 VERIFICATION_REQUIRED',
+  }),
+  entryProofCost: z.int().min(1_000).max(50_000_000).nullable().openapi({
+    description:
+      'Proof of work at the entry: the ALTCHA maxnumber of GET .../queue/challenge; an entry then needs X-Entry-Proof. Null: off',
+  }),
 }
 
 export const QueuePolicySchema = z.object(policyFields).openapi('QueuePolicy')

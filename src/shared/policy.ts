@@ -13,6 +13,8 @@ export const DEFAULT_POLICY: QueuePolicy = {
   idleTimeoutSeconds: 120,
   paused: false,
   maxWaitingUsers: null,
+  requireVerifiedIdentity: false,
+  entryProofCost: null,
 }
 
 const MINUTE_MS = 60_000
