@@ -16,8 +16,11 @@ declare namespace Cloudflare {
 		CONCERT_MAX_IN_FLIGHT: string;
 		DATA_PLATFORM_URL: string;
 		EVENT_RETRY_BASE_SECONDS: string;
+		TURNSTILE_SITE_KEY: string;
+		TURNSTILE_VERIFY_URL: string;
 		AUTH_SECRET: string;
 		ADMIN_TOKEN: string;
+		TURNSTILE_SECRET_KEY: string;
 		CONCERT: DurableObjectNamespace<import("./src/index").ConcertObject>;
 		RELAY: DurableObjectNamespace<import("./src/index").QueueRelay>;
 		GATE: DurableObjectNamespace<import("./src/index").ConcertGate>;

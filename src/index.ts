@@ -14,6 +14,7 @@ import { refunds } from './routes/refunds'
 import { queue } from './routes/queue'
 import { reservations } from './routes/reservations'
 import { service } from './routes/service'
+import { turnstile } from './routes/turnstile'
 import { users } from './routes/users'
 
 export { ConcertObject } from './concert'
@@ -46,6 +47,7 @@ app.route('/', reservations)
 app.route('/', payments)
 app.route('/', refunds)
 app.route('/', admin)
+app.route('/', turnstile)
 
 app.openAPIRegistry.registerComponent('securitySchemes', 'bearerAuth', {
   type: 'http',

@@ -7,3 +7,10 @@ declare global {
     }
   }
 }
+
+declare module 'vitest' {
+  export interface ProvidedContext {
+    /** The siteverify stand-in of test/support/turnstile.mjs (test/support/global-setup.mjs). */
+    turnstileVerifyUrl: string
+  }
+}

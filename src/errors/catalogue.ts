@@ -19,6 +19,8 @@ export const ERRORS = {
   VERIFICATION_REQUIRED: { status: 403, message: 'This sale asks for a verified phone first' },
   PROOF_REQUIRED: { status: 403, message: 'This entry needs a proof of work (X-Entry-Proof)' },
   PROOF_INVALID: { status: 403, message: 'The proof of work is not valid for this entry' },
+  TURNSTILE_REQUIRED: { status: 403, message: 'This entry needs a Turnstile token (X-Turnstile-Token)' },
+  TURNSTILE_FAILED: { status: 403, message: 'The Turnstile token was refused (wrong, expired or already used)' },
   NOT_FOUND: { status: 404, message: 'No such route' },
   CONCERT_NOT_FOUND: { status: 404, message: 'No such concert' },
   DATE_NOT_FOUND: { status: 404, message: 'This concert has no show on that date' },

@@ -4,7 +4,8 @@ import { signQueueToken } from '../auth/tokens'
 import { concertClient } from '../concert-client'
 import { ApiError } from '../errors'
 import { limitPerUser } from '../http/load-shedding'
-import { ConcertIdParam, QueueSocketQuery, QueueStatus } from '../schemas'
+import { requireTurnstile } from '../http/turnstile'
+import { ConcertIdParam, QueueSocketQuery, QueueStatus, TurnstileHeader } from '../schemas'
 import { bearer, errorResponses, json, newRouter, queueTokenInQuery, queueTokenWithOptionalBearer } from './openapi'
 
 export const queue = newRouter()
@@ -17,15 +18,15 @@ queue.openapi(
     tags: ['Waiting queue'],
     summary: 'Join the waiting queue (asking again returns the same token and place)',
     security: bearer,
-    middleware: [requireUser, limitPerUser('enter')] as const,
-    request: { params: ConcertIdParam },
+    middleware: [requireUser, limitPerUser('enter'), requireTurnstile] as const,
+    request: { params: ConcertIdParam, headers: TurnstileHeader },
     responses: {
       201: json(
         QueueStatus,
         'A new token at the back of the line, or in the pre-queue (PRE_QUEUE) before the sale opens',
       ),
       200: json(QueueStatus, 'The token and place the user already has'),
-      ...errorResponses(400, 401, 404, 409, 429, 503),
+      ...errorResponses(400, 401, 403, 404, 409, 429, 503),
     },
   }),
   async (c) => {

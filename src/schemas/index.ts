@@ -19,6 +19,7 @@ export * from './common'
 export * from './operators'
 export * from './queue'
 export * from './seats'
+export * from './turnstile'
 export * from './users'
 
 // --- the same shapes as types, for the concert object (type-only imports: no zod runs there)
