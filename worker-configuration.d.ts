@@ -10,6 +10,8 @@ declare namespace Cloudflare {
 		DB: D1Database;
 		SALE_EVENTS: Queue;
 		SALE_ACTION_LIMITER: RateLimit;
+		SIGNUP_LIMITER: RateLimit;
+		VERIFICATION_LIMITER: RateLimit;
 		SOCKETS_PER_RELAY: string;
 		MIRRORS_PER_REGION: string;
 		GATES_PER_CONCERT: string;

@@ -30,6 +30,10 @@ export const shedWhenConcertBusy = createMiddleware<AppEnv>(async (c, next) => {
 /** The limiter's window (wrangler.toml [[ratelimits]] period): Retry-After is its remainder. */
 const RATE_WINDOW_SECONDS = 10
 
+/** What is left of a rate limiter's current window, in whole seconds (1..period): the Retry-After. */
+export const secondsLeftInWindow = (periodSeconds: number) =>
+  periodSeconds - (Math.floor(Date.now() / 1000) % periodSeconds)
+
 /**
  * One user's sale actions (queue entries, holds) per concert, counted by the Workers rate
  * limiting binding before they reach the concert object: a person clicks far below the
@@ -40,7 +44,7 @@ export const limitPerUser = (action: 'enter' | 'hold') =>
     const key = `${action}:${c.req.param('concertId')}:${c.get('userId')}`
     const { success } = await c.env.SALE_ACTION_LIMITER.limit({ key })
     if (!success) {
-      const retryAfter = RATE_WINDOW_SECONDS - (Math.floor(Date.now() / 1000) % RATE_WINDOW_SECONDS)
+      const retryAfter = secondsLeftInWindow(RATE_WINDOW_SECONDS)
       throw new ApiError('RATE_LIMITED', `Too many attempts; retry in ${retryAfter} s`, {
         'Retry-After': String(retryAfter),
       })

@@ -1,6 +1,7 @@
 import { createRoute } from '@hono/zod-openapi'
 import { requireUser } from '../auth/middleware'
 import { signAccessToken } from '../auth/tokens'
+import { limitPerAddress } from '../http/address-limit'
 import { charge, createUser, getBalance } from '../ledger/accounts'
 import { paymentsOf, paymentSeatNumbers } from '../ledger/payments'
 import { Balance, ChargeBody, ConfirmedReservations, CreateUserBody, IdempotencyHeader, UserCreated } from '../schemas'
@@ -16,8 +17,12 @@ users.openapi(
     tags: ['Users'],
     summary: 'Create a user and get an access token',
     security: none,
+    middleware: [limitPerAddress('signup')] as const,
     request: { body: { required: false, content: { 'application/json': { schema: CreateUserBody } } } },
-    responses: { 201: json(UserCreated, 'The new user and their access token'), ...errorResponses(400, 413) },
+    responses: {
+      201: json(UserCreated, 'The new user and their access token'),
+      ...errorResponses(400, 413, 429),
+    },
   }),
   async (c) => {
     const body = c.req.valid('json') ?? {}
