@@ -210,6 +210,7 @@ describe('service', () => {
         'GET /api/concerts/{concertId}/queue/ws',
         'GET /api/concerts/{concertId}/queue/events',
         'GET /healthz',
+        'GET /api/turnstile',
       ].sort(),
     )
   })
