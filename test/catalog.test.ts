@@ -208,6 +208,7 @@ describe('service', () => {
         'GET /api/admin/concerts/{concertId}/queue',
         'GET /api/admin/concerts/{concertId}/dates/{date}/seats',
         'GET /api/concerts/{concertId}/queue/ws',
+        'GET /api/concerts/{concertId}/queue/challenge',
         'GET /api/concerts/{concertId}/queue/events',
         'GET /healthz',
         'GET /api/turnstile',

@@ -7,6 +7,7 @@ import {
   socketUpgrade,
   type ConcertConfigured,
   type ConcertSetup,
+  type EntryProof,
   type PaymentStart,
   type PlaceInLine,
   type QueueEntryView,
@@ -34,6 +35,7 @@ import { mirrorOf, type RequestLocation } from './mirrors'
 import { cachedStatus, invalidateHeldLine, type LoadLineView } from './status-polls'
 import { sharedLineView, sharedRead, type SharedRead } from './shared-views'
 import { cachedSeatMap, invalidateSeats, recentRefusal, rememberRefusal } from './seat-views'
+import { cachedProofCost, invalidateProofCost } from './entry-proof-cost'
 
 /** Dates, seat counts and the sale's state change by the second, not the millisecond: one read per second per isolate. */
 const availableDates = new IsolateCaches<DateAvailabilityView[]>(1_000)
@@ -83,6 +85,7 @@ export class ConcertClient {
   async updatePolicy(patch: Partial<QueuePolicy>): Promise<QueuePolicy> {
     const policy = unwrap(await this.stub.updatePolicy(patch))
     invalidateHeldLine(this.concertId)
+    invalidateProofCost(this.concertId)
     return policy
   }
 
@@ -128,8 +131,13 @@ export class ConcertClient {
   }
 
   /** A place in line, or in the pre-queue, through one of the concert's gates (src/gate/gate.ts). */
-  async enter(userId: string): Promise<QueueEntryView> {
-    return unwrap(await this.gate(gateName(this.concertId, this.gates)).enter(this.concertId, userId))
+  async enter(userId: string, proof: EntryProof | null = null): Promise<QueueEntryView> {
+    return unwrap(await this.gate(gateName(this.concertId, this.gates)).enter(this.concertId, userId, proof))
+  }
+
+  /** The policy's entryProofCost (null: off), at most a second old; CONCERT_NOT_FOUND for an unknown concert. */
+  entryProofCost(): Promise<number | null> {
+    return cachedProofCost(this.concertId, async () => unwrap(await this.stub.entryProofCost()), this.keepAlive)
   }
 
   private get gates(): number {

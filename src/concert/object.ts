@@ -17,6 +17,7 @@ import type {
   PaymentStart,
   PlaceInLine,
   PlaceStatus,
+  EntryProof,
   QueueEntryView,
   RefundStart,
 } from '../shared/rpc'
@@ -159,16 +160,24 @@ export class ConcertObject extends DurableObject<Env> {
   /**
    * Gives each user a place in line, or the place they already have, in this order. The Worker
    * signs the arrival number into the queue token, so asking again yields the same token. A
-   * concert's gates send the entries that reached them together (src/gate/gate.ts).
+   * concert's gates send the entries that reached them together (src/gate/gate.ts). While the
+   * policy asks for a proof of work, a new place needs `proofs[i]` (checked by the Worker),
+   * unused: it is used in this same change, by the entry that makes the place.
    */
-  enterAll(userIds: string[]): Promise<Array<Result<QueueEntryView>>> {
+  enterAll(userIds: string[], proofs: ReadonlyArray<EntryProof | null> = []): Promise<Array<Result<QueueEntryView>>> {
     return this.room.group.run(() => {
       if (!this.room.meta.id) return userIds.map(() => notFound())
       const now = Date.now()
       this.room.sweep(now)
-      const { entries, moved } = this.room.places.enter(userIds, now, (change) =>
-        this.ctx.storage.transactionSync(change),
+      this.room.usedProofs.prune(now)
+      const proofsOf = this.room.usedProofs.forBatch(userIds, proofs, this.room.meta.policy.entryProofCost, now)
+      const { entries, moved } = this.room.places.enter(
+        userIds,
+        now,
+        (change) => this.ctx.storage.transactionSync(change),
+        proofsOf.refuse,
       )
+      proofsOf.spend(entries)
       // Joining the back of a line moves nobody's place and no deadline, unless it is admitted
       // at once or starts the idle clock, or its event finds the relay not yet armed: only then
       // re-arm the alarm and push.
@@ -177,6 +186,11 @@ export class ConcertObject extends DurableObject<Env> {
         this.room.afterChange()
       return entries
     })
+  }
+
+  /** The policy's entryProofCost (null: no proof of work at the entry), for the Worker to make and check challenges. */
+  entryProofCost(): Result<number | null> {
+    return this.room.read(() => this.room.meta.policy.entryProofCost)
   }
 
   /** The places the draw gives these pre-queue entries (0: the draw has not begun, or not the user's): for a gate, entries whose key's prefix another shares. */

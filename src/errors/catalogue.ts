@@ -42,6 +42,7 @@ export const ERRORS = {
   SOLD_OUT: { status: 409, message: 'Every seat of this concert is sold' },
   SALE_NOT_OPEN: { status: 409, message: 'The sale has not opened yet' },
   NO_DRAW: { status: 404, message: 'This concert opened without a pre-queue draw' },
+  NO_ENTRY_PROOF: { status: 404, message: 'This concert asks no proof of work at its entry' },
   RESERVATION_EXPIRED: { status: 410, message: 'This hold has expired; the seat is on sale again' },
   VERIFICATION_EXPIRED: { status: 410, message: 'This code has expired; ask for a new one' },
   PAYLOAD_TOO_LARGE: { status: 413, message: 'The request body is too large' },

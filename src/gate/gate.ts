@@ -2,7 +2,7 @@ import { DurableObject } from 'cloudflare:workers'
 import type { ConcertObject } from '../concert'
 import { orderGateName } from '../shared/gate-names'
 import { DrawPlaces, type DrawOrderView } from '../shared/draw-order'
-import { released, type PlaceInLine, type QueueEntryView } from '../shared/rpc'
+import { released, type EntryProof, type PlaceInLine, type QueueEntryView } from '../shared/rpc'
 import { fail, ok, unavailable, type Result } from '../errors'
 import { Batch } from './batch'
 
@@ -26,8 +26,12 @@ const MAX_BATCH = 5_000
  */
 export class ConcertGate extends DurableObject<Env> {
   private concertId = ''
-  private readonly entries = new Batch<string, QueueEntryView>(
-    (userIds) => this.concert.enterAll(userIds),
+  private readonly entries = new Batch<{ userId: string; proof: EntryProof | null }, QueueEntryView>(
+    (items) =>
+      this.concert.enterAll(
+        items.map((i) => i.userId),
+        items.map((i) => i.proof),
+      ),
     GATE_INTERVAL_MS,
     MAX_BATCH,
   )
@@ -42,9 +46,10 @@ export class ConcertGate extends DurableObject<Env> {
     return this.env.CONCERT.get(this.env.CONCERT.idFromName(this.concertId))
   }
 
-  enter(concertId: string, userId: string): Promise<Result<QueueEntryView>> {
+  /** An entry, with the proof of work the Worker checked (null: none given, or the concert asks for none). */
+  enter(concertId: string, userId: string, proof: EntryProof | null = null): Promise<Result<QueueEntryView>> {
     this.concertId = concertId
-    return this.entries.add(userId)
+    return this.entries.add({ userId, proof })
   }
 
   /**

@@ -1,11 +1,12 @@
 import { createRoute, z } from '@hono/zod-openapi'
 import { optionalUser, requireQueueToken, requireUser } from '../auth/middleware'
 import { signQueueToken } from '../auth/tokens'
+import { checkEntryProof, entryChallenge } from '../auth/entry-proof'
 import { concertClient } from '../concert-client'
 import { ApiError } from '../errors'
 import { limitPerUser } from '../http/load-shedding'
 import { requireTurnstile } from '../http/turnstile'
-import { ConcertIdParam, QueueSocketQuery, QueueStatus, TurnstileHeader } from '../schemas'
+import { ConcertIdParam, ProofChallenge, QueueEntryHeaders, QueueSocketQuery, QueueStatus } from '../schemas'
 import { bearer, errorResponses, json, newRouter, queueTokenInQuery, queueTokenWithOptionalBearer } from './openapi'
 
 export const queue = newRouter()
@@ -17,9 +18,11 @@ queue.openapi(
     operationId: 'enterQueue',
     tags: ['Waiting queue'],
     summary: 'Join the waiting queue (asking again returns the same token and place)',
+    description:
+      "While the concert's policy has entryProofCost, a new place needs X-Entry-Proof: a solution of GET .../queue/challenge, used once.",
     security: bearer,
     middleware: [requireUser, limitPerUser('enter'), requireTurnstile] as const,
-    request: { params: ConcertIdParam, headers: TurnstileHeader },
+    request: { params: ConcertIdParam, headers: QueueEntryHeaders },
     responses: {
       201: json(
         QueueStatus,
@@ -32,15 +35,45 @@ queue.openapi(
   async (c) => {
     const { concertId } = c.req.valid('param')
     const userId = c.get('userId')
-    const { created, arrival, entryId, status } = await concertClient(
-      c.env,
-      concertId,
-      c.executionCtx,
-      c.req.raw.cf,
-    ).enter(userId)
+    const concert = concertClient(c.env, concertId, c.executionCtx, c.req.raw.cf)
+    // A proof is checked here (no object call for a bad one); the object spends it, or answers
+    // the place the user has, or PROOF_REQUIRED without one. A concert asking none ignores it.
+    const header = c.req.header('x-entry-proof')
+    const proof = header === undefined || (await concert.entryProofCost()) === null ? null : header
+    const checked = proof === null ? null : await checkEntryProof(c.env.AUTH_SECRET, proof, { userId, concertId })
+    if (checked && !checked.ok) throw new ApiError(checked.code, checked.message)
+    const { created, arrival, entryId, status } = await concert.enter(userId, checked?.value ?? null)
     const token = await signQueueToken({ userId, concertId, arrival, entryId }, c.env.AUTH_SECRET)
     c.header('Cache-Control', 'no-store')
     return c.json({ token, ...status }, created ? 201 : 200)
+  },
+)
+
+queue.openapi(
+  createRoute({
+    method: 'get',
+    path: '/api/concerts/{concertId}/queue/challenge',
+    operationId: 'getEntryChallenge',
+    tags: ['Waiting queue'],
+    summary: "An ALTCHA v1 proof-of-work challenge for this user's entry (5 minutes)",
+    description:
+      "maxnumber is the policy's entryProofCost; the salt carries the expiry and names the user and concert. " +
+      'Solve it (altcha-lib, the ALTCHA widget) and send the base64 JSON solution as X-Entry-Proof with the entry.',
+    security: bearer,
+    middleware: [requireUser] as const,
+    request: { params: ConcertIdParam },
+    responses: {
+      200: json(ProofChallenge, 'The challenge'),
+      ...errorResponses(400, 401, 404, 429, 503),
+    },
+  }),
+  async (c) => {
+    const { concertId } = c.req.valid('param')
+    const cost = await concertClient(c.env, concertId, c.executionCtx, c.req.raw.cf).entryProofCost()
+    if (cost === null) throw new ApiError('NO_ENTRY_PROOF')
+    const challenge = await entryChallenge(c.env.AUTH_SECRET, { userId: c.get('userId'), concertId }, cost)
+    c.header('Cache-Control', 'no-store')
+    return c.json(challenge, 200)
   },
 )
 

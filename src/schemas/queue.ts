@@ -1,5 +1,6 @@
 import { z } from '@hono/zod-openapi'
 import { Timestamp, Uuid } from './common'
+import { TurnstileHeader } from './turnstile'
 
 // --- queue ---
 
@@ -36,3 +37,24 @@ export const QueueSocketQuery = z.object({
     .max(2048)
     .openapi({ param: { name: 'token', in: 'query' }, description: 'The queue token' }),
 })
+
+export const ProofChallenge = z
+  .object({
+    algorithm: z.literal('SHA-256'),
+    challenge: z.string().openapi({ description: 'Lowercase hex SHA-256(salt + number) of the secret number' }),
+    maxnumber: z.int().openapi({ description: "The policy's entryProofCost: the number is at most this" }),
+    salt: z.string().openapi({ description: 'Random hex, then `?u=<userId>&c=<concertId>&expires=<unix seconds>&`' }),
+    signature: z.string().openapi({ description: 'HMAC-SHA-256 of the challenge (ALTCHA v1)' }),
+  })
+  .openapi('ProofChallenge')
+
+/** Any value is taken here: a malformed proof is 403 PROOF_INVALID (the right to enter before the request's form). */
+export const EntryProofHeader = z.object({
+  'x-entry-proof': z.string().optional().openapi({
+    description:
+      'While the policy has entryProofCost: base64 of the JSON solution {"algorithm","challenge","number","salt","signature"}',
+  }),
+})
+
+/** The entry's headers: a Turnstile token where it is asked for, a proof of work where the policy asks for one. */
+export const QueueEntryHeaders = TurnstileHeader.extend(EntryProofHeader.shape)

@@ -84,6 +84,13 @@ export interface QueueEntryView {
   status: QueueStatusView
 }
 
+/** A proof of work the Worker checked (src/auth/entry-proof.ts), named by its challenge: the object spends it once, with the entry it makes. */
+export interface EntryProof {
+  id: string
+  /** Epoch ms: a used proof is remembered until then (after it the Worker refuses it as expired). */
+  expiresAt: number
+}
+
 /** A status as the object answers it, with the arrival of the place (0 before the draw), which a Worker keeps for a token naming an entry. */
 export interface PlaceStatus {
   arrival: number

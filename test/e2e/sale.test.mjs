@@ -438,6 +438,57 @@ test('the operator console: sign in, create a concert with a sale two minutes ou
   await operator.screenshot({ path: `${shots}/console-5-phone-korean.png`, fullPage: true })
 })
 
+test('a concert asking a proof of work at the entry: the fan page solves it in a Web Worker during the countdown, with a progress bar, and the entry carrying it gets a place', async () => {
+  const date = new Date(Date.now() + 20 * 86_400_000).toISOString().slice(0, 10)
+  const concert = await api(
+    'POST',
+    '/api/admin/concerts',
+    {
+      title: 'E2E Proof',
+      venue: 'Test Hall',
+      dates: [{ date, price: 50_000 }],
+      queuePolicy: { entryProofCost: 50_000 },
+      sale: {
+        opensAt: new Date(Date.now() + 10 * 60_000).toISOString(),
+        preQueueOpensAt: new Date(Date.now() - 60_000).toISOString(),
+      },
+    },
+    adminToken,
+  )
+  assert.equal(concert.status, 201, JSON.stringify(concert.body))
+  const concertId = concert.body.concertId
+
+  const fan = await person('seoyeon', { width: 1280, height: 900 })
+  const entries = []
+  fan.on('request', (request) => {
+    if (request.method() === 'POST' && request.url().endsWith(`/api/concerts/${concertId}/queue/tokens`))
+      entries.push(request.headers()['x-entry-proof'])
+  })
+  await fan.goto(`${base}/?concert=${concertId}`)
+  await fan.waitForSelector('.concert.selected')
+  // The challenge is fetched and solved as soon as the concert is shown, before the opening.
+  await fan.waitForSelector('#proof-progress')
+  assert.match(await fan.textContent('#sale-schedule'), /Sale opens \(draw\) in/)
+  await fan.waitForFunction(() => document.querySelector('#proof-state')?.textContent === 'Ready to enter')
+  await fan.screenshot({ path: `${shots}/13a-proof-ready.png`, fullPage: true })
+  await fan.click('#join')
+  await fan.waitForFunction(() => document.querySelector('#queue-title')?.textContent === "You're in the pre-queue")
+  assert.equal(entries.length, 1)
+  const solution = JSON.parse(Buffer.from(entries[0] ?? '', 'base64').toString())
+  assert.deepEqual(Object.keys(solution).sort(), ['algorithm', 'challenge', 'number', 'salt', 'signature'])
+  // The place was made with it: one entry in the pre-queue; the proof cannot make another.
+  const stats = await api('GET', `/api/admin/concerts/${concertId}/queue`, undefined, adminToken)
+  assert.equal(stats.body.preQueue, 1)
+  const other = await api('POST', '/api/users', {})
+  const replay = await fetch(`${base}/api/concerts/${concertId}/queue/tokens`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${other.body.accessToken}`, 'x-entry-proof': entries[0] ?? '' },
+  })
+  assert.equal(replay.status, 403)
+  assert.equal((await replay.json()).error.code, 'PROOF_INVALID')
+  await fan.screenshot({ path: `${shots}/13b-proof-pre-queue.png`, fullPage: true })
+})
+
 test('GET /docs is an interactive reference with every route of the contract', async () => {
   const page = await person('docs', { width: 1280, height: 900 })
   await page.goto(`${base}/docs`)

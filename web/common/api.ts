@@ -15,6 +15,8 @@ export interface Credentials {
   accessToken?: string
   queueToken?: string
   idempotencyKey?: string
+  /** A solution of the concert's proof-of-work challenge, for its entry (web/fan/proof.ts). */
+  entryProof?: string
   /** Past the browser's cache: the catalog is cacheable for 30 s, and the console must see a concert it just created. */
   fresh?: boolean
 }
@@ -25,6 +27,7 @@ export async function api<T>(method: string, path: string, body?: unknown, auth:
   if (auth.accessToken) headers.authorization = `Bearer ${auth.accessToken}`
   if (auth.queueToken) headers['x-queue-token'] = auth.queueToken
   if (auth.idempotencyKey) headers['idempotency-key'] = auth.idempotencyKey
+  if (auth.entryProof) headers['x-entry-proof'] = auth.entryProof
   const res = await fetch(path, {
     method,
     headers,

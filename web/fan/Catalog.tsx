@@ -67,6 +67,16 @@ function Schedule({ now }: { now: number }) {
       >
         {beforeOpening && !beforePreQueue ? t('joinPreQueue') : t('join')}
       </button>
+      {state.proofProgress !== null && (
+        <p id="proof" class="muted">
+          <progress id="proof-progress" max="1" value={state.proofProgress} />{' '}
+          <span id="proof-state">
+            {state.proofProgress >= 1
+              ? t('proofReady')
+              : t('proofSolving', { p: Math.floor(state.proofProgress * 100) })}
+          </span>
+        </p>
+      )}
     </>
   )
 }

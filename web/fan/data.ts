@@ -1,5 +1,6 @@
 // What the fans' page reads: who the user is and their money, the catalog, the seats.
 import { api, type Concert, type DateInfo, type SaleState, type Seat, type Section } from '../common/api'
+import { prepareProof } from './proof'
 import { admitted, attempt, me, SEATS_PER_PAGE, state, type State } from './state'
 
 export async function signIn() {
@@ -37,6 +38,8 @@ export async function loadDates() {
     api<SaleState>('GET', `/api/concerts/${state.concertId}/sale`),
   ])
   if (!state.date || !state.dates.some((d) => d.date === state.date)) state.date = state.dates[0]?.date ?? null
+  // Out of line, the entry's proof of work (if the concert asks one) is solved while the fan looks at the countdown.
+  if (!state.queue && state.sale?.state !== 'SOLD_OUT') prepareProof(state.concertId!).catch(() => {})
 }
 
 /** After a sale or a sell-out the catalog's counts have changed; the Worker's view of them may be a second old. */

@@ -1,13 +1,27 @@
 // The queue: the place pushed over a WebSocket, polled when the socket is down.
 import { api, ApiError, type QueueStatus } from '../common/api'
 import { refreshCatalogSoon, refreshSeats } from './data'
+import { forgetProof, prepareProof } from './proof'
 import { admitted, attempt, me, state, store, t } from './state'
 
 let socket: WebSocket | null = null
 let pollTimer: number | undefined
 
 export async function joinQueue() {
-  const status = await api<QueueStatus>('POST', `/api/concerts/${state.concertId}/queue/tokens`, undefined, me())
+  const entryProof = (await prepareProof(state.concertId!)) ?? undefined
+  let status: QueueStatus
+  try {
+    const path = `/api/concerts/${state.concertId}/queue/tokens`
+    status = await api<QueueStatus>('POST', path, undefined, { ...me(), entryProof })
+  } catch (err) {
+    // A proof refused (expired, or the policy just changed): another is solved for the next try.
+    if (err instanceof ApiError && err.code.startsWith('PROOF_')) {
+      forgetProof()
+      prepareProof(state.concertId!).catch(() => {})
+    }
+    throw err
+  }
+  if (entryProof) forgetProof()
   state.firstPosition = Math.max(status.position ?? 0, 1)
   onStatus(status)
   connect()

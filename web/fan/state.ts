@@ -47,6 +47,8 @@ export interface State {
   /** A refund's terms, shown for the user to confirm. */
   quote: RefundQuote | null
   message: Message | null
+  /** How far the entry's proof of work is solved (0 to 1; web/fan/proof.ts), null when none is under way. */
+  proofProgress: number | null
 }
 
 export const store = createStore<State>({
@@ -74,6 +76,7 @@ export const store = createStore<State>({
   tickets: [],
   quote: null,
   message: null,
+  proofProgress: null,
 })
 export const state = store.state
 

@@ -81,9 +81,14 @@ export class WaitingLine {
    * Gives each user a place at the back, or the place they already have, in this order; the
    * new rows and their events are written by one statement each. When places were made,
    * `moved` says whether more than the back of the line changed: an admission at once, or
-   * the first one waiting (which starts the idle clock).
+   * the first one waiting (which starts the idle clock). `refuse` may refuse a user a new place
+   * (its proof of work: used-proofs.ts); a place already had is answered whatever it says.
    */
-  enter(userIds: string[], now: number): { entries: Array<Result<QueueEntryView>>; moved: boolean } {
+  enter(
+    userIds: string[],
+    now: number,
+    refuse: (userId: string) => Failure | null = () => null,
+  ): { entries: Array<Result<QueueEntryView>>; moved: boolean } {
     const places = new Map<string, number>()
     const entryIds = new Map<string, string>()
     for (const row of this.rows.placesOf(userIds)) {
@@ -92,6 +97,7 @@ export class WaitingLine {
       this.seen(row.arrival, now)
     }
     const newcomers: Array<{ userId: string; arrival: number }> = []
+    const refused = new Map<string, Failure>()
     // Those admitted as soon as they join never wait: the cap on waiting counts the rest.
     const admittedAtOnce = this.active.room(now, Number.POSITIVE_INFINITY, this.seatsLeft(now))
     for (const userId of userIds) {
@@ -101,6 +107,11 @@ export class WaitingLine {
         !hasRoomToWait(this.waiting.size + newcomers.length - admittedAtOnce, this.meta.policy)
       )
         continue
+      const refusal = refuse(userId)
+      if (refusal) {
+        refused.set(userId, refusal)
+        continue
+      }
       const arrival = this.arrivals.last + newcomers.length + 1
       places.set(userId, arrival)
       newcomers.push({ userId, arrival })
@@ -114,7 +125,7 @@ export class WaitingLine {
     const moment = this.moment(now)
     const entries = userIds.map((userId) => {
       const arrival = places.get(userId)
-      if (arrival === undefined) return fail(this.sellOut.happened ? 'SOLD_OUT' : 'QUEUE_FULL')
+      if (arrival === undefined) return refused.get(userId) ?? fail(this.sellOut.happened ? 'SOLD_OUT' : 'QUEUE_FULL')
       const entryId = entryIds.get(userId)
       const place = entryId ? { userId, arrival, entryId } : { userId, arrival }
       return ok({ created: unanswered.delete(userId), ...place, status: this.describe(place, moment) })

@@ -1,4 +1,4 @@
-import { ok, type Result } from '../../errors/catalogue'
+import { ok, type Failure, type Result } from '../../errors/catalogue'
 import type { QueueStatusView } from '../../schemas'
 import type { WaitingLine } from './line'
 import type { QueueRow } from './queue-rows'
@@ -24,18 +24,21 @@ export class Places {
     userIds: string[],
     now: number,
     transaction: <T>(change: () => T) => T,
+    /** Why a user may not have a new place (its proof of work), or null. */
+    refuse?: (userId: string) => Failure | null,
   ): { entries: Array<Result<QueueEntryView>>; moved: boolean } {
     const phase = this.preQueue.phase(now)
     if (phase === 'SCHEDULED') return { entries: userIds.map(() => this.preQueue.notOpen()), moved: false }
     if (phase === 'PRE_QUEUE')
-      return { entries: transaction(() => this.preQueue.enter(userIds, this.line.moment(now))), moved: false }
-    if (phase !== 'DRAWING') return this.line.enter(userIds, now)
+      return { entries: transaction(() => this.preQueue.enter(userIds, this.line.moment(now), refuse)), moved: false }
+    if (phase !== 'DRAWING') return this.line.enter(userIds, now, refuse)
     // While the draw is under way, a user whose entry it has not reached keeps that entry (and its place).
     const moment = this.line.moment(now)
     const undrawn = this.preQueue.undrawnEntriesOf(userIds)
     const { entries, moved } = this.line.enter(
       userIds.filter((userId) => !undrawn.has(userId)),
       now,
+      refuse,
     )
     let next = 0
     return {

@@ -93,7 +93,11 @@ export class PreQueue {
    * bounds the line it becomes. Arriving early gives nothing, so the entries are unordered.
    * Call inside a transaction.
    */
-  enter(userIds: string[], moment: Moment): Array<Result<QueueEntryView>> {
+  enter(
+    userIds: string[],
+    moment: Moment,
+    refuse: (userId: string) => Failure | null = () => null,
+  ): Array<Result<QueueEntryView>> {
     const { now } = moment
     const room = this.meta.policy.maxWaitingUsers
     const existing = new Map<string, string>()
@@ -104,8 +108,14 @@ export class PreQueue {
       existing.set(row.user_id, row.entry_id)
     }
     const made: PreQueueEntry[] = []
+    const refused = new Map<string, Failure>()
     for (const userId of userIds) {
       if (existing.has(userId) || (room !== null && this.size + made.length >= room)) continue
+      const refusal = refuse(userId)
+      if (refusal) {
+        refused.set(userId, refusal)
+        continue
+      }
       const entry = { entryId: crypto.randomUUID(), userId }
       existing.set(userId, entry.entryId)
       made.push(entry)
@@ -127,7 +137,7 @@ export class PreQueue {
     const unanswered = new Set(made.map((m) => m.userId))
     return userIds.map((userId) => {
       const entryId = existing.get(userId)
-      if (entryId === undefined) return fail('QUEUE_FULL')
+      if (entryId === undefined) return refused.get(userId) ?? fail('QUEUE_FULL')
       return ok({
         created: unanswered.delete(userId),
         arrival: 0,

@@ -18,6 +18,7 @@ import { migrate } from './schema'
 import { SeatPlan } from '../seats/seat-plan'
 import { OrderBook, type ReservationRow } from '../orders/order-book'
 import { SellOut } from '../line/sell-out'
+import { UsedProofs } from '../line/used-proofs'
 
 /**
  * The concert object's room: its mechanisms wired to its storage, what the runtime calls on
@@ -43,6 +44,7 @@ export class ConcertRoom {
   readonly refunds: Refunds
   readonly group: GroupCommit
   readonly alarmClock: AlarmClock
+  readonly usedProofs: UsedProofs
 
   constructor(
     private readonly ctx: DurableObjectState,
@@ -64,6 +66,7 @@ export class ConcertRoom {
       this.seatPlan.left(now),
     )
     this.places = new Places(this.preQueue, this.line)
+    this.usedProofs = new UsedProofs(storage.sql)
     this.history = new History(storage.sql, () => {
       const { arrivals, ...line } = this.line.totals()
       const preQueue = this.preQueue.entries
@@ -98,6 +101,7 @@ export class ConcertRoom {
   async alarm(): Promise<void> {
     this.alarmClock.fired(Date.now())
     this.sweep(Date.now())
+    this.usedProofs.prune(Date.now())
     // A payment whose Worker died between the ledger and us: ask the ledger what happened.
     for (const id of this.payments.stuck(Date.now())) {
       const payment = await findPayment(this.env.DB, id)

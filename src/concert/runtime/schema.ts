@@ -202,6 +202,18 @@ ALTER TABLE reservations ADD COLUMN refunding_since INTEGER;
 UPDATE reservations SET refunding_since = paying_since, paying_since = NULL WHERE state = 'REFUNDING';
     `,
   },
+  {
+    // Proofs of work an entry used (line/used-proofs.ts), by challenge, kept until they expire:
+    // a used one is refused again, even after the object restarts.
+    version: 11,
+    sql: `
+CREATE TABLE IF NOT EXISTS used_proofs (
+  id TEXT PRIMARY KEY,
+  expires_at INTEGER NOT NULL
+) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS used_proofs_by_expiry ON used_proofs (expires_at);
+    `,
+  },
 ]
 
 const META_TABLE = 'CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)'
