@@ -16,8 +16,10 @@ declare namespace Cloudflare {
 		CONCERT_MAX_IN_FLIGHT: string;
 		DATA_PLATFORM_URL: string;
 		EVENT_RETRY_BASE_SECONDS: string;
+		SMS_WEBHOOK_URL: string;
 		AUTH_SECRET: string;
 		ADMIN_TOKEN: string;
+		PHONE_HASH_KEY: string;
 		CONCERT: DurableObjectNamespace<import("./src/index").ConcertObject>;
 		RELAY: DurableObjectNamespace<import("./src/index").QueueRelay>;
 		GATE: DurableObjectNamespace<import("./src/index").ConcertGate>;

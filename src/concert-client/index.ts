@@ -31,7 +31,7 @@ import { gateName, placeGateName } from '../shared/gate-names'
 import { IsolateCaches, type KeepAlive, type LoadReason } from './isolate-cache'
 import { relayName } from './relay-names'
 import { mirrorOf, type RequestLocation } from './mirrors'
-import { cachedStatus, invalidateHeldLine, type LoadLineView } from './status-polls'
+import { cachedStatus, heldLine, invalidateHeldLine, type LoadLineView } from './status-polls'
 import { sharedLineView, sharedRead, type SharedRead } from './shared-views'
 import { cachedSeatMap, invalidateSeats, recentRefusal, rememberRefusal } from './seat-views'
 
@@ -281,15 +281,25 @@ export class ConcertClient {
     }
   }
 
+  /**
+   * The policy in force, from this isolate's view of the line (status polls keep it: at most
+   * 250 ms old, exact after a change made here); from the mirror while another request loads it.
+   */
+  async policy(): Promise<QueuePolicy> {
+    const view = await heldLine(this.concertId, this.loadLine, this.keepAlive)
+    return view?.policy ?? unwrap(await this.mirror.mirroredLine(this.concertId, [])).policy
+  }
+
   private cachedStatus(place: PlaceInLine) {
-    const load: LoadLineView = async (seen, have, reason) => {
-      if (reason === 'exact') return unwrap(await this.stub.queueView(seen, have))
-      const fromMirror = async () => unwrap(await this.mirror.mirroredLine(this.concertId, seen, have))
-      return seen.length > 0 || reason === 'waited'
-        ? fromMirror()
-        : sharedLineView(this.concertId, have, fromMirror, this.keepAlive)
-    }
-    return cachedStatus(this.concertId, withDrawnArrival(this.concertId, place), load, this.keepAlive)
+    return cachedStatus(this.concertId, withDrawnArrival(this.concertId, place), this.loadLine, this.keepAlive)
+  }
+
+  private readonly loadLine: LoadLineView = async (seen, have, reason) => {
+    if (reason === 'exact') return unwrap(await this.stub.queueView(seen, have))
+    const fromMirror = async () => unwrap(await this.mirror.mirroredLine(this.concertId, seen, have))
+    return seen.length > 0 || reason === 'waited'
+      ? fromMirror()
+      : sharedLineView(this.concertId, have, fromMirror, this.keepAlive)
   }
 }
 

@@ -4,6 +4,7 @@ import { signQueueToken } from '../auth/tokens'
 import { concertClient } from '../concert-client'
 import { ApiError } from '../errors'
 import { limitPerUser } from '../http/load-shedding'
+import { requireVerifiedIfAsked } from '../identity/verified-entry'
 import { ConcertIdParam, QueueSocketQuery, QueueStatus } from '../schemas'
 import { bearer, errorResponses, json, newRouter, queueTokenInQuery, queueTokenWithOptionalBearer } from './openapi'
 
@@ -17,7 +18,7 @@ queue.openapi(
     tags: ['Waiting queue'],
     summary: 'Join the waiting queue (asking again returns the same token and place)',
     security: bearer,
-    middleware: [requireUser, limitPerUser('enter')] as const,
+    middleware: [requireUser, limitPerUser('enter'), requireVerifiedIfAsked] as const,
     request: { params: ConcertIdParam },
     responses: {
       201: json(
@@ -25,7 +26,7 @@ queue.openapi(
         'A new token at the back of the line, or in the pre-queue (PRE_QUEUE) before the sale opens',
       ),
       200: json(QueueStatus, 'The token and place the user already has'),
-      ...errorResponses(400, 401, 404, 409, 429, 503),
+      ...errorResponses(400, 401, 403, 404, 409, 429, 503),
     },
   }),
   async (c) => {
