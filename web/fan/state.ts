@@ -47,6 +47,10 @@ export interface State {
   /** A refund's terms, shown for the user to confirm. */
   quote: RefundQuote | null
   message: Message | null
+  /** Whether a phone verifies the account (GET /api/users/me); null until known. */
+  verified: boolean | null
+  /** The code sent to the phone, waiting to be confirmed. */
+  phoneCode: { verificationId: string; expiresAt: string } | null
 }
 
 export const store = createStore<State>({
@@ -74,6 +78,8 @@ export const store = createStore<State>({
   tickets: [],
   quote: null,
   message: null,
+  verified: null,
+  phoneCode: null,
 })
 export const state = store.state
 
