@@ -31,7 +31,7 @@ import { gateName, placeGateName } from '../shared/gate-names'
 import { IsolateCaches, type KeepAlive, type LoadReason } from './isolate-cache'
 import { relayName } from './relay-names'
 import { mirrorOf, type RequestLocation } from './mirrors'
-import { cachedStatus, heldLine, invalidateHeldLine, type LoadLineView } from './status-polls'
+import { cachedStatus, freshHeldLine, invalidateHeldLine, SNAPSHOT_MAX_AGE_MS, type LoadLineView } from './status-polls'
 import { sharedLineView, sharedRead, type SharedRead } from './shared-views'
 import { cachedSeatMap, invalidateSeats, recentRefusal, rememberRefusal } from './seat-views'
 
@@ -40,6 +40,8 @@ const availableDates = new IsolateCaches<DateAvailabilityView[]>(1_000)
 const sales = new IsolateCaches<SaleStateView>(1_000)
 /** A draw never changes once made: kept until the isolate goes (a minute at most, so a bounded number of them stays). */
 const draws = new IsolateCaches<SaleDrawView>(60_000)
+/** The policy, for entries, when no status poll keeps a view of the line: as old as such a view at most. */
+const policies = new IsolateCaches<QueuePolicy>(SNAPSHOT_MAX_AGE_MS)
 
 /**
  * The Worker's side of one concert: its Durable Object stub and this isolate's views of it.
@@ -83,6 +85,7 @@ export class ConcertClient {
   async updatePolicy(patch: Partial<QueuePolicy>): Promise<QueuePolicy> {
     const policy = unwrap(await this.stub.updatePolicy(patch))
     invalidateHeldLine(this.concertId)
+    policies.invalidate(this.concertId)
     return policy
   }
 
@@ -125,6 +128,18 @@ export class ConcertClient {
   async saleDraw(): Promise<SaleDrawView> {
     const load = async () => unwrap(await this.stub.saleDraw())
     return (await draws.for(this.concertId).get(load)) ?? (await load())
+  }
+
+  /**
+   * The policy in force: from the view of the line that status polls keep, when this isolate
+   * has a fresh one; else from the mirror, kept as briefly (exact after a change made here).
+   */
+  async policy(): Promise<QueuePolicy> {
+    const held = freshHeldLine(this.concertId)
+    if (held) return held.policy
+    const load = async (_: QueuePolicy | undefined, reason: LoadReason) =>
+      unwrap(await (reason === 'exact' ? this.stub.policy() : this.mirror.mirroredPolicy(this.concertId)))
+    return (await policies.for(this.concertId).get(load, this.keepAlive)) ?? (await load(undefined, 'waited'))
   }
 
   /** A place in line, or in the pre-queue, through one of the concert's gates (src/gate/gate.ts). */
@@ -281,25 +296,15 @@ export class ConcertClient {
     }
   }
 
-  /**
-   * The policy in force, from this isolate's view of the line (status polls keep it: at most
-   * 250 ms old, exact after a change made here); from the mirror while another request loads it.
-   */
-  async policy(): Promise<QueuePolicy> {
-    const view = await heldLine(this.concertId, this.loadLine, this.keepAlive)
-    return view?.policy ?? unwrap(await this.mirror.mirroredLine(this.concertId, [])).policy
-  }
-
   private cachedStatus(place: PlaceInLine) {
-    return cachedStatus(this.concertId, withDrawnArrival(this.concertId, place), this.loadLine, this.keepAlive)
-  }
-
-  private readonly loadLine: LoadLineView = async (seen, have, reason) => {
-    if (reason === 'exact') return unwrap(await this.stub.queueView(seen, have))
-    const fromMirror = async () => unwrap(await this.mirror.mirroredLine(this.concertId, seen, have))
-    return seen.length > 0 || reason === 'waited'
-      ? fromMirror()
-      : sharedLineView(this.concertId, have, fromMirror, this.keepAlive)
+    const load: LoadLineView = async (seen, have, reason) => {
+      if (reason === 'exact') return unwrap(await this.stub.queueView(seen, have))
+      const fromMirror = async () => unwrap(await this.mirror.mirroredLine(this.concertId, seen, have))
+      return seen.length > 0 || reason === 'waited'
+        ? fromMirror()
+        : sharedLineView(this.concertId, have, fromMirror, this.keepAlive)
+    }
+    return cachedStatus(this.concertId, withDrawnArrival(this.concertId, place), load, this.keepAlive)
   }
 }
 

@@ -31,18 +31,11 @@ export async function cachedStatus(
   load: LoadLineView,
   keepAlive?: KeepAlive,
 ): Promise<CachedStatus> {
-  if (place.arrival > 0) presenceOf(concertId).seen.add(place.arrival)
-  const view = await heldLine(concertId, load, keepAlive)
-  return view ? view.describe(place, Date.now()) : 'unknown'
-}
-
-/**
- * This isolate's view of the line (with the policy in force), refreshed with `load` when it is
- * due; null while another request of this isolate loads it.
- */
-export async function heldLine(concertId: string, load: LoadLineView, keepAlive?: KeepAlive): Promise<HeldLine | null> {
-  const polled = presenceOf(concertId)
-  return views.for(concertId).get(async (previous, reason) => {
+  let polled = presence.get(concertId)
+  if (!polled) presence.set(concertId, (polled = { seen: new Set(), reportedAt: Date.now() }))
+  if (place.arrival > 0) polled.seen.add(place.arrival)
+  const cache = views.for(concertId)
+  const view = await cache.get(async (previous, reason) => {
     const now = Date.now()
     const interval = Math.min(MAX_PRESENCE_INTERVAL_MS, ((previous?.policy.idleTimeoutSeconds ?? 0) * 1000) / 3)
     const report = polled.seen.size > 0 && now - polled.reportedAt >= interval
@@ -55,13 +48,11 @@ export async function heldLine(concertId: string, load: LoadLineView, keepAlive?
     // Asked for what changed since its own version, so a change always applies.
     return HeldLine.after(previous, fetched)!
   }, keepAlive)
+  return view ? view.describe(place, Date.now()) : 'unknown'
 }
 
-function presenceOf(concertId: string) {
-  let polled = presence.get(concertId)
-  if (!polled) presence.set(concertId, (polled = { seen: new Set(), reportedAt: Date.now() }))
-  return polled
-}
+/** This isolate's view of the line if status polls keep a fresh one, without loading it. */
+export const freshHeldLine = (concertId: string): HeldLine | undefined => views.for(concertId).peek()
 
 /** After a change made through this isolate (policy, payment): answer the next poll afresh. */
 export function invalidateHeldLine(concertId: string): void {

@@ -71,6 +71,11 @@ export class ConcertObject extends DurableObject<Env> {
     return ok(this.room.meta.policy)
   }
 
+  /** The policy in force: what the Worker checks an entry against before it reaches a gate (requireVerifiedIdentity). */
+  policy(): Result<QueuePolicy> {
+    return this.room.meta.id ? ok(this.room.meta.policy) : notFound()
+  }
+
   stats(): Result<QueueStatsView> {
     return this.room.read((now) => {
       const { made } = this.room.preQueue.entries

@@ -8,9 +8,9 @@ import { ConcertIdParam } from '../schemas'
 /**
  * An entry to a concert whose policy has `requireVerifiedIdentity`: only an account with a
  * verified phone may enter (403 VERIFICATION_REQUIRED, nothing changed). The policy comes from
- * this isolate's view of the line, which status polls keep (at most 250 ms old, exact after a
- * policy change made through this isolate); D1 is read only when the policy is on, so entries
- * of other concerts cost nothing more.
+ * this isolate's view of the line or the concert's mirror (ConcertClient.policy: at most about
+ * 500 ms old, exact after a policy change made through this isolate); D1 is read only when the
+ * policy is on, so entries of other concerts cost no D1 read.
  */
 export const requireVerifiedIfAsked = createMiddleware<{ Bindings: Env; Variables: UserVariables }>(async (c, next) => {
   // The route's validators come after its middleware: a malformed path is its 400 first.
