@@ -35,7 +35,7 @@ async function api(method, path, body, token) {
 
 before(async () => {
   sms = await startSmsGateway(0)
-  smsBase = `http://127.0.0.1:${sms.address().port}`
+  smsBase = `http://127.0.0.1:${/** @type {import('node:net').AddressInfo} */ (sms.address()).port}`
   server = spawn('npm', ['start'], {
     env: { ...process.env, PORT: String(PORT), SMS_WEBHOOK_URL: `${smsBase}/sms` },
     detached: true,
