@@ -1,6 +1,6 @@
 import { cloudflareTest, readD1Migrations } from '@cloudflare/vitest-plugin'
 import { defineConfig } from 'vitest/config'
-import { DATA_PLATFORM_PORT } from './test/support/global-setup.mjs'
+import { DATA_PLATFORM_PORT, SMS_GATEWAY_PORT } from './test/support/global-setup.mjs'
 
 export default defineConfig(async () => {
   const migrations = await readD1Migrations('./migrations')
@@ -13,6 +13,9 @@ export default defineConfig(async () => {
             TEST_MIGRATIONS: migrations,
             AUTH_SECRET: 'test-auth-secret-0123456789abcdef0123456789abcdef',
             ADMIN_TOKEN: 'test-admin-token',
+            PHONE_HASH_KEY: 'test-phone-hash-key-0123456789abcdef0123456789',
+            // The stand-in SMS gateway of test/support/global-setup.mjs: the tests read the codes from it.
+            SMS_WEBHOOK_URL: `http://127.0.0.1:${SMS_GATEWAY_PORT}/sms`,
             // The stand-in platform of test/support/global-setup.mjs; retries without waiting.
             DATA_PLATFORM_URL: `http://127.0.0.1:${DATA_PLATFORM_PORT}/events`,
             EVENT_RETRY_BASE_SECONDS: '0',

@@ -23,6 +23,8 @@ declare namespace Cloudflare {
 		AUTH_SECRET: string;
 		ADMIN_TOKEN: string;
 		TURNSTILE_SECRET_KEY: string;
+		SMS_WEBHOOK_URL: string;
+		PHONE_HASH_KEY: string;
 		CONCERT: DurableObjectNamespace<import("./src/index").ConcertObject>;
 		RELAY: DurableObjectNamespace<import("./src/index").QueueRelay>;
 		GATE: DurableObjectNamespace<import("./src/index").ConcertGate>;

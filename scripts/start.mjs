@@ -1,10 +1,11 @@
 // @ts-check
 // `npm start`: the whole service on this machine, the way a newcomer expects it.
-//   1. .dev.vars from .dev.vars.example when missing (development secrets)
+//   1. .dev.vars from .dev.vars.example when missing (development secrets), and the secrets
+//      added to the example since (PHONE_HASH_KEY) appended to an older .dev.vars
 //   2. D1 migrations applied to the local database under .wrangler/state (or STATE_DIR)
 //   3. wrangler's dev server (the runtime of `wrangler dev`: local D1, Durable Objects and
-//      Queues) on PORT (default 8787), with DATA_PLATFORM_URL and EVENT_RETRY_BASE_SECONDS
-//      passed on when set
+//      Queues) on PORT (default 8787), with DATA_PLATFORM_URL, EVENT_RETRY_BASE_SECONDS and
+//      SMS_WEBHOOK_URL passed on when set
 //   4. a demo concert seeded through the admin API, once (idempotent across restarts)
 //
 // The dev server is started through wrangler's API (`unstable_startWorker`) rather than the
@@ -15,7 +16,7 @@
 // (503 "Your worker restarted mid-request", or a reset). The Worker's logs are printed the
 // same way without it (workerd's structured logs). docs/reliability.md has the measurement.
 import { spawnSync } from 'node:child_process'
-import { copyFileSync, existsSync, readFileSync } from 'node:fs'
+import { appendFileSync, copyFileSync, existsSync, readFileSync } from 'node:fs'
 import { unstable_startWorker } from 'wrangler'
 import { seedDemoConcert } from './seed.mjs'
 
@@ -23,7 +24,7 @@ const port = Number(process.env.PORT ?? 8787)
 const persistTo = process.env.STATE_DIR ?? '.wrangler/state'
 // Variables read from this process's environment and handed to the Worker.
 const vars = Object.fromEntries(
-  ['DATA_PLATFORM_URL', 'EVENT_RETRY_BASE_SECONDS']
+  ['DATA_PLATFORM_URL', 'EVENT_RETRY_BASE_SECONDS', 'SMS_WEBHOOK_URL']
     .filter((name) => process.env[name])
     .map((name) => [name, { type: 'plain_text', value: process.env[name] }]),
 )
@@ -33,6 +34,15 @@ const quiet = { ...process.env, WRANGLER_SEND_METRICS: 'false' }
 if (!existsSync('.dev.vars')) {
   copyFileSync('.dev.vars.example', '.dev.vars')
   console.log('created .dev.vars from .dev.vars.example (development secrets)')
+}
+const secretNames = (text) => new Set([...text.matchAll(/^([A-Z_]+)=/gm)].map(([, name]) => name))
+const have = secretNames(readFileSync('.dev.vars', 'utf8'))
+const missing = readFileSync('.dev.vars.example', 'utf8')
+  .split('\n')
+  .filter((line) => /^[A-Z_]+=/.test(line) && !have.has(line.slice(0, line.indexOf('='))))
+if (missing.length > 0) {
+  appendFileSync('.dev.vars', `\n${missing.join('\n')}\n`)
+  console.log(`added to .dev.vars from .dev.vars.example: ${missing.map((l) => l.slice(0, l.indexOf('='))).join(', ')}`)
 }
 const adminToken = /^ADMIN_TOKEN=(.*)$/m.exec(readFileSync('.dev.vars', 'utf8'))?.[1]?.trim()
 

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import { addressKey } from '../src/http/address-limit'
-import { call, expectError, sleep } from './helpers'
+import { call, expectError, newUser, sleep } from './helpers'
+import { newPhone, smsTo } from './identity-helpers'
 
 // Per-address limits (src/http/address-limit.ts), with the SIGNUP_LIMITER binding as wrangler.toml
 // has it: 10 accounts per address per 60 s. Every other test creates its users without
@@ -66,5 +67,25 @@ describe('account creation per address', () => {
       Array.from({ length: 3 * LIMIT }, (_, i) => signUp(i % 2 === 0 ? '127.0.0.1' : '::1')),
     )
     expect(replies.map((r) => r.status)).toEqual(Array(3 * LIMIT).fill(201))
+  })
+})
+
+describe('verification requests per address', () => {
+  it('answers 429 RATE_LIMITED past 5 a minute from one address, sending no code; another address is unaffected', async () => {
+    await freshWindow()
+    const ip = someAddress()
+    const user = await newUser()
+    const ask = (phone: string, from: string) =>
+      call('POST', '/api/users/me/verification', {
+        accessToken: user.accessToken,
+        body: { phone },
+        headers: { 'cf-connecting-ip': from },
+      })
+    // A phone of its own each time: the per-phone limit (3 in 10 minutes) stays out of the way.
+    for (let i = 0; i < 5; i++) expect((await ask(newPhone(), ip)).status).toBe(201)
+    const refusedPhone = newPhone()
+    expectError(await ask(refusedPhone, ip), 429, 'RATE_LIMITED')
+    expect(await smsTo(refusedPhone)).toEqual([])
+    expect((await ask(newPhone(), ip.replace(/\.\d+$/, '.255'))).status).toBe(201)
   })
 })

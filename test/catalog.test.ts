@@ -185,8 +185,11 @@ describe('service', () => {
     expect(routes.sort()).toEqual(
       [
         'POST /api/users',
+        'GET /api/users/me',
         'GET /api/users/me/balance',
         'POST /api/users/me/balance/charges',
+        'POST /api/users/me/verification',
+        'POST /api/users/me/verification/confirm',
         'GET /api/users/me/reservations',
         'POST /api/users/me/reservations/{reservationId}/refund',
         'GET /api/users/me/reservations/{reservationId}/refund',

@@ -32,16 +32,17 @@ import { gateName, placeGateName } from '../shared/gate-names'
 import { IsolateCaches, type KeepAlive, type LoadReason } from './isolate-cache'
 import { relayName } from './relay-names'
 import { mirrorOf, type RequestLocation } from './mirrors'
-import { cachedStatus, invalidateHeldLine, type LoadLineView } from './status-polls'
+import { cachedStatus, freshHeldLine, invalidateHeldLine, SNAPSHOT_MAX_AGE_MS, type LoadLineView } from './status-polls'
 import { sharedLineView, sharedRead, type SharedRead } from './shared-views'
 import { cachedSeatMap, invalidateSeats, recentRefusal, rememberRefusal } from './seat-views'
-import { cachedProofCost, invalidateProofCost } from './entry-proof-cost'
 
 /** Dates, seat counts and the sale's state change by the second, not the millisecond: one read per second per isolate. */
 const availableDates = new IsolateCaches<DateAvailabilityView[]>(1_000)
 const sales = new IsolateCaches<SaleStateView>(1_000)
 /** A draw never changes once made: kept until the isolate goes (a minute at most, so a bounded number of them stays). */
 const draws = new IsolateCaches<SaleDrawView>(60_000)
+/** The policy, for entries, when no status poll keeps a view of the line: as old as such a view at most. */
+const policies = new IsolateCaches<QueuePolicy>(SNAPSHOT_MAX_AGE_MS)
 
 /**
  * The Worker's side of one concert: its Durable Object stub and this isolate's views of it.
@@ -85,7 +86,7 @@ export class ConcertClient {
   async updatePolicy(patch: Partial<QueuePolicy>): Promise<QueuePolicy> {
     const policy = unwrap(await this.stub.updatePolicy(patch))
     invalidateHeldLine(this.concertId)
-    invalidateProofCost(this.concertId)
+    policies.invalidate(this.concertId)
     return policy
   }
 
@@ -130,14 +131,26 @@ export class ConcertClient {
     return (await draws.for(this.concertId).get(load)) ?? (await load())
   }
 
+  /**
+   * The policy in force: from the view of the line that status polls keep, when this isolate
+   * has a fresh one; else from the mirror, kept as briefly (exact after a change made here).
+   */
+  async policy(): Promise<QueuePolicy> {
+    const held = freshHeldLine(this.concertId)
+    if (held) return held.policy
+    const load = async (_: QueuePolicy | undefined, reason: LoadReason) =>
+      unwrap(await (reason === 'exact' ? this.stub.policy() : this.mirror.mirroredPolicy(this.concertId)))
+    return (await policies.for(this.concertId).get(load, this.keepAlive)) ?? (await load(undefined, 'waited'))
+  }
+
   /** A place in line, or in the pre-queue, through one of the concert's gates (src/gate/gate.ts). */
   async enter(userId: string, proof: EntryProof | null = null): Promise<QueueEntryView> {
     return unwrap(await this.gate(gateName(this.concertId, this.gates)).enter(this.concertId, userId, proof))
   }
 
-  /** The policy's entryProofCost (null: off), at most a second old; CONCERT_NOT_FOUND for an unknown concert. */
-  entryProofCost(): Promise<number | null> {
-    return cachedProofCost(this.concertId, async () => unwrap(await this.stub.entryProofCost()), this.keepAlive)
+  /** The policy's entryProofCost (null: off), as fresh as `policy()`; CONCERT_NOT_FOUND for an unknown concert. */
+  async entryProofCost(): Promise<number | null> {
+    return (await this.policy()).entryProofCost
   }
 
   private get gates(): number {

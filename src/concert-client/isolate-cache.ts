@@ -42,6 +42,12 @@ export class IsolateCache<T> {
     return this.load(load, 'waited')
   }
 
+  /** The value if it is fresh (at most `maxAgeMs` old, no change since), without loading it. */
+  peek(): T | undefined {
+    const fresh = this.valueVersion === this.version && Date.now() - this.loadedAt <= this.maxAgeMs
+    return fresh ? this.value : undefined
+  }
+
   /** A change went through this isolate: the next read loads afresh. */
   invalidate(): void {
     this.version++

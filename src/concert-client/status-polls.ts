@@ -51,6 +51,9 @@ export async function cachedStatus(
   return view ? view.describe(place, Date.now()) : 'unknown'
 }
 
+/** This isolate's view of the line if status polls keep a fresh one, without loading it. */
+export const freshHeldLine = (concertId: string): HeldLine | undefined => views.for(concertId).peek()
+
 /** After a change made through this isolate (policy, payment): answer the next poll afresh. */
 export function invalidateHeldLine(concertId: string): void {
   views.invalidate(concertId)

@@ -72,6 +72,11 @@ export class ConcertObject extends DurableObject<Env> {
     return ok(this.room.meta.policy)
   }
 
+  /** The policy in force: what the Worker checks an entry against before it reaches a gate (requireVerifiedIdentity). */
+  policy(): Result<QueuePolicy> {
+    return this.room.meta.id ? ok(this.room.meta.policy) : notFound()
+  }
+
   stats(): Result<QueueStatsView> {
     return this.room.read((now) => {
       const { made } = this.room.preQueue.entries
@@ -186,11 +191,6 @@ export class ConcertObject extends DurableObject<Env> {
         this.room.afterChange()
       return entries
     })
-  }
-
-  /** The policy's entryProofCost (null: no proof of work at the entry), for the Worker to make and check challenges. */
-  entryProofCost(): Result<number | null> {
-    return this.room.read(() => this.room.meta.policy.entryProofCost)
   }
 
   /** The places the draw gives these pre-queue entries (0: the draw has not begun, or not the user's): for a gate, entries whose key's prefix another shares. */

@@ -27,6 +27,7 @@ export const ERRORS = {
   SEAT_NOT_FOUND: { status: 404, message: 'This show has no such seat' },
   SECTION_NOT_FOUND: { status: 404, message: 'This concert has no such section' },
   RESERVATION_NOT_FOUND: { status: 404, message: 'No such reservation for this concert' },
+  VERIFICATION_NOT_FOUND: { status: 404, message: 'No such verification for this account' },
   SEAT_UNAVAILABLE: { status: 409, message: 'This seat is already taken' },
   HOLD_LIMIT_REACHED: { status: 409, message: 'You hold as many seats as you may' },
   TICKET_LIMIT_REACHED: { status: 409, message: 'You have as many tickets for this concert as one person may' },

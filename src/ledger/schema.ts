@@ -1,6 +1,6 @@
 import { integer, primaryKey, sqliteTable, text } from 'drizzle-orm/sqlite-core'
 
-// Mirrors migrations/ (0001_ledger.sql, 0003_sale_schedule.sql, 0004_orders_refunds.sql), which are the source of truth for constraints.
+// Mirrors migrations/ (0001_ledger.sql, 0003_sale_schedule.sql, 0004_orders_refunds.sql, 0005_identity.sql), which are the source of truth for constraints.
 
 export const users = sqliteTable('users', {
   id: text('id').primaryKey(),
@@ -68,4 +68,23 @@ export const refunds = sqliteTable('refunds', {
   fee: integer('fee').notNull(),
   idempotencyKey: text('idempotency_key'),
   refundedAt: text('refunded_at').notNull(),
+})
+
+/** A code sent to a phone (migrations/0005_identity.sql): the phone and the code only as keyed hashes. */
+export const phoneVerifications = sqliteTable('phone_verifications', {
+  id: text('id').primaryKey(),
+  userId: text('user_id').notNull(),
+  phoneHash: text('phone_hash').notNull(),
+  codeHash: text('code_hash').notNull(),
+  attempts: integer('attempts').notNull().default(0),
+  createdAt: text('created_at').notNull(),
+  expiresAt: text('expires_at').notNull(),
+  confirmedAt: text('confirmed_at'),
+})
+
+/** An account's verified phone; UNIQUE phone_hash: one phone, one account. */
+export const identities = sqliteTable('identities', {
+  userId: text('user_id').primaryKey(),
+  phoneHash: text('phone_hash').notNull().unique(),
+  verifiedAt: text('verified_at').notNull(),
 })

@@ -4,7 +4,7 @@ import type { LineView, ViewVersion } from '../shared/line-view'
 import { released } from '../shared/rpc'
 import { ok, type Result } from '../errors'
 import type { PackedSeatMap } from '../shared/seat-map'
-import type { DateAvailabilityView, SaleStateView } from '../schemas'
+import type { DateAvailabilityView, QueuePolicy, SaleStateView } from '../schemas'
 import { MirroredLine } from './mirrored-line'
 import { Pulled } from './pulled'
 
@@ -35,6 +35,8 @@ export class ConcertMirror extends DurableObject<Env> {
   )
   private readonly sale = new Pulled<SaleStateView>(MIRROR_SALE_MAX_AGE_MS, () => this.concert.sale())
   private readonly seatMaps = new Map<string, Pulled<PackedSeatMap>>()
+  /** As old as the line at most: entries are checked against it (src/identity/verified-entry.ts). */
+  private readonly policy = new Pulled<QueuePolicy>(MIRROR_LINE_MAX_AGE_MS, () => this.concert.policy())
   /** Calls made to the concert object (one per use of `concert`): for tests and the simulation's costs. */
   private calls = 0
 
@@ -61,6 +63,11 @@ export class ConcertMirror extends DurableObject<Env> {
   mirroredSale(concertId: string): Promise<Result<SaleStateView>> {
     this.concertId = concertId
     return this.sale.get()
+  }
+
+  mirroredPolicy(concertId: string): Promise<Result<QueuePolicy>> {
+    this.concertId = concertId
+    return this.policy.get()
   }
 
   mirroredSeats(concertId: string, date: string, section?: string): Promise<Result<PackedSeatMap>> {

@@ -5,6 +5,7 @@ import { checkEntryProof, entryChallenge } from '../auth/entry-proof'
 import { concertClient } from '../concert-client'
 import { ApiError } from '../errors'
 import { limitPerUser } from '../http/load-shedding'
+import { requireVerifiedIfAsked } from '../identity/verified-entry'
 import { requireTurnstile } from '../http/turnstile'
 import { ConcertIdParam, ProofChallenge, QueueEntryHeaders, QueueSocketQuery, QueueStatus } from '../schemas'
 import { bearer, errorResponses, json, newRouter, queueTokenInQuery, queueTokenWithOptionalBearer } from './openapi'
@@ -21,7 +22,7 @@ queue.openapi(
     description:
       "While the concert's policy has entryProofCost, a new place needs X-Entry-Proof: a solution of GET .../queue/challenge, used once.",
     security: bearer,
-    middleware: [requireUser, limitPerUser('enter'), requireTurnstile] as const,
+    middleware: [requireUser, limitPerUser('enter'), requireVerifiedIfAsked, requireTurnstile] as const,
     request: { params: ConcertIdParam, headers: QueueEntryHeaders },
     responses: {
       201: json(

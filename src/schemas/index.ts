@@ -10,7 +10,7 @@ import type {
 } from './operators'
 import type { QueueStatus } from './queue'
 import type { Hold, OrderSeat, Payment, Seat, SeatMap, SectionList } from './seats'
-import type { Balance, ConfirmedReservation, Refund, RefundQuote } from './users'
+import type { Balance, ConfirmedReservation, Profile, Refund, RefundQuote, VerificationStarted } from './users'
 
 // Shared shapes of the HTTP contract (../../shared/API.md), one file per area. They validate
 // every input and generate the OpenAPI document, so the two cannot disagree.
@@ -49,3 +49,5 @@ export type SectionInputView = z.infer<typeof SectionInput>
 export type RefundPolicyView = z.infer<typeof RefundPolicy>
 export type RefundView = z.infer<typeof Refund>
 export type RefundQuoteView = z.infer<typeof RefundQuote>
+export type ProfileView = z.infer<typeof Profile>
+export type VerificationStartedView = z.infer<typeof VerificationStarted>

@@ -60,3 +60,42 @@ export const RefundQuote = z
     amount: Money.openapi({ description: 'What a refund now would credit' }),
   })
   .openapi('RefundQuote')
+
+// --- verified identity ---
+
+export const Profile = z
+  .object({
+    userId: Uuid,
+    name: z.string().nullable(),
+    verified: z.boolean().openapi({ description: 'Whether a phone verifies this account' }),
+  })
+  .openapi('Profile')
+
+/** E.164: a plus, a country code that does not start with 0, at most 15 digits in all; no spaces or dashes. */
+export const PhoneNumber = z
+  .string()
+  .regex(/^\+[1-9]\d{6,14}$/, { error: 'expected an E.164 phone number such as +821012345678' })
+  .openapi({ example: '+821012345678' })
+
+export const VerificationBody = z.object({ phone: PhoneNumber }).openapi('VerificationRequest')
+
+export const VerificationStarted = z
+  .object({
+    verificationId: Uuid,
+    expiresAt: Timestamp.openapi({ description: 'Ten minutes after it was sent' }),
+  })
+  .openapi('VerificationStarted')
+
+export const VerificationConfirmBody = z
+  .object({
+    verificationId: Uuid,
+    code: z
+      .string()
+      .regex(/^\d{6}$/, { error: 'expected the 6 digits that were sent' })
+      .openapi({ example: '123456' }),
+  })
+  .openapi('VerificationConfirm')
+
+export const VerificationConfirmed = z
+  .object({ userId: Uuid, verified: z.literal(true) })
+  .openapi('VerificationConfirmed')

@@ -2,12 +2,14 @@
 // Two people in real browsers (Debian Chromium through playwright-core) against `npm start`:
 // one is admitted while the other waits and watches their place fall; the first holds a
 // seat, is told their balance is too low, tops up and pays; the second is then admitted and
-// sees that seat SOLD. Screenshots go to test-results/e2e/.
+// sees that seat SOLD. A fan verifies a phone through the stand-in SMS gateway to enter a sale
+// that admits verified accounts only. Screenshots go to test-results/e2e/.
 import assert from 'node:assert/strict'
 import { spawn } from 'node:child_process'
 import { mkdirSync, readFileSync } from 'node:fs'
 import { after, before, test } from 'node:test'
 import { chromium } from 'playwright-core'
+import { startSmsGateway } from '../support/sms-gateway.mjs'
 
 const PORT = Number(process.env.E2E_PORT ?? 8797)
 const base = `http://127.0.0.1:${PORT}`
@@ -17,6 +19,9 @@ mkdirSync(shots, { recursive: true })
 let server
 let browser
 let adminToken
+/** The stand-in SMS gateway, on a free port, that `npm start` sends the verification codes to. */
+let sms
+let smsBase
 
 const wait = (ms) => new Promise((r) => setTimeout(r, ms))
 async function api(method, path, body, token) {
@@ -29,8 +34,10 @@ async function api(method, path, body, token) {
 }
 
 before(async () => {
+  sms = await startSmsGateway(0)
+  smsBase = `http://127.0.0.1:${/** @type {import('node:net').AddressInfo} */ (sms.address()).port}`
   server = spawn('npm', ['start'], {
-    env: { ...process.env, PORT: String(PORT) },
+    env: { ...process.env, PORT: String(PORT), SMS_WEBHOOK_URL: `${smsBase}/sms` },
     detached: true,
     stdio: ['ignore', 'ignore', 'inherit'],
   })
@@ -62,6 +69,7 @@ before(async () => {
 after(async () => {
   await browser?.close()
   if (server) process.kill(-server.pid, 'SIGTERM')
+  sms?.close()
 })
 
 /** What the pages' Content-Security-Policy blocked, in any page of any test: checked empty at the end. */
@@ -436,6 +444,62 @@ test('the operator console: sign in, create a concert with a sale two minutes ou
   await operator.click('#lang')
   await operator.waitForFunction(() => document.querySelector('h1')?.textContent === '운영 콘솔')
   await operator.screenshot({ path: `${shots}/console-5-phone-korean.png`, fullPage: true })
+})
+
+test('a sale for verified accounts only: a fan is refused, verifies a phone with the code the gateway received, then enters', async () => {
+  const date = new Date(Date.now() + 25 * 86_400_000).toISOString().slice(0, 10)
+  const concert = await api(
+    'POST',
+    '/api/admin/concerts',
+    {
+      title: 'E2E Verified',
+      venue: 'Test Hall',
+      dates: [{ date, price: 90_000 }],
+      queuePolicy: { maxActiveUsers: 5, requireVerifiedIdentity: true },
+    },
+    adminToken,
+  )
+  assert.equal(concert.status, 201)
+  const concertId = concert.body.concertId
+  const fan = await person('seoyeon', { width: 390, height: 844 })
+  await fan.goto(`${base}/?concert=${concertId}`)
+  await fan.waitForSelector('.concert.selected')
+  await fan.waitForSelector('#verify-phone')
+
+  // Not verified yet: the entry is refused, and the page says why.
+  await fan.click('#join')
+  await fan.waitForSelector('#message.error:not([hidden])')
+  assert.match(await fan.textContent('#message'), /verified accounts only/)
+  await fan.screenshot({ path: `${shots}/30-phone-verification-required.png`, fullPage: true })
+
+  // The phone, typed as people do; the code as the phone received it.
+  const phone = `+8210${String(Date.now()).slice(-8)}`
+  await fan.fill('#phone', `${phone.slice(0, 5)} ${phone.slice(5, 9)}-${phone.slice(9)}`)
+  await fan.click('#send-code')
+  await fan.waitForSelector('#code')
+  assert.match(await fan.textContent('#message'), /code is on its way/)
+  const received = await (await fetch(`${smsBase}/messages?to=${encodeURIComponent(phone)}`)).json()
+  assert.equal(received.messages.length, 1)
+  const { code, message } = received.messages[0]
+  assert.match(code, /^\d{6}$/)
+  assert.match(message, new RegExp(code))
+  await fan.fill('#code', code)
+  await fan.screenshot({ path: `${shots}/31-phone-code-typed.png`, fullPage: true })
+  await fan.click('#confirm-code')
+  await fan.waitForSelector('#verify-phone', { state: 'detached' })
+  assert.match(await fan.textContent('#message'), /phone is verified/)
+
+  // Verified: the same sale now admits the fan.
+  await fan.click('#join')
+  await fan.waitForSelector('#seat-grid .seat[data-seat="1"][data-status="AVAILABLE"]')
+  await fan.screenshot({ path: `${shots}/32-phone-verified-admitted.png`, fullPage: true })
+  // The phone is in no answer the page got.
+  const me = await fan.evaluate(async () => {
+    const { accessToken } = JSON.parse(localStorage.getItem('user') ?? '{}')
+    return (await fetch('/api/users/me', { headers: { authorization: `Bearer ${accessToken}` } })).json()
+  })
+  assert.equal(me.verified, true)
+  assert.doesNotMatch(JSON.stringify(me), new RegExp(phone.slice(1)))
 })
 
 test('a concert asking a proof of work at the entry: the fan page solves it in a Web Worker during the countdown, with a progress bar, and the entry carrying it gets a place', async () => {

@@ -1,7 +1,10 @@
+import { identityText } from './i18n-identity'
+
 export type Lang = 'ko' | 'en'
 
 const text = {
   ko: {
+    ...identityText.ko,
     title: '콘서트 예매',
     subtitle: '대기열 → 좌석 선택 → 결제',
     balance: '잔액',
@@ -150,6 +153,7 @@ const text = {
     'admin.saleLine': '{state} · 오픈 {opens} · 사전 대기열 {pre}',
   },
   en: {
+    ...identityText.en,
     title: 'Concert tickets',
     subtitle: 'Queue → pick a seat → pay',
     balance: 'Balance',

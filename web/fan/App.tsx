@@ -4,6 +4,7 @@ import { useStore } from '../common/store'
 import { Header, MessageLine } from '../common/ui'
 import { charge, otherConcerts, switchLang, verifyDraw } from './actions'
 import { Catalog } from './Catalog'
+import { VerifyPhone } from './VerifyPhone'
 import { Sale } from './Sale'
 import { money, seatList, state, store, t } from './state'
 import { Tickets } from './Tickets'
@@ -19,6 +20,7 @@ export function App() {
       <Header title={t('title')} subtitle={t('subtitle')} lang={state.lang} onLang={switchLang} />
       <main>
         <Wallet />
+        {state.verified === false && <VerifyPhone />}
         <MessageLine message={state.message} />
         {!inQueue && <Catalog />}
         {inQueue && !isActive && <Waiting />}

@@ -4,6 +4,7 @@
 import { render } from 'hono/jsx/dom'
 import { App } from './App'
 import { loadConcerts, refreshSeats, signIn } from './data'
+import { refreshIdentity } from './verify-phone'
 import { attempt, show, state, store } from './state'
 
 render(<App />, document.getElementById('app')!)
@@ -15,5 +16,5 @@ setInterval(() => {
 
 void attempt(async () => {
   await signIn()
-  await loadConcerts()
+  await Promise.all([loadConcerts(), refreshIdentity()])
 })

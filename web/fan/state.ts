@@ -49,6 +49,10 @@ export interface State {
   message: Message | null
   /** How far the entry's proof of work is solved (0 to 1; web/fan/proof.ts), null when none is under way. */
   proofProgress: number | null
+  /** Whether a phone verifies the account (GET /api/users/me); null until known. */
+  verified: boolean | null
+  /** The code sent to the phone, waiting to be confirmed. */
+  phoneCode: { verificationId: string; expiresAt: string } | null
 }
 
 export const store = createStore<State>({
@@ -77,6 +81,8 @@ export const store = createStore<State>({
   quote: null,
   message: null,
   proofProgress: null,
+  verified: null,
+  phoneCode: null,
 })
 export const state = store.state
 
