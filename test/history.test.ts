@@ -1,6 +1,7 @@
 import { abortAllDurableObjects, runInDurableObject } from 'cloudflare:test'
 import { describe, expect, it } from 'vitest'
 import { History, HISTORY_MINUTES, type QueueTotals } from '../src/concert/line/history'
+import { noRefusals } from '../src/shared/refused-entries'
 import {
   activeBuyer,
   ADMIN_TOKEN,
@@ -15,6 +16,7 @@ import {
 } from './helpers'
 
 const MINUTE = 60_000
+const none = noRefusals()
 const historyOf = (concertId: string, query = '') =>
   call('GET', `/api/admin/concerts/${concertId}/queue/history${query}`, { accessToken: ADMIN_TOKEN })
 
@@ -24,7 +26,15 @@ describe('queue history', () => {
     // Time is the test's: ten days ahead, on a minute's start, so no real sample falls among these.
     const t0 = Math.ceil((Date.now() + 10 * 86_400_000) / MINUTE) * MINUTE
     const read = await runInDurableObject(stubOf(concertId), (_, state) => {
-      const totals: QueueTotals = { waiting: 0, active: 0, admitted: 0, abandoned: 0, sold: 0, entered: 0 }
+      const totals: QueueTotals = {
+        waiting: 0,
+        active: 0,
+        admitted: 0,
+        abandoned: 0,
+        sold: 0,
+        entered: 0,
+        refused: noRefusals(),
+      }
       const history = new History(state.storage.sql, () => ({ ...totals }))
       const at = (ms: number, change: Partial<QueueTotals>) => {
         Object.assign(totals, change)
@@ -41,11 +51,11 @@ describe('queue history', () => {
     })
     const iso = (m: number) => new Date(t0 + m * MINUTE).toISOString()
     expect(read.points).toEqual([
-      { at: iso(0), waiting: 3, active: 2, admitted: 2, abandoned: 0, sold: 0, entered: 5 },
-      { at: iso(1), waiting: 6, active: 2, admitted: 0, abandoned: 0, sold: 0, entered: 3 },
-      { at: iso(2), waiting: 6, active: 2, admitted: 0, abandoned: 0, sold: 0, entered: 0 },
-      { at: iso(3), waiting: 5, active: 1, admitted: 0, abandoned: 1, sold: 1, entered: 0 },
-      { at: iso(4), waiting: 6, active: 1, admitted: 0, abandoned: 0, sold: 0, entered: 1 },
+      { at: iso(0), waiting: 3, active: 2, admitted: 2, abandoned: 0, sold: 0, entered: 5, refusedEntries: none },
+      { at: iso(1), waiting: 6, active: 2, admitted: 0, abandoned: 0, sold: 0, entered: 3, refusedEntries: none },
+      { at: iso(2), waiting: 6, active: 2, admitted: 0, abandoned: 0, sold: 0, entered: 0, refusedEntries: none },
+      { at: iso(3), waiting: 5, active: 1, admitted: 0, abandoned: 1, sold: 1, entered: 0, refusedEntries: none },
+      { at: iso(4), waiting: 6, active: 1, admitted: 0, abandoned: 0, sold: 0, entered: 1, refusedEntries: none },
     ])
     expect(read.policyChanges).toEqual([{ at: new Date(t0 + 150_000).toISOString(), change: { paused: true } }])
   })
@@ -54,7 +64,15 @@ describe('queue history', () => {
     const { concertId } = await newConcert()
     const t0 = Math.ceil((Date.now() + 20 * 86_400_000) / MINUTE) * MINUTE
     const { rows, day } = await runInDurableObject(stubOf(concertId), (_, state) => {
-      const totals: QueueTotals = { waiting: 0, active: 0, admitted: 0, abandoned: 0, sold: 0, entered: 0 }
+      const totals: QueueTotals = {
+        waiting: 0,
+        active: 0,
+        admitted: 0,
+        abandoned: 0,
+        sold: 0,
+        entered: 0,
+        refused: noRefusals(),
+      }
       const history = new History(state.storage.sql, () => ({ ...totals }))
       for (let m = 0; m < HISTORY_MINUTES + 300; m++) {
         totals.entered = m + 1

@@ -22,6 +22,7 @@ import type {
   RefundStart,
 } from '../shared/rpc'
 import type { LineView, ViewVersion } from '../shared/line-view'
+import type { RefusedCounts } from '../shared/refused-entries'
 import type { DrawOrderView } from '../shared/draw-order'
 import { DurableObject } from 'cloudflare:workers'
 import { ConcertRoom, notFound } from './runtime/room'
@@ -88,6 +89,7 @@ export class ConcertObject extends DurableObject<Env> {
         seatsLeft: this.room.seatPlan.left(now),
         preQueue,
         events: this.room.outbox.counts(),
+        refusedEntries: { ...this.room.refused.totals },
         policy: this.room.meta.policy,
       }
     })
@@ -183,6 +185,8 @@ export class ConcertObject extends DurableObject<Env> {
         proofsOf.refuse,
       )
       proofsOf.spend(entries)
+      const refusedProofs = entries.filter((e) => !e.ok && e.code.startsWith('PROOF_')).length
+      if (refusedProofs > 0) this.room.refused.add({ proof: refusedProofs })
       // Joining the back of a line moves nobody's place and no deadline, unless it is admitted
       // at once or starts the idle clock, or its event finds the relay not yet armed: only then
       // re-arm the alarm and push.
@@ -190,6 +194,16 @@ export class ConcertObject extends DurableObject<Env> {
       if (joined && (moved || this.room.alarmClock.at === null || this.room.alarmClock.at > this.room.outbox.due!))
         this.room.afterChange()
       return entries
+    })
+  }
+
+  /**
+   * Entries the Worker refused (its verification, proof, Turnstile and rate checks), summed in
+   * its isolates and handed on by a gate about once a second (src/gate/gate.ts): one small write.
+   */
+  countRefusals(counts: Partial<RefusedCounts>): Promise<void> {
+    return this.room.group.run(() => {
+      if (this.room.meta.id) this.room.refused.add(counts)
     })
   }
 

@@ -5,11 +5,15 @@ import { DrawPlaces, type DrawOrderView } from '../shared/draw-order'
 import { released, type EntryProof, type PlaceInLine, type QueueEntryView } from '../shared/rpc'
 import { fail, ok, unavailable, type Result } from '../errors'
 import { Batch } from './batch'
+import { CoalescedPush } from '../shared/coalesced-push'
+import { noRefusals, REFUSAL_REASONS, type RefusedCounts } from '../shared/refused-entries'
 
 /** A gate calls the concert object with entries at most this often: 1,000 / GATE_INTERVAL_MS a second. */
 export const GATE_INTERVAL_MS = 100
 /** Items per call at most: the object takes a batch of entries in one transaction (docs/scale.md gives its cost per entry). */
 const MAX_BATCH = 5_000
+/** A gate hands the refusals it was given on to the concert object at most this often. */
+export const REFUSALS_INTERVAL_MS = 1_000
 
 /**
  * A gate of one concert's queue (GATES_PER_CONCERT of them, src/shared/gate-names.ts): it
@@ -39,6 +43,11 @@ export class ConcertGate extends DurableObject<Env> {
   private readonly places = new OnceBegun(() => this.placesFromOrderGate())
   /** As the order gate: the draw's order from the object, for every gate. */
   private readonly order = new OnceBegun(() => this.orderFromObject())
+  /** Refusals the Worker's isolates handed here, not yet sent to the object. */
+  private refusals = noRefusals()
+  private readonly refusalSends = new CoalescedPush(() => this.sendRefusals(), REFUSALS_INTERVAL_MS)
+  /** Calls to the object with refusals, for tests. */
+  private refusalCalls = 0
   /** orders: fetched from the order gate; objectOrders: as the order gate, from the object. */
   private found = { orders: 0, objectOrders: 0, calls: 0, places: 0, asked: 0 }
 
@@ -50,6 +59,27 @@ export class ConcertGate extends DurableObject<Env> {
   enter(concertId: string, userId: string, proof: EntryProof | null = null): Promise<Result<QueueEntryView>> {
     this.concertId = concertId
     return this.entries.add({ userId, proof })
+  }
+
+  /**
+   * Entries an isolate of the Worker refused (src/concert-client/refusal-counts.ts), summed
+   * here with other isolates' and sent to the object in one call a second at most: however
+   * many isolates count a flood, the object gets a call a second from each gate at most.
+   */
+  refused(concertId: string, counts: RefusedCounts): void {
+    this.concertId = concertId
+    for (const reason of REFUSAL_REASONS) this.refusals[reason] += Math.max(0, Math.trunc(counts[reason] ?? 0))
+    this.refusalSends.schedule()
+  }
+
+  private sendRefusals() {
+    const counts = this.refusals
+    this.refusals = noRefusals()
+    this.refusalCalls++
+    // Counts are a measure for operators, not a sale: an object unreachable now gets them with the next call.
+    this.concert.countRefusals(counts).catch(() => {
+      for (const reason of REFUSAL_REASONS) this.refusals[reason] += counts[reason]
+    })
   }
 
   /**
@@ -96,7 +126,12 @@ export class ConcertGate extends DurableObject<Env> {
   }
 
   counts() {
-    return { batches: this.entries.sent.batches, entries: this.entries.sent.items, ...this.found }
+    return {
+      batches: this.entries.sent.batches,
+      entries: this.entries.sent.items,
+      refusalCalls: this.refusalCalls,
+      ...this.found,
+    }
   }
 }
 

@@ -7,6 +7,7 @@ import { ApiError } from '../errors'
 import { limitPerUser } from '../http/load-shedding'
 import { requireVerifiedIfAsked } from '../identity/verified-entry'
 import { requireTurnstile } from '../http/turnstile'
+import { countRefusedEntries, entryReachesObject } from '../http/refused-entries'
 import { ConcertIdParam, ProofChallenge, QueueEntryHeaders, QueueSocketQuery, QueueStatus } from '../schemas'
 import { bearer, errorResponses, json, newRouter, queueTokenInQuery, queueTokenWithOptionalBearer } from './openapi'
 
@@ -22,7 +23,13 @@ queue.openapi(
     description:
       "While the concert's policy has entryProofCost, a new place needs X-Entry-Proof: a solution of GET .../queue/challenge, used once.",
     security: bearer,
-    middleware: [requireUser, limitPerUser('enter'), requireVerifiedIfAsked, requireTurnstile] as const,
+    middleware: [
+      countRefusedEntries,
+      requireUser,
+      limitPerUser('enter'),
+      requireVerifiedIfAsked,
+      requireTurnstile,
+    ] as const,
     request: { params: ConcertIdParam, headers: QueueEntryHeaders },
     responses: {
       201: json(
@@ -43,6 +50,7 @@ queue.openapi(
     const proof = header === undefined || (await concert.entryProofCost()) === null ? null : header
     const checked = proof === null ? null : await checkEntryProof(c.env.AUTH_SECRET, proof, { userId, concertId })
     if (checked && !checked.ok) throw new ApiError(checked.code, checked.message)
+    entryReachesObject(c.req.raw)
     const { created, arrival, entryId, status } = await concert.enter(userId, checked?.value ?? null)
     const token = await signQueueToken({ userId, concertId, arrival, entryId }, c.env.AUTH_SECRET)
     c.header('Cache-Control', 'no-store')

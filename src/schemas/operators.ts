@@ -177,6 +177,18 @@ export const ConcertCreated = z
   })
   .openapi('ConcertCreated')
 
+/** Queue entries refused, by reason (src/shared/refused-entries.ts). */
+const RefusedEntries = z
+  .object({
+    unverified: z.int().openapi({ description: '403 VERIFICATION_REQUIRED' }),
+    proof: z
+      .int()
+      .openapi({ description: '403 PROOF_REQUIRED or PROOF_INVALID (by the Worker or the concert object)' }),
+    turnstile: z.int().openapi({ description: '403 TURNSTILE_REQUIRED or TURNSTILE_FAILED' }),
+    rate: z.int().openapi({ description: '429 RATE_LIMITED by the per-user entry limit' }),
+  })
+  .openapi('RefusedEntries')
+
 export const QueueStatsSchema = z
   .object({
     concertId: Uuid,
@@ -196,6 +208,10 @@ export const QueueStatsSchema = z
         unsent: z.int().openapi({ description: 'Of those, still in the outbox: not yet taken by the events queue' }),
       })
       .openapi({ description: "The concert's sale events (docs/events.md)" }),
+    refusedEntries: RefusedEntries.openapi({
+      description:
+        'Queue entries refused since the concert was made, by reason. Refusals in the Worker reach these counts about a second after they happen (docs/api.md)',
+    }),
     policy: QueuePolicySchema,
   })
   .openapi('QueueStats')
@@ -224,6 +240,7 @@ export const QueueHistory = z
         abandoned: z.int(),
         sold: z.int(),
         entered: z.int(),
+        refusedEntries: RefusedEntries.openapi({ description: 'Queue entries refused within the minute, by reason' }),
       }),
     ),
     policyChanges: z

@@ -1,4 +1,5 @@
 import type { QueueHistoryView } from '../../schemas'
+import { noRefusals, REFUSAL_REASONS, type RefusedCounts } from '../../shared/refused-entries'
 
 const MINUTE_MS = 60_000
 /** A day of minutes (and the minute before them, which the first one's counts are taken from); older rows are deleted as new minutes begin. */
@@ -12,6 +13,8 @@ export interface QueueTotals {
   abandoned: number
   sold: number
   entered: number
+  /** Queue entries refused, by reason (refused-entries.ts). */
+  refused: RefusedCounts
 }
 
 type Point = QueueHistoryView['points'][number]
@@ -23,11 +26,33 @@ type Row = {
   abandoned: number
   sold: number
   entered: number
+  refused_unverified: number
+  refused_proof: number
+  refused_turnstile: number
+  refused_rate: number
 }
+
+const totalsOf = (r: Row): QueueTotals => ({
+  ...r,
+  refused: {
+    unverified: r.refused_unverified,
+    proof: r.refused_proof,
+    turnstile: r.refused_turnstile,
+    rate: r.refused_rate,
+  },
+})
 
 const minuteOf = (now: number) => Math.floor(now / MINUTE_MS)
 const COUNTED = ['admitted', 'abandoned', 'sold', 'entered'] as const
-const NOTHING: QueueTotals = { waiting: 0, active: 0, admitted: 0, abandoned: 0, sold: 0, entered: 0 }
+const NOTHING: QueueTotals = {
+  waiting: 0,
+  active: 0,
+  admitted: 0,
+  abandoned: 0,
+  sold: 0,
+  entered: 0,
+  refused: noRefusals(),
+}
 
 /**
  * The queue minute by minute (table `history`, a row a minute at most, a day kept): the totals
@@ -51,7 +76,8 @@ export class History {
   sample(now: number) {
     const minute = minuteOf(now)
     const t = this.totals()
-    const key = `${minute}|${t.waiting}|${t.active}|${t.admitted}|${t.abandoned}|${t.sold}|${t.entered}`
+    const r = t.refused
+    const key = `${minute}|${t.waiting}|${t.active}|${t.admitted}|${t.abandoned}|${t.sold}|${t.entered}|${r.unverified}|${r.proof}|${r.turnstile}|${r.rate}`
     if (key === this.lastWritten) return
     if (minute !== this.lastMinute) {
       this.sql.exec('DELETE FROM history WHERE minute < ?', minute - HISTORY_MINUTES)
@@ -59,9 +85,12 @@ export class History {
       this.lastMinute = minute
     }
     this.sql.exec(
-      `INSERT INTO history (minute, waiting, active, admitted, abandoned, sold, entered) VALUES (?, ?, ?, ?, ?, ?, ?)
+      `INSERT INTO history (minute, waiting, active, admitted, abandoned, sold, entered,
+         refused_unverified, refused_proof, refused_turnstile, refused_rate) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
        ON CONFLICT (minute) DO UPDATE SET waiting = excluded.waiting, active = excluded.active, admitted = excluded.admitted,
-         abandoned = excluded.abandoned, sold = excluded.sold, entered = excluded.entered`,
+         abandoned = excluded.abandoned, sold = excluded.sold, entered = excluded.entered,
+         refused_unverified = excluded.refused_unverified, refused_proof = excluded.refused_proof,
+         refused_turnstile = excluded.refused_turnstile, refused_rate = excluded.refused_rate`,
       minute,
       t.waiting,
       t.active,
@@ -69,6 +98,10 @@ export class History {
       t.abandoned,
       t.sold,
       t.entered,
+      r.unverified,
+      r.proof,
+      r.turnstile,
+      r.rate,
     )
     this.lastWritten = key
   }
@@ -86,12 +119,13 @@ export class History {
       this.sql
         .exec<Row>('SELECT * FROM history WHERE minute >= ? ORDER BY minute', first)
         .toArray()
-        .map((r) => [r.minute, r]),
+        .map((r) => [r.minute, totalsOf(r)]),
     )
     // Before the first row there was nothing: the concert's first minute counts from zero.
-    let previous: QueueTotals =
-      this.sql.exec<Row>('SELECT * FROM history WHERE minute < ? ORDER BY minute DESC LIMIT 1', first).toArray()[0] ??
-      NOTHING
+    const before = this.sql
+      .exec<Row>('SELECT * FROM history WHERE minute < ? ORDER BY minute DESC LIMIT 1', first)
+      .toArray()[0]
+    let previous: QueueTotals = before ? totalsOf(before) : NOTHING
     const points: Point[] = []
     for (let m = first; m <= last; m++) {
       const at = m === last ? this.totals() : (rows.get(m) ?? previous)
@@ -99,7 +133,16 @@ export class History {
         Point,
         (typeof COUNTED)[number]
       >
-      points.push({ at: new Date(m * MINUTE_MS).toISOString(), waiting: at.waiting, active: at.active, ...counted })
+      const refusedEntries = Object.fromEntries(
+        REFUSAL_REASONS.map((k) => [k, at.refused[k] - previous.refused[k]]),
+      ) as RefusedCounts
+      points.push({
+        at: new Date(m * MINUTE_MS).toISOString(),
+        waiting: at.waiting,
+        active: at.active,
+        ...counted,
+        refusedEntries,
+      })
       previous = at
     }
     const changes = this.sql

@@ -4,6 +4,7 @@ import { findRefund } from '../../ledger/refunds'
 import { AlarmClock } from './alarm-clock'
 import { GroupCommit } from './group-commit'
 import { History } from '../line/history'
+import { RefusedEntries } from '../line/refused-entries'
 import { WaitingLine } from '../line/line'
 import type { QueueRow } from '../line/queue-rows'
 import { ConcertMeta } from './meta'
@@ -38,6 +39,7 @@ export class ConcertRoom {
   readonly line: WaitingLine
   readonly places: Places
   readonly history: History
+  readonly refused: RefusedEntries
   readonly orders: OrderBook
   readonly seatPlan: SeatPlan
   readonly payments: Payments
@@ -67,10 +69,12 @@ export class ConcertRoom {
     )
     this.places = new Places(this.preQueue, this.line)
     this.usedProofs = new UsedProofs(storage.sql)
+    this.refused = new RefusedEntries(storage.sql)
     this.history = new History(storage.sql, () => {
       const { arrivals, ...line } = this.line.totals()
       const preQueue = this.preQueue.entries
-      return { ...line, sold: this.seatPlan.sold, entered: arrivals - preQueue.drawn + preQueue.made }
+      const entered = arrivals - preQueue.drawn + preQueue.made
+      return { ...line, sold: this.seatPlan.sold, entered, refused: { ...this.refused.totals } }
     })
     this.payments = new Payments(storage, this.meta, this.outbox, this.orders, this.seatPlan, this.line, this.sellOut)
     this.refunds = new Refunds(storage, this.meta, this.outbox, this.orders, this.seatPlan, this.line, this.sellOut)

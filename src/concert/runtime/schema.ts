@@ -214,6 +214,35 @@ CREATE TABLE IF NOT EXISTS used_proofs (
 CREATE INDEX IF NOT EXISTS used_proofs_by_expiry ON used_proofs (expires_at);
     `,
   },
+  {
+    // Queue entries refused, by reason (line/refused-entries.ts): the totals, and in the
+    // history the totals as each minute left them, so a minute's counts are a difference. The
+    // history is rebuilt rather than altered: a step that runs again over the columns still works.
+    version: 12,
+    sql: `
+CREATE TABLE IF NOT EXISTS refused_entries (
+  reason TEXT PRIMARY KEY CHECK (reason IN ('unverified', 'proof', 'turnstile', 'rate')),
+  count INTEGER NOT NULL
+) WITHOUT ROWID;
+CREATE TABLE history_v12 (
+  minute INTEGER PRIMARY KEY,
+  waiting INTEGER NOT NULL,
+  active INTEGER NOT NULL,
+  admitted INTEGER NOT NULL,
+  abandoned INTEGER NOT NULL,
+  sold INTEGER NOT NULL,
+  entered INTEGER NOT NULL,
+  refused_unverified INTEGER NOT NULL DEFAULT 0,
+  refused_proof INTEGER NOT NULL DEFAULT 0,
+  refused_turnstile INTEGER NOT NULL DEFAULT 0,
+  refused_rate INTEGER NOT NULL DEFAULT 0
+);
+INSERT INTO history_v12 (minute, waiting, active, admitted, abandoned, sold, entered)
+  SELECT minute, waiting, active, admitted, abandoned, sold, entered FROM history;
+DROP TABLE history;
+ALTER TABLE history_v12 RENAME TO history;
+    `,
+  },
 ]
 
 const META_TABLE = 'CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)'
