@@ -26,7 +26,7 @@ async function enter(concertId: string, user: User, headers: Record<string, stri
     headers: { authorization: `Bearer ${user.accessToken}`, ...headers },
   })
   const res = await worker.fetch(request, bindings, createExecutionContext())
-  const body = (await res.json()) as { error?: { code: ErrorCode } }
+  const body = await res.json<{ error?: { code: ErrorCode } }>()
   return { status: res.status, code: body.error?.code }
 }
 

@@ -1,10 +1,12 @@
 import { identityText } from './i18n-identity'
+import { refusalsText } from './i18n-refusals'
 
 export type Lang = 'ko' | 'en'
 
 const text = {
   ko: {
     ...identityText.ko,
+    ...refusalsText.ko,
     title: '콘서트 예매',
     subtitle: '대기열 → 좌석 선택 → 결제',
     balance: '잔액',
@@ -154,6 +156,7 @@ const text = {
   },
   en: {
     ...identityText.en,
+    ...refusalsText.en,
     title: 'Concert tickets',
     subtitle: 'Queue → pick a seat → pay',
     balance: 'Balance',

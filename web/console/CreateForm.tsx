@@ -29,7 +29,13 @@ function bodyFrom(form: FormData) {
   const preQueueOpensAt = isoFromLocal(form.get('preQueueOpensAt'))
   const sectionsField = form.get('sections')
   const sections = sectionsFrom(typeof sectionsField === 'string' ? sectionsField : '')
-  const policy = Object.fromEntries(POLICY_FIELDS.flatMap((f) => (form.get(f) ? [[f, Number(form.get(f))]] : [])))
+  const entries: Array<[string, number | boolean]> = [
+    ...POLICY_FIELDS.flatMap((f): Array<[string, number]> => (form.get(f) ? [[f, Number(form.get(f))]] : [])),
+  ]
+  // The entry's defences (API.md): left out when off, as the policy's defaults are.
+  if (form.get('requireVerifiedIdentity')) entries.push(['requireVerifiedIdentity', true])
+  if (form.get('entryProofCost')) entries.push(['entryProofCost', Number(form.get('entryProofCost'))])
+  const policy = Object.fromEntries(entries)
   return {
     title: form.get('title'),
     ...(form.get('venue') ? { venue: form.get('venue') } : {}),
@@ -75,6 +81,8 @@ export function CreateForm() {
       {field('admin.opensAt', <input name="opensAt" type="datetime-local" step="1" />)}
       {field('admin.preQueueOpensAt', <input name="preQueueOpensAt" type="datetime-local" step="1" />)}
       {POLICY_FIELDS.map((f) => field(`admin.${f}`, <input name={f} type="number" min="1" />))}
+      {field('admin.requireVerifiedIdentity', <input name="requireVerifiedIdentity" type="checkbox" value="1" />)}
+      {field('admin.entryProofCost', <input name="entryProofCost" type="number" min="1000" max="50000000" step="1" />)}
       <button type="submit" class="primary">
         {t('admin.createButton')}
       </button>

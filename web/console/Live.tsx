@@ -1,7 +1,8 @@
-// One concert live: its figures (every 3 s), the last hour in two uPlot charts with the policy
+// One concert live: its figures (every 3 s), the last hour in three uPlot charts with the policy
 // changes and the opening marked, the policy steered, and the draw's commitment and seed.
 import { useEffect, useRef } from 'hono/jsx/dom'
 import type { TextKey } from '../common/i18n'
+import { REFUSAL_REASONS } from '../../src/shared/refused-entries'
 import { ConsoleCharts, type Marker } from './charts'
 import { state, t, updatePolicy, when } from './state'
 
@@ -19,6 +20,7 @@ export function Live() {
     ['admin.holds', stats.holds],
     ['admin.sold', stats.sold],
     ['admin.seatsLeft', stats.seatsLeft],
+    ...REFUSAL_REASONS.map((r): [TextKey, number] => [`admin.refused.${r}`, stats.refusedEntries[r]]),
   ]
   const markers: Marker[] = history.policyChanges.map((c) => ({
     at: Date.parse(c.at),
@@ -65,13 +67,14 @@ export function Live() {
   )
 }
 
-/** uPlot draws into the two boxes; they are created once, then given each new history. */
+/** uPlot draws into the three boxes; they are created once, then given each new history. */
 function Charts({ markers }: { markers: Marker[] }) {
   const queueBox = useRef<HTMLDivElement>(null)
   const salesBox = useRef<HTMLDivElement>(null)
+  const refusedBox = useRef<HTMLDivElement>(null)
   const charts = useRef<ConsoleCharts | null>(null)
   useEffect(() => {
-    charts.current = new ConsoleCharts(queueBox.current!, salesBox.current!)
+    charts.current = new ConsoleCharts(queueBox.current!, salesBox.current!, refusedBox.current!)
     return () => charts.current?.destroy()
   }, [])
   const history = state.live!.history
@@ -82,6 +85,12 @@ function Charts({ markers }: { markers: Marker[] }) {
       admitted: t('admin.admittedPerMinute'),
       sold: t('admin.sold'),
       entered: t('admin.entered'),
+      refused: {
+        unverified: t('admin.refused.unverified'),
+        proof: t('admin.refused.proof'),
+        turnstile: t('admin.refused.turnstile'),
+        rate: t('admin.refused.rate'),
+      },
     })
   })
   return (
@@ -93,6 +102,10 @@ function Charts({ markers }: { markers: Marker[] }) {
       <h3>{t('admin.salesChart')}</h3>
       <div id="sales-chart" class="chart">
         <div ref={salesBox} />
+      </div>
+      <h3>{t('admin.refusedChart')}</h3>
+      <div id="refused-chart" class="chart">
+        <div ref={refusedBox} />
       </div>
     </>
   )

@@ -1,8 +1,16 @@
-// The console's two charts (uPlot): queue depth and admissions per minute, and sales per
-// minute, over the history's points, with the policy changes and the opening drawn as
+// The console's three charts (uPlot): queue depth and admissions per minute, sales per
+// minute, and refused entries per minute by reason, over the history's points, with the policy changes and the opening drawn as
 // vertical lines across both.
 import uPlot from 'uplot'
 import type { QueueHistory } from '../common/api'
+import { REFUSAL_REASONS, type RefusalReason } from '../../src/shared/refused-entries'
+
+const REFUSAL_COLOURS: Record<RefusalReason, string> = {
+  unverified: '#5b3df5',
+  proof: '#c77700',
+  turnstile: '#146c2e',
+  rate: '#b3261e',
+}
 
 export interface Marker {
   at: number
@@ -40,15 +48,17 @@ function markersPlugin(markers: () => Marker[]): uPlot.Plugin {
 export class ConsoleCharts {
   private queue: uPlot | null = null
   private sales: uPlot | null = null
+  private refused: uPlot | null = null
   private markers: Marker[] = []
 
   private readonly resize = () => {
-    for (const chart of [this.queue, this.sales]) chart?.setSize(this.size(chart.root.parentElement!))
+    for (const chart of [this.queue, this.sales, this.refused]) chart?.setSize(this.size(chart.root.parentElement!))
   }
 
   constructor(
     private readonly queueTarget: HTMLElement,
     private readonly salesTarget: HTMLElement,
+    private readonly refusedTarget: HTMLElement,
   ) {
     addEventListener('resize', this.resize)
   }
@@ -57,12 +67,20 @@ export class ConsoleCharts {
     removeEventListener('resize', this.resize)
     this.queue?.destroy()
     this.sales?.destroy()
+    this.refused?.destroy()
   }
 
   show(
     history: QueueHistory,
     markers: Marker[],
-    labels: { waiting: string; active: string; admitted: string; sold: string; entered: string },
+    labels: {
+      waiting: string
+      active: string
+      admitted: string
+      sold: string
+      entered: string
+      refused: Record<RefusalReason, string>
+    },
   ) {
     this.markers = markers
     const x = history.points.map((p) => seconds(p.at))
@@ -73,7 +91,11 @@ export class ConsoleCharts {
       history.points.map((p) => p.admitted),
     ]
     const salesData: uPlot.AlignedData = [x, history.points.map((p) => p.sold), history.points.map((p) => p.entered)]
-    if (!this.queue || !this.sales) {
+    const refusedData: uPlot.AlignedData = [
+      x,
+      ...REFUSAL_REASONS.map((r) => history.points.map((p) => p.refusedEntries[r])),
+    ]
+    if (!this.queue || !this.sales || !this.refused) {
       const plugins = [markersPlugin(() => this.markers)]
       const bars = uPlot.paths.bars!({ size: [0.6, 12] })
       this.queue = new uPlot(
@@ -103,9 +125,22 @@ export class ConsoleCharts {
         salesData,
         this.salesTarget,
       )
+      this.refused = new uPlot(
+        {
+          ...this.size(this.refusedTarget),
+          plugins,
+          series: [
+            {},
+            ...REFUSAL_REASONS.map((r) => ({ label: labels.refused[r], stroke: REFUSAL_COLOURS[r], width: 2 })),
+          ],
+        },
+        refusedData,
+        this.refusedTarget,
+      )
     } else {
       this.queue.setData(queueData)
       this.sales.setData(salesData)
+      this.refused.setData(refusedData)
     }
   }
 
