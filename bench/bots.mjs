@@ -318,7 +318,7 @@ async function main() {
       // The opening leaves room for the fans' entries (their solves, two at a time here) and the bot's budget.
       const perTryUs = calibrate()
       const fansMs = config.proof ? (opts.fans * (opts.cost / 2) * perTryUs) / 1000 / opts.threads : opts.fans * 2
-      const opensIn = fansMs * 1.4 + 5_000 + opts.botSeconds * 1000 + 4_000
+      const opensIn = fansMs * 1.6 + 5_000 + opts.botSeconds * 1000 + 4_000
       const opensAt = Date.now() + opensIn
       const queuePolicy = {
         maxActiveUsers: 100,
