@@ -9,8 +9,8 @@ import { ADMIN_TOKEN, call, newConcert, newUser, until, type User } from './help
 import { verifyUser } from './identity-helpers'
 
 // Refused queue entries counted by reason for operators (API.md, queue stats refusedEntries;
-// docs/api.md): counted in the Worker's isolate, handed on through a gate about once a second,
-// a proof the object refuses counted by the object. Turnstile needs the second env of
+// docs/api.md): counted in the Worker's isolate from its answers (the object's proof refusals
+// among them), handed on through a gate about once a second. Turnstile needs the second env of
 // test/turnstile.test.ts.
 
 const withTurnstile = (): Env => ({

@@ -185,8 +185,6 @@ export class ConcertObject extends DurableObject<Env> {
         proofsOf.refuse,
       )
       proofsOf.spend(entries)
-      const refusedProofs = entries.filter((e) => !e.ok && e.code.startsWith('PROOF_')).length
-      if (refusedProofs > 0) this.room.refused.add({ proof: refusedProofs })
       // Joining the back of a line moves nobody's place and no deadline, unless it is admitted
       // at once or starts the idle clock, or its event finds the relay not yet armed: only then
       // re-arm the alarm and push.
@@ -198,7 +196,7 @@ export class ConcertObject extends DurableObject<Env> {
   }
 
   /**
-   * Entries the Worker refused (its verification, proof, Turnstile and rate checks), summed in
+   * Entries refused (the Worker's verification, proof, Turnstile and rate checks, and the proofs this object refused), summed in
    * its isolates and handed on by a gate about once a second (src/gate/gate.ts): one small write.
    */
   countRefusals(counts: Partial<RefusedCounts>): Promise<void> {

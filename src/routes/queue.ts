@@ -1,13 +1,14 @@
 import { createRoute, z } from '@hono/zod-openapi'
 import { optionalUser, requireQueueToken, requireUser } from '../auth/middleware'
 import { signQueueToken } from '../auth/tokens'
-import { checkEntryProof, entryChallenge } from '../auth/entry-proof'
+import { entryChallenge } from '../auth/entry-proof'
 import { concertClient } from '../concert-client'
 import { ApiError } from '../errors'
 import { limitPerUser } from '../http/load-shedding'
 import { requireVerifiedIfAsked } from '../identity/verified-entry'
 import { requireTurnstile } from '../http/turnstile'
-import { countRefusedEntries, entryReachesObject } from '../http/refused-entries'
+import { countRefusedEntries } from '../http/refused-entries'
+import { checkEntryProofIfAsked, readEntryPolicy } from '../http/entry-checks'
 import { ConcertIdParam, ProofChallenge, QueueEntryHeaders, QueueSocketQuery, QueueStatus } from '../schemas'
 import { bearer, errorResponses, json, newRouter, queueTokenInQuery, queueTokenWithOptionalBearer } from './openapi'
 
@@ -27,8 +28,10 @@ queue.openapi(
       countRefusedEntries,
       requireUser,
       limitPerUser('enter'),
+      readEntryPolicy,
       requireVerifiedIfAsked,
       requireTurnstile,
+      checkEntryProofIfAsked,
     ] as const,
     request: { params: ConcertIdParam, headers: QueueEntryHeaders },
     responses: {
@@ -43,15 +46,7 @@ queue.openapi(
   async (c) => {
     const { concertId } = c.req.valid('param')
     const userId = c.get('userId')
-    const concert = concertClient(c.env, concertId, c.executionCtx, c.req.raw.cf)
-    // A proof is checked here (no object call for a bad one); the object spends it, or answers
-    // the place the user has, or PROOF_REQUIRED without one. A concert asking none ignores it.
-    const header = c.req.header('x-entry-proof')
-    const proof = header === undefined || (await concert.entryProofCost()) === null ? null : header
-    const checked = proof === null ? null : await checkEntryProof(c.env.AUTH_SECRET, proof, { userId, concertId })
-    if (checked && !checked.ok) throw new ApiError(checked.code, checked.message)
-    entryReachesObject(c.req.raw)
-    const { created, arrival, entryId, status } = await concert.enter(userId, checked?.value ?? null)
+    const { created, arrival, entryId, status } = await c.get('concert').enter(userId, c.get('entryProof'))
     const token = await signQueueToken({ userId, concertId, arrival, entryId }, c.env.AUTH_SECRET)
     c.header('Cache-Control', 'no-store')
     return c.json({ token, ...status }, created ? 201 : 200)

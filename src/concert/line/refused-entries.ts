@@ -1,9 +1,9 @@
 import { noRefusals, REFUSAL_REASONS, type RefusedCounts } from '../../shared/refused-entries'
 
 /**
- * Queue entries refused since the concert was made, by reason (table `refused_entries`): those
- * the Worker refused, handed on in sums by a gate (src/concert-client/refusal-counts.ts), and
- * the proofs this object refuses itself, counted in the change that refuses them. The history
+ * Queue entries refused since the concert was made, by reason (table `refused_entries`),
+ * counted by the Worker from its answers and handed on in sums by a gate
+ * (src/concert-client/refusal-counts.ts). The history
  * samples the totals with the queue's own (history.ts), which gives the counts per minute.
  */
 export class RefusedEntries {
