@@ -11,6 +11,8 @@ import {
   pollAfterSeconds,
   rateAllowance,
 } from '../src/shared/policy'
+import { chooseNewcomers } from '../src/concert/line/newcomers'
+import { fail } from '../src/errors/catalogue'
 
 const policy = { ...DEFAULT_POLICY, maxActiveUsers: 3, activeTtlSeconds: 100, holdTtlSeconds: 60 }
 
@@ -111,5 +113,44 @@ describe('expiry', () => {
     expect(isBookable(Date.parse('2026-12-24T10:00:00.000Z'), now)).toBe(true)
     expect(isBookable(Date.parse('2026-11-30T10:00:00.000Z'), now)).toBe(false)
     expect(isBookable(now, now)).toBe(false)
+  })
+})
+
+describe('newcomers of a batch of entries', () => {
+  const none = () => null
+  it('numbers new places in the batch order, skipping users with a place and repeats in the batch', () => {
+    const { newcomers } = chooseNewcomers(
+      ['a', 'b', 'a', 'c'],
+      (u) => u === 'b',
+      7,
+      () => true,
+      none,
+    )
+    expect(newcomers).toEqual([
+      { userId: 'a', arrival: 7 },
+      { userId: 'c', arrival: 8 },
+    ])
+  })
+  it('stops at the cap on waiting, counting the newcomers so far', () => {
+    const { newcomers } = chooseNewcomers(
+      ['a', 'b', 'c'],
+      () => false,
+      1,
+      (soFar) => soFar < 2,
+      none,
+    )
+    expect(newcomers.map((n) => n.userId)).toEqual(['a', 'b'])
+  })
+  it('a refused user takes no number and the next one does', () => {
+    const refuse = (u: string) => (u === 'a' ? fail('PROOF_REQUIRED') : null)
+    const { newcomers, refused } = chooseNewcomers(
+      ['a', 'b'],
+      () => false,
+      1,
+      () => true,
+      refuse,
+    )
+    expect(newcomers).toEqual([{ userId: 'b', arrival: 1 }])
+    expect(refused.get('a')).toMatchObject({ ok: false, code: 'PROOF_REQUIRED' })
   })
 })

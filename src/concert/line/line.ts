@@ -13,6 +13,7 @@ import type { PlaceInLine, QueueEntryView } from '../../shared/rpc'
 import type { LineView, ViewVersion } from '../../shared/line-view'
 import { LineViews } from '../../shared/line-views'
 import { QueueRows, type QueueRow } from './queue-rows'
+import { chooseNewcomers, type Newcomer } from './newcomers'
 import { WaitingIndex } from '../../shared/waiting-index'
 
 /**
@@ -96,26 +97,17 @@ export class WaitingLine {
       if (row.entry_id !== null) entryIds.set(row.user_id, row.entry_id)
       this.seen(row.arrival, now)
     }
-    const newcomers: Array<{ userId: string; arrival: number }> = []
-    const refused = new Map<string, Failure>()
     // Those admitted as soon as they join never wait: the cap on waiting counts the rest.
     const admittedAtOnce = this.active.room(now, Number.POSITIVE_INFINITY, this.seatsLeft(now))
-    for (const userId of userIds) {
-      if (
-        places.has(userId) ||
-        this.sellOut.happened ||
-        !hasRoomToWait(this.waiting.size + newcomers.length - admittedAtOnce, this.meta.policy)
-      )
-        continue
-      const refusal = refuse(userId)
-      if (refusal) {
-        refused.set(userId, refusal)
-        continue
-      }
-      const arrival = this.arrivals.last + newcomers.length + 1
-      places.set(userId, arrival)
-      newcomers.push({ userId, arrival })
-    }
+    const { newcomers, refused } = chooseNewcomers(
+      userIds,
+      (userId) => places.has(userId),
+      this.arrivals.last + 1,
+      (newcomersSoFar) =>
+        !this.sellOut.happened && hasRoomToWait(this.waiting.size + newcomersSoFar - admittedAtOnce, this.meta.policy),
+      refuse,
+    )
+    for (const { userId, arrival } of newcomers) places.set(userId, arrival)
     const firstWaiting = this.waiting.size === 0
     if (newcomers.length > 0) this.joinTheBack(newcomers, now)
     const moved = firstWaiting || newcomers.some(({ arrival }) => this.active.has(arrival))
@@ -169,7 +161,7 @@ export class WaitingLine {
     }
   }
 
-  private joinTheBack(newcomers: Array<{ userId: string; arrival: number }>, now: number) {
+  private joinTheBack(newcomers: Newcomer[], now: number) {
     this.storage.transactionSync(() => {
       this.rows.join(newcomers, now)
       this.outbox.recordAll('token.issued', now, newcomers)
