@@ -21,7 +21,15 @@ const REGIONS = 9
 const MIRRORS_PER_REGION = varOf('MIRRORS_PER_REGION')
 const GATES = varOf('GATES_PER_CONCERT')
 const gateSource = readFileSync('src/gate/gate.ts', 'utf8')
-const GATE_CALLS_PER_S = 1000 / Number(/GATE_INTERVAL_MS = (\d+)/.exec(gateSource)?.[1]) // with entries
+const gateConstant = (name) => Number(new RegExp(`${name} = (\\d+)`).exec(gateSource)?.[1])
+// A gate's calls with entries (src/gate/gate.ts): a call at once when quiet, at most one per
+// GATE_INTERVAL_MS; from RUSH_ENTRIES_PER_S entries a second, one per RUSH_INTERVAL_MS.
+const QUIET_CALLS_PER_S = 1000 / gateConstant('GATE_INTERVAL_MS')
+const RUSH_CALLS_PER_S = 1000 / gateConstant('RUSH_INTERVAL_MS')
+const RUSH_ENTRIES_PER_S = gateConstant('RUSH_ENTRIES_PER_S')
+/** Calls a second one gate makes with `entries` a second: each its own call when quiet, at most. */
+const gateEntryCalls = (entries) =>
+  entries >= RUSH_ENTRIES_PER_S ? RUSH_CALLS_PER_S : Math.min(entries, QUIET_CALLS_PER_S)
 const SOCKETS_PER_RELAY = varOf('SOCKETS_PER_RELAY')
 const PRE_QUEUE_RELAYS = Number(
   /PRE_QUEUE_RELAYS = (\d+)/.exec(readFileSync('src/concert-client/relay-names.ts', 'utf8'))?.[1],
@@ -131,7 +139,7 @@ for (let s = 0; s < seconds; s++) {
   // first poll (spread over OPENING_POLL_SPREAD_S by entry) asks one of PLACE_GATES for its
   // place, and each pre-queue relay asks one for all its listeners' places at once. A gate
   // finds places from the draw's order, fetched once from the order gate, which fetched it from
-  // the object; it calls the object with entries at most GATE_CALLS_PER_S times a second. The
+  // the object; it calls the object with entries as gateEntryCalls says. The
   // busiest gate takes both.
   const preSocketShare = Math.min(SOCKET_SHARE, (PRE_QUEUE_RELAYS * SOCKETS_PER_RELAY) / Math.max(1, preQueue))
   const t = s - PRE_S
@@ -151,7 +159,7 @@ for (let s = 0; s < seconds; s++) {
     calls: t === 0 ? PLACE_GATES : 0,
     cpuUs: t === 0 ? preQueue * (US.orderReceived + PLACE_GATES * US.orderSentOn) : 0,
   }
-  const entryCalls = Math.min(GATES * GATE_CALLS_PER_S, entering)
+  const entryCalls = GATES * gateEntryCalls(entering / GATES)
 
   // Mirrors: per location, a line change per slot, dates and sale state and each section's map
   // per read slot (shared by the location's isolates), and each isolate's presence report.

@@ -2,7 +2,10 @@ import { runInDurableObject } from 'cloudflare:test'
 import { env } from 'cloudflare:workers'
 import { describe, expect, it } from 'vitest'
 import { orderGateName, PLACE_GATES_PER_GATE } from '../src/shared/gate-names'
-import { call, newConcert, newUser, sleep, stubOf, type User } from './helpers'
+import { Batch } from '../src/gate/batch'
+import { gateCallGapMs, GATE_INTERVAL_MS, RUSH_ENTRIES_PER_S, RUSH_INTERVAL_MS } from '../src/gate/gate'
+import { ok, type Result } from '../src/errors'
+import { call, newConcert, newUser, sleep, stubOf, until, type User } from './helpers'
 
 const iso = (ms: number) => new Date(ms).toISOString()
 const GATES = Number(env.GATES_PER_CONCERT)
@@ -103,5 +106,54 @@ describe('entries through gates (src/gate/)', () => {
     expect(orders).toBeLessThanOrEqual(GATES * PLACE_GATES_PER_GATE)
     const orderGate = await env.GATE.get(env.GATE.idFromName(orderGateName(concertId))).counts()
     expect(orderGate.objectOrders).toBe(1)
+  })
+})
+
+describe("a gate's batches (src/gate/batch.ts): a group commit one level above the object's", () => {
+  /** A call to a stand-in object that answers when told, each item with itself. */
+  function standIn() {
+    const calls: Array<{ items: number[]; answer: () => void }> = []
+    const call = (items: number[]) =>
+      new Promise<Array<Result<number>>>((resolve) => calls.push({ items, answer: () => resolve(items.map(ok)) }))
+    return { calls, call }
+  }
+
+  it('with no call in flight, an entry is sent at once, before any timer runs', () => {
+    const { calls, call } = standIn()
+    const batch = new Batch(call, () => 60_000, 100)
+    void batch.add(1)
+    expect(calls.map((c) => c.items)).toEqual([[1]])
+  })
+
+  it('entries that come while a call is in flight go together in the next, sent as soon as it is answered', async () => {
+    const { calls, call } = standIn()
+    const batch = new Batch(call, () => 0, 100)
+    const first = batch.add(1)
+    const rest = [2, 3, 4].map((n) => batch.add(n))
+    expect(calls).toHaveLength(1)
+    calls[0]!.answer()
+    expect(await first).toEqual(ok(1))
+    await until('the next call', async () => calls.length === 2)
+    expect(calls[1]!.items).toEqual([2, 3, 4])
+    calls[1]!.answer()
+    expect(await Promise.all(rest)).toEqual([2, 3, 4].map(ok))
+    expect(batch.sent).toEqual({ batches: 2, items: 4 })
+  })
+
+  it('calls begin at least the gap apart, however fast the object answers', async () => {
+    const { calls, call } = standIn()
+    const batch = new Batch(call, () => 300, 100)
+    void batch.add(1)
+    calls[0]!.answer()
+    void batch.add(2)
+    await sleep(100)
+    expect(calls).toHaveLength(1)
+    await until('the next call', async () => calls.length === 2)
+  })
+
+  it('the gap: short when quiet, long from a rush of entries', () => {
+    expect(gateCallGapMs(0)).toBe(GATE_INTERVAL_MS)
+    expect(gateCallGapMs(RUSH_ENTRIES_PER_S - 1)).toBe(GATE_INTERVAL_MS)
+    expect(gateCallGapMs(RUSH_ENTRIES_PER_S)).toBe(RUSH_INTERVAL_MS)
   })
 })

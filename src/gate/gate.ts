@@ -8,8 +8,18 @@ import { Batch } from './batch'
 import { CoalescedPush } from '../shared/coalesced-push'
 import { noRefusals, REFUSAL_REASONS, type RefusedCounts } from '../shared/refused-entries'
 
-/** A gate calls the concert object with entries at most this often: 1,000 / GATE_INTERVAL_MS a second. */
-export const GATE_INTERVAL_MS = 100
+/**
+ * A gate's calls to the concert object with entries begin at least GATE_INTERVAL_MS apart,
+ * RUSH_INTERVAL_MS from RUSH_ENTRIES_PER_S entries a second: with no call in flight a quiet
+ * gate sends at once, so a fan's entry waits for nobody; at a rush larger batches spare the
+ * object's calls (docs/scale.md: at most 1,000 / GATE_INTERVAL_MS a second per gate, and
+ * 1,000 / RUSH_INTERVAL_MS at a rush).
+ */
+export const GATE_INTERVAL_MS = 10
+export const RUSH_INTERVAL_MS = 100
+export const RUSH_ENTRIES_PER_S = 250
+export const gateCallGapMs = (entriesLastSecond: number) =>
+  entriesLastSecond >= RUSH_ENTRIES_PER_S ? RUSH_INTERVAL_MS : GATE_INTERVAL_MS
 /** Items per call at most: the object takes a batch of entries in one transaction (docs/scale.md gives its cost per entry). */
 const MAX_BATCH = 5_000
 /** A gate hands the refusals it was given on to the concert object at most this often. */
@@ -18,9 +28,9 @@ export const REFUSALS_INTERVAL_MS = 1_000
 /**
  * A gate of one concert's queue (GATES_PER_CONCERT of them, src/shared/gate-names.ts): it
  * gathers the entries of every isolate that reaches it and hands them to the concert object
- * in one call per interval, so the object's calls for entries grow with the gates, not with
- * the isolates or the fans. Pre-queue entries carry no order; in line, a place is the order in
- * which the batches reach the object (a gate's interval at most after the entry reached it).
+ * together, one call in flight at a time (batch.ts), so the object's calls for entries grow
+ * with the gates, not with the isolates or the fans. Pre-queue entries carry no order; in
+ * line, a place is the order in which the batches reach the object.
  * From the opening it finds pre-queue entries' places itself (a token names its entry, not its
  * place), from the draw's order fetched once from the order gate, the one gate that fetches it
  * from the object: the first polls of a whole pre-queue, which all come at the opening, cost
@@ -36,7 +46,7 @@ export class ConcertGate extends DurableObject<Env> {
         items.map((i) => i.userId),
         items.map((i) => i.proof),
       ),
-    GATE_INTERVAL_MS,
+    gateCallGapMs,
     MAX_BATCH,
   )
   /** The draw's order from the order gate, to find places with. */

@@ -1,7 +1,7 @@
 /**
  * The gate an entry goes through (src/gate/gate.ts). Any gate takes any entry: in the
  * pre-queue entries carry no order, and in line a place is the order in which batches reach
- * the concert object, a gate's interval (100 ms) at most after the entry reached the gate.
+ * the concert object (a gate's call in flight and its interval at most after the entry reached the gate).
  * One at random spreads the rush evenly.
  */
 export const gateName = (concertId: string, gates: number) => `${concertId}/gate/${Math.floor(Math.random() * gates)}`
