@@ -64,6 +64,51 @@ async function http({ url, connections, durationMs, amount, requests, collectWai
 }
 
 /**
+ * Open loop: requests offered at `rate` a second for the duration, whatever the answers, each
+ * timed from when it was due (not from when a connection was free, which would hide the wait
+ * of a server falling behind). At most `maxInFlight` at once: an offer past it is counted as
+ * `dropped`, never queued.
+ */
+async function open({ url, rate, durationMs, requests, maxInFlight = 2_000 }) {
+  const pool = new Pool(url, { connections: maxInFlight, pipelining: 1 })
+  const latencies = []
+  const statusCounts = {}
+  let errors = 0
+  let dropped = 0
+  let inFlight = 0
+  const total = Math.floor((rate * durationMs) / 1000)
+  const started = performance.now()
+  const offers = []
+  for (let n = 0; n < total; n++) {
+    const due = started + (n * 1000) / rate
+    const wait = due - performance.now()
+    if (wait > 1) await new Promise((r) => setTimeout(r, wait))
+    if (inFlight >= maxInFlight) {
+      dropped++
+      continue
+    }
+    inFlight++
+    const r = requests[n % requests.length]
+    offers.push(
+      pool
+        .request({ method: r.method, path: r.path, headers: r.headers, body: r.body })
+        .then(async (res) => {
+          await res.body.text()
+          latencies.push(performance.now() - due)
+          statusCounts[res.statusCode] = (statusCounts[res.statusCode] ?? 0) + 1
+          if (res.statusCode >= 500) errors++
+        })
+        .catch(() => errors++)
+        .finally(() => inFlight--),
+    )
+  }
+  await Promise.all(offers)
+  const elapsed = performance.now() - started
+  await pool.close()
+  return summarize(latencies, elapsed, { errors, dropped, offeredRate: rate, statusCounts })
+}
+
+/**
  * Purchases from queue entry to payment by `connections` concurrent buyers, each taking the
  * next of the prepared `buyers` (users with a balance): enter the queue (polling until
  * ACTIVE), hold the next free seat (or `seatsPerOrder` of them as one order), pay. A buyer whose purchase ended its token enters again
@@ -215,6 +260,6 @@ async function fanout({ url, concertId, tokens, trigger }) {
   return { ...result, rps: (latencies.length / elapsed) * 1000, p99: elapsed, untold }
 }
 
-const runners = { http, purchase, fanout }
+const runners = { http, open, purchase, fanout }
 const result = await runners[spec.kind](spec)
 process.stdout.write(JSON.stringify(result))

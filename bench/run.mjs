@@ -1,16 +1,16 @@
 // @ts-check
-// `npm run bench [-- --quick] [-- --dev | --entry-worker]`: the sale-rush workloads against the
+// `npm run bench [-- --quick] [-- --dev | --entry-worker] [-- --connections N]`: the sale-rush workloads against the
 // Worker served the way production runs it (the bundle `wrangler deploy` builds, in workerd
 // through Miniflare's API, on a socket of its own, fresh state); with --entry-worker the same
 // behind Miniflare's entry Worker (how this bench served it until 2026-11-25), with --dev
 // against `wrangler dev`. Load comes from bench/load.mjs in its own process. Writes
-// bench/results/<latest|entry-worker|dev>.json, its table in docs/benchmarks.md and, for the
+// bench/results/<latest|entry-worker|dev>[-c<N> past 50 connections].json, its table in docs/benchmarks.md and, for the
 // default serving, the chart docs/benchmarks.svg.
 import { execFileSync, spawn } from 'node:child_process'
 import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { cpus, tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { benchClient } from './client.mjs'
+import { benchClient, eventsLost } from './client.mjs'
 import { ADMIN_TOKEN, AUTH_SECRET, serveBundle } from './serve-bundle.mjs'
 import { startDataPlatform } from '../test/support/data-platform.mjs'
 
@@ -18,7 +18,8 @@ const quick = process.argv.includes('--quick')
 const dev = process.argv.includes('--dev')
 const entryWorker = process.argv.includes('--entry-worker')
 const DURATION = quick ? 3_000 : 10_000
-const C = 50
+const connectionsFlag = process.argv.indexOf('--connections')
+const C = connectionsFlag > 0 ? Number(process.argv[connectionsFlag + 1]) : 50
 const started = Date.now()
 
 // Every sale event is delivered to a stand-in data platform (test/support/data-platform.mjs), which counts them.
@@ -49,7 +50,7 @@ let events = null
 
 try {
   await run()
-  if (platform) events = await eventsDelivered()
+  if (platform) events = await bench.eventsDelivered(concerts, PLATFORM_PORT)
 } finally {
   await server.dispose()
   platform?.close()
@@ -96,7 +97,9 @@ async function run() {
   // Status polling by 10,000 waiting users, once the entries' sale events (one each) have been
   // relayed and delivered: polls while thousands of deliveries were in flight measured the
   // deliveries' share of the two cores, not the polls.
-  await (platform ? eventsDelivered() : new Promise((resolve) => setTimeout(resolve, 2_000)))
+  await (platform
+    ? bench.eventsDelivered(concerts, PLATFORM_PORT)
+    : new Promise((resolve) => setTimeout(resolve, 2_000)))
   results.queueStatus = await load({
     kind: 'http',
     connections: C,
@@ -268,45 +271,21 @@ const report = {
   ...(events ? { events } : {}),
 }
 mkdirSync('bench/results', { recursive: true })
-const name = dev ? 'dev' : entryWorker ? 'entry-worker' : 'latest'
+const name = `${dev ? 'dev' : entryWorker ? 'entry-worker' : 'latest'}${C === 50 ? '' : `-c${C}`}`
 writeFileSync(`bench/results/${name}.json`, `${JSON.stringify(report, null, 2)}\n`)
 writeDocs(report, name)
 console.log(table(report))
 console.log(
   `\n${report.meta.mode}, ${quick ? 'quick' : 'full'} run in ${report.meta.totalSeconds.toFixed(0)} s: bench/results/${name}.json`,
 )
+if (events && eventsLost(events)) {
+  console.error(
+    `Sale events lost: ${events.written} written, ${events.delivered} delivered, ${events.unsent} unsent (bench/results/${name}.json)`,
+  )
+  process.exitCode = 1
+}
 
 // --- helpers ---
-
-/**
- * No event lost at the rush: the events every concert's object wrote to its outbox (operators'
- * stats) against those the stand-in platform received (distinct eventIds), once the outboxes
- * and the queue have drained (at most two minutes).
- */
-async function eventsDelivered() {
-  const deadline = Date.now() + 120_000
-  for (;;) {
-    const stats = await Promise.all(
-      concerts.map((id) =>
-        json('GET', `/api/admin/concerts/${id}/queue`, undefined, { authorization: `Bearer ${secrets.ADMIN_TOKEN}` }),
-      ),
-    )
-    const written = stats.reduce((sum, s) => sum + s.events.written, 0)
-    const unsent = stats.reduce((sum, s) => sum + s.events.unsent, 0)
-    const counts = await (await fetch(`http://127.0.0.1:${PLATFORM_PORT}/counts`)).json()
-    if ((counts.events >= written && unsent === 0) || Date.now() > deadline) {
-      return {
-        written,
-        delivered: counts.events,
-        unsent,
-        deliveries: counts.requests,
-        duplicates: counts.duplicates,
-        drainedSecondsAfterRun: Math.round((Date.now() - deadline + 120_000) / 1000),
-      }
-    }
-    await new Promise((r) => setTimeout(r, 1_000))
-  }
-}
 
 function policyChange(concertId, maxActiveUsers) {
   return {
