@@ -19,7 +19,7 @@ export default defineConfig(async () => {
             // The stand-in platform of test/support/global-setup.mjs; retries without waiting.
             DATA_PLATFORM_URL: `http://127.0.0.1:${DATA_PLATFORM_PORT}/events`,
             EVENT_RETRY_BASE_SECONDS: '0',
-            // Tiny relays, so that the tests' sockets spread over many (test/relays.test.ts).
+            // Tiny relays, so that the tests' sockets spread over many (test/fan-out/relays.test.ts).
             SOCKETS_PER_RELAY: '50',
           },
         },
@@ -31,7 +31,7 @@ export default defineConfig(async () => {
       globalSetup: ['./test/support/global-setup.mjs'],
       testTimeout: 30_000,
       // The service logs a JSON line per request, per sale event and per failed delivery
-      // (test/observability.test.ts reads them); keep them out of the report unless errors.
+      // (test/fan-out/observability.test.ts reads them); keep them out of the report unless errors.
       onConsoleLog: (log: string) => !/^\{"level":"(info|warn)"/.test(log),
     },
   }

@@ -1,4 +1,4 @@
-// Vite's `?raw` imports: a file's text, as a string (test/error-catalogue.test.ts reads the README).
+// Vite's `?raw` imports: a file's text, as a string (test/contract/error-catalogue.test.ts reads the README).
 declare module '*?raw' {
   const text: string
   export default text

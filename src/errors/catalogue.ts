@@ -3,7 +3,7 @@ import type { ContentfulStatusCode } from 'hono/utils/http-status'
 /**
  * Every error code the service answers with, its status and its default message: the one
  * list that the concert object's failures, the Worker's ApiError, the OpenAPI document and
- * the README's list are all checked against (test/error-catalogue.test.ts). A caller may
+ * the README's list are all checked against (test/contract/error-catalogue.test.ts). A caller may
  * give a more precise message; the code and status always come from here.
  */
 export const ERRORS = {

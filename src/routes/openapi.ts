@@ -36,7 +36,7 @@ export const json = <T>(schema: T, description: string) => ({
 export const jsonBody = <T>(schema: T) => ({ required: true, content: { 'application/json': { schema } } })
 
 // Security requirements, by the names of the schemes src/index.ts registers. Every route
-// states one (test/api-doc.test.ts): `security: none` for those that take no credential.
+// states one (test/contract/api-doc.test.ts): `security: none` for those that take no credential.
 type Security = Record<string, string[]>[]
 export const none: Security = []
 export const bearer: Security = [{ bearerAuth: [] }]

@@ -1,6 +1,6 @@
 // The refund fee: a pure function of the price, the days left before the show and the
 // concert's refundPolicy (../shared/API.md, "Sections, orders of several seats, purchase
-// limits, refunds"). Unit tested in test/refund-fee.test.ts.
+// limits, refunds"). Unit tested in test/orders/refund-fee.test.ts.
 import type { RefundPolicyView } from '../schemas'
 import { isBookable } from './policy'
 

@@ -1,6 +1,6 @@
 // An estimated wait as a person would say it ("3 min", "about 9 days"), not a clock reading:
 // with 20,000 ahead the estimate is days, and "12940:59" says nothing. Pure, unit-tested
-// (test/wait-time.test.ts). Countdowns to a known moment (a hold, an opening) stay m:ss: duration().
+// (test/line/wait-time.test.ts). Countdowns to a known moment (a hold, an opening) stay m:ss: duration().
 import { translate, type Lang } from './i18n'
 
 const MINUTE = 60

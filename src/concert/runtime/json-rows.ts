@@ -2,7 +2,7 @@
  * Rows sent to SQLite as one JSON argument (`json_each(?)`), one statement per slice: a
  * Durable Object's SQLite refuses a string that is too big (SQLITE_TOOBIG; Cloudflare documents
  * 2 MB). The sell-out of 40,000 waiting places writes about 12 MB of events: without slices its
- * payment failed (test/sold-out.test.ts). 2,000 rows of the widest kind here (sale events,
+ * payment failed (test/line/sold-out.test.ts). 2,000 rows of the widest kind here (sale events,
  * about 300 bytes) are 600 KB.
  */
 const ROWS_PER_STATEMENT = 2_000
