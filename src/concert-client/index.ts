@@ -148,11 +148,6 @@ export class ConcertClient {
     return unwrap(await this.gate(gateName(this.concertId, this.gates)).enter(this.concertId, userId, proof))
   }
 
-  /** The policy's entryProofCost (null: off), as fresh as `policy()`; CONCERT_NOT_FOUND for an unknown concert. */
-  async entryProofCost(): Promise<number | null> {
-    return (await this.policy()).entryProofCost
-  }
-
   private get gates(): number {
     return Number(this.env.GATES_PER_CONCERT)
   }

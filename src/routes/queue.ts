@@ -73,7 +73,7 @@ queue.openapi(
   }),
   async (c) => {
     const { concertId } = c.req.valid('param')
-    const cost = await concertClient(c.env, concertId, c.executionCtx, c.req.raw.cf).entryProofCost()
+    const cost = (await concertClient(c.env, concertId, c.executionCtx, c.req.raw.cf).policy()).entryProofCost
     if (cost === null) throw new ApiError('NO_ENTRY_PROOF')
     const challenge = await entryChallenge(c.env.AUTH_SECRET, { userId: c.get('userId'), concertId }, cost)
     c.header('Cache-Control', 'no-store')
