@@ -278,34 +278,9 @@ console.log(
 
 // --- helpers ---
 
-/**
- * No event lost at the rush: the events every concert's object wrote to its outbox (operators'
- * stats) against those the stand-in platform received (distinct eventIds), once the outboxes
- * and the queue have drained (at most two minutes).
- */
-async function eventsDelivered() {
-  const deadline = Date.now() + 120_000
-  for (;;) {
-    const stats = await Promise.all(
-      concerts.map((id) =>
-        json('GET', `/api/admin/concerts/${id}/queue`, undefined, { authorization: `Bearer ${secrets.ADMIN_TOKEN}` }),
-      ),
-    )
-    const written = stats.reduce((sum, s) => sum + s.events.written, 0)
-    const unsent = stats.reduce((sum, s) => sum + s.events.unsent, 0)
-    const counts = await (await fetch(`http://127.0.0.1:${PLATFORM_PORT}/counts`)).json()
-    if ((counts.events >= written && unsent === 0) || Date.now() > deadline) {
-      return {
-        written,
-        delivered: counts.events,
-        unsent,
-        deliveries: counts.requests,
-        duplicates: counts.duplicates,
-        drainedSecondsAfterRun: Math.round((Date.now() - deadline + 120_000) / 1000),
-      }
-    }
-    await new Promise((r) => setTimeout(r, 1_000))
-  }
+/** No event lost at the rush: written against delivered, once drained (bench/client.mjs). */
+function eventsDelivered() {
+  return bench.eventsDelivered(concerts, `http://127.0.0.1:${PLATFORM_PORT}`)
 }
 
 function policyChange(concertId, maxActiveUsers) {
