@@ -42,7 +42,7 @@ try {
     )
     await new Promise((r) => setTimeout(r, 1_000))
   }
-  events = await bench.eventsDelivered([concertId], PLATFORM_PORT)
+  events = await bench.eventsDelivered([concertId], `http://127.0.0.1:${PLATFORM_PORT}`)
 } finally {
   await server.dispose()
   platform.close()

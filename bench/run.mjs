@@ -50,7 +50,7 @@ let events = null
 
 try {
   await run()
-  if (platform) events = await bench.eventsDelivered(concerts, PLATFORM_PORT)
+  if (platform) events = await bench.eventsDelivered(concerts, `http://127.0.0.1:${PLATFORM_PORT}`)
 } finally {
   await server.dispose()
   platform?.close()
@@ -98,7 +98,7 @@ async function run() {
   // relayed and delivered: polls while thousands of deliveries were in flight measured the
   // deliveries' share of the two cores, not the polls.
   await (platform
-    ? bench.eventsDelivered(concerts, PLATFORM_PORT)
+    ? bench.eventsDelivered(concerts, `http://127.0.0.1:${PLATFORM_PORT}`)
     : new Promise((resolve) => setTimeout(resolve, 2_000)))
   results.queueStatus = await load({
     kind: 'http',

@@ -15,9 +15,9 @@ import { unstable_getMiniflareWorkerOptions } from 'wrangler'
 export const ADMIN_TOKEN = 'bench-admin-token'
 export const AUTH_SECRET = 'bench-auth-secret-0123456789abcdef0123456789'
 
-/** `vars` override wrangler.toml's (DATA_PLATFORM_URL: where the bench counts delivered events). */
-/** @param {{ inspectorPort?: number, entryWorker?: boolean, vars?: Record<string, string>, probe?: string }} [options] */
-export async function serveBundle({ inspectorPort, entryWorker = false, vars = {}, probe } = {}) {
+/** `vars` override wrangler.toml's (DATA_PLATFORM_URL: where the bench counts delivered events); `port` 0: any free one. */
+/** @param {{ inspectorPort?: number, entryWorker?: boolean, vars?: Record<string, string>, probe?: string, port?: number }} [options] */
+export async function serveBundle({ inspectorPort, entryWorker = false, vars = {}, probe, port = 0 } = {}) {
   const work = mkdtempSync(join(process.env.BENCH_STATE_DIR ?? tmpdir(), 'concert-bench-'))
   const outdir = join(work, 'bundle')
   execFileSync('node', ['node_modules/wrangler/bin/wrangler.js', 'deploy', '--dry-run', '--outdir', outdir], {
@@ -39,7 +39,7 @@ export async function serveBundle({ inspectorPort, entryWorker = false, vars = {
     queueConsumers: w.queueConsumers,
     ratelimits: w.ratelimits,
     bindings: { ...w.bindings, ...vars, AUTH_SECRET, ADMIN_TOKEN },
-    ...(entryWorker ? {} : { unsafeDirectSockets: [{ host: '127.0.0.1', port: 0 }] }),
+    ...(entryWorker ? {} : { unsafeDirectSockets: [{ host: '127.0.0.1', port }] }),
   }
   const shared = {
     d1Persist: join(work, 'd1'),
@@ -49,7 +49,7 @@ export async function serveBundle({ inspectorPort, entryWorker = false, vars = {
       stdout.resume()
       stderr.resume()
     },
-    ...(entryWorker ? { host: '127.0.0.1', port: 0 } : {}),
+    ...(entryWorker ? { host: '127.0.0.1', port } : {}),
     inspectorPort,
     log: new Log(LogLevel.WARN),
   }
