@@ -12,7 +12,7 @@ import { mkdirSync, writeFileSync } from 'node:fs'
 import { cpus } from 'node:os'
 import { parseArgs } from 'node:util'
 import { startDataPlatform } from '../../test/support/data-platform.mjs'
-import { benchClient } from '../client.mjs'
+import { benchClient, eventsLost } from '../client.mjs'
 import { pool } from '../pool.mjs'
 import { ADMIN_TOKEN, AUTH_SECRET, serveBundle } from '../serve-bundle.mjs'
 import { activeToken, CONCERT_ID, flushRedis, PEER_DIR, PEER_PORT, startPeer, waitingAhead } from './peer.mjs'
@@ -189,6 +189,10 @@ console.log(
     `\n${RUNS} run(s) of ${DURATION / 1000} s each side after ${WARMUP / 1000} s of warm-up, concurrency ${C}, ` +
     `${report.meta.totalSeconds} s in all: bench/results/peer.json`,
 )
+if (eventsLost(events)) {
+  console.error('Sale events lost: written and delivered differ')
+  process.exitCode = 1
+}
 
 // --- workloads ---
 
