@@ -1,38 +1,67 @@
 // @ts-check
-// What the bench and the profiler share: the load generator run as its own process, and the
-// setup calls (concerts, users, balances, admitted buyers) made against the served Worker.
+// What the benches share: a script run as its own process (the load generator, the bots
+// bench's bot), requests that survive a closed kept-alive connection, and the setup calls
+// (concerts, users, balances, admitted buyers) made against the served Worker.
 import { spawn } from 'node:child_process'
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
-import { join } from 'node:path'
+import { basename, join } from 'node:path'
 import { sign } from 'hono/jwt'
+
+/**
+ * `node <script> <spec.json>` as its own process, so that its CPU and the server's are not this
+ * process's: the spec handed over in a file, its result one JSON on its stdout.
+ * @param {string} script @param {object} spec
+ */
+export async function runScript(script, spec) {
+  const dir = mkdtempSync(join(tmpdir(), `${basename(script, '.mjs')}-`))
+  const file = join(dir, 'spec.json')
+  writeFileSync(file, JSON.stringify(spec))
+  try {
+    const out = await new Promise((resolve, reject) => {
+      const child = spawn(process.execPath, [script, file], { stdio: ['ignore', 'pipe', 'inherit'] })
+      let text = ''
+      child.stdout.on('data', (d) => (text += d))
+      child.on('exit', (code) => (code === 0 ? resolve(text) : reject(new Error(`${script} exited ${code}`))))
+    })
+    return JSON.parse(out)
+  } finally {
+    rmSync(dir, { recursive: true, force: true })
+  }
+}
+
+/**
+ * A request and its JSON body, sent again when the server had closed the kept-alive connection
+ * it went out on (undici reuses one left idle, say while tokens are signed, and does not resend
+ * a POST). Only for requests that may be sent twice: entering is idempotent (a user asking again
+ * gets the same token), and a user made twice is one more user nobody uses.
+ * @param {string} url @param {RequestInit} [init] @returns {Promise<{ status: number, body: any }>}
+ */
+export async function request(url, init = {}, attempts = 3) {
+  try {
+    const res = await fetch(url, init)
+    return { status: res.status, body: await res.json() }
+  } catch (err) {
+    if (attempts <= 1 || /** @type {any} */ (err).cause?.code !== 'UND_ERR_SOCKET') throw err
+    return request(url, init, attempts - 1)
+  }
+}
 
 export function benchClient(base, secrets) {
   async function load(spec) {
     const target = spec.requests ? `${spec.requests[0].method} ${spec.requests[0].path}` : spec.kind
     console.error(`load: ${target} (${spec.amount ? `${spec.amount} requests` : `${spec.durationMs ?? 0} ms`})`)
-    const dir = mkdtempSync(join(tmpdir(), 'load-'))
-    const file = join(dir, 'spec.json')
-    writeFileSync(file, JSON.stringify({ url: base, ...spec }))
-    const out = await new Promise((resolve, reject) => {
-      const child = spawn(process.execPath, ['bench/load.mjs', file], { stdio: ['ignore', 'pipe', 'inherit'] })
-      let text = ''
-      child.stdout.on('data', (d) => (text += d))
-      child.on('exit', (code) => (code === 0 ? resolve(text) : reject(new Error(`load.mjs exited ${code}`))))
-    })
-    rmSync(dir, { recursive: true, force: true })
-    return JSON.parse(out)
+    return runScript('bench/load.mjs', { url: base, ...spec })
   }
 
   async function json(method, path, body, headers = {}) {
-    const res = await fetch(`${base}${path}`, {
+    const res = await request(`${base}${path}`, {
       method,
       headers: { 'content-type': 'application/json', ...headers },
       body: body === undefined ? undefined : JSON.stringify(body),
     })
-    const data = await res.json()
-    if (!res.ok) throw new Error(`${method} ${path}: ${res.status} ${JSON.stringify(data)}`)
-    return data
+    if (res.status >= 300) throw new Error(`${method} ${path}: ${res.status} ${JSON.stringify(res.body)}`)
+    return res.body
   }
 
   /** A concert of `dateCount` dates, each of 50 seats at one price, or of the given sections; a scheduled sale with `sale`. */
@@ -46,8 +75,9 @@ export function benchClient(base, secrets) {
       .concertId
   }
 
-  async function accessTokens(count) {
-    const exp = Math.floor(Date.now() / 1000) + 3600
+  /** Access tokens of users D1 does not know (signing is not what a bench measures), good for `lifetimeSeconds`. */
+  async function accessTokens(count, lifetimeSeconds = 3600) {
+    const exp = Math.floor(Date.now() / 1000) + lifetimeSeconds
     return Promise.all(
       Array.from({ length: count }, () =>
         sign({ typ: 'access', sub: crypto.randomUUID(), exp }, secrets.AUTH_SECRET, 'HS256'),

@@ -22,8 +22,9 @@ export async function pool(count, concurrency, task) {
   return latencies
 }
 
-/** @param {number[]} xs @param {number} p */
+/** @param {number[]} xs @param {number} p NaN of none, so that a table shows a dash rather than failing. */
 export const pct = (xs, p) => {
+  if (xs.length === 0) return NaN
   const sorted = [...xs].sort((a, b) => a - b)
   return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]
 }

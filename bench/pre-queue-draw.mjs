@@ -6,27 +6,12 @@
 import { performance } from 'node:perf_hooks'
 import WebSocket from 'ws'
 import { verifyDraw } from '../scripts/verify-draw.mjs'
-import { benchClient } from './client.mjs'
+import { benchClient, request } from './client.mjs'
 import { pool, pct } from './pool.mjs'
 import { ADMIN_TOKEN, AUTH_SECRET } from './serve-bundle.mjs'
 
 const SOCKETS = 10_000
 const sleep = (/** @type {number} */ ms) => new Promise((r) => setTimeout(r, ms))
-
-/**
- * A POST, sent again when the server had closed the kept-alive connection it went out on
- * (undici reuses one left idle while the tokens are signed, and does not resend a POST).
- * Entering is idempotent: a user asking again gets the same token.
- * @param {string} url @param {Record<string, string>} headers
- */
-async function post(url, headers, attempts = 3) {
-  try {
-    return await fetch(url, { method: 'POST', headers })
-  } catch (err) {
-    if (attempts <= 1 || /** @type {any} */ (err).cause?.code !== 'UND_ERR_SOCKET') throw err
-    return post(url, headers, attempts - 1)
-  }
-}
 
 /** @param {string} base @param {number} count */
 export async function preQueueDraw(base, count) {
@@ -34,9 +19,12 @@ export async function preQueueDraw(base, count) {
   const admin = { authorization: `Bearer ${ADMIN_TOKEN}` }
   const date = new Date(Date.now() + 30 * 86_400_000).toISOString().slice(0, 10)
   const enter = async (/** @type {string} */ concertId, /** @type {string} */ accessToken) => {
-    const res = await post(`${base}/api/concerts/${concertId}/queue/tokens`, { authorization: `Bearer ${accessToken}` })
-    const body = await res.json()
-    if (res.status !== 201) throw new Error(`entry: ${res.status} ${JSON.stringify(body)}`)
+    // Sent again if its kept-alive connection had closed while the tokens were signed (request()).
+    const { status, body } = await request(`${base}/api/concerts/${concertId}/queue/tokens`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${accessToken}` },
+    })
+    if (status !== 201) throw new Error(`entry: ${status} ${JSON.stringify(body)}`)
     return body
   }
 
