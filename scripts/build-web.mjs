@@ -15,7 +15,7 @@ await build({
     { in: 'web/docs.ts', out: 'docs' },
     // A Web Worker of the fans' page (proof of work at the entry), loaded from 'self': the CSP's
     // script-src 'self' allows it (worker-src falls back to script-src).
-    { in: 'web/fan/proof-worker.ts', out: 'proof-worker' },
+    { in: 'web/fan/entry/proof-worker.ts', out: 'proof-worker' },
   ],
   bundle: true,
   format: 'esm',

@@ -15,7 +15,7 @@ export interface Credentials {
   accessToken?: string
   queueToken?: string
   idempotencyKey?: string
-  /** A solution of the concert's proof-of-work challenge, for its entry (web/fan/proof.ts). */
+  /** A solution of the concert's proof-of-work challenge, for its entry (web/fan/entry/proof.ts). */
   entryProof?: string
   /** Past the browser's cache: the catalog is cacheable for 30 s, and the console must see a concert it just created. */
   fresh?: boolean

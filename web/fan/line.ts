@@ -1,7 +1,7 @@
 // The queue: the place pushed over a WebSocket, polled when the socket is down.
 import { api, ApiError, type QueueStatus } from '../common/api'
 import { refreshCatalogSoon, refreshSeats } from './data'
-import { forgetProof, prepareProof } from './proof'
+import { forgetProof, prepareProof } from './entry/proof'
 import { admitted, attempt, me, state, store, t } from './state'
 
 let socket: WebSocket | null = null

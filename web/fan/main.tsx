@@ -4,7 +4,7 @@
 import { render } from 'hono/jsx/dom'
 import { App } from './App'
 import { loadConcerts, refreshSeats, signIn } from './data'
-import { refreshIdentity } from './verify-phone'
+import { refreshIdentity } from './entry/verify-phone'
 import { attempt, show, state, store } from './state'
 
 render(<App />, document.getElementById('app')!)

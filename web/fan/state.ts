@@ -47,7 +47,7 @@ export interface State {
   /** A refund's terms, shown for the user to confirm. */
   quote: RefundQuote | null
   message: Message | null
-  /** How far the entry's proof of work is solved (0 to 1; web/fan/proof.ts), null when none is under way. */
+  /** How far the entry's proof of work is solved (0 to 1; web/fan/entry/proof.ts), null when none is under way. */
   proofProgress: number | null
   /** Whether a phone verifies the account (GET /api/users/me); null until known. */
   verified: boolean | null
