@@ -15,7 +15,7 @@ await build({
     { in: 'web/docs.ts', out: 'docs' },
     // A Web Worker of the fans' page (proof of work at the entry), loaded from 'self': the CSP's
     // script-src 'self' allows it (worker-src falls back to script-src).
-    { in: 'web/fan/proof-worker.ts', out: 'proof-worker' },
+    { in: 'web/fan/entry/proof-worker.ts', out: 'proof-worker' },
   ],
   bundle: true,
   format: 'esm',
@@ -40,18 +40,30 @@ for (const file of ['swagger-ui.css', 'swagger-ui-bundle.js']) {
 // uPlot and Swagger UI set styles through the DOM, which CSP allows: no violation in Chromium
 // on /, /admin with its charts, and /docs with an operation tried out); images from this
 // origin and data: URLs (the favicon, Swagger UI's icons); never in a frame.
-const CONTENT_SECURITY_POLICY = [
-  "default-src 'self'",
-  "script-src 'self'",
-  "style-src 'self'",
-  "img-src 'self' data:",
-  "connect-src 'self'",
-  "object-src 'none'",
-  "base-uri 'none'",
-  "form-action 'self'",
-  "frame-ancestors 'none'",
-].join('; ')
-const PAGES = ['/', '/admin', '/docs', '/gate']
+// The fans' page alone also lets in Cloudflare's Turnstile, what Cloudflare's CSP reference
+// lists: its script and its widget's frame, from challenges.cloudflare.com. Always, not only
+// while Turnstile is on: that is a secret set at run time, and this file is written before.
+const TURNSTILE_ORIGIN = 'https://challenges.cloudflare.com'
+/** @param {{ turnstile: boolean }} page */
+const contentSecurityPolicy = ({ turnstile }) =>
+  [
+    "default-src 'self'",
+    turnstile ? `script-src 'self' ${TURNSTILE_ORIGIN}` : "script-src 'self'",
+    ...(turnstile ? [`frame-src ${TURNSTILE_ORIGIN}`] : []),
+    "style-src 'self'",
+    "img-src 'self' data:",
+    "connect-src 'self'",
+    "object-src 'none'",
+    "base-uri 'none'",
+    "form-action 'self'",
+    "frame-ancestors 'none'",
+  ].join('; ')
+const PAGES = [
+  { path: '/', turnstile: true },
+  { path: '/admin', turnstile: false },
+  { path: '/docs', turnstile: false },
+  { path: '/gate', turnstile: false },
+]
 writeFileSync(
   'public/_headers',
   [
@@ -59,7 +71,7 @@ writeFileSync(
     '/*',
     '  X-Content-Type-Options: nosniff',
     '  Referrer-Policy: no-referrer',
-    ...PAGES.flatMap((page) => [page, `  Content-Security-Policy: ${CONTENT_SECURITY_POLICY}`]),
+    ...PAGES.flatMap((page) => [page.path, `  Content-Security-Policy: ${contentSecurityPolicy(page)}`]),
     '',
   ].join('\n'),
 )

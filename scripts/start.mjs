@@ -4,8 +4,9 @@
 //      added to the example since (PHONE_HASH_KEY) appended to an older .dev.vars
 //   2. D1 migrations applied to the local database under .wrangler/state (or STATE_DIR)
 //   3. wrangler's dev server (the runtime of `wrangler dev`: local D1, Durable Objects and
-//      Queues) on PORT (default 8787), with DATA_PLATFORM_URL, EVENT_RETRY_BASE_SECONDS and
-//      SMS_WEBHOOK_URL passed on when set
+//      Queues) on PORT (default 8787), with DATA_PLATFORM_URL, EVENT_RETRY_BASE_SECONDS,
+//      SMS_WEBHOOK_URL and Turnstile's TURNSTILE_SECRET_KEY, TURNSTILE_SITE_KEY and
+//      TURNSTILE_VERIFY_URL passed on when set (over .dev.vars and wrangler.toml)
 //   4. a demo concert seeded through the admin API, once (idempotent across restarts)
 //
 // The dev server is started through wrangler's API (`unstable_startWorker`) rather than the
@@ -24,7 +25,15 @@ const port = Number(process.env.PORT ?? 8787)
 const persistTo = process.env.STATE_DIR ?? '.wrangler/state'
 // Variables read from this process's environment and handed to the Worker.
 const vars = Object.fromEntries(
-  ['DATA_PLATFORM_URL', 'EVENT_RETRY_BASE_SECONDS', 'SMS_WEBHOOK_URL']
+  [
+    'DATA_PLATFORM_URL',
+    'EVENT_RETRY_BASE_SECONDS',
+    'SMS_WEBHOOK_URL',
+    // Turnstile on, e.g. against test/support/turnstile.mjs (test/e2e/sale.test.mjs does).
+    'TURNSTILE_SECRET_KEY',
+    'TURNSTILE_SITE_KEY',
+    'TURNSTILE_VERIFY_URL',
+  ]
     .filter((name) => process.env[name])
     .map((name) => [name, { type: 'plain_text', value: process.env[name] }]),
 )

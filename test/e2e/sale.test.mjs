@@ -2,96 +2,37 @@
 // Two people in real browsers (Debian Chromium through playwright-core) against `npm start`:
 // one is admitted while the other waits and watches their place fall; the first holds a
 // seat, is told their balance is too low, tops up and pays; the second is then admitted and
-// sees that seat SOLD. A fan verifies a phone through the stand-in SMS gateway to enter a sale
-// that admits verified accounts only. Screenshots go to test-results/e2e/.
+// sees that seat SOLD. At a scheduled sale for verified accounts with a proof of work, a fan
+// verifies a phone through the stand-in SMS gateway, solves the proof in the page's Web Worker
+// and is drawn a place. The service runs with Turnstile on, against the stand-in siteverify
+// (test/support/turnstile.mjs), and every page gets a stand-in of Cloudflare's widget script
+// (no Internet here; test/support/turnstile-widget.mjs): each entry carries a token. The service,
+// the browser and the helpers are in test/support/e2e-service.mjs. Screenshots go to
+// test-results/e2e/.
 import assert from 'node:assert/strict'
-import { spawn } from 'node:child_process'
-import { mkdirSync, readFileSync } from 'node:fs'
 import { after, before, test } from 'node:test'
-import { chromium } from 'playwright-core'
-import { startSmsGateway } from '../support/sms-gateway.mjs'
+import {
+  adminToken,
+  api,
+  base,
+  browser,
+  enter,
+  person,
+  shots,
+  siteverifyBase,
+  smsBase,
+  startService,
+  stopService,
+  TURNSTILE_SITE_KEY,
+  verifiedUser,
+  violations,
+  wait,
+  watchPolicy,
+} from '../support/e2e-service.mjs'
+import { standInGiven } from '../support/turnstile-widget.mjs'
 
-const PORT = Number(process.env.E2E_PORT ?? 8797)
-const base = `http://127.0.0.1:${PORT}`
-const shots = 'test-results/e2e'
-mkdirSync(shots, { recursive: true })
-
-let server
-let browser
-let adminToken
-/** The stand-in SMS gateway, on a free port, that `npm start` sends the verification codes to. */
-let sms
-let smsBase
-
-const wait = (ms) => new Promise((r) => setTimeout(r, ms))
-async function api(method, path, body, token) {
-  const res = await fetch(`${base}${path}`, {
-    method,
-    headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  })
-  return { status: res.status, body: await res.json() }
-}
-
-before(async () => {
-  sms = await startSmsGateway(0)
-  smsBase = `http://127.0.0.1:${/** @type {import('node:net').AddressInfo} */ (sms.address()).port}`
-  server = spawn('npm', ['start'], {
-    env: { ...process.env, PORT: String(PORT), SMS_WEBHOOK_URL: `${smsBase}/sms` },
-    detached: true,
-    stdio: ['ignore', 'ignore', 'inherit'],
-  })
-  const deadline = Date.now() + 120_000
-  for (;;) {
-    try {
-      if ((await fetch(`${base}/healthz`)).ok) break
-    } catch {
-      // not listening yet
-    }
-    if (Date.now() > deadline) throw new Error('npm start did not answer /healthz within 120 s')
-    await wait(500)
-  }
-  adminToken = /^ADMIN_TOKEN=(.*)$/m.exec(readFileSync('.dev.vars', 'utf8'))[1].trim()
-  browser = await chromium.launch({
-    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-    args: [
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-quic',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-      '--no-first-run',
-    ],
-  })
-})
-
-after(async () => {
-  await browser?.close()
-  if (server) process.kill(-server.pid, 'SIGTERM')
-  sms?.close()
-})
-
-/** What the pages' Content-Security-Policy blocked, in any page of any test: checked empty at the end. */
-const violations = []
-async function watchPolicy(page, name) {
-  await page.addInitScript(() =>
-    document.addEventListener('securitypolicyviolation', (e) =>
-      console.error(`CSP violation: ${e.violatedDirective} ${e.blockedURI}`),
-    ),
-  )
-  page.on('console', (message) => {
-    if (/Content Security Policy|CSP violation/.test(message.text())) violations.push(`${name}: ${message.text()}`)
-  })
-}
-
-async function person(name, viewport) {
-  const context = await browser.newContext({ locale: 'en-US', viewport })
-  const page = await context.newPage()
-  page.on('pageerror', (err) => console.error(`${name} page error:`, err.message))
-  await watchPolicy(page, name)
-  return page
-}
+before(startService)
+after(stopService)
 
 test('two buyers: one waits and sees the line move, the other pays, then the waiter sees the seat SOLD', async () => {
   const date = new Date(Date.now() + 20 * 86_400_000).toISOString().slice(0, 10)
@@ -113,7 +54,7 @@ test('two buyers: one waits and sees the line move, the other pays, then the wai
 
   // Someone else (a plain API client) queues next, then Min-jun on a phone.
   const other = await api('POST', '/api/users', {})
-  const otherEntry = await api('POST', `/api/concerts/${concertId}/queue/tokens`, undefined, other.body.accessToken)
+  const otherEntry = await enter(concertId, other.body.accessToken)
   assert.equal(otherEntry.body.position, 1)
   const minjun = await person('minjun', { width: 390, height: 844 })
   await minjun.goto(`${base}/?concert=${concertId}`)
@@ -406,10 +347,7 @@ test('the operator console: sign in, create a concert with a sale two minutes ou
   // Six fans (driven through the API) fill the pre-queue.
   for (let i = 0; i < 6; i++) {
     const fan = await api('POST', '/api/users', {})
-    assert.equal(
-      (await api('POST', `/api/concerts/${concertId}/queue/tokens`, undefined, fan.body.accessToken)).body.status,
-      'PRE_QUEUE',
-    )
+    assert.equal((await enter(concertId, fan.body.accessToken)).body.status, 'PRE_QUEUE')
   }
   await untilFigure('preQueue', '6')
   await operator.screenshot({ path: `${shots}/console-1-pre-queue.png`, fullPage: true })
@@ -446,31 +384,52 @@ test('the operator console: sign in, create a concert with a sale two minutes ou
   await operator.screenshot({ path: `${shots}/console-5-phone-korean.png`, fullPage: true })
 })
 
-test('a sale for verified accounts only: a fan is refused, verifies a phone with the code the gateway received, then enters', async () => {
+test("one person, one place: at a scheduled sale for verified accounts with a proof of work, a fan is refused, verifies a phone with the code the gateway received, has the proof solved in a Web Worker during the countdown, enters the pre-queue with the Turnstile widget's token and is drawn a place at the opening", async () => {
   const date = new Date(Date.now() + 25 * 86_400_000).toISOString().slice(0, 10)
+  // The pre-queue is open from the start; the opening leaves room for the fan's steps before it
+  // (the page, a refusal, a phone verified, the entry: about 2 s on a shared 2-core machine)
+  // five times over, for a slower runner, and no more: the test waits for it.
+  const opensAt = new Date(Date.now() + 10_000).toISOString()
   const concert = await api(
     'POST',
     '/api/admin/concerts',
     {
-      title: 'E2E Verified',
+      title: 'E2E One place',
       venue: 'Test Hall',
       dates: [{ date, price: 90_000 }],
-      queuePolicy: { maxActiveUsers: 5, requireVerifiedIdentity: true },
+      queuePolicy: { maxActiveUsers: 5, requireVerifiedIdentity: true, entryProofCost: 50_000 },
+      sale: { opensAt, preQueueOpensAt: new Date().toISOString() },
     },
     adminToken,
   )
-  assert.equal(concert.status, 201)
+  assert.equal(concert.status, 201, JSON.stringify(concert.body))
   const concertId = concert.body.concertId
+
   const fan = await person('seoyeon', { width: 390, height: 844 })
+  /** The entries the page sent: the proof and the Turnstile token each carried. */
+  const entries = []
+  fan.on('request', (request) => {
+    if (request.method() === 'POST' && request.url().endsWith(`/api/concerts/${concertId}/queue/tokens`))
+      entries.push({ proof: request.headers()['x-entry-proof'], turnstile: request.headers()['x-turnstile-token'] })
+  })
   await fan.goto(`${base}/?concert=${concertId}`)
   await fan.waitForSelector('.concert.selected')
   await fan.waitForSelector('#verify-phone')
+  // The countdown to the draw; meanwhile the challenge is solved in the Web Worker, with a
+  // progress bar, and Cloudflare's widget, rendered with the service's site key, gives a token.
+  assert.match(await fan.textContent('#sale-schedule'), /^Sale opens \(draw\) in 0:\d\d/)
+  await fan.waitForSelector('#proof-progress')
+  await fan.waitForSelector('#human-check:not([hidden]) #turnstile-widget iframe')
+  await fan.waitForFunction(() => document.querySelector('#turnstile-state')?.textContent === 'Checked: you can enter.')
+  assert.deepEqual((await standInGiven(fan)).sitekeys, [TURNSTILE_SITE_KEY])
+  await fan.waitForFunction(() => document.querySelector('#proof-state')?.textContent === 'Ready to enter')
+  await fan.screenshot({ path: `${shots}/30-proof-ready-human-checked.png`, fullPage: true })
 
   // Not verified yet: the entry is refused, and the page says why.
   await fan.click('#join')
   await fan.waitForSelector('#message.error:not([hidden])')
   assert.match(await fan.textContent('#message'), /verified accounts only/)
-  await fan.screenshot({ path: `${shots}/30-phone-verification-required.png`, fullPage: true })
+  await fan.screenshot({ path: `${shots}/31-phone-verification-required.png`, fullPage: true })
 
   // The phone, typed as people do; the code as the phone received it.
   const phone = `+8210${String(Date.now()).slice(-8)}`
@@ -484,73 +443,76 @@ test('a sale for verified accounts only: a fan is refused, verifies a phone with
   assert.match(code, /^\d{6}$/)
   assert.match(message, new RegExp(code))
   await fan.fill('#code', code)
-  await fan.screenshot({ path: `${shots}/31-phone-code-typed.png`, fullPage: true })
   await fan.click('#confirm-code')
   await fan.waitForSelector('#verify-phone', { state: 'detached' })
   assert.match(await fan.textContent('#message'), /phone is verified/)
 
-  // Verified: the same sale now admits the fan.
-  await fan.click('#join')
-  await fan.waitForSelector('#seat-grid .seat[data-seat="1"][data-status="AVAILABLE"]')
-  await fan.screenshot({ path: `${shots}/32-phone-verified-admitted.png`, fullPage: true })
-  // The phone is in no answer the page got.
-  const me = await fan.evaluate(async () => {
-    const { accessToken } = JSON.parse(localStorage.getItem('user') ?? '{}')
-    return (await fetch('/api/users/me', { headers: { authorization: `Bearer ${accessToken}` } })).json()
-  })
-  assert.equal(me.verified, true)
-  assert.doesNotMatch(JSON.stringify(me), new RegExp(phone.slice(1)))
-})
+  // Verified, with a proof, but without the widget's token: refused, Turnstile being on.
+  const accessToken = await fan.evaluate(() => JSON.parse(localStorage.getItem('user') ?? '{}').accessToken)
+  const bare = await api('POST', `/api/concerts/${concertId}/queue/tokens`, undefined, accessToken)
+  assert.equal(bare.status, 403)
+  assert.equal(bare.body.error.code, 'TURNSTILE_REQUIRED')
 
-test('a concert asking a proof of work at the entry: the fan page solves it in a Web Worker during the countdown, with a progress bar, and the entry carrying it gets a place', async () => {
-  const date = new Date(Date.now() + 20 * 86_400_000).toISOString().slice(0, 10)
-  const concert = await api(
-    'POST',
-    '/api/admin/concerts',
-    {
-      title: 'E2E Proof',
-      venue: 'Test Hall',
-      dates: [{ date, price: 50_000 }],
-      queuePolicy: { entryProofCost: 50_000 },
-      sale: {
-        opensAt: new Date(Date.now() + 10 * 60_000).toISOString(),
-        preQueueOpensAt: new Date(Date.now() - 60_000).toISOString(),
-      },
-    },
-    adminToken,
-  )
-  assert.equal(concert.status, 201, JSON.stringify(concert.body))
-  const concertId = concert.body.concertId
-
-  const fan = await person('seoyeon', { width: 1280, height: 900 })
-  const entries = []
-  fan.on('request', (request) => {
-    if (request.method() === 'POST' && request.url().endsWith(`/api/concerts/${concertId}/queue/tokens`))
-      entries.push(request.headers()['x-entry-proof'])
-  })
-  await fan.goto(`${base}/?concert=${concertId}`)
-  await fan.waitForSelector('.concert.selected')
-  // The challenge is fetched and solved as soon as the concert is shown, before the opening.
-  await fan.waitForSelector('#proof-progress')
-  assert.match(await fan.textContent('#sale-schedule'), /Sale opens \(draw\) in/)
-  await fan.waitForFunction(() => document.querySelector('#proof-state')?.textContent === 'Ready to enter')
-  await fan.screenshot({ path: `${shots}/13a-proof-ready.png`, fullPage: true })
+  // The page's entry carries the proof and a token of the widget, a new one (the refused try
+  // took the first and reset the widget), and gets a place in the pre-queue before the opening.
   await fan.click('#join')
   await fan.waitForFunction(() => document.querySelector('#queue-title')?.textContent === "You're in the pre-queue")
-  assert.equal(entries.length, 1)
-  const solution = JSON.parse(Buffer.from(entries[0] ?? '', 'base64').toString())
+  assert.ok(Date.now() < Date.parse(opensAt), 'in the pre-queue before the opening')
+  assert.equal(entries.length, 2)
+  const [refused, entered] = entries
+  const widgetTokens = (await standInGiven(fan)).tokens
+  assert.ok(widgetTokens.includes(entered.turnstile), "the entry's token is one the widget gave")
+  assert.notEqual(entered.turnstile, refused.turnstile)
+  const checks = await (await fetch(`${siteverifyBase}/checks?token=${encodeURIComponent(entered.turnstile)}`)).json()
+  assert.equal(checks.length, 1, 'siteverify was asked about it once')
+  const solution = JSON.parse(Buffer.from(entered.proof ?? '', 'base64').toString())
   assert.deepEqual(Object.keys(solution).sort(), ['algorithm', 'challenge', 'number', 'salt', 'signature'])
-  // The place was made with it: one entry in the pre-queue; the proof cannot make another.
   const stats = await api('GET', `/api/admin/concerts/${concertId}/queue`, undefined, adminToken)
   assert.equal(stats.body.preQueue, 1)
-  const other = await api('POST', '/api/users', {})
-  const replay = await fetch(`${base}/api/concerts/${concertId}/queue/tokens`, {
-    method: 'POST',
-    headers: { authorization: `Bearer ${other.body.accessToken}`, 'x-entry-proof': entries[0] ?? '' },
+  await fan.screenshot({ path: `${shots}/32-pre-queue-verified-proof-checked.png`, fullPage: true })
+
+  // Neither makes another place: the widget's token is spent, and so is the proof (another
+  // verified account, with a token of its own, is refused it).
+  const replayed = await api('POST', `/api/concerts/${concertId}/queue/tokens`, undefined, accessToken, {
+    'x-turnstile-token': entered.turnstile,
   })
-  assert.equal(replay.status, 403)
-  assert.equal((await replay.json()).error.code, 'PROOF_INVALID')
-  await fan.screenshot({ path: `${shots}/13b-proof-pre-queue.png`, fullPage: true })
+  assert.equal(replayed.status, 403)
+  assert.equal(replayed.body.error.code, 'TURNSTILE_FAILED')
+  const other = await verifiedUser()
+  const borrowed = await enter(concertId, other, { 'x-entry-proof': entered.proof })
+  assert.equal(borrowed.status, 403)
+  assert.equal(borrowed.body.error.code, 'PROOF_INVALID')
+
+  // The draw at the opening, pushed: the fan is drawn a place and sees the seats.
+  await fan.waitForSelector('#seat-grid .seat[data-seat="1"][data-status="AVAILABLE"]', { timeout: 30_000 })
+  assert.ok(Date.now() - Date.parse(opensAt) < 5_000, 'the draw was seen within seconds of the opening')
+  const draw = await api('GET', `/api/concerts/${concertId}/sale/draw`)
+  assert.deepEqual(draw.body.entries, [await fan.textContent('#entry-id')])
+  await fan.screenshot({ path: `${shots}/33-drawn-a-place.png`, fullPage: true })
+  // The phone is in no answer the page got.
+  const me = await api('GET', '/api/users/me', undefined, accessToken)
+  assert.equal(me.body.verified, true)
+  assert.doesNotMatch(JSON.stringify(me.body), new RegExp(phone.slice(1)))
+})
+
+test("the fans' page loads nothing from Cloudflare while GET /api/turnstile says Turnstile is off", async () => {
+  const fan = await person('off', { width: 1280, height: 900 })
+  const fromCloudflare = []
+  fan.on('request', (request) => {
+    if (new URL(request.url()).origin === 'https://challenges.cloudflare.com') fromCloudflare.push(request.url())
+  })
+  // The service here has it on: the page is told otherwise, as a service without the secret answers.
+  await fan.route('**/api/turnstile', (route) =>
+    route.fulfill({ contentType: 'application/json', body: JSON.stringify({ required: false, siteKey: null }) }),
+  )
+  const told = fan.waitForResponse((res) => res.url().endsWith('/api/turnstile'))
+  await fan.goto(`${base}/`)
+  await fan.waitForSelector('.concert.selected')
+  await told
+  await wait(500) // time enough for a script to be asked for, were it to be
+  assert.deepEqual(fromCloudflare, [])
+  assert.equal(await fan.isVisible('#human-check'), false)
+  assert.equal(await fan.evaluate(() => 'turnstile' in window), false)
 })
 
 test('GET /docs is an interactive reference with every route of the contract', async () => {
@@ -575,7 +537,14 @@ test('the pages are served with their security headers, and no page met a CSP vi
     assert.equal(res.status, 200, path)
     assert.match(res.headers.get('content-type') ?? '', /^text\/html/, path)
     const policy = res.headers.get('content-security-policy') ?? ''
-    assert.match(policy, /(^|; )script-src 'self'(;|$)/, `${path}: scripts from this origin only`)
+    if (path === '/') {
+      // The fans' page: also Cloudflare's Turnstile, its script and its widget's frame, and nothing else.
+      assert.match(policy, /(^|; )script-src 'self' https:\/\/challenges\.cloudflare\.com(;|$)/, path)
+      assert.match(policy, /(^|; )frame-src https:\/\/challenges\.cloudflare\.com(;|$)/, path)
+    } else {
+      assert.match(policy, /(^|; )script-src 'self'(;|$)/, `${path}: scripts from this origin only`)
+      assert.doesNotMatch(policy, /challenges\.cloudflare\.com|frame-src/, path)
+    }
     assert.doesNotMatch(policy, /unsafe-inline|unsafe-eval/, path)
     assert.match(policy, /(^|; )frame-ancestors 'none'(;|$)/, path)
     assert.equal(res.headers.get('x-content-type-options'), 'nosniff', path)
@@ -583,6 +552,7 @@ test('the pages are served with their security headers, and no page met a CSP vi
     await res.body?.cancel()
   }
   assert.equal((await fetch(`${base}/app.js`)).headers.get('x-content-type-options'), 'nosniff')
-  // The fans' page, the console (charts and all) and Swagger UI ran in the tests above under that policy.
+  // The fans' page (with the Turnstile widget's stand-in), the console (charts and all) and
+  // Swagger UI ran in the tests above under that policy.
   assert.deepEqual(violations, [])
 })

@@ -15,8 +15,10 @@ export interface Credentials {
   accessToken?: string
   queueToken?: string
   idempotencyKey?: string
-  /** A solution of the concert's proof-of-work challenge, for its entry (web/fan/proof.ts). */
+  /** A solution of the concert's proof-of-work challenge, for its entry (web/fan/entry/proof.ts). */
   entryProof?: string
+  /** The token Cloudflare's Turnstile widget gave, for an entry while the service asks for one (web/fan/entry/turnstile.ts). */
+  turnstileToken?: string
   /** Past the browser's cache: the catalog is cacheable for 30 s, and the console must see a concert it just created. */
   fresh?: boolean
 }
@@ -28,6 +30,7 @@ export async function api<T>(method: string, path: string, body?: unknown, auth:
   if (auth.queueToken) headers['x-queue-token'] = auth.queueToken
   if (auth.idempotencyKey) headers['idempotency-key'] = auth.idempotencyKey
   if (auth.entryProof) headers['x-entry-proof'] = auth.entryProof
+  if (auth.turnstileToken) headers['x-turnstile-token'] = auth.turnstileToken
   const res = await fetch(path, {
     method,
     headers,

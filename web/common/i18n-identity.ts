@@ -1,4 +1,4 @@
-// The fans' page's words for verifying a phone (web/fan/VerifyPhone.tsx), in both languages: kept
+// The fans' page's words for verifying a phone (web/fan/entry/VerifyPhone.tsx), in both languages: kept
 // apart from i18n.ts, which spreads them into its dictionary.
 export const identityText = {
   ko: {

@@ -1,5 +1,6 @@
 import { identityText } from './i18n-identity'
 import { refusalsText } from './i18n-refusals'
+import { turnstileText } from './i18n-turnstile'
 
 export type Lang = 'ko' | 'en'
 
@@ -7,6 +8,7 @@ const text = {
   ko: {
     ...identityText.ko,
     ...refusalsText.ko,
+    ...turnstileText.ko,
     title: '콘서트 예매',
     subtitle: '대기열 → 좌석 선택 → 결제',
     balance: '잔액',
@@ -157,6 +159,7 @@ const text = {
   en: {
     ...identityText.en,
     ...refusalsText.en,
+    ...turnstileText.en,
     title: 'Concert tickets',
     subtitle: 'Queue → pick a seat → pay',
     balance: 'Balance',

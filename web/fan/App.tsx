@@ -4,7 +4,8 @@ import { useStore } from '../common/store'
 import { Header, MessageLine } from '../common/ui'
 import { charge, otherConcerts, switchLang, verifyDraw } from './actions'
 import { Catalog } from './Catalog'
-import { VerifyPhone } from './VerifyPhone'
+import { HumanCheck } from './entry/HumanCheck'
+import { VerifyPhone } from './entry/VerifyPhone'
 import { Sale } from './Sale'
 import { money, seatList, state, store, t } from './state'
 import { Tickets } from './Tickets'
@@ -20,6 +21,8 @@ export function App() {
       <Header title={t('title')} subtitle={t('subtitle')} lang={state.lang} onLang={switchLang} />
       <main>
         <Wallet />
+        {/* Right after the wallet, which is always there: nothing before it comes or goes, so it is never moved. */}
+        <HumanCheck />
         {state.verified === false && <VerifyPhone />}
         <MessageLine message={state.message} />
         {!inQueue && <Catalog />}

@@ -1,6 +1,6 @@
 // What the fans' page reads: who the user is and their money, the catalog, the seats.
 import { api, type Concert, type DateInfo, type SaleState, type Seat, type Section } from '../common/api'
-import { prepareProof } from './proof'
+import { prepareProof } from './entry/proof'
 import { admitted, attempt, me, SEATS_PER_PAGE, state, type State } from './state'
 
 export async function signIn() {

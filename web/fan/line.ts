@@ -1,7 +1,8 @@
 // The queue: the place pushed over a WebSocket, polled when the socket is down.
 import { api, ApiError, type QueueStatus } from '../common/api'
 import { refreshCatalogSoon, refreshSeats } from './data'
-import { forgetProof, prepareProof } from './proof'
+import { forgetProof, prepareProof } from './entry/proof'
+import { entryToken } from './entry/turnstile'
 import { admitted, attempt, me, state, store, t } from './state'
 
 let socket: WebSocket | null = null
@@ -9,10 +10,12 @@ let pollTimer: number | undefined
 
 export async function joinQueue() {
   const entryProof = (await prepareProof(state.concertId!)) ?? undefined
+  // Taken last, after the proof's wait: the token is fresh when sent.
+  const turnstileToken = await entryToken()
   let status: QueueStatus
   try {
     const path = `/api/concerts/${state.concertId}/queue/tokens`
-    status = await api<QueueStatus>('POST', path, undefined, { ...me(), entryProof })
+    status = await api<QueueStatus>('POST', path, undefined, { ...me(), entryProof, turnstileToken })
   } catch (err) {
     // A proof refused (expired, or the policy just changed): another is solved for the next try.
     if (err instanceof ApiError && err.code.startsWith('PROOF_')) {

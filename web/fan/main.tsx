@@ -4,7 +4,8 @@
 import { render } from 'hono/jsx/dom'
 import { App } from './App'
 import { loadConcerts, refreshSeats, signIn } from './data'
-import { refreshIdentity } from './verify-phone'
+import { startTurnstile } from './entry/turnstile'
+import { refreshIdentity } from './entry/verify-phone'
 import { attempt, show, state, store } from './state'
 
 render(<App />, document.getElementById('app')!)
@@ -16,5 +17,5 @@ setInterval(() => {
 
 void attempt(async () => {
   await signIn()
-  await Promise.all([loadConcerts(), refreshIdentity()])
+  await Promise.all([loadConcerts(), refreshIdentity(), startTurnstile()])
 })

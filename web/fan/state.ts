@@ -47,8 +47,13 @@ export interface State {
   /** A refund's terms, shown for the user to confirm. */
   quote: RefundQuote | null
   message: Message | null
-  /** How far the entry's proof of work is solved (0 to 1; web/fan/proof.ts), null when none is under way. */
+  /** How far the entry's proof of work is solved (0 to 1; web/fan/entry/proof.ts), null when none is under way. */
   proofProgress: number | null
+  /**
+   * Cloudflare's Turnstile at the entry (web/fan/entry/turnstile.ts): off, or its widget's
+   * standing: a token coming, one at hand, retrying after an error, or unable to load; null until known.
+   */
+  turnstile: 'off' | 'pending' | 'ready' | 'retrying' | 'unavailable' | null
   /** Whether a phone verifies the account (GET /api/users/me); null until known. */
   verified: boolean | null
   /** The code sent to the phone, waiting to be confirmed. */
@@ -81,6 +86,7 @@ export const store = createStore<State>({
   quote: null,
   message: null,
   proofProgress: null,
+  turnstile: null,
   verified: null,
   phoneCode: null,
 })

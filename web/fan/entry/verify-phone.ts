@@ -1,6 +1,6 @@
 // Verifying the fan's phone: a code sent to it, then confirmed (the verified-identity routes).
-import { api } from '../common/api'
-import { attempt, clock, me, state, t } from './state'
+import { api } from '../../common/api'
+import { attempt, clock, me, state, t } from '../state'
 
 export async function refreshIdentity() {
   state.verified = (await api<{ verified: boolean }>('GET', '/api/users/me', undefined, me())).verified

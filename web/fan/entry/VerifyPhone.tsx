@@ -1,7 +1,7 @@
 // "Verify your phone": shown while no phone verifies the account. A phone number, then the
 // 6-digit code sent to it; some sales admit verified accounts only (403 VERIFICATION_REQUIRED).
 import { confirmCode, sendCode } from './verify-phone'
-import { state, t } from './state'
+import { state, t } from '../state'
 
 const field = (event: Event, name: string) => {
   const value = new FormData(event.target as HTMLFormElement).get(name)

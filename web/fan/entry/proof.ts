@@ -1,9 +1,9 @@
 // Proof of work at the entry: while the concert's policy asks for one, its challenge is fetched
 // as soon as the concert is shown and solved in a Web Worker (proof-worker.ts), so the cost is
 // paid during the countdown, not after the opening; the entry then carries the solution.
-import { api, ApiError } from '../common/api'
+import { api, ApiError } from '../../common/api'
 import type { ProofMessage } from './proof-worker'
-import { me, state, store } from './state'
+import { me, state, store } from '../state'
 
 interface Challenge {
   algorithm: string
