@@ -15,7 +15,16 @@ import { startDataPlatform } from '../../test/support/data-platform.mjs'
 import { benchClient, eventsLost } from '../client.mjs'
 import { pool } from '../pool.mjs'
 import { ADMIN_TOKEN, AUTH_SECRET, serveBundle } from '../serve-bundle.mjs'
-import { activeToken, CONCERT_ID, flushRedis, PEER_DIR, PEER_PORT, startPeer, waitingAhead } from './peer.mjs'
+import {
+  activeToken,
+  CONCERT_ID,
+  ensureDatabases,
+  flushRedis,
+  PEER_DIR,
+  PEER_PORT,
+  startPeer,
+  waitingAhead,
+} from './peer.mjs'
 
 const WORKLOADS = {
   trivial: 'trivial route (/healthz vs its GET /)',
@@ -51,6 +60,7 @@ const PEER_ADMITTED_PER_SECOND = 100
 const started = Date.now()
 
 const platformUrl = `http://127.0.0.1:${values['platform-port']}`
+ensureDatabases()
 const platform = await startDataPlatform(Number(values['platform-port']))
 const ourServer = await serveBundle({
   port: Number(values['ours-port']),

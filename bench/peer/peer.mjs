@@ -156,3 +156,27 @@ export async function startPeer({ dir = PEER_DIR, port = PEER_PORT } = {}) {
     },
   }
 }
+
+/** MariaDB and Redis running (started when stopped: a machine restart stops them). */
+export function ensureDatabases() {
+  ensureRunning('mariadb', () => asRoot('mariadb-admin', ['ping']))
+  ensureRunning('redis-server', () => execFileSync('redis-cli', ['ping'], { encoding: 'utf8' }))
+}
+
+function ensureRunning(service, ping) {
+  try {
+    ping()
+    return
+  } catch {
+    asRoot('service', [service, 'start'])
+  }
+  for (let i = 0; i < 30; i++) {
+    try {
+      ping()
+      return
+    } catch {
+      execFileSync('sleep', ['1'])
+    }
+  }
+  throw new Error(`${service} did not start`)
+}

@@ -19,6 +19,7 @@ import {
   asRoot,
   CONCERT_ID,
   DB,
+  ensureDatabases,
   flushRedis,
   PEER_DIR,
   PEER_PORT,
@@ -56,8 +57,7 @@ const has = (cmd) => {
 }
 if (!has('mariadbd') && !existsSync('/usr/sbin/mariadbd')) install()
 else if (!has('redis-server')) install()
-ensureRunning('mariadb', () => asRoot('mariadb-admin', ['ping']))
-ensureRunning('redis-server', () => execFileSync('redis-cli', ['ping'], { encoding: 'utf8' }))
+ensureDatabases()
 
 step(`database ${DB.name}, user ${DB.user}`)
 createDatabase()
@@ -98,23 +98,6 @@ function install() {
 }
 
 /** Started through its init script (`service`): apt leaves services stopped where no init system runs (containers). */
-function ensureRunning(service, ping) {
-  try {
-    ping()
-    return
-  } catch {
-    asRoot('service', [service, 'start'])
-  }
-  for (let i = 0; i < 30; i++) {
-    try {
-      ping()
-      return
-    } catch {
-      execFileSync('sleep', ['1'])
-    }
-  }
-  throw new Error(`${service} did not start`)
-}
 
 /**
  * The peer's tables from its own first migration (the SQL inside its queryRunner.query calls),
