@@ -8,6 +8,7 @@ import { mkdirSync, writeFileSync } from 'node:fs'
 import { cpus } from 'node:os'
 import { parseArgs } from 'node:util'
 import { benchClient, eventsLost } from './client.mjs'
+import { heldRate, highestHeld, ratesTable } from './open-loop.mjs'
 import { ADMIN_TOKEN, AUTH_SECRET, serveBundle } from './serve-bundle.mjs'
 import { startDataPlatform } from '../test/support/data-platform.mjs'
 
@@ -34,8 +35,7 @@ try {
   await offerEntries(concertId, rates[0], 2_000)
   for (const rate of rates) {
     const result = await offerEntries(concertId, rate, durationMs)
-    const held = result.dropped === 0 && result.errors === 0 && result.count === (result.statusCounts['201'] ?? 0)
-    rows.push({ rate, ...result, held: held && result.p99 < p99Bar })
+    rows.push({ rate, ...result, held: heldRate(result, p99Bar) })
     console.log(
       `${rate}/s offered: ${Math.round(result.rps)}/s answered, p50 ${result.p50.toFixed(1)} ms, p99 ${result.p99.toFixed(1)} ms, ` +
         `statuses ${JSON.stringify(result.statusCounts)}, dropped ${result.dropped}, errors ${result.errors}`,
@@ -62,13 +62,8 @@ async function offerEntries(concertId, rate, ms) {
   })
 }
 
-const highest = rows.filter((r) => r.held).reduce((best, r) => Math.max(best, r.rate), 0)
-console.log(`\n| offered/s | answered/s | p50 ms | p99 ms | dropped | errors | p99 < ${p99Bar} ms |`)
-console.log('|---|---|---|---|---|---|---|')
-for (const r of rows)
-  console.log(
-    `| ${r.rate} | ${Math.round(r.rps)} | ${r.p50.toFixed(1)} | ${r.p99.toFixed(1)} | ${r.dropped} | ${r.errors} | ${r.held ? 'yes' : 'no'} |`,
-  )
+const highest = highestHeld(rows)
+console.log(`\n${ratesTable(rows, p99Bar)}`)
 console.log(`\nHighest entry rate held with p99 < ${p99Bar} ms: ${highest}/s`)
 console.log(`Sale events: ${events.written} written, ${events.delivered} delivered, ${events.unsent} unsent`)
 mkdirSync('bench/results', { recursive: true })

@@ -13,6 +13,7 @@ import { cpus } from 'node:os'
 import { parseArgs } from 'node:util'
 import { startDataPlatform } from '../../test/support/data-platform.mjs'
 import { benchClient, eventsLost } from '../client.mjs'
+import { heldRate, highestHeld, ratesTable } from '../open-loop.mjs'
 import { pool } from '../pool.mjs'
 import { ADMIN_TOKEN, AUTH_SECRET, serveBundle } from '../serve-bundle.mjs'
 import {
@@ -44,6 +45,9 @@ const { values } = parseArgs({
     'peer-port': { type: 'string', default: String(PEER_PORT) },
     'platform-port': { type: 'string', default: '9089' },
     'peer-dir': { type: 'string', default: PEER_DIR },
+    // Entry offered open loop at these rates a second (each side, --duration each), after the closed-loop runs.
+    rates: { type: 'string', default: '' },
+    p99: { type: 'string', default: '200' },
   },
 })
 const RUNS = Number(values.runs)
@@ -83,6 +87,8 @@ const results = {}
 const notes = []
 /** Our sale events, written and delivered, at the end. */
 let events
+/** Entry offered open loop (--rates), each side. */
+let entryRates = null
 
 /**
  * Per workload and side: made ready once, it returns the requests of one load of `ms`
@@ -169,6 +175,7 @@ console.error(
 )
 try {
   for (const name of chosen) results[name] = await compare(name)
+  if (values.rates) entryRates = await compareRates(values.rates.split(',').map(Number), Number(values.p99))
   events = await ours.eventsDelivered(concerts, platformUrl)
 } finally {
   await peerServer.dispose()
@@ -189,10 +196,18 @@ const report = {
   },
   workloads: results,
   events,
+  ...(entryRates ? { entryRates } : {}),
 }
 mkdirSync('bench/results', { recursive: true })
 writeFileSync('bench/results/peer.json', `${JSON.stringify(report, null, 2)}\n`)
 console.log(table(results))
+if (entryRates) {
+  const { ours: o, peer: p, p99Bar } = entryRates
+  console.log(`\nEntry offered open loop, ours:\n${ratesTable(o, p99Bar)}\n\nthe peer:\n${ratesTable(p, p99Bar)}`)
+  console.log(
+    `\nHighest entry rate held with p99 < ${p99Bar} ms: ours ${highestHeld(o)}/s, the peer ${highestHeld(p)}/s`,
+  )
+}
 for (const note of notes) console.log(`\n${note}`)
 console.log(
   `\nOur sale events: ${events.written} written, ${events.delivered} delivered, ${events.unsent} unsent.` +
@@ -230,6 +245,22 @@ async function compare(name) {
       notes.push(`status: the peer admitted polling users during the runs (${result.status})`)
   }
   return { what: WORKLOADS[name], ...runs }
+}
+
+/** Entry offered open loop at each rate, ours then the peer's, each a fresh set of users. */
+async function compareRates(rates, p99Bar) {
+  const sides = { ours: await prepare.entry.ours(), peer: await prepare.entry.peer() }
+  const rows = { ours: [], peer: [], p99Bar }
+  for (const rate of rates) {
+    for (const side of /** @type {const} */ (['ours', 'peer'])) {
+      const client = side === 'ours' ? ours : peer
+      const requests = await sides[side](DURATION)
+      const r = await client.load({ kind: 'open', rate, durationMs: DURATION, requests })
+      rows[side].push({ rate, ...r, held: heldRate(r, p99Bar) })
+      if (side === 'ours') await ours.eventsDelivered(concerts, platformUrl)
+    }
+  }
+  return rows
 }
 
 async function createConcert(...args) {
