@@ -108,7 +108,7 @@ export default {
       case '/first-place':
         // A place gate's first place: the order fetched from the order gate (sent on, received), then one place found.
         for (let i = 0; i < n; i++) {
-          const found = await env.GATE.get(env.GATE.idFromName(q.concert + '/gate/first-' + i)).drawnArrivals(q.concert, [{ arrival: 0, userId: 'probe', entryId: crypto.randomUUID() }])
+          const found = await env.GATE.get(env.GATE.idFromName(q.concert + '/gate/first-' + i)).drawnArrivals(q.concert, [{ arrival: 0, userId: 'probe', entryId: crypto.randomUUID() }], [q.concert + '/gate/order'])
           if (!found.ok) throw new Error(found.code)
         }
         break
@@ -116,7 +116,7 @@ export default {
         // A pre-queue entry's place from a gate, one a call as Workers ask it, 100 at once over the gates.
         const gates = Number(q.gates)
         for (let i = 0; i < n; i += 100) {
-          const found = await Promise.all(preQueue.slice(i, i + 100).map((place, k) => env.GATE.get(env.GATE.idFromName(q.concert + '/gate/' + (k % gates))).drawnArrivals(q.concert, [place])))
+          const found = await Promise.all(preQueue.slice(i, i + 100).map((place, k) => env.GATE.get(env.GATE.idFromName(q.concert + '/gate/' + (k % gates))).drawnArrivals(q.concert, [place], [q.concert + '/gate/order'])))
           if (found.some((r) => !r.ok || r.value[0] === 0)) throw new Error('no place')
         }
         break
@@ -124,7 +124,7 @@ export default {
       case '/gate-places':
         // The same, 1,000 a call, as a relay asks for its listeners.
         for (let i = 0; i < n; i += 1_000) {
-          const found = await env.GATE.get(env.GATE.idFromName(q.concert + '/gate/0')).drawnArrivals(q.concert, preQueue.slice(i, i + 1_000))
+          const found = await env.GATE.get(env.GATE.idFromName(q.concert + '/gate/0')).drawnArrivals(q.concert, preQueue.slice(i, i + 1_000), [q.concert + '/gate/order'])
           if (!found.ok || found.value.some((a) => a === 0)) throw new Error('no place')
         }
         break

@@ -34,8 +34,11 @@ const SOCKETS_PER_RELAY = varOf('SOCKETS_PER_RELAY')
 const PRE_QUEUE_RELAYS = Number(
   /PRE_QUEUE_RELAYS = (\d+)/.exec(readFileSync('src/concert-client/relay-names.ts', 'utf8'))?.[1],
 )
-const PLACE_GATES =
-  GATES * Number(/PLACE_GATES_PER_GATE = (\d+)/.exec(readFileSync('src/shared/gate-names.ts', 'utf8'))?.[1]) // gates asked for pre-queue entries' places
+const gateNamesSource = readFileSync('src/shared/gate-names.ts', 'utf8')
+const PLACE_GATES = GATES * Number(/PLACE_GATES_PER_GATE = (\d+)/.exec(gateNamesSource)?.[1]) // gates asked for pre-queue entries' places
+// The draw's order goes from the order gate to ORDER_FANOUT forwarding gates, and from each to its share of the place gates.
+const ORDER_FANOUT = Number(/ORDER_FANOUT = (\d+)/.exec(gateNamesSource)?.[1])
+const PLACE_GATES_PER_FORWARDER = Math.ceil(PLACE_GATES / ORDER_FANOUT)
 const OPENING_POLL_SPREAD_S = Number(
   /OPENING_POLL_SPREAD_S = (\d+)/.exec(readFileSync('src/shared/policy.ts', 'utf8'))?.[1],
 ) // pre-queue pollers' first polls after the opening
@@ -156,8 +159,12 @@ for (let s = 0; s < seconds; s++) {
       (t === 0 ? preQueue * US.orderReceived : 0),
   }
   const orderGate = {
-    calls: t === 0 ? PLACE_GATES : 0,
-    cpuUs: t === 0 ? preQueue * (US.orderReceived + PLACE_GATES * US.orderSentOn) : 0,
+    calls: t === 0 ? ORDER_FANOUT : 0,
+    cpuUs: t === 0 ? preQueue * (US.orderReceived + ORDER_FANOUT * US.orderSentOn) : 0,
+  }
+  const forwarder = {
+    calls: t === 0 ? PLACE_GATES_PER_FORWARDER : 0,
+    cpuUs: t === 0 ? preQueue * (US.orderReceived + PLACE_GATES_PER_FORWARDER * US.orderSentOn) : 0,
   }
   const entryCalls = GATES * gateEntryCalls(entering / GATES)
 
@@ -210,6 +217,7 @@ for (let s = 0; s < seconds; s++) {
     mirror,
     gate,
     orderGate,
+    forwarder,
     relay,
   })
 }
@@ -221,6 +229,7 @@ const kinds = [
   ['mirror', 'mirror', mirrors],
   ['gate', 'gate', PLACE_GATES],
   ['order gate', 'orderGate', 1],
+  ['forwarding gate', 'forwarder', ORDER_FANOUT],
   [
     'relay',
     'relay',
@@ -235,7 +244,7 @@ const kinds = [
 const pollerToldMs = 250 + 250 + 250 + POLL_INTERVAL_S * 1000
 /** A socket: the push interval (≤ 1 s) + the relay's pass over its sockets at its busiest. */
 const socketToldMs = 1000 + (busiest('relay').relay.cpuUs / 1000) * 0.99
-const toldMs = { object: null, mirror: pollerToldMs, gate: null, orderGate: null, relay: socketToldMs }
+const toldMs = { object: null, mirror: pollerToldMs, gate: null, orderGate: null, forwarder: null, relay: socketToldMs }
 
 const table = kinds.map(([label, kind, count]) => {
   const row = busiest(kind)[kind]
@@ -299,7 +308,14 @@ function chart(rows) {
   const plotH = height - 60
   const x = (t) => left + ((t + PRE_S) / seconds) * (width - left - 20)
   const y = (busy) => top + plotH - (Math.min(busy, 100) / 100) * plotH
-  const colors = { object: '#d62728', mirror: '#1f77b4', gate: '#2ca02c', orderGate: '#ff7f0e', relay: '#9467bd' }
+  const colors = {
+    object: '#d62728',
+    mirror: '#1f77b4',
+    gate: '#2ca02c',
+    orderGate: '#ff7f0e',
+    forwarder: '#8c564b',
+    relay: '#9467bd',
+  }
   const lines = Object.entries(colors).map(
     ([kind, color]) =>
       `<polyline fill="none" stroke="${color}" stroke-width="1.5" points="${rows.map((r) => `${x(r.t).toFixed(1)},${y(r[kind].cpuUs / 10_000).toFixed(1)}`).join(' ')}"/>`,
@@ -313,7 +329,7 @@ function chart(rows) {
   )
   const legend = Object.entries(colors).map(
     ([kind, color], i) =>
-      `<text x="${left + 10 + i * 110}" y="${height - 12}" font-size="12" fill="${color}">■ busiest ${kind === 'orderGate' ? 'order gate' : kind}</text>`,
+      `<text x="${left + 10 + i * 110}" y="${height - 12}" font-size="12" fill="${color}">■ busiest ${{ orderGate: 'order gate', forwarder: 'forwarding gate' }[kind] ?? kind}</text>`,
   )
   return `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" font-family="sans-serif">
 <text x="${left}" y="14" font-size="13">CPU busy share, ${FANS.toLocaleString('en')} fans (npm run sim:rush); opening at 0 s</text>

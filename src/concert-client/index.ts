@@ -28,7 +28,7 @@ import type {
   SectionListView,
 } from '../schemas'
 import { rememberDrawnArrival, withDrawnArrival } from './drawn-places'
-import { gateName, placeGateName } from '../shared/gate-names'
+import { gateName, placeGate } from '../shared/gate-names'
 import { IsolateCaches, type KeepAlive, type LoadReason } from './isolate-cache'
 import { relayName } from './relay-names'
 import { mirrorOf, type RequestLocation } from './mirrors'
@@ -162,9 +162,8 @@ export class ConcertClient {
     // From the opening a pre-queue token still names its entry, not its place: a gate finds
     // the place from the draw's order, and it is remembered here.
     if (status === 'unknown' && place.arrival === 0 && place.entryId !== undefined) {
-      const [arrival = 0] = unwrap(
-        await this.gate(placeGateName(this.concertId, this.gates)).drawnArrivals(this.concertId, [placeOnly(place)]),
-      )
+      const { name, orderFrom } = placeGate(this.concertId, this.gates)
+      const [arrival = 0] = unwrap(await this.gate(name).drawnArrivals(this.concertId, [placeOnly(place)], orderFrom))
       if (arrival > 0) {
         rememberDrawnArrival(this.concertId, place.entryId, arrival)
         place = { ...place, arrival }

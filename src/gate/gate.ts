@@ -1,6 +1,5 @@
 import { DurableObject } from 'cloudflare:workers'
 import type { ConcertObject } from '../concert'
-import { orderGateName } from '../shared/gate-names'
 import { DrawPlaces, type DrawOrderView } from '../shared/draw-order'
 import { released, type EntryProof, type PlaceInLine, type QueueEntryView } from '../shared/rpc'
 import { fail, ok, unavailable, type Result } from '../errors'
@@ -32,9 +31,10 @@ export const REFUSALS_INTERVAL_MS = 1_000
  * with the gates, not with the isolates or the fans. Pre-queue entries carry no order; in
  * line, a place is the order in which the batches reach the object.
  * From the opening it finds pre-queue entries' places itself (a token names its entry, not its
- * place), from the draw's order fetched once from the order gate, the one gate that fetches it
- * from the object: the first polls of a whole pre-queue, which all come at the opening, cost
- * the object one call, whatever the number of gates. Each request is answered with the
+ * place), from the draw's order fetched once through a tree of gates: the order gate, the one
+ * that fetches it from the object, sends it to ORDER_FANOUT forwarding gates, each of those to
+ * the place gates below it. The first polls of a whole pre-queue, which all come at the
+ * opening, cost the object one call, whatever the number of gates. Each request is answered with the
  * object's own answer or order, so a gate holds nothing that matters: a restart loses only
  * batches not yet sent, whose requests fail and are retried by their clients.
  */
@@ -49,17 +49,19 @@ export class ConcertGate extends DurableObject<Env> {
     gateCallGapMs,
     MAX_BATCH,
   )
-  /** The draw's order from the order gate, to find places with. */
-  private readonly places = new OnceBegun(() => this.placesFromOrderGate())
-  /** As the order gate: the draw's order from the object, for every gate. */
-  private readonly order = new OnceBegun(() => this.orderFromObject())
+  /** As a place gate: the draw's order, fetched through the gates of `placesFrom`, to find places with. */
+  private readonly places = new OnceBegun(() => this.placesFromAbove())
+  private placesFrom: readonly string[] = []
+  /** As the order gate (`orderFrom` empty: from the object) or a forwarding gate: the draw's order, for the gates below. */
+  private readonly order = new OnceBegun(() => this.orderFromAbove())
+  private orderFrom: readonly string[] = []
   /** Refusals the Worker's isolates handed here, not yet sent to the object. */
   private refusals = noRefusals()
   private readonly refusalSends = new CoalescedPush(() => this.sendRefusals(), REFUSALS_INTERVAL_MS)
   /** Calls to the object with refusals, for tests. */
   private refusalCalls = 0
-  /** orders: fetched from the order gate; objectOrders: as the order gate, from the object. */
-  private found = { orders: 0, objectOrders: 0, calls: 0, places: 0, asked: 0 }
+  /** orders: fetched from another gate; objectOrders: as the order gate, from the object; ordersSent: copies sent on. */
+  private found = { orders: 0, objectOrders: 0, ordersSent: 0, calls: 0, places: 0, asked: 0 }
 
   private get concert(): DurableObjectStub<ConcertObject> {
     return this.env.CONCERT.get(this.env.CONCERT.idFromName(this.concertId))
@@ -96,8 +98,9 @@ export class ConcertGate extends DurableObject<Env> {
    * The places the draw gives these pre-queue entries, named by genuine tokens: 0 before the
    * draw begins. The object is asked only for entries whose key's first 32 bits another shares.
    */
-  drawnArrivals(concertId: string, places: PlaceInLine[]): Promise<Result<number[]>> {
+  drawnArrivals(concertId: string, places: PlaceInLine[], orderFrom: readonly string[]): Promise<Result<number[]>> {
     this.concertId = concertId
+    this.placesFrom = orderFrom
     return refusedIfUnavailable(async () => {
       const order = await this.places.get()
       if (!order.ok || order.value === null) return order.ok ? ok(places.map(() => 0)) : order
@@ -114,25 +117,41 @@ export class ConcertGate extends DurableObject<Env> {
     })
   }
 
-  /** As the order gate: the draw's order, null before it begins (src/shared/draw-order.ts). */
-  drawOrder(concertId: string): Promise<Result<DrawOrderView | null>> {
+  /**
+   * As the order gate (`orderFrom` empty) or a forwarding gate: the draw's order, null before it
+   * begins (src/shared/draw-order.ts), fetched once from the object or through the gates of
+   * `orderFrom` (the first one asked, which fetches it through the rest).
+   */
+  drawOrder(concertId: string, orderFrom: readonly string[] = []): Promise<Result<DrawOrderView | null>> {
     this.concertId = concertId
-    return refusedIfUnavailable(() => this.order.get())
+    this.orderFrom = orderFrom
+    return refusedIfUnavailable(async () => {
+      const order = await this.order.get()
+      if (order.ok && order.value !== null) this.found.ordersSent++
+      return order
+    })
   }
 
-  private async orderFromObject(): Promise<Result<DrawOrderView | null>> {
-    const view = released(await this.concert.drawOrder())
-    if (view.ok && view.value !== null) this.found.objectOrders++
-    return view
+  private async orderFromAbove(): Promise<Result<DrawOrderView | null>> {
+    if (this.orderFrom.length === 0) {
+      const view = released(await this.concert.drawOrder())
+      if (view.ok && view.value !== null) this.found.objectOrders++
+      return view
+    }
+    return this.orderThrough(this.orderFrom)
   }
 
-  private async placesFromOrderGate(): Promise<Result<DrawPlaces | null>> {
-    const gate = this.env.GATE.get(this.env.GATE.idFromName(orderGateName(this.concertId)))
-    const view: Result<DrawOrderView | null> = released(await gate.drawOrder(this.concertId))
+  private async placesFromAbove(): Promise<Result<DrawPlaces | null>> {
+    const view = await this.orderThrough(this.placesFrom)
     if (!view.ok) return view
-    if (view.value === null) return ok(null)
-    this.found.orders++
-    return ok(new DrawPlaces(view.value))
+    return ok(view.value === null ? null : new DrawPlaces(view.value))
+  }
+
+  private async orderThrough([first, ...rest]: readonly string[]): Promise<Result<DrawOrderView | null>> {
+    const gate = this.env.GATE.get(this.env.GATE.idFromName(first!))
+    const view: Result<DrawOrderView | null> = released(await gate.drawOrder(this.concertId, rest))
+    if (view.ok && view.value !== null) this.found.orders++
+    return view
   }
 
   counts() {

@@ -3,7 +3,7 @@ import type { ConcertObject } from '../concert'
 import type { LineView } from '../shared/line-view'
 import { HeldLine } from '../shared/held-line'
 import { isEventStream, placeOnly, released, socketOwner, type FollowedPlace, type SocketOwner } from '../shared/rpc'
-import { placeGateName } from '../shared/gate-names'
+import { placeGate } from '../shared/gate-names'
 import { ERRORS, errorBody } from '../errors'
 import type { Follower } from './follower'
 import { Sockets } from './sockets'
@@ -177,13 +177,13 @@ export class QueueRelay extends DurableObject<Env> {
   private async entryPlaces(followers: Follower[]): Promise<Map<Follower, number>> {
     const entries = followers.filter((f) => f.owner.arrival === 0 && f.owner.entryId !== undefined)
     if (entries.length === 0) return new Map()
-    const gate = this.env.GATE.get(
-      this.env.GATE.idFromName(placeGateName(this.concertId, Number(this.env.GATES_PER_CONCERT))),
-    )
+    const { name, orderFrom } = placeGate(this.concertId, Number(this.env.GATES_PER_CONCERT))
+    const gate = this.env.GATE.get(this.env.GATE.idFromName(name))
     const found = released(
       await gate.drawnArrivals(
         this.concertId,
         entries.map((f) => placeOnly(f.owner)),
+        orderFrom,
       ),
     )
     return new Map(found.ok ? entries.map((follower, i) => [follower, found.value[i]!]) : [])

@@ -14,8 +14,19 @@ export const gateName = (concertId: string, gates: number) => `${concertId}/gate
  */
 export const PLACE_GATES_PER_GATE = 6
 
-export const placeGateName = (concertId: string, gates: number) =>
-  `${concertId}/gate/${Math.floor(Math.random() * gates * PLACE_GATES_PER_GATE)}`
-
 /** The one gate that fetches the draw's order from the concert object, for all the others (src/gate/gate.ts). */
 export const orderGateName = (concertId: string) => `${concertId}/gate/order`
+
+/**
+ * The draw's order reaches the place gates through a tree: the order gate sends it to
+ * ORDER_FANOUT forwarding gates, and each of those to its share of the place gates, so that
+ * no gate sends a copy of it (4 bytes an entry) more than about PLACE_GATES / ORDER_FANOUT times.
+ */
+export const ORDER_FANOUT = 8
+
+/** A place gate at random, and the gates it fetches the draw's order through: its forwarding gate, then the order gate. */
+export function placeGate(concertId: string, gates: number): { name: string; orderFrom: string[] } {
+  const k = Math.floor(Math.random() * gates * PLACE_GATES_PER_GATE)
+  const forwarder = `${orderGateName(concertId)}/${k % ORDER_FANOUT}`
+  return { name: `${concertId}/gate/${k}`, orderFrom: [forwarder, orderGateName(concertId)] }
+}

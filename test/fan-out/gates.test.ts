@@ -1,7 +1,7 @@
 import { runInDurableObject } from 'cloudflare:test'
 import { env } from 'cloudflare:workers'
 import { describe, expect, it } from 'vitest'
-import { orderGateName, PLACE_GATES_PER_GATE } from '../../src/shared/gate-names'
+import { ORDER_FANOUT, orderGateName, PLACE_GATES_PER_GATE } from '../../src/shared/gate-names'
 import { Batch } from '../../src/gate/batch'
 import { gateCallGapMs, GATE_INTERVAL_MS, RUSH_ENTRIES_PER_S, RUSH_INTERVAL_MS } from '../../src/gate/gate'
 import { ok, type Result } from '../../src/errors'
@@ -79,7 +79,7 @@ describe('entries through gates (src/gate/)', () => {
     expect(second.body.position).toBe(first.body.position + 1)
   })
 
-  it("from the opening, pre-queue tokens' first polls learn their places from the gates, in the draw's order: the object asked for its order once, by the order gate, which each gate asked once", async () => {
+  it("from the opening, pre-queue tokens' first polls learn their places from the gates, in the draw's order: the object asked for its order once, by the order gate, which passed it down a tree of gates", async () => {
     const opensAt = Date.now() + 2_500
     const { concertId } = await newConcert({
       queuePolicy: { maxActiveUsers: 1 },
@@ -104,8 +104,23 @@ describe('entries through gates (src/gate/)', () => {
     expect([calls, places]).toEqual([USERS, USERS])
     expect(orders).toBeGreaterThan(0)
     expect(orders).toBeLessThanOrEqual(GATES * PLACE_GATES_PER_GATE)
+    // The order went down a tree: the object asked once, by the order gate, which sent it to
+    // each forwarding gate at most once, each of which fetched it once and sent it on to its place gates.
     const orderGate = await env.GATE.get(env.GATE.idFromName(orderGateName(concertId))).counts()
     expect(orderGate.objectOrders).toBe(1)
+    expect(orderGate.ordersSent).toBeGreaterThan(0)
+    expect(orderGate.ordersSent).toBeLessThanOrEqual(ORDER_FANOUT)
+    const forwarders = await Promise.all(
+      Array.from({ length: ORDER_FANOUT }, (_, j) =>
+        env.GATE.get(env.GATE.idFromName(`${orderGateName(concertId)}/${j}`)).counts(),
+      ),
+    )
+    expect(forwarders.reduce((n, f) => n + f.orders, 0)).toBe(orderGate.ordersSent)
+    for (const f of forwarders) {
+      expect(f.orders).toBeLessThanOrEqual(1)
+      expect(f.ordersSent).toBeLessThanOrEqual(Math.ceil((GATES * PLACE_GATES_PER_GATE) / ORDER_FANOUT))
+    }
+    expect(forwarders.reduce((n, f) => n + f.ordersSent, 0)).toBe(orders)
   })
 })
 
