@@ -148,7 +148,10 @@ export class ConcertGate extends DurableObject<Env> {
   }
 
   private async orderThrough([first, ...rest]: readonly string[]): Promise<Result<DrawOrderView | null>> {
-    const gate = this.env.GATE.get(this.env.GATE.idFromName(first!))
+    // A path that is empty or leads back here would never be answered: refuse it loudly.
+    const id = first === undefined ? null : this.env.GATE.idFromName(first)
+    if (id === null || id.equals(this.ctx.id)) throw new Error(`no gate to fetch the draw's order from: ${first}`)
+    const gate = this.env.GATE.get(id)
     const view: Result<DrawOrderView | null> = released(await gate.drawOrder(this.concertId, rest))
     if (view.ok && view.value !== null) this.found.orders++
     return view

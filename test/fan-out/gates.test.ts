@@ -2,7 +2,7 @@ import { runInDurableObject } from 'cloudflare:test'
 import { env } from 'cloudflare:workers'
 import { describe, expect, it } from 'vitest'
 import { ORDER_FANOUT, orderGateName, PLACE_GATES_PER_GATE } from '../../src/shared/gate-names'
-import { Batch } from '../../src/gate/batch'
+import { ArrivalRate, Batch } from '../../src/gate/batch'
 import { gateCallGapMs, GATE_INTERVAL_MS, RUSH_ENTRIES_PER_S, RUSH_INTERVAL_MS } from '../../src/gate/gate'
 import { ok, type Result } from '../../src/errors'
 import { call, newConcert, newUser, sleep, stubOf, until, type User } from '../helpers'
@@ -164,6 +164,45 @@ describe("a gate's batches (src/gate/batch.ts): a group commit one level above t
     await sleep(100)
     expect(calls).toHaveLength(1)
     await until('the next call', async () => calls.length === 2)
+  })
+
+  it('a call that throws at once, or answers short, settles every waiter and the next batch still goes', async () => {
+    let calls = 0
+    const batch = new Batch<number, number>(
+      (items) => {
+        calls++
+        if (calls === 1) throw new Error('serialisation failed')
+        if (calls === 2) return Promise.resolve([ok(items[0]!)])
+        return Promise.resolve(items.map(ok))
+      },
+      () => 0,
+      100,
+    )
+    await expect(batch.add(1)).rejects.toThrow('serialisation failed')
+    const [first, second] = [batch.add(2), batch.add(3)]
+    // 2 went alone (no call in flight); 3 waited for the next call.
+    expect(await first).toEqual(ok(2))
+    expect(await second).toEqual(ok(3))
+    const short = new Batch<number, number>(
+      (items) => Promise.resolve(items.slice(1).map(ok)),
+      () => 0,
+      100,
+    )
+    const pair = [short.add(1)]
+    await expect(pair[0]).rejects.toThrow('no answer')
+  })
+
+  it('the rate a gate tells a rush by: seen within the first second of a rush, and forgotten after a quiet second', () => {
+    const rate = new ArrivalRate()
+    expect(rate.perSecond(0)).toBe(0)
+    for (let i = 0; i < 300; i++) rate.add(500 + i)
+    // Still in the window the rush began in: counted so far.
+    expect(rate.perSecond(900)).toBe(300)
+    // The next window: the last whole one's count until this one passes it.
+    rate.add(1_600)
+    expect(rate.perSecond(1_700)).toBe(300)
+    // Two windows later with nothing in the last one: quiet again.
+    expect(rate.perSecond(4_000)).toBe(0)
   })
 
   it('the gap: short when quiet, long from a rush of entries', () => {
