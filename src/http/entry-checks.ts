@@ -39,7 +39,7 @@ export const checkEntryProofIfAsked = createMiddleware<{ Bindings: Env; Variable
     const header = c.req.header('x-entry-proof')
     c.set('entryProof', null)
     if (header !== undefined && c.get('entryPolicy').entryProofCost !== null) {
-      const binding = { userId: c.get('userId'), concertId: c.req.param('concertId')! }
+      const binding = { userId: c.get('userId'), concertId: c.get('concert').concertId }
       const checked = await checkEntryProof(c.env.AUTH_SECRET, header, binding)
       if (!checked.ok) throw new ApiError(checked.code, checked.message)
       c.set('entryProof', checked.value)

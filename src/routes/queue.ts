@@ -30,8 +30,9 @@ queue.openapi(
       limitPerUser('enter'),
       readEntryPolicy,
       requireVerifiedIfAsked,
-      requireTurnstile,
+      // The proof is checked here, with no call out; Turnstile's siteverify is a call, and uses the token.
       checkEntryProofIfAsked,
+      requireTurnstile,
     ] as const,
     request: { params: ConcertIdParam, headers: QueueEntryHeaders },
     responses: {
