@@ -7,7 +7,7 @@
 // `npm run bench`. The peer: its build, Kafka off, Redis emptied. Both driven by bench/load.mjs
 // at the same concurrency; per workload ours and the peer alternate, each run after a warm-up
 // of its own; after each of our runs, our sale events are left to drain before the peer's run.
-// Prints a table (median req/s, p50/p99 across runs, ratio, errors); writes bench/results/peer.json.
+// Prints a table (median req/s, p50/p99 across runs, ratio, errors); writes bench/results/peer.json (peer-rates.json with --rates).
 import { mkdirSync, writeFileSync } from 'node:fs'
 import { cpus } from 'node:os'
 import { parseArgs } from 'node:util'
@@ -87,6 +87,8 @@ const results = {}
 const notes = []
 /** Our sale events, written and delivered, at the end. */
 let events
+/** Where the results go: an open-loop run beside the closed-loop one, not over it. */
+const resultName = values.rates ? 'peer-rates' : 'peer'
 /** Entry offered open loop (--rates), each side. */
 let entryRates = null
 
@@ -199,7 +201,7 @@ const report = {
   ...(entryRates ? { entryRates } : {}),
 }
 mkdirSync('bench/results', { recursive: true })
-writeFileSync('bench/results/peer.json', `${JSON.stringify(report, null, 2)}\n`)
+writeFileSync(`bench/results/${resultName}.json`, `${JSON.stringify(report, null, 2)}\n`)
 console.log(table(results))
 if (entryRates) {
   const { ours: o, peer: p, p99Bar } = entryRates
@@ -212,7 +214,7 @@ for (const note of notes) console.log(`\n${note}`)
 console.log(
   `\nOur sale events: ${events.written} written, ${events.delivered} delivered, ${events.unsent} unsent.` +
     `\n${RUNS} run(s) of ${DURATION / 1000} s each side after ${WARMUP / 1000} s of warm-up, concurrency ${C}, ` +
-    `${report.meta.totalSeconds} s in all: bench/results/peer.json`,
+    `${report.meta.totalSeconds} s in all: bench/results/${resultName}.json`,
 )
 if (eventsLost(events)) {
   console.error('Sale events lost: written and delivered differ')
