@@ -34,8 +34,10 @@ const vars = Object.fromEntries(
     'TURNSTILE_SITE_KEY',
     'TURNSTILE_VERIFY_URL',
   ]
-    .filter((name) => process.env[name])
-    .map((name) => [name, { type: 'plain_text', value: process.env[name] }]),
+    // Set, even empty: TURNSTILE_SECRET_KEY= turns off what .dev.vars turned on.
+    .filter((name) => process.env[name] !== undefined)
+    // A secret is not printed at the start, as plain text is.
+    .map((name) => [name, { type: name.includes('SECRET') ? 'secret_text' : 'plain_text', value: process.env[name] }]),
 )
 const wrangler = ['node_modules/wrangler/bin/wrangler.js']
 const quiet = { ...process.env, WRANGLER_SEND_METRICS: 'false' }

@@ -13,7 +13,7 @@ import { cpus } from 'node:os'
 import { parseArgs } from 'node:util'
 import { startDataPlatform } from '../../test/support/data-platform.mjs'
 import { benchClient, eventsLost } from '../client.mjs'
-import { heldRate, highestHeld, ratesTable } from '../open-loop.mjs'
+import { heldRate, highestHeld, ratesTable } from '../open-loop/held-rates.mjs'
 import { pool } from '../pool.mjs'
 import { ADMIN_TOKEN, AUTH_SECRET, serveBundle } from '../serve-bundle.mjs'
 import {
@@ -57,8 +57,8 @@ const C = Number(values.connections)
 const chosen = values.workloads.split(',').filter(Boolean)
 for (const w of chosen)
   if (!(w in WORKLOADS)) throw new Error(`unknown workload ${w}: ${Object.keys(WORKLOADS).join(', ')}`)
-/** Distinct users an entry load is given per second: above either side's entry rate here. */
-const ENTRY_USERS_PER_SECOND = 5_000
+/** Distinct users an entry load is given per second: above either side's entry rate here, and above every offered rate. */
+const ENTRY_USERS_PER_SECOND = Math.max(5_000, ...(values.rates ? values.rates.split(',').map(Number) : []))
 /** The peer admits 100 waiting users a second (its QueueSchedule), first come first admitted. */
 const PEER_ADMITTED_PER_SECOND = 100
 const started = Date.now()

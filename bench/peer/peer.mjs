@@ -163,6 +163,7 @@ export function ensureDatabases() {
   ensureRunning('redis-server', () => execFileSync('redis-cli', ['ping'], { encoding: 'utf8' }))
 }
 
+/** Started through its init script (`service`): apt leaves services stopped where no init system runs (containers). */
 function ensureRunning(service, ping) {
   try {
     ping()

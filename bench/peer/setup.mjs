@@ -97,8 +97,6 @@ function install() {
   asRoot('apt-get', ['install', '-y', '-qq', 'mariadb-server', 'redis-server'])
 }
 
-/** Started through its init script (`service`): apt leaves services stopped where no init system runs (containers). */
-
 /**
  * The peer's tables from its own first migration (the SQL inside its queryRunner.query calls),
  * with one change: MySQL 8's collation utf8mb4_0900_ai_ci, which MariaDB 10.11 lacks, becomes

@@ -20,7 +20,8 @@ export const orderGateName = (concertId: string) => `${concertId}/gate/order`
 /**
  * The draw's order reaches the place gates through a tree: the order gate sends it to
  * ORDER_FANOUT forwarding gates, and each of those to its share of the place gates, so that
- * no gate sends a copy of it (4 bytes an entry) more than about PLACE_GATES / ORDER_FANOUT times.
+ * no gate sends a copy of it (4 bytes an entry) more than the larger of ORDER_FANOUT and
+ * (place gates) / ORDER_FANOUT times: 8 and 9 with 72 place gates, where one gate sent 72.
  */
 export const ORDER_FANOUT = 8
 

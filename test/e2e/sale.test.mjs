@@ -17,6 +17,7 @@ import {
   base,
   browser,
   enter,
+  newPhone,
   person,
   shots,
   siteverifyBase,
@@ -432,7 +433,7 @@ test("one person, one place: at a scheduled sale for verified accounts with a pr
   await fan.screenshot({ path: `${shots}/31-phone-verification-required.png`, fullPage: true })
 
   // The phone, typed as people do; the code as the phone received it.
-  const phone = `+8210${String(Date.now()).slice(-8)}`
+  const phone = newPhone()
   await fan.fill('#phone', `${phone.slice(0, 5)} ${phone.slice(5, 9)}-${phone.slice(9)}`)
   await fan.click('#send-code')
   await fan.waitForSelector('#code')

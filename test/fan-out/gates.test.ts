@@ -103,7 +103,6 @@ describe('entries through gates (src/gate/)', () => {
     const { orders, calls, places } = await gateCounts(concertId)
     expect([calls, places]).toEqual([USERS, USERS])
     expect(orders).toBeGreaterThan(0)
-    expect(orders).toBeLessThanOrEqual(GATES * PLACE_GATES_PER_GATE)
     // The order went down a tree: the object asked once, by the order gate, which sent it to
     // each forwarding gate at most once, each of which fetched it once and sent it on to its place gates.
     const orderGate = await env.GATE.get(env.GATE.idFromName(orderGateName(concertId))).counts()

@@ -118,39 +118,33 @@ describe('expiry', () => {
 
 describe('newcomers of a batch of entries', () => {
   const none = () => null
-  it('numbers new places in the batch order, skipping users with a place and repeats in the batch', () => {
+  it('in the batch order, skipping users with a place and repeats in the batch', () => {
     const { newcomers } = chooseNewcomers(
       ['a', 'b', 'a', 'c'],
       (u) => u === 'b',
-      7,
       () => true,
       none,
     )
-    expect(newcomers).toEqual([
-      { userId: 'a', arrival: 7 },
-      { userId: 'c', arrival: 8 },
-    ])
+    expect(newcomers).toEqual(['a', 'c'])
   })
-  it('stops at the cap on waiting, counting the newcomers so far', () => {
+  it('stops where there is no room, counting the newcomers so far', () => {
     const { newcomers } = chooseNewcomers(
       ['a', 'b', 'c'],
       () => false,
-      1,
       (soFar) => soFar < 2,
       none,
     )
-    expect(newcomers.map((n) => n.userId)).toEqual(['a', 'b'])
+    expect(newcomers).toEqual(['a', 'b'])
   })
-  it('a refused user takes no number and the next one does', () => {
+  it('a refused user takes no place and the next one does', () => {
     const refuse = (u: string) => (u === 'a' ? fail('PROOF_REQUIRED') : null)
     const { newcomers, refused } = chooseNewcomers(
       ['a', 'b'],
       () => false,
-      1,
       () => true,
       refuse,
     )
-    expect(newcomers).toEqual([{ userId: 'b', arrival: 1 }])
+    expect(newcomers).toEqual(['b'])
     expect(refused.get('a')).toMatchObject({ ok: false, code: 'PROOF_REQUIRED' })
   })
 })

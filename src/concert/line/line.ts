@@ -13,7 +13,7 @@ import type { PlaceInLine, QueueEntryView } from '../../shared/rpc'
 import type { LineView, ViewVersion } from '../../shared/line-view'
 import { LineViews } from '../../shared/line-views'
 import { QueueRows, type QueueRow } from './queue-rows'
-import { chooseNewcomers, type Newcomer } from './newcomers'
+import { chooseNewcomers } from './newcomers'
 import { WaitingIndex } from '../../shared/waiting-index'
 
 /**
@@ -99,14 +99,14 @@ export class WaitingLine {
     }
     // Those admitted as soon as they join never wait: the cap on waiting counts the rest.
     const admittedAtOnce = this.active.room(now, Number.POSITIVE_INFINITY, this.seatsLeft(now))
-    const { newcomers, refused } = chooseNewcomers(
+    const chosen = chooseNewcomers(
       userIds,
       (userId) => places.has(userId),
-      this.arrivals.last + 1,
       (newcomersSoFar) =>
         !this.sellOut.happened && hasRoomToWait(this.waiting.size + newcomersSoFar - admittedAtOnce, this.meta.policy),
       refuse,
     )
+    const newcomers = chosen.newcomers.map((userId, i) => ({ userId, arrival: this.arrivals.last + 1 + i }))
     for (const { userId, arrival } of newcomers) places.set(userId, arrival)
     const firstWaiting = this.waiting.size === 0
     if (newcomers.length > 0) this.joinTheBack(newcomers, now)
@@ -117,7 +117,8 @@ export class WaitingLine {
     const moment = this.moment(now)
     const entries = userIds.map((userId) => {
       const arrival = places.get(userId)
-      if (arrival === undefined) return refused.get(userId) ?? fail(this.sellOut.happened ? 'SOLD_OUT' : 'QUEUE_FULL')
+      if (arrival === undefined)
+        return chosen.refused.get(userId) ?? fail(this.sellOut.happened ? 'SOLD_OUT' : 'QUEUE_FULL')
       const entryId = entryIds.get(userId)
       const place = entryId ? { userId, arrival, entryId } : { userId, arrival }
       return ok({ created: unanswered.delete(userId), ...place, status: this.describe(place, moment) })
@@ -161,7 +162,7 @@ export class WaitingLine {
     }
   }
 
-  private joinTheBack(newcomers: Newcomer[], now: number) {
+  private joinTheBack(newcomers: Array<{ userId: string; arrival: number }>, now: number) {
     this.storage.transactionSync(() => {
       this.rows.join(newcomers, now)
       this.outbox.recordAll('token.issued', now, newcomers)

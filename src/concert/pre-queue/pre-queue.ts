@@ -8,6 +8,7 @@ import { DrawSlices } from './draw-slices'
 import { KEY_ORDER, PreQueueOrder } from './pre-queue-order'
 import { preQueueStatus, type Moment } from '../../shared/policy'
 import type { PlaceInLine, QueueEntryView, SaleTimes } from '../../shared/rpc'
+import { chooseNewcomers } from '../line/newcomers'
 
 type Schedule = SaleTimes & { seed: string; commitment: string }
 
@@ -107,19 +108,14 @@ export class PreQueue {
     )) {
       existing.set(row.user_id, row.entry_id)
     }
-    const made: PreQueueEntry[] = []
-    const refused = new Map<string, Failure>()
-    for (const userId of userIds) {
-      if (existing.has(userId) || (room !== null && this.size + made.length >= room)) continue
-      const refusal = refuse(userId)
-      if (refusal) {
-        refused.set(userId, refusal)
-        continue
-      }
-      const entry = { entryId: crypto.randomUUID(), userId }
-      existing.set(userId, entry.entryId)
-      made.push(entry)
-    }
+    const { newcomers, refused } = chooseNewcomers(
+      userIds,
+      (userId) => existing.has(userId),
+      (newcomersSoFar) => room === null || this.size + newcomersSoFar < room,
+      refuse,
+    )
+    const made: PreQueueEntry[] = newcomers.map((userId) => ({ entryId: crypto.randomUUID(), userId }))
+    for (const { userId, entryId } of made) existing.set(userId, entryId)
     if (made.length > 0) {
       const keys = drawKeys(
         this.schedule!.seed,

@@ -1,5 +1,5 @@
 // @ts-check
-// What the open-loop measures share (bench/entry-rates.mjs, bench/peer/compare.mjs --rates):
+// What the open-loop measures share (bench/open-loop/entry-rates.mjs, bench/peer/compare.mjs --rates):
 // whether a rate was held, the highest held, and their table.
 
 /** Offered at a rate and held: every offer answered with a 2xx, none dropped or failed, p99 under the bar (ms). */

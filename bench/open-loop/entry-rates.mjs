@@ -3,14 +3,14 @@
 // open loop (bench/load.mjs `open`) at fixed rates, one fresh user per entry, against the
 // bundle served as `npm run bench` serves it, sale events delivered to the stand-in platform.
 // Prints p50/p99 per rate and the highest rate held with p99 under the bar (every offer
-// answered 201, none dropped); writes bench/results/rates.json. Fails if an event was lost.
+// answered 2xx, none dropped); writes bench/results/rates.json. Fails if an event was lost.
 import { mkdirSync, writeFileSync } from 'node:fs'
 import { cpus } from 'node:os'
 import { parseArgs } from 'node:util'
-import { benchClient, eventsLost } from './client.mjs'
-import { heldRate, highestHeld, ratesTable } from './open-loop.mjs'
-import { ADMIN_TOKEN, AUTH_SECRET, serveBundle } from './serve-bundle.mjs'
-import { startDataPlatform } from '../test/support/data-platform.mjs'
+import { benchClient, eventsLost } from '../client.mjs'
+import { heldRate, highestHeld, ratesTable } from './held-rates.mjs'
+import { ADMIN_TOKEN, AUTH_SECRET, serveBundle } from '../serve-bundle.mjs'
+import { startDataPlatform } from '../../test/support/data-platform.mjs'
 
 const { values } = parseArgs({
   options: {
