@@ -21,6 +21,8 @@ export default defineConfig(async () => {
             EVENT_RETRY_BASE_SECONDS: '0',
             // Tiny relays, so that the tests' sockets spread over many (test/fan-out/relays.test.ts).
             SOCKETS_PER_RELAY: '50',
+            // Tiny pages of the draw's order, so that the gates' tests fetch it in many (test/fan-out/gates.test.ts).
+            DRAW_ORDER_PAGE: '10',
           },
         },
       }),

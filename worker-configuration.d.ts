@@ -13,6 +13,7 @@ declare namespace Cloudflare {
 		SIGNUP_LIMITER: RateLimit;
 		VERIFICATION_LIMITER: RateLimit;
 		SOCKETS_PER_RELAY: string;
+		DRAW_ORDER_PAGE: string;
 		MIRRORS_PER_REGION: string;
 		GATES_PER_CONCERT: string;
 		CONCERT_MAX_IN_FLIGHT: string;

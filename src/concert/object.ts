@@ -23,7 +23,7 @@ import type {
 } from '../shared/rpc'
 import type { LineView, ViewVersion } from '../shared/line-view'
 import type { RefusedCounts } from '../shared/refused-entries'
-import type { DrawOrderView } from '../shared/draw-order'
+import { DRAW_ORDER_PAGE, pageOf, type DrawOrderPage } from '../shared/draw-order'
 import { DurableObject } from 'cloudflare:workers'
 import { ConcertRoom, notFound } from './runtime/room'
 
@@ -210,9 +210,12 @@ export class ConcertObject extends DurableObject<Env> {
     return this.room.read(() => this.room.preQueue.arrivalsOf(places))
   }
 
-  /** Once the draw has begun, its order, for a gate to find any entry's place itself; null before. */
-  drawOrder(): Result<DrawOrderView | null> {
-    return this.room.read(() => this.room.preQueue.orderView())
+  /** Once the draw has begun, a page of its order, for a gate to find any entry's place itself; null before. */
+  drawOrder(offset = 0, limit = DRAW_ORDER_PAGE): Result<DrawOrderPage | null> {
+    return this.room.read(() => {
+      const view = this.room.preQueue.orderView()
+      return view && pageOf(view, offset, limit)
+    })
   }
 
   /** The status, and the place's arrival (0 in the pre-queue), which the Worker keeps for a token that names an entry. */

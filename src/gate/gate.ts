@@ -1,6 +1,13 @@
 import { DurableObject } from 'cloudflare:workers'
 import type { ConcertObject } from '../concert'
-import { DrawPlaces, type DrawOrderView } from '../shared/draw-order'
+import {
+  DRAW_ORDER_PAGE,
+  DrawPlaces,
+  pageOf,
+  wholeOrder,
+  type DrawOrderPage,
+  type DrawOrderView,
+} from '../shared/draw-order'
 import { released, type EntryProof, type PlaceInLine, type QueueEntryView } from '../shared/rpc'
 import { fail, ok, unavailable, type Result } from '../errors'
 import { Batch } from './batch'
@@ -118,23 +125,35 @@ export class ConcertGate extends DurableObject<Env> {
   }
 
   /**
-   * As the order gate (`orderFrom` empty) or a forwarding gate: the draw's order, null before it
-   * begins (src/shared/draw-order.ts), fetched once from the object or through the gates of
-   * `orderFrom` (the first one asked, which fetches it through the rest).
+   * As the order gate (`orderFrom` empty) or a forwarding gate: a page of the draw's order from
+   * `offset`, null before it begins (src/shared/draw-order.ts), the whole fetched once from the
+   * object or through the gates of `orderFrom` (the first one asked, which fetches it through
+   * the rest), page by page: the whole may not go in one RPC message.
    */
-  drawOrder(concertId: string, orderFrom: readonly string[] = []): Promise<Result<DrawOrderView | null>> {
+  drawOrder(
+    concertId: string,
+    orderFrom: readonly string[] = [],
+    offset = 0,
+    limit = DRAW_ORDER_PAGE,
+  ): Promise<Result<DrawOrderPage | null>> {
     this.concertId = concertId
     this.orderFrom = orderFrom
-    return refusedIfUnavailable(async () => {
+    return refusedIfUnavailable(async (): Promise<Result<DrawOrderPage | null>> => {
       const order = await this.order.get()
-      if (order.ok && order.value !== null) this.found.ordersSent++
-      return order
+      if (!order.ok) return order
+      if (order.value === null) return ok(null)
+      if (offset === 0) this.found.ordersSent++
+      return ok(pageOf(order.value, offset, limit))
     })
+  }
+
+  private get pageSize(): number {
+    return Number(this.env.DRAW_ORDER_PAGE)
   }
 
   private async orderFromAbove(): Promise<Result<DrawOrderView | null>> {
     if (this.orderFrom.length === 0) {
-      const view = released(await this.concert.drawOrder())
+      const view = await wholeOrder(async (offset) => released(await this.concert.drawOrder(offset, this.pageSize)))
       if (view.ok && view.value !== null) this.found.objectOrders++
       return view
     }
@@ -152,7 +171,9 @@ export class ConcertGate extends DurableObject<Env> {
     const id = first === undefined ? null : this.env.GATE.idFromName(first)
     if (id === null || id.equals(this.ctx.id)) throw new Error(`no gate to fetch the draw's order from: ${first}`)
     const gate = this.env.GATE.get(id)
-    const view: Result<DrawOrderView | null> = released(await gate.drawOrder(this.concertId, rest))
+    const view = await wholeOrder(async (offset): Promise<Result<DrawOrderPage | null>> =>
+      released(await gate.drawOrder(this.concertId, rest, offset, this.pageSize)),
+    )
     if (view.ok && view.value !== null) this.found.orders++
     return view
   }

@@ -6,12 +6,59 @@
 // told apart by their whole key, which only the object's table holds.
 import { drawKey } from './draw'
 import { firstIndexAfter } from './policy'
+import { ok, type Result } from '../errors/catalogue'
 
 /** What finds any entry's place once the draw has begun: its seed, the arrival before its first place, every key's prefix in order. */
 export interface DrawOrderView {
   seed: string
   base: number
   prefixes: Uint32Array
+}
+
+/**
+ * Entries a page of the draw's order carries at most (16 MB): an RPC message carries 32 MiB at
+ * most, and the whole order of 8,400,000 entries or more would not go in one (wrangler.toml
+ * DRAW_ORDER_PAGE may set fewer, as the tests do).
+ */
+export const DRAW_ORDER_PAGE = 4_000_000
+
+/** A page of the order: `prefixes` are those from `offset`, of `total`. */
+export interface DrawOrderPage {
+  seed: string
+  base: number
+  total: number
+  offset: number
+  prefixes: Uint32Array
+}
+
+/** The page of `view` from `offset`, copied (a typed array's view would carry its whole buffer across RPC). */
+export const pageOf = (view: DrawOrderView, offset: number, limit: number): DrawOrderPage => ({
+  seed: view.seed,
+  base: view.base,
+  total: view.prefixes.length,
+  offset,
+  prefixes: view.prefixes.slice(offset, offset + Math.max(1, limit)),
+})
+
+/** The whole order from its pages, fetched one after another from the first: null before the draw begins. */
+export async function wholeOrder(
+  page: (offset: number) => Promise<Result<DrawOrderPage | null>>,
+): Promise<Result<DrawOrderView | null>> {
+  const first = await page(0)
+  if (!first.ok || first.value === null) return first.ok ? ok(null) : first
+  const { seed, base, total } = first.value
+  if (first.value.prefixes.length === total) return ok({ seed, base, prefixes: first.value.prefixes })
+  const prefixes = new Uint32Array(total)
+  prefixes.set(first.value.prefixes)
+  for (let offset = first.value.prefixes.length; offset < total;) {
+    const next = await page(offset)
+    if (!next.ok) return next
+    if (next.value === null || next.value.prefixes.length === 0)
+      throw new Error(`no page of the draw's order at ${offset}`)
+    prefixes.set(next.value.prefixes, offset)
+    offset += next.value.prefixes.length
+  }
+  return ok({ seed, base, prefixes })
 }
 
 /** A draw key's first 32 bits: the order of these is the keys' order, but for keys sharing them. */

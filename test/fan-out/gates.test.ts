@@ -5,6 +5,7 @@ import { ORDER_FANOUT, orderGateName, PLACE_GATES_PER_GATE } from '../../src/sha
 import { ArrivalRate, Batch } from '../../src/gate/batch'
 import { gateCallGapMs, GATE_INTERVAL_MS, RUSH_ENTRIES_PER_S, RUSH_INTERVAL_MS } from '../../src/gate/gate'
 import { ok, type Result } from '../../src/errors'
+import { pageOf, wholeOrder } from '../../src/shared/draw-order'
 import { call, newConcert, newUser, sleep, stubOf, until, type User } from '../helpers'
 
 const iso = (ms: number) => new Date(ms).toISOString()
@@ -208,5 +209,29 @@ describe("a gate's batches (src/gate/batch.ts): a group commit one level above t
     expect(gateCallGapMs(0)).toBe(GATE_INTERVAL_MS)
     expect(gateCallGapMs(RUSH_ENTRIES_PER_S - 1)).toBe(GATE_INTERVAL_MS)
     expect(gateCallGapMs(RUSH_ENTRIES_PER_S)).toBe(RUSH_INTERVAL_MS)
+  })
+})
+
+describe("the draw's order in pages (src/shared/draw-order.ts): an RPC message carries 32 MiB at most", () => {
+  const view = { seed: 'ab'.repeat(32), base: 7, prefixes: Uint32Array.from({ length: 95 }, (_, i) => i * 3) }
+
+  it('a page is a copy of its range, not a view of the whole buffer', () => {
+    const page = pageOf(view, 90, 10)
+    expect([...page.prefixes]).toEqual([270, 273, 276, 279, 282])
+    expect(page.prefixes.buffer.byteLength).toBe(5 * 4)
+    expect(page).toMatchObject({ seed: view.seed, base: 7, total: 95, offset: 90 })
+  })
+
+  it('the whole order put together from pages of any size, null before the draw', async () => {
+    for (const size of [1, 10, 94, 95, 1_000]) {
+      const pages: number[] = []
+      const whole = await wholeOrder(async (offset) => {
+        pages.push(offset)
+        return ok(pageOf(view, offset, size))
+      })
+      expect(whole).toEqual(ok(view))
+      expect(pages).toHaveLength(Math.ceil(95 / size))
+    }
+    expect(await wholeOrder(async () => ok(null))).toEqual(ok(null))
   })
 })
