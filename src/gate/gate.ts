@@ -24,8 +24,8 @@ import { noRefusals, REFUSAL_REASONS, type RefusedCounts } from '../shared/refus
 export const GATE_INTERVAL_MS = 10
 export const RUSH_INTERVAL_MS = 100
 export const RUSH_ENTRIES_PER_S = 250
-export const gateCallGapMs = (entriesLastSecond: number) =>
-  entriesLastSecond >= RUSH_ENTRIES_PER_S ? RUSH_INTERVAL_MS : GATE_INTERVAL_MS
+export const gateCallGapMs = (entriesPerSecond: number) =>
+  entriesPerSecond >= RUSH_ENTRIES_PER_S ? RUSH_INTERVAL_MS : GATE_INTERVAL_MS
 /** Items per call at most: the object takes a batch of entries in one transaction (docs/scale.md gives its cost per entry). */
 const MAX_BATCH = 5_000
 /** A gate hands the refusals it was given on to the concert object at most this often. */
