@@ -7,6 +7,8 @@
 //   departures; the Worker: decoding the whole view; applying the change; one poll's position.
 //   The object's memory for that line: the V8 heap and array buffers each of its in-memory
 //   structures adds (the waiting index and views, presence, the draw's order), after a GC.
+//   The opening's sort of the draw keys' prefixes, at 700,000 and 9,800,000 entries (the 1M and
+//   14M simulations' pre-queues): the array sort against sortPrefixes (a radix sort from 500,000).
 import { build } from 'esbuild'
 import { mkdtempSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
@@ -22,7 +24,7 @@ writeFileSync(
 export { LineViews } from '${process.cwd()}/src/shared/line-views'
 export { WaitingIndex } from '${process.cwd()}/src/shared/waiting-index'
 export { Presence } from '${process.cwd()}/src/concert/line/presence'
-export { PrefixCollector } from '${process.cwd()}/src/shared/draw-order'`,
+export { PrefixCollector, sortPrefixes } from '${process.cwd()}/src/shared/draw-order'`,
 )
 await build({
   entryPoints: [entry],
@@ -33,7 +35,9 @@ await build({
   logLevel: 'error',
   mainFields: ['module', 'main'],
 })
-const { WaitingArrivals, LineViews, WaitingIndex, Presence, PrefixCollector } = await import(join(dir, 'views.mjs'))
+const { WaitingArrivals, LineViews, WaitingIndex, Presence, PrefixCollector, sortPrefixes } = await import(
+  join(dir, 'views.mjs')
+)
 
 /** Bytes of V8 heap and array buffers in use, after a full GC (node --expose-gc). */
 const memoryInUse = () => {
@@ -145,3 +149,18 @@ console.log(`| in all | ${(memory.reduce((sum, [, bytes]) => sum + bytes, 0) / 1
 if (!globalThis.gc) console.log('(no GC between: run with node --expose-gc, as npm run bench:views does)')
 // Kept alive until measured.
 if (presence.oldest() === null || order.prefixes.length === 0) process.exitCode = 1
+
+// The opening's sort (src/shared/draw-order.ts, sortPrefixes), after the measures above.
+console.log('')
+console.log("| the opening's sort of the draw keys' prefixes | array sort | sortPrefixes |")
+console.log('|---|---|---|')
+for (const count of [700_000, 9_800_000]) {
+  const prefixes = new Uint32Array(count)
+  for (let i = 0; i < count; i++) prefixes[i] = Math.floor(random() * 0xffffffff)
+  const arraySort = time(3, () => prefixes.slice().sort())
+  const radix = time(3, () => sortPrefixes(prefixes.slice()))
+  if (!radix.result.every((value, i) => value === arraySort.result[i])) process.exitCode = 1
+  console.log(
+    `| ${count.toLocaleString('en')} entries (median of 3) | ${arraySort.ms.toFixed(0)} ms | ${radix.ms.toFixed(0)} ms |`,
+  )
+}

@@ -1,6 +1,13 @@
 import { describe, expect, it } from 'vitest'
 import { drawKey, drawKeys } from '../../src/shared/draw'
-import { DrawOrder, DrawPlaces, keyPrefix, lowerBound } from '../../src/shared/draw-order'
+import {
+  DrawOrder,
+  DrawPlaces,
+  keyPrefix,
+  lowerBound,
+  RADIX_SORT_FROM,
+  sortPrefixes,
+} from '../../src/shared/draw-order'
 
 /** Keys as the draw makes them, and the rank of each by plain comparison of whole keys. */
 function keysAndRanks(keys: string[]) {
@@ -57,5 +64,23 @@ describe("the draw's order before its places are given", () => {
     const sorted = ids.map((id) => drawKey(seed, id)).sort()
     const places = new DrawPlaces({ seed, base: 40, prefixes: DrawOrder.ofSortedKeys(sorted, sorted.length).prefixes })
     expect(ids.map((id) => places.placeOf(id))).toEqual(ids.map((id) => 41 + sorted.indexOf(drawKey(seed, id))))
+  })
+})
+
+describe("the opening's sort of the prefixes", () => {
+  it('sorts as the array sort does, by radix from RADIX_SORT_FROM (duplicates, ends and all)', () => {
+    const count = RADIX_SORT_FROM + 1_234
+    const prefixes = new Uint32Array(count)
+    for (let i = 0; i < count; i++) prefixes[i] = (Math.random() * 2 ** 32) >>> 0
+    prefixes.set([0, 0xffffffff, 0x00010000, 0x0000ffff, 0x00010000, 7, 7], 0)
+    const expected = prefixes.slice().sort()
+    const sorted = sortPrefixes(prefixes)
+    expect(sorted).toBe(prefixes)
+    expect(sorted.every((value, i) => value === expected[i])).toBe(true)
+  })
+
+  it('below RADIX_SORT_FROM too', () => {
+    const prefixes = Uint32Array.from([5, 0xffffffff, 0, 5, 70_000, 65_535])
+    expect([...sortPrefixes(prefixes)]).toEqual([0, 5, 5, 65_535, 70_000, 0xffffffff])
   })
 })
