@@ -2,6 +2,7 @@ import { createChallenge, extractParams, verifySolution } from 'altcha-lib/v1'
 import { z } from '@hono/zod-openapi'
 import { fail, ok, type Result } from '../errors'
 import type { EntryProof } from '../shared/rpc'
+import { hmacHex, hmacKey } from './hmac'
 
 /**
  * Proof of work at the entry (docs/api.md): ALTCHA v1 challenges made and solutions checked
@@ -19,15 +20,8 @@ const KEY_LABEL = 'concert-tickets/entry-proof/v1'
 const keys = new Map<string, Promise<string>>()
 const proofKey = (secret: string): Promise<string> => {
   let key = keys.get(secret)
-  if (!key) keys.set(secret, (key = deriveKey(secret)))
+  if (!key) keys.set(secret, (key = hmacHex(hmacKey(secret, 'AUTH_SECRET'), KEY_LABEL)))
   return key
-}
-
-async function deriveKey(secret: string): Promise<string> {
-  const encode = (text: string) => new TextEncoder().encode(text)
-  const hmac = await crypto.subtle.importKey('raw', encode(secret), { name: 'HMAC', hash: 'SHA-256' }, false, ['sign'])
-  const mac = new Uint8Array(await crypto.subtle.sign('HMAC', hmac, encode(KEY_LABEL)))
-  return [...mac].map((b) => b.toString(16).padStart(2, '0')).join('')
 }
 
 export interface EntryChallenge {

@@ -1,4 +1,5 @@
 import { sign, verify } from 'hono/jwt'
+import { hmacKey as hmacKeyOf } from './hmac'
 
 // Both credentials are HS256 JWTs signed with AUTH_SECRET (unguessable without it). `typ`
 // keeps one kind from being presented as the other.
@@ -9,27 +10,7 @@ const nowSeconds = () => Math.floor(Date.now() / 1000)
 /** Our tokens are a few hundred characters; anything far longer is refused unread. */
 const MAX_TOKEN_LENGTH = 2048
 
-/**
- * The imported HMAC key, once per secret per isolate: importing it on every request was the
- * largest single cost of a status poll (docs/benchmarks.md).
- */
-const keys = new Map<string, Promise<CryptoKey>>()
-/** 32 characters: at least 128 bits even for a secret of hex digits. */
-const MIN_SECRET_LENGTH = 32
-function hmacKey(secret: string): Promise<CryptoKey> {
-  let key = keys.get(secret)
-  if (!key) {
-    if (secret.length < MIN_SECRET_LENGTH) {
-      return Promise.reject(new Error(`AUTH_SECRET must be at least ${MIN_SECRET_LENGTH} characters`))
-    }
-    key = crypto.subtle.importKey('raw', new TextEncoder().encode(secret), { name: 'HMAC', hash: 'SHA-256' }, false, [
-      'sign',
-      'verify',
-    ])
-    keys.set(secret, key)
-  }
-  return key
-}
+const hmacKey = (secret: string) => hmacKeyOf(secret, 'AUTH_SECRET')
 
 type Payload = Awaited<ReturnType<typeof verify>>
 

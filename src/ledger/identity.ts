@@ -1,6 +1,7 @@
 import { and, eq, gt, sql } from 'drizzle-orm'
 import { drizzle } from 'drizzle-orm/d1'
 import { ApiError } from '../errors'
+import { hmacHex, hmacKey } from '../auth/hmac'
 import type { ProfileView } from '../schemas'
 import { identities, phoneVerifications, users } from './schema'
 
@@ -13,27 +14,8 @@ export const VERIFICATION_TTL_MS = 10 * 60_000
 export const CODES_PER_PHONE = 3
 export const MAX_CODE_ATTEMPTS = 5
 
-const keys = new Map<string, Promise<CryptoKey>>()
-const MIN_KEY_LENGTH = 32
-
-function hashKey(secret: string | undefined): Promise<CryptoKey> {
-  if (!secret || secret.length < MIN_KEY_LENGTH)
-    return Promise.reject(new Error(`PHONE_HASH_KEY must be at least ${MIN_KEY_LENGTH} characters`))
-  let key = keys.get(secret)
-  if (!key) {
-    key = crypto.subtle.importKey('raw', new TextEncoder().encode(secret), { name: 'HMAC', hash: 'SHA-256' }, false, [
-      'sign',
-    ])
-    keys.set(secret, key)
-  }
-  return key
-}
-
 /** Lowercase hex HMAC-SHA-256 of `text`; a label in the text keeps a phone's hash from ever being a code's. */
-async function keyedHash(secret: string | undefined, text: string): Promise<string> {
-  const mac = await crypto.subtle.sign('HMAC', await hashKey(secret), new TextEncoder().encode(text))
-  return [...new Uint8Array(mac)].map((b) => b.toString(16).padStart(2, '0')).join('')
-}
+const keyedHash = (secret: string | undefined, text: string) => hmacHex(hmacKey(secret, 'PHONE_HASH_KEY'), text)
 
 export const phoneHash = (secret: string | undefined, phone: string) => keyedHash(secret, `phone:${phone}`)
 const codeHash = (secret: string | undefined, verificationId: string, code: string) =>
