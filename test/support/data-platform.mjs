@@ -7,27 +7,20 @@
 //          answer is lost, so the retry is a duplicate): half of all requests fail
 // Used by the tests (vitest globalSetup) and by hand: `node test/support/data-platform.mjs 9999`
 // then `DATA_PLATFORM_URL=http://127.0.0.1:9999/events npm start`.
-import { createServer } from 'node:http'
+import { startJsonServer } from './json-server.mjs'
 
 export function startDataPlatform(port) {
   const events = new Map()
   const attempts = new Map()
   const modes = new Map()
 
-  const handle = async (req, res) => {
-    let body = ''
-    for await (const chunk of req) body += chunk
-    const url = new URL(req.url, 'http://platform')
-    const reply = (status, value) => {
-      res.writeHead(status, { 'content-type': 'application/json' })
-      res.end(JSON.stringify(value ?? {}))
-    }
-    if (req.method === 'POST' && url.pathname === '/control') {
+  return startJsonServer(port, ({ method, url, body, headers }, reply) => {
+    if (method === 'POST' && url.pathname === '/control') {
       const { concertId, mode } = JSON.parse(body)
       modes.set(concertId, mode)
       return reply(200)
     }
-    if (req.method === 'GET' && url.pathname === '/received') {
+    if (method === 'GET' && url.pathname === '/received') {
       const concertId = url.searchParams.get('concertId')
       const mine = [...attempts.entries()].filter(([, a]) => a.concertId === concertId)
       return reply(200, {
@@ -37,7 +30,7 @@ export function startDataPlatform(port) {
         duplicates: mine.reduce((sum, [, a]) => sum + a.duplicates, 0),
       })
     }
-    if (req.method === 'GET' && url.pathname === '/counts') {
+    if (method === 'GET' && url.pathname === '/counts') {
       const all = [...attempts.values()]
       return reply(200, {
         events: events.size,
@@ -45,9 +38,9 @@ export function startDataPlatform(port) {
         duplicates: all.reduce((sum, a) => sum + a.duplicates, 0),
       })
     }
-    if (req.method !== 'POST' || url.pathname !== '/events') return reply(404)
+    if (method !== 'POST' || url.pathname !== '/events') return reply(404)
 
-    const key = req.headers['idempotency-key']
+    const key = headers['idempotency-key']
     const event = JSON.parse(body)
     if (typeof key !== 'string' || key !== event.eventId)
       return reply(400, { error: 'Idempotency-Key must be the eventId' })
@@ -66,16 +59,7 @@ export function startDataPlatform(port) {
       return reply(503, { error: 'stored, but the answer is lost' })
     }
     return reply(200, { eventId: key })
-  }
-  // A request it cannot take (a body that is not JSON) is answered 500: as an async listener's
-  // rejection nobody handles, it would end the process, and the tests with it.
-  const server = createServer((req, res) => {
-    handle(req, res).catch((error) => {
-      if (!res.headersSent) res.writeHead(500, { 'content-type': 'application/json' })
-      res.end(JSON.stringify({ error: String(error) }))
-    })
   })
-  return new Promise((resolve) => server.listen(port, '127.0.0.1', () => resolve(server)))
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {

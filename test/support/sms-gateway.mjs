@@ -5,30 +5,23 @@
 //   GET  /messages?to=<phone>                      {"messages": [{to, code, message, at}, ...]}, oldest first
 // Used by the tests (vitest globalSetup; they read the codes from it), the e2e, and by hand:
 // `node test/support/sms-gateway.mjs 9998` then `SMS_WEBHOOK_URL=http://127.0.0.1:9998/sms npm start`.
-import { createServer } from 'node:http'
+import { startJsonServer } from './json-server.mjs'
 
 export function startSmsGateway(port) {
   /** @type {Map<string, Array<{ to: string; code: string; message: string; at: string }>>} */
   const messages = new Map()
   const modes = new Map()
 
-  const handle = async (req, res) => {
-    let body = ''
-    for await (const chunk of req) body += chunk
-    const url = new URL(req.url, 'http://gateway')
-    const reply = (status, value) => {
-      res.writeHead(status, { 'content-type': 'application/json' })
-      res.end(JSON.stringify(value ?? {}))
-    }
-    if (req.method === 'POST' && url.pathname === '/control') {
+  return startJsonServer(port, ({ method, url, body }, reply) => {
+    if (method === 'POST' && url.pathname === '/control') {
       const { to, mode } = JSON.parse(body)
       modes.set(to, mode)
       return reply(200)
     }
-    if (req.method === 'GET' && url.pathname === '/messages') {
+    if (method === 'GET' && url.pathname === '/messages') {
       return reply(200, { messages: messages.get(url.searchParams.get('to') ?? '') ?? [] })
     }
-    if (req.method !== 'POST' || url.pathname !== '/sms') return reply(404)
+    if (method !== 'POST' || url.pathname !== '/sms') return reply(404)
     const { to, code, message } = JSON.parse(body)
     if (typeof to !== 'string' || typeof code !== 'string' || typeof message !== 'string')
       return reply(400, { error: 'to, code and message are required strings' })
@@ -37,17 +30,7 @@ export function startSmsGateway(port) {
     list.push({ to, code, message, at: new Date().toISOString() })
     messages.set(to, list)
     return reply(200, { accepted: true })
-  }
-  // A request it cannot take (a body that is not JSON) is answered 500 rather than ending the process.
-  const server = createServer((req, res) => {
-    handle(req, res).catch((error) => {
-      if (!res.headersSent) res.writeHead(500, { 'content-type': 'application/json' })
-      res.end(JSON.stringify({ error: String(error) }))
-    })
   })
-  return /** @type {Promise<import('node:http').Server>} */ (
-    new Promise((resolve) => server.listen(port, '127.0.0.1', () => resolve(server)))
-  )
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {
