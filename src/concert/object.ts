@@ -73,7 +73,7 @@ export class ConcertObject extends DurableObject<Env> {
     return ok(this.room.meta.policy)
   }
 
-  /** The policy in force: what the Worker checks an entry against before it reaches a gate (requireVerifiedIdentity). */
+  /** The policy in force: what the Worker checks an entry against before it reaches a gate (requireVerifiedIdentity, entryProofCost). */
   policy(): Result<QueuePolicy> {
     return this.room.meta.id ? ok(this.room.meta.policy) : notFound()
   }
@@ -196,8 +196,9 @@ export class ConcertObject extends DurableObject<Env> {
   }
 
   /**
-   * Entries refused (the Worker's verification, proof, Turnstile and rate checks, and the proofs this object refused), summed in
-   * its isolates and handed on by a gate about once a second (src/gate/gate.ts): one small write.
+   * Queue entries the Worker refused (verification, proof, Turnstile, rate; the proofs this
+   * object refused are counted there from its answers), summed in its isolates and handed on by
+   * a gate about once a second (src/gate/gate.ts): one small write.
    */
   countRefusals(counts: Partial<RefusedCounts>): Promise<void> {
     return this.room.group.run(() => {
