@@ -1,4 +1,4 @@
-import { concertClient, type ConcertClient } from '.'
+import { concertOrderCalls, type ConcertOrderCalls } from './order-calls'
 import type { PlaceInLine } from '../shared/rpc'
 import { ApiError, unwrap } from '../errors'
 import { findPayment, settle, type PaymentRow } from '../ledger/payments'
@@ -21,7 +21,7 @@ export interface PaymentRequest {
  * object's alarm finds the payment in D1 and finishes it.
  */
 export async function pay(env: Env, request: PaymentRequest): Promise<PaymentRow> {
-  const concert = concertClient(env, request.concertId)
+  const concert = concertOrderCalls(env, request.concertId)
   const { userId } = request.place
 
   const begun = await concert.beginPayment(request.place, request.reservationId)
@@ -60,7 +60,7 @@ export async function pay(env: Env, request: PaymentRequest): Promise<PaymentRow
 }
 
 /** A payment already exists: finish the object's half if it was missed, then replay or refuse. */
-async function replay(concert: ConcertClient, payment: PaymentRow, request: PaymentRequest): Promise<PaymentRow> {
+async function replay(concert: ConcertOrderCalls, payment: PaymentRow, request: PaymentRequest): Promise<PaymentRow> {
   await concert.completePayment(payment.reservationId, payment.id, payment.date)
   if (payment.userId !== request.place.userId) throw new ApiError('NOT_YOUR_RESERVATION')
   if (request.idempotencyKey && payment.idempotencyKey === request.idempotencyKey) return payment

@@ -8,10 +8,8 @@ import {
   type ConcertConfigured,
   type ConcertSetup,
   type EntryProof,
-  type PaymentStart,
   type PlaceInLine,
   type QueueEntryView,
-  type RefundStart,
   type SocketOwner,
 } from '../shared/rpc'
 import { ApiError, unwrap, type Result } from '../errors'
@@ -35,10 +33,8 @@ import { mirrorOf, type RequestLocation } from './mirrors'
 import { cachedStatus, freshHeldLine, invalidateHeldLine, SNAPSHOT_MAX_AGE_MS, type LoadLineView } from './status-polls'
 import { sharedLineView, sharedRead, type SharedRead } from './shared-views'
 import { cachedSeatMap, invalidateSeats, recentRefusal, rememberRefusal } from './seat-views'
+import { availableDates, sales } from './sale-views'
 
-/** Dates, seat counts and the sale's state change by the second, not the millisecond: one read per second per isolate. */
-const availableDates = new IsolateCaches<DateAvailabilityView[]>(1_000)
-const sales = new IsolateCaches<SaleStateView>(1_000)
 /** A draw never changes once made: kept until the isolate goes (a minute at most, so a bounded number of them stays). */
 const draws = new IsolateCaches<SaleDrawView>(60_000)
 /** The policy, for entries, when no status poll keeps a view of the line: as old as such a view at most. */
@@ -48,9 +44,9 @@ const policies = new IsolateCaches<QueuePolicy>(SNAPSHOT_MAX_AGE_MS)
  * The Worker's side of one concert: its Durable Object stub and this isolate's views of it.
  * Reads come from the views when they may (each at most a moment old), changes always go to
  * the object, and every change made here invalidates the views it touches, so routes never
- * do. Failures are thrown as ApiError, but for `beginPayment`, whose refusal the payment
- * itself looks into. With the request's context, a view may be refreshed, or an entry batch
- * sent, after its response.
+ * do (the object's half of a payment or a refund: order-calls.ts). Failures are thrown as
+ * ApiError. With the request's context, a view may be refreshed, or an entry batch sent, after
+ * its response.
  */
 export class ConcertClient {
   constructor(
@@ -238,50 +234,6 @@ export class ConcertClient {
     const placed = { ...owner, ...withDrawnArrival(this.concertId, owner) }
     const relay = relayName(this.concertId, placed, Number(this.env.SOCKETS_PER_RELAY))
     return this.env.RELAY.get(this.env.RELAY.idFromName(relay)).fetch(socketUpgrade(request, placed, relay))
-  }
-
-  // --- the object's half of a payment (src/concert-client/checkout.ts) ---
-
-  beginPayment(place: PlaceInLine, reservationId: string): Promise<Result<PaymentStart>> {
-    return this.stub.beginPayment(placeOnly(place), reservationId)
-  }
-
-  abortPayment(reservationId: string): Promise<void> {
-    return this.stub.abortPayment(reservationId)
-  }
-
-  async completePayment(reservationId: string, paymentId: string, date: string): Promise<void> {
-    await this.stub.completePayment(reservationId, paymentId)
-    invalidateHeldLine(this.concertId)
-    invalidateSeats(this.concertId, date)
-    // The last seat sold makes the sale SOLD_OUT.
-    sales.for(this.concertId).invalidate()
-  }
-
-  // --- the object's half of a refund (src/concert-client/refund-order.ts) ---
-
-  async refundQuote(userId: string, reservationId: string): Promise<RefundStart> {
-    return unwrap(await this.stub.refundQuote(userId, reservationId))
-  }
-
-  beginRefund(userId: string, reservationId: string): Promise<Result<RefundStart>> {
-    return this.stub.beginRefund(userId, reservationId)
-  }
-
-  abortRefund(reservationId: string): Promise<void> {
-    return this.stub.abortRefund(reservationId)
-  }
-
-  async completeRefund(
-    reservationId: string,
-    { id, amount, fee }: { id: string; amount: number; fee: number },
-    date: string,
-  ): Promise<void> {
-    await this.stub.completeRefund(reservationId, { id, amount, fee })
-    invalidateHeldLine(this.concertId)
-    invalidateSeats(this.concertId, date)
-    availableDates.for(this.concertId).invalidate()
-    sales.for(this.concertId).invalidate()
   }
 
   /**

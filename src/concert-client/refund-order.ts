@@ -1,4 +1,4 @@
-import { concertClient, type ConcertClient } from '.'
+import { concertOrderCalls, type ConcertOrderCalls } from './order-calls'
 import { ApiError, unwrap } from '../errors'
 import type { RefundStart } from '../shared/rpc'
 import { findPayment, type PaymentRow } from '../ledger/payments'
@@ -65,16 +65,16 @@ export async function quoteRefund(env: Env, request: RefundRequest): Promise<Ref
 async function paidOrder(
   env: Env,
   { userId, reservationId }: RefundRequest,
-): Promise<{ payment: PaymentRow; concert: ConcertClient }> {
+): Promise<{ payment: PaymentRow; concert: ConcertOrderCalls }> {
   const payment = await findPayment(env.DB, reservationId)
   if (!payment) throw new ApiError('RESERVATION_NOT_FOUND', 'You have no paid order with this id')
   if (payment.userId !== userId) throw new ApiError('NOT_YOUR_RESERVATION')
-  return { payment, concert: concertClient(env, payment.concertId) }
+  return { payment, concert: concertOrderCalls(env, payment.concertId) }
 }
 
 /** A refund already exists: finish the object's half if it was missed, then replay or refuse. */
 async function replay(
-  concert: ConcertClient,
+  concert: ConcertOrderCalls,
   earlier: RefundRow,
   request: RefundRequest,
   date: string,
