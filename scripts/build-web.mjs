@@ -2,7 +2,8 @@
 // Builds the browser pages into public/, which the Worker serves as static assets:
 // web/fan/ (the fans' page, /), web/console/ (the operators' console, /admin) and web/gate/
 // (the gate's scanner, /gate), components on hono/jsx/dom bundled by esbuild, web/docs.ts
-// (Swagger UI's start, /docs), the HTML and CSS copied (uPlot's too), Swagger UI's files, and public/_headers: the pages' security headers.
+// (Swagger UI's start, /docs), the HTML and CSS copied (uPlot's too), Swagger UI's files, and
+// public/_headers: the pages' security headers.
 import { copyFileSync, mkdirSync, rmSync, writeFileSync } from 'node:fs'
 import { build } from 'esbuild'
 

@@ -37,7 +37,8 @@ export const gateText = {
     'gate.reason.CODE_EXPIRED': '코드가 만료되었습니다. 화면의 새 코드를 다시 보여 달라고 하세요.',
     'gate.reason.WRONG_CONCERT': '다른 공연의 티켓입니다.',
     'gate.reason.WRONG_DATE': '다른 날짜의 티켓입니다. {detail}',
-    'gate.reason.TICKET_NOT_VALID': '더 이상 유효하지 않은 티켓입니다: 환불되었거나 다른 사람에게 양도되었습니다 (이전 코드).',
+    'gate.reason.TICKET_NOT_VALID':
+      '더 이상 유효하지 않은 티켓입니다: 환불되었거나 다른 사람에게 양도되었습니다 (이전 코드).',
     'gate.reason.SCANNED_HERE': '이 기기에서 이미 스캔한 티켓입니다 (오프라인).',
     'gate.reason.NO_KEYS': '오프라인인데 이 기기에 코드 확인용 키가 없습니다. 한 번 온라인으로 연결해 주세요.',
     'gate.reason.TOKEN_REFUSED': '이 기기의 스캐너 토큰이 거절되었습니다. 다시 설정해 주세요.',

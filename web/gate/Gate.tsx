@@ -37,7 +37,10 @@ function SetupForm() {
     event.preventDefault()
     unlockSound()
     const form = new FormData(event.target as HTMLFormElement)
-    const field = (name: string) => String(form.get(name) ?? '').trim()
+    const field = (name: string) => {
+      const value = form.get(name)
+      return typeof value === 'string' ? value.trim() : ''
+    }
     saveSetup({ concertId: field('concertId'), date: field('date') || null, token: field('token') })
   }
   return (
@@ -81,7 +84,10 @@ function Scanning() {
           <span id="gate-online" class={state.online ? 'online' : 'offline'}>
             {state.online ? t('gate.online') : t('gate.offline')}
           </span>{' '}
-          · <strong id="gate-queued" data-queued={String(state.queued)}>{t('gate.queued', { n: state.queued })}</strong>{' '}
+          ·{' '}
+          <strong id="gate-queued" data-queued={String(state.queued)}>
+            {t('gate.queued', { n: state.queued })}
+          </strong>{' '}
           · <span id="gate-keys">{t('gate.keys', { n: state.keys })}</span>
         </p>
         <p class="muted" id="gate-concert-line">
@@ -108,7 +114,12 @@ function Camera() {
   const video = useRef<HTMLVideoElement>(null)
   const scanner = useRef<CameraScanner | null>(null)
   useEffect(() => () => scanner.current?.stop(), [])
-  if (state.camera === 'unsupported') return <p class="card muted" id="no-camera">{t('gate.noCamera')}</p>
+  if (state.camera === 'unsupported')
+    return (
+      <p class="card muted" id="no-camera">
+        {t('gate.noCamera')}
+      </p>
+    )
   const toggle = async () => {
     unlockSound()
     if (scanner.current) {
@@ -145,7 +156,11 @@ function SyncResults() {
       <h3>{t('gate.syncTitle')}</h3>
       <ul>
         {state.syncResults.map(({ checkIn, answer }) => (
-          <li key={`${checkIn.code}`} data-sync={answer.kind} data-reason={answer.kind === 'refused' ? answer.code : ''}>
+          <li
+            key={`${checkIn.code}`}
+            data-sync={answer.kind}
+            data-reason={answer.kind === 'refused' ? answer.code : ''}
+          >
             {answer.kind === 'checked-in'
               ? t('gate.syncOk', { seat: checkIn.seatNumber })
               : t('gate.syncRefused', { seat: checkIn.seatNumber, reason: syncAnswerText(answer) })}

@@ -7,7 +7,9 @@ export function VerdictPanel() {
   const verdict = state.verdict
   if (!verdict) return null
   const { ticket } = verdict
-  const title = { admit: t('gate.admit'), 'admit-offline': t('gate.admitOffline'), refuse: t('gate.refuse') }[verdict.kind]
+  const title = { admit: t('gate.admit'), 'admit-offline': t('gate.admitOffline'), refuse: t('gate.refuse') }[
+    verdict.kind
+  ]
   return (
     <section
       id="verdict"

@@ -65,7 +65,8 @@ async function checkOffline(code: string) {
     admitted: device.admitted,
   })
   const ticket = verdict.ticket && { date: verdict.ticket.date, seatNumber: verdict.ticket.seat }
-  if (!verdict.admitted) return announce({ kind: 'refuse', reason: verdict.reason, reasonText: reasonText(verdict.reason), ticket })
+  if (!verdict.admitted)
+    return announce({ kind: 'refuse', reason: verdict.reason, reasonText: reasonText(verdict.reason), ticket })
   device.rememberAdmitted(verdict.ticket.tid, verdict.ticket.v)
   device.enqueue({
     code,

@@ -75,7 +75,8 @@ export async function judgeOffline(code: string, gate: GateKnowledge): Promise<O
   if (gate.date && ticket.date !== gate.date) return { admitted: false, reason: 'WRONG_DATE', ticket }
   const seenVersion = gate.admitted[ticket.tid]
   // A newer version let in here: this code was made before the ticket was given away.
-  if (seenVersion !== undefined && ticket.v < seenVersion) return { admitted: false, reason: 'TICKET_NOT_VALID', ticket }
+  if (seenVersion !== undefined && ticket.v < seenVersion)
+    return { admitted: false, reason: 'TICKET_NOT_VALID', ticket }
   if (seenVersion !== undefined) return { admitted: false, reason: 'SCANNED_HERE', ticket }
   return { admitted: true, ticket }
 }

@@ -13,9 +13,7 @@ export function GiveForm({ ticket }: { ticket: HeldTicket }) {
   if (friend) {
     return (
       <div id="give-confirm" class="quote">
-        <p>
-          {t('giveConfirm', { seat: t('seat', { n: ticket.seatNumber }), date: ticket.date, friend })}
-        </p>
+        <p>{t('giveConfirm', { seat: t('seat', { n: ticket.seatNumber }), date: ticket.date, friend })}</p>
         <div class="actions">
           <button type="button" id="give-confirm-button" class="danger" onClick={giveTicket}>
             {t('giveButton')}

@@ -56,7 +56,12 @@ function HeldTicketRow({ ticket }: { ticket: HeldTicket }) {
                 {t('hideCode')}
               </button>
             ) : (
-              <button type="button" class="primary" data-show-code={ticket.ticketId} onClick={() => showCode(ticket.ticketId)}>
+              <button
+                type="button"
+                class="primary"
+                data-show-code={ticket.ticketId}
+                onClick={() => showCode(ticket.ticketId)}
+              >
                 {t('showCode')}
               </button>
             )}

@@ -50,7 +50,10 @@ async function renew(ticketId: string) {
     const path = `/api/users/me/tickets/${ticketId}/code`
     const code = await api<TicketCode>('GET', path, undefined, { ...me(), fresh: true })
     if (state.shownCode?.ticketId !== ticketId) return
-    wait = Math.min(RENEW_AT_MOST_MS, Math.max(RENEW_AT_LEAST_MS, Date.parse(code.expiresAt) - Date.now() - RENEW_BEFORE_MS))
+    wait = Math.min(
+      RENEW_AT_MOST_MS,
+      Math.max(RENEW_AT_LEAST_MS, Date.parse(code.expiresAt) - Date.now() - RENEW_BEFORE_MS),
+    )
     state.shownCode = { ticketId, code, renewAt: Date.now() + wait }
     // Checked in at the gate meanwhile? The list says so, and the code goes.
     void refreshHeldTicketsQuietly()
