@@ -39,7 +39,7 @@ function HeldTicketRow({ ticket }: { ticket: HeldTicket }) {
   const shown = state.shownCode?.ticketId === ticket.ticketId
   const giving = state.giving?.ticketId === ticket.ticketId
   return (
-    <li data-held-ticket={ticket.ticketId} data-status={ticket.status}>
+    <li data-held-ticket={ticket.ticketId} data-seat={String(ticket.seatNumber)} data-status={ticket.status}>
       <div class="held-ticket-line">
         <strong>{ticket.title}</strong>
         <span>{`${ticket.date} · ${t('ticketSeat', { section: ticket.section, seat: ticket.seatNumber })}`}</span>
