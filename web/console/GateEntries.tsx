@@ -15,7 +15,7 @@ export function GateEntries() {
   useEffect(() => {
     chart.current?.show(history, t('admin.checkedIn'))
   })
-  const checkIns = stats.checkIns ?? []
+  const checkIns = stats.checkIns
   return (
     <>
       <h3>{t('admin.checkIns')}</h3>

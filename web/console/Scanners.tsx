@@ -5,7 +5,7 @@ import { createScanner, dismissScanner, state, t, when } from './state'
 
 export function Scanners() {
   const { scanners, concertId } = state.live!
-  const dates = state.live!.stats.checkIns?.map((d) => d.date) ?? []
+  const dates = state.live!.stats.checkIns.map((d) => d.date)
   const created = state.newScanner?.concertId === concertId ? state.newScanner : null
   const onSubmit = (event: Event) => {
     event.preventDefault()

@@ -1,7 +1,7 @@
 // The console's chart of the gate (uPlot): entries through the gate per minute over the last
 // hour, from the history's `checkedIn` (check-ins in each minute), bars like the sales chart.
 import uPlot from 'uplot'
-import type { HistoryWithCheckIns } from '../common/tickets-api'
+import type { QueueHistory } from '../common/api'
 
 export class GateChart {
   private chart: uPlot | null = null
@@ -16,10 +16,10 @@ export class GateChart {
     this.chart?.destroy()
   }
 
-  show(history: HistoryWithCheckIns, label: string) {
+  show(history: QueueHistory, label: string) {
     const data: uPlot.AlignedData = [
       history.points.map((p) => Date.parse(p.at) / 1000),
-      history.points.map((p) => p.checkedIn ?? 0),
+      history.points.map((p) => p.checkedIn),
     ]
     if (this.chart) return this.chart.setData(data)
     const bars = uPlot.paths.bars!({ size: [0.6, 12] })

@@ -4,7 +4,7 @@
 import { api, ApiError, type AdminConcert, type QueueHistory, type QueueStats, type SaleState } from '../common/api'
 import { errorKey, translate, type Lang, type TextKey } from '../common/i18n'
 import { createStore, initialLang } from '../common/store'
-import type { HistoryWithCheckIns, Scanner, StatsWithCheckIns } from '../common/tickets-api'
+import type { Scanner } from '../common/tickets-api'
 import type { Message } from '../common/ui'
 
 export interface State {
@@ -15,8 +15,8 @@ export interface State {
   /** The selected concert live: its figures, its last hour and its sale (seed, commitment). */
   live: {
     concertId: string
-    stats: StatsWithCheckIns
-    history: HistoryWithCheckIns
+    stats: QueueStats
+    history: QueueHistory
     sale: SaleState
     /** The concert's gate scanners (web/console/Scanners.tsx); empty where the service has none to list. */
     scanners: Scanner[]
@@ -113,15 +113,8 @@ export async function loadLive() {
   if (row) row.state = sale.state
 }
 
-/** A service without gate scanners (before issue #32) answers 404: the console shows the rest. */
-const loadScanners = (concertId: string) =>
-  api<{ scanners: Scanner[] }>('GET', `/api/admin/concerts/${concertId}/scanners`, undefined, admin()).then(
-    (r) => r.scanners,
-    (err: unknown) => {
-      if (err instanceof ApiError && err.status === 404) return []
-      throw err
-    },
-  )
+const loadScanners = async (concertId: string) =>
+  (await api<{ scanners: Scanner[] }>('GET', `/api/admin/concerts/${concertId}/scanners`, undefined, admin())).scanners
 
 export const createScanner = (name: string, date: string | null) =>
   attempt(async () => {
