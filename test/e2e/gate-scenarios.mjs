@@ -32,6 +32,24 @@ async function buy(concertId, date, token, seatNumbers) {
 }
 
 /**
+ * A fan's page once the human check above the fold stopped changing its height (the Turnstile
+ * widget's token comes a moment after the page): a click computed before a shift lands elsewhere.
+ * @param {import('playwright-core').Page} page
+ */
+const settled = (page) =>
+  page.waitForFunction(() => document.querySelector('#turnstile-state')?.textContent === 'Checked: you can enter.')
+
+/**
+ * A tap on an element below the fold of a phone: scrolled to first, then clicked.
+ * @param {import('playwright-core').Page} page
+ * @param {string} selector
+ */
+async function press(page, selector) {
+  await page.locator(selector).scrollIntoViewIfNeeded()
+  await page.click(selector)
+}
+
+/**
  * The code a fan's page shows for the ticket of that seat, as the QR code carries it.
  * @param {import('playwright-core').Page} page
  * @param {number} seat
@@ -39,7 +57,7 @@ async function buy(concertId, date, token, seatNumbers) {
 async function shownCode(page, seat) {
   const row = `#held-tickets [data-seat="${seat}"]`
   await page.waitForSelector(`${row}[data-status="VALID"]`)
-  if (!(await page.$(`${row} #ticket-qr`))) await page.click(`${row} [data-show-code]`)
+  if (!(await page.$(`${row} #ticket-qr`))) await press(page, `${row} [data-show-code]`)
   await page.waitForSelector(`${row} #ticket-qr path`)
   return /** @type {string} */ (await page.getAttribute(`${row} #ticket-qr`, 'data-code'))
 }
@@ -50,7 +68,7 @@ async function shownCode(page, seat) {
  * @param {string} code
  */
 async function scan(gate, code) {
-  const before = (await gate.getAttribute('#verdict', 'data-at').catch(() => null)) ?? ''
+  const before = (await gate.evaluate(() => document.querySelector('#verdict')?.getAttribute('data-at'))) ?? ''
   await gate.fill('#gate-code', code)
   await gate.click('#gate-check')
   await gate.waitForFunction((at) => {
@@ -102,9 +120,10 @@ export function gateTests() {
     const haeun = await person('haeun', { width: 390, height: 844 })
     await haeun.goto(`${base}/?concert=${concertId}`)
     await haeun.waitForSelector('.concert.selected')
+    await settled(haeun)
     const haeunToken = await haeun.evaluate(() => JSON.parse(localStorage.getItem('user') ?? '{}').accessToken)
     await buy(concertId, date, haeunToken, [1, 2])
-    await haeun.click('#refresh-tickets')
+    await press(haeun, '#refresh-tickets')
     await haeun.waitForSelector('#held-tickets [data-seat="2"]')
     const oldCode = await shownCode(haeun, 1)
     assert.match(oldCode, /^[\w-]+\.[\w-]+\.[\w-]+$/, 'a compact JWS')
@@ -118,32 +137,44 @@ export function gateTests() {
     // She gives it to Jae-min, whose user id his page shows; not to herself, nor to no one.
     const jaemin = await person('jaemin', { width: 390, height: 844 })
     await jaemin.goto(`${base}/`)
+    await settled(jaemin)
     await jaemin.waitForFunction(() => (document.querySelector('#my-user-id')?.textContent ?? '').length > 0)
     const jaeminId = (await jaemin.textContent('#my-user-id')) ?? ''
     const give = async (/** @type {string} */ friend) => {
-      if (!(await haeun.$('#friend-id'))) await haeun.click('#held-tickets [data-seat="1"] [data-give]')
+      // After a refusal the form is open again, with the friend's id to correct.
+      await haeun.waitForSelector('#friend-id, #held-tickets [data-seat="1"] [data-give]')
+      if (!(await haeun.$('#friend-id'))) await press(haeun, '#held-tickets [data-seat="1"] [data-give]')
       await haeun.fill('#friend-id', friend)
-      await haeun.click('#give-next')
+      await press(haeun, '#give-next')
       assert.match(await haeun.textContent('#give-confirm'), new RegExp(`Give Seat 1 \\(${date}\\) to ${friend}\\?`))
-      await haeun.click('#give-confirm-button')
-      await haeun.waitForSelector('#message:not([hidden])')
+      const before = await haeun.textContent('#message')
+      await press(haeun, '#give-confirm-button')
+      await haeun.waitForFunction((text) => {
+        const message = document.querySelector('#message')
+        return message !== null && !message.hidden && message.textContent !== text
+      }, before)
       return haeun.textContent('#message')
     }
     const haeunId = (await haeun.textContent('#my-user-id')) ?? ''
     assert.match(await give(haeunId), /can't give a ticket to yourself/)
     assert.match(await give('00000000-0000-4000-8000-000000000000'), /No one has that user id/)
+    // A fresh code just before the gift (codes live 30 s): the one the gate must now refuse.
+    await press(haeun, '#held-tickets [data-seat="1"] [data-hide-code]')
+    await haeun.waitForSelector('#ticket-qr', { state: 'detached' })
+    const givenAwayCode = await shownCode(haeun, 1)
+    assert.notEqual(givenAwayCode, oldCode)
     assert.match(await give(jaeminId), new RegExp(`Given: Seat 1 \\(${date}\\) is now the ticket of ${jaeminId}`))
     await haeun.waitForSelector('#held-tickets [data-seat="1"]', { state: 'detached' })
 
     // The code Ha-eun showed before is refused at the gate: the ticket is no longer hers.
-    const refusedOld = await scan(gate, oldCode)
+    const refusedOld = await scan(gate, givenAwayCode)
     assert.deepEqual([refusedOld.verdict, refusedOld.reason], ['refuse', 'TICKET_NOT_VALID'], refusedOld.text ?? '')
     assert.match(refusedOld.text ?? '', /REFUSE.*given to someone else/s)
 
     // Jae-min sees it and shows its code; the gate admits him once, green, with the seat.
-    await jaemin.click('#refresh-tickets')
+    await press(jaemin, '#refresh-tickets')
     const jaeminCode = await shownCode(jaemin, 1)
-    assert.notEqual(jaeminCode, oldCode)
+    assert.notEqual(jaeminCode, givenAwayCode)
     const admitted = await scan(gate, jaeminCode)
     assert.equal(admitted.verdict, 'admit', admitted.text ?? '')
     assert.match(admitted.text ?? '', new RegExp(`ADMIT.*${date} · section .* · seat 1`, 's'))
@@ -153,7 +184,7 @@ export function gateTests() {
     assert.deepEqual([again.verdict, again.reason], ['refuse', 'ALREADY_CHECKED_IN'], again.text ?? '')
     assert.match(again.text ?? '', /Already checked in/)
     await gate.screenshot({ path: `${shots}/41-gate-refuses-twice.png`, fullPage: true })
-    await jaemin.click('#refresh-tickets')
+    await press(jaemin, '#refresh-tickets')
     await jaemin.waitForSelector('#held-tickets [data-seat="1"][data-status="CHECKED_IN"] .checked-in')
     assert.match(await jaemin.textContent('#held-tickets [data-seat="1"]'), /Checked in at/)
 

@@ -32,10 +32,10 @@ export const giveTicket = () =>
       const path = `/api/users/me/tickets/${ticket.ticketId}/transfer`
       await api<Transfer>('POST', path, { toUserId: gift.friend }, me())
     } catch (err) {
+      // Back to the friend's id, which is most often what was wrong; the refusal said above it.
+      state.giving = { ticketId: gift.ticketId, friend: null }
       const key = err instanceof ApiError ? `give.err.${err.code}` : ''
       if (!isTextKey(key)) throw err
-      // Back to the friend's id, which is most often what was wrong.
-      state.giving = { ticketId: gift.ticketId, friend: null }
       state.message = { kind: 'error', text: t(key) }
       return
     }
