@@ -151,7 +151,7 @@ export function gateTests() {
       await press(haeun, '#give-confirm-button')
       await haeun.waitForFunction((text) => {
         const message = document.querySelector('#message')
-        return message !== null && !message.hidden && message.textContent !== text
+        return message !== null && !message.hasAttribute('hidden') && message.textContent !== text
       }, before)
       return haeun.textContent('#message')
     }
