@@ -2,7 +2,15 @@ import { DurableObject } from 'cloudflare:workers'
 import type { ConcertObject } from '../concert'
 import type { LineView } from '../shared/line-view'
 import { HeldLine } from '../shared/held-line'
-import { isEventStream, placeOnly, released, socketOwner, type FollowedPlace, type SocketOwner } from '../shared/rpc'
+import {
+  isEventStream,
+  placeOnly,
+  released,
+  socketOwner,
+  type FollowedPlace,
+  type RelaysTold,
+  type SocketOwner,
+} from '../shared/rpc'
 import { placeGate } from '../shared/gate-names'
 import { ERRORS, errorBody } from '../errors'
 import type { Follower } from './follower'
@@ -50,8 +58,15 @@ export class QueueRelay extends DurableObject<Env> {
     return response
   }
 
-  /** From the concert object: the line changed. Returns how many follow here; at 0 the object forgets this relay. */
-  async update(view: LineView): Promise<number> {
+  /**
+   * From the concert object or the relay carrying its message: the line changed. Passed on
+   * to `also` at once, then told here. Answers how many follow here and at each of `also`
+   * (RelaysTold); at 0 the object forgets that relay.
+   */
+  async update(view: LineView, also: string[] = []): Promise<RelaysTold> {
+    const passedOn = Promise.allSettled(
+      also.map((name) => this.env.RELAY.get(this.env.RELAY.idFromName(name)).update(view)),
+    )
     const moved = HeldLine.after(this.view, view)
     if (moved) this.view = moved
     else await this.pull()
@@ -59,7 +74,7 @@ export class QueueRelay extends DurableObject<Env> {
     const following = this.following
     // Forgotten by the object now: the next listener makes this relay fetch (and so follow) the line again.
     if (following === 0) this.view = null
-    return following
+    return [following, ...(await passedOn).map((told) => (told.status === 'fulfilled' ? told.value[0]! : null))]
   }
 
   /** Any message from the client (a ping) is answered with the current status. */

@@ -50,6 +50,12 @@ export function socketOwner(request: Request): SocketOwner {
 }
 
 /** A listener's place as the object answers a relay: its status (and arrival, once drawn), or how it ended. */
+/**
+ * A relay's answer to a pushed change, for itself and then each relay it passed the change on
+ * to, in order: how many follow there (0: the object forgets it), null where it failed.
+ */
+export type RelaysTold = Array<number | null>
+
 export type FollowedPlace = { arrival: number; status: QueueStatusView } | { final: 'EXPIRED' | 'SOLD_OUT' }
 
 /** When a scheduled sale's pre-queue opens and when it is drawn, in ms. */

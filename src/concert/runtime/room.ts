@@ -59,6 +59,7 @@ export class ConcertRoom {
       storage.sql,
       (name) => env.RELAY.get(env.RELAY.idFromName(name)),
       () => this.pushToRelays(),
+      Number(env.RELAY_TREE_WIDTH),
     )
     this.orders = new OrderBook(storage.sql)
     this.seatPlan = new SeatPlan(storage, this.meta, this.outbox, this.orders)
