@@ -185,7 +185,7 @@ for (let s = 0; s < seconds; s++) {
   const busiestRelaySockets = open ? Math.min(SOCKETS_PER_RELAY, listening) : 0
   const passedOn = open ? Math.ceil(relays / RELAY_TREE_WIDTH) - 1 : 0
   const relay = {
-    calls: open ? 1 + RELAY_PRESENCE_INTERVAL_S ** -1 : 0,
+    calls: open ? 1 : 0,
     cpuUs: busiestRelaySockets * US.relaySocket + passedOn * US.call,
   }
 
@@ -194,7 +194,8 @@ for (let s = 0; s < seconds; s++) {
   const pulls = mirrors * (LINE_PULLS_PER_S + 2 + activeSections)
   const mapsBuilt = activeSections * Math.min(mirrors, 4)
   const pushes = Math.min(relays, RELAY_TREE_WIDTH)
-  const presence = relays / RELAY_PRESENCE_INTERVAL_S
+  // A relay pushed a change every second reports its listeners as seen in its answers; before the opening, on its alarm.
+  const presence = open ? 0 : relays / RELAY_PRESENCE_INTERVAL_S
   const fansAdmitted = admitting * (WRITES_PER_ADMITTED + READS_PER_ADMITTED)
   // The opening: the draw begins (its order sorted, its places reserved) with its first slice,
   // and the order gate fetches the order once. Calls made to the object (its pushes to relays

@@ -3,7 +3,17 @@ import type { RelayStub } from '../../src/concert/fan-out/relays'
 import { describe, expect, it } from 'vitest'
 import { PUSH_INTERVAL_MS } from '../../src/shared/coalesced-push'
 import { relayName } from '../../src/concert-client/relay-names'
-import { activeBuyer, ADMIN_TOKEN, call, enterQueue, newConcert, newUser, openSocket, sleep } from '../helpers'
+import {
+  activeBuyer,
+  ADMIN_TOKEN,
+  call,
+  enterQueue,
+  expectError,
+  newConcert,
+  newUser,
+  openSocket,
+  sleep,
+} from '../helpers'
 
 // vitest.config.ts sets SOCKETS_PER_RELAY to 50 and RELAY_TREE_WIDTH to 2: the tests' sockets
 // spread over many relays, most of which hear of a change from another relay.
@@ -24,8 +34,9 @@ async function recordObjectPushes(concertId: string) {
   return pushes
 }
 
-const admitOneMore = (concertId: string, maxActiveUsers: number) =>
-  call('PUT', `/api/admin/concerts/${concertId}/queue-policy`, { accessToken: ADMIN_TOKEN, body: { maxActiveUsers } })
+const setPolicy = (concertId: string, body: object) =>
+  call('PUT', `/api/admin/concerts/${concertId}/queue-policy`, { accessToken: ADMIN_TOKEN, body })
+const admitOneMore = (concertId: string, maxActiveUsers: number) => setPolicy(concertId, { maxActiveUsers })
 
 /** `count` users in line, each with a socket told its first status. */
 async function waitingWithSockets(concertId: string, count: number) {
@@ -45,6 +56,17 @@ async function waitingWithSockets(concertId: string, count: number) {
   }
   await Promise.all(sockets.map((s) => s.received(1, 20_000)))
   return { entries, sockets }
+}
+
+/** Records each time a relay fetches the line from the object itself (its presence reports among them). */
+async function recordRelayPulls(relay: string) {
+  const pulls: number[] = []
+  await runInDurableObject(env.RELAY.get(env.RELAY.idFromName(relay)), (instance) => {
+    const relayed = instance as unknown as { pull: () => Promise<void> }
+    const pull = relayed.pull.bind(relayed)
+    relayed.pull = () => (pulls.push(Date.now()), pull())
+  })
+  return pulls
 }
 
 describe('relays', () => {
@@ -129,4 +151,24 @@ describe('relays', () => {
     await next.received(1)
     expect(next.messages[0]).toMatchObject({ status: 'WAITING', position: 1 })
   })
+
+  it('a relay pushed changes every second reports its listeners as seen in its answers, with no presence call of its own', async () => {
+    const { concertId } = await newConcert({ queuePolicy: { maxActiveUsers: 1, idleTimeoutSeconds: 6 } })
+    await activeBuyer(concertId)
+    const silent = await enterQueue(await newUser(), concertId)
+    const listened = await enterQueue(await newUser(), concertId)
+    const socket = await openSocket(concertId, listened.token)
+    await socket.received(1)
+    const pulls = await recordRelayPulls(relayName(concertId, { arrival: 3, userId: '' }, PER_RELAY))
+
+    // Entries every half second: the line changes, so the object pushes to the relay every second.
+    for (const until = Date.now() + 9_000; Date.now() < until; await sleep(500))
+      await enterQueue(await newUser(), concertId)
+
+    // Without answers carrying presence the relay would have fetched the line every 2 s (a third of the idle timeout).
+    expect(pulls.length).toBeLessThanOrEqual(1)
+    const status = (token: string) => call('GET', `/api/concerts/${concertId}/queue/status`, { queueToken: token })
+    expectError(await status(silent.token), 401, 'QUEUE_TOKEN_INVALID')
+    expect((await status(listened.token)).body).toMatchObject({ status: 'WAITING', position: 1 })
+  }, 30_000)
 })

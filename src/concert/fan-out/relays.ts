@@ -1,6 +1,6 @@
 import { CoalescedPush } from '../../shared/coalesced-push'
 import type { LineView, ViewVersion } from '../../shared/line-view'
-import type { RelaysTold } from '../../shared/rpc'
+import type { RelayTold, RelaysTold } from '../../shared/rpc'
 import { relayBranches } from './relay-tree'
 
 /** What the object calls on a relay (src/relay/relay.ts), which passes the view on to `also`. */
@@ -28,6 +28,8 @@ export class Relays {
     pushDue: () => void,
     /** Branches of the relays' tree: the object's calls per version and change. */
     private readonly width: number,
+    /** Arrivals a relay reported in its answer as followed there: present. */
+    private readonly seen: (arrivals: number[]) => void,
   ) {
     this.pushes = new CoalescedPush(pushDue)
   }
@@ -73,11 +75,12 @@ export class Relays {
     }
   }
 
-  /** A relay's answer: how many follow there (0: forget it), or null when the message did not reach it. */
-  private told(name: string, view: LineView, following: number | null) {
-    if (following === null) this.sent.set(name, undefined)
+  /** A relay's answer (null: the message did not reach it). */
+  private told(name: string, view: LineView, told: RelayTold | null) {
+    if (told === null) return this.sent.set(name, undefined)
+    if (told.seen.length > 0) this.seen(told.seen)
     // Unless it fetched the line since (a new listener): then it is still following.
-    else if (following === 0 && this.sent.get(name)?.version === view.version) this.forget(name)
+    if (told.following === 0 && this.sent.get(name)?.version === view.version) this.forget(name)
   }
 
   private forget(name: string) {

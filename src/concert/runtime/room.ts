@@ -60,6 +60,10 @@ export class ConcertRoom {
       (name) => env.RELAY.get(env.RELAY.idFromName(name)),
       () => this.pushToRelays(),
       Number(env.RELAY_TREE_WIDTH),
+      (arrivals) => {
+        const now = Date.now()
+        for (const arrival of arrivals) this.line.seen(arrival, now)
+      },
     )
     this.orders = new OrderBook(storage.sql)
     this.seatPlan = new SeatPlan(storage, this.meta, this.outbox, this.orders)
