@@ -256,13 +256,13 @@ async function run() {
 }
 
 async function gate() {
-  const { concertId, ...workloads } = await gateWorkloads(bench, createConcert, {
+  // Its concert is counted with the others' events: createConcert keeps the id.
+  const { ticketCode, checkIn } = await gateWorkloads(bench, createConcert, {
     quick,
     connections: C,
     adminToken: secrets.ADMIN_TOKEN,
   })
-  concerts.push(concertId)
-  Object.assign(results, workloads)
+  Object.assign(results, { ticketCode, checkIn })
 }
 
 for (const r of Object.values(results)) {

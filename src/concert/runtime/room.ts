@@ -188,7 +188,11 @@ export class ConcertRoom {
   change<T>(change: (now: number) => Result<T>): Promise<Result<T>> {
     return this.group.run(() => {
       const now = Date.now()
-      return this.ready(now) ? this.ctx.storage.transactionSync(() => change(now)) : notFound()
+      if (!this.ready(now)) return notFound()
+      const changed = this.ctx.storage.transactionSync(() => change(now))
+      // Its outbox event is due: the alarm relays it.
+      if (changed.ok) this.alarmClock.rearm()
+      return changed
     })
   }
 
