@@ -14,6 +14,11 @@ export default defineConfig(async () => {
             AUTH_SECRET: 'test-auth-secret-0123456789abcdef0123456789abcdef',
             ADMIN_TOKEN: 'test-admin-token',
             PHONE_HASH_KEY: 'test-phone-hash-key-0123456789abcdef0123456789',
+            // Ticket codes' keys (docs/tickets.md): a test key that signs, and a previous one still accepted, as during a rotation.
+            TICKET_SIGNING_KEY:
+              '{"crv":"Ed25519","d":"1tiDf4JwREuyOubh2MXBzY65Pvx77KSvQR9oqBHz8G0","x":"BhSGzKL4nYsml8yFt7SGdkdCP3xd5nOM8PHwrMWQaFU","kty":"OKP","kid":"test-2026-12"}',
+            TICKET_SIGNING_KEY_PREVIOUS:
+              '{"crv":"Ed25519","d":"4F75rAGwS9nfxBvZvj1aHnqC8vCzgi2l3UBEmon5MC0","x":"b36On0tDhxoL-XK0gsO0_vbS5onmGZUUuaLZjOnykrQ","kty":"OKP","kid":"test-previous"}',
             // The stand-in SMS gateway of test/support/global-setup.mjs: the tests read the codes from it.
             SMS_WEBHOOK_URL: `http://127.0.0.1:${SMS_GATEWAY_PORT}/sms`,
             // The stand-in platform of test/support/global-setup.mjs; retries without waiting.

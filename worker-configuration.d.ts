@@ -27,6 +27,8 @@ declare namespace Cloudflare {
 		ADMIN_TOKEN: string;
 		TURNSTILE_SECRET_KEY: string;
 		PHONE_HASH_KEY: string;
+		TICKET_SIGNING_KEY: string;
+		TICKET_SIGNING_KEY_PREVIOUS: string;
 		CONCERT: DurableObjectNamespace<import("./src/index").ConcertObject>;
 		RELAY: DurableObjectNamespace<import("./src/index").QueueRelay>;
 		GATE: DurableObjectNamespace<import("./src/index").ConcertGate>;

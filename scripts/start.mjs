@@ -1,7 +1,8 @@
 // @ts-check
 // `npm start`: the whole service on this machine, the way a newcomer expects it.
 //   1. .dev.vars from .dev.vars.example when missing (development secrets), and the secrets
-//      added to the example since (PHONE_HASH_KEY) appended to an older .dev.vars
+//      added to the example since (PHONE_HASH_KEY, TICKET_SIGNING_KEY) appended to an older
+//      .dev.vars; the example's ticket signing key replaced by a new one of this machine's
 //   2. D1 migrations applied to the local database under .wrangler/state (or STATE_DIR)
 //   3. wrangler's dev server (the runtime of `wrangler dev`: local D1, Durable Objects and
 //      Queues) on PORT (default 8787), with DATA_PLATFORM_URL, EVENT_RETRY_BASE_SECONDS,
@@ -17,7 +18,8 @@
 // (503 "Your worker restarted mid-request", or a reset). The Worker's logs are printed the
 // same way without it (workerd's structured logs). docs/reliability.md has the measurement.
 import { spawnSync } from 'node:child_process'
-import { appendFileSync, copyFileSync, existsSync, readFileSync } from 'node:fs'
+import { generateKeyPairSync } from 'node:crypto'
+import { appendFileSync, copyFileSync, existsSync, readFileSync, writeFileSync } from 'node:fs'
 import { unstable_startWorker } from 'wrangler'
 import { seedDemoConcert } from './seed.mjs'
 
@@ -54,6 +56,17 @@ const missing = readFileSync('.dev.vars.example', 'utf8')
 if (missing.length > 0) {
   appendFileSync('.dev.vars', `\n${missing.join('\n')}\n`)
   console.log(`added to .dev.vars from .dev.vars.example: ${missing.map((l) => l.slice(0, l.indexOf('='))).join(', ')}`)
+}
+// The example's ticket signing key is public (it is in git): each machine signs codes with its own.
+const devVars = readFileSync('.dev.vars', 'utf8')
+if (/^TICKET_SIGNING_KEY=.*"kid":"dev-example"/m.test(devVars)) {
+  const jwk = generateKeyPairSync('ed25519').privateKey.export({ format: 'jwk' })
+  const kid = `dev-${new Date().toISOString().slice(0, 10)}-${Math.random().toString(36).slice(2, 8)}`
+  writeFileSync(
+    '.dev.vars',
+    devVars.replace(/^TICKET_SIGNING_KEY=.*$/m, () => `TICKET_SIGNING_KEY=${JSON.stringify({ ...jwk, kid })}`),
+  )
+  console.log(`generated a development ticket signing key in .dev.vars (kid ${kid})`)
 }
 const adminToken = /^ADMIN_TOKEN=(.*)$/m.exec(readFileSync('.dev.vars', 'utf8'))?.[1]?.trim()
 

@@ -14,6 +14,8 @@ import { refunds } from './routes/refunds'
 import { queue } from './routes/queue'
 import { reservations } from './routes/reservations'
 import { service } from './routes/service'
+import { gate } from './routes/gate'
+import { tickets } from './routes/tickets'
 import { turnstile } from './routes/turnstile'
 import { users } from './routes/users'
 
@@ -48,6 +50,8 @@ app.route('/', payments)
 app.route('/', refunds)
 app.route('/', admin)
 app.route('/', turnstile)
+app.route('/', tickets)
+app.route('/', gate)
 
 app.openAPIRegistry.registerComponent('securitySchemes', 'bearerAuth', {
   type: 'http',
@@ -70,6 +74,12 @@ app.openAPIRegistry.registerComponent('securitySchemes', 'adminToken', {
   type: 'http',
   scheme: 'bearer',
   description: "The operators' ADMIN_TOKEN (a secret of the environment); a user's access token is refused (403)",
+})
+app.openAPIRegistry.registerComponent('securitySchemes', 'scannerToken', {
+  type: 'http',
+  scheme: 'bearer',
+  description:
+    "A gate scanner's token, from POST /api/admin/concerts/{concertId}/scanners: check-ins of that concert only (a user's or the admin's token is refused, 403)",
 })
 app.doc31('/openapi.json', {
   openapi: '3.1.0',

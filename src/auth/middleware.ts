@@ -4,7 +4,7 @@ import type { z } from 'zod'
 import type { PlaceInLine } from '../shared/rpc'
 import { ApiError, describeZodError } from '../errors'
 import { ConcertIdParam, QueueSocketQuery } from '../schemas'
-import { secretsEqual, verifyAccessToken, verifyQueueToken } from './tokens'
+import { secretsEqual, verifyAccessToken, verifyQueueToken, verifyScannerToken, type ScannerClaims } from './tokens'
 
 /** A verified queue token: the place it names, in the concert it was issued for. */
 export interface QueueCredential extends PlaceInLine {
@@ -15,6 +15,7 @@ export interface QueueCredential extends PlaceInLine {
 /** What these middlewares set, so that `c.get('userId')` and `c.get('queue')` need no `!` in a route. */
 export type UserVariables = { userId: string }
 export type QueueVariables = { queue: QueueCredential; userId?: string }
+export type ScannerVariables = { scanner: ScannerClaims }
 
 function bearerToken(c: Context): string | null {
   const header = c.req.header('authorization')
@@ -92,3 +93,24 @@ export const requireQueueToken = ({ from, concert }: QueueTokenSource) =>
     c.set('queue', { token, ...claims })
     await next()
   })
+
+/**
+ * A scanner's token, for the path's concert: the gate's one credential. A user's or the admin's
+ * token is a credential without that right (403), as is a scanner of another concert.
+ */
+export const requireScanner = createMiddleware<{ Bindings: Env; Variables: ScannerVariables }>(async (c, next) => {
+  const token = bearerToken(c)
+  if (!token) throw new ApiError('UNAUTHORIZED', 'Authorization: Bearer <scanner token> is required')
+  const scanner = await verifyScannerToken(token, c.env.AUTH_SECRET)
+  if (!scanner) {
+    if ((await secretsEqual(token, c.env.ADMIN_TOKEN)) || (await verifyAccessToken(token, c.env.AUTH_SECRET)))
+      throw new ApiError('FORBIDDEN', "Check-ins need a scanner's token, not a user's or the admin's")
+    throw new ApiError('UNAUTHORIZED', 'The scanner token is invalid')
+  }
+  if (scanner.concertId !== c.req.param('concertId')) {
+    valid(ConcertIdParam, c.req.param())
+    throw new ApiError('FORBIDDEN', "This scanner checks in another concert's tickets")
+  }
+  c.set('scanner', scanner)
+  await next()
+})

@@ -1,8 +1,8 @@
 import { sign, verify } from 'hono/jwt'
 import { hmacKey as hmacKeyOf } from './hmac'
 
-// Both credentials are HS256 JWTs signed with AUTH_SECRET (unguessable without it). `typ`
-// keeps one kind from being presented as the other.
+// The credentials are HS256 JWTs signed with AUTH_SECRET (unguessable without it): access,
+// queue and scanner tokens. `typ` keeps one kind from being presented as another.
 
 const ACCESS_TOKEN_TTL_SECONDS = 24 * 60 * 60
 
@@ -99,6 +99,33 @@ export async function verifyQueueToken(token: string, secret: string): Promise<Q
     return { userId: payload.sub, concertId: payload.cid, arrival: 0, entryId: payload.eid }
   if (typeof payload.arr !== 'number' || !Number.isSafeInteger(payload.arr) || payload.arr < 1) return null
   return { userId: payload.sub, concertId: payload.cid, arrival: payload.arr }
+}
+
+/** A scanner at the gate (POST /api/admin/concerts/{concertId}/scanners): it checks in this concert's tickets, of one date when given. */
+export interface ScannerClaims {
+  scannerId: string
+  concertId: string
+  date?: string
+}
+
+/**
+ * A scanner's token: its own `typ`, so it is refused wherever an access or a queue token is
+ * asked for (401), and those are refused at the gate (403). No expiry: a gate device works
+ * through the show; the concert object checks at each check-in that it knows the scanner.
+ */
+export async function signScannerToken(claims: ScannerClaims, secret: string): Promise<string> {
+  const date = claims.date === undefined ? {} : { date: claims.date }
+  return signed({ typ: 'scanner', sub: claims.scannerId, cid: claims.concertId, ...date }, secret)
+}
+
+export async function verifyScannerToken(token: string, secret: string): Promise<ScannerClaims | null> {
+  const payload = await verifiedPayload(token, secret)
+  if (payload?.typ !== 'scanner' || typeof payload.sub !== 'string' || typeof payload.cid !== 'string') return null
+  return {
+    scannerId: payload.sub,
+    concertId: payload.cid,
+    ...(typeof payload.date === 'string' ? { date: payload.date } : {}),
+  }
 }
 
 /** Constant-time comparison of two secrets of any length. */

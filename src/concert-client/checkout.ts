@@ -15,7 +15,7 @@ export interface PaymentRequest {
  * A payment across the two stores (design and failure cases: docs/payment.md):
  *   1. the concert object marks the hold PAYING, so it cannot expire while money moves
  *      (when it refuses, D1 is asked whether the reservation was paid already: a retry);
- *   2. one D1 batch debits, records the payment and books the seat, all or nothing;
+ *   2. one D1 batch debits, records the payment, books the seats and makes their tickets, all or nothing;
  *   3. the object marks the seat SOLD, ends the token and admits the next user.
  * If step 3 never happens, a retry (step 1 still passes, step 2 finds the payment) or the
  * object's alarm finds the payment in D1 and finishes it.
@@ -40,6 +40,8 @@ export async function pay(env: Env, request: PaymentRequest): Promise<PaymentRow
     seatNumbers: hold.seatNumbers,
     amount: hold.price,
     idempotencyKey: request.idempotencyKey,
+    startsAt: hold.startsAt,
+    sections: hold.sections,
   })
   switch (outcome.kind) {
     case 'paid':

@@ -7,6 +7,7 @@ import type {
   QueueStatsView,
   SaleDrawView,
   SaleStateView,
+  ScannerView,
   SectionListView,
 } from '../schemas'
 import { RecentSeatMaps, type PackedSeatMap } from '../shared/seat-map'
@@ -26,6 +27,8 @@ import type { RefusedCounts } from '../shared/refused-entries'
 import { DRAW_ORDER_PAGE, pageOf, type DrawOrderPage } from '../shared/draw-order'
 import { DurableObject } from 'cloudflare:workers'
 import { ConcertRoom, notFound } from './runtime/room'
+import type { CheckedIn, Transferred } from './tickets/ticket-book'
+import type { CodeClaims, ScannerScope } from './tickets/ticket-states'
 
 /**
  * One concert: its waiting queue and its seats, the one authority on both. This is its RPC
@@ -90,6 +93,7 @@ export class ConcertObject extends DurableObject<Env> {
         preQueue,
         events: this.room.outbox.counts(),
         refusedEntries: { ...this.room.refused.totals },
+        checkIns: this.room.tickets.countsByDate(),
         policy: this.room.meta.policy,
       }
     })
@@ -303,5 +307,26 @@ export class ConcertObject extends DurableObject<Env> {
   /** The ledger recorded the refund: the seats are AVAILABLE, the next user may be admitted. */
   completeRefund(reservationId: string, refund: { id: string; amount: number; fee: number }): Promise<void> {
     return this.room.group.run(() => this.room.settleRefund(reservationId, refund))
+  }
+
+  // --- tickets at the gate (tickets/gate-desk.ts) ---
+
+  /** A gate device of this concert, of one of its dates when given (the Worker signs its token). */
+  addScanner(scanner: { scannerId: string; name: string; date?: string }): Promise<Result<null>> {
+    return this.room.change((now) => this.room.gate.addScanner(scanner, now))
+  }
+
+  scanners(): Result<ScannerView[]> {
+    return this.room.read(() => this.room.gate.scanners())
+  }
+
+  /** The gate's decision on a code the Worker verified: of any number of check-ins of one ticket, one goes through. */
+  checkIn(scanner: ScannerScope, code: CodeClaims): Promise<Result<CheckedIn>> {
+    return this.room.change((now) => this.room.gate.checkIn(scanner, code, now))
+  }
+
+  /** Gives a ticket its holder has to another user, whose maxTicketsPerUser is counted in the same change. */
+  transferTicket(ticketId: string, fromUserId: string, toUserId: string): Promise<Result<Transferred>> {
+    return this.room.change((now) => this.room.gate.transfer(ticketId, fromUserId, toUserId, now))
   }
 }

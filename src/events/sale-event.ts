@@ -13,6 +13,8 @@ export type SaleEventType =
   | 'seat.expired'
   | 'seat.paid'
   | 'seat.refunded'
+  | 'ticket.transferred'
+  | 'ticket.checked_in'
 
 /** Why a token ended: its admission timed out, its user left the line, or it bought a seat. */
 export type TokenEndReason = 'ACTIVE_TIMEOUT' | 'IDLE' | 'PAID'
@@ -47,6 +49,11 @@ export interface SaleEvent {
   amount?: number
   fee?: number
   reason?: TokenEndReason
+  /** `ticket.*`: the ticket, its version after the change, the scanner that checked it in, whom it was given to. */
+  ticketId?: string
+  version?: number
+  scannerId?: string
+  toUserId?: string
 }
 
 export type SaleEventFields = Omit<SaleEvent, 'eventId' | 'type' | 'concertId' | 'at'>

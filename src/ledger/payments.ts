@@ -1,6 +1,7 @@
 import { and, desc, eq, inArray, notExists, sql } from 'drizzle-orm'
 import { drizzle } from 'drizzle-orm/d1'
-import { bookings, payments, refunds, users } from './schema'
+import { bookings, payments, refunds, tickets, users } from './schema'
+import { ticketRows } from './tickets'
 
 export type PaymentRow = typeof payments.$inferSelect
 
@@ -13,6 +14,9 @@ export interface Sale {
   /** The order's total. */
   amount: number
   idempotencyKey?: string
+  /** The show's start and each seat's section, for its tickets. */
+  startsAt: string
+  sections: string[]
 }
 
 export type SettleOutcome =
@@ -31,10 +35,10 @@ export function findPayment(db: D1Database, reservationId: string): Promise<Paym
 
 /**
  * The money half of a sale, all or nothing in one D1 batch: the payment (UNIQUE per
- * reservation), a booking per seat (UNIQUE per concert, date and seat) and the debit of the
- * order's total (the balance CHECK refuses to go below zero). Any refusal rolls back all of
- * it, so there is never a debit without a sale, a sale without a debit, a second debit of one
- * order or a seat sold twice.
+ * reservation), a booking and a ticket per seat (UNIQUE per concert, date and seat) and the
+ * debit of the order's total (the balance CHECK refuses to go below zero). Any refusal rolls
+ * back all of it, so there is never a debit without a sale, a sale without a debit or its
+ * tickets, a second debit of one order or a seat sold twice.
  */
 export async function settle(db: D1Database, sale: Sale): Promise<SettleOutcome> {
   const orm = drizzle(db)
@@ -53,16 +57,19 @@ export async function settle(db: D1Database, sale: Sale): Promise<SettleOutcome>
   try {
     await orm.batch([
       orm.insert(payments).values(payment),
-      orm.insert(bookings).values(
-        sale.seatNumbers.map((seatNumber) => ({
+      // A statement a row: D1 binds at most 100 values a statement, and an order of 20 seats'
+      // tickets alone has 260.
+      ...sale.seatNumbers.map((seatNumber) =>
+        orm.insert(bookings).values({
           paymentId: payment.id,
           userId: sale.userId,
           concertId: sale.concertId,
           date: sale.date,
           seatNumber,
           createdAt: payment.paidAt,
-        })),
+        }),
       ),
+      ...ticketRows(payment, sale).map((ticket) => orm.insert(tickets).values(ticket)),
       orm
         .update(users)
         .set({ balance: sql`${users.balance} - ${sale.amount}` })

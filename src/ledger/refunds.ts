@@ -1,7 +1,7 @@
 import { eq, sql } from 'drizzle-orm'
 import { drizzle } from 'drizzle-orm/d1'
 import { MAX_BALANCE } from './accounts'
-import { bookings, refunds, users } from './schema'
+import { bookings, refunds, tickets, users } from './schema'
 
 export type RefundRow = typeof refunds.$inferSelect
 
@@ -16,8 +16,8 @@ export function findRefund(db: D1Database, reservationId: string): Promise<Refun
 
 /**
  * The money half of a refund, all or nothing in one D1 batch: the refund (UNIQUE per order and
- * per payment), the credit of the price less the fee, and the order's booking rows deleted, so
- * its seats may be sold again. A second refund of one order fails on the UNIQUE and rolls the
+ * per payment), the credit of the price less the fee, and the order's booking and ticket rows
+ * deleted, so its seats may be sold again and its tickets are gone from the holder's list. A second refund of one order fails on the UNIQUE and rolls the
  * whole batch back: an order is credited once.
  */
 export async function settleRefund(
@@ -34,6 +34,7 @@ export async function settleRefund(
         .set({ balance: sql`${users.balance} + ${row.amount}` })
         .where(eq(users.id, row.userId)),
       orm.delete(bookings).where(eq(bookings.paymentId, row.paymentId)),
+      orm.delete(tickets).where(eq(tickets.paymentId, row.paymentId)),
     ])
     return { kind: 'refunded', refund: row }
   } catch (err) {

@@ -1,6 +1,6 @@
 import { integer, primaryKey, sqliteTable, text } from 'drizzle-orm/sqlite-core'
 
-// Mirrors migrations/ (0001_ledger.sql, 0003_sale_schedule.sql, 0004_orders_refunds.sql, 0005_identity.sql), which are the source of truth for constraints.
+// Mirrors migrations/ (0001_ledger.sql, 0003_sale_schedule.sql, 0004_orders_refunds.sql, 0005_identity.sql, 0006_tickets.sql), which are the source of truth for constraints.
 
 export const users = sqliteTable('users', {
   id: text('id').primaryKey(),
@@ -87,4 +87,21 @@ export const identities = sqliteTable('identities', {
   userId: text('user_id').primaryKey(),
   phoneHash: text('phone_hash').notNull().unique(),
   verifiedAt: text('verified_at').notNull(),
+})
+
+/** A paid seat's ticket (migrations/0006_tickets.sql): created with its payment, deleted with its refund. */
+export const tickets = sqliteTable('tickets', {
+  ticketId: text('ticket_id').primaryKey(),
+  paymentId: text('payment_id').notNull(),
+  concertId: text('concert_id').notNull(),
+  date: text('date').notNull(),
+  startsAt: text('starts_at').notNull(),
+  seatNumber: integer('seat_number').notNull(),
+  section: text('section').notNull(),
+  buyerId: text('buyer_id').notNull(),
+  holderId: text('holder_id').notNull(),
+  version: integer('version').notNull().default(1),
+  checkedInAt: text('checked_in_at'),
+  transferredAt: text('transferred_at'),
+  createdAt: text('created_at').notNull(),
 })

@@ -46,3 +46,4 @@ export const queueTokenWithOptionalBearer: Security = [{ queueToken: [] }, { bea
 /** A socket and an event stream carry the queue token in their query: browsers set no headers on either. */
 export const queueTokenInQuery: Security = [{ queueTokenInQuery: [] }]
 export const adminToken: Security = [{ adminToken: [] }]
+export const scannerToken: Security = [{ scannerToken: [] }]

@@ -10,6 +10,7 @@ import type {
 } from './operators'
 import type { QueueStatus } from './queue'
 import type { Hold, OrderSeat, Payment, Seat, SeatMap, SectionList } from './seats'
+import type { Scanner, Ticket } from './tickets'
 import type { Balance, ConfirmedReservation, Profile, Refund, RefundQuote, VerificationStarted } from './users'
 
 // Shared shapes of the HTTP contract (../../shared/API.md), one file per area. They validate
@@ -19,6 +20,7 @@ export * from './common'
 export * from './operators'
 export * from './queue'
 export * from './seats'
+export * from './tickets'
 export * from './turnstile'
 export * from './users'
 
@@ -51,3 +53,5 @@ export type RefundView = z.infer<typeof Refund>
 export type RefundQuoteView = z.infer<typeof RefundQuote>
 export type ProfileView = z.infer<typeof Profile>
 export type VerificationStartedView = z.infer<typeof VerificationStarted>
+export type ScannerView = z.infer<typeof Scanner>
+export type TicketView = z.infer<typeof Ticket>

@@ -212,6 +212,15 @@ export const QueueStatsSchema = z
       description:
         'Queue entries refused since the concert was made, by reason. Refusals in the Worker reach these counts about a second after they happen (docs/api.md)',
     }),
+    checkIns: z
+      .array(
+        z.object({
+          date: CalendarDate,
+          tickets: z.int().openapi({ description: 'Tickets of the date sold and not refunded' }),
+          checkedIn: z.int().openapi({ description: 'Of those, checked in at the gate' }),
+        }),
+      )
+      .openapi({ description: 'The gate: every date of the concert, in order (docs/api.md)' }),
     policy: QueuePolicySchema,
   })
   .openapi('QueueStats')
@@ -240,6 +249,7 @@ export const QueueHistory = z
         abandoned: z.int(),
         sold: z.int(),
         entered: z.int(),
+        checkedIn: z.int().openapi({ description: 'Tickets checked in at the gate within the minute' }),
         refusedEntries: RefusedEntries.openapi({ description: 'Queue entries refused within the minute, by reason' }),
       }),
     ),

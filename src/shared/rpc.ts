@@ -117,6 +117,9 @@ export interface PaymentStart {
   seatNumbers: number[]
   /** The order's total. */
   price: number
+  /** The show's start and each seat's section, which the payment's tickets carry (src/ledger/tickets.ts). */
+  startsAt: string
+  sections: string[]
 }
 
 /** A paid order being refunded, and the terms, as the ledger's half of the refund needs them. */

@@ -33,6 +33,7 @@ describe('queue history', () => {
         abandoned: 0,
         sold: 0,
         entered: 0,
+        checkedIn: 0,
         refused: noRefusals(),
       }
       const history = new History(state.storage.sql, () => ({ ...totals }))
@@ -45,17 +46,67 @@ describe('queue history', () => {
       at(70_000, { entered: 8, waiting: 6 }) // minute 1
       // minute 2: nothing happens
       history.policyChanged({ paused: true }, t0 + 150_000)
-      at(190_000, { abandoned: 1, sold: 1, waiting: 5, active: 1 }) // minute 3
+      at(190_000, { abandoned: 1, sold: 1, waiting: 5, active: 1, checkedIn: 2 }) // minute 3
       Object.assign(totals, { entered: 9, waiting: 6 }) // minute 4, not yet sampled: read live
       return history.read(5, t0 + 250_000)
     })
     const iso = (m: number) => new Date(t0 + m * MINUTE).toISOString()
     expect(read.points).toEqual([
-      { at: iso(0), waiting: 3, active: 2, admitted: 2, abandoned: 0, sold: 0, entered: 5, refusedEntries: none },
-      { at: iso(1), waiting: 6, active: 2, admitted: 0, abandoned: 0, sold: 0, entered: 3, refusedEntries: none },
-      { at: iso(2), waiting: 6, active: 2, admitted: 0, abandoned: 0, sold: 0, entered: 0, refusedEntries: none },
-      { at: iso(3), waiting: 5, active: 1, admitted: 0, abandoned: 1, sold: 1, entered: 0, refusedEntries: none },
-      { at: iso(4), waiting: 6, active: 1, admitted: 0, abandoned: 0, sold: 0, entered: 1, refusedEntries: none },
+      {
+        at: iso(0),
+        waiting: 3,
+        active: 2,
+        admitted: 2,
+        abandoned: 0,
+        sold: 0,
+        entered: 5,
+        checkedIn: 0,
+        refusedEntries: none,
+      },
+      {
+        at: iso(1),
+        waiting: 6,
+        active: 2,
+        admitted: 0,
+        abandoned: 0,
+        sold: 0,
+        entered: 3,
+        checkedIn: 0,
+        refusedEntries: none,
+      },
+      {
+        at: iso(2),
+        waiting: 6,
+        active: 2,
+        admitted: 0,
+        abandoned: 0,
+        sold: 0,
+        entered: 0,
+        checkedIn: 0,
+        refusedEntries: none,
+      },
+      {
+        at: iso(3),
+        waiting: 5,
+        active: 1,
+        admitted: 0,
+        abandoned: 1,
+        sold: 1,
+        entered: 0,
+        checkedIn: 2,
+        refusedEntries: none,
+      },
+      {
+        at: iso(4),
+        waiting: 6,
+        active: 1,
+        admitted: 0,
+        abandoned: 0,
+        sold: 0,
+        entered: 1,
+        checkedIn: 0,
+        refusedEntries: none,
+      },
     ])
     expect(read.policyChanges).toEqual([{ at: new Date(t0 + 150_000).toISOString(), change: { paused: true } }])
   })
@@ -71,6 +122,7 @@ describe('queue history', () => {
         abandoned: 0,
         sold: 0,
         entered: 0,
+        checkedIn: 0,
         refused: noRefusals(),
       }
       const history = new History(state.storage.sql, () => ({ ...totals }))

@@ -263,7 +263,14 @@ describe('payment recovery between the concert object and D1', () => {
     const { concertId, date, buyer } = await heldSeat(500_000)
     const other = await newUser()
     await chargeUser(other, 500_000)
-    const sale = { concertId, date, seatNumbers: [7], amount: 100_000 }
+    const sale = {
+      concertId,
+      date,
+      seatNumbers: [7],
+      amount: 100_000,
+      startsAt: `${date}T10:00:00.000Z`,
+      sections: ['General'],
+    }
     expect((await settle(env.DB, { ...sale, reservationId: crypto.randomUUID(), userId: buyer.userId })).kind).toBe(
       'paid',
     )

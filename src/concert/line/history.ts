@@ -13,6 +13,8 @@ export interface QueueTotals {
   abandoned: number
   sold: number
   entered: number
+  /** Tickets checked in at the gate (tickets/ticket-book.ts). */
+  checkedIn: number
   /** Queue entries refused, by reason (refused-entries.ts). */
   refused: RefusedCounts
 }
@@ -26,14 +28,16 @@ type Row = {
   abandoned: number
   sold: number
   entered: number
+  checked_in: number
   refused_unverified: number
   refused_proof: number
   refused_turnstile: number
   refused_rate: number
 }
 
-const totalsOf = (r: Row): QueueTotals => ({
+const totalsOf = ({ checked_in, ...r }: Row): QueueTotals => ({
   ...r,
+  checkedIn: checked_in,
   refused: {
     unverified: r.refused_unverified,
     proof: r.refused_proof,
@@ -43,7 +47,7 @@ const totalsOf = (r: Row): QueueTotals => ({
 })
 
 const minuteOf = (now: number) => Math.floor(now / MINUTE_MS)
-const COUNTED = ['admitted', 'abandoned', 'sold', 'entered'] as const
+const COUNTED = ['admitted', 'abandoned', 'sold', 'entered', 'checkedIn'] as const
 const NOTHING: QueueTotals = {
   waiting: 0,
   active: 0,
@@ -51,6 +55,7 @@ const NOTHING: QueueTotals = {
   abandoned: 0,
   sold: 0,
   entered: 0,
+  checkedIn: 0,
   refused: noRefusals(),
 }
 
@@ -77,7 +82,7 @@ export class History {
     const minute = minuteOf(now)
     const t = this.totals()
     const r = t.refused
-    const key = `${minute}|${t.waiting}|${t.active}|${t.admitted}|${t.abandoned}|${t.sold}|${t.entered}|${r.unverified}|${r.proof}|${r.turnstile}|${r.rate}`
+    const key = `${minute}|${t.waiting}|${t.active}|${t.admitted}|${t.abandoned}|${t.sold}|${t.entered}|${t.checkedIn}|${r.unverified}|${r.proof}|${r.turnstile}|${r.rate}`
     if (key === this.lastWritten) return
     if (minute !== this.lastMinute) {
       this.sql.exec('DELETE FROM history WHERE minute < ?', minute - HISTORY_MINUTES)
@@ -85,10 +90,10 @@ export class History {
       this.lastMinute = minute
     }
     this.sql.exec(
-      `INSERT INTO history (minute, waiting, active, admitted, abandoned, sold, entered,
-         refused_unverified, refused_proof, refused_turnstile, refused_rate) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+      `INSERT INTO history (minute, waiting, active, admitted, abandoned, sold, entered, checked_in,
+         refused_unverified, refused_proof, refused_turnstile, refused_rate) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
        ON CONFLICT (minute) DO UPDATE SET waiting = excluded.waiting, active = excluded.active, admitted = excluded.admitted,
-         abandoned = excluded.abandoned, sold = excluded.sold, entered = excluded.entered,
+         abandoned = excluded.abandoned, sold = excluded.sold, entered = excluded.entered, checked_in = excluded.checked_in,
          refused_unverified = excluded.refused_unverified, refused_proof = excluded.refused_proof,
          refused_turnstile = excluded.refused_turnstile, refused_rate = excluded.refused_rate`,
       minute,
@@ -98,6 +103,7 @@ export class History {
       t.abandoned,
       t.sold,
       t.entered,
+      t.checkedIn,
       r.unverified,
       r.proof,
       r.turnstile,

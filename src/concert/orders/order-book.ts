@@ -60,7 +60,11 @@ const IN_FLIGHT_SINCE: Record<InFlight, 'paying_since' | 'refunding_since'> = {
  * (seats/seat-plan.ts); money is the ledger's, which payments.ts and refunds.ts settle with.
  */
 export class OrderBook {
-  constructor(private readonly sql: SqlStorage) {}
+  constructor(
+    private readonly sql: SqlStorage,
+    /** Tickets the user holds that someone else bought (tickets/ticket-book.ts): they count like seats bought. */
+    private readonly received: (userId: string) => number = () => 0,
+  ) {}
 
   /** A new order, HELD until `expiresAt`. Call inside the hold's transaction. */
   create(order: NewOrder, now: number) {
@@ -120,7 +124,7 @@ export class OrderBook {
       .one().n
   }
 
-  /** A user's orders held now, and seats held or bought: what the per-user limits count. */
+  /** A user's orders held now, and seats held or bought (given away or not) plus tickets received: what the per-user limits count. */
   userTotals(userId: string): { holds: number; tickets: number } {
     const mine = this.sql
       .exec<{ holds: number | null; tickets: number | null }>(
@@ -129,7 +133,7 @@ export class OrderBook {
         userId,
       )
       .one()
-    return { holds: mine.holds ?? 0, tickets: mine.tickets ?? 0 }
+    return { holds: mine.holds ?? 0, tickets: (mine.tickets ?? 0) + this.received(userId) }
   }
 
   /** Orders HELD by one place in line (a payment ends the place's other holds). */

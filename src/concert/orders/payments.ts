@@ -7,6 +7,7 @@ import type { SeatPlan } from '../seats/seat-plan'
 import { orderFields, seatNumbersOf, type OrderBook, type ReservationRow } from './order-book'
 import { wasPaid, whyNotHeld } from './order-states'
 import type { SellOut } from '../line/sell-out'
+import type { TicketBook } from '../tickets/ticket-book'
 
 /**
  * The object's half of a payment (the ledger's half is one D1 batch between the two): a hold
@@ -23,17 +24,21 @@ export class Payments {
     private readonly seatPlan: SeatPlan,
     private readonly line: WaitingLine,
     private readonly sellOut: SellOut,
+    private readonly tickets: TicketBook,
   ) {}
 
   /** Marks the hold as being paid for; asking again while PAYING is the same answer. */
   begin(reservation: ReservationRow, now: number): Result<PaymentStart> {
     if (reservation.state !== 'HELD' && reservation.state !== 'PAYING') return whyNotHeld(reservation.state)
     if (reservation.state === 'HELD') this.orders.move(reservation, 'PAYING', now)
+    const seatNumbers = seatNumbersOf(reservation)
     return ok({
       concertId: this.meta.id!,
       date: reservation.date,
-      seatNumbers: seatNumbersOf(reservation),
+      seatNumbers,
       price: reservation.price,
+      startsAt: this.seatPlan.day(reservation.date)!.startsAtIso,
+      sections: this.seatPlan.sectionsOf(seatNumbers),
     })
   }
 
@@ -65,6 +70,8 @@ export class Payments {
     for (const holder of this.seatPlan.holdersOf(r)) this.seatPlan.free(holder, 'RELEASED', now)
     this.seatPlan.markSold(r)
     this.orders.move(r, 'PAID', now, { paymentId })
+    // Its tickets at the gate, under the ids the ledger gave them in the payment's batch.
+    this.tickets.issue(r, now)
     this.outbox.record('seat.paid', now, { ...orderFields(r), price: r.price, paymentId })
     // The token that bought the seat is finished; any other hold it had goes back on sale.
     for (const other of this.orders.heldBy(r.arrival)) this.seatPlan.free(other, 'RELEASED', now)

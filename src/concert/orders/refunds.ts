@@ -8,6 +8,7 @@ import type { SeatPlan } from '../seats/seat-plan'
 import { orderFields, seatNumbersOf, type OrderBook, type ReservationRow } from './order-book'
 import { whyNotRefundable } from './order-states'
 import type { SellOut } from '../line/sell-out'
+import type { TicketBook } from '../tickets/ticket-book'
 
 /**
  * The object's half of a refund, the mirror of payments.ts (the ledger's half is one D1 batch
@@ -26,11 +27,13 @@ export class Refunds {
     private readonly seatPlan: SeatPlan,
     private readonly line: WaitingLine,
     private readonly sellOut: SellOut,
+    private readonly tickets: TicketBook,
   ) {}
 
   /** What refunding this paid order now would credit, or why it cannot be refunded. */
   quote(r: ReservationRow, now: number): Result<RefundStart> {
-    const refused = whyNotRefundable(r.state)
+    // A ticket given away or used at the gate closes the order's refund.
+    const refused = whyNotRefundable(r.state) ?? this.tickets.whyNotRefund(r.id)
     if (refused) return refused
     const day = this.seatPlan.day(r.date)!
     const terms = refundTerms(r.price, day.startsAt, now, this.meta.refundPolicy)
@@ -69,6 +72,7 @@ export class Refunds {
       }
       this.seatPlan.unsell(r)
       this.orders.move(r, 'REFUNDED', now, { refundId: refund.id })
+      this.tickets.voidOrder(r.id)
       this.outbox.record('seat.refunded', now, {
         ...orderFields(r),
         price: r.price,

@@ -20,6 +20,9 @@ import { SeatPlan } from '../seats/seat-plan'
 import { OrderBook, type ReservationRow } from '../orders/order-book'
 import { SellOut } from '../line/sell-out'
 import { UsedProofs } from '../line/used-proofs'
+import { Scanners } from '../tickets/scanners'
+import { TicketBook } from '../tickets/ticket-book'
+import { GateDesk } from '../tickets/gate-desk'
 
 /**
  * The concert object's room: its mechanisms wired to its storage, what the runtime calls on
@@ -47,6 +50,8 @@ export class ConcertRoom {
   readonly group: GroupCommit
   readonly alarmClock: AlarmClock
   readonly usedProofs: UsedProofs
+  readonly tickets: TicketBook
+  readonly gate: GateDesk
 
   constructor(
     private readonly ctx: DurableObjectState,
@@ -65,8 +70,10 @@ export class ConcertRoom {
         for (const arrival of arrivals) this.line.seen(arrival, now)
       },
     )
-    this.orders = new OrderBook(storage.sql)
+    this.orders = new OrderBook(storage.sql, (userId) => this.tickets.received(userId))
     this.seatPlan = new SeatPlan(storage, this.meta, this.outbox, this.orders)
+    this.tickets = new TicketBook(storage.sql, this.outbox, (seat) => this.seatPlan.sectionsOf([seat])[0]!)
+    this.gate = new GateDesk(this.meta, this.seatPlan, this.orders, this.tickets, new Scanners(storage.sql))
     this.sellOut = new SellOut(storage.sql, this.meta, this.outbox)
     this.preQueue = new PreQueue(storage.sql, this.meta, this.outbox)
     this.line = new WaitingLine(storage, this.meta, this.outbox, this.sellOut, this.preQueue, (now) =>
@@ -79,10 +86,17 @@ export class ConcertRoom {
       const { arrivals, ...line } = this.line.totals()
       const preQueue = this.preQueue.entries
       const entered = arrivals - preQueue.drawn + preQueue.made
-      return { ...line, sold: this.seatPlan.sold, entered, refused: { ...this.refused.totals } }
+      return {
+        ...line,
+        sold: this.seatPlan.sold,
+        entered,
+        checkedIn: this.tickets.checkedIn,
+        refused: { ...this.refused.totals },
+      }
     })
-    this.payments = new Payments(storage, this.meta, this.outbox, this.orders, this.seatPlan, this.line, this.sellOut)
-    this.refunds = new Refunds(storage, this.meta, this.outbox, this.orders, this.seatPlan, this.line, this.sellOut)
+    const orderParts = [storage, this.meta, this.outbox, this.orders, this.seatPlan, this.line, this.sellOut] as const
+    this.payments = new Payments(...orderParts, this.tickets)
+    this.refunds = new Refunds(...orderParts, this.tickets)
     this.group = new GroupCommit(ctx, () => {
       this.line.arrivals.store()
       this.history.sample(Date.now())
@@ -96,6 +110,7 @@ export class ConcertRoom {
       migrate(storage)
       const now = Date.now()
       this.meta.load()
+      this.tickets.load()
       this.sellOut.load()
       this.preQueue.load()
       this.line.load(now)
@@ -169,6 +184,18 @@ export class ConcertRoom {
       const admitted = this.requireActive(place, now)
       const owned = admitted.ok ? this.orders.owned(admitted.value.user_id, reservationId) : admitted
       const changed = owned.ok ? change(owned.value, now) : owned
+      if (changed.ok) this.alarmClock.rearm()
+      return changed
+    })
+  }
+
+  /** A change in the group commit, in a nested transaction of its own (a change that throws is rolled back alone), of a configured concert. */
+  change<T>(change: (now: number) => Result<T>): Promise<Result<T>> {
+    return this.group.run(() => {
+      const now = Date.now()
+      if (!this.ready(now)) return notFound()
+      const changed = this.ctx.storage.transactionSync(() => change(now))
+      // Its outbox event is due: the alarm relays it.
       if (changed.ok) this.alarmClock.rearm()
       return changed
     })

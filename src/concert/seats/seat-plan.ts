@@ -142,7 +142,7 @@ export class SeatPlan {
     if (tickets + seatNumbers.length > maxTicketsPerUser) {
       return fail(
         'TICKET_LIMIT_REACHED',
-        `You may have at most ${maxTicketsPerUser} ticket(s) for this concert; you have ${tickets} held or bought`,
+        `You may have at most ${maxTicketsPerUser} ticket(s) for this concert; you have ${tickets} held, bought or received`,
       )
     }
     return ok(priceSeats(this.venue(), seatNumbers, day.price))
@@ -191,6 +191,11 @@ export class SeatPlan {
   }
 
   /** When the show of a date starts. */
+  /** The section of each of these seats, in their order. */
+  sectionsOf(seatNumbers: readonly number[]): string[] {
+    return priceSeats(this.venue(), seatNumbers, 0).map((s) => s.section)
+  }
+
   day(date: string): DayCounts | undefined {
     return this.counts.get(date)
   }
