@@ -26,6 +26,8 @@ export default defineConfig(async () => {
             EVENT_RETRY_BASE_SECONDS: '0',
             // Tiny relays, so that the tests' sockets spread over many (test/fan-out/relays.test.ts).
             SOCKETS_PER_RELAY: '50',
+            // Relays' tree two branches wide: most relays hear of a change from another (test/fan-out/relays.test.ts).
+            RELAY_TREE_WIDTH: '2',
             // Small pages of the draw's order, so that the gates' tree of 95 entries goes in two pages a hop
             // (test/fan-out/gates.test.ts); pages of 10 made the pre-queue's draw of 20,000 wait ~17 s on 2,000 a hop.
             DRAW_ORDER_PAGE: '64',

@@ -1,5 +1,5 @@
 // @ts-check
-// `npm run bench [-- --quick] [-- --dev | --entry-worker] [-- --connections N]`: the sale-rush workloads against the
+// `npm run bench [-- --quick] [-- --dev | --entry-worker] [-- --connections N] [-- --only gate]`: the sale-rush workloads against the
 // Worker served the way production runs it (the bundle `wrangler deploy` builds, in workerd
 // through Miniflare's API, on a socket of its own, fresh state); with --entry-worker the same
 // behind Miniflare's entry Worker (how this bench served it until 2026-11-25), with --dev
@@ -11,6 +11,7 @@ import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync,
 import { cpus, tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { benchClient, eventsLost } from './client.mjs'
+import { gateWorkloads } from './gate.mjs'
 import { ADMIN_TOKEN, AUTH_SECRET, serveBundle } from './serve-bundle.mjs'
 import { startDataPlatform } from '../test/support/data-platform.mjs'
 
@@ -20,6 +21,10 @@ const entryWorker = process.argv.includes('--entry-worker')
 const DURATION = quick ? 3_000 : 10_000
 const connectionsFlag = process.argv.indexOf('--connections')
 const C = connectionsFlag > 0 ? Number(process.argv[connectionsFlag + 1]) : 50
+/** `--only gate`: the baseline and the gate's workloads alone (bench/gate.mjs), written to bench/results/gate.json, not to the docs' tables. */
+const onlyFlag = process.argv.indexOf('--only')
+const only = onlyFlag > 0 ? process.argv[onlyFlag + 1] : undefined
+if (only !== undefined && only !== 'gate') throw new Error(`--only: unknown workload group ${only} (known: gate)`)
 const started = Date.now()
 
 // Every sale event is delivered to a stand-in data platform (test/support/data-platform.mjs), which counts them.
@@ -63,6 +68,7 @@ async function run() {
     durationMs: DURATION,
     requests: [{ method: 'GET', path: '/healthz' }],
   })
+  if (only === 'gate') return gate()
 
   // Queue entry: distinct users (access tokens signed here with the server's secret, as the
   // Worker would) enter one concert whose single place keeps everyone after the first waiting.
@@ -246,6 +252,17 @@ async function run() {
       trigger: policyChange(queueConcert, 2),
     })
   }
+  await gate()
+}
+
+async function gate() {
+  // Its concert is counted with the others' events: createConcert keeps the id.
+  const { ticketCode, checkIn } = await gateWorkloads(bench, createConcert, {
+    quick,
+    connections: C,
+    adminToken: secrets.ADMIN_TOKEN,
+  })
+  Object.assign(results, { ticketCode, checkIn })
 }
 
 for (const r of Object.values(results)) {
@@ -271,9 +288,9 @@ const report = {
   ...(events ? { events } : {}),
 }
 mkdirSync('bench/results', { recursive: true })
-const name = `${dev ? 'dev' : entryWorker ? 'entry-worker' : 'latest'}${C === 50 ? '' : `-c${C}`}`
+const name = only ?? `${dev ? 'dev' : entryWorker ? 'entry-worker' : 'latest'}${C === 50 ? '' : `-c${C}`}`
 writeFileSync(`bench/results/${name}.json`, `${JSON.stringify(report, null, 2)}\n`)
-writeDocs(report, name)
+if (!only) writeDocs(report, name)
 console.log(table(report))
 console.log(
   `\n${report.meta.mode}, ${quick ? 'quick' : 'full'} run in ${report.meta.totalSeconds.toFixed(0)} s: bench/results/${name}.json`,

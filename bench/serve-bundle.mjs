@@ -6,6 +6,7 @@
 // pages), which no deployed Worker has in front of it, is left out unless `entryWorker` asks
 // for it. It more than halved the throughput of a trivial route here (docs/benchmarks.md).
 import { execFileSync } from 'node:child_process'
+import { generateKeyPairSync } from 'node:crypto'
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -14,6 +15,11 @@ import { unstable_getMiniflareWorkerOptions } from 'wrangler'
 
 export const ADMIN_TOKEN = 'bench-admin-token'
 export const AUTH_SECRET = 'bench-auth-secret-0123456789abcdef0123456789'
+/** A fresh Ed25519 key of ticket codes per run (docs/tickets.md). */
+const TICKET_SIGNING_KEY = JSON.stringify({
+  ...generateKeyPairSync('ed25519').privateKey.export({ format: 'jwk' }),
+  kid: 'bench',
+})
 
 /** `vars` override wrangler.toml's (DATA_PLATFORM_URL: where the bench counts delivered events); `port` 0: any free one. */
 /** @param {{ inspectorPort?: number, entryWorker?: boolean, vars?: Record<string, string>, probe?: string, port?: number }} [options] */
@@ -38,7 +44,7 @@ export async function serveBundle({ inspectorPort, entryWorker = false, vars = {
     queueProducers: w.queueProducers,
     queueConsumers: w.queueConsumers,
     ratelimits: w.ratelimits,
-    bindings: { ...w.bindings, ...vars, AUTH_SECRET, ADMIN_TOKEN },
+    bindings: { ...w.bindings, ...vars, AUTH_SECRET, ADMIN_TOKEN, TICKET_SIGNING_KEY, TICKET_SIGNING_KEY_PREVIOUS: '' },
     ...(entryWorker ? {} : { unsafeDirectSockets: [{ host: '127.0.0.1', port }] }),
   }
   const shared = {

@@ -31,6 +31,8 @@ const RUSH_ENTRIES_PER_S = gateConstant('RUSH_ENTRIES_PER_S')
 const gateEntryCalls = (entries) =>
   entries >= RUSH_ENTRIES_PER_S ? RUSH_CALLS_PER_S : Math.min(entries, QUIET_CALLS_PER_S)
 const SOCKETS_PER_RELAY = varOf('SOCKETS_PER_RELAY')
+// The object sends a change to RELAY_TREE_WIDTH relays, each passing it on to its share of the rest.
+const RELAY_TREE_WIDTH = varOf('RELAY_TREE_WIDTH')
 const PRE_QUEUE_RELAYS = Number(
   /PRE_QUEUE_RELAYS = (\d+)/.exec(readFileSync('src/concert-client/relay-names.ts', 'utf8'))?.[1],
 )
@@ -177,17 +179,23 @@ for (let s = 0; s < seconds; s++) {
     (polling > 0 ? ISOLATES_PER_LOCATION / PRESENCE_INTERVAL_S : 0)
   const mirror = { calls: perLocation * locationsPerMirror, cpuUs: perLocation * locationsPerMirror * US.mirrorCall }
 
-  // Relays: one message a second from the object; each tells every socket whose status moved (worst case: all of them).
-  // Before the draw a pre-queue status does not change: its sockets are told nothing.
+  // Relays: one message a second, from the object or the relay carrying it; each tells every socket whose status
+  // moved (worst case: all of them). A carrier also passes it on to its share of the relays, a call each (at the
+  // object's per-call floor, an estimate). Before the draw a pre-queue status does not change: its sockets are told nothing.
   const busiestRelaySockets = open ? Math.min(SOCKETS_PER_RELAY, listening) : 0
-  const relay = { calls: open ? 1 + RELAY_PRESENCE_INTERVAL_S ** -1 : 0, cpuUs: busiestRelaySockets * US.relaySocket }
+  const passedOn = open ? Math.ceil(relays / RELAY_TREE_WIDTH) - 1 : 0
+  const relay = {
+    calls: open ? 1 : 0,
+    cpuUs: busiestRelaySockets * US.relaySocket + passedOn * US.call,
+  }
 
   // The concert object.
   // Seat maps: each mirror pulls each section once a second; the object builds a section's map at most 4 times a second for all of them.
   const pulls = mirrors * (LINE_PULLS_PER_S + 2 + activeSections)
   const mapsBuilt = activeSections * Math.min(mirrors, 4)
-  const pushes = relays
-  const presence = relays / RELAY_PRESENCE_INTERVAL_S
+  const pushes = Math.min(relays, RELAY_TREE_WIDTH)
+  // A relay pushed a change every second reports its listeners as seen in its answers; before the opening, on its alarm.
+  const presence = open ? 0 : relays / RELAY_PRESENCE_INTERVAL_S
   const fansAdmitted = admitting * (WRITES_PER_ADMITTED + READS_PER_ADMITTED)
   // The opening: the draw begins (its order sorted, its places reserved) with its first slice,
   // and the order gate fetches the order once. Calls made to the object (its pushes to relays

@@ -1,6 +1,6 @@
 import { drizzle } from 'drizzle-orm/d1'
 import { integer, sqliteTable, text } from 'drizzle-orm/sqlite-core'
-import { applyTicketEvent } from '../ledger/tickets'
+import { applyTicketEvents } from '../ledger/tickets'
 import type { SaleEvent } from './sale-event'
 
 // The consumer side of the sale events (docs/events.md): each event is POSTed to the data
@@ -33,9 +33,12 @@ export function retryDelaySeconds(attempts: number, baseSeconds: number): number
 export async function handleSaleEvents(batch: MessageBatch<SaleEvent>, env: Env): Promise<void> {
   if (batch.queue === DEAD_LETTER_QUEUE) return keepDeadLetters(batch, env)
   // D1's ticket rows follow the concert object's decisions; a route that died before writing
-  // one is repaired here (idempotent: applying a decision again changes nothing). If D1
-  // fails, the whole batch is retried by the queue.
-  for (const { body } of batch.messages) await applyTicketEvent(env.DB, body)
+  // one is repaired here, one D1 batch per batch of events (idempotent: applying a decision
+  // again changes nothing). If D1 fails, the whole batch is retried by the queue.
+  await applyTicketEvents(
+    env.DB,
+    batch.messages.map((m) => m.body),
+  )
   if (!env.DATA_PLATFORM_URL) {
     // No platform configured: the log is the destination; each event was logged when it happened.
     console.log(

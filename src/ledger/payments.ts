@@ -57,17 +57,19 @@ export async function settle(db: D1Database, sale: Sale): Promise<SettleOutcome>
   try {
     await orm.batch([
       orm.insert(payments).values(payment),
-      orm.insert(bookings).values(
-        sale.seatNumbers.map((seatNumber) => ({
+      // A statement a row: D1 binds at most 100 values a statement, and an order of 20 seats'
+      // tickets alone has 260.
+      ...sale.seatNumbers.map((seatNumber) =>
+        orm.insert(bookings).values({
           paymentId: payment.id,
           userId: sale.userId,
           concertId: sale.concertId,
           date: sale.date,
           seatNumber,
           createdAt: payment.paidAt,
-        })),
+        }),
       ),
-      orm.insert(tickets).values(ticketRows(payment, sale)),
+      ...ticketRows(payment, sale).map((ticket) => orm.insert(tickets).values(ticket)),
       orm
         .update(users)
         .set({ balance: sql`${users.balance} - ${sale.amount}` })

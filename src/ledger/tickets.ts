@@ -54,22 +54,31 @@ export async function userExists(db: D1Database, userId: string): Promise<boolea
 }
 
 /** The object's transfer: a newer version only, so a late or repeated write never moves the ticket back. */
+const transferWrite = (
+  db: D1Database,
+  t: { ticketId: string; holderId: string; version: number; transferredAt: string },
+) =>
+  drizzle(db)
+    .update(tickets)
+    .set({ holderId: t.holderId, version: t.version, transferredAt: t.transferredAt })
+    .where(and(eq(tickets.ticketId, t.ticketId), lt(tickets.version, t.version)))
+
+/** The object's check-in: once (a ticket is checked in at most once; the first time stays). */
+const checkInWrite = (db: D1Database, t: { ticketId: string; checkedInAt: string }) =>
+  drizzle(db)
+    .update(tickets)
+    .set({ checkedInAt: t.checkedInAt })
+    .where(and(eq(tickets.ticketId, t.ticketId), isNull(tickets.checkedInAt)))
+
 export async function recordTransfer(
   db: D1Database,
   t: { ticketId: string; holderId: string; version: number; transferredAt: string },
 ): Promise<void> {
-  await drizzle(db)
-    .update(tickets)
-    .set({ holderId: t.holderId, version: t.version, transferredAt: t.transferredAt })
-    .where(and(eq(tickets.ticketId, t.ticketId), lt(tickets.version, t.version)))
+  await transferWrite(db, t)
 }
 
-/** The object's check-in: once (a ticket is checked in at most once; the first time stays). */
 export async function recordCheckIn(db: D1Database, t: { ticketId: string; checkedInAt: string }): Promise<void> {
-  await drizzle(db)
-    .update(tickets)
-    .set({ checkedInAt: t.checkedInAt })
-    .where(and(eq(tickets.ticketId, t.ticketId), isNull(tickets.checkedInAt)))
+  await checkInWrite(db, t)
 }
 
 /** The reservation a ticket's payment paid, to finish the payment's last step if it was lost. */
@@ -82,18 +91,20 @@ export async function paymentOfTicket(db: D1Database, ticket: TicketRow) {
 }
 
 /**
- * A ticket event of the concert object's outbox, applied to D1 (src/events/delivery.ts): the
- * repair of a route that died between the object's decision and its own write. Idempotent,
- * and a no-op for every other event.
+ * The ticket events of a batch of the concert objects' outboxes, applied to D1 in one batch
+ * (src/events/delivery.ts): the repair of a route that died between the object's decision and
+ * its own write. Idempotent; every other event is left alone.
  */
-export async function applyTicketEvent(db: D1Database, event: SaleEvent): Promise<void> {
-  if (event.type === 'ticket.transferred' && event.ticketId && event.toUserId && event.version)
-    await recordTransfer(db, {
-      ticketId: event.ticketId,
-      holderId: event.toUserId,
-      version: event.version,
-      transferredAt: event.at,
-    })
-  if (event.type === 'ticket.checked_in' && event.ticketId)
-    await recordCheckIn(db, { ticketId: event.ticketId, checkedInAt: event.at })
+export async function applyTicketEvents(db: D1Database, events: readonly SaleEvent[]): Promise<void> {
+  const writes = events.flatMap((e) => {
+    if (e.type === 'ticket.transferred' && e.ticketId && e.toUserId && e.version)
+      return [
+        transferWrite(db, { ticketId: e.ticketId, holderId: e.toUserId, version: e.version, transferredAt: e.at }),
+      ]
+    if (e.type === 'ticket.checked_in' && e.ticketId)
+      return [checkInWrite(db, { ticketId: e.ticketId, checkedInAt: e.at })]
+    return []
+  })
+  const [first, ...rest] = writes
+  if (first) await drizzle(db).batch([first, ...rest])
 }

@@ -2,7 +2,16 @@ import { DurableObject } from 'cloudflare:workers'
 import type { ConcertObject } from '../concert'
 import type { LineView } from '../shared/line-view'
 import { HeldLine } from '../shared/held-line'
-import { isEventStream, placeOnly, released, socketOwner, type FollowedPlace, type SocketOwner } from '../shared/rpc'
+import { PUSH_INTERVAL_MS } from '../shared/coalesced-push'
+import {
+  isEventStream,
+  placeOnly,
+  released,
+  socketOwner,
+  type FollowedPlace,
+  type RelaysTold,
+  type SocketOwner,
+} from '../shared/rpc'
 import { placeGate } from '../shared/gate-names'
 import { ERRORS, errorBody } from '../errors'
 import type { Follower } from './follower'
@@ -18,8 +27,9 @@ const MAX_PRESENCE_INTERVAL_MS = 10_000
  * own view of the line (src/shared/held-line.ts), moved on by the one message the concert
  * object sends it per change, and works out each listener's status from it; only a place the
  * view cannot tell (drawn, or ended since) is asked of the object, in one call for all of them.
- * It reports its listeners as present on an alarm, and holds no state a restart would lose
- * for good: sockets then close, clients reconnect and are told their status.
+ * It reports its listeners as present in its answers to pushes, or on an alarm when none came,
+ * and holds no state a restart would lose for good: sockets then close, clients reconnect and
+ * are told their status.
  */
 export class QueueRelay extends DurableObject<Env> {
   private readonly sockets: Sockets
@@ -50,8 +60,15 @@ export class QueueRelay extends DurableObject<Env> {
     return response
   }
 
-  /** From the concert object: the line changed. Returns how many follow here; at 0 the object forgets this relay. */
-  async update(view: LineView): Promise<number> {
+  /**
+   * From the concert object or the relay carrying its message: the line changed. Passed on
+   * to `also` at once, then told here. Answers how many follow here and at each of `also`
+   * (RelaysTold); at 0 the object forgets that relay.
+   */
+  async update(view: LineView, also: string[] = []): Promise<RelaysTold> {
+    const passedOn = Promise.allSettled(
+      also.map((name) => this.env.RELAY.get(this.env.RELAY.idFromName(name)).update(view)),
+    )
     const moved = HeldLine.after(this.view, view)
     if (moved) this.view = moved
     else await this.pull()
@@ -59,7 +76,12 @@ export class QueueRelay extends DurableObject<Env> {
     const following = this.following
     // Forgotten by the object now: the next listener makes this relay fetch (and so follow) the line again.
     if (following === 0) this.view = null
-    return following
+    // Reported a push early, so that the next push (at most PUSH_INTERVAL_MS later) comes before the alarm would.
+    const seen = Date.now() - this.reportedAt >= this.presenceIntervalMs - PUSH_INTERVAL_MS ? this.reportSeen() : []
+    return [
+      { following, seen },
+      ...(await passedOn).map((told) => (told.status === 'fulfilled' ? told.value[0]! : null)),
+    ]
   }
 
   /** Any message from the client (a ping) is answered with the current status. */
@@ -76,10 +98,18 @@ export class QueueRelay extends DurableObject<Env> {
     this.sockets.closed(ws, 1011)
   }
 
-  /** Presence: the line is fetched with every arrival followed here counted as seen. */
+  /**
+   * Presence: unless an answer to a push reported it within the interval, the line is fetched
+   * with every arrival followed here counted as seen. At a rush pushes come every second, so a
+   * relay makes no presence call of its own (docs/scale.md).
+   */
   override async alarm(): Promise<void> {
     this.presenceArmed = false
     if (this.following === 0) return
+    if (Date.now() - this.reportedAt < this.presenceIntervalMs) {
+      this.presenceArmed = true
+      return this.ctx.storage.setAlarm(this.reportedAt + this.presenceIntervalMs)
+    }
     await this.pull()
     await this.tellAll()
     await this.reportPresenceSoon()
@@ -117,10 +147,7 @@ export class QueueRelay extends DurableObject<Env> {
 
   /** The line from the object: what changed since this relay's version, reporting its listeners as seen. */
   private async pull() {
-    const seen = this.followers()
-      .map((f) => f.owner.arrival)
-      .filter((arrival) => arrival > 0)
-    const result = await this.concert.queueView(seen, this.view?.version, this.name)
+    const result = await this.concert.queueView(this.reportSeen(), this.view?.version, this.name)
     if (!result.ok) return
     // Asked for what changed since its own version, so a change applies.
     this.view = HeldLine.after(this.view, result.value)
@@ -197,13 +224,26 @@ export class QueueRelay extends DurableObject<Env> {
 
   /** Whether the presence alarm is set (memory; after a wake, asked of storage once). */
   private presenceArmed: boolean | null = null
+  /** When this relay last reported its listeners as seen (memory: after a wake, the alarm reports). */
+  private reportedAt = 0
+
+  private get presenceIntervalMs(): number {
+    return Math.min(MAX_PRESENCE_INTERVAL_MS, ((this.view?.policy.idleTimeoutSeconds ?? 30) * 1000) / 3)
+  }
+
+  /** The arrivals followed here, to report as seen now. */
+  private reportSeen(): number[] {
+    this.reportedAt = Date.now()
+    return this.followers()
+      .map((f) => f.owner.arrival)
+      .filter((arrival) => arrival > 0)
+  }
 
   private async reportPresenceSoon() {
     if (this.following === 0 || this.presenceArmed) return
     this.presenceArmed = (await this.ctx.storage.getAlarm()) !== null
     if (this.presenceArmed) return
-    const idleMs = (this.view?.policy.idleTimeoutSeconds ?? 30) * 1000
     this.presenceArmed = true
-    await this.ctx.storage.setAlarm(Date.now() + Math.min(MAX_PRESENCE_INTERVAL_MS, idleMs / 3))
+    await this.ctx.storage.setAlarm(Date.now() + this.presenceIntervalMs)
   }
 }

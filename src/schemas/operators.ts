@@ -220,7 +220,7 @@ export const QueueStatsSchema = z
           checkedIn: z.int().openapi({ description: 'Of those, checked in at the gate' }),
         }),
       )
-      .openapi({ description: 'The gate, per date with tickets sold, by date (docs/api.md)' }),
+      .openapi({ description: 'The gate: every date of the concert, in order (docs/api.md)' }),
     policy: QueuePolicySchema,
   })
   .openapi('QueueStats')

@@ -50,6 +50,19 @@ export function socketOwner(request: Request): SocketOwner {
 }
 
 /** A listener's place as the object answers a relay: its status (and arrival, once drawn), or how it ended. */
+/**
+ * A relay's answer to a pushed change: how many follow there (0: the object forgets it), and,
+ * once per presence interval, the arrivals they follow, which count as seen (so a relay that is
+ * pushed changes makes no presence call of its own).
+ */
+export interface RelayTold {
+  following: number
+  seen: number[]
+}
+
+/** The answers of a relay carrying a change, for itself and then each relay it passed it on to, in order; null where it failed. */
+export type RelaysTold = Array<RelayTold | null>
+
 export type FollowedPlace = { arrival: number; status: QueueStatusView } | { final: 'EXPIRED' | 'SOLD_OUT' }
 
 /** When a scheduled sale's pre-queue opens and when it is drawn, in ms. */

@@ -47,12 +47,19 @@ async function load(current: string | undefined, previous: string | undefined): 
   const signing = parse(current, 'TICKET_SIGNING_KEY')
   const older = previous ? [parse(previous, 'TICKET_SIGNING_KEY_PREVIOUS')] : []
   const all = [signing, ...older]
-  const publics = await Promise.all(all.map((jwk) => importJWK(publicHalf(jwk), 'EdDSA') as Promise<CryptoKey>))
+  const publics = await Promise.all(all.map((jwk) => importKey(publicHalf(jwk))))
   return {
-    signing: { kid: signing.kid, key: (await importJWK(signing, 'EdDSA')) as CryptoKey },
+    signing: { kid: signing.kid, key: await importKey(signing) },
     verifying: new Map(all.map((jwk, i) => [jwk.kid, publics[i]!])),
     jwks: all.map(publicHalf),
   }
+}
+
+async function importKey(jwk: JWK): Promise<CryptoKey> {
+  const key = await importJWK(jwk, 'EdDSA')
+  // An OKP JWK imports as a CryptoKey; only a symmetric ("oct") one would give bytes.
+  if (key instanceof Uint8Array) throw new Error('a ticket key must be an Ed25519 JWK')
+  return key
 }
 
 type PrivateJwk = JWK & { kty: 'OKP'; crv: 'Ed25519'; x: string; d: string; kid: string }

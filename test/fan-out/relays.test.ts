@@ -1,14 +1,42 @@
 import { env, runInDurableObject } from 'cloudflare:test'
+import type { RelayStub } from '../../src/concert/fan-out/relays'
 import { describe, expect, it } from 'vitest'
 import { PUSH_INTERVAL_MS } from '../../src/shared/coalesced-push'
 import { relayName } from '../../src/concert-client/relay-names'
-import { activeBuyer, ADMIN_TOKEN, call, enterQueue, newConcert, newUser, openSocket, sleep } from '../helpers'
+import {
+  activeBuyer,
+  ADMIN_TOKEN,
+  call,
+  enterQueue,
+  expectError,
+  newConcert,
+  newUser,
+  openSocket,
+  sleep,
+} from '../helpers'
 
-// vitest.config.ts sets SOCKETS_PER_RELAY to 50: the tests' sockets spread over many relays.
+// vitest.config.ts sets SOCKETS_PER_RELAY to 50 and RELAY_TREE_WIDTH to 2: the tests' sockets
+// spread over many relays, most of which hear of a change from another relay.
 const PER_RELAY = Number(env.SOCKETS_PER_RELAY)
+const TREE_WIDTH = Number(env.RELAY_TREE_WIDTH)
 
-const admitOneMore = (concertId: string, maxActiveUsers: number) =>
-  call('PUT', `/api/admin/concerts/${concertId}/queue-policy`, { accessToken: ADMIN_TOKEN, body: { maxActiveUsers } })
+/** Records the relays the concert object itself calls, and what each was asked to pass on. */
+async function recordObjectPushes(concertId: string) {
+  const pushes: { carrier: string; also: string[] }[] = []
+  await runInDurableObject(env.CONCERT.get(env.CONCERT.idFromName(concertId)), (instance) => {
+    const relays = (instance as unknown as { room: { relays: { relay: (name: string) => RelayStub } } }).room.relays
+    const relay = relays.relay
+    relays.relay = (name) => {
+      const stub = relay(name)
+      return { update: (view, also) => (pushes.push({ carrier: name, also }), stub.update(view, also)) }
+    }
+  })
+  return pushes
+}
+
+const setPolicy = (concertId: string, body: object) =>
+  call('PUT', `/api/admin/concerts/${concertId}/queue-policy`, { accessToken: ADMIN_TOKEN, body })
+const admitOneMore = (concertId: string, maxActiveUsers: number) => setPolicy(concertId, { maxActiveUsers })
 
 /** `count` users in line, each with a socket told its first status. */
 async function waitingWithSockets(concertId: string, count: number) {
@@ -30,11 +58,23 @@ async function waitingWithSockets(concertId: string, count: number) {
   return { entries, sockets }
 }
 
+/** Records each time a relay fetches the line from the object itself (its presence reports among them). */
+async function recordRelayPulls(relay: string) {
+  const pulls: number[] = []
+  await runInDurableObject(env.RELAY.get(env.RELAY.idFromName(relay)), (instance) => {
+    const relayed = instance as unknown as { pull: () => Promise<void> }
+    const pull = relayed.pull.bind(relayed)
+    relayed.pull = () => (pulls.push(Date.now()), pull())
+  })
+  return pulls
+}
+
 describe('relays', () => {
-  it('one admission reaches each of 1,000 sockets, held by 21 relays of 50, within a second', async () => {
+  it('one admission reaches each of 1,000 sockets, held by 21 relays of 50, within a second, the object calling 2 of them', async () => {
     const { concertId } = await newConcert({ queuePolicy: { maxActiveUsers: 1, idleTimeoutSeconds: 600 } })
     await activeBuyer(concertId)
     const { entries, sockets } = await waitingWithSockets(concertId, 1_000)
+    const pushes = await recordObjectPushes(concertId)
     expect(
       new Set(entries.map((e) => relayName(concertId, { arrival: e.position + 1, userId: '' }, PER_RELAY))).size,
     ).toBe(21)
@@ -49,6 +89,9 @@ describe('relays', () => {
     sockets.slice(1).forEach((s, i) => expect(s.messages[1]).toMatchObject({ status: 'WAITING', position: i + 1 }))
     expect(reachedAllMs).toBeLessThan(1_000)
     console.log(`one admission reached 1,000 sockets on 21 relays in ${reachedAllMs} ms`)
+    // One change, one version: the object called TREE_WIDTH relays, which passed it on to the other 19.
+    expect(pushes).toHaveLength(TREE_WIDTH)
+    expect(new Set(pushes.flatMap((p) => [p.carrier, ...p.also])).size).toBe(21)
   }, 180_000)
 
   it('a relay restarted under its sockets loses no client for good: they reconnect, are told, and hear the next change', async () => {
@@ -108,4 +151,24 @@ describe('relays', () => {
     await next.received(1)
     expect(next.messages[0]).toMatchObject({ status: 'WAITING', position: 1 })
   })
+
+  it('a relay pushed changes every second reports its listeners as seen in its answers, with no presence call of its own', async () => {
+    const { concertId } = await newConcert({ queuePolicy: { maxActiveUsers: 1, idleTimeoutSeconds: 6 } })
+    await activeBuyer(concertId)
+    const silent = await enterQueue(await newUser(), concertId)
+    const listened = await enterQueue(await newUser(), concertId)
+    const socket = await openSocket(concertId, listened.token)
+    await socket.received(1)
+    const pulls = await recordRelayPulls(relayName(concertId, { arrival: 3, userId: '' }, PER_RELAY))
+
+    // Entries every half second: the line changes, so the object pushes to the relay every second.
+    for (const until = Date.now() + 9_000; Date.now() < until; await sleep(500))
+      await enterQueue(await newUser(), concertId)
+
+    // Without answers carrying presence the relay would have fetched the line every 2 s (a third of the idle timeout).
+    expect(pulls.length).toBeLessThanOrEqual(1)
+    const status = (token: string) => call('GET', `/api/concerts/${concertId}/queue/status`, { queueToken: token })
+    expectError(await status(silent.token), 401, 'QUEUE_TOKEN_INVALID')
+    expect((await status(listened.token)).body).toMatchObject({ status: 'WAITING', position: 1 })
+  }, 30_000)
 })

@@ -215,6 +215,13 @@ describe('service', () => {
         'GET /api/concerts/{concertId}/queue/events',
         'GET /healthz',
         'GET /api/turnstile',
+        'GET /api/users/me/tickets',
+        'GET /api/users/me/tickets/{ticketId}/code',
+        'POST /api/users/me/tickets/{ticketId}/transfer',
+        'GET /api/tickets/keys',
+        'POST /api/admin/concerts/{concertId}/scanners',
+        'GET /api/admin/concerts/{concertId}/scanners',
+        'POST /api/concerts/{concertId}/check-ins',
       ].sort(),
     )
   })

@@ -32,7 +32,7 @@ export async function boughtTickets({
   const concert = await newConcert({
     dates,
     sections: [VIP, R],
-    queuePolicy: { maxActiveUsers: 50, ...queuePolicy } as Record<string, number>,
+    queuePolicy: { maxActiveUsers: 50, ...queuePolicy },
   })
   const date = concert.dates[dateIndex]!.date
   const buyer = await activeBuyer(concert.concertId, 2_000_000)

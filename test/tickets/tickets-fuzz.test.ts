@@ -37,7 +37,7 @@ const mutatedCode = fc
 const cut = fc.integer({ min: 0, max: 400 }).map((n) => (code: string) => code.slice(0, n))
 const anyCode = fc.oneof(
   printable(300).map((c) => () => c),
-  fc.jsonValue().map((v) => () => v as unknown),
+  fc.jsonValue().map((v) => () => v),
   mutatedCode,
   cut,
 )
@@ -69,7 +69,7 @@ describe('hostile input at the gate and the tickets', () => {
         const code = make(realCode)
         if (code === realCode) return
         const reply = await checkIn(scannerToken, concertId, code)
-        expectRefusal({ status: reply.status, text: JSON.stringify(reply.body) }, String(code))
+        expectRefusal({ status: reply.status, text: JSON.stringify(reply.body) }, JSON.stringify(code) ?? 'undefined')
       }),
       { numRuns: RUNS },
     )

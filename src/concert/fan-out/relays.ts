@@ -1,17 +1,20 @@
 import { CoalescedPush } from '../../shared/coalesced-push'
 import type { LineView, ViewVersion } from '../../shared/line-view'
+import type { RelayTold, RelaysTold } from '../../shared/rpc'
+import { relayBranches } from './relay-tree'
 
-/** What the object calls on a relay (src/relay/relay.ts): how many follow there after it, 0 to be forgotten. */
+/** What the object calls on a relay (src/relay/relay.ts), which passes the view on to `also`. */
 export interface RelayStub {
-  update(view: LineView): Promise<number>
+  update(view: LineView, also: string[]): Promise<RelaysTold>
 }
 
 /**
  * The relays holding this concert's sockets and streams (table `relays`): after a change each
  * is sent one message, the line's change since the version it was last sent (built once for
  * all relays at the same version), at most once per PUSH_INTERVAL_MS. A relay works out each
- * of its listeners' statuses itself, so a change costs the object one message per relay
- * however many fans listen. Sent, never awaited: a relay that missed one asks for the whole line.
+ * of its listeners' statuses itself, so a change costs one message per relay however many fans
+ * listen; the object sends it to at most `width` relays per version, which pass it on
+ * (relay-tree.ts). Sent, never awaited: a relay that missed one asks for the whole line.
  */
 export class Relays {
   /** Each relay and the version it was last sent (undefined: send it the whole line). */
@@ -23,6 +26,10 @@ export class Relays {
     private readonly relay: (name: string) => RelayStub,
     /** Runs when a push is due: the object sweeps, then calls push. */
     pushDue: () => void,
+    /** Branches of the relays' tree: the object's calls per version and change. */
+    private readonly width: number,
+    /** Arrivals a relay reported in its answer as followed there: present. */
+    private readonly seen: (arrivals: number[]) => void,
   ) {
     this.pushes = new CoalescedPush(pushDue)
   }
@@ -47,20 +54,33 @@ export class Relays {
   }
 
   push(viewSince: (have: ViewVersion | undefined) => LineView) {
-    const built = new Map<string, LineView>()
+    const versions = new Map<string, { view: LineView; names: string[] }>()
     for (const [name, have] of this.sent) {
       const key = have ? `${have.epoch}/${have.version}` : ''
-      let view = built.get(key)
-      if (!view) built.set(key, (view = viewSince(have)))
-      this.sent.set(name, { epoch: view.epoch, version: view.version })
-      this.relay(name)
-        .update(view)
-        .then(
-          // Unless it fetched the line since (a new listener): then it is still following.
-          (following) => following === 0 && this.sent.get(name)?.version === view.version && this.forget(name),
-          () => this.sent.set(name, undefined),
-        )
+      let group = versions.get(key)
+      if (!group) versions.set(key, (group = { view: viewSince(have), names: [] }))
+      group.names.push(name)
+      this.sent.set(name, { epoch: group.view.epoch, version: group.view.version })
     }
+    for (const { view, names } of versions.values()) {
+      for (const { carrier, also } of relayBranches(names, this.width)) {
+        const branch = [carrier, ...also]
+        this.relay(carrier)
+          .update(view, also)
+          .then(
+            (told) => branch.forEach((name, i) => this.told(name, view, told[i] ?? null)),
+            () => branch.forEach((name) => this.sent.set(name, undefined)),
+          )
+      }
+    }
+  }
+
+  /** A relay's answer (null: the message did not reach it). */
+  private told(name: string, view: LineView, told: RelayTold | null) {
+    if (told === null) return this.sent.set(name, undefined)
+    if (told.seen.length > 0) this.seen(told.seen)
+    // Unless it fetched the line since (a new listener): then it is still following.
+    if (told.following === 0 && this.sent.get(name)?.version === view.version) this.forget(name)
   }
 
   private forget(name: string) {

@@ -64,6 +64,11 @@ export class ConcertRoom {
       storage.sql,
       (name) => env.RELAY.get(env.RELAY.idFromName(name)),
       () => this.pushToRelays(),
+      Number(env.RELAY_TREE_WIDTH),
+      (arrivals) => {
+        const now = Date.now()
+        for (const arrival of arrivals) this.line.seen(arrival, now)
+      },
     )
     this.orders = new OrderBook(storage.sql, (userId) => this.tickets.received(userId))
     this.seatPlan = new SeatPlan(storage, this.meta, this.outbox, this.orders)
@@ -188,7 +193,11 @@ export class ConcertRoom {
   change<T>(change: (now: number) => Result<T>): Promise<Result<T>> {
     return this.group.run(() => {
       const now = Date.now()
-      return this.ready(now) ? this.ctx.storage.transactionSync(() => change(now)) : notFound()
+      if (!this.ready(now)) return notFound()
+      const changed = this.ctx.storage.transactionSync(() => change(now))
+      // Its outbox event is due: the alarm relays it.
+      if (changed.ok) this.alarmClock.rearm()
+      return changed
     })
   }
 

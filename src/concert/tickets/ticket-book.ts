@@ -196,12 +196,13 @@ export class TicketBook {
       .one().n
   }
 
-  /** Per date: tickets sold and not refunded, and of those checked in (operators' stats). */
+  /** Every date of the concert (the seat plan's `dates`, read here): tickets sold and not refunded, and of those checked in (operators' stats). */
   countsByDate(): Array<{ date: string; tickets: number; checkedIn: number }> {
     return this.sql
       .exec<{ date: string; tickets: number; checkedIn: number }>(
-        `SELECT date, COUNT(*) AS tickets, SUM(state = 'CHECKED_IN') AS checkedIn
-           FROM tickets WHERE state <> 'VOID' GROUP BY date ORDER BY date`,
+        `SELECT d.date AS date, COUNT(t.ticket_id) AS tickets, COALESCE(SUM(t.state = 'CHECKED_IN'), 0) AS checkedIn
+           FROM dates d LEFT JOIN tickets t ON t.date = d.date AND t.state <> 'VOID'
+          GROUP BY d.date ORDER BY d.date`,
       )
       .toArray()
   }
