@@ -2,7 +2,6 @@
 import { api, type Concert, type DateInfo, type SaleState, type Seat, type Section } from '../common/api'
 import { prepareProof } from './entry/proof'
 import { admitted, attempt, me, SEATS_PER_PAGE, state, type State } from './state'
-import { refreshHeldTicketsQuietly } from './tickets/data'
 
 export async function signIn() {
   const saved = localStorage.getItem('user')
@@ -25,7 +24,6 @@ export async function refreshWallet() {
   ])
   state.balance = balance
   state.tickets = reservations
-  void refreshHeldTicketsQuietly()
 }
 
 export async function loadConcerts() {
