@@ -1,8 +1,9 @@
 // @ts-check
 // Builds the browser pages into public/, which the Worker serves as static assets:
-// web/fan/ (the fans' page, /) and web/console/ (the operators' console, /admin), components on
-// hono/jsx/dom bundled by esbuild, web/docs.ts (Swagger UI's start, /docs), the HTML and CSS
-// copied (uPlot's too), Swagger UI's files, and public/_headers: the pages' security headers.
+// web/fan/ (the fans' page, /), web/console/ (the operators' console, /admin) and web/gate/
+// (the gate's scanner, /gate), components on hono/jsx/dom bundled by esbuild, web/docs.ts
+// (Swagger UI's start, /docs), the HTML and CSS copied (uPlot's too), Swagger UI's files, and
+// public/_headers: the pages' security headers.
 import { copyFileSync, mkdirSync, rmSync, writeFileSync } from 'node:fs'
 import { build } from 'esbuild'
 
@@ -12,6 +13,7 @@ await build({
   entryPoints: [
     { in: 'web/fan/main.tsx', out: 'app' },
     { in: 'web/console/main.tsx', out: 'admin' },
+    { in: 'web/gate/main.tsx', out: 'gate' },
     { in: 'web/docs.ts', out: 'docs' },
     // A Web Worker of the fans' page (proof of work at the entry), loaded from 'self': the CSP's
     // script-src 'self' allows it (worker-src falls back to script-src).
@@ -27,7 +29,7 @@ await build({
   outdir: 'public',
   logLevel: 'warning',
 })
-for (const file of ['index.html', 'docs.html', 'admin.html', 'styles.css', 'admin.css'])
+for (const file of ['index.html', 'docs.html', 'admin.html', 'gate.html', 'styles.css', 'admin.css', 'gate.css'])
   copyFileSync(`web/${file}`, `public/${file}`)
 copyFileSync('node_modules/uplot/dist/uPlot.min.css', 'public/uPlot.min.css')
 for (const file of ['swagger-ui.css', 'swagger-ui-bundle.js']) {
@@ -38,7 +40,8 @@ for (const file of ['swagger-ui.css', 'swagger-ui-bundle.js']) {
 // (`curl -I` on `npm start` shows them; test/e2e/sale.test.mjs checks). Scripts and styles
 // from this origin only: no inline <script> or <style>, no style="" in markup (the pages,
 // uPlot and Swagger UI set styles through the DOM, which CSP allows: no violation in Chromium
-// on /, /admin with its charts, and /docs with an operation tried out); images from this
+// on /, /admin with its charts, /gate, and /docs with an operation tried out; the fans' QR codes are
+// SVG elements made in the DOM, the gate's camera a MediaStream in srcObject, no URL to allow); images from this
 // origin and data: URLs (the favicon, Swagger UI's icons); never in a frame.
 // The fans' page alone also lets in Cloudflare's Turnstile, what Cloudflare's CSP reference
 // lists: its script and its widget's frame, from challenges.cloudflare.com. Always, not only

@@ -31,6 +31,7 @@ import {
   watchPolicy,
 } from '../support/e2e-service.mjs'
 import { standInGiven } from '../support/turnstile-widget.mjs'
+import { gateTests } from './gate-scenarios.mjs'
 
 before(startService)
 after(stopService)
@@ -532,8 +533,11 @@ test('GET /docs is an interactive reference with every route of the contract', a
   await page.screenshot({ path: `${shots}/14-docs.png` })
 })
 
+// Tickets at the gate (#32): on the same service and browser, before the headers' check below.
+gateTests()
+
 test('the pages are served with their security headers, and no page met a CSP violation in any test above', async () => {
-  for (const path of ['/', '/admin', '/docs']) {
+  for (const path of ['/', '/admin', '/docs', '/gate']) {
     const res = await fetch(`${base}${path}`)
     assert.equal(res.status, 200, path)
     assert.match(res.headers.get('content-type') ?? '', /^text\/html/, path)
@@ -553,7 +557,7 @@ test('the pages are served with their security headers, and no page met a CSP vi
     await res.body?.cancel()
   }
   assert.equal((await fetch(`${base}/app.js`)).headers.get('x-content-type-options'), 'nosniff')
-  // The fans' page (with the Turnstile widget's stand-in), the console (charts and all) and
-  // Swagger UI ran in the tests above under that policy.
+  // The fans' page (with the Turnstile widget's stand-in and the tickets' QR codes), the console
+  // (charts and all), the gate page and Swagger UI ran in the tests above under that policy.
   assert.deepEqual(violations, [])
 })

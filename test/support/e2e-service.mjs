@@ -73,6 +73,12 @@ export async function startService() {
       '--disable-component-update',
       '--disable-sync',
       '--no-first-run',
+      // The stand-in Turnstile widget's frame is of another site (challenges.cloudflare.com): in a
+      // process of its own, a click right after Playwright scrolls a button into view could be
+      // routed by the frame's position before the scroll and land in it (seen on the fans' page,
+      // taller with My tickets, at #join). In the page's process, hit-testing is synchronous.
+      '--disable-site-isolation-trials',
+      '--disable-features=IsolateOrigins,site-per-process',
     ],
   })
 }

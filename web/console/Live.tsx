@@ -1,9 +1,12 @@
 // One concert live: its figures (every 3 s), the last hour in three uPlot charts with the policy
-// changes and the opening marked, the policy steered, and the draw's commitment and seed.
+// changes and the opening marked, its gates (check-ins and scanners), the policy steered, and the
+// draw's commitment and seed.
 import { useEffect, useRef } from 'hono/jsx/dom'
 import type { TextKey } from '../common/i18n'
 import { REFUSAL_REASONS } from '../../src/shared/refused-entries'
 import { ConsoleCharts, type Marker } from './charts'
+import { GateEntries } from './GateEntries'
+import { Scanners } from './Scanners'
 import { state, t, updatePolicy, when } from './state'
 
 const POLICY_FIELDS = ['maxActiveUsers', 'admitPerMinute', 'maxWaitingUsers'] as const
@@ -52,6 +55,8 @@ export function Live() {
           <li key={`${m.at}${m.label}`}>{`${when(new Date(m.at).toISOString())} · ${m.label}`}</li>
         ))}
       </ul>
+      <GateEntries />
+      <Scanners />
       <h3>{t('admin.policy')}</h3>
       <Policy />
       <p class="muted">{t('admin.emptyMeansNone')}</p>

@@ -4,6 +4,7 @@
 import { api, ApiError, type AdminConcert, type QueueHistory, type QueueStats, type SaleState } from '../common/api'
 import { errorKey, translate, type Lang, type TextKey } from '../common/i18n'
 import { createStore, initialLang } from '../common/store'
+import type { Scanner } from '../common/tickets-api'
 import type { Message } from '../common/ui'
 
 export interface State {
@@ -12,7 +13,16 @@ export interface State {
   concerts: AdminConcert[]
   selected: string | null
   /** The selected concert live: its figures, its last hour and its sale (seed, commitment). */
-  live: { concertId: string; stats: QueueStats; history: QueueHistory; sale: SaleState } | null
+  live: {
+    concertId: string
+    stats: QueueStats
+    history: QueueHistory
+    sale: SaleState
+    /** The concert's gate scanners (web/console/Scanners.tsx); empty where the service has none to list. */
+    scanners: Scanner[]
+  } | null
+  /** A scanner just created: its token, shown this once. */
+  newScanner: { scannerId: string; token: string; concertId: string; date: string | null } | null
   message: Message | null
 }
 
@@ -22,6 +32,7 @@ export const store = createStore<State>({
   concerts: [],
   selected: null,
   live: null,
+  newScanner: null,
   message: null,
 })
 export const state = store.state
@@ -90,18 +101,42 @@ export async function loadConcerts() {
 export async function loadLive() {
   if (!state.selected || !state.token) return
   const id = state.selected
-  const [stats, history, sale] = await Promise.all([
+  const [stats, history, sale, scanners] = await Promise.all([
     api<QueueStats>('GET', `/api/admin/concerts/${id}/queue`, undefined, admin()),
     api<QueueHistory>('GET', `/api/admin/concerts/${id}/queue/history?minutes=60`, undefined, admin()),
     api<SaleState>('GET', `/api/concerts/${id}/sale`, undefined, { fresh: true }),
+    loadScanners(id),
   ])
-  if (state.selected === id) state.live = { concertId: id, stats, history, sale }
+  if (state.selected === id) state.live = { concertId: id, stats, history, sale, scanners }
   // The list is fetched every 15 s; the watched concert's state, every 3 s.
   const row = state.concerts.find((c) => c.concertId === id)
   if (row) row.state = sale.state
 }
 
+const loadScanners = async (concertId: string) =>
+  (await api<{ scanners: Scanner[] }>('GET', `/api/admin/concerts/${concertId}/scanners`, undefined, admin())).scanners
+
+export const createScanner = (name: string, date: string | null) =>
+  attempt(async () => {
+    const concertId = state.selected!
+    const body = date ? { name, date } : { name }
+    const created = await api<{ scannerId: string; token: string }>(
+      'POST',
+      `/api/admin/concerts/${concertId}/scanners`,
+      body,
+      admin(),
+    )
+    state.newScanner = { ...created, concertId, date }
+    await loadLive()
+  })
+
+export function dismissScanner() {
+  state.newScanner = null
+  store.changed()
+}
+
 export function pick(concertId: string) {
+  state.newScanner = null
   state.selected = concertId
   state.message = null
   void attempt(loadLive)

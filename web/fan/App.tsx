@@ -8,6 +8,7 @@ import { HumanCheck } from './entry/HumanCheck'
 import { VerifyPhone } from './entry/VerifyPhone'
 import { Sale } from './Sale'
 import { money, seatList, state, store, t } from './state'
+import { HeldTickets } from './tickets/HeldTickets'
 import { Tickets } from './Tickets'
 import { Waiting } from './Waiting'
 
@@ -30,6 +31,7 @@ export function App() {
         {isActive && <Sale />}
         <Draw />
         {state.payment && !inQueue && <Confirmation />}
+        <HeldTickets />
         <Tickets />
       </main>
       <footer>

@@ -3,6 +3,7 @@ import { api, type Hold, type Payment, type Refund, type RefundQuote } from '../
 import { checkDraw } from './draw-check'
 import { loadConcerts, loadDates, refreshCatalogSoon, refreshSeats, refreshWallet } from './data'
 import { joinQueue, leaveLine } from './line'
+import { refreshHeldTicketsQuietly } from './tickets/data'
 import { admitted, attempt, me, money, show, state, store, t } from './state'
 
 export const join = () => void attempt(joinQueue)
@@ -104,6 +105,7 @@ export const pay = () =>
     leaveLine()
     refreshCatalogSoon()
     await refreshWallet()
+    void refreshHeldTicketsQuietly()
   })
 
 export const quoteRefund = (reservationId: string) =>
@@ -128,6 +130,7 @@ export const refund = (reservationId: string) =>
     state.message = { kind: 'info', text: t('refunded', { amount: money(done.amount), fee: money(done.fee) }) }
     refreshCatalogSoon()
     await refreshWallet()
+    void refreshHeldTicketsQuietly()
     await refreshSeats()
   })
 

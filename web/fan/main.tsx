@@ -7,6 +7,7 @@ import { loadConcerts, refreshSeats, signIn } from './data'
 import { startTurnstile } from './entry/turnstile'
 import { refreshIdentity } from './entry/verify-phone'
 import { attempt, show, state, store } from './state'
+import { refreshHeldTicketsQuietly } from './tickets/data'
 
 render(<App />, document.getElementById('app')!)
 
@@ -18,4 +19,6 @@ setInterval(() => {
 void attempt(async () => {
   await signIn()
   await Promise.all([loadConcerts(), refreshIdentity(), startTurnstile()])
+  // The tickets last: below the fold, and the newest part of the contract (a failure here fails nothing else).
+  void refreshHeldTicketsQuietly()
 })

@@ -15,6 +15,7 @@ import {
 } from '../common/api'
 import { errorKey, translate, type Lang, type TextKey } from '../common/i18n'
 import { createStore, initialLang } from '../common/store'
+import type { HeldTicket, TicketCode } from '../common/tickets-api'
 import type { Message } from '../common/ui'
 
 export interface State {
@@ -44,6 +45,12 @@ export interface State {
   hold: Hold | null
   payment: Payment | null
   tickets: Ticket[]
+  /** The seats the user holds now, each its own ticket for the gate (web/fan/tickets/). */
+  heldTickets: HeldTicket[]
+  /** The one ticket whose code is on screen: its code (null while the first is fetched) and when it is renewed (local clock). */
+  shownCode: { ticketId: string; code: TicketCode | null; renewAt: number } | null
+  /** A ticket being given to a friend: the friend's id once typed, for the user to confirm. */
+  giving: { ticketId: string; friend: string | null } | null
   /** A refund's terms, shown for the user to confirm. */
   quote: RefundQuote | null
   message: Message | null
@@ -83,6 +90,9 @@ export const store = createStore<State>({
   hold: null,
   payment: null,
   tickets: [],
+  heldTickets: [],
+  shownCode: null,
+  giving: null,
   quote: null,
   message: null,
   proofProgress: null,

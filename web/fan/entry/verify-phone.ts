@@ -3,7 +3,10 @@ import { api } from '../../common/api'
 import { attempt, clock, me, state, t } from '../state'
 
 export async function refreshIdentity() {
-  state.verified = (await api<{ verified: boolean }>('GET', '/api/users/me', undefined, me())).verified
+  const user = await api<{ userId: string; verified: boolean }>('GET', '/api/users/me', undefined, me())
+  state.verified = user.verified
+  // The id a friend gives a ticket to (web/fan/tickets/), as the server knows it.
+  state.userId = user.userId
 }
 
 /** Spaces, dashes and brackets typed between the digits are dropped; the rest is the server's to judge. */

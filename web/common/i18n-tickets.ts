@@ -1,0 +1,68 @@
+// The fans' page's words for tickets at the gate (web/fan/tickets/): the codes, giving a ticket to
+// a friend and what can go wrong with it, in both languages: kept apart from i18n.ts, which
+// spreads them into its dictionary. `give.err.*` word a refusal for the one giving, where the
+// general `err.*` would speak of the fan's own purchase.
+export const ticketsText = {
+  ko: {
+    myTickets: '내 티켓',
+    noHeldTickets: '구매하거나 받은 티켓이 여기에 표시됩니다.',
+    ticketSeat: '{section} 구역 {seat}번 좌석',
+    showCode: '입장 코드 보기',
+    hideCode: '닫기',
+    codeRenews: '{s}초 후 새 코드',
+    codeNote: '코드는 30초마다 바뀝니다. 스크린숏은 입장에 쓸 수 없습니다. 입구에서 이 화면을 보여 주세요.',
+    codeLoading: '코드를 불러오는 중…',
+    checkedInAt: '{time} 입장 완료',
+    myUserId: '내 사용자 ID (친구가 나에게 티켓을 양도할 때 필요합니다)',
+    copy: '복사',
+    copied: '사용자 ID를 복사했습니다.',
+    refreshTickets: '새로고침',
+    give: '친구에게 양도',
+    friendId: '친구의 사용자 ID',
+    giveNext: '다음',
+    giveConfirm:
+      '{seat} ({date})을 {friend}님에게 양도할까요? 내 티켓에서 사라지고, 지금까지 표시된 코드는 입구에서 더 이상 쓸 수 없습니다.',
+    giveButton: '양도하기',
+    cancel: '취소',
+    given: '양도 완료: {seat} ({date})은 이제 {friend}님의 티켓입니다.',
+    'give.err.VALIDATION_FAILED': '자기 자신에게는 양도할 수 없습니다. 친구의 사용자 ID를 입력해 주세요.',
+    'give.err.TICKET_LIMIT_REACHED': '친구가 이 공연에서 1인당 가질 수 있는 티켓 수를 이미 채웠습니다.',
+    'give.err.VERIFICATION_REQUIRED':
+      '이 공연은 휴대폰 인증한 계정만 티켓을 가질 수 있습니다. 친구가 먼저 휴대폰 인증을 해야 합니다.',
+    'give.err.TICKET_NOT_VALID': '이 티켓은 양도할 수 없습니다 (이미 입장했거나 환불됨).',
+    'err.USER_NOT_FOUND': '그 사용자 ID를 가진 사용자가 없습니다. 친구에게 ID를 다시 확인해 주세요.',
+    'err.TICKET_NOT_VALID': '이 티켓은 더 이상 사용할 수 없습니다 (입장, 환불 또는 양도됨).',
+    'err.TICKET_TRANSFERRED': '이 예매의 티켓 일부를 양도해서 환불할 수 없습니다.',
+  },
+  en: {
+    myTickets: 'My tickets',
+    noHeldTickets: 'The tickets you buy or receive show here.',
+    ticketSeat: 'Section {section}, seat {seat}',
+    showCode: 'Show the code',
+    hideCode: 'Hide',
+    codeRenews: 'New code in {s} s',
+    codeNote: 'The code changes every 30 seconds: a screenshot will not get you in. Show this screen at the gate.',
+    codeLoading: 'Getting the code…',
+    checkedInAt: 'Checked in at {time}',
+    myUserId: 'Your user id (a friend needs it to give you a ticket)',
+    copy: 'Copy',
+    copied: 'Your user id is copied.',
+    refreshTickets: 'Refresh',
+    give: 'Give to a friend',
+    friendId: "Your friend's user id",
+    giveNext: 'Next',
+    giveConfirm:
+      'Give {seat} ({date}) to {friend}? It leaves your tickets, and the codes shown until now stop working at the gate.',
+    giveButton: 'Give it',
+    cancel: 'Cancel',
+    given: 'Given: {seat} ({date}) is now the ticket of {friend}.',
+    'give.err.VALIDATION_FAILED': "You can't give a ticket to yourself: enter your friend's user id.",
+    'give.err.TICKET_LIMIT_REACHED': 'Your friend already holds as many tickets for this concert as one person may.',
+    'give.err.VERIFICATION_REQUIRED':
+      'This concert admits verified accounts only: your friend must verify their phone first.',
+    'give.err.TICKET_NOT_VALID': 'This ticket can no longer be given (checked in or refunded).',
+    'err.USER_NOT_FOUND': 'No one has that user id. Please check it with your friend.',
+    'err.TICKET_NOT_VALID': 'This ticket can no longer be used (checked in, refunded or given away).',
+    'err.TICKET_TRANSFERRED': 'A ticket of this order was given away: the order can no longer be refunded.',
+  },
+}
