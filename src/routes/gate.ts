@@ -69,7 +69,8 @@ gate.openapi(
     },
   }),
   async (c) => {
-    const done = await checkIn(c.env, c.get('scanner'), c.req.valid('json').code)
+    const { code, scannedAt } = c.req.valid('json')
+    const done = await checkIn(c.env, c.get('scanner'), code, scannedAt)
     return c.json(
       {
         ticketId: done.ticketId,

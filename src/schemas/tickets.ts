@@ -97,7 +97,13 @@ export const Scanner = z
 export const ScannerList = z.object({ scanners: z.array(Scanner) }).openapi('ScannerList')
 
 export const CheckInBody = z
-  .object({ code: z.string().openapi({ description: 'The code the ticket holder shows (GET .../code)' }) })
+  .object({
+    code: z.string().openapi({ description: 'The code the ticket holder shows (GET .../code)' }),
+    scannedAt: Timestamp.optional().openapi({
+      description:
+        'When a gate that was offline scanned the code (docs/tickets.md): its expiry is judged then. At most 6 hours ago and not in the future.',
+    }),
+  })
   .openapi('CheckInRequest')
 
 export const CheckedIn = z

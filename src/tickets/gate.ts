@@ -34,9 +34,27 @@ export async function scannersOf(env: Env, concertId: string): Promise<ScannerVi
   return unwrap(await concertObject(env, concertId).scanners())
 }
 
+/**
+ * How long a gate may have been offline: a check-in it queued is judged at its scan time if
+ * that is at most this long ago (a concert's doors, with room), and refused past it.
+ */
+export const OFFLINE_WINDOW_MS = 6 * 60 * 60 * 1000
+/** Clocks of gate devices run a little ahead of ours. */
+const CLOCK_SKEW_MS = 60_000
+
+/** When a code is judged: now, or when an offline gate scanned it (within OFFLINE_WINDOW_MS). */
+function judgedAt(scannedAt: string | undefined, now: number): number {
+  if (scannedAt === undefined) return now
+  const at = Date.parse(scannedAt)
+  if (at > now + CLOCK_SKEW_MS || at < now - OFFLINE_WINDOW_MS)
+    throw new ApiError('VALIDATION_FAILED', 'scannedAt must be within the last 6 hours and not in the future')
+  return Math.min(at, now)
+}
+
 /** A check-in at this scanner of the code a holder shows: the object's yes, then D1's row follows it. */
-export async function checkIn(env: Env, scanner: ScannerClaims, code: string): Promise<CheckedIn> {
-  const claims = unwrap(await verifyCode(await ticketKeys(env), code))
+export async function checkIn(env: Env, scanner: ScannerClaims, code: string, scannedAt?: string): Promise<CheckedIn> {
+  const at = judgedAt(scannedAt, Date.now())
+  const claims = unwrap(await verifyCode(await ticketKeys(env), code, at))
   const object = concertObject(env, scanner.concertId)
   let decided: Result<CheckedIn> = await object.checkIn(scanner, claims)
   if (!decided.ok && decided.code === 'TICKET_NOT_FOUND') {

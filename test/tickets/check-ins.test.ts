@@ -60,6 +60,34 @@ describe('check-ins', () => {
     expect(history.body.points.reduce((n: number, p: { checkedIn: number }) => n + p.checkedIn, 0)).toBe(1)
   })
 
+  it('judge a code an offline gate queued at its scan time, within 6 hours and not ahead of the clock', async () => {
+    const { concertId, date, tickets } = await boughtTickets({ seats: [1, 2] })
+    const scanner = await newScanner(concertId)
+    const iso = (s: number) => new Date(s * 1000).toISOString()
+    const expiredAt = nowSeconds() - 600
+    const codeOfSeat = (seat: number) =>
+      signed({ tid: tickets[seat - 1]!.ticketId, cid: concertId, date, seat, v: 1, exp: expiredAt })
+    const before = await gateState(concertId)
+    // Each refusal is the body's (400) or the code's (410), and lets nothing in.
+    for (const [scannedAt, status, code] of [
+      [undefined, 410, 'CODE_EXPIRED'],
+      [iso(expiredAt + 1), 410, 'CODE_EXPIRED'],
+      [iso(nowSeconds() - 7 * 3600), 400, 'VALIDATION_FAILED'],
+      [iso(nowSeconds() + 3600), 400, 'VALIDATION_FAILED'],
+      ['yesterday', 400, 'VALIDATION_FAILED'],
+    ] as const)
+      expectError(await checkIn(scanner.token, concertId, await codeOfSeat(1), scannedAt), status, code)
+    expect(await gateState(concertId)).toEqual(before)
+
+    const queued = await checkIn(scanner.token, concertId, await codeOfSeat(1), iso(expiredAt - 20))
+    expect(queued.status, JSON.stringify(queued.body)).toBe(201)
+    expectError(
+      await checkIn(scanner.token, concertId, await codeOfSeat(1), iso(expiredAt - 10)),
+      409,
+      'ALREADY_CHECKED_IN',
+    )
+  })
+
   it('give every bad code, token and ticket its contract answer, and change nothing', async () => {
     const { concertId, date, otherDate, buyer, tickets, reservationId } = await boughtTickets({ seats: [1, 2, 3] })
     const other = await boughtTickets({ seats: [1] })

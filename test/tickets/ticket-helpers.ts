@@ -73,8 +73,11 @@ export async function newScanner(concertId: string, date?: string, name = 'Gate 
   return reply.body as { scannerId: string; token: string }
 }
 
-export const checkIn = (token: string, concertId: string, code: unknown) =>
-  call('POST', `/api/concerts/${concertId}/check-ins`, { accessToken: token, body: { code } })
+export const checkIn = (token: string, concertId: string, code: unknown, scannedAt?: unknown) =>
+  call('POST', `/api/concerts/${concertId}/check-ins`, {
+    accessToken: token,
+    body: scannedAt === undefined ? { code } : { code, scannedAt },
+  })
 
 export const transfer = (user: Pick<User, 'accessToken'>, ticketId: string, toUserId: unknown) =>
   call('POST', `/api/users/me/tickets/${ticketId}/transfer`, { accessToken: user.accessToken, body: { toUserId } })

@@ -90,7 +90,7 @@ describe("the device's queue", () => {
       c: { kind: 'unreachable' },
     }
     const sent: string[] = []
-    const round = await syncQueue(device, async (code) => (sent.push(code), answers[code]!))
+    const round = await syncQueue(device, async ({ code }) => (sent.push(code), answers[code]!))
     expect(sent).toEqual(['a', 'b', 'c'])
     expect(round.stopped).toBe('unreachable')
     expect(round.results.map((r) => [r.checkIn.code, r.answer.kind])).toEqual([

@@ -17,11 +17,11 @@ export interface SyncResult {
 
 export async function syncQueue(
   device: GateDevice,
-  send: (code: string) => Promise<SendAnswer>,
+  send: (checkIn: QueuedCheckIn) => Promise<SendAnswer>,
 ): Promise<{ results: SyncResult[]; stopped: 'done' | 'unreachable' | 'token-refused' }> {
   const results: SyncResult[] = []
   for (const checkIn of device.queue) {
-    const answer = await send(checkIn.code)
+    const answer = await send(checkIn)
     if (answer.kind === 'unreachable' || answer.kind === 'token-refused') return { results, stopped: answer.kind }
     device.dequeue(checkIn.code)
     results.push({ checkIn, answer })

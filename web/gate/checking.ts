@@ -7,6 +7,7 @@ import { isTextKey } from '../common/i18n'
 import type { CheckIn, TicketKey } from '../common/tickets-api'
 import { syncQueue, type SendAnswer } from './check-in-queue'
 import { judgeOffline } from './offline-verdict'
+import type { QueuedCheckIn } from './device-store'
 import { beep } from './sound'
 import { device, recount, state, store, t, type Verdict } from './state'
 
@@ -25,9 +26,11 @@ function announce(verdict: Omit<Verdict, 'at'>) {
   store.changed()
 }
 
-async function postCheckIn(code: string): Promise<CheckIn> {
+/** `scannedAt`: when a check-in accepted offline was scanned, so that the service judges its code's expiry then. */
+async function postCheckIn(code: string, scannedAt?: string): Promise<CheckIn> {
   const { concertId, token } = state.setup!
-  return api<CheckIn>('POST', `/api/concerts/${concertId}/check-ins`, { code }, { accessToken: token })
+  const body = scannedAt ? { code, scannedAt } : { code }
+  return api<CheckIn>('POST', `/api/concerts/${concertId}/check-ins`, body, { accessToken: token })
 }
 
 export async function check(code: string) {
@@ -88,9 +91,9 @@ function rememberFromCode(code: string, ticketId: string) {
   }
 }
 
-async function send(code: string): Promise<SendAnswer> {
+async function send({ code, scannedAt }: QueuedCheckIn): Promise<SendAnswer> {
   try {
-    await postCheckIn(code)
+    await postCheckIn(code, scannedAt)
     return { kind: 'checked-in' }
   } catch (err) {
     if (unreachable(err)) return { kind: 'unreachable' }
