@@ -170,3 +170,29 @@ export async function person(name, viewport) {
   await watchPolicy(page, name)
   return page
 }
+
+/**
+ * Seats bought by an API client for the user of `token`: a place in line, a hold, a payment.
+ * @param {string} concertId
+ * @param {string} date
+ * @param {string} token
+ * @param {number[]} seatNumbers
+ */
+export async function buy(concertId, date, token, seatNumbers) {
+  assert.equal((await api('POST', '/api/users/me/balance/charges', { amount: 500_000 }, token)).status, 200)
+  const place = await enter(concertId, token)
+  assert.equal(place.body.status, 'ACTIVE', JSON.stringify(place.body))
+  const queue = { 'x-queue-token': place.body.token }
+  const hold = await api('POST', `/api/concerts/${concertId}/reservations`, { date, seatNumbers }, token, queue)
+  assert.equal(hold.status, 201, JSON.stringify(hold.body))
+  const paid = await api('POST', '/api/payments', { reservationId: hold.body.reservationId }, token, queue)
+  assert.equal(paid.status, 201, JSON.stringify(paid.body))
+}
+
+/**
+ * A fan's page once the human check above the fold stopped changing its height (the Turnstile
+ * widget's token comes a moment after the page): a click computed before a shift lands elsewhere.
+ * @param {import('playwright-core').Page} page
+ */
+export const settled = (page) =>
+  page.waitForFunction(() => document.querySelector('#turnstile-state')?.textContent === 'Checked: you can enter.')
