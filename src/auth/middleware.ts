@@ -100,7 +100,7 @@ const queueTokenOfPayment = requireQueueToken({ from: 'header', concert: 'token'
 export const queueTokenIfGiven = createMiddleware<{ Bindings: Env; Variables: Partial<QueueVariables> }>((c, next) =>
   c.req.header('x-queue-token') === undefined
     ? next()
-    : queueTokenOfPayment(c as Context<{ Bindings: Env; Variables: QueueVariables }>, next),
+    : queueTokenOfPayment(c as unknown as Parameters<typeof queueTokenOfPayment>[0], next),
 )
 
 /**
