@@ -26,7 +26,7 @@ describe('waitlist races', () => {
     const others = await Promise.all(Array.from({ length: 10 }, () => newUser()))
     const joined = await Promise.all(others.map((u) => join(u, concertId, { date, seats: 1 })))
     expect(joined.map((r) => r.status)).toEqual(joined.map(() => 201))
-    expect(joined.map((r) => r.body.position).sort((a, b) => a - b)).toEqual(others.map((_, i) => i + 2))
+    expect(joined.map((r) => r.body.position!).sort((a, b) => a - b)).toEqual(others.map((_, i) => i + 2))
     // The seat refunded goes to the first, exactly once, while others race to join.
     const [refunded] = await Promise.all([
       refund(bought[0]!.buyer, bought[0]!.reservationId),

@@ -70,7 +70,7 @@ describe('joining the waitlist', () => {
     expectError(await join(user, concertId, { date, seats: 0 }), 400, 'VALIDATION_FAILED')
     const tooMany = await join(user, concertId, { date, seats: 5 })
     expectError(tooMany, 400, 'VALIDATION_FAILED')
-    expect(tooMany.body.error.message).toContain('seats')
+    expect((tooMany.body as unknown as { error: { message: string } }).error.message).toContain('seats')
     expectError(await join(user, concertId, { date: '2099-01-01', seats: 1 }), 404, 'DATE_NOT_FOUND')
     expectError(await join(user, concertId, { date, section: 'Balcony', seats: 1 }), 404, 'SECTION_NOT_FOUND')
     expectError(await join(user, crypto.randomUUID(), { date, seats: 1 }), 404, 'CONCERT_NOT_FOUND')
