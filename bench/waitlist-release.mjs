@@ -80,4 +80,6 @@ try {
 console.log('| entries WAITING on the date | a release and its offer: mean | p50 | p99 |')
 console.log('|---:|---:|---:|---:|')
 for (const r of rows)
-  console.log(`| ${r.n.toLocaleString('en')} | ${r.mean.toFixed(2)} ms | ${r.p50.toFixed(2)} ms | ${r.p99.toFixed(2)} ms |`)
+  console.log(
+    `| ${r.n.toLocaleString('en')} | ${r.mean.toFixed(2)} ms | ${r.p50.toFixed(2)} ms | ${r.p99.toFixed(2)} ms |`,
+  )
