@@ -18,6 +18,7 @@ import { gate } from './routes/gate'
 import { tickets } from './routes/tickets'
 import { turnstile } from './routes/turnstile'
 import { users } from './routes/users'
+import { waitlist } from './routes/waitlist'
 
 export { ConcertObject } from './concert'
 export { QueueRelay } from './relay/relay'
@@ -52,6 +53,7 @@ app.route('/', admin)
 app.route('/', turnstile)
 app.route('/', tickets)
 app.route('/', gate)
+app.route('/', waitlist)
 
 app.openAPIRegistry.registerComponent('securitySchemes', 'bearerAuth', {
   type: 'http',

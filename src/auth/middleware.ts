@@ -94,6 +94,15 @@ export const requireQueueToken = ({ from, concert }: QueueTokenSource) =>
     await next()
   })
 
+const queueTokenOfPayment = requireQueueToken({ from: 'header', concert: 'token' })
+
+/** A payment's queue token, when it has one: a waitlist offer is paid with the access token alone (src/concert-client/checkout.ts). */
+export const queueTokenIfGiven = createMiddleware<{ Bindings: Env; Variables: Partial<QueueVariables> }>((c, next) =>
+  c.req.header('x-queue-token') === undefined
+    ? next()
+    : queueTokenOfPayment(c as unknown as Parameters<typeof queueTokenOfPayment>[0], next),
+)
+
 /**
  * A scanner's token, for the path's concert: the gate's one credential. A user's or the admin's
  * token is a credential without that right (403), as is a scanner of another concert.

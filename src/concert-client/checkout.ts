@@ -2,11 +2,13 @@ import { concertOrderCalls, type ConcertOrderCalls } from './order-calls'
 import type { PlaceInLine } from '../shared/rpc'
 import { ApiError, unwrap } from '../errors'
 import { findPayment, settle, type PaymentRow } from '../ledger/payments'
+import { findOffer } from '../ledger/waitlist'
 
 export interface PaymentRequest {
   concertId: string
-  /** The payer's place in line, from their verified queue token. */
-  place: PlaceInLine
+  userId: string
+  /** The payer's place in line, from their verified queue token; none for a waitlist offer (src/concert/waitlist/). */
+  place?: PlaceInLine
   reservationId: string
   idempotencyKey?: string
 }
@@ -22,9 +24,11 @@ export interface PaymentRequest {
  */
 export async function pay(env: Env, request: PaymentRequest): Promise<PaymentRow> {
   const concert = concertOrderCalls(env, request.concertId)
-  const { userId } = request.place
+  const { userId } = request
 
-  const begun = await concert.beginPayment(request.place, request.reservationId)
+  const begun = request.place
+    ? await concert.beginPayment(request.place, request.reservationId)
+    : await concert.beginOfferPayment(userId, request.reservationId)
   if (!begun.ok) {
     // Not payable: perhaps because it is paid (a retry after a lost answer, whose token has
     // ended with the sale). The ledger knows; only then is it asked.
@@ -64,7 +68,23 @@ export async function pay(env: Env, request: PaymentRequest): Promise<PaymentRow
 /** A payment already exists: finish the object's half if it was missed, then replay or refuse. */
 async function replay(concert: ConcertOrderCalls, payment: PaymentRow, request: PaymentRequest): Promise<PaymentRow> {
   await concert.completePayment(payment.reservationId, payment.id, payment.date)
-  if (payment.userId !== request.place.userId) throw new ApiError('NOT_YOUR_RESERVATION')
+  if (payment.userId !== request.userId) throw new ApiError('NOT_YOUR_RESERVATION')
   if (request.idempotencyKey && payment.idempotencyKey === request.idempotencyKey) return payment
   throw new ApiError('ALREADY_PAID')
+}
+
+/**
+ * A payment with the access token alone: only of a waitlist offer, found by its order id in
+ * D1's index of entries, and only by the offer's own user (403 as for another's hold). Any
+ * other order is a hold made in line, paid with its queue token: without one, 401 as before.
+ */
+export async function payOffer(env: Env, request: Omit<PaymentRequest, 'concertId' | 'place'>): Promise<PaymentRow> {
+  const offer = await findOffer(env.DB, request.reservationId)
+  if (!offer)
+    throw new ApiError(
+      'QUEUE_TOKEN_INVALID',
+      'X-Queue-Token header is required (only a waitlist offer is paid with the access token alone)',
+    )
+  if (offer.userId !== request.userId) throw new ApiError('NOT_YOUR_RESERVATION')
+  return pay(env, { ...request, concertId: offer.concertId })
 }

@@ -29,6 +29,11 @@ export class ConcertOrderCalls {
     return this.stub.beginPayment(placeOnly(place), reservationId)
   }
 
+  /** A waitlist offer, paid with the access token alone (checkout.ts, payOffer). */
+  beginOfferPayment(userId: string, reservationId: string): Promise<Result<PaymentStart>> {
+    return this.stub.beginOfferPayment(userId, reservationId)
+  }
+
   abortPayment(reservationId: string): Promise<void> {
     return this.stub.abortPayment(reservationId)
   }

@@ -9,6 +9,7 @@ import type {
   SaleStateView,
   ScannerView,
   SectionListView,
+  WaitlistEntryView,
 } from '../schemas'
 import { RecentSeatMaps, type PackedSeatMap } from '../shared/seat-map'
 import type {
@@ -29,6 +30,7 @@ import { DurableObject } from 'cloudflare:workers'
 import { ConcertRoom, notFound } from './runtime/room'
 import type { CheckedIn, Transferred } from './tickets/ticket-book'
 import type { CodeClaims, ScannerScope } from './tickets/ticket-states'
+import type { WaitlistJoin, WaitlistJoined } from './waitlist/waitlist'
 
 /**
  * One concert: its waiting queue and its seats, the one authority on both. This is its RPC
@@ -94,6 +96,7 @@ export class ConcertObject extends DurableObject<Env> {
         events: this.room.outbox.counts(),
         refusedEntries: { ...this.room.refused.totals },
         checkIns: this.room.tickets.countsByDate(),
+        ...this.room.waitlist.stats(),
         policy: this.room.meta.policy,
       }
     })
@@ -161,6 +164,7 @@ export class ConcertObject extends DurableObject<Env> {
     return this.room.changeOwnReservation(place, reservationId, (reservation, now) => {
       const released = this.room.seatPlan.release(reservation, now)
       if (released.ok) {
+        this.room.waitlist.offerFreed(now)
         this.room.line.admit(now)
         this.room.relays.schedule()
       }
@@ -328,5 +332,29 @@ export class ConcertObject extends DurableObject<Env> {
   /** Gives a ticket its holder has to another user, whose maxTicketsPerUser is counted in the same change. */
   transferTicket(ticketId: string, fromUserId: string, toUserId: string): Promise<Result<Transferred>> {
     return this.room.change((now) => this.room.gate.transfer(ticketId, fromUserId, toUserId, now))
+  }
+
+  // --- the waitlist for returned seats (waitlist/waitlist.ts) ---
+
+  /** A new WAITING entry of this user (the Worker checked identity and verification), or the live one they have. */
+  joinWaitlist(join: WaitlistJoin): Promise<Result<WaitlistJoined>> {
+    return this.room.change((now) => this.room.waitlist.join(join, now))
+  }
+
+  waitlistOf(userId: string): Result<WaitlistEntryView[]> {
+    return this.room.read(() => this.room.waitlist.entriesOf(userId))
+  }
+
+  /** An OFFERED entry's seats go to the next entry that fits, or back on sale (and the line may admit). */
+  leaveWaitlist(userId: string, waitlistId: string): Promise<Result<null>> {
+    return this.room.change((now) => this.room.admitAfter(this.room.waitlist.leave(userId, waitlistId, now), now))
+  }
+
+  /** The object's half of paying a waitlist offer, asked with the user's access token alone: only the offer's own user. */
+  beginOfferPayment(userId: string, reservationId: string): Promise<Result<PaymentStart>> {
+    return this.room.change((now) => {
+      const offer = this.room.waitlist.offerOf(userId, reservationId)
+      return offer.ok ? this.room.payments.begin(offer.value, now) : offer
+    })
   }
 }

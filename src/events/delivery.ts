@@ -1,6 +1,7 @@
 import { drizzle } from 'drizzle-orm/d1'
 import { integer, sqliteTable, text } from 'drizzle-orm/sqlite-core'
 import { applyTicketEvents } from '../ledger/tickets'
+import { applyWaitlistEvents } from '../ledger/waitlist'
 import type { SaleEvent } from './sale-event'
 
 // The consumer side of the sale events (docs/events.md): each event is POSTed to the data
@@ -35,10 +36,10 @@ export async function handleSaleEvents(batch: MessageBatch<SaleEvent>, env: Env)
   // D1's ticket rows follow the concert object's decisions; a route that died before writing
   // one is repaired here, one D1 batch per batch of events (idempotent: applying a decision
   // again changes nothing). If D1 fails, the whole batch is retried by the queue.
-  await applyTicketEvents(
-    env.DB,
-    batch.messages.map((m) => m.body),
-  )
+  // The waitlist's index likewise (src/ledger/waitlist.ts).
+  const events = batch.messages.map((m) => m.body)
+  await applyTicketEvents(env.DB, events)
+  await applyWaitlistEvents(env.DB, events)
   if (!env.DATA_PLATFORM_URL) {
     // No platform configured: the log is the destination; each event was logged when it happened.
     console.log(

@@ -15,6 +15,11 @@ export type SaleEventType =
   | 'seat.refunded'
   | 'ticket.transferred'
   | 'ticket.checked_in'
+  | 'waitlist.joined'
+  | 'waitlist.offered'
+  | 'waitlist.fulfilled'
+  | 'waitlist.expired'
+  | 'waitlist.cancelled'
 
 /** Why a token ended: its admission timed out, its user left the line, or it bought a seat. */
 export type TokenEndReason = 'ACTIVE_TIMEOUT' | 'IDLE' | 'PAID'
@@ -54,6 +59,10 @@ export interface SaleEvent {
   version?: number
   scannerId?: string
   toUserId?: string
+  /** `waitlist.*`: the entry, the section it asks for (absent: any), the seats it asks for. */
+  waitlistId?: string
+  section?: string
+  seats?: number
 }
 
 export type SaleEventFields = Omit<SaleEvent, 'eventId' | 'type' | 'concertId' | 'at'>

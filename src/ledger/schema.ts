@@ -1,6 +1,6 @@
 import { integer, primaryKey, sqliteTable, text } from 'drizzle-orm/sqlite-core'
 
-// Mirrors migrations/ (0001_ledger.sql, 0003_sale_schedule.sql, 0004_orders_refunds.sql, 0005_identity.sql, 0006_tickets.sql), which are the source of truth for constraints.
+// Mirrors migrations/ (0001_ledger.sql, 0003_sale_schedule.sql, 0004_orders_refunds.sql, 0005_identity.sql, 0006_tickets.sql, 0007_waitlist.sql), which are the source of truth for constraints.
 
 export const users = sqliteTable('users', {
   id: text('id').primaryKey(),
@@ -103,5 +103,14 @@ export const tickets = sqliteTable('tickets', {
   version: integer('version').notNull().default(1),
   checkedInAt: text('checked_in_at'),
   transferredAt: text('transferred_at'),
+  createdAt: text('created_at').notNull(),
+})
+
+/** Where each waitlist entry is: the index the Worker finds a user's entries and an offer's concert by (the object holds the rest). */
+export const waitlistEntries = sqliteTable('waitlist_entries', {
+  waitlistId: text('waitlist_id').primaryKey(),
+  userId: text('user_id').notNull(),
+  concertId: text('concert_id').notNull(),
+  reservationId: text('reservation_id').notNull(),
   createdAt: text('created_at').notNull(),
 })

@@ -41,6 +41,8 @@ type Security = Record<string, string[]>[]
 export const none: Security = []
 export const bearer: Security = [{ bearerAuth: [] }]
 export const bearerAndQueueToken: Security = [{ bearerAuth: [], queueToken: [] }]
+/** A payment: of a hold made in line with its queue token; of a waitlist offer with the access token alone. */
+export const bearerWithQueueTokenOrAlone: Security = [{ bearerAuth: [], queueToken: [] }, { bearerAuth: [] }]
 /** The queue token alone, or with the user's access token (checked against the token's user when given). */
 export const queueTokenWithOptionalBearer: Security = [{ queueToken: [] }, { bearerAuth: [], queueToken: [] }]
 /** A socket and an event stream carry the queue token in their query: browsers set no headers on either. */

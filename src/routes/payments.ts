@@ -1,9 +1,9 @@
 import { createRoute } from '@hono/zod-openapi'
-import { requireQueueToken, requireUser } from '../auth/middleware'
-import { pay } from '../concert-client/checkout'
+import { queueTokenIfGiven, requireUser } from '../auth/middleware'
+import { pay, payOffer } from '../concert-client/checkout'
 import { paymentSeatNumbers } from '../ledger/payments'
 import { IdempotencyHeader, Payment, PaymentBody } from '../schemas'
-import { bearerAndQueueToken, errorResponses, json, jsonBody, newRouter } from './openapi'
+import { bearerWithQueueTokenOrAlone, errorResponses, json, jsonBody, newRouter } from './openapi'
 
 export const payments = newRouter()
 
@@ -14,8 +14,10 @@ payments.openapi(
     operationId: 'payReservation',
     tags: ['Payment'],
     summary: 'Pay for a held order from the balance (all or nothing, once)',
-    security: bearerAndQueueToken,
-    middleware: [requireUser, requireQueueToken({ from: 'header', concert: 'token' })] as const,
+    description:
+      'A hold made in line needs its ACTIVE X-Queue-Token; a waitlist offer (GET /api/users/me/waitlist) is paid with the access token alone.',
+    security: bearerWithQueueTokenOrAlone,
+    middleware: [requireUser, queueTokenIfGiven] as const,
     request: { headers: IdempotencyHeader, body: jsonBody(PaymentBody) },
     responses: {
       201: json(Payment, 'Paid: the seat is SOLD to you and your queue token is finished'),
@@ -24,14 +26,18 @@ payments.openapi(
   }),
   async (c) => {
     const { reservationId } = c.req.valid('json')
+    const idempotencyKey = c.req.valid('header')['idempotency-key']
     // The queue token names the concert: the reservation is looked up in that concert only.
     const queue = c.get('queue')
-    const payment = await pay(c.env, {
-      concertId: queue.concertId,
-      place: queue,
-      reservationId,
-      idempotencyKey: c.req.valid('header')['idempotency-key'],
-    })
+    const payment = queue
+      ? await pay(c.env, {
+          concertId: queue.concertId,
+          userId: queue.userId,
+          place: queue,
+          reservationId,
+          idempotencyKey,
+        })
+      : await payOffer(c.env, { userId: c.get('userId'), reservationId, idempotencyKey })
     return c.json(
       {
         paymentId: payment.id,

@@ -12,6 +12,7 @@ import type { QueueStatus } from './queue'
 import type { Hold, OrderSeat, Payment, Seat, SeatMap, SectionList } from './seats'
 import type { Scanner, Ticket } from './tickets'
 import type { Balance, ConfirmedReservation, Profile, Refund, RefundQuote, VerificationStarted } from './users'
+import type { WaitlistEntry, WaitlistJoinBody, waitlistStatsFields } from './waitlist'
 
 // Shared shapes of the HTTP contract (../../shared/API.md), one file per area. They validate
 // every input and generate the OpenAPI document, so the two cannot disagree.
@@ -23,6 +24,7 @@ export * from './seats'
 export * from './tickets'
 export * from './turnstile'
 export * from './users'
+export * from './waitlist'
 
 // --- the same shapes as types, for the concert object (type-only imports: no zod runs there)
 // and for the pages (web/common/api.ts) ---
@@ -55,3 +57,6 @@ export type ProfileView = z.infer<typeof Profile>
 export type VerificationStartedView = z.infer<typeof VerificationStarted>
 export type ScannerView = z.infer<typeof Scanner>
 export type TicketView = z.infer<typeof Ticket>
+export type WaitlistJoinView = z.infer<typeof WaitlistJoinBody>
+export type WaitlistEntryView = z.infer<typeof WaitlistEntry>
+export type WaitlistStatsView = Pick<QueueStatsView, keyof typeof waitlistStatsFields>

@@ -11,6 +11,7 @@ import {
   Timestamp,
   Uuid,
 } from './common'
+import { waitlistStatsFields } from './waitlist'
 
 // --- operators ---
 
@@ -48,6 +49,9 @@ const policyFields = {
   requireVerifiedIdentity: z.boolean().openapi({
     description:
       'While true an account without a verified phone cannot enter the queue or join the waitlist: 403 VERIFICATION_REQUIRED',
+  }),
+  waitlistOfferSeconds: z.int().min(1).max(86_400).openapi({
+    description: "How long a waitlist offer holds its seats for the entry's user (default 600)",
   }),
   entryProofCost: z.int().min(1_000).max(50_000_000).nullable().openapi({
     description:
@@ -221,6 +225,7 @@ export const QueueStatsSchema = z
         }),
       )
       .openapi({ description: 'The gate: every date of the concert, in order (docs/api.md)' }),
+    ...waitlistStatsFields,
     policy: QueuePolicySchema,
   })
   .openapi('QueueStats')
@@ -250,6 +255,8 @@ export const QueueHistory = z
         sold: z.int(),
         entered: z.int(),
         checkedIn: z.int().openapi({ description: 'Tickets checked in at the gate within the minute' }),
+        waitlisted: z.int().openapi({ description: "Waitlist entries WAITING or OFFERED as at the minute's end" }),
+        offered: z.int().openapi({ description: 'Waitlist offers made within the minute' }),
         refusedEntries: RefusedEntries.openapi({ description: 'Queue entries refused within the minute, by reason' }),
       }),
     ),

@@ -14,6 +14,7 @@ export const DEFAULT_POLICY: QueuePolicy = {
   paused: false,
   maxWaitingUsers: null,
   requireVerifiedIdentity: false,
+  waitlistOfferSeconds: 600,
   entryProofCost: null,
 }
 

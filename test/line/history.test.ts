@@ -35,6 +35,8 @@ describe('queue history', () => {
         entered: 0,
         checkedIn: 0,
         refused: noRefusals(),
+        waitlisted: 0,
+        offered: 0,
       }
       const history = new History(state.storage.sql, () => ({ ...totals }))
       const at = (ms: number, change: Partial<QueueTotals>) => {
@@ -46,7 +48,7 @@ describe('queue history', () => {
       at(70_000, { entered: 8, waiting: 6 }) // minute 1
       // minute 2: nothing happens
       history.policyChanged({ paused: true }, t0 + 150_000)
-      at(190_000, { abandoned: 1, sold: 1, waiting: 5, active: 1, checkedIn: 2 }) // minute 3
+      at(190_000, { abandoned: 1, sold: 1, waiting: 5, active: 1, checkedIn: 2, waitlisted: 3, offered: 2 }) // minute 3
       Object.assign(totals, { entered: 9, waiting: 6 }) // minute 4, not yet sampled: read live
       return history.read(5, t0 + 250_000)
     })
@@ -60,6 +62,8 @@ describe('queue history', () => {
         abandoned: 0,
         sold: 0,
         entered: 5,
+        waitlisted: 0,
+        offered: 0,
         checkedIn: 0,
         refusedEntries: none,
       },
@@ -71,6 +75,8 @@ describe('queue history', () => {
         abandoned: 0,
         sold: 0,
         entered: 3,
+        waitlisted: 0,
+        offered: 0,
         checkedIn: 0,
         refusedEntries: none,
       },
@@ -82,6 +88,8 @@ describe('queue history', () => {
         abandoned: 0,
         sold: 0,
         entered: 0,
+        waitlisted: 0,
+        offered: 0,
         checkedIn: 0,
         refusedEntries: none,
       },
@@ -93,6 +101,8 @@ describe('queue history', () => {
         abandoned: 1,
         sold: 1,
         entered: 0,
+        waitlisted: 3,
+        offered: 2,
         checkedIn: 2,
         refusedEntries: none,
       },
@@ -104,6 +114,8 @@ describe('queue history', () => {
         abandoned: 0,
         sold: 0,
         entered: 1,
+        waitlisted: 3,
+        offered: 0,
         checkedIn: 0,
         refusedEntries: none,
       },
@@ -124,6 +136,8 @@ describe('queue history', () => {
         entered: 0,
         checkedIn: 0,
         refused: noRefusals(),
+        waitlisted: 0,
+        offered: 0,
       }
       const history = new History(state.storage.sql, () => ({ ...totals }))
       for (let m = 0; m < HISTORY_MINUTES + 300; m++) {

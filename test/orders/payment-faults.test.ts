@@ -105,6 +105,7 @@ async function heldOrder() {
   expect(held.status).toBe(201)
   const request = {
     concertId,
+    userId: buyer.userId,
     place: { arrival: arrivalOf(buyer.queueToken), userId: buyer.userId },
     reservationId: held.body.reservationId as string,
     idempotencyKey: `pay-${crypto.randomUUID()}`,

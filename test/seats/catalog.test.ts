@@ -27,6 +27,7 @@ describe('operators', () => {
         paused: false,
         maxWaitingUsers: null,
         requireVerifiedIdentity: false,
+        waitlistOfferSeconds: 600,
         entryProofCost: null,
       },
       refundPolicy: [
@@ -83,6 +84,7 @@ describe('operators', () => {
       paused: false,
       maxWaitingUsers: null,
       requireVerifiedIdentity: false,
+      waitlistOfferSeconds: 600,
       entryProofCost: null,
     })
   })
@@ -205,6 +207,9 @@ describe('service', () => {
         'POST /api/concerts/{concertId}/reservations',
         'DELETE /api/concerts/{concertId}/reservations/{reservationId}',
         'POST /api/payments',
+        'POST /api/concerts/{concertId}/waitlist',
+        'GET /api/users/me/waitlist',
+        'DELETE /api/users/me/waitlist/{waitlistId}',
         'POST /api/admin/concerts',
         'GET /api/admin/concerts',
         'PUT /api/admin/concerts/{concertId}/queue-policy',

@@ -17,6 +17,9 @@ export interface QueueTotals {
   checkedIn: number
   /** Queue entries refused, by reason (refused-entries.ts). */
   refused: RefusedCounts
+  /** Waitlist entries WAITING or OFFERED now, and offers made since the concert was created (waitlist/waitlist-book.ts). */
+  waitlisted: number
+  offered: number
 }
 
 type Point = QueueHistoryView['points'][number]
@@ -33,6 +36,8 @@ type Row = {
   refused_proof: number
   refused_turnstile: number
   refused_rate: number
+  waitlisted: number
+  offered: number
 }
 
 const totalsOf = ({ checked_in, ...r }: Row): QueueTotals => ({
@@ -47,7 +52,7 @@ const totalsOf = ({ checked_in, ...r }: Row): QueueTotals => ({
 })
 
 const minuteOf = (now: number) => Math.floor(now / MINUTE_MS)
-const COUNTED = ['admitted', 'abandoned', 'sold', 'entered', 'checkedIn'] as const
+const COUNTED = ['admitted', 'abandoned', 'sold', 'entered', 'checkedIn', 'offered'] as const
 const NOTHING: QueueTotals = {
   waiting: 0,
   active: 0,
@@ -57,6 +62,8 @@ const NOTHING: QueueTotals = {
   entered: 0,
   checkedIn: 0,
   refused: noRefusals(),
+  waitlisted: 0,
+  offered: 0,
 }
 
 /**
@@ -82,7 +89,7 @@ export class History {
     const minute = minuteOf(now)
     const t = this.totals()
     const r = t.refused
-    const key = `${minute}|${t.waiting}|${t.active}|${t.admitted}|${t.abandoned}|${t.sold}|${t.entered}|${t.checkedIn}|${r.unverified}|${r.proof}|${r.turnstile}|${r.rate}`
+    const key = `${minute}|${t.waiting}|${t.active}|${t.admitted}|${t.abandoned}|${t.sold}|${t.entered}|${t.checkedIn}|${r.unverified}|${r.proof}|${r.turnstile}|${r.rate}|${t.waitlisted}|${t.offered}`
     if (key === this.lastWritten) return
     if (minute !== this.lastMinute) {
       this.sql.exec('DELETE FROM history WHERE minute < ?', minute - HISTORY_MINUTES)
@@ -91,11 +98,13 @@ export class History {
     }
     this.sql.exec(
       `INSERT INTO history (minute, waiting, active, admitted, abandoned, sold, entered, checked_in,
-         refused_unverified, refused_proof, refused_turnstile, refused_rate) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+         refused_unverified, refused_proof, refused_turnstile, refused_rate, waitlisted, offered)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
        ON CONFLICT (minute) DO UPDATE SET waiting = excluded.waiting, active = excluded.active, admitted = excluded.admitted,
          abandoned = excluded.abandoned, sold = excluded.sold, entered = excluded.entered, checked_in = excluded.checked_in,
          refused_unverified = excluded.refused_unverified, refused_proof = excluded.refused_proof,
-         refused_turnstile = excluded.refused_turnstile, refused_rate = excluded.refused_rate`,
+         refused_turnstile = excluded.refused_turnstile, refused_rate = excluded.refused_rate,
+         waitlisted = excluded.waitlisted, offered = excluded.offered`,
       minute,
       t.waiting,
       t.active,
@@ -108,6 +117,8 @@ export class History {
       r.proof,
       r.turnstile,
       r.rate,
+      t.waitlisted,
+      t.offered,
     )
     this.lastWritten = key
   }
@@ -146,6 +157,7 @@ export class History {
         at: new Date(m * MINUTE_MS).toISOString(),
         waiting: at.waiting,
         active: at.active,
+        waitlisted: at.waitlisted,
         ...counted,
         refusedEntries,
       })

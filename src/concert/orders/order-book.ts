@@ -62,8 +62,13 @@ const IN_FLIGHT_SINCE: Record<InFlight, 'paying_since' | 'refunding_since'> = {
 export class OrderBook {
   constructor(
     private readonly sql: SqlStorage,
-    /** Tickets the user holds that someone else bought (tickets/ticket-book.ts): they count like seats bought. */
-    private readonly received: (userId: string) => number = () => 0,
+    /**
+     * What else counts like seats bought: tickets the user holds that someone else bought
+     * (tickets/ticket-book.ts), seats the user asks for on the waitlist (waitlist/waitlist-book.ts).
+     */
+    private readonly countedElsewhere: (userId: string) => number = () => 0,
+    /** Told of every move, in its transaction: a waitlist offer's entry follows its order (waitlist/waitlist.ts). */
+    private readonly moved: (r: ReservationRow, to: OrderState, now: number, detail: MoveDetail) => void = () => {},
   ) {}
 
   /** A new order, HELD until `expiresAt`. Call inside the hold's transaction. */
@@ -101,6 +106,7 @@ export class OrderBook {
       r.id,
     )
     r.state = to
+    this.moved(r, to, now, detail)
   }
 
   get(id: string): ReservationRow | undefined {
@@ -124,7 +130,7 @@ export class OrderBook {
       .one().n
   }
 
-  /** A user's orders held now, and seats held or bought (given away or not) plus tickets received: what the per-user limits count. */
+  /** A user's orders held now, and seats held or bought (given away or not) plus tickets received and seats asked on the waitlist: what the per-user limits count. */
   userTotals(userId: string): { holds: number; tickets: number } {
     const mine = this.sql
       .exec<{ holds: number | null; tickets: number | null }>(
@@ -133,7 +139,7 @@ export class OrderBook {
         userId,
       )
       .one()
-    return { holds: mine.holds ?? 0, tickets: (mine.tickets ?? 0) + this.received(userId) }
+    return { holds: mine.holds ?? 0, tickets: (mine.tickets ?? 0) + this.countedElsewhere(userId) }
   }
 
   /** Orders HELD by one place in line (a payment ends the place's other holds). */

@@ -25,6 +25,7 @@ export class Payments {
     private readonly line: WaitingLine,
     private readonly sellOut: SellOut,
     private readonly tickets: TicketBook,
+    private readonly waitlist: { offerFreed(now: number): void },
   ) {}
 
   /** Marks the hold as being paid for; asking again while PAYING is the same answer. */
@@ -61,6 +62,8 @@ export class Payments {
         this.seatPlan.free(r, 'EXPIRED', now)
       }
       // A place, or a seat, may have come free.
+      // Seats that came free go to the waitlist first (waitlist/waitlist.ts).
+      this.waitlist.offerFreed(now)
       this.line.admit(now)
     })
     return true

@@ -28,6 +28,7 @@ export class Refunds {
     private readonly line: WaitingLine,
     private readonly sellOut: SellOut,
     private readonly tickets: TicketBook,
+    private readonly waitlist: { offerFreed(now: number): void },
   ) {}
 
   /** What refunding this paid order now would credit, or why it cannot be refunded. */
@@ -81,6 +82,8 @@ export class Refunds {
         fee: refund.fee,
       })
       this.sellOut.reopen()
+      // Seats that came free go to the waitlist first (waitlist/waitlist.ts).
+      this.waitlist.offerFreed(now)
       this.line.admit(now)
     })
     return true

@@ -23,6 +23,9 @@ import { UsedProofs } from '../line/used-proofs'
 import { Scanners } from '../tickets/scanners'
 import { TicketBook } from '../tickets/ticket-book'
 import { GateDesk } from '../tickets/gate-desk'
+import { AutoPay } from '../waitlist/auto-pay'
+import { Waitlist } from '../waitlist/waitlist'
+import { WaitlistBook } from '../waitlist/waitlist-book'
 
 /**
  * The concert object's room: its mechanisms wired to its storage, what the runtime calls on
@@ -52,6 +55,8 @@ export class ConcertRoom {
   readonly usedProofs: UsedProofs
   readonly tickets: TicketBook
   readonly gate: GateDesk
+  readonly waitlist: Waitlist
+  readonly autoPay: AutoPay
 
   constructor(
     private readonly ctx: DurableObjectState,
@@ -70,8 +75,15 @@ export class ConcertRoom {
         for (const arrival of arrivals) this.line.seen(arrival, now)
       },
     )
-    this.orders = new OrderBook(storage.sql, (userId) => this.tickets.received(userId))
-    this.seatPlan = new SeatPlan(storage, this.meta, this.outbox, this.orders)
+    this.orders = new OrderBook(
+      storage.sql,
+      (userId) => this.tickets.received(userId) + this.waitlist.book.seatsAsked(userId),
+      (r, to, now, detail) => this.waitlist.orderMoved(r, to, now, detail),
+    )
+    this.seatPlan = new SeatPlan(storage, this.meta, this.outbox, this.orders, (date, seats) =>
+      this.waitlist.seatsFreed(date, seats),
+    )
+    this.waitlist = new Waitlist(this.meta, this.seatPlan, this.orders, this.outbox, new WaitlistBook(storage.sql))
     this.tickets = new TicketBook(storage.sql, this.outbox, (seat) => this.seatPlan.sectionsOf([seat])[0]!)
     this.gate = new GateDesk(this.meta, this.seatPlan, this.orders, this.tickets, new Scanners(storage.sql))
     this.sellOut = new SellOut(storage.sql, this.meta, this.outbox)
@@ -92,11 +104,15 @@ export class ConcertRoom {
         entered,
         checkedIn: this.tickets.checkedIn,
         refused: { ...this.refused.totals },
+        ...this.waitlist.book.totals,
       }
     })
     const orderParts = [storage, this.meta, this.outbox, this.orders, this.seatPlan, this.line, this.sellOut] as const
-    this.payments = new Payments(...orderParts, this.tickets)
-    this.refunds = new Refunds(...orderParts, this.tickets)
+    this.payments = new Payments(...orderParts, this.tickets, this.waitlist)
+    this.refunds = new Refunds(...orderParts, this.tickets, this.waitlist)
+    this.autoPay = new AutoPay(storage, this.waitlist.book, this.orders, this.payments, env.DB, (id, paymentId) =>
+      this.settle(id, paymentId),
+    )
     this.group = new GroupCommit(ctx, () => {
       this.line.arrivals.store()
       this.history.sample(Date.now())
@@ -104,13 +120,19 @@ export class ConcertRoom {
     })
     this.alarmClock = new AlarmClock(storage, this.group, {
       sweep: (now) => [this.preQueue.nextDeadline(), this.line.nextDeadline(now), this.seatPlan.nextDeadline()],
-      alarmOnly: () => [this.payments.nextDeadline(), this.refunds.nextDeadline(), this.outbox.due],
+      alarmOnly: () => [
+        this.payments.nextDeadline(),
+        this.refunds.nextDeadline(),
+        this.autoPay.nextDeadline(),
+        this.outbox.due,
+      ],
     })
     void ctx.blockConcurrencyWhile(async () => {
       migrate(storage)
       const now = Date.now()
       this.meta.load()
       this.tickets.load()
+      this.waitlist.book.load()
       this.sellOut.load()
       this.preQueue.load()
       this.line.load(now)
@@ -132,6 +154,7 @@ export class ConcertRoom {
       this.settle(id, payment?.id ?? null)
     }
     for (const id of this.refunds.stuck(Date.now())) this.settleRefund(id, (await findRefund(this.env.DB, id)) ?? null)
+    await this.autoPay.run()
     if (this.outbox.due !== null && this.outbox.due <= Date.now()) {
       await this.outbox.relay(async (events) => {
         await this.env.SALE_EVENTS.sendBatch(events.map((body) => ({ body, contentType: 'json' as const })))
@@ -201,6 +224,15 @@ export class ConcertRoom {
     })
   }
 
+  /** After a change that may have freed seats (the waitlist was offered them first): the rest may admit the next users. */
+  admitAfter<T>(changed: Result<T>, now: number): Result<T> {
+    if (changed.ok) {
+      this.line.admit(now)
+      this.relays.schedule()
+    }
+    return changed
+  }
+
   /** Expires admissions, holds and idle waiters whose time has passed, then refills. Cheap when nothing is due. */
   sweep(now: number) {
     if (!this.alarmClock.sweepIsDue(now)) return
@@ -208,6 +240,7 @@ export class ConcertRoom {
       this.places.openIfDue(now)
       this.seatPlan.expireHolds(now)
       this.line.expireActive(now)
+      this.waitlist.offerFreed(now)
       this.line.dropIdle(now)
       this.line.admit(now)
     })

@@ -1,3 +1,5 @@
+import { WAITLIST_TABLES } from '../waitlist/waitlist-tables'
+
 /**
  * The concert object's own SQLite schema, as ordered migrations. The version an object's data
  * is at is kept in `meta` (schemaVersion); on every wake the steps after it run, each in its
@@ -273,6 +275,11 @@ CREATE TABLE IF NOT EXISTS scanners (
 ) WITHOUT ROWID;
 ALTER TABLE history ADD COLUMN checked_in INTEGER NOT NULL DEFAULT 0;
     `,
+  },
+  {
+    // The waitlist for returned seats, its tables and indexes (waitlist/waitlist-tables.ts).
+    version: 14,
+    sql: WAITLIST_TABLES,
   },
 ]
 

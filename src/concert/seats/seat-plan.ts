@@ -30,6 +30,8 @@ export class SeatPlan {
     private readonly meta: ConcertMeta,
     private readonly outbox: Outbox,
     private readonly orders: OrderBook,
+    /** Seats of a date became AVAILABLE (the waitlist offers them before the change ends: waitlist/waitlist.ts). */
+    private readonly freed: (date: string, seatNumbers: number[]) => void = () => {},
   ) {
     this.venueRows = new VenueRows(storage.sql)
     this.counts = new SeatCounts(storage.sql, () => this.venue())
@@ -80,14 +82,8 @@ export class SeatPlan {
     const venue = this.venue()
     const shown = sectionName === undefined ? venue : venue.filter((s) => s.name === sectionName)
     if (shown.length === 0) return fail('SECTION_NOT_FOUND', `This concert has no section named ${sectionName}`)
-    const states = this.storage.sql.exec<{ state: string }>(
-      "SELECT CASE WHEN sold THEN 'S' WHEN reservation_id IS NOT NULL THEN 'H' ELSE 'A' END AS state FROM seats WHERE date = ? AND seat_number BETWEEN ? AND ? ORDER BY seat_number",
-      date,
-      shown[0]!.firstSeat,
-      lastSeatOf(shown[shown.length - 1]!),
-    )
     // Sections are consecutive ranges of seats: each one's states start at its first seat.
-    const all = Array.from(states, (row) => row.state).join('')
+    const all = this.venueRows.states(date, shown[0]!.firstSeat, lastSeatOf(shown[shown.length - 1]!))
     const from = (section: Section) => section.firstSeat - shown[0]!.firstSeat
     const sections = shown.map((s) => ({
       name: s.name,
@@ -150,15 +146,29 @@ export class SeatPlan {
 
   /** Holds the seats that `holdable` allowed in this same change, together. */
   hold(entry: QueueRow, date: string, seats: OrderSeatView[], now: number): HoldView {
-    const reservationId = crypto.randomUUID()
     const expiresAt = holdExpiresAt(now, this.meta.policy, entry.active_until!)
+    return this.holdFor(
+      { id: crypto.randomUUID(), userId: entry.user_id, arrival: entry.arrival },
+      date,
+      seats,
+      expiresAt,
+      now,
+    )
+  }
+
+  /** Holds free seats for an order of this holder (a place in line, or a waitlist offer) until `expiresAt`. */
+  holdFor(
+    holder: { id: string; userId: string; arrival: number },
+    date: string,
+    seats: OrderSeatView[],
+    expiresAt: number,
+    now: number,
+  ): HoldView {
+    const { id: reservationId, userId, arrival } = holder
     const seatNumbers = seats.map((s) => s.seatNumber)
     const price = total(seats)
     this.storage.transactionSync(() => {
-      this.orders.create(
-        { id: reservationId, date, seatNumbers, userId: entry.user_id, arrival: entry.arrival, price, expiresAt },
-        now,
-      )
+      this.orders.create({ id: reservationId, date, seatNumbers, userId, arrival, price, expiresAt }, now)
       this.storage.sql.exec(
         `UPDATE seats SET reservation_id = ? WHERE date = ? AND seat_number IN (${IN_ORDER})`,
         reservationId,
@@ -167,8 +177,8 @@ export class SeatPlan {
       )
       this.counts.changed(date, seatNumbers, -1, 0)
       this.outbox.record('seat.held', now, {
-        userId: entry.user_id,
-        arrival: entry.arrival,
+        userId,
+        arrival,
         reservationId,
         date,
         seatNumber: seatNumbers[0],
@@ -190,7 +200,6 @@ export class SeatPlan {
     }
   }
 
-  /** When the show of a date starts. */
   /** The section of each of these seats, in their order. */
   sectionsOf(seatNumbers: readonly number[]): string[] {
     return priceSeats(this.venue(), seatNumbers, 0).map((s) => s.section)
@@ -218,13 +227,10 @@ export class SeatPlan {
         r.id,
       )
       .toArray()
-    this.counts.changed(
-      r.date,
-      freed.map((f) => f.seat_number),
-      1,
-      0,
-    )
+    const seatNumbers = freed.map((f) => f.seat_number)
+    this.counts.changed(r.date, seatNumbers, 1, 0)
     this.outbox.record(state === 'RELEASED' ? 'seat.released' : 'seat.expired', now, orderFields(r))
+    if (seatNumbers.length > 0) this.freed(r.date, seatNumbers)
   }
 
   /** Other orders holding any of this order's seats (a late payment wins over them). */
@@ -277,6 +283,12 @@ export class SeatPlan {
       .toArray()
       .map((f) => f.seat_number)
     this.counts.changed(r.date, freed, 1, -1)
+    if (freed.length > 0) this.freed(r.date, freed)
+  }
+
+  /** Up to `limit` AVAILABLE seats of a date between two seat numbers, lowest first. */
+  freeSeats(date: string, from: number, to: number, limit: number): number[] {
+    return this.venueRows.freeSeats(date, from, to, limit)
   }
 
   /** Holds whose time has passed. Call inside a transaction. */

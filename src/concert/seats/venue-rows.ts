@@ -61,4 +61,29 @@ export class VenueRows {
     const seats = this.sql.exec<{ n: number | null }>('SELECT MAX(total_seats) AS n FROM dates').one().n
     return seats === null ? [] : (this.sections = general(seats))
   }
+
+  /** Up to `limit` AVAILABLE seats of a date between two seat numbers, lowest first (the index of AVAILABLE seats, schema v14: no scan of the taken ones). */
+  freeSeats(date: string, from: number, to: number, limit: number): number[] {
+    return this.sql
+      .exec<{ seat_number: number }>(
+        'SELECT seat_number FROM seats WHERE date = ? AND sold = 0 AND reservation_id IS NULL AND seat_number BETWEEN ? AND ? ORDER BY seat_number LIMIT ?',
+        date,
+        from,
+        to,
+        limit,
+      )
+      .toArray()
+      .map((s) => s.seat_number)
+  }
+
+  /** Each seat's state between two seat numbers, a letter a seat: S(old), H(eld) or A(vailable). */
+  states(date: string, from: number, to: number): string {
+    const rows = this.sql.exec<{ state: string }>(
+      "SELECT CASE WHEN sold THEN 'S' WHEN reservation_id IS NOT NULL THEN 'H' ELSE 'A' END AS state FROM seats WHERE date = ? AND seat_number BETWEEN ? AND ? ORDER BY seat_number",
+      date,
+      from,
+      to,
+    )
+    return Array.from(rows, (row) => row.state).join('')
+  }
 }
