@@ -269,8 +269,9 @@ test('a scheduled sale: two fans join the pre-queue during the countdown, see th
   assert.match(await other.textContent('#message'), /Sold out/)
   await other.waitForFunction(
     () =>
-      document.querySelector('#sale-schedule')?.textContent === 'Sold out' &&
-      document.querySelector('#join')?.hasAttribute('disabled'),
+      document.querySelector('#sale-schedule')?.textContent === 'Sold out — the waitlist is open' &&
+      document.querySelector('#join')?.hasAttribute('disabled') &&
+      document.querySelector('#waitlist-form') !== null,
   )
   await other.screenshot({ path: `${shots}/13-sold-out.png`, fullPage: true })
   let saleNow = await api('GET', `/api/concerts/${concertId}/sale`)
