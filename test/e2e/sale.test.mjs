@@ -32,6 +32,7 @@ import {
 } from '../support/e2e-service.mjs'
 import { standInGiven } from '../support/turnstile-widget.mjs'
 import { gateTests } from './gate-scenarios.mjs'
+import { waitlistTests } from './waitlist-scenarios.mjs'
 
 before(startService)
 after(stopService)
@@ -536,6 +537,7 @@ test('GET /docs is an interactive reference with every route of the contract', a
 
 // Tickets at the gate (#32): on the same service and browser, before the headers' check below.
 gateTests()
+waitlistTests()
 
 test('the pages are served with their security headers, and no page met a CSP violation in any test above', async () => {
   for (const path of ['/', '/admin', '/docs', '/gate']) {
