@@ -57,9 +57,11 @@ function JoinForm({ soldOut }: { soldOut: boolean }) {
   const onSubmit = (event: Event) => {
     event.preventDefault()
     const form = new FormData(event.target as HTMLFormElement)
-    const section = String(form.get('section') ?? '')
+    // The form's fields are text: no file input gives a File here.
+    const field = (name: string) => (form.get(name) as string | null) ?? ''
+    const section = field('section')
     joinWaitlist({
-      date: String(form.get('date')),
+      date: field('date'),
       ...(section ? { section } : {}),
       seats: Number(form.get('seats')),
       autoPay: form.get('autoPay') === 'on',
