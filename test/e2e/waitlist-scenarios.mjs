@@ -8,7 +8,18 @@
 // shows the concert's waitlist by date, with the offer fulfilled.
 import assert from 'node:assert/strict'
 import { test } from 'node:test'
-import { adminToken, api, base, browser, buy, person, settled, wait, watchPolicy } from '../support/e2e-service.mjs'
+import {
+  adminToken,
+  api,
+  base,
+  browser,
+  buy,
+  person,
+  settled,
+  shots,
+  wait,
+  watchPolicy,
+} from '../support/e2e-service.mjs'
 
 /** The README's pictures. */
 const docs = 'docs'
@@ -56,6 +67,7 @@ export function waitlistTests() {
     )
     assert.equal(await daeun.textContent('#waitlist-sold-out'), 'Sold out — the waitlist is open')
     assert.match(await daeun.textContent('#waitlist-auto-pay-note'), /paid from your balance/)
+    await daeun.locator('#waitlist').screenshot({ path: `${shots}/20-waitlist-form.png` })
     await daeun.fill('#waitlist-date', date)
     await daeun.fill('#waitlist-seats', '1')
     await press(daeun, '#waitlist-join')
