@@ -32,6 +32,7 @@ import {
 } from '../support/e2e-service.mjs'
 import { standInGiven } from '../support/turnstile-widget.mjs'
 import { gateTests } from './gate-scenarios.mjs'
+import { waitlistTests } from './waitlist-scenarios.mjs'
 
 before(startService)
 after(stopService)
@@ -269,8 +270,9 @@ test('a scheduled sale: two fans join the pre-queue during the countdown, see th
   assert.match(await other.textContent('#message'), /Sold out/)
   await other.waitForFunction(
     () =>
-      document.querySelector('#sale-schedule')?.textContent === 'Sold out' &&
-      document.querySelector('#join')?.hasAttribute('disabled'),
+      document.querySelector('#sale-schedule')?.textContent === 'Sold out — the waitlist is open' &&
+      document.querySelector('#join')?.hasAttribute('disabled') &&
+      document.querySelector('#waitlist-form') !== null,
   )
   await other.screenshot({ path: `${shots}/13-sold-out.png`, fullPage: true })
   let saleNow = await api('GET', `/api/concerts/${concertId}/sale`)
@@ -535,6 +537,7 @@ test('GET /docs is an interactive reference with every route of the contract', a
 
 // Tickets at the gate (#32): on the same service and browser, before the headers' check below.
 gateTests()
+waitlistTests()
 
 test('the pages are served with their security headers, and no page met a CSP violation in any test above', async () => {
   for (const path of ['/', '/admin', '/docs', '/gate']) {

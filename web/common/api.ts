@@ -58,6 +58,8 @@ export type {
   RefundView as Refund,
   SaleDrawView as SaleDraw,
   SaleStateView as SaleState,
+  WaitlistEntryView as WaitlistEntry,
+  WaitlistJoinView as WaitlistJoin,
 } from '../../src/schemas'
 export type Seat = SeatMapView['seats'][number]
 export type Section = SectionListView['sections'][number]

@@ -4,6 +4,7 @@ import { identityText } from './i18n-identity'
 import { refusalsText } from './i18n-refusals'
 import { ticketsText } from './i18n-tickets'
 import { turnstileText } from './i18n-turnstile'
+import { waitlistText } from './i18n-waitlist'
 
 export type Lang = 'ko' | 'en'
 
@@ -15,6 +16,7 @@ const text = {
     ...consoleText.ko,
     ...ticketsText.ko,
     ...gateText.ko,
+    ...waitlistText.ko,
     title: '콘서트 예매',
     subtitle: '대기열 → 좌석 선택 → 결제',
     balance: '잔액',
@@ -30,7 +32,6 @@ const text = {
     proofReady: '입장 준비 완료',
     preQueueOpensIn: '사전 대기열 오픈까지 {t}',
     saleOpensIn: '판매 시작(추첨)까지 {t} · {time}',
-    soldOut: '매진',
     onSaleAt: '{time} 판매 시작',
     waiting: '대기 중',
     preQueue: '사전 대기열에 들어왔습니다',
@@ -97,7 +98,7 @@ const text = {
     'err.HOLD_LIMIT_REACHED': '한 번에 한 건의 주문만 선점할 수 있습니다.',
     'err.QUEUE_NOT_ACTIVE': '아직 입장 차례가 아닙니다.',
     'err.QUEUE_TOKEN_INVALID': '대기열 입장 시간이 만료되었습니다. 다시 입장해 주세요.',
-    'err.SOLD_OUT': '매진되었습니다. 모든 좌석이 판매되었습니다.',
+    'err.SOLD_OUT': '매진되었습니다. 모든 좌석이 판매되었습니다. 아래에서 취소표 대기 명단에 신청할 수 있습니다.',
     'err.QUEUE_FULL': '대기열이 가득 찼습니다. 잠시 후 다시 시도해 주세요.',
     'err.PROOF_REQUIRED': '입장 준비가 아직 끝나지 않았습니다. 잠시 후 다시 시도해 주세요.',
     'err.PROOF_INVALID': '입장 준비가 만료되었습니다. 다시 준비하는 중이니 잠시 후 다시 시도해 주세요.',
@@ -118,6 +119,7 @@ const text = {
     ...consoleText.en,
     ...ticketsText.en,
     ...gateText.en,
+    ...waitlistText.en,
     title: 'Concert tickets',
     subtitle: 'Queue → pick a seat → pay',
     balance: 'Balance',
@@ -133,7 +135,6 @@ const text = {
     proofReady: 'Ready to enter',
     preQueueOpensIn: 'Pre-queue opens in {t}',
     saleOpensIn: 'Sale opens (draw) in {t} · {time}',
-    soldOut: 'Sold out',
     onSaleAt: 'On sale {time}',
     waiting: 'Waiting in line',
     preQueue: "You're in the pre-queue",
@@ -200,7 +201,7 @@ const text = {
     'err.HOLD_LIMIT_REACHED': 'You can hold one order at a time.',
     'err.QUEUE_NOT_ACTIVE': "It's not your turn yet.",
     'err.QUEUE_TOKEN_INVALID': 'Your turn has ended. Please join the queue again.',
-    'err.SOLD_OUT': 'Sold out: every seat has been sold.',
+    'err.SOLD_OUT': 'Sold out: every seat has been sold. The waitlist for returned seats is open below.',
     'err.QUEUE_FULL': 'The queue is full right now. Please try again in a moment.',
     'err.PROOF_REQUIRED': 'Your entry is not prepared yet. Please try again in a moment.',
     'err.PROOF_INVALID': 'Your entry preparation expired. It is being prepared again; please try again in a moment.',

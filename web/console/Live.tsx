@@ -1,6 +1,6 @@
 // One concert live: its figures (every 3 s), the last hour in three uPlot charts with the policy
-// changes and the opening marked, its gates (check-ins and scanners), the policy steered, and the
-// draw's commitment and seed.
+// changes and the opening marked, its gates (check-ins and scanners), its waitlist (per date and
+// section, and its chart), the policy steered, and the draw's commitment and seed.
 import { useEffect, useRef } from 'hono/jsx/dom'
 import type { TextKey } from '../common/i18n'
 import { REFUSAL_REASONS } from '../../src/shared/refused-entries'
@@ -8,6 +8,7 @@ import { ConsoleCharts, type Marker } from './charts'
 import { GateEntries } from './GateEntries'
 import { Scanners } from './Scanners'
 import { state, t, updatePolicy, when } from './state'
+import { Waitlist } from './Waitlist'
 
 const POLICY_FIELDS = ['maxActiveUsers', 'admitPerMinute', 'maxWaitingUsers'] as const
 
@@ -23,6 +24,7 @@ export function Live() {
     ['admin.holds', stats.holds],
     ['admin.sold', stats.sold],
     ['admin.seatsLeft', stats.seatsLeft],
+    ['admin.waitlisted', stats.waitlisted],
     ...REFUSAL_REASONS.map((r): [TextKey, number] => [`admin.refused.${r}`, stats.refusedEntries[r]]),
   ]
   const markers: Marker[] = history.policyChanges.map((c) => ({
@@ -56,6 +58,7 @@ export function Live() {
         ))}
       </ul>
       <GateEntries />
+      <Waitlist />
       <Scanners />
       <h3>{t('admin.policy')}</h3>
       <Policy />

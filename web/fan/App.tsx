@@ -11,6 +11,7 @@ import { money, seatList, state, store, t } from './state'
 import { HeldTickets } from './tickets/HeldTickets'
 import { Tickets } from './Tickets'
 import { Waiting } from './Waiting'
+import { Waitlist } from './waitlist/Waitlist'
 
 export function App() {
   useStore(store)
@@ -29,6 +30,7 @@ export function App() {
         {!inQueue && <Catalog />}
         {inQueue && !isActive && <Waiting />}
         {isActive && <Sale />}
+        <Waitlist />
         <Draw />
         {state.payment && !inQueue && <Confirmation />}
         <HeldTickets />

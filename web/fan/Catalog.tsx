@@ -47,7 +47,7 @@ function Schedule({ now }: { now: number }) {
   const beforeOpening = sale?.opensAt !== undefined && now < Date.parse(sale.opensAt)
   const soldOut = sale?.state === 'SOLD_OUT'
   const schedule = soldOut
-    ? t('soldOut')
+    ? t('soldOutWaitlist')
     : beforePreQueue
       ? t('preQueueOpensIn', { t: duration((Date.parse(sale.preQueueOpensAt!) - now) / 1000) })
       : beforeOpening

@@ -16,6 +16,8 @@ export function switchLang() {
 
 export function pickConcert(concertId: string) {
   state.concertId = concertId
+  // The sections seen are another concert's: the waitlist must not offer them for this one.
+  state.sections = []
   void attempt(loadDates)
 }
 

@@ -8,6 +8,7 @@ import { startTurnstile } from './entry/turnstile'
 import { refreshIdentity } from './entry/verify-phone'
 import { attempt, show, state, store } from './state'
 import { refreshHeldTicketsQuietly } from './tickets/data'
+import { refreshWaitlistQuietly } from './waitlist/data'
 
 render(<App />, document.getElementById('app')!)
 
@@ -21,4 +22,6 @@ void attempt(async () => {
   await Promise.all([loadConcerts(), refreshIdentity(), startTurnstile()])
   // The tickets last: below the fold, and the newest part of the contract (a failure here fails nothing else).
   void refreshHeldTicketsQuietly()
+  // The fan's waitlist entries decide whether its panel shows, and an offer must not wait for a click.
+  void refreshWaitlistQuietly()
 })

@@ -12,6 +12,7 @@ import {
   type Seat,
   type Section,
   type Ticket,
+  type WaitlistEntry,
 } from '../common/api'
 import { errorKey, translate, type Lang, type TextKey } from '../common/i18n'
 import { createStore, initialLang } from '../common/store'
@@ -65,6 +66,13 @@ export interface State {
   verified: boolean | null
   /** The code sent to the phone, waiting to be confirmed. */
   phoneCode: { verificationId: string; expiresAt: string } | null
+  /** The fan's waitlist entries in every concert, newest first (web/fan/waitlist/); null until first fetched. */
+  waitlist: WaitlistEntry[] | null
+  /**
+   * Each concert's dates the page has seen on sale: the catalog lists bookable dates only, so a
+   * date that sold out vanishes from it, and the waitlist still needs its name.
+   */
+  seenDates: Record<string, string[]>
 }
 
 export const store = createStore<State>({
@@ -99,6 +107,8 @@ export const store = createStore<State>({
   turnstile: null,
   verified: null,
   phoneCode: null,
+  waitlist: null,
+  seenDates: {},
 })
 export const state = store.state
 

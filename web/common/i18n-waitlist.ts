@@ -1,0 +1,88 @@
+// The fans' page's words for the waitlist for returned seats (web/fan/waitlist/), in both
+// languages: kept apart from i18n.ts, which spreads them into its dictionary. `waitlist.err.*`
+// word a refusal of the waitlist's own, where the general `err.*` would speak of a purchase in line.
+export const waitlistText = {
+  ko: {
+    soldOutWaitlist: '매진 — 대기 명단이 열려 있습니다',
+    'waitlist.title': '취소표 대기 명단',
+    'waitlist.intro':
+      '환불되거나 풀린 좌석은 대기 명단에 먼저 돌아갑니다. 먼저 신청한 순서대로, 원하는 매수가 맞는 분께 제안됩니다.',
+    'waitlist.nothingHere': '이 날짜(구역)에는 지금 남은 좌석이 없습니다. 대기 명단에 신청할 수 있습니다.',
+    'waitlist.date': '공연 날짜',
+    'waitlist.section': '구역',
+    'waitlist.anySection': '아무 구역이나',
+    'waitlist.seats': '매수 (한 주문에 허용되는 매수까지)',
+    'waitlist.autoPay': '자동 결제',
+    'waitlist.autoPayNote':
+      '켜 두면 좌석이 제안되는 순간 잔액에서 바로 결제됩니다 (잔액이 충분할 때만. 먼저 충전해 두세요). 끄면 제안된 뒤 제한 시간 안에 직접 결제해야 합니다.',
+    'waitlist.join': '대기 명단 신청',
+    'waitlist.joined': '대기 명단에 신청했습니다. 대기 순번 {n}번입니다.',
+    'waitlist.mine': '내 대기 신청',
+    'waitlist.line': '{title} · {date} · {section} · {n}석',
+    'waitlist.status.WAITING': '대기 중 · {n}번째',
+    'waitlist.status.OFFERED': '좌석이 제안되었습니다!',
+    'waitlist.status.FULFILLED': '결제 완료 · 내 티켓에 있습니다',
+    'waitlist.status.EXPIRED': '제한 시간이 지나 제안이 다음 분께 넘어갔습니다',
+    'waitlist.status.CANCELLED': '신청 취소됨',
+    'waitlist.offerSeats': '{n}석이 회원님을 위해 잡혀 있습니다. 결제 마감까지',
+    'waitlist.pay': '결제하기',
+    'waitlist.leave': '대기 명단에서 나가기',
+    'waitlist.paid': '결제 완료: 티켓이 내 티켓에 추가되었습니다.',
+    'waitlist.left': '대기 명단에서 나왔습니다.',
+    'waitlist.autoPaid': '대기 명단의 좌석이 자동 결제되었습니다: 티켓이 내 티켓에 추가되었습니다.',
+    'waitlist.err.SEATS_AVAILABLE': '지금 이 날짜(구역)의 좌석을 판매 중입니다. 대기열에 들어가 바로 구매하세요.',
+    'waitlist.err.TICKET_LIMIT_REACHED':
+      '이 공연의 1인당 매수를 넘습니다 (보유, 선점, 대기 신청한 좌석 포함). 매수를 줄여 주세요.',
+    'waitlist.err.VERIFICATION_REQUIRED':
+      '이 공연은 휴대폰 인증한 계정만 대기 명단에 신청할 수 있습니다. 먼저 위에서 인증해 주세요.',
+    'waitlist.err.VALIDATION_FAILED': '날짜, 구역, 매수를 확인해 주세요: {detail}',
+    'waitlist.err.DATE_NOT_FOUND': '이 공연에는 그 날짜가 없습니다. 날짜를 확인해 주세요.',
+    'waitlist.err.SECTION_NOT_FOUND': '그 날짜에는 그런 구역이 없습니다.',
+    'waitlist.err.SEAT_UNAVAILABLE': '이 공연은 이미 시작되어 대기 명단을 받지 않습니다.',
+    'waitlist.err.RESERVATION_EXPIRED': '결제 마감이 지나 좌석이 다음 분께 넘어갔습니다.',
+    'waitlist.err.WAITLIST_ENTRY_ENDED': '이 신청은 이미 끝났습니다 (결제 완료 또는 만료).',
+    'waitlist.err.PAYMENT_IN_PROGRESS': '이 좌석은 지금 결제 중입니다. 잠시 후 다시 확인해 주세요.',
+  },
+  en: {
+    soldOutWaitlist: 'Sold out — the waitlist is open',
+    'waitlist.title': 'Waitlist for returned seats',
+    'waitlist.intro':
+      'Seats that come back (a refund, a hold let go) go to the waitlist first: offered in the order people joined, to the first whose number of seats fits.',
+    'waitlist.nothingHere': 'No seat is left on this date (or in this section): you can join the waitlist for it.',
+    'waitlist.date': 'Date of the show',
+    'waitlist.section': 'Section',
+    'waitlist.anySection': 'Any section',
+    'waitlist.seats': 'Seats (up to what one order allows)',
+    'waitlist.autoPay': 'Pay automatically',
+    'waitlist.autoPayNote':
+      'On: the moment seats are offered to you they are paid from your balance, if it covers them (top up first). Off: you pay by hand before the offer runs out.',
+    'waitlist.join': 'Join the waitlist',
+    'waitlist.joined': "You're on the waitlist: number {n}.",
+    'waitlist.mine': 'My waitlist',
+    'waitlist.line': '{title} · {date} · {section} · {n} seat(s)',
+    'waitlist.status.WAITING': 'Waiting · number {n}',
+    'waitlist.status.OFFERED': 'Seats are offered to you!',
+    'waitlist.status.FULFILLED': 'Paid · in My tickets',
+    'waitlist.status.EXPIRED': 'Not paid in time: the seats went to the next person',
+    'waitlist.status.CANCELLED': 'Left',
+    'waitlist.offerSeats': '{n} seat(s) are held for you. Pay within',
+    'waitlist.pay': 'Pay',
+    'waitlist.leave': 'Leave the waitlist',
+    'waitlist.paid': 'Paid: your tickets are in My tickets.',
+    'waitlist.left': 'You left the waitlist.',
+    'waitlist.autoPaid': 'Your waitlist seats were paid automatically: the tickets are in My tickets.',
+    'waitlist.err.SEATS_AVAILABLE':
+      'Seats are on sale right now for that date (or section): join the queue and buy them.',
+    'waitlist.err.TICKET_LIMIT_REACHED':
+      'That is more tickets than one person may have for this concert (seats held, bought and asked for count). Ask for fewer.',
+    'waitlist.err.VERIFICATION_REQUIRED':
+      'This concert takes verified accounts only on its waitlist. Please verify your phone above first.',
+    'waitlist.err.VALIDATION_FAILED': 'Please check the date, section and seats: {detail}',
+    'waitlist.err.DATE_NOT_FOUND': 'This concert has no show on that date. Please check the date.',
+    'waitlist.err.SECTION_NOT_FOUND': 'That date has no such section.',
+    'waitlist.err.SEAT_UNAVAILABLE': 'That show has started: its waitlist is closed.',
+    'waitlist.err.RESERVATION_EXPIRED': 'The offer ran out before it was paid: the seats went to the next person.',
+    'waitlist.err.WAITLIST_ENTRY_ENDED': 'This entry has already ended (paid or run out).',
+    'waitlist.err.PAYMENT_IN_PROGRESS': 'These seats are being paid for right now. Look again in a moment.',
+  },
+}

@@ -1,0 +1,158 @@
+// The waitlist panel: on a sold-out concert, or a date or section with nothing left, the fan
+// joins it (seats, a section or any, autoPay explained); their entries below, polled while the
+// panel is on the page: the place while WAITING, an offer with its countdown and a big Pay
+// button, and how it ended.
+import { useEffect } from 'hono/jsx/dom'
+import type { WaitlistEntry } from '../../common/api'
+import { useClock } from '../../common/store'
+import { duration } from '../../common/wait-time'
+import { state, t } from '../state'
+import { joinWaitlist, leaveWaitlist, payOffer, pollWaitlist } from './data'
+import { offerSecondsLeft, waitlistDates, waitlistPanel, type WaitlistPanelView } from './panel'
+
+/** The most seats a form offers to ask for: the contract's bound on any policy's maxSeatsPerOrder, which the page cannot read (the server says the concert's own). */
+const MOST_SEATS = 20
+
+export function Waitlist() {
+  const shownSection = state.sections.find((s) => s.name === state.section)
+  const view = waitlistPanel({
+    concertId: state.concertId,
+    sale: state.sale,
+    queueStatus: state.queue?.status ?? null,
+    dateSeatsLeft: state.queue ? (state.dates.find((d) => d.date === state.date)?.availableSeats ?? 0) : null,
+    sectionSeatsLeft: shownSection?.availableSeats ?? null,
+    entries: state.waitlist ?? [],
+  })
+  return view.visible ? <WaitlistPanel view={view} /> : null
+}
+
+function WaitlistPanel({ view }: { view: WaitlistPanelView }) {
+  // Mounted: polled; gone from the page: no more requests.
+  useEffect(() => pollWaitlist(), [])
+  return (
+    <section id="waitlist" class="card">
+      <h2>{t('waitlist.title')}</h2>
+      {view.soldOut && (
+        <p id="waitlist-sold-out" class="sold-out">
+          {t('soldOutWaitlist')}
+        </p>
+      )}
+      {view.canJoin && <JoinForm soldOut={view.soldOut} />}
+      {view.entries.length > 0 && (
+        <>
+          <h3>{t('waitlist.mine')}</h3>
+          <ul id="waitlist-entries" class="waitlist-entries">
+            {view.entries.map((entry) => (
+              <EntryRow key={entry.waitlistId} entry={entry} />
+            ))}
+          </ul>
+        </>
+      )}
+    </section>
+  )
+}
+
+function JoinForm({ soldOut }: { soldOut: boolean }) {
+  const dates = waitlistDates(state.seenDates[state.concertId ?? ''] ?? [], state.date)
+  const onSubmit = (event: Event) => {
+    event.preventDefault()
+    const form = new FormData(event.target as HTMLFormElement)
+    // The form's fields are text: no file input gives a File here.
+    const field = (name: string) => (form.get(name) as string | null) ?? ''
+    const section = field('section')
+    joinWaitlist({
+      date: field('date'),
+      ...(section ? { section } : {}),
+      seats: Number(form.get('seats')),
+      autoPay: form.get('autoPay') === 'on',
+    })
+  }
+  return (
+    <form id="waitlist-form" class="waitlist-form" onSubmit={onSubmit}>
+      <p class="muted">{soldOut ? t('waitlist.intro') : t('waitlist.nothingHere')}</p>
+      <label>
+        <span>{t('waitlist.date')}</span>
+        <input id="waitlist-date" name="date" type="date" required value={dates[0] ?? ''} list="waitlist-known-dates" />
+        <datalist id="waitlist-known-dates">
+          {dates.map((d) => (
+            <option key={d} value={d} />
+          ))}
+        </datalist>
+      </label>
+      <label>
+        <span>{t('waitlist.section')}</span>
+        <select id="waitlist-section" name="section">
+          <option value="">{t('waitlist.anySection')}</option>
+          {state.sections.map((s) => (
+            <option key={s.name} value={s.name} selected={s.name === state.section && s.availableSeats === 0}>
+              {s.name}
+            </option>
+          ))}
+        </select>
+      </label>
+      <label>
+        <span>{t('waitlist.seats')}</span>
+        <input
+          id="waitlist-seats"
+          name="seats"
+          type="number"
+          min="1"
+          max={MOST_SEATS}
+          value="1"
+          inputmode="numeric"
+          required
+        />
+      </label>
+      <label class="check">
+        <input id="waitlist-auto-pay" name="autoPay" type="checkbox" />
+        <span>{t('waitlist.autoPay')}</span>
+      </label>
+      <p id="waitlist-auto-pay-note" class="muted">
+        {t('waitlist.autoPayNote')}
+      </p>
+      <button type="submit" id="waitlist-join" class="primary">
+        {t('waitlist.join')}
+      </button>
+    </form>
+  )
+}
+
+function EntryRow({ entry }: { entry: WaitlistEntry }) {
+  const title = state.concerts.find((c) => c.concertId === entry.concertId)?.title ?? ''
+  const line = t('waitlist.line', {
+    title,
+    date: entry.date,
+    section: entry.section ?? t('waitlist.anySection'),
+    n: entry.seats,
+  })
+  return (
+    <li data-waitlist={entry.waitlistId} data-status={entry.status} class={entry.status === 'OFFERED' ? 'offered' : ''}>
+      <span>{line}</span>
+      <strong class="waitlist-status">{t(`waitlist.status.${entry.status}`, { n: entry.position ?? '' })}</strong>
+      {entry.status === 'OFFERED' && <Offer entry={entry} />}
+      {(entry.status === 'WAITING' || entry.status === 'OFFERED') && (
+        <button type="button" data-leave-waitlist={entry.waitlistId} onClick={() => leaveWaitlist(entry)}>
+          {t('waitlist.leave')}
+        </button>
+      )}
+    </li>
+  )
+}
+
+/** The offer: its seats held for the fan, the time left to pay (redrawn each second by itself), and the Pay button. */
+function Offer({ entry }: { entry: WaitlistEntry }) {
+  const now = useClock()
+  return (
+    <div class="hold waitlist-offer">
+      <p>
+        <span>{t('waitlist.offerSeats', { n: entry.seats })}</span>{' '}
+        <strong data-offer-left={entry.waitlistId} class="countdown">
+          {duration(offerSecondsLeft(entry.expiresAt, now))}
+        </strong>
+      </p>
+      <button type="button" data-pay-offer={entry.waitlistId} class="primary pay-offer" onClick={() => payOffer(entry)}>
+        {t('waitlist.pay')}
+      </button>
+    </div>
+  )
+}
