@@ -10,6 +10,7 @@ import type {
   ScannerView,
   SectionListView,
   WaitlistEntryView,
+  WaitlistOptionsView,
 } from '../schemas'
 import { RecentSeatMaps, type PackedSeatMap } from '../shared/seat-map'
 import type {
@@ -30,6 +31,7 @@ import { DurableObject } from 'cloudflare:workers'
 import { ConcertRoom, notFound } from './runtime/room'
 import type { CheckedIn, Transferred } from './tickets/ticket-book'
 import type { CodeClaims, ScannerScope } from './tickets/ticket-states'
+import { waitlistOptions } from './waitlist/options'
 import type { WaitlistJoin, WaitlistJoined } from './waitlist/waitlist'
 
 /**
@@ -339,6 +341,11 @@ export class ConcertObject extends DurableObject<Env> {
   /** A new WAITING entry of this user (the Worker checked identity and verification), or the live one they have. */
   joinWaitlist(join: WaitlistJoin): Promise<Result<WaitlistJoined>> {
     return this.room.change((now) => this.room.waitlist.join(join, now))
+  }
+
+  /** What a fan may join: every date not started, sold out or not, with its sections, and the policy's bounds (waitlist/options.ts). */
+  waitlistOptions(): Result<WaitlistOptionsView> {
+    return this.room.read((now) => waitlistOptions(this.room.meta, this.room.seatPlan, now))
   }
 
   waitlistOf(userId: string): Result<WaitlistEntryView[]> {
