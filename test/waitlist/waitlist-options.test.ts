@@ -74,7 +74,9 @@ describe('the waitlist options (GET /api/concerts/{concertId}/waitlist/options)'
     expect(reply.body).toMatchObject({
       maxSeatsPerOrder: 4,
       waitlistOfferSeconds: 600,
-      dates: [{ date, availableSeats: 3, sections: [{ name: 'General', price: 80_000, totalSeats: 3, availableSeats: 3 }] }],
+      dates: [
+        { date, availableSeats: 3, sections: [{ name: 'General', price: 80_000, totalSeats: 3, availableSeats: 3 }] },
+      ],
     })
   })
 
