@@ -1,10 +1,11 @@
 import { DurableObject } from 'cloudflare:workers'
 import type { Result } from '../errors/catalogue'
-import type { ScannerView, WaitlistEntryView } from '../schemas'
+import type { ScannerView, WaitlistEntryView, WaitlistOptionsView } from '../schemas'
 import type { PaymentStart, PlaceInLine, RefundStart } from '../shared/rpc'
 import { ConcertRoom, notFound } from './runtime/room'
 import type { CheckedIn, Transferred } from './tickets/ticket-book'
 import type { CodeClaims, ScannerScope } from './tickets/ticket-states'
+import { waitlistOptions } from './waitlist/options'
 import type { WaitlistJoin, WaitlistJoined } from './waitlist/waitlist'
 
 /**
@@ -98,6 +99,11 @@ export abstract class ConcertOrdersObject extends DurableObject<Env> {
   /** A new WAITING entry of this user (the Worker checked identity and verification), or the live one they have. */
   joinWaitlist(join: WaitlistJoin): Promise<Result<WaitlistJoined>> {
     return this.room.change((now) => this.room.waitlist.join(join, now))
+  }
+
+  /** What a fan may join: every date not started, sold out or not, with its sections, and the policy's bounds (waitlist/options.ts). */
+  waitlistOptions(): Result<WaitlistOptionsView> {
+    return this.room.read((now) => waitlistOptions(this.room.meta, this.room.seatPlan, now))
   }
 
   waitlistOf(userId: string): Result<WaitlistEntryView[]> {

@@ -2,11 +2,39 @@ import { createRoute } from '@hono/zod-openapi'
 import { requireUser } from '../auth/middleware'
 import { readEntryPolicy } from '../http/entry-checks'
 import { requireVerifiedIfAsked } from '../identity/verified-entry'
-import { ConcertIdParam, WaitlistEntry, WaitlistEntryList, WaitlistIdParam, WaitlistJoinBody } from '../schemas'
-import { joinWaitlist, leaveWaitlist, waitlistOf } from '../waitlist/entries'
-import { bearer, errorResponses, json, jsonBody, newRouter } from './openapi'
+import {
+  ConcertIdParam,
+  WaitlistEntry,
+  WaitlistEntryList,
+  WaitlistIdParam,
+  WaitlistJoinBody,
+  WaitlistOptions,
+} from '../schemas'
+import { joinWaitlist, leaveWaitlist, waitlistOf, waitlistOptions } from '../waitlist/entries'
+import { bearer, errorResponses, json, jsonBody, newRouter, none } from './openapi'
 
 export const waitlist = newRouter()
+
+waitlist.openapi(
+  createRoute({
+    method: 'get',
+    path: '/api/concerts/{concertId}/waitlist/options',
+    operationId: 'getWaitlistOptions',
+    tags: ['Waitlist'],
+    summary: 'What the waitlist may be joined for: every date not started yet, sold out or not, with its sections',
+    description:
+      'A date (or section) with availableSeats 0 may be joined; one with seats is on sale (joining it: 409 SEATS_AVAILABLE). ' +
+      "With the policy's maxSeatsPerOrder (an entry's most seats) and waitlistOfferSeconds. Public, at most a second old.",
+    security: none,
+    request: { params: ConcertIdParam },
+    responses: { 200: json(WaitlistOptions, 'The dates and sections'), ...errorResponses(400, 404, 429, 503) },
+  }),
+  async (c) => {
+    const options = await waitlistOptions(c.env, c.req.valid('param').concertId)
+    c.header('Cache-Control', 'public, max-age=1')
+    return c.json(options, 200)
+  },
+)
 
 waitlist.openapi(
   createRoute({

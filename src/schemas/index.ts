@@ -12,7 +12,7 @@ import type { QueueStatus } from './queue'
 import type { Hold, OrderSeat, Payment, Seat, SeatMap, SectionList } from './seats'
 import type { Scanner, Ticket } from './tickets'
 import type { Balance, ConfirmedReservation, Profile, Refund, RefundQuote, VerificationStarted } from './users'
-import type { WaitlistEntry, WaitlistJoinBody, waitlistStatsFields } from './waitlist'
+import type { WaitlistEntry, WaitlistJoinBody, WaitlistOptions, waitlistStatsFields } from './waitlist'
 
 // Shared shapes of the HTTP contract (../../shared/API.md), one file per area. They validate
 // every input and generate the OpenAPI document, so the two cannot disagree.
@@ -59,4 +59,5 @@ export type ScannerView = z.infer<typeof Scanner>
 export type TicketView = z.infer<typeof Ticket>
 export type WaitlistJoinView = z.infer<typeof WaitlistJoinBody>
 export type WaitlistEntryView = z.infer<typeof WaitlistEntry>
+export type WaitlistOptionsView = z.infer<typeof WaitlistOptions>
 export type WaitlistStatsView = Pick<QueueStatsView, keyof typeof waitlistStatsFields>

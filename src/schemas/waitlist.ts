@@ -1,5 +1,7 @@
 import { z } from '@hono/zod-openapi'
+import { DateAvailability } from './catalog'
 import { CalendarDate, MAX_ORDER_SEATS, SectionName, Timestamp, Uuid } from './common'
+import { SectionList } from './seats'
 
 // --- the waitlist for returned seats ---
 
@@ -61,3 +63,22 @@ export const waitlistStatsFields = {
     )
     .openapi({ description: 'Entries per date and section asked, in order of date then section (docs/api.md)' }),
 }
+
+/** `GET /api/concerts/{concertId}/waitlist/options`: what a fan may join, sold out or not (the catalog lists bookable dates only). */
+export const WaitlistOptions = z
+  .object({
+    concertId: Uuid,
+    maxSeatsPerOrder: z.int().min(1).openapi({ description: "The policy's bound on an entry's seats" }),
+    waitlistOfferSeconds: z.int().min(1).openapi({ description: 'How long an offer is held for its user' }),
+    dates: z
+      .array(
+        DateAvailability.pick({ date: true, startsAt: true, availableSeats: true }).extend({
+          sections: SectionList.shape.sections,
+        }),
+      )
+      .openapi({
+        description:
+          'Every date not started yet, sold out or not, in date order, with its sections ("General" for a concert without sections). A date (or section) with availableSeats 0 may be joined; one with seats is on sale.',
+      }),
+  })
+  .openapi('WaitlistOptions')

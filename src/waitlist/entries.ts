@@ -1,7 +1,7 @@
 import type { ConcertObject } from '../concert'
 import { ApiError, unwrap } from '../errors'
 import { findWaitlistEntry, recordWaitlistEntry, waitlistConcertsOf } from '../ledger/waitlist'
-import type { WaitlistEntryView, WaitlistJoinView } from '../schemas'
+import type { WaitlistEntryView, WaitlistJoinView, WaitlistOptionsView } from '../schemas'
 import { released } from '../shared/rpc'
 
 /**
@@ -42,4 +42,9 @@ export async function leaveWaitlist(env: Env, userId: string, waitlistId: string
   const entry = await findWaitlistEntry(env.DB, waitlistId)
   if (!entry || entry.userId !== userId) throw new ApiError('WAITLIST_ENTRY_NOT_FOUND')
   unwrap(await concertStub(env, entry.concertId).leaveWaitlist(userId, waitlistId))
+}
+
+/** What a fan may join, sold out or not: public, so it is asked of the object directly (the route caches it a second). */
+export async function waitlistOptions(env: Env, concertId: string): Promise<WaitlistOptionsView> {
+  return unwrap(await concertStub(env, concertId).waitlistOptions())
 }

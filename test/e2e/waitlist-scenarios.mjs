@@ -66,9 +66,17 @@ export function waitlistTests() {
       () => document.querySelector('#sale-schedule')?.textContent === 'Sold out — the waitlist is open',
     )
     assert.equal(await daeun.textContent('#waitlist-sold-out'), 'Sold out — the waitlist is open')
+    // The form's dates come from GET .../waitlist/options: the sold-out date is listed though the catalog's are not.
+    await daeun.waitForSelector(`#waitlist-date option[value="${date}"]`, { state: 'attached' })
     assert.match(await daeun.textContent('#waitlist-auto-pay-note'), /paid from your balance/)
     await daeun.locator('#waitlist').screenshot({ path: `${shots}/20-waitlist-form.png` })
-    await daeun.fill('#waitlist-date', date)
+    await daeun.selectOption('#waitlist-date', date)
+    assert.equal(await daeun.inputValue('#waitlist-date'), date)
+    assert.equal(
+      await daeun.getAttribute('#waitlist-seats', 'max'),
+      '4',
+      "the seats' max is the policy's (the default)",
+    )
     await daeun.fill('#waitlist-seats', '1')
     await press(daeun, '#waitlist-join')
     await daeun.waitForSelector('#waitlist-entries [data-status="WAITING"]')

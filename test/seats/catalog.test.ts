@@ -208,6 +208,7 @@ describe('service', () => {
         'DELETE /api/concerts/{concertId}/reservations/{reservationId}',
         'POST /api/payments',
         'POST /api/concerts/{concertId}/waitlist',
+        'GET /api/concerts/{concertId}/waitlist/options',
         'GET /api/users/me/waitlist',
         'DELETE /api/users/me/waitlist/{waitlistId}',
         'POST /api/admin/concerts',

@@ -6,7 +6,7 @@ import type { WaitlistEntry } from '../../web/common/api'
 import {
   newlyFulfilled,
   offerSecondsLeft,
-  waitlistDates,
+  waitlistChoices,
   waitlistPanel,
   type WaitlistContext,
 } from '../../web/fan/waitlist/panel'
@@ -108,9 +108,51 @@ describe('newlyFulfilled', () => {
   })
 })
 
-describe('waitlistDates', () => {
-  it('puts the picked date first, then the dates seen, each once', () => {
-    expect(waitlistDates(['2027-01-10', '2027-01-11'], '2027-01-11')).toEqual(['2027-01-11', '2027-01-10'])
-    expect(waitlistDates([], null)).toEqual([])
+describe('waitlistChoices', () => {
+  const section = (name: string, availableSeats: number) => ({ name, price: 100_000, totalSeats: 2, availableSeats })
+  const day = (date: string, ...sections: ReturnType<typeof section>[]) => ({
+    date,
+    startsAt: `${date}T10:00:00.000Z`,
+    availableSeats: sections.reduce((n, s) => n + s.availableSeats, 0),
+    sections,
+  })
+  const options = {
+    concertId: HERE,
+    maxSeatsPerOrder: 3,
+    waitlistOfferSeconds: 600,
+    dates: [
+      day('2027-01-10', section('VIP', 0), section('Floor', 2)),
+      day('2027-01-11', section('VIP', 0), section('Floor', 0)),
+      day('2027-01-12', section('VIP', 1), section('Floor', 2)),
+    ],
+  }
+
+  it("lists every date, a date on sale not to be chosen, and the policy's most seats", () => {
+    expect(waitlistChoices(options, [null, null])).toEqual({
+      dates: [
+        { date: '2027-01-10', onSale: false },
+        { date: '2027-01-11', onSale: false },
+        { date: '2027-01-12', onSale: true },
+      ],
+      date: '2027-01-10',
+      anySection: false,
+      sections: ['VIP'],
+      maxSeats: 3,
+    })
+  })
+
+  it('takes the date asked first, then the one looked at, when it may be joined; any section only on a sold-out date', () => {
+    expect(waitlistChoices(options, [null, '2027-01-11'])).toMatchObject({
+      date: '2027-01-11',
+      anySection: true,
+      sections: ['VIP', 'Floor'],
+    })
+    expect(waitlistChoices(options, ['2027-01-10', '2027-01-11']).date).toBe('2027-01-10')
+    expect(waitlistChoices(options, ['2027-01-12', null]).date).toBe('2027-01-10')
+  })
+
+  it('chooses nothing while every date is on sale', () => {
+    const open = { ...options, dates: [options.dates[2]!] }
+    expect(waitlistChoices(open, [null, null])).toMatchObject({ date: null, anySection: false, sections: [] })
   })
 })

@@ -60,6 +60,7 @@ export type {
   SaleStateView as SaleState,
   WaitlistEntryView as WaitlistEntry,
   WaitlistJoinView as WaitlistJoin,
+  WaitlistOptionsView as WaitlistOptions,
 } from '../../src/schemas'
 export type Seat = SeatMapView['seats'][number]
 export type Section = SectionListView['sections'][number]

@@ -37,8 +37,6 @@ export async function loadDates() {
     api<{ dates: DateInfo[] }>('GET', `/api/concerts/${state.concertId}/dates`).then((r) => r.dates),
     api<SaleState>('GET', `/api/concerts/${state.concertId}/sale`),
   ])
-  const seen = state.seenDates[state.concertId!] ?? []
-  state.seenDates[state.concertId!] = [...new Set([...seen, ...state.dates.map((d) => d.date)])].sort()
   if (!state.date || !state.dates.some((d) => d.date === state.date)) state.date = state.dates[0]?.date ?? null
   // Out of line, the entry's proof of work (if the concert asks one) is solved while the fan looks at the countdown.
   if (!state.queue && state.sale?.state !== 'SOLD_OUT') prepareProof(state.concertId!).catch(() => {})

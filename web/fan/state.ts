@@ -13,6 +13,7 @@ import {
   type Section,
   type Ticket,
   type WaitlistEntry,
+  type WaitlistOptions,
 } from '../common/api'
 import { errorKey, translate, type Lang, type TextKey } from '../common/i18n'
 import { createStore, initialLang } from '../common/store'
@@ -69,10 +70,11 @@ export interface State {
   /** The fan's waitlist entries in every concert, newest first (web/fan/waitlist/); null until first fetched. */
   waitlist: WaitlistEntry[] | null
   /**
-   * Each concert's dates the page has seen on sale: the catalog lists bookable dates only, so a
-   * date that sold out vanishes from it, and the waitlist still needs its name.
+   * What the waitlist may be joined for (GET .../waitlist/options): every date not started, sold
+   * out or not (the catalog lists bookable dates only), with its sections and the policy's
+   * maxSeatsPerOrder; null until fetched. Its `concertId` says which concert it is of.
    */
-  seenDates: Record<string, string[]>
+  waitlistOptions: WaitlistOptions | null
 }
 
 export const store = createStore<State>({
@@ -108,7 +110,7 @@ export const store = createStore<State>({
   verified: null,
   phoneCode: null,
   waitlist: null,
-  seenDates: {},
+  waitlistOptions: null,
 })
 export const state = store.state
 

@@ -98,14 +98,7 @@ export class SeatPlan {
   sectionsOn(date: string): Result<SectionListView> {
     const day = this.counts.get(date)
     if (!day) return dateNotFound(date)
-    return ok({
-      sections: this.venue().map((s, i) => ({
-        name: s.name,
-        price: s.price ?? day.price,
-        totalSeats: s.seats,
-        availableSeats: day.available[i]!,
-      })),
-    })
+    return ok({ sections: sectionsOfDay(this.venue(), day) })
   }
 
   holdCounts() {
@@ -209,6 +202,11 @@ export class SeatPlan {
     return this.counts.get(date)
   }
 
+  /** Every date's counts, in date order. */
+  days(): Iterable<DayCounts> {
+    return this.counts.all().values()
+  }
+
   release(reservation: ReservationRow, now: number): Result<{ date: string }> {
     if (reservation.state === 'PAYING') return fail('PAYMENT_IN_PROGRESS')
     if (reservation.state !== 'HELD') return whyNotHeld(reservation.state)
@@ -303,3 +301,13 @@ export class SeatPlan {
 
 const dateNotFound = (date: string) => fail('DATE_NOT_FOUND', `This concert has no show on ${date}`)
 const seatList = (seats: number[]) => (seats.length === 1 ? `Seat ${seats[0]} is` : `Seats ${seats.join(', ')} are`)
+
+/** A date's sections with their price, seats and seats AVAILABLE, from its counts: the sections list and the waitlist's options. */
+export function sectionsOfDay(venue: readonly Section[], day: DayCounts): SectionListView['sections'] {
+  return venue.map((s, i) => ({
+    name: s.name,
+    price: s.price ?? day.price,
+    totalSeats: s.seats,
+    availableSeats: day.available[i]!,
+  }))
+}

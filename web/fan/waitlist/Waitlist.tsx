@@ -2,16 +2,13 @@
 // joins it (seats, a section or any, autoPay explained); their entries below, polled while the
 // panel is on the page: the place while WAITING, an offer with its countdown and a big Pay
 // button, and how it ended.
-import { useEffect } from 'hono/jsx/dom'
+import { useEffect, useState } from 'hono/jsx/dom'
 import type { WaitlistEntry } from '../../common/api'
 import { useClock } from '../../common/store'
 import { duration } from '../../common/wait-time'
 import { state, t } from '../state'
-import { joinWaitlist, leaveWaitlist, payOffer, pollWaitlist } from './data'
-import { offerSecondsLeft, waitlistDates, waitlistPanel, type WaitlistPanelView } from './panel'
-
-/** The most seats a form offers to ask for: the contract's bound on any policy's maxSeatsPerOrder, which the page cannot read (the server says the concert's own). */
-const MOST_SEATS = 20
+import { joinWaitlist, leaveWaitlist, payOffer, pollWaitlist, refreshWaitlistOptionsQuietly } from './data'
+import { offerSecondsLeft, waitlistChoices, waitlistPanel, type WaitlistPanelView } from './panel'
 
 export function Waitlist() {
   const shownSection = state.sections.find((s) => s.name === state.section)
@@ -53,15 +50,19 @@ function WaitlistPanel({ view }: { view: WaitlistPanelView }) {
 }
 
 function JoinForm({ soldOut }: { soldOut: boolean }) {
-  const dates = waitlistDates(state.seenDates[state.concertId ?? ''] ?? [], state.date)
+  // The date the fan chose in the select; until then, the one the catalog shows, if it may be joined.
+  const [asked, setAsked] = useState<string | null>(null)
+  useEffect(() => void refreshWaitlistOptionsQuietly(), [state.concertId])
+  const options = state.waitlistOptions?.concertId === state.concertId ? state.waitlistOptions : null
+  if (!options) return <p class="muted">…</p>
+  const choices = waitlistChoices(options, [asked, state.date])
   const onSubmit = (event: Event) => {
     event.preventDefault()
     const form = new FormData(event.target as HTMLFormElement)
     // The form's fields are text: no file input gives a File here.
-    const field = (name: string) => (form.get(name) as string | null) ?? ''
-    const section = field('section')
+    const section = (form.get('section') as string | null) ?? ''
     joinWaitlist({
-      date: field('date'),
+      date: (form.get('date') as string | null) ?? '',
       ...(section ? { section } : {}),
       seats: Number(form.get('seats')),
       autoPay: form.get('autoPay') === 'on',
@@ -72,20 +73,26 @@ function JoinForm({ soldOut }: { soldOut: boolean }) {
       <p class="muted">{soldOut ? t('waitlist.intro') : t('waitlist.nothingHere')}</p>
       <label>
         <span>{t('waitlist.date')}</span>
-        <input id="waitlist-date" name="date" type="date" required value={dates[0] ?? ''} list="waitlist-known-dates" />
-        <datalist id="waitlist-known-dates">
-          {dates.map((d) => (
-            <option key={d} value={d} />
+        <select
+          id="waitlist-date"
+          name="date"
+          required
+          onChange={(e: Event) => setAsked((e.target as HTMLSelectElement).value)}
+        >
+          {choices.dates.map((d) => (
+            <option key={d.date} value={d.date} disabled={d.onSale} selected={d.date === choices.date}>
+              {d.onSale ? t('waitlist.onSale', { date: d.date }) : d.date}
+            </option>
           ))}
-        </datalist>
+        </select>
       </label>
       <label>
         <span>{t('waitlist.section')}</span>
         <select id="waitlist-section" name="section">
-          <option value="">{t('waitlist.anySection')}</option>
-          {state.sections.map((s) => (
-            <option key={s.name} value={s.name} selected={s.name === state.section && s.availableSeats === 0}>
-              {s.name}
+          {choices.anySection && <option value="">{t('waitlist.anySection')}</option>}
+          {choices.sections.map((name) => (
+            <option key={name} value={name} selected={name === state.section}>
+              {name}
             </option>
           ))}
         </select>
@@ -97,7 +104,7 @@ function JoinForm({ soldOut }: { soldOut: boolean }) {
           name="seats"
           type="number"
           min="1"
-          max={MOST_SEATS}
+          max={choices.maxSeats}
           value="1"
           inputmode="numeric"
           required
@@ -110,7 +117,7 @@ function JoinForm({ soldOut }: { soldOut: boolean }) {
       <p id="waitlist-auto-pay-note" class="muted">
         {t('waitlist.autoPayNote')}
       </p>
-      <button type="submit" id="waitlist-join" class="primary">
+      <button type="submit" id="waitlist-join" class="primary" disabled={choices.date === null}>
         {t('waitlist.join')}
       </button>
     </form>

@@ -2,7 +2,14 @@
 // token alone: an offer is paid with no place in line), leave. The entries are polled while the
 // panel is on the page (nothing is pushed: docs/api.md, "Telling fans"); the contract's refusals
 // are worded for the waitlist (`waitlist.err.*`), else as everywhere on the page.
-import { api, ApiError, type Payment, type WaitlistEntry, type WaitlistJoin } from '../../common/api'
+import {
+  api,
+  ApiError,
+  type Payment,
+  type WaitlistEntry,
+  type WaitlistJoin,
+  type WaitlistOptions,
+} from '../../common/api'
 import { isTextKey } from '../../common/i18n'
 import { loadDates, refreshWallet } from '../data'
 import { attempt, me, state, store, t } from '../state'
@@ -46,6 +53,20 @@ export function pollWaitlist(): () => void {
   }
 }
 
+/** What the waitlist may be joined for (every date not started, sold out or not): the join form's choices. */
+export async function loadWaitlistOptions() {
+  const concertId = state.concertId
+  if (!concertId) return
+  const options = await api<WaitlistOptions>('GET', `/api/concerts/${concertId}/waitlist/options`)
+  if (concertId === state.concertId) state.waitlistOptions = options
+}
+
+/** When the form comes on the page (or its concert changes); a failure leaves the form waiting for the next try. */
+export const refreshWaitlistOptionsQuietly = () =>
+  loadWaitlistOptions().then(store.changed, () => {
+    // Kept as it was.
+  })
+
 /** A refusal the waitlist words itself, said on the message line; true when it was one. */
 function saidAsWaitlist(err: unknown): boolean {
   const key = err instanceof ApiError ? `waitlist.err.${err.code}` : ''
@@ -62,7 +83,8 @@ export const joinWaitlist = (asked: WaitlistJoin) =>
     } catch (err) {
       if (!saidAsWaitlist(err)) throw err
       // Seats on sale after all: the catalog shows them, with the queue's join button.
-      if (err instanceof ApiError && err.code === 'SEATS_AVAILABLE') await loadDates()
+      if (err instanceof ApiError && err.code === 'SEATS_AVAILABLE')
+        await Promise.all([loadDates(), loadWaitlistOptions()])
       return
     }
     state.message = { kind: 'info', text: t('waitlist.joined', { n: entry.position ?? 1 }) }

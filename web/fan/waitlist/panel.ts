@@ -1,6 +1,6 @@
 // Which waitlist panel the fans' page shows, and what its entries say: pure (no DOM, no page
 // state), so that test/web/waitlist-panel.test.ts checks it without a browser.
-import type { QueueStatus, SaleState, WaitlistEntry } from '../../common/api'
+import type { QueueStatus, SaleState, WaitlistEntry, WaitlistOptions } from '../../common/api'
 
 /** What the page knows that decides the panel: the concert picked, its sale, the fan's place, the seats seen. */
 export interface WaitlistContext {
@@ -47,7 +47,38 @@ export function newlyFulfilled(before: WaitlistEntry[], after: WaitlistEntry[]):
   return after.filter((e) => e.status === 'FULFILLED' && was.get(e.waitlistId) !== 'FULFILLED')
 }
 
-/** The dates a fan may ask for: those the page has seen for the concert, with the picked one first, no repeats. */
-export function waitlistDates(seen: readonly string[], picked: string | null): string[] {
-  return [...new Set([...(picked ? [picked] : []), ...seen])]
+/** A date of the form's select: `onSale` (seats AVAILABLE in every section) says "on sale now" and cannot be chosen. */
+export interface WaitlistDateChoice {
+  date: string
+  onSale: boolean
+}
+
+export interface WaitlistChoices {
+  dates: WaitlistDateChoice[]
+  /** The date chosen: the one asked if it may be joined, else the first that may; null when none. */
+  date: string | null
+  /** Whether "any section" may be asked: the whole date has no seat AVAILABLE. */
+  anySection: boolean
+  /** The chosen date's sections with no seat AVAILABLE: those that may be asked. */
+  sections: string[]
+  /** The policy's most seats an entry may ask. */
+  maxSeats: number
+}
+
+/**
+ * What the join form offers, from `GET .../waitlist/options`: a date may be joined while it (or
+ * one of its sections) has no seat AVAILABLE; `asked` is the date the fan chose, or looks at.
+ */
+export function waitlistChoices(options: WaitlistOptions, asked: readonly (string | null)[]): WaitlistChoices {
+  const joinable = (d: WaitlistOptions['dates'][number]) =>
+    d.availableSeats === 0 || d.sections.some((s) => s.availableSeats === 0)
+  const open = options.dates.filter(joinable)
+  const chosen = asked.map((a) => open.find((d) => d.date === a)).find((d) => d !== undefined) ?? open[0]
+  return {
+    dates: options.dates.map((d) => ({ date: d.date, onSale: !joinable(d) })),
+    date: chosen?.date ?? null,
+    anySection: chosen?.availableSeats === 0,
+    sections: chosen ? chosen.sections.filter((s) => s.availableSeats === 0).map((s) => s.name) : [],
+    maxSeats: options.maxSeatsPerOrder,
+  }
 }
