@@ -59,7 +59,7 @@ export async function serveBundle({ inspectorPort, entryWorker = false, vars = {
     inspectorPort,
     log: new Log(LogLevel.WARN),
   }
-  // A probe: a Worker of its own (another isolate) calling the objects' methods directly (bench/object-costs.mjs).
+  // A probe: a Worker of its own (another isolate) calling the objects' methods directly (bench/object-costs.mjs, bench/waitlist-release.mjs).
   const durableObjects = Object.fromEntries(
     Object.entries(w.durableObjects ?? {}).map(([binding, o]) => [
       binding,
@@ -72,7 +72,15 @@ export async function serveBundle({ inspectorPort, entryWorker = false, vars = {
           ...shared,
           workers: [
             main,
-            { name: 'probe', modules: true, script: probe, compatibilityDate: w.compatibilityDate, durableObjects },
+            {
+              name: 'probe',
+              modules: true,
+              script: probe,
+              compatibilityDate: w.compatibilityDate,
+              durableObjects,
+              // The same database as the Worker's (bench/waitlist-release.mjs makes its users there).
+              d1Databases: w.d1Databases,
+            },
           ],
         }
       : { ...shared, ...main },
