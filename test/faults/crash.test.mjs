@@ -13,17 +13,10 @@
 //     free and booked); the payments and the refunds are exactly the acknowledged ones;
 //   no seat is held twice, and the holds whose time passed during the outage are released;
 //   the queue survives: every acknowledged place is still there, in arrival order.
-// And the gate (a test of its own): check-ins of many tickets, with duplicates, at several
-// scanners, the service SIGKILLed mid-way and restarted: no ticket is let in twice (at most one
-// 201 per ticket over both runs) and none is lost (a ticket answered 201 is CHECKED_IN after
-// the restart, in the concert object and in D1).
+// The gate's crash test is gate-crash.test.mjs; the service's harness, service.mjs.
 import assert from 'node:assert/strict'
-import { execFile, spawn } from 'node:child_process'
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
-import { tmpdir } from 'node:os'
-import { join } from 'node:path'
-import { promisify } from 'node:util'
 import { after, test } from 'node:test'
+import { adminToken, faultedService, pick, wait } from './service.mjs'
 
 const PORT = Number(process.env.FAULTS_PORT ?? 8798)
 const KILLS = Number(process.env.FAULTS_KILLS ?? 6)
@@ -31,15 +24,12 @@ const BUYERS = 24
 const MAX_ACTIVE = 8
 const HOLD_TTL_SECONDS = 3
 const PRICE = 10_000
-const base = `http://127.0.0.1:${PORT}`
-const stateDir = mkdtempSync(join(tmpdir(), 'concert-faults-'))
-const adminToken = () => /^ADMIN_TOKEN=(.*)$/m.exec(readFileSync('.dev.vars', 'utf8'))[1].trim()
-
-const wait = (ms) => new Promise((r) => setTimeout(r, ms))
-const pick = (n) => Math.floor(Math.random() * n)
+const service = faultedService(PORT)
+const { base, request, start, kill, until, d1 } = service
+after(service.stop)
+/** Payments and refunds in flight: between the object's and D1's halves is where a kill hurts most. */
+let moneyInFlight = 0
 const figures = {
-  kills: 0,
-  requests: 0,
   inFlightAtKills: 0,
   cutOffCalls: 0,
   chargesAcknowledged: 0,
@@ -50,115 +40,6 @@ const figures = {
   seatTaken: 0,
   refunds: 0,
   retriedAfterRestart: 0,
-}
-
-// --- the service ---
-
-let server = null
-let serverLog = ''
-
-async function start() {
-  server = spawn('npm', ['start'], {
-    env: { ...process.env, PORT: String(PORT), STATE_DIR: stateDir },
-    detached: true,
-    stdio: ['ignore', 'pipe', 'pipe'],
-  })
-  server.stdout.on('data', (d) => (serverLog = (serverLog + d).slice(-4000)))
-  server.stderr.on('data', (d) => (serverLog = (serverLog + d).slice(-4000)))
-  const deadline = Date.now() + 120_000
-  while (Date.now() < deadline) {
-    if ((await request('GET', '/healthz')).status === 200) return
-    await wait(250)
-  }
-  throw new Error(`npm start did not answer within 120 s:\n${serverLog}`)
-}
-
-async function kill() {
-  const exited = new Promise((r) => server.once('exit', r))
-  process.kill(-server.pid, 'SIGKILL')
-  await exited
-  // The group: npm, node, wrangler, workerd. All must be gone before the next start.
-  for (let i = 0; i < 50 && (await request('GET', '/healthz')).status !== 0; i++) await wait(100)
-  server = null
-  figures.kills++
-}
-
-after(() => {
-  if (server) process.kill(-server.pid, 'SIGKILL')
-  rmSync(stateDir, { recursive: true, force: true })
-})
-
-/** One HTTP call; status 0 when the service is not there (killed mid-request). */
-/**
- * @param {string} method
- * @param {string} path
- * @param {{ body?: unknown, token?: string, queueToken?: string, key?: string }} [options]
- */
-async function request(method, path, { body, token, queueToken, key } = {}) {
-  /** @type {Record<string, string>} */
-  const headers = {}
-  if (body !== undefined) headers['content-type'] = 'application/json'
-  if (token) headers.authorization = `Bearer ${token}`
-  if (queueToken) headers['x-queue-token'] = queueToken
-  if (key) headers['idempotency-key'] = key
-  figures.requests++
-  inFlight++
-  try {
-    const res = await fetch(`${base}${path}`, {
-      method,
-      headers,
-      body: body === undefined ? undefined : JSON.stringify(body),
-      signal: AbortSignal.timeout(10_000),
-    })
-    const text = await res.text()
-    return { status: res.status, body: text ? JSON.parse(text) : null }
-  } catch {
-    return { status: 0, body: null }
-  } finally {
-    inFlight--
-  }
-}
-let inFlight = 0
-/** Payments and refunds in flight: between the object's and D1's halves is where a kill hurts most. */
-let moneyInFlight = 0
-
-/** Retries a setup call while the service settles; a service that never answers fails the test. */
-async function until(what, attempt) {
-  const deadline = Date.now() + 30_000
-  for (;;) {
-    const result = await attempt()
-    if (result) return result
-    if (Date.now() > deadline) throw new Error(`${what}: no success in 30 s\n${serverLog}`)
-    await wait(200)
-  }
-}
-
-/**
- * Rows from the local D1, through wrangler. Asynchronous on purpose: a synchronous child
- * process stops the event loop for seconds, the server closes idle keep-alive connections
- * meanwhile, and the next request goes out on one of them before its close is seen
- * ("other side closed").
- */
-async function d1(sql) {
-  const { stdout } = await promisify(execFile)(
-    'node',
-    [
-      'node_modules/wrangler/bin/wrangler.js',
-      'd1',
-      'execute',
-      'DB',
-      '--local',
-      '--persist-to',
-      stateDir,
-      '--json',
-      '--command',
-      sql,
-    ],
-    {
-      env: { ...process.env, WRANGLER_SEND_METRICS: 'false' },
-    },
-  )
-  return JSON.parse(stdout)[0].results
 }
 
 // --- buyers ---
@@ -449,7 +330,7 @@ test(`survives ${KILLS} SIGKILLs of the whole service at random moments`, { time
     }
     running = false // requests in flight stay in flight: the kill cuts them
     const killedAt = Date.now()
-    figures.inFlightAtKills += inFlight
+    figures.inFlightAtKills += service.counts.inFlight
     await kill()
     await work
     figures.cutOffCalls += buyers.filter((b) => b.cutOff).length
@@ -459,130 +340,17 @@ test(`survives ${KILLS} SIGKILLs of the whole service at random moments`, { time
     // Every hold taken before the kill has run out by now.
     await wait(Math.max(0, killedAt + HOLD_TTL_SECONDS * 1000 + 500 - Date.now()))
     await checkInvariants(buyers, concerts)
-    console.log(`round ${round}: killed after ${figures.requests} requests so far; invariants hold`)
+    console.log(`round ${round}: killed after ${service.counts.requests} requests so far; invariants hold`)
   }
   assert.ok(
     figures.payments > 0 && figures.chargesAcknowledged > 0 && figures.refunds > 0,
     'the workload did not reach payments and refunds',
   )
-  console.log(`faults: ${JSON.stringify(figures)}`)
-})
-
-test('check-ins survive a SIGKILL mid-way: no ticket let in twice, none lost', { timeout: 5 * 60_000 }, async () => {
-  if (!server) await start()
-  const BUYERS_AT_GATE = 4
-  const SEATS_EACH = 10
-  const COPIES = 3 // each ticket is presented this many times at once, at different scanners
-  const date = new Date(Date.now() + 30 * 86_400_000).toISOString().slice(0, 10)
-  const created = await until('create a concert', async () => {
-    const r = await request('POST', '/api/admin/concerts', {
-      token: adminToken(),
-      body: {
-        title: 'Gate crash test',
-        dates: [{ date, price: PRICE }],
-        seatsPerDate: 50,
-        queuePolicy: { maxActiveUsers: 50, maxSeatsPerOrder: SEATS_EACH, maxTicketsPerUser: SEATS_EACH },
-      },
-    })
-    return r.status === 201 && r.body
-  })
-  const concertId = created.concertId
-  /** @type {Array<{ holder: { accessToken: string }, ticketId: string }>} */
-  const tickets = []
-  for (let b = 0; b < BUYERS_AT_GATE; b++) {
-    const buyer = new Buyer()
-    await buyer.ensureUser()
-    await buyer.charge(PRICE * SEATS_EACH, crypto.randomUUID())
-    const place = await request('POST', `/api/concerts/${concertId}/queue/tokens`, { token: buyer.user.accessToken })
-    assert.equal(place.body?.status, 'ACTIVE', JSON.stringify(place.body))
-    const seatNumbers = Array.from({ length: SEATS_EACH }, (_, i) => 1 + b * SEATS_EACH + i)
-    const held = await request('POST', `/api/concerts/${concertId}/reservations`, {
-      body: { date, seatNumbers },
-      token: buyer.user.accessToken,
-      queueToken: place.body.token,
-    })
-    assert.equal(held.status, 201, JSON.stringify(held.body))
-    const paid = await request('POST', '/api/payments', {
-      body: { reservationId: held.body.reservationId },
-      token: buyer.user.accessToken,
-      queueToken: place.body.token,
-    })
-    assert.equal(paid.status, 201, JSON.stringify(paid.body))
-    const list = await request('GET', '/api/users/me/tickets', { token: buyer.user.accessToken })
-    for (const t of list.body.tickets)
-      if (t.concertId === concertId) tickets.push({ holder: buyer.user, ticketId: t.ticketId })
-  }
-  assert.equal(tickets.length, BUYERS_AT_GATE * SEATS_EACH)
-  const scanners = []
-  for (let i = 0; i < 4; i++) {
-    const r = await request('POST', `/api/admin/concerts/${concertId}/scanners`, {
-      token: adminToken(),
-      body: { name: `lane ${i}` },
-    })
-    assert.equal(r.status, 201)
-    scanners.push(r.body.token)
-  }
-  /** Ticket id -> statuses answered, over both runs. */
-  const answers = new Map(tickets.map((t) => [t.ticketId, /** @type {number[]} */ ([])]))
-  async function presentAll(spreadMs) {
-    const codes = await Promise.all(
-      tickets.map(async (t) => {
-        const r = await until('a code', async () => {
-          const c = await request('GET', `/api/users/me/tickets/${t.ticketId}/code`, { token: t.holder.accessToken })
-          return c.status === 200 && c.body.code
-        })
-        return { ticketId: t.ticketId, code: r }
-      }),
-    )
-    await Promise.all(
-      codes.flatMap(({ ticketId, code }) =>
-        Array.from({ length: COPIES }, async (_, copy) => {
-          await wait(pick(spreadMs))
-          const r = await request('POST', `/api/concerts/${concertId}/check-ins`, {
-            token: scanners[(copy + pick(scanners.length)) % scanners.length],
-            body: { code },
-          })
-          answers.get(ticketId).push(r.status)
-          if (r.status !== 0 && r.status !== 201)
-            assert.equal(r.body?.error?.code, 'ALREADY_CHECKED_IN', `check-in: ${r.status} ${JSON.stringify(r.body)}`)
-        }),
-      ),
-    )
-  }
-  // Run 1: the presentations spread over 1.5 s, the kill lands in the middle of them.
-  const firstRun = presentAll(1_500)
-  await wait(400 + pick(600))
-  await kill()
-  await firstRun
-  const letInBeforeKill = [...answers].filter(([, s]) => s.includes(201)).map(([id]) => id)
-  const cutOff = [...answers.values()].flat().filter((s) => s === 0).length
-  await start()
-  // Run 2: every ticket presented again, with fresh codes (those of run 1 may have expired meanwhile).
-  await presentAll(200)
-  for (const [ticketId, statuses] of answers)
-    assert.ok(statuses.filter((s) => s === 201).length <= 1, `ticket ${ticketId} let in twice: ${statuses.join(',')}`)
-  // Every ticket is in by now (run 2 let in those run 1 had not, or found them in): none lost.
-  for (const [ticketId, statuses] of answers)
-    assert.ok(
-      statuses.some((s) => s === 201 || s === 409),
-      `ticket ${ticketId}: ${statuses.join(',')}`,
-    )
-  const stats = await request('GET', `/api/admin/concerts/${concertId}/queue`, { token: adminToken() })
-  assert.deepEqual(stats.body.checkIns, [{ date, tickets: tickets.length, checkedIn: tickets.length }])
-  // D1 follows the object: by the route's write, or the outbox event's after the restart.
-  await until('D1 to have every check-in', async () => {
-    const [{ missing }] = await d1(
-      `SELECT COUNT(*) AS missing FROM tickets WHERE concert_id = '${concertId}' AND checked_in_at IS NULL`,
-    )
-    return missing === 0
-  })
-  console.log(
-    `gate: ${tickets.length} tickets x ${COPIES}; ${letInBeforeKill.length} let in before the kill, ${cutOff} check-ins cut off; no ticket twice, none lost`,
-  )
+  console.log(`faults: ${JSON.stringify({ ...figures, ...service.counts })}`)
 })
 
 test('oversized request headers are refused with a 4xx, and the service keeps serving', async () => {
-  if (!server) await start()
+  if (!service.running) await start()
   const res = await fetch(`${base}/api/users/me/balance`, {
     headers: { authorization: `Bearer ${'x'.repeat(200_000)}` },
   }).catch((err) => err)

@@ -3,18 +3,21 @@
 // offers made per minute (the history's `waitlisted` and `offered`).
 import { useEffect, useRef } from 'hono/jsx/dom'
 import { state, t } from './state'
-import { WaitlistChart } from './waitlist-chart'
+import { MinuteChart } from './minute-chart'
 
 export function Waitlist() {
   const { stats, history } = state.live!
   const box = useRef<HTMLDivElement>(null)
-  const chart = useRef<WaitlistChart | null>(null)
+  const chart = useRef<MinuteChart | null>(null)
   useEffect(() => {
-    chart.current = new WaitlistChart(box.current!)
+    chart.current = new MinuteChart(box.current!)
     return () => chart.current?.destroy()
   }, [])
   useEffect(() => {
-    chart.current?.show(history, { waitlisted: t('admin.waitlisted'), offered: t('admin.offeredPerMinute') })
+    chart.current?.show(history, [
+      { label: t('admin.waitlisted'), value: (p) => p.waitlisted, color: '#5b3df5', perMinute: false },
+      { label: t('admin.offeredPerMinute'), value: (p) => p.offered, color: '#c77700', perMinute: true },
+    ])
   })
   const rows = stats.waitlist
   return (

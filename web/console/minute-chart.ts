@@ -1,10 +1,20 @@
-// The console's chart of the waitlist (uPlot), as the gate's (gate-chart.ts): over the last hour,
-// the entries WAITING or OFFERED at each minute's end (the history's `waitlisted`, a line) and
-// the offers made within each minute (`offered`, bars: each a returned seat's way to a fan).
+// A console chart (uPlot) of the history's per-minute points over the last hour: the gate's
+// entries, the waitlist's entries and offers. Counts within a minute are bars, like the sales
+// chart; a level at each minute's end is a line.
 import uPlot from 'uplot'
 import type { QueueHistory } from '../common/api'
 
-export class WaitlistChart {
+type Point = QueueHistory['points'][number]
+
+export interface MinuteSeries {
+  label: string
+  value: (point: Point) => number
+  color: string
+  /** Counted within each minute (bars), rather than a level at its end (a line). */
+  perMinute: boolean
+}
+
+export class MinuteChart {
   private chart: uPlot | null = null
   private readonly resize = () => this.chart?.setSize(this.size())
 
@@ -17,11 +27,10 @@ export class WaitlistChart {
     this.chart?.destroy()
   }
 
-  show(history: QueueHistory, labels: { waitlisted: string; offered: string }) {
+  show(history: QueueHistory, series: MinuteSeries[]) {
     const data: uPlot.AlignedData = [
       history.points.map((p) => Date.parse(p.at) / 1000),
-      history.points.map((p) => p.waitlisted),
-      history.points.map((p) => p.offered),
+      ...series.map((s) => history.points.map(s.value)),
     ]
     if (this.chart) return this.chart.setData(data)
     const bars = uPlot.paths.bars!({ size: [0.6, 12] })
@@ -30,8 +39,9 @@ export class WaitlistChart {
         ...this.size(),
         series: [
           {},
-          { label: labels.waitlisted, stroke: '#5b3df5', width: 2 },
-          { label: labels.offered, stroke: '#c77700', paths: bars, fill: '#c7770055' },
+          ...series.map(({ label, color, perMinute }) =>
+            perMinute ? { label, stroke: color, paths: bars, fill: `${color}55` } : { label, stroke: color, width: 2 },
+          ),
         ],
       },
       data,
