@@ -1,22 +1,13 @@
 // The picked concert at its gates: how many of each date's tickets are checked in (the stats'
 // `checkIns`), and the entries per minute over the last hour (the history's `checkedIn`).
-import { useEffect, useRef } from 'hono/jsx/dom'
-import { MinuteChart } from './minute-chart'
+import { useMinuteChart } from './minute-chart'
 import { state, t } from './state'
 
 export function GateEntries() {
   const { stats, history } = state.live!
-  const box = useRef<HTMLDivElement>(null)
-  const chart = useRef<MinuteChart | null>(null)
-  useEffect(() => {
-    chart.current = new MinuteChart(box.current!)
-    return () => chart.current?.destroy()
-  }, [])
-  useEffect(() => {
-    chart.current?.show(history, [
-      { label: t('admin.checkedIn'), value: (p) => p.checkedIn, color: '#146c2e', perMinute: true },
-    ])
-  })
+  const box = useMinuteChart(history, [
+    { label: t('admin.checkedIn'), value: (p) => p.checkedIn, color: '#146c2e', perMinute: true },
+  ])
   const checkIns = stats.checkIns
   return (
     <>

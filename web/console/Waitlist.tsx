@@ -1,24 +1,15 @@
 // The picked concert's waitlist for returned seats: per date and section asked (the stats'
 // `waitlist`: waiting, offered, fulfilled), and over the last hour the entries on it and the
 // offers made per minute (the history's `waitlisted` and `offered`).
-import { useEffect, useRef } from 'hono/jsx/dom'
 import { state, t } from './state'
-import { MinuteChart } from './minute-chart'
+import { useMinuteChart } from './minute-chart'
 
 export function Waitlist() {
   const { stats, history } = state.live!
-  const box = useRef<HTMLDivElement>(null)
-  const chart = useRef<MinuteChart | null>(null)
-  useEffect(() => {
-    chart.current = new MinuteChart(box.current!)
-    return () => chart.current?.destroy()
-  }, [])
-  useEffect(() => {
-    chart.current?.show(history, [
-      { label: t('admin.waitlisted'), value: (p) => p.waitlisted, color: '#5b3df5', perMinute: false },
-      { label: t('admin.offeredPerMinute'), value: (p) => p.offered, color: '#c77700', perMinute: true },
-    ])
-  })
+  const box = useMinuteChart(history, [
+    { label: t('admin.waitlisted'), value: (p) => p.waitlisted, color: '#5b3df5', perMinute: false },
+    { label: t('admin.offeredPerMinute'), value: (p) => p.offered, color: '#c77700', perMinute: true },
+  ])
   const rows = stats.waitlist
   return (
     <>

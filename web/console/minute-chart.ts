@@ -1,6 +1,7 @@
 // A console chart (uPlot) of the history's per-minute points over the last hour: the gate's
 // entries, the waitlist's entries and offers. Counts within a minute are bars, like the sales
 // chart; a level at each minute's end is a line.
+import { useEffect, useRef } from 'hono/jsx/dom'
 import uPlot from 'uplot'
 import type { QueueHistory } from '../common/api'
 
@@ -52,4 +53,18 @@ export class MinuteChart {
   private size() {
     return { width: Math.max(280, this.target.parentElement!.clientWidth), height: 180 }
   }
+}
+
+/** A MinuteChart kept for a component's life and shown anew on each render: the ref goes on its box. */
+export function useMinuteChart(history: QueueHistory, series: MinuteSeries[]) {
+  const box = useRef<HTMLDivElement>(null)
+  const chart = useRef<MinuteChart | null>(null)
+  useEffect(() => {
+    chart.current = new MinuteChart(box.current!)
+    return () => chart.current?.destroy()
+  }, [])
+  useEffect(() => {
+    chart.current?.show(history, series)
+  })
+  return box
 }
