@@ -1,3 +1,4 @@
+import { TICKET_TABLES } from '../tickets/ticket-tables'
 import { WAITLIST_TABLES } from '../waitlist/waitlist-tables'
 
 /**
@@ -246,35 +247,9 @@ ALTER TABLE history_v12 RENAME TO history;
     `,
   },
   {
-    // Tickets at the gate (src/concert/tickets/): each sold seat's ticket, under the id the
-    // ledger gave it (src/tickets/ticket-ids.ts), its holder and version (a transfer raises
-    // it), its state and check-in; the concert's scanners; check-ins in the history.
+    // Tickets at the gate, their tables (tickets/ticket-tables.ts).
     version: 13,
-    sql: `
-CREATE TABLE IF NOT EXISTS tickets (
-  ticket_id TEXT PRIMARY KEY,
-  reservation_id TEXT NOT NULL,
-  date TEXT NOT NULL,
-  seat_number INTEGER NOT NULL,
-  buyer_id TEXT NOT NULL,
-  holder_id TEXT NOT NULL,
-  version INTEGER NOT NULL CHECK (version >= 1),
-  state TEXT NOT NULL CHECK (state IN ('VALID', 'CHECKED_IN', 'VOID')),
-  checked_in_at INTEGER,
-  checked_in_by TEXT,
-  transferred_at INTEGER,
-  created_at INTEGER NOT NULL
-) WITHOUT ROWID;
-CREATE INDEX IF NOT EXISTS tickets_by_order ON tickets (reservation_id);
-CREATE INDEX IF NOT EXISTS tickets_by_holder ON tickets (holder_id);
-CREATE TABLE IF NOT EXISTS scanners (
-  scanner_id TEXT PRIMARY KEY,
-  name TEXT NOT NULL,
-  date TEXT,
-  created_at INTEGER NOT NULL
-) WITHOUT ROWID;
-ALTER TABLE history ADD COLUMN checked_in INTEGER NOT NULL DEFAULT 0;
-    `,
+    sql: TICKET_TABLES,
   },
   {
     // The waitlist for returned seats, its tables and indexes (waitlist/waitlist-tables.ts).

@@ -1,3 +1,4 @@
+import type { SectionListView } from '../../schemas'
 import type { Section } from '../../shared/venue'
 import { sectionIndexOf } from '../../shared/venue'
 
@@ -75,4 +76,14 @@ export class SeatCounts {
   reset() {
     this.days = null
   }
+}
+
+/** A date's sections with their price, seats and seats AVAILABLE, from its counts: the sections list and the waitlist's options. */
+export function sectionsOfDay(venue: readonly Section[], day: DayCounts): SectionListView['sections'] {
+  return venue.map((s, i) => ({
+    name: s.name,
+    price: s.price ?? day.price,
+    totalSeats: s.seats,
+    availableSeats: day.available[i]!,
+  }))
 }

@@ -6,7 +6,7 @@ import type { Outbox } from '../fan-out/outbox'
 import { holdExpiresAt, isBookable } from '../../shared/policy'
 import type { ConcertSetup } from '../../shared/rpc'
 import type { PackedSeatMap } from '../../shared/seat-map'
-import { SeatCounts, type DayCounts } from './seat-counts'
+import { SeatCounts, sectionsOfDay, type DayCounts } from './seat-counts'
 import { lastSeatOf, priceSeats, total, type Section } from '../../shared/venue'
 import { VenueRows } from './venue-rows'
 import { orderFields, seatNumbersOf, type OrderBook, type ReservationRow } from '../orders/order-book'
@@ -301,13 +301,3 @@ export class SeatPlan {
 
 const dateNotFound = (date: string) => fail('DATE_NOT_FOUND', `This concert has no show on ${date}`)
 const seatList = (seats: number[]) => (seats.length === 1 ? `Seat ${seats[0]} is` : `Seats ${seats.join(', ')} are`)
-
-/** A date's sections with their price, seats and seats AVAILABLE, from its counts: the sections list and the waitlist's options. */
-export function sectionsOfDay(venue: readonly Section[], day: DayCounts): SectionListView['sections'] {
-  return venue.map((s, i) => ({
-    name: s.name,
-    price: s.price ?? day.price,
-    totalSeats: s.seats,
-    availableSeats: day.available[i]!,
-  }))
-}

@@ -1,7 +1,8 @@
 import type { WaitlistOptionsView } from '../../schemas'
 import { isBookable } from '../../shared/policy'
 import type { ConcertMeta } from '../runtime/meta'
-import { sectionsOfDay, type SeatPlan } from '../seats/seat-plan'
+import type { SeatPlan } from '../seats/seat-plan'
+import { sectionsOfDay } from '../seats/seat-counts'
 
 /**
  * What a fan may join the waitlist for (`GET .../waitlist/options`): every date not started
