@@ -27,6 +27,7 @@ export default defineConfig(async () => {
             // The stand-in platform of test/support/global-setup.mjs; retries without waiting.
             DATA_PLATFORM_URL: `http://127.0.0.1:${DATA_PLATFORM_PORT}/events`,
             EVENT_RETRY_BASE_SECONDS: '0',
+            EVENT_MAX_RETRIES: String(TEST_MAX_RETRIES),
             // Tiny relays, so that the tests' sockets spread over many (test/fan-out/relays.test.ts).
             SOCKETS_PER_RELAY: '50',
             // Relays' tree two branches wide: most relays hear of a change from another (test/fan-out/relays.test.ts).

@@ -32,10 +32,19 @@ export interface UndeliveredEvent {
   event: SaleEvent
 }
 
-/** The dead-letter queue's batch, kept in D1 (one row per eventId: a dead letter delivered twice is kept once). */
-export async function keepDeadLetters(db: D1Database, messages: readonly Message<SaleEvent>[], failedAt: string) {
+/**
+ * The dead-letter queue's batch, kept in D1 (one row per eventId: a dead letter delivered twice
+ * is kept once). Each was tried `attempts` times: a message's own count starts again in the
+ * dead-letter queue, so the caller gives 1 + the sale-events consumer's max_retries.
+ */
+export async function keepDeadLetters(
+  db: D1Database,
+  messages: readonly Message<SaleEvent>[],
+  failedAt: string,
+  attempts: number,
+) {
   const orm = drizzle(db)
-  const inserts = messages.map(({ body, attempts }) =>
+  const inserts = messages.map(({ body }) =>
     orm
       .insert(undeliveredEvents)
       .values({

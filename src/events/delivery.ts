@@ -95,7 +95,7 @@ async function deliver(message: Message<SaleEvent>, env: Env): Promise<DeliveryF
 }
 
 async function keepDeadLetter(batch: MessageBatch<SaleEvent>, env: Env) {
-  await keepDeadLetters(env.DB, batch.messages, new Date().toISOString())
+  await keepDeadLetters(env.DB, batch.messages, new Date().toISOString(), 1 + Number(env.EVENT_MAX_RETRIES))
   for (const { body } of batch.messages)
     console.error(
       JSON.stringify({

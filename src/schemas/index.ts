@@ -18,6 +18,7 @@ import type { WaitlistEntry, WaitlistJoinBody, WaitlistOptions, waitlistStatsFie
 // every input and generate the OpenAPI document, so the two cannot disagree.
 export * from './catalog'
 export * from './common'
+export * from './events'
 export * from './operators'
 export * from './queue'
 export * from './seats'

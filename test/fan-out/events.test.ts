@@ -18,14 +18,13 @@ import {
   newConcert,
   newUser,
   payFor,
+  platformMode,
   received,
   stubOf,
   until,
 } from '../helpers'
 
-const platform = new URL(env.DATA_PLATFORM_URL).origin
-const setMode = (concertId: string, mode: 'ok' | 'down' | 'flaky') =>
-  fetch(`${platform}/control`, { method: 'POST', body: JSON.stringify({ concertId, mode }) })
+const setMode = platformMode
 
 /** One buyer pays seat 4, after holding and releasing seat 3; a second user waits and is admitted. */
 async function sale(concertId: string, date: string) {

@@ -49,6 +49,8 @@ describe('retry schedule', () => {
   it('is computed for the max_retries wrangler.toml gives the sale-events consumer', () => {
     const consumer = /queue = "sale-events"\n[^[]*?max_retries = (\d+)/.exec(wranglerToml)
     expect(Number(consumer?.[1])).toBe(MAX_DELIVERY_RETRIES)
+    // What the dead-letter consumer records as the attempts of a dead letter.
+    expect(/^EVENT_MAX_RETRIES = "(\d+)"$/m.exec(wranglerToml)?.[1]).toBe(String(MAX_DELIVERY_RETRIES))
     expect(MAX_DELIVERY_RETRIES).toBe(100)
   })
 })
