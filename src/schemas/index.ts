@@ -8,6 +8,7 @@ import type {
   RefundPolicy,
   SectionInput,
 } from './operators'
+import type { UndeliveredEventList } from './events'
 import type { QueueStatus } from './queue'
 import type { Hold, OrderSeat, Payment, Seat, SeatMap, SectionList } from './seats'
 import type { Scanner, Ticket } from './tickets'
@@ -62,3 +63,4 @@ export type WaitlistJoinView = z.infer<typeof WaitlistJoinBody>
 export type WaitlistEntryView = z.infer<typeof WaitlistEntry>
 export type WaitlistOptionsView = z.infer<typeof WaitlistOptions>
 export type WaitlistStatsView = Pick<QueueStatsView, keyof typeof waitlistStatsFields>
+export type UndeliveredEventListView = z.infer<typeof UndeliveredEventList>
