@@ -205,6 +205,39 @@ describe('delivery', () => {
     expect(messages.map((m) => m.ack.mock.calls.length)).toEqual([0, 0])
   })
 
+  it('a batch whose D1 writes fail is retried on the backoff schedule, not at once, and nothing is delivered', async () => {
+    const { concertId } = await newConcert()
+    const transfer: SaleEvent = {
+      ...event(1),
+      concertId,
+      type: 'ticket.checked_in',
+      ticketId: crypto.randomUUID(),
+    }
+    const messages = [4, 2].map((attempts) => ({
+      id: `m${attempts}`,
+      timestamp: new Date(),
+      attempts,
+      body: attempts === 4 ? transfer : { ...event(attempts), concertId },
+      ack: vi.fn(),
+      retry: vi.fn(),
+    }))
+    const batch = { queue: SALE_EVENTS_QUEUE, messages, ackAll: vi.fn(), retryAll: vi.fn() }
+    const failingDb = {
+      ...env.DB,
+      prepare: env.DB.prepare.bind(env.DB),
+      batch: () => Promise.reject(new Error('D1 is unavailable (injected)')),
+    } as unknown as D1Database
+    await handleSaleEvents(batch as unknown as MessageBatch<SaleEvent>, {
+      ...env,
+      DB: failingDb,
+      EVENT_RETRY_BASE_SECONDS: '2',
+    })
+    // The batch's least-tried message sets the delay: its 2nd attempt failed, 4 s.
+    expect(batch.retryAll.mock.calls).toEqual([[{ delaySeconds: 4 }]])
+    expect(messages.map((m) => m.ack.mock.calls.length + m.retry.mock.calls.length)).toEqual([0, 0])
+    expect((await received(concertId)).requests).toBe(0)
+  })
+
   it('with no DATA_PLATFORM_URL, acknowledges every event to the log only', async () => {
     const batch = createMessageBatch<SaleEvent>(SALE_EVENTS_QUEUE, [
       { id: 'm1', timestamp: Date.now(), attempts: 1, body: event(1) },
