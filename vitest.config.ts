@@ -2,6 +2,9 @@ import { cloudflareTest, readD1Migrations } from '@cloudflare/vitest-plugin'
 import { defineConfig } from 'vitest/config'
 import { DATA_PLATFORM_PORT, SMS_GATEWAY_PORT } from './test/support/global-setup.mjs'
 
+/** The sale-events consumer's max_retries in the tests (wrangler.toml has Queues' most, 100). */
+const TEST_MAX_RETRIES = 5
+
 export default defineConfig(async () => {
   const migrations = await readD1Migrations('./migrations')
   return {
@@ -24,6 +27,7 @@ export default defineConfig(async () => {
             // The stand-in platform of test/support/global-setup.mjs; retries without waiting.
             DATA_PLATFORM_URL: `http://127.0.0.1:${DATA_PLATFORM_PORT}/events`,
             EVENT_RETRY_BASE_SECONDS: '0',
+            EVENT_MAX_RETRIES: String(TEST_MAX_RETRIES),
             // Tiny relays, so that the tests' sockets spread over many (test/fan-out/relays.test.ts).
             SOCKETS_PER_RELAY: '50',
             // Relays' tree two branches wide: most relays hear of a change from another (test/fan-out/relays.test.ts).
@@ -31,6 +35,17 @@ export default defineConfig(async () => {
             // Small pages of the draw's order, so that the gates' tree of 95 entries goes in two pages a hop
             // (test/fan-out/gates.test.ts); pages of 10 made the pre-queue's draw of 20,000 wait ~17 s on 2,000 a hop.
             DRAW_ORDER_PAGE: '64',
+          },
+          // The sale-events consumer as in wrangler.toml but with 5 retries, not 100: a test that
+          // dead-letters an event waits 6 batches of a second, not 101 (the schedule itself is
+          // tested as a function, test/fan-out/retry-schedule.test.ts).
+          queueConsumers: {
+            'sale-events': {
+              maxBatchSize: 100,
+              maxBatchTimeout: 1,
+              maxRetries: TEST_MAX_RETRIES,
+              deadLetterQueue: 'sale-events-dead',
+            },
           },
         },
       }),

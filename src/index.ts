@@ -8,6 +8,7 @@ import { requestLog } from './http/request-log'
 import { MAX_BODY_BYTES } from './schemas'
 import { admin } from './routes/admin'
 import { concerts } from './routes/concerts'
+import { events } from './routes/events'
 import { newRouter } from './routes/openapi'
 import { payments } from './routes/payments'
 import { refunds } from './routes/refunds'
@@ -50,6 +51,7 @@ app.route('/', reservations)
 app.route('/', payments)
 app.route('/', refunds)
 app.route('/', admin)
+app.route('/', events)
 app.route('/', turnstile)
 app.route('/', tickets)
 app.route('/', gate)

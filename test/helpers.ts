@@ -263,6 +263,13 @@ export interface Received {
 export const received = async (concertId: string): Promise<Received> =>
   (await fetch(`${new URL(env.DATA_PLATFORM_URL).origin}/received?concertId=${concertId}`)).json()
 
+/** Tells the stand-in platform how to treat one concert's events: take them, refuse them all, or fail half. */
+export const platformMode = (concertId: string, mode: 'ok' | 'down' | 'flaky') =>
+  fetch(`${new URL(env.DATA_PLATFORM_URL).origin}/control`, {
+    method: 'POST',
+    body: JSON.stringify({ concertId, mode }),
+  })
+
 export async function until<T>(what: string, check: () => Promise<T | false>, timeoutMs = 20_000): Promise<T> {
   const deadline = Date.now() + timeoutMs
   for (;;) {

@@ -8,6 +8,7 @@ import type {
   RefundPolicy,
   SectionInput,
 } from './operators'
+import type { UndeliveredEventList } from './events'
 import type { QueueStatus } from './queue'
 import type { Hold, OrderSeat, Payment, Seat, SeatMap, SectionList } from './seats'
 import type { Scanner, Ticket } from './tickets'
@@ -18,6 +19,7 @@ import type { WaitlistEntry, WaitlistJoinBody, WaitlistOptions, waitlistStatsFie
 // every input and generate the OpenAPI document, so the two cannot disagree.
 export * from './catalog'
 export * from './common'
+export * from './events'
 export * from './operators'
 export * from './queue'
 export * from './seats'
@@ -61,3 +63,4 @@ export type WaitlistJoinView = z.infer<typeof WaitlistJoinBody>
 export type WaitlistEntryView = z.infer<typeof WaitlistEntry>
 export type WaitlistOptionsView = z.infer<typeof WaitlistOptions>
 export type WaitlistStatsView = Pick<QueueStatsView, keyof typeof waitlistStatsFields>
+export type UndeliveredEventListView = z.infer<typeof UndeliveredEventList>

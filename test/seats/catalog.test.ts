@@ -216,6 +216,8 @@ describe('service', () => {
         'PUT /api/admin/concerts/{concertId}/queue-policy',
         'GET /api/admin/concerts/{concertId}/queue',
         'GET /api/admin/concerts/{concertId}/dates/{date}/seats',
+        'GET /api/admin/events/undelivered',
+        'POST /api/admin/events/redrive',
         'GET /api/concerts/{concertId}/queue/ws',
         'GET /api/concerts/{concertId}/queue/challenge',
         'GET /api/concerts/{concertId}/queue/events',

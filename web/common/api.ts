@@ -58,6 +58,7 @@ export type {
   RefundView as Refund,
   SaleDrawView as SaleDraw,
   SaleStateView as SaleState,
+  UndeliveredEventListView as UndeliveredEvents,
   WaitlistEntryView as WaitlistEntry,
   WaitlistJoinView as WaitlistJoin,
   WaitlistOptionsView as WaitlistOptions,

@@ -1,10 +1,11 @@
 // The operators' console (/admin): the sign-in form until a token is accepted, then the
-// concerts (the operator picks one), the picked concert live (Live.tsx) and the form to
-// create a concert (CreateForm.tsx).
+// concerts (the operator picks one), the picked concert live (Live.tsx), the form to
+// create a concert (CreateForm.tsx) and the sale events never delivered (Undelivered.tsx).
 import { useStore } from '../common/store'
 import { Header, MessageLine } from '../common/ui'
 import { CreateForm } from './CreateForm'
 import { Live } from './Live'
+import { Undelivered } from './Undelivered'
 import { pick, signIn, signOut, state, store, switchLang, t, when } from './state'
 
 export function Console() {
@@ -27,6 +28,7 @@ export function Console() {
             <Concerts />
             {state.live && state.live.concertId === state.selected && <Live />}
             <CreateForm />
+            <Undelivered />
           </div>
         ) : (
           <SignIn />

@@ -1,7 +1,15 @@
 // The console's state and what the operator does: sign in with the admin token (kept in
 // sessionStorage, for this tab only) against the operators' list of concerts, watch one
 // concert live, steer its policy, create a concert. Nothing is fetched before sign-in.
-import { api, ApiError, type AdminConcert, type QueueHistory, type QueueStats, type SaleState } from '../common/api'
+import {
+  api,
+  ApiError,
+  type AdminConcert,
+  type QueueHistory,
+  type QueueStats,
+  type SaleState,
+  type UndeliveredEvents,
+} from '../common/api'
 import { errorKey, translate, type Lang, type TextKey } from '../common/i18n'
 import { createStore, initialLang } from '../common/store'
 import type { Scanner } from '../common/tickets-api'
@@ -21,6 +29,8 @@ export interface State {
     /** The concert's gate scanners (web/console/Scanners.tsx); empty where the service has none to list. */
     scanners: Scanner[]
   } | null
+  /** Sale events the data platform never took (web/console/Undelivered.tsx): how many, the oldest first. */
+  undelivered: UndeliveredEvents | null
   /** A scanner just created: its token, shown this once. */
   newScanner: { scannerId: string; token: string; concertId: string; date: string | null } | null
   message: Message | null
@@ -32,6 +42,7 @@ export const store = createStore<State>({
   concerts: [],
   selected: null,
   live: null,
+  undelivered: null,
   newScanner: null,
   message: null,
 })
@@ -73,13 +84,15 @@ export async function signIn(token: string) {
   state.token = token
   sessionStorage.setItem('adminToken', token)
   store.changed()
-  await attempt(loadLive)
+  await attempt(async () => {
+    await Promise.all([loadLive(), loadUndelivered()])
+  })
 }
 
 export function signOut(reason?: string) {
   state.token = null
   sessionStorage.removeItem('adminToken')
-  Object.assign(state, { concerts: [], selected: null, live: null })
+  Object.assign(state, { concerts: [], selected: null, live: null, undelivered: null })
   state.message = reason ? { kind: 'error', text: reason } : null
   store.changed()
 }
@@ -95,8 +108,21 @@ const concertsFor = async (token: string) =>
 export async function loadConcerts() {
   if (!state.token) return
   state.concerts = await concertsFor(state.token)
-  await loadLive()
+  await Promise.all([loadLive(), loadUndelivered()])
 }
+
+export async function loadUndelivered() {
+  if (!state.token) return
+  state.undelivered = await api<UndeliveredEvents>('GET', '/api/admin/events/undelivered', undefined, admin())
+}
+
+/** Every undelivered event back to the events queue; the operator is told how many went. */
+export const redriveEvents = () =>
+  attempt(async () => {
+    const { requeued } = await api<{ requeued: number }>('POST', '/api/admin/events/redrive', undefined, admin())
+    state.message = { kind: 'info', text: t('admin.requeued', { count: requeued.toLocaleString() }) }
+    await loadUndelivered()
+  })
 
 export async function loadLive() {
   if (!state.selected || !state.token) return
