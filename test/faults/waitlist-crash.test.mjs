@@ -78,7 +78,7 @@ test(
         queueToken: place.body.token,
       })
       assert.equal(paid.status, 201, JSON.stringify(paid.body))
-      orders.push({ buyer, reservationId: held.body.reservationId, key: crypto.randomUUID() })
+      orders.push({ buyer, reservationId: held.body.reservationId, key: crypto.randomUUID(), first: -1 })
     }
 
     // The waitlist, in join order; every other fan pays by autoPay, the rest by hand.
