@@ -127,6 +127,16 @@ export class WaitlistBook {
     return this.sql.exec<EntryRow>('SELECT * FROM waitlist WHERE seq = ?', seq).toArray()[0]
   }
 
+  /** These entries, in join order. */
+  bySeqs(seqs: number[]): EntryRow[] {
+    return this.sql
+      .exec<EntryRow>(
+        'SELECT * FROM waitlist WHERE seq IN (SELECT value FROM json_each(?)) ORDER BY seq',
+        JSON.stringify(seqs),
+      )
+      .toArray()
+  }
+
   byId(waitlistId: string): EntryRow | undefined {
     return this.sql.exec<EntryRow>('SELECT * FROM waitlist WHERE waitlist_id = ?', waitlistId).toArray()[0]
   }
