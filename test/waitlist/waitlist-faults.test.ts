@@ -124,7 +124,7 @@ describe('positions kept in memory', () => {
       ],
     })
     const asked = ['A', 'B', 'A', 'A', 'B', 'A']
-    const fans = []
+    const fans: Array<Awaited<ReturnType<typeof waiter>>> = []
     for (const section of asked) fans.push(await waiter(concertId, { date, section, seats: 1 }))
     expect(fans.map((f) => f.entry.position)).toEqual([1, 1, 2, 3, 2, 4])
     expect((await leave(fans[2]!, fans[2]!.entry.waitlistId)).status).toBe(204)
