@@ -18,3 +18,14 @@ export function relayName(concertId: string, { arrival, entryId }: PlaceInLine, 
   if (arrival > 0) return `${concertId}/${Math.floor(arrival / perRelay)}`
   return `${concertId}/pre-${hashOf(entryId ?? '') % PRE_QUEUE_RELAYS}`
 }
+
+/**
+ * Relays that hold the concert's waitlist streams (`GET .../waitlist/events`), a user's always
+ * on the same one, by a hash of the user: at most WAITLIST_RELAYS × SOCKETS_PER_RELAY pages
+ * follow a concert's waitlist at once (past that a stream is refused, 429, and the page polls).
+ * Each in use is one more relay the object's pushes reach (docs/api.md, the waitlist).
+ */
+const WAITLIST_RELAYS = 32
+
+export const waitlistRelayName = (concertId: string, userId: string): string =>
+  `${concertId}/wl-${hashOf(userId) % WAITLIST_RELAYS}`

@@ -5,18 +5,22 @@ import { HeldLine } from '../shared/held-line'
 import { PUSH_INTERVAL_MS } from '../shared/coalesced-push'
 import {
   isEventStream,
+  isWaitlistStream,
   placeOnly,
   released,
   socketOwner,
+  waitlistStreamUser,
   type FollowedPlace,
   type RelaysTold,
   type SocketOwner,
+  type WaitlistNews,
 } from '../shared/rpc'
 import { placeGate } from '../shared/gate-names'
 import { ERRORS, errorBody } from '../errors'
-import type { Follower } from './follower'
+import type { Follower, WaitlistListener } from './follower'
 import { Sockets } from './sockets'
 import { EventStreams } from './streams'
+import { WaitlistStreams } from './waitlist-streams'
 
 /** Presence is reported at least this often, and three times per idle timeout: a listener's place never idles out. */
 const MAX_PRESENCE_INTERVAL_MS = 10_000
@@ -29,11 +33,14 @@ const MAX_PRESENCE_INTERVAL_MS = 10_000
  * view cannot tell (drawn, or ended since) is asked of the object, in one call for all of them.
  * It reports its listeners as present in its answers to pushes, or on an alarm when none came,
  * and holds no state a restart would lose for good: sockets then close, clients reconnect and
- * are told their status.
+ * are told their status. Some relays (named by a hash of the user, src/concert-client/relay-names.ts)
+ * also hold users' waitlist streams; every relay tells its users' sockets and streams of the
+ * waitlist entries the object's pushes bring (`news`).
  */
 export class QueueRelay extends DurableObject<Env> {
   private readonly sockets: Sockets
   private readonly streams = new EventStreams()
+  private readonly waitlistStreams = new WaitlistStreams()
   private view: HeldLine | null = null
 
   constructor(ctx: DurableObjectState, env: Env) {
@@ -49,6 +56,7 @@ export class QueueRelay extends DurableObject<Env> {
       const { status, message } = ERRORS.OVERLOADED
       return Response.json(errorBody('OVERLOADED', message), { status, headers: { 'retry-after': '1' } })
     }
+    if (isWaitlistStream(request)) return this.openWaitlistStream(waitlistStreamUser(request))
     const owner = socketOwner(request)
     const first = await this.firstStatus(owner)
     const told = 'final' in first ? first.final : first.status
@@ -65,14 +73,15 @@ export class QueueRelay extends DurableObject<Env> {
    * to `also` at once, then told here. Answers how many follow here and at each of `also`
    * (RelaysTold); at 0 the object forgets that relay.
    */
-  async update(view: LineView, also: string[] = []): Promise<RelaysTold> {
+  async update(view: LineView, also: string[] = [], news: WaitlistNews[] = []): Promise<RelaysTold> {
     const passedOn = Promise.allSettled(
-      also.map((name) => this.env.RELAY.get(this.env.RELAY.idFromName(name)).update(view)),
+      also.map((name) => this.env.RELAY.get(this.env.RELAY.idFromName(name)).update(view, [], news)),
     )
     const moved = HeldLine.after(this.view, view)
     if (moved) this.view = moved
     else await this.pull()
     await this.tellAll()
+    if (news.length > 0) this.tellWaitlist(news)
     const following = this.following
     // Forgotten by the object now: the next listener makes this relay fetch (and so follow) the line again.
     if (following === 0) this.view = null
@@ -116,7 +125,35 @@ export class QueueRelay extends DurableObject<Env> {
   }
 
   private get following(): number {
-    return this.sockets.count + this.streams.count
+    return this.sockets.count + this.streams.count + this.waitlistStreams.count
+  }
+
+  /**
+   * A user's waitlist stream: the relay follows the concert (so that the object's pushes reach
+   * it), then asks for the user's entries, which the stream is told first. In that order, a
+   * change after the entries were read comes in a later push.
+   */
+  private async openWaitlistStream(userId: string): Promise<Response> {
+    if (!this.view) await this.pull()
+    const entries = released(await this.concert.waitlistOf(userId))
+    if (!entries.ok) return Response.json(errorBody(entries.code, entries.message), { status: entries.status })
+    return this.waitlistStreams.open(userId, entries.value.reverse())
+  }
+
+  /**
+   * The waitlist's news to the sockets and streams of the users concerned. Only pushes that
+   * carry news (an offer made, paid, run out or left: rare) look over the listeners; the
+   * line's ordinary pushes do not.
+   */
+  private tellWaitlist(news: WaitlistNews[]) {
+    const byUser = new Map<string, WaitlistNews['entry'][]>()
+    for (const { userId, entry } of news) byUser.set(userId, [...(byUser.get(userId) ?? []), entry])
+    const listeners: WaitlistListener[] = [
+      ...this.followers().map((f) => ({ userId: f.owner.userId, tellWaitlist: f.tellWaitlist })),
+      ...this.waitlistStreams.listeners(),
+    ]
+    for (const listener of listeners)
+      for (const entry of byUser.get(listener.userId) ?? []) listener.tellWaitlist(entry)
   }
 
   private followers(): Follower[] {

@@ -82,6 +82,13 @@ export class Sockets {
         this.open.delete(ws)
         end(ws, final)
       },
+      tellWaitlist: (entry) => {
+        try {
+          ws.send(JSON.stringify({ waitlist: entry }))
+        } catch {
+          // The client is gone; its close event will follow.
+        }
+      },
     }
   }
 

@@ -8,7 +8,12 @@ export const KEEP_ALIVE_MS = 20_000
 type Stream = { owner: SocketOwner; writer: WritableStreamDefaultWriter<Uint8Array>; lastSent: string | null }
 
 const encoder = new TextEncoder()
-const statusEvent = (body: object) => encoder.encode(`event: status\ndata: ${JSON.stringify(body)}\n\n`)
+/** One server-sent event: its name and its JSON data. */
+export const sseEvent = (event: string, body: object) =>
+  encoder.encode(`event: ${event}\ndata: ${JSON.stringify(body)}\n\n`)
+const statusEvent = (body: object) => sseEvent('status', body)
+export const keepAliveComment = () => encoder.encode(': keep-alive\n\n')
+export const SSE_HEADERS = { 'content-type': 'text/event-stream', 'cache-control': 'no-store' }
 
 /**
  * Server-sent event streams of the queue (`text/event-stream`): told like sockets, a comment
@@ -36,7 +41,7 @@ export class EventStreams {
       this.follower(stream).tell(first)
       this.keepAlive ??= setInterval(() => this.comment(), KEEP_ALIVE_MS)
     }
-    return new Response(readable, { headers: { 'content-type': 'text/event-stream', 'cache-control': 'no-store' } })
+    return new Response(readable, { headers: SSE_HEADERS })
   }
 
   all(): Follower[] {
@@ -59,11 +64,12 @@ export class EventStreams {
         void stream.writer.close().catch(() => {})
         this.drop(stream)
       },
+      tellWaitlist: (entry) => write(stream.writer, sseEvent('waitlist', { waitlist: entry })),
     }
   }
 
   private comment() {
-    for (const stream of this.streams) write(stream.writer, encoder.encode(': keep-alive\n\n'))
+    for (const stream of this.streams) write(stream.writer, keepAliveComment())
   }
 
   private drop(stream: Stream) {
@@ -76,6 +82,6 @@ export class EventStreams {
 }
 
 /** Not awaited: a client that stopped reading is dropped when its stream errors. */
-function write(writer: WritableStreamDefaultWriter<Uint8Array>, chunk: Uint8Array) {
+export function write(writer: WritableStreamDefaultWriter<Uint8Array>, chunk: Uint8Array) {
   writer.write(chunk).catch(() => {})
 }

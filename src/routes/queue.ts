@@ -119,7 +119,8 @@ queue.openapi(
       'At most one message per second per socket, and only when the status or position changed. ' +
       'Any message from the client is answered with the current status and counts as presence. ' +
       'When the token ends (payment, expiry, abandonment) a final {"status":"EXPIRED"} is sent and the socket closed; ' +
-      'when every seat is sold, a final {"status":"SOLD_OUT"}.',
+      'when every seat is sold, a final {"status":"SOLD_OUT"}. ' +
+      'A message {"waitlist": entry} (no status) tells of a waitlist entry of the same user that moved (docs/api.md).',
     security: queueTokenInQuery,
     middleware: [requireQueueToken({ from: 'query', concert: 'path' })] as const,
     request: followRequest,
@@ -145,6 +146,7 @@ queue.openapi(
     description:
       'An `event: status` with the status object on connect and on every change of status or position, at most one a second; ' +
       'a comment line at least every 20 seconds; a last `event: status` with {"status":"EXPIRED"} or {"status":"SOLD_OUT"} before the stream ends. ' +
+      'An `event: waitlist` with {"waitlist": entry} tells of a waitlist entry of the same user that moved (docs/api.md). ' +
       'An invalid token gets 401 in the error body, not a stream.',
     security: queueTokenInQuery,
     middleware: [requireQueueToken({ from: 'query', concert: 'path' })] as const,

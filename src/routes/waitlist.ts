@@ -1,4 +1,4 @@
-import { createRoute } from '@hono/zod-openapi'
+import { createRoute, z } from '@hono/zod-openapi'
 import { requireUser } from '../auth/middleware'
 import { readEntryPolicy } from '../http/entry-checks'
 import { requireVerifiedIfAsked } from '../identity/verified-entry'
@@ -10,7 +10,7 @@ import {
   WaitlistJoinBody,
   WaitlistOptions,
 } from '../schemas'
-import { joinWaitlist, leaveWaitlist, waitlistOf, waitlistOptions } from '../waitlist/entries'
+import { followWaitlist, joinWaitlist, leaveWaitlist, waitlistOf, waitlistOptions } from '../waitlist/entries'
 import { bearer, errorResponses, json, jsonBody, newRouter, none } from './openapi'
 
 export const waitlist = newRouter()
@@ -70,7 +70,7 @@ waitlist.openapi(
     path: '/api/users/me/waitlist',
     operationId: 'listWaitlist',
     tags: ['Waitlist'],
-    summary: "The user's waitlist entries in every concert, newest first (a page polls it for its offer)",
+    summary: "The user's waitlist entries in every concert, newest first",
     security: bearer,
     middleware: [requireUser] as const,
     responses: { 200: json(WaitlistEntryList, 'The entries'), ...errorResponses(401, 429, 503) },
@@ -99,4 +99,27 @@ waitlist.openapi(
     await leaveWaitlist(c.env, c.get('userId'), c.req.valid('param').waitlistId)
     return c.body(null, 204)
   },
+)
+
+waitlist.openapi(
+  createRoute({
+    method: 'get',
+    path: '/api/concerts/{concertId}/waitlist/events',
+    operationId: 'streamWaitlistEvents',
+    tags: ['Waitlist'],
+    summary: "Server-sent events: the user's waitlist entries of this concert on connect, then each one that changes",
+    description:
+      'An `event: entries` with `{"entries": [...]}` on connect (the entries of this concert as GET /api/users/me/waitlist shows them, newest first), ' +
+      'then an `event: waitlist` with `{"waitlist": entry}` each time one of them is OFFERED, FULFILLED, EXPIRED or CANCELLED (within about a second), ' +
+      'and a comment line at least every 20 seconds. The Bearer token goes in the Authorization header (read it with fetch, not EventSource). ' +
+      'An invalid token gets 401 in the error body, not a stream. Not in the contract (docs/api.md).',
+    security: bearer,
+    middleware: [requireUser] as const,
+    request: { params: ConcertIdParam },
+    responses: {
+      200: { description: 'The stream', content: { 'text/event-stream': { schema: z.string() } } },
+      ...errorResponses(400, 401, 404, 429, 503),
+    },
+  }),
+  (c) => followWaitlist(c.env, c.req.valid('param').concertId, c.get('userId'), c.req.raw),
 )

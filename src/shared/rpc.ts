@@ -1,6 +1,6 @@
 // What crosses between the Worker and the concert object but is not the contract's (that is
 // src/schemas/): plain data, as RPC copies it, and the socket upgrade's headers.
-import type { QueuePolicy, QueueStatusView, RefundPolicyView, SectionInputView } from '../schemas'
+import type { QueuePolicy, QueueStatusView, RefundPolicyView, SectionInputView, WaitlistEntryView } from '../schemas'
 
 /**
  * A place in line as a verified queue token names it: its arrival number and its user. A
@@ -38,6 +38,25 @@ export function socketUpgrade(request: Request, owner: SocketOwner, relay: strin
 
 /** The queue's event stream and its socket share the relay's fetch; the path tells them apart. */
 export const isEventStream = (request: Request) => new URL(request.url).pathname.endsWith('/queue/events')
+
+/** A user's waitlist stream (`GET .../waitlist/events`) shares it too. */
+export const isWaitlistStream = (request: Request) => new URL(request.url).pathname.endsWith('/waitlist/events')
+
+/** A waitlist stream as the Worker forwards it to the relay named `relay`, for the user its access token names. */
+export function waitlistStreamRequest(request: Request, userId: string, relay: string): Request {
+  return new Request(request.url, { headers: { 'x-waitlist-user': userId, 'x-relay-name': relay } })
+}
+
+export const waitlistStreamUser = (request: Request): string => request.headers.get('x-waitlist-user') ?? ''
+
+/**
+ * A waitlist entry that changed state (OFFERED, FULFILLED, EXPIRED, CANCELLED), as the object
+ * pushes it to the relays with the line's change: each relay tells its user's sockets and streams.
+ */
+export interface WaitlistNews {
+  userId: string
+  entry: WaitlistEntryView
+}
 
 export function socketOwner(request: Request): SocketOwner {
   const entryId = request.headers.get('x-queue-entry')

@@ -2,7 +2,8 @@ import type { ConcertObject } from '../concert'
 import { ApiError, unwrap } from '../errors'
 import { findWaitlistEntry, recordWaitlistEntry, waitlistConcertsOf } from '../ledger/waitlist'
 import type { WaitlistEntryView, WaitlistJoinView, WaitlistOptionsView } from '../schemas'
-import { released } from '../shared/rpc'
+import { released, waitlistStreamRequest } from '../shared/rpc'
+import { waitlistRelayName } from '../concert-client/relay-names'
 
 /**
  * The Worker's side of the waitlist (the concert object's: src/concert/waitlist/). The object
@@ -47,4 +48,10 @@ export async function leaveWaitlist(env: Env, userId: string, waitlistId: string
 /** What a fan may join, sold out or not: public, so it is asked of the object directly (the route caches it a second). */
 export async function waitlistOptions(env: Env, concertId: string): Promise<WaitlistOptionsView> {
   return unwrap(await concertStub(env, concertId).waitlistOptions())
+}
+
+/** The user's waitlist stream of one concert: the relay their id names holds it (src/relay/waitlist-streams.ts). */
+export function followWaitlist(env: Env, concertId: string, userId: string, request: Request): Promise<Response> {
+  const relay = waitlistRelayName(concertId, userId)
+  return env.RELAY.get(env.RELAY.idFromName(relay)).fetch(waitlistStreamRequest(request, userId, relay))
 }

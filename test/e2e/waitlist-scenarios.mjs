@@ -3,7 +3,8 @@
 // that it shares its one `npm start` and Chromium (this file defines tests only when asked: run
 // on its own by `node --test`, it has none). A concert of 2 seats is sold out through the API;
 // a fan on a phone sees it said plainly and joins the waitlist on the page (number 1); a buyer
-// refunds through the API, the fan's page shows the offer with its countdown within a poll, the
+// refunds through the API, the fan's page shows the offer with its countdown within 2 s, pushed
+// on its waitlist stream (no list fetched meanwhile), the
 // fan pays it there with no place in line, and the ticket is in My tickets. The console then
 // shows the concert's waitlist by date, with the offer fulfilled.
 import assert from 'node:assert/strict'
@@ -59,6 +60,9 @@ export function waitlistTests() {
 
     // Da-eun, on a phone, is told plainly and joins the waitlist for one seat of that date.
     const daeun = await person('daeun', { width: 390, height: 844 })
+    /** The paths her page asks for, in order. */
+    const asked = []
+    daeun.on('request', (request) => asked.push(new URL(request.url()).pathname))
     await daeun.goto(`${base}/?concert=${concertId}`)
     await daeun.waitForSelector('.concert.selected')
     await settled(daeun)
@@ -91,9 +95,17 @@ export function waitlistTests() {
     await press(daeun, '#charge')
     await daeun.waitForFunction(() => document.querySelector('#balance')?.textContent !== '0 KRW')
     const { reservations } = (await api('GET', '/api/users/me/reservations', undefined, first)).body
+    // The page follows her entry on a waitlist stream; from the refund on it fetches no list: the offer is pushed.
+    for (let i = 0; i < 50 && !asked.includes(`/api/concerts/${concertId}/waitlist/events`); i++) await wait(100)
+    assert.ok(asked.includes(`/api/concerts/${concertId}/waitlist/events`), 'the page follows its waitlist stream')
+    const before = asked.length
     const refund = await api('POST', `/api/users/me/reservations/${reservations[0].reservationId}/refund`, {}, first)
     assert.equal(refund.status, 201, JSON.stringify(refund.body))
-    await daeun.waitForSelector('#waitlist-entries [data-status="OFFERED"]', { timeout: 10_000 })
+    await daeun.waitForSelector('#waitlist-entries [data-status="OFFERED"]', { timeout: 2_000 })
+    assert.ok(
+      !asked.slice(before).includes('/api/users/me/waitlist'),
+      'the offer came by push, not by a poll of the list',
+    )
     const left = await daeun.textContent('#waitlist-entries [data-offer-left]')
     assert.match(left ?? '', /^(10:00|9:[0-5]\d)$/, 'the default 10 minutes, counting down')
     await daeun.waitForFunction(

@@ -209,6 +209,7 @@ describe('service', () => {
         'POST /api/payments',
         'POST /api/concerts/{concertId}/waitlist',
         'GET /api/concerts/{concertId}/waitlist/options',
+        'GET /api/concerts/{concertId}/waitlist/events',
         'GET /api/users/me/waitlist',
         'DELETE /api/users/me/waitlist/{waitlistId}',
         'POST /api/admin/concerts',

@@ -2,8 +2,8 @@ import { runDurableObjectAlarm, runInDurableObject } from 'cloudflare:test'
 import { describe, expect, it } from 'vitest'
 import { PAYMENT_GRACE_MS } from '../../src/shared/policy'
 import type { ConcertRoom } from '../../src/concert/runtime/room'
-import { activeBuyer, balanceOf, call, holdOrder, newConcert, stubOf, until } from '../helpers'
-import { entriesOf, entryRow, objectRows, waiter } from './waitlist-helpers'
+import { activeBuyer, balanceOf, call, holdOrder, newConcert, refund, stubOf, until } from '../helpers'
+import { entriesOf, entryRow, leave, objectRows, soldOut, waiter } from './waitlist-helpers'
 
 // Crashes of the concert object (state.abort(), as test/tickets/ticket-faults.test.ts does):
 // a seat is freed and offered in one change, so after a restart it is offered or still held,
@@ -112,5 +112,29 @@ describe('waitlist faults', () => {
     await runDurableObjectAlarm(stubOf(concertId))
     expect((await entriesOf(fan))[0]).toMatchObject({ status: 'OFFERED' })
     expect(await balanceOf(fan)).toBe(300_000)
+  })
+})
+
+describe('positions kept in memory', () => {
+  it('are what counting the entries ahead gives, per section, after leaves, an offer and a restart', async () => {
+    const { concertId, date, bought } = await soldOut([[1], [2]], {
+      sections: [
+        { name: 'A', price: 100_000, seats: 1 },
+        { name: 'B', price: 100_000, seats: 1 },
+      ],
+    })
+    const asked = ['A', 'B', 'A', 'A', 'B', 'A']
+    const fans: Array<Awaited<ReturnType<typeof waiter>>> = []
+    for (const section of asked) fans.push(await waiter(concertId, { date, section, seats: 1 }))
+    expect(fans.map((f) => f.entry.position)).toEqual([1, 1, 2, 3, 2, 4])
+    expect((await leave(fans[2]!, fans[2]!.entry.waitlistId)).status).toBe(204)
+    // Seat 1 (section A) refunded: the first A entry is offered, the others move up.
+    expect((await refund(bought[0]!.buyer, bought[0]!.reservationId)).status).toBe(201)
+    const positions = async () =>
+      Promise.all(fans.map(async (f) => ((await entriesOf(f))[0]!.position ?? f.entry.status) as number | string))
+    const expected = [undefined, 1, undefined, 1, 2, 2]
+    expect((await positions()).map((p) => (typeof p === 'number' ? p : undefined))).toEqual(expected)
+    await runInDurableObject(stubOf(concertId), (_, state) => crash(state, 'a restart')).catch(() => {})
+    expect((await positions()).map((p) => (typeof p === 'number' ? p : undefined))).toEqual(expected)
   })
 })

@@ -1,4 +1,5 @@
 import { runInDurableObject } from 'cloudflare:test'
+import { exports } from 'cloudflare:workers'
 import { expect } from 'vitest'
 import {
   activeBuyer,
@@ -83,3 +84,36 @@ export const objectRows = (concertId: string, sql: string, ...params: unknown[])
 export const entryRow = async (concertId: string, waitlistId: string) =>
   (await objectRows(concertId, 'SELECT * FROM waitlist WHERE waitlist_id = ?', waitlistId))[0] as
     Record<string, unknown> | undefined
+
+/** A user's waitlist stream of a concert through the Worker, read with fetch (the Bearer token in a header), parsed into named events. */
+export async function openWaitlistStream(concertId: string, accessToken: string) {
+  const controller = new AbortController()
+  const res = await exports.default.fetch(
+    new Request(`http://tickets.test/api/concerts/${concertId}/waitlist/events`, {
+      headers: { authorization: `Bearer ${accessToken}` },
+      signal: controller.signal,
+    }),
+  )
+  const events: Array<{ event: string; data: any }> = []
+  if (res.ok) {
+    const reader = res.body!.getReader()
+    const decoder = new TextDecoder()
+    let buffer = ''
+    void (async () => {
+      for (;;) {
+        const { done, value } = await reader.read().catch(() => ({ done: true, value: undefined }))
+        if (done) break
+        buffer += decoder.decode(value, { stream: true })
+        for (let end = buffer.indexOf('\n\n'); end >= 0; end = buffer.indexOf('\n\n')) {
+          const block = buffer.slice(0, end)
+          buffer = buffer.slice(end + 2)
+          if (block.startsWith(':')) continue
+          const [event, data] = block.split('\n')
+          events.push({ event: event!.slice('event: '.length), data: JSON.parse(data!.slice('data: '.length)) })
+        }
+      }
+    })()
+  }
+  const waitlisted = () => events.filter((e) => e.event === 'waitlist').map((e) => e.data.waitlist as WaitlistEntryBody)
+  return { res, events, waitlisted, close: () => controller.abort() }
+}

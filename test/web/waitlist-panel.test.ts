@@ -4,6 +4,8 @@
 import { describe, expect, it } from 'vitest'
 import type { WaitlistEntry } from '../../web/common/api'
 import {
+  followedConcerts,
+  mergeEntries,
   newlyFulfilled,
   offerSecondsLeft,
   waitlistChoices,
@@ -154,5 +156,40 @@ describe('waitlistChoices', () => {
   it('chooses nothing while every date is on sale', () => {
     const open = { ...options, dates: [options.dates[2]!] }
     expect(waitlistChoices(open, [null, null])).toMatchObject({ date: null, anySection: false, sections: [] })
+  })
+})
+
+describe('entries pushed and fetched, taken in', () => {
+  const at = (iso: string, e: WaitlistEntry): WaitlistEntry => ({ ...e, createdAt: iso })
+
+  it('replaces an entry by a newer state, adds new ones, newest first', () => {
+    const older = at('2026-12-01T00:00:00.000Z', entry('WAITING', HERE, 'a'))
+    const newer = at('2026-12-02T00:00:00.000Z', entry('WAITING', ELSEWHERE, 'b'))
+    const offered = { ...older, status: 'OFFERED' as const, reservationId: 'r', expiresAt: '2026-12-01T00:10:00.000Z' }
+    expect(mergeEntries([older], [newer, offered])).toEqual([newer, offered])
+    // The same stage replaces too (a WAITING entry's new position, a list fetched afresh).
+    const moved = { ...newer, position: 1 }
+    expect(mergeEntries([newer], [moved])).toEqual([moved])
+  })
+
+  it('never takes an entry back: an OFFERED read before a FULFILLED pushed is ignored; a late payment still wins', () => {
+    const offered = entry('OFFERED', HERE, 'a')
+    const fulfilled = { ...offered, status: 'FULFILLED' as const, paymentId: 'p' }
+    expect(mergeEntries([fulfilled], [offered])).toEqual([fulfilled])
+    const expired = { ...offered, status: 'EXPIRED' as const }
+    expect(mergeEntries([expired], [offered])).toEqual([expired])
+    expect(mergeEntries([expired], [fulfilled])).toEqual([fulfilled])
+  })
+
+  it('follows the concerts where the fan has a live entry, each once', () => {
+    expect(
+      followedConcerts([
+        entry('WAITING', HERE),
+        entry('FULFILLED', HERE),
+        entry('OFFERED', ELSEWHERE),
+        entry('EXPIRED', '33333333-3333-4333-8333-333333333333'),
+      ]),
+    ).toEqual([HERE, ELSEWHERE])
+    expect(followedConcerts([entry('CANCELLED', HERE)])).toEqual([])
   })
 })

@@ -1,9 +1,10 @@
 // The queue: the place pushed over a WebSocket, polled when the socket is down.
-import { api, ApiError, type QueueStatus } from '../common/api'
+import { api, ApiError, type QueueStatus, type WaitlistEntry } from '../common/api'
 import { refreshCatalogSoon, refreshSeats } from './data'
 import { forgetProof, prepareProof } from './entry/proof'
 import { entryToken } from './entry/turnstile'
 import { admitted, attempt, me, state, store, t } from './state'
+import { waitlistPushed } from './waitlist/data'
 
 let socket: WebSocket | null = null
 let pollTimer: number | undefined
@@ -46,8 +47,10 @@ function connect() {
     store.changed()
   }
   socket.onmessage = (event) => {
-    const message = JSON.parse(event.data as string) as { status?: string }
-    if (message.status === 'EXPIRED') onEnded('QUEUE_TOKEN_INVALID')
+    const message = JSON.parse(event.data as string) as { status?: string; waitlist?: WaitlistEntry }
+    // A waitlist entry of the fan's that moved (docs/api.md, "Telling fans"): not a status.
+    if (message.waitlist) void waitlistPushed([message.waitlist])
+    else if (message.status === 'EXPIRED') onEnded('QUEUE_TOKEN_INVALID')
     else onStatus(message as QueueStatus)
   }
   socket.onclose = () => {

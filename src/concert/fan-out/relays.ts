@@ -1,11 +1,11 @@
 import { CoalescedPush } from '../../shared/coalesced-push'
 import type { LineView, ViewVersion } from '../../shared/line-view'
-import type { RelayTold, RelaysTold } from '../../shared/rpc'
+import type { RelayTold, RelaysTold, WaitlistNews } from '../../shared/rpc'
 import { relayBranches } from './relay-tree'
 
 /** What the object calls on a relay (src/relay/relay.ts), which passes the view on to `also`. */
 export interface RelayStub {
-  update(view: LineView, also: string[]): Promise<RelaysTold>
+  update(view: LineView, also: string[], news?: WaitlistNews[]): Promise<RelaysTold>
 }
 
 /**
@@ -15,6 +15,8 @@ export interface RelayStub {
  * of its listeners' statuses itself, so a change costs one message per relay however many fans
  * listen; the object sends it to at most `width` relays per version, which pass it on
  * (relay-tree.ts). Sent, never awaited: a relay that missed one asks for the whole line.
+ * Waitlist entries that moved since the last push ride along (`news`, the same short list to
+ * every relay: offers are rare); each relay tells the sockets and streams of their users.
  */
 export class Relays {
   /** Each relay and the version it was last sent (undefined: send it the whole line). */
@@ -53,7 +55,7 @@ export class Relays {
     if (this.sent.size > 0) this.pushes.schedule()
   }
 
-  push(viewSince: (have: ViewVersion | undefined) => LineView) {
+  push(viewSince: (have: ViewVersion | undefined) => LineView, news: WaitlistNews[] = []) {
     const versions = new Map<string, { view: LineView; names: string[] }>()
     for (const [name, have] of this.sent) {
       const key = have ? `${have.epoch}/${have.version}` : ''
@@ -66,7 +68,7 @@ export class Relays {
       for (const { carrier, also } of relayBranches(names, this.width)) {
         const branch = [carrier, ...also]
         this.relay(carrier)
-          .update(view, also)
+          .update(view, also, news)
           .then(
             (told) => branch.forEach((name, i) => this.told(name, view, told[i] ?? null)),
             () => branch.forEach((name) => this.sent.set(name, undefined)),

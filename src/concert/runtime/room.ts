@@ -83,7 +83,14 @@ export class ConcertRoom {
     this.seatPlan = new SeatPlan(storage, this.meta, this.outbox, this.orders, (date, seats) =>
       this.waitlist.seatsFreed(date, seats),
     )
-    this.waitlist = new Waitlist(this.meta, this.seatPlan, this.orders, this.outbox, new WaitlistBook(storage.sql))
+    this.waitlist = new Waitlist(
+      this.meta,
+      this.seatPlan,
+      this.orders,
+      this.outbox,
+      new WaitlistBook(storage.sql),
+      () => this.relays.count > 0,
+    )
     this.tickets = new TicketBook(storage.sql, this.outbox, (seat) => this.seatPlan.sectionsOf([seat])[0]!)
     this.gate = new GateDesk(this.meta, this.seatPlan, this.orders, this.tickets, new Scanners(storage.sql))
     this.sellOut = new SellOut(storage.sql, this.meta, this.outbox)
@@ -254,11 +261,11 @@ export class ConcertRoom {
     if (!this.group.running) this.history.sample(Date.now())
   }
 
-  /** A coalesced push is due: sweep first, so what is pushed is exact, then send each relay what changed. */
+  /** A coalesced push is due: sweep first, so what is pushed is exact, then send each relay what changed (and the waitlist's news). */
   private pushToRelays() {
     const now = Date.now()
     this.sweep(now)
-    this.relays.push((have) => this.line.view(now, have))
+    this.relays.push((have) => this.line.view(now, have), this.waitlist.takeNews())
   }
 }
 

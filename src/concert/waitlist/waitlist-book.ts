@@ -1,5 +1,6 @@
 import { canMove, isLive, LIVE, sqlStates, type EntryState } from './entry-states'
 import type { QueueHead } from './offer-order'
+import { WaitingOrder } from './waiting-order'
 
 /** A waitlist entry (table `waitlist`); `seq` is its place in join order. */
 export type EntryRow = {
@@ -39,12 +40,14 @@ export type EntryMoveDetail = { expiresAt: number; autoPayDue: boolean } | { pay
  * The waitlist's entries (table `waitlist`), and the only writer of it: every change of an
  * entry's state is a `move` that entry-states.ts allows. It keeps, in memory, the counts every
  * change's history sample and every freed seat ask for (live entries, offers made, WAITING
- * entries per date), so neither costs a query.
+ * entries per date), so neither costs a query, and the WAITING entries' order per date and
+ * section (waiting-order.ts), so a position costs no count.
  */
 export class WaitlistBook {
   private live = 0
   private offers = 0
   private readonly waitingOn = new Map<string, number>()
+  private readonly order = new WaitingOrder()
 
   constructor(private readonly sql: SqlStorage) {}
 
@@ -61,6 +64,11 @@ export class WaitlistBook {
       "SELECT date, COUNT(*) AS n FROM waitlist WHERE state = 'WAITING' GROUP BY date",
     ))
       this.waitingOn.set(date, n)
+    this.order.clear()
+    for (const { seq, date, section } of this.sql.exec<{ seq: number; date: string; section: string }>(
+      "SELECT seq, date, section FROM waitlist WHERE state = 'WAITING' ORDER BY seq",
+    ))
+      this.order.add(date, section, seq)
   }
 
   /** Entries WAITING or OFFERED, and offers made since the concert was created: what the history samples. */
@@ -90,6 +98,7 @@ export class WaitlistBook {
       .one()
     this.live++
     this.countWaiting(row.date, 1)
+    this.order.add(row.date, row.section, row.seq)
     return row
   }
 
@@ -107,7 +116,10 @@ export class WaitlistBook {
       offered ? now : null,
       e.seq,
     )
-    if (e.state === 'WAITING') this.countWaiting(e.date, -1)
+    if (e.state === 'WAITING') {
+      this.countWaiting(e.date, -1)
+      this.order.remove(e.date, e.section, e.seq)
+    }
     this.live += Number(isLive(to)) - Number(isLive(e.state))
     if (offered) {
       this.offers++
@@ -125,6 +137,16 @@ export class WaitlistBook {
 
   get(seq: number): EntryRow | undefined {
     return this.sql.exec<EntryRow>('SELECT * FROM waitlist WHERE seq = ?', seq).toArray()[0]
+  }
+
+  /** These entries, in join order. */
+  bySeqs(seqs: number[]): EntryRow[] {
+    return this.sql
+      .exec<EntryRow>(
+        'SELECT * FROM waitlist WHERE seq IN (SELECT value FROM json_each(?)) ORDER BY seq',
+        JSON.stringify(seqs),
+      )
+      .toArray()
   }
 
   byId(waitlistId: string): EntryRow | undefined {
@@ -168,19 +190,9 @@ export class WaitlistBook {
     return row ? { seq: row.seq, section, seats } : null
   }
 
-  /** 1 + the WAITING entries ahead of it for the same date and section (a count over that range of the index). */
+  /** 1 + the WAITING entries ahead of it for the same date and section: O(log n) (waiting-order.ts). */
   position(e: EntryRow): number {
-    return (
-      1 +
-      this.sql
-        .exec<{ n: number }>(
-          "SELECT COUNT(*) AS n FROM waitlist WHERE state = 'WAITING' AND date = ? AND section = ? AND seq < ?",
-          e.date,
-          e.section,
-          e.seq,
-        )
-        .one().n
-    )
+    return this.order.position(e.date, e.section, e.seq)
   }
 
   /** Entries per date and section, for operators. */

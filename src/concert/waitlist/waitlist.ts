@@ -1,5 +1,6 @@
 import { fail, ok, type Result } from '../../errors/catalogue'
 import type { WaitlistEntryView, WaitlistStatsView } from '../../schemas'
+import type { WaitlistNews } from '../../shared/rpc'
 import { isBookable } from '../../shared/policy'
 import { lastSeatOf, priceSeats } from '../../shared/venue'
 import type { Outbox } from '../fan-out/outbox'
@@ -7,9 +8,9 @@ import type { MoveDetail, OrderBook, ReservationRow } from '../orders/order-book
 import type { OrderState } from '../orders/order-states'
 import type { ConcertMeta } from '../runtime/meta'
 import type { SeatPlan } from '../seats/seat-plan'
-import { canMove, entryAfterOrder, whyNotLeave } from './entry-states'
+import { canMove, entryAfterOrder, whyNotLeave, type EntryState } from './entry-states'
 import { ANY_SECTION, firstToOffer, offerExpiresAt, queuesThatFit } from './offer-order'
-import type { EntryRow, NewEntry, WaitlistBook } from './waitlist-book'
+import type { EntryMoveDetail, EntryRow, NewEntry, WaitlistBook } from './waitlist-book'
 
 const iso = (ms: number) => new Date(ms).toISOString()
 
@@ -29,6 +30,12 @@ export type WaitlistJoined = { created: boolean; entry: WaitlistEntryView }
 export class Waitlist {
   /** Dates and sections whose seats came free in this change, not yet offered. */
   private pending = new Map<string, Set<string>>()
+  /**
+   * Entries that moved since the last push (by seq), while any relay listens: the object pushes
+   * them with the line's next change (takeNews). Only ids are kept, read afresh at the push, so
+   * a change rolled back pushes the entry as it is, never a state that was not stored.
+   */
+  private moved = new Set<number>()
 
   constructor(
     private readonly meta: ConcertMeta,
@@ -36,6 +43,8 @@ export class Waitlist {
     private readonly orders: OrderBook,
     private readonly outbox: Outbox,
     readonly book: WaitlistBook,
+    /** Whether any relay follows the concert (else nobody could be told, and nothing is kept). */
+    private readonly listened: () => boolean = () => false,
   ) {}
 
   /** A new WAITING entry, or the user's live one; only while the date (and section) has no seat AVAILABLE. */
@@ -80,7 +89,7 @@ export class Waitlist {
     if (e.state === 'CANCELLED') return ok(null)
     const offer = e.state === 'OFFERED' ? this.orders.get(e.reservation_id) : undefined
     if (offer?.state === 'PAYING') return fail('PAYMENT_IN_PROGRESS', 'The offer is being paid for')
-    this.book.move(e, 'CANCELLED', now)
+    this.move(e, 'CANCELLED', now)
     this.record('waitlist.cancelled', e, now)
     if (offer?.state === 'HELD') this.seatPlan.free(offer, 'RELEASED', now)
     this.offerFreed(now)
@@ -135,12 +144,20 @@ export class Waitlist {
     const e = this.book.get(-r.arrival)
     const next = entryAfterOrder(to)
     if (!e || !next || !canMove(e.state, next)) return
-    this.book.move(e, next, now, 'paymentId' in detail ? { paymentId: detail.paymentId } : {})
+    this.move(e, next, now, 'paymentId' in detail ? { paymentId: detail.paymentId } : {})
     this.record(
       next === 'FULFILLED' ? 'waitlist.fulfilled' : next === 'EXPIRED' ? 'waitlist.expired' : 'waitlist.cancelled',
       e,
       now,
     )
+  }
+
+  /** The entries that moved since the last call, as their users' pages show them: what the relays are told (src/relay/). */
+  takeNews(): WaitlistNews[] {
+    if (this.moved.size === 0) return []
+    const seqs = [...this.moved]
+    this.moved.clear()
+    return this.book.bySeqs(seqs).map((e) => ({ userId: e.user_id, entry: this.view(e) }))
   }
 
   /** For operators: entries WAITING or OFFERED, and per date and section. */
@@ -162,9 +179,14 @@ export class Waitlist {
     const expiresAt = offerExpiresAt(now, this.meta.policy.waitlistOfferSeconds)
     const seats = priceSeats(venue, seatNumbers, day.price)
     this.seatPlan.holdFor({ id: e.reservation_id, userId: e.user_id, arrival: -e.seq }, e.date, seats, expiresAt, now)
-    this.book.move(e, 'OFFERED', now, { expiresAt, autoPayDue: e.auto_pay === 1 })
+    this.move(e, 'OFFERED', now, { expiresAt, autoPayDue: e.auto_pay === 1 })
     this.record('waitlist.offered', e, now)
     return true
+  }
+
+  private move(e: EntryRow, to: EntryState, now: number, detail?: EntryMoveDetail) {
+    this.book.move(e, to, now, detail)
+    if (this.listened()) this.moved.add(e.seq)
   }
 
   private record(type: `waitlist.${string}` & Parameters<Outbox['record']>[0], e: EntryRow, now: number) {

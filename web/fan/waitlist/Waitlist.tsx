@@ -1,13 +1,13 @@
 // The waitlist panel: on a sold-out concert, or a date or section with nothing left, the fan
-// joins it (seats, a section or any, autoPay explained); their entries below, polled while the
-// panel is on the page: the place while WAITING, an offer with its countdown and a big Pay
+// joins it (seats, a section or any, autoPay explained); their entries below, pushed while the
+// panel is on the page (data.ts): the place while WAITING, an offer with its countdown and a big Pay
 // button, and how it ended.
 import { useEffect, useState } from 'hono/jsx/dom'
 import type { WaitlistEntry } from '../../common/api'
 import { useClock } from '../../common/store'
 import { duration } from '../../common/wait-time'
 import { state, t } from '../state'
-import { joinWaitlist, leaveWaitlist, payOffer, pollWaitlist, refreshWaitlistOptionsQuietly } from './data'
+import { followWaitlist, joinWaitlist, leaveWaitlist, payOffer, refreshWaitlistOptionsQuietly } from './data'
 import { offerSecondsLeft, waitlistChoices, waitlistPanel, type WaitlistPanelView } from './panel'
 
 export function Waitlist() {
@@ -24,8 +24,8 @@ export function Waitlist() {
 }
 
 function WaitlistPanel({ view }: { view: WaitlistPanelView }) {
-  // Mounted: polled; gone from the page: no more requests.
-  useEffect(() => pollWaitlist(), [])
+  // Mounted: followed (pushed); gone from the page: streams closed, no more requests.
+  useEffect(() => followWaitlist(), [])
   return (
     <section id="waitlist" class="card">
       <h2>{t('waitlist.title')}</h2>

@@ -1,7 +1,9 @@
 // The fan's waitlist entries and what the fan does with them: join, pay an offer (the Bearer
-// token alone: an offer is paid with no place in line), leave. The entries are polled while the
-// panel is on the page (nothing is pushed: docs/api.md, "Telling fans"); the contract's refusals
-// are worded for the waitlist (`waitlist.err.*`), else as everywhere on the page.
+// token alone: an offer is paid with no place in line), leave. While the panel is on the page
+// the entries are pushed (docs/api.md, "Telling fans"): a waitlist stream per concert where the
+// fan has a live entry, and the queue's socket when the fan holds one; the list is polled only
+// while a stream is down. The contract's refusals are worded for the waitlist
+// (`waitlist.err.*`), else as everywhere on the page.
 import {
   api,
   ApiError,
@@ -14,22 +16,83 @@ import { isTextKey } from '../../common/i18n'
 import { loadDates, refreshWallet } from '../data'
 import { attempt, me, state, store, t } from '../state'
 import { refreshHeldTicketsQuietly } from '../tickets/data'
-import { newlyFulfilled } from './panel'
+import { followedConcerts, mergeEntries, newlyFulfilled } from './panel'
+import { openWaitlistStream } from './push'
 
-/** Often enough that an offer (10 minutes by default) is seen within seconds, rare enough for a phone's battery. */
-const POLL_MS = 3_000
+/** While a stream is down, the list is fetched this often (and the stream tried again): the fallback, not the way. */
+const FALLBACK_POLL_MS = 30_000
+/** A stream that failed is first tried again this soon (a relay that restarted, a network blip). */
+const FIRST_RETRY_MS = 3_000
 
 export async function loadWaitlist() {
   const path = '/api/users/me/waitlist'
   const { entries } = await api<{ entries: WaitlistEntry[] }>('GET', path, undefined, { ...me(), fresh: true })
+  await takeEntries(entries)
+}
+
+/** Entries fetched or pushed, taken in (never taking one back: mergeEntries). */
+async function takeEntries(news: WaitlistEntry[]) {
   const before = state.waitlist
-  state.waitlist = entries
+  state.waitlist = mergeEntries(before ?? [], news)
+  syncStreams()
   // Paid meanwhile (autoPay, or on another device): the tickets and the balance changed too.
-  const paid = before === null ? [] : newlyFulfilled(before, entries)
+  const paid = before === null ? [] : newlyFulfilled(before, state.waitlist)
   if (paid.length === 0) return
   if (paid.some((e) => e.autoPay)) state.message = { kind: 'info', text: t('waitlist.autoPaid') }
   await refreshWallet()
   void refreshHeldTicketsQuietly()
+}
+
+/** An entry pushed on the queue's socket (web/fan/line.ts) or a waitlist stream. */
+export const waitlistPushed = (entries: WaitlistEntry[]) =>
+  takeEntries(entries).then(store.changed, () => {
+    // The wallet's refresh failed: the entries are taken in all the same.
+    store.changed()
+  })
+
+/** Open streams by concert, while the panel is on the page (`following`). */
+const streams = new Map<string, () => void>()
+let following = false
+let fallback: number | undefined
+
+/** A stream for each concert with a live entry of the fan's; none for the others. */
+function syncStreams() {
+  if (!following) return
+  const wanted = new Set(followedConcerts(state.waitlist ?? []))
+  for (const [concertId, close] of streams)
+    if (!wanted.has(concertId)) {
+      close()
+      streams.delete(concertId)
+    }
+  const token = state.accessToken
+  if (!token) return
+  for (const concertId of wanted) {
+    if (streams.has(concertId)) continue
+    const close = openWaitlistStream(concertId, token, {
+      entries: (entries) => void waitlistPushed(entries),
+      moved: (entry) => void waitlistPushed([entry]),
+      failed: () => {
+        streams.delete(concertId)
+        fallBack(FIRST_RETRY_MS)
+      },
+    })
+    streams.set(concertId, close)
+  }
+}
+
+/** A stream is down: fetch the list, and try the streams again, after `ms`, then every FALLBACK_POLL_MS until they are up. */
+function fallBack(ms: number) {
+  if (fallback !== undefined || !following) return
+  fallback = window.setTimeout(() => {
+    fallback = undefined
+    if (!following) return
+    const down = followedConcerts(state.waitlist ?? []).some((c) => !streams.has(c))
+    if (!down) return
+    // The list first (what was missed), which also opens the streams that are down again.
+    void (document.hidden ? Promise.resolve(syncStreams()) : refreshWaitlistQuietly()).then(() =>
+      fallBack(FALLBACK_POLL_MS),
+    )
+  }, ms)
 }
 
 /** At the start and on the way: a failure leaves the list as it was (the next poll tries again). */
@@ -38,18 +101,16 @@ export const refreshWaitlistQuietly = () =>
     // Kept as it was.
   })
 
-/** Polls the entries until the returned stop() (the panel left the page); a hidden page asks nothing. */
-export function pollWaitlist(): () => void {
-  let timer: number | undefined
-  let stopped = false
-  const tick = async () => {
-    if (!document.hidden) await refreshWaitlistQuietly()
-    if (!stopped) timer = window.setTimeout(() => void tick(), POLL_MS)
-  }
-  void tick()
+/** Follows the entries until the returned stop() (the panel left the page): the list once, then pushes. */
+export function followWaitlist(): () => void {
+  following = true
+  void refreshWaitlistQuietly().then(syncStreams)
   return () => {
-    stopped = true
-    clearTimeout(timer)
+    following = false
+    clearTimeout(fallback)
+    fallback = undefined
+    for (const close of streams.values()) close()
+    streams.clear()
   }
 }
 

@@ -82,3 +82,33 @@ export function waitlistChoices(options: WaitlistOptions, asked: readonly (strin
     maxSeats: options.maxSeatsPerOrder,
   }
 }
+
+/**
+ * How far along its life an entry is (src/concert/waitlist/entry-states.ts: every move goes up
+ * this order), so that a list read or pushed earlier never takes an entry back.
+ */
+const STAGE: Record<WaitlistEntry['status'], number> = {
+  WAITING: 0,
+  OFFERED: 1,
+  EXPIRED: 2,
+  CANCELLED: 2,
+  FULFILLED: 3,
+}
+
+/**
+ * The entries as known, with `news` (pushed, or a list fetched) taken in: an entry is replaced
+ * unless the one held is further along; new ones are added. Newest first, as the list is.
+ */
+export function mergeEntries(held: readonly WaitlistEntry[], news: readonly WaitlistEntry[]): WaitlistEntry[] {
+  const byId = new Map(held.map((e) => [e.waitlistId, e]))
+  for (const entry of news) {
+    const was = byId.get(entry.waitlistId)
+    if (!was || STAGE[entry.status] >= STAGE[was.status]) byId.set(entry.waitlistId, entry)
+  }
+  return [...byId.values()].sort((a, b) => b.createdAt.localeCompare(a.createdAt))
+}
+
+/** The concerts whose waitlist streams the page follows: those where the fan has a live entry. */
+export const followedConcerts = (entries: readonly WaitlistEntry[]): string[] => [
+  ...new Set(entries.filter(isLive).map((e) => e.concertId)),
+]
