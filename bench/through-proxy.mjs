@@ -37,13 +37,24 @@ const d1 = async (/** @type {string} */ sql) =>
     (
       await promisify(execFile)(
         'node',
-        ['node_modules/wrangler/bin/wrangler.js', 'd1', 'execute', 'DB', '--local', '--persist-to', state, '--json', '--command', sql],
+        [
+          'node_modules/wrangler/bin/wrangler.js',
+          'd1',
+          'execute',
+          'DB',
+          '--local',
+          '--persist-to',
+          state,
+          '--json',
+          '--command',
+          sql,
+        ],
         { env: { ...process.env, WRANGLER_SEND_METRICS: 'false' }, maxBuffer: 64 * 1024 * 1024 },
       )
     ).stdout,
   )[0].results
 
-let failed = false
+let failed
 const proxy = await startKeepAliveProxy(base)
 try {
   for (let i = 0; ; i++) {

@@ -14,8 +14,10 @@ const wait = (/** @type {number} */ ms) => new Promise((r) => setTimeout(r, ms))
 export async function acceptanceTraffic({ base, adminToken, bursts, fansPerBurst, gapsMs, log = () => {} }) {
   /** @type {Record<string, number>} */
   const statuses = {}
-  /** @type {{ method: string, path: string, status: number, body: string }[]} */
+  /** @type {{ method: string, path: string, status: number, body: string, idleBeforeMs: number }[]} */
   const failures = []
+  /** The idle gap before the current burst: a failure's context. */
+  let idleBeforeMs = 0
   /** userIds the client was given 201 for, and payments the client was given 201 for. */
   const made = { users: /** @type {string[]} */ ([]), payments: /** @type {string[]} */ ([]), charged: 0 }
   /** Requests whose outcome the client does not know (5xx or no answer), by route. */
@@ -33,7 +35,7 @@ export async function acceptanceTraffic({ base, adminToken, bursts, fansPerBurst
     if (token) headers.authorization = `Bearer ${token}`
     if (queueToken) headers['x-queue-token'] = queueToken
     let status = 0
-    let text = ''
+    let text
     try {
       const res = await fetch(`${base}${path}`, {
         method,
@@ -47,7 +49,7 @@ export async function acceptanceTraffic({ base, adminToken, bursts, fansPerBurst
       text = String(/** @type {any} */ (err).cause ?? err)
     }
     statuses[status] = (statuses[status] ?? 0) + 1
-    if (status === 0 || status >= 500) failures.push({ method, path, status, body: text.slice(0, 160) })
+    if (status === 0 || status >= 500) failures.push({ method, path, status, body: text.slice(0, 160), idleBeforeMs })
     return { status, body: status >= 200 && status < 300 && text ? JSON.parse(text) : null }
   }
 
@@ -90,7 +92,11 @@ export async function acceptanceTraffic({ base, adminToken, bursts, fansPerBurst
       body: { date: day, seatNumber },
     })
     if (hold.status !== 201) return
-    const paid = await call('POST', '/api/payments', { token, queueToken, body: { reservationId: hold.body.reservationId } })
+    const paid = await call('POST', '/api/payments', {
+      token,
+      queueToken,
+      body: { reservationId: hold.body.reservationId },
+    })
     if (paid.status === 201) made.payments.push(paid.body.paymentId)
     else if (paid.status === 0 || paid.status >= 500) unknown.payments++
     await call('GET', '/api/users/me/balance', { token })
@@ -101,6 +107,47 @@ export async function acceptanceTraffic({ base, adminToken, bursts, fansPerBurst
     const gap = gapsMs[burst % gapsMs.length]
     log(`burst ${burst + 1}/${bursts} done, ${JSON.stringify(statuses)}; idle ${gap} ms`)
     if (burst < bursts - 1) await wait(gap)
+    idleBeforeMs = gap
   }
   return { concertId, statuses, failures, made, unknown }
+}
+
+/**
+ * Sign-ups aimed at the runtime's idle close: `lanes` clients POST /api/users at the same
+ * moment, all wait the same gap, again, the gap stepping through `gapsMs`. A connection kept
+ * alive behind the proxy then sits idle for about the gap (give or take how the lanes'
+ * answers spread), which is where wrangler's dev proxy failed (docs/reliability.md).
+ * @param {{ base: string, lanes: number, gapsMs: number[] }} options
+ */
+export async function signupsAfterIdle({ base, lanes, gapsMs }) {
+  /** @type {Record<string, number>} */
+  const statuses = {}
+  /** @type {{ status: number, body: string, idleBeforeMs: number }[]} */
+  const failures = []
+  const users = /** @type {string[]} */ ([])
+  const signup = async (/** @type {number} */ idleBeforeMs) => {
+    let status = 0
+    let text
+    try {
+      const res = await fetch(`${base}/api/users`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: '{}',
+        signal: AbortSignal.timeout(30_000),
+      })
+      status = res.status
+      text = await res.text()
+    } catch (err) {
+      text = String(/** @type {any} */ (err).cause ?? err)
+    }
+    statuses[status] = (statuses[status] ?? 0) + 1
+    if (status === 201) users.push(JSON.parse(text).userId)
+    else failures.push({ status, body: text.slice(0, 160), idleBeforeMs })
+  }
+  await Promise.all(Array.from({ length: lanes }, () => signup(0)))
+  for (const gap of gapsMs) {
+    await wait(gap)
+    await Promise.all(Array.from({ length: lanes }, () => signup(gap)))
+  }
+  return { statuses, failures, users }
 }
