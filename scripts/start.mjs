@@ -4,23 +4,22 @@
 //      added to the example since (PHONE_HASH_KEY, TICKET_SIGNING_KEY) appended to an older
 //      .dev.vars; the example's ticket signing key replaced by a new one of this machine's
 //   2. D1 migrations applied to the local database under .wrangler/state (or STATE_DIR)
-//   3. wrangler's dev server (the runtime of `wrangler dev`: local D1, Durable Objects and
-//      Queues) on PORT (default 8787), with DATA_PLATFORM_URL, EVENT_RETRY_BASE_SECONDS,
-//      SMS_WEBHOOK_URL and Turnstile's TURNSTILE_SECRET_KEY, TURNSTILE_SITE_KEY and
-//      TURNSTILE_VERIFY_URL passed on when set (over .dev.vars and wrangler.toml)
+//   3. the Worker in workerd through Miniflare (scripts/local-runtime.mjs: the runtime of
+//      `wrangler dev`, its local D1, Durable Objects, Queues and persistence, the pages in
+//      public/, a rebuild on a change to src/) on PORT (default 8787), with DATA_PLATFORM_URL,
+//      EVENT_RETRY_BASE_SECONDS, SMS_WEBHOOK_URL and Turnstile's TURNSTILE_SECRET_KEY,
+//      TURNSTILE_SITE_KEY and TURNSTILE_VERIFY_URL passed on when set (over .dev.vars and
+//      wrangler.toml)
 //   4. a demo concert seeded through the admin API, once (idempotent across restarts)
 //
-// The dev server is started through wrangler's API (`unstable_startWorker`) rather than the
-// `wrangler dev` command, for one setting the command cannot turn off: the DevTools inspector.
-// With it on, wrangler's inspector proxy posts every console line of the Worker to the Node
-// process over a new loopback connection; at a rush's log rate (~1,000 lines/s) that held
-// 5,000+ connections open and, within minutes, made the proxy's requests to the runtime fail
-// (503 "Your worker restarted mid-request", or a reset). The Worker's logs are printed the
-// same way without it (workerd's structured logs). docs/reliability.md has the measurement.
+// Not wrangler's dev server (`wrangler dev`, `unstable_startWorker`): its proxy answered 503
+// "Your worker restarted mid-request" to POSTs it failed to forward over an idle keep-alive
+// connection to the runtime, nothing having restarted (issue #34), and its inspector proxy
+// piled up connections under a rush (issue #17). docs/reliability.md has both measurements.
 import { spawnSync } from 'node:child_process'
 import { generateKeyPairSync } from 'node:crypto'
 import { appendFileSync, copyFileSync, existsSync, readFileSync, writeFileSync } from 'node:fs'
-import { unstable_startWorker } from 'wrangler'
+import { startLocalRuntime } from './local-runtime.mjs'
 import { seedDemoConcert } from './seed.mjs'
 
 const port = Number(process.env.PORT ?? 8787)
@@ -38,8 +37,7 @@ const vars = Object.fromEntries(
   ]
     // Set, even empty: TURNSTILE_SECRET_KEY= turns off what .dev.vars turned on.
     .filter((name) => process.env[name] !== undefined)
-    // A secret is not printed at the start, as plain text is.
-    .map((name) => [name, { type: name.includes('SECRET') ? 'secret_text' : 'plain_text', value: process.env[name] }]),
+    .map((name) => [name, process.env[name]]),
 )
 const wrangler = ['node_modules/wrangler/bin/wrangler.js']
 const quiet = { ...process.env, WRANGLER_SEND_METRICS: 'false' }
@@ -77,13 +75,7 @@ const migrate = spawnSync(
 )
 if (migrate.status !== 0) process.exit(migrate.status ?? 1)
 
-process.env.WRANGLER_SEND_METRICS = 'false'
-const worker = await unstable_startWorker({
-  config: 'wrangler.toml',
-  dev: { server: { hostname: '127.0.0.1', port }, persist: persistTo, inspector: false },
-  // plain-text bindings, as `--var` makes them
-  bindings: vars,
-})
+const worker = await startLocalRuntime({ port, persistTo, vars })
 for (const signal of /** @type {const} */ (['SIGINT', 'SIGTERM'])) {
   process.on(signal, () => {
     void worker.dispose().finally(() => process.exit(0))
