@@ -215,42 +215,58 @@ export async function openSocket(concertId: string, token: string) {
   return { ws, messages, received, closed }
 }
 
-/** The queue's event stream through the Worker, parsed as EventSource would: status events and comment lines. */
+/** A server-sent event, or a comment line (`event` empty, `data` the line). */
+export interface StreamBlock {
+  event: string
+  data: any
+}
+
+/** Reads an event stream's body block by block, as EventSource would, until it ends (or fails: a reader aborted). */
+export async function readEventStream(res: Response, onBlock: (block: StreamBlock) => void): Promise<void> {
+  const reader = res.body!.getReader()
+  const decoder = new TextDecoder()
+  let buffer = ''
+  for (;;) {
+    const { done, value } = await reader.read().catch(() => ({ done: true, value: undefined }))
+    if (done) return
+    buffer += decoder.decode(value, { stream: true })
+    for (let end = buffer.indexOf('\n\n'); end >= 0; end = buffer.indexOf('\n\n')) {
+      const block = buffer.slice(0, end)
+      buffer = buffer.slice(end + 2)
+      if (block.startsWith(':')) onBlock({ event: '', data: block })
+      else {
+        const [event, data] = block.split('\n')
+        onBlock({ event: event!.slice('event: '.length), data: JSON.parse(data!.slice('data: '.length)) })
+      }
+    }
+  }
+}
+
+/** The queue's event stream through the Worker: status events, comment lines and waitlist events apart. */
 export async function openStream(concertId: string, token: string) {
   const res = await exports.default.fetch(
     new Request(`http://tickets.test/api/concerts/${concertId}/queue/events?token=${encodeURIComponent(token)}`),
   )
   const events: any[] = []
   const comments: string[] = []
+  /** The `event: waitlist` messages' entries: a waitlist entry of this user that changed. */
+  const waitlist: any[] = []
   let ended = false
-  if (res.ok) {
-    const reader = res.body!.getReader()
-    const decoder = new TextDecoder()
-    let buffer = ''
-    void (async () => {
-      for (;;) {
-        const { done, value } = await reader.read()
-        if (done) break
-        buffer += decoder.decode(value, { stream: true })
-        for (let end = buffer.indexOf('\n\n'); end >= 0; end = buffer.indexOf('\n\n')) {
-          const block = buffer.slice(0, end)
-          buffer = buffer.slice(end + 2)
-          if (block.startsWith(':')) comments.push(block)
-          else {
-            expect(block.split('\n')[0]).toBe('event: status')
-            events.push(JSON.parse(block.split('\n')[1]!.slice('data: '.length)))
-          }
-        }
+  if (res.ok)
+    void readEventStream(res, ({ event, data }) => {
+      if (event === '') comments.push(data)
+      else if (event === 'status') events.push(data)
+      else {
+        expect(event).toBe('waitlist')
+        waitlist.push(data.waitlist)
       }
-      ended = true
-    })()
-  }
+    }).then(() => (ended = true))
   const until = async (done: () => boolean, timeoutMs = 5_000) => {
     const deadline = Date.now() + timeoutMs
     while (!done() && Date.now() < deadline) await sleep(20)
     return done()
   }
-  return { res, events, comments, until, ended: () => ended }
+  return { res, events, comments, waitlist, until, ended: () => ended }
 }
 
 /** What the stand-in data platform (test/support/data-platform.mjs) received, over real HTTP. */

@@ -8,6 +8,22 @@
 const wait = (/** @type {number} */ ms) => new Promise((r) => setTimeout(r, ms))
 
 /**
+ * One request; status 0 and the error's cause as text when there was no answer.
+ * @param {string} url
+ * @param {string} method
+ * @param {Record<string, string>} headers
+ * @param {string | undefined} body
+ */
+async function send(url, method, headers, body) {
+  try {
+    const res = await fetch(url, { method, headers, body, signal: AbortSignal.timeout(30_000) })
+    return { status: res.status, text: await res.text() }
+  } catch (err) {
+    return { status: 0, text: String(/** @type {any} */ (err).cause ?? err) }
+  }
+}
+
+/**
  * @param {{ base: string, adminToken: string, bursts: number, fansPerBurst: number,
  *   gapsMs: number[], log?: (line: string) => void }} options
  */
@@ -34,20 +50,12 @@ export async function acceptanceTraffic({ base, adminToken, bursts, fansPerBurst
     if (body !== undefined) headers['content-type'] = 'application/json'
     if (token) headers.authorization = `Bearer ${token}`
     if (queueToken) headers['x-queue-token'] = queueToken
-    let status = 0
-    let text
-    try {
-      const res = await fetch(`${base}${path}`, {
-        method,
-        headers,
-        body: body === undefined ? undefined : JSON.stringify(body),
-        signal: AbortSignal.timeout(30_000),
-      })
-      status = res.status
-      text = await res.text()
-    } catch (err) {
-      text = String(/** @type {any} */ (err).cause ?? err)
-    }
+    const { status, text } = await send(
+      `${base}${path}`,
+      method,
+      headers,
+      body === undefined ? undefined : JSON.stringify(body),
+    )
     statuses[status] = (statuses[status] ?? 0) + 1
     if (status === 0 || status >= 500) failures.push({ method, path, status, body: text.slice(0, 160), idleBeforeMs })
     return { status, body: status >= 200 && status < 300 && text ? JSON.parse(text) : null }
@@ -126,20 +134,7 @@ export async function signupsAfterIdle({ base, lanes, gapsMs }) {
   const failures = []
   const users = /** @type {string[]} */ ([])
   const signup = async (/** @type {number} */ idleBeforeMs) => {
-    let status = 0
-    let text
-    try {
-      const res = await fetch(`${base}/api/users`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json' },
-        body: '{}',
-        signal: AbortSignal.timeout(30_000),
-      })
-      status = res.status
-      text = await res.text()
-    } catch (err) {
-      text = String(/** @type {any} */ (err).cause ?? err)
-    }
+    const { status, text } = await send(`${base}/api/users`, 'POST', { 'content-type': 'application/json' }, '{}')
     statuses[status] = (statuses[status] ?? 0) + 1
     if (status === 201) users.push(JSON.parse(text).userId)
     else failures.push({ status, body: text.slice(0, 160), idleBeforeMs })

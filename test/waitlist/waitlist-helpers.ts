@@ -9,8 +9,10 @@ import {
   newConcert,
   newUser,
   payFor,
+  readEventStream,
   stubOf,
   type ConcertOptions,
+  type StreamBlock,
   type User,
 } from '../helpers'
 
@@ -94,26 +96,8 @@ export async function openWaitlistStream(concertId: string, accessToken: string)
       signal: controller.signal,
     }),
   )
-  const events: Array<{ event: string; data: any }> = []
-  if (res.ok) {
-    const reader = res.body!.getReader()
-    const decoder = new TextDecoder()
-    let buffer = ''
-    void (async () => {
-      for (;;) {
-        const { done, value } = await reader.read().catch(() => ({ done: true, value: undefined }))
-        if (done) break
-        buffer += decoder.decode(value, { stream: true })
-        for (let end = buffer.indexOf('\n\n'); end >= 0; end = buffer.indexOf('\n\n')) {
-          const block = buffer.slice(0, end)
-          buffer = buffer.slice(end + 2)
-          if (block.startsWith(':')) continue
-          const [event, data] = block.split('\n')
-          events.push({ event: event!.slice('event: '.length), data: JSON.parse(data!.slice('data: '.length)) })
-        }
-      }
-    })()
-  }
+  const events: StreamBlock[] = []
+  if (res.ok) void readEventStream(res, (block) => block.event !== '' && events.push(block))
   const waitlisted = () => events.filter((e) => e.event === 'waitlist').map((e) => e.data.waitlist as WaitlistEntryBody)
   return { res, events, waitlisted, close: () => controller.abort() }
 }

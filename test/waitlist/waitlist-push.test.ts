@@ -9,6 +9,7 @@ import {
   newConcert,
   newUser,
   openSocket,
+  openStream,
   payFor,
   refund,
   sleep,
@@ -34,7 +35,7 @@ const waitlistMessages = (messages: any[]) =>
   messages.filter((m) => 'waitlist' in m).map((m) => m.waitlist as WaitlistEntryBody)
 
 describe('the waitlist pushed to fans', () => {
-  it("tells a fan in line, on their queue socket, of the offer a refund made and of its end; another fan's socket hears nothing", async () => {
+  it("tells a fan in line, on their queue socket and stream, of the offer a refund made and of its end; another fan's socket hears nothing", async () => {
     const concert = await newConcert({
       seatsPerDate: 2,
       queuePolicy: { maxActiveUsers: 3, waitlistOfferSeconds: 2, idleTimeoutSeconds: 600 },
@@ -52,7 +53,12 @@ describe('the waitlist pushed to fans', () => {
     expect([fanPlace.status, otherPlace.status]).toEqual(['WAITING', 'WAITING'])
     const fanSocket = await openSocket(concertId, fanPlace.token)
     const otherSocket = await openSocket(concertId, otherPlace.token)
-    await Promise.all([fanSocket.received(1), otherSocket.received(1)])
+    const fanStream = await openStream(concertId, fanPlace.token)
+    await Promise.all([
+      fanSocket.received(1),
+      otherSocket.received(1),
+      fanStream.until(() => fanStream.events.length >= 1),
+    ])
     expect((await join(fan, concertId, { date, seats: 1 })).status).toBe(201)
 
     expect((await refund(payer, bought.body.reservationId)).status).toBe(201)
@@ -73,6 +79,9 @@ describe('the waitlist pushed to fans', () => {
       status: 'EXPIRED',
     })
     expect(waitlistMessages(otherSocket.messages)).toEqual([])
+    // The queue's stream, `event: waitlist`, the same two.
+    await fanStream.until(() => fanStream.waitlist.length >= 2)
+    expect(fanStream.waitlist).toEqual(waitlistMessages(fanSocket.messages))
     // The queue's statuses go on as before on the same socket.
     expect(fanSocket.messages.filter((m) => 'status' in m).length).toBeGreaterThanOrEqual(1)
   })
