@@ -37,6 +37,9 @@ const child = spawn('npx', ['vitest', 'run', '--config', 'vitest.sim.config.ts',
   stdio: ['ignore', 'pipe', 'pipe'],
 })
 
+// Stopped (Ctrl-C, a CI timeout): vitest and its workerd stop too.
+for (const signal of ['SIGINT', 'SIGTERM']) process.on(signal, () => child.kill(signal))
+
 let output = ''
 child.stdout.on('data', (chunk) => (output += chunk))
 child.stderr.on('data', (chunk) => (output += chunk))

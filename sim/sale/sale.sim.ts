@@ -7,6 +7,7 @@ import { checkInvariants } from './invariants'
 import { openSale, openingArb } from './opening'
 import { newStats } from './stats'
 import { faultActions, worldActions } from './world-actions'
+import { within } from './step'
 import { SaleWorld, STEP_MS } from './world'
 
 // `npm run sim:sale` (sim/sale.mjs): seeded histories of a whole sale against the real Worker
@@ -52,7 +53,7 @@ it('the sale cannot be broken', async () => {
     await openSale(world, opening)
     stats.histories++
     await fc.asyncModelRun(() => ({ model: {}, real: world }), commands)
-    await settle(world)
+    await within('the end of the history', world.inFlight, () => settle(world))
     const mine = {
       concertId: world.concertId,
       events: (await eventsWritten(world.concertId)).written,

@@ -28,10 +28,12 @@ export class Step implements fc.AsyncCommand<Model, SaleWorld> {
   async run(_model: Model, world: SaleWorld) {
     world.stats.actions[this.name] = (world.stats.actions[this.name] ?? 0) + 1
     world.faults.beginStep()
-    world.acting = this.name
-    await this.act(world)
-    world.acting = 'alarm'
-    await world.advance(STEP_MS)
+    await within(`${this.toString()}`, world.inFlight, async () => {
+      world.acting = this.name
+      await this.act(world)
+      world.acting = 'alarm'
+      await world.advance(STEP_MS)
+    })
     world.stats.steps++
     await checkInvariants(world, `after ${this.toString()}`)
   }
@@ -48,3 +50,21 @@ export const step = <A extends Record<string, unknown>>(
   args: fc.Arbitrary<A>,
   act: (args: A) => Act,
 ): fc.WeightedArbitrary<Step> => ({ weight, arbitrary: args.map((a) => new Step(name, a, act(a))) })
+
+/** A step takes milliseconds; one that has not ended after this hangs, and that is a failure too. */
+const STEP_TIMEOUT_MS = 20_000
+
+export async function within(what: string, inFlight: Map<number, string>, work: () => Promise<void>) {
+  let timer: ReturnType<typeof setTimeout> | undefined
+  const hung = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => {
+      const waiting = [...inFlight.values()].join('; ') || 'no call (the simulation itself)'
+      reject(new Error(`${what} did not finish in ${STEP_TIMEOUT_MS / 1000} s; under way: ${waiting}`))
+    }, STEP_TIMEOUT_MS)
+  })
+  try {
+    await Promise.race([work(), hung])
+  } finally {
+    clearTimeout(timer)
+  }
+}

@@ -57,6 +57,9 @@ export class SaleWorld {
   readonly checkedInAt = new Map<string, number>()
   /** The queue policy in force, as the service last answered it. */
   policy: Record<string, unknown> = {}
+  /** Calls under way and where each is (answer, body, waitUntil), to say what a hung step waits for. */
+  readonly inFlight = new Map<number, string>()
+  private callsMade = 0
   /** The seats of the last hold that went through, for a fan to try for the same. */
   lastHeld: number[] = [1]
   /** The action of the step under way, for the counts of answers by action. */
@@ -82,7 +85,10 @@ export class SaleWorld {
       const due = await runInDurableObject(this.stub(), (_, state) => state.storage.getAlarm())
       if (due === null || due > Date.now()) return
       this.stats.alarms++
+      const id = ++this.callsMade
+      this.inFlight.set(id, 'the alarm')
       await this.faults.during('alarm', () => runDurableObjectAlarm(this.stub()))
+      this.inFlight.delete(id)
     }
   }
 
@@ -107,12 +113,19 @@ export class SaleWorld {
       body: options.body === undefined ? undefined : JSON.stringify(options.body),
     })
     const ctx = createExecutionContext()
-    const reply = await this.faults.during(`${method} ${path}`, async () => {
-      const res = await worker.fetch(request, this.faults.envForRequest(), ctx)
-      const text = await res.text()
-      await waitOnExecutionContext(ctx)
-      return { status: res.status, body: text ? (JSON.parse(text) as unknown) : null }
-    })
+    const id = ++this.callsMade
+    const at = (where: string) => this.inFlight.set(id, `${method} ${path}: ${where}`)
+    const reply = await this.faults
+      .during(`${method} ${path}`, async () => {
+        at('waiting for the answer')
+        const res = await worker.fetch(request, this.faults.envForRequest(), ctx)
+        at(`${res.status}, reading the body`)
+        const text = await res.text()
+        at(`${res.status}, waiting for its waitUntil work`)
+        await waitOnExecutionContext(ctx)
+        return { status: res.status, body: text ? (JSON.parse(text) as unknown) : null }
+      })
+      .finally(() => this.inFlight.delete(id))
     this.stats.requests++
     const status = `${this.acting} ${reply === null ? 'failed' : reply.status}`
     this.stats.statuses[status] = (this.stats.statuses[status] ?? 0) + 1
