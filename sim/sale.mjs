@@ -3,7 +3,7 @@
 // Objects in workerd (sim/sale/, vitest.sim.config.ts), every invariant checked after every
 // step; a failure is shrunk to the shortest history that fails and printed with its replay.
 //   --seed S        the run's seed (default: from the clock; printed, to replay the run)
-//   --steps N       about this many steps in all (histories of up to 24 steps, 12 on average)
+//   --steps N       about this many steps in all (histories of up to 20 steps, 10 on average)
 //   --histories H   exactly this many histories (default 200 without --steps: CI's budget)
 //   --path P        replay the history fast-check named by this path (with the same --seed)
 //   --replay-path R which steps of that history ran, as a failure prints it (with --path)

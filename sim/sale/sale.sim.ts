@@ -24,7 +24,7 @@ declare module 'vitest' {
 }
 
 /** Per history: long enough for a sell-out, refunds and the waitlist, short enough for 200 in CI's budget. */
-const STEPS_PER_HISTORY = 24
+const STEPS_PER_HISTORY = 20
 const DEFAULT_HISTORIES = 200
 
 const options = inject('simOptions')

@@ -16,8 +16,8 @@ import type { SimStats } from './stats'
 // only the env a request sees may carry an injected fault (faults.ts).
 //
 // Time: the Worker and the Durable Objects run in this same isolate (vitest-pool-workers), so
-// vitest's fake Date moves their clocks with ours. The clock stands still within a step and
-// moves by STEP_MS between steps (or by a jump), and the object's alarm is run by the
+// vitest's fake Date moves their clocks with ours. The clock runs with the wall clock within a
+// step (milliseconds) and jumps by STEP_MS between steps (or by a jump), and the object's alarm is run by the
 // simulation, with runDurableObjectAlarm, whenever the clock has passed the time it was set
 // for. The clock starts a day ahead of the wall clock so that workerd never fires an alarm on
 // its own: every alarm runs at a point of the history, the same on every replay, and expiring
@@ -70,7 +70,10 @@ export class SaleWorld {
   }
 
   static startClock() {
-    vi.useFakeTimers({ toFake: ['Date'] })
+    // Date also runs on with the wall clock within a step: the service waits for time to pass
+    // in places (a gate spaces its calls to the object by GATE_INTERVAL_MS, src/gate/batch.ts),
+    // and a clock that stood still there hung every step where two fans entered at once.
+    vi.useFakeTimers({ toFake: ['Date'], shouldAdvanceTime: true, advanceTimeDelta: 5 })
     vi.setSystemTime(Date.now() + CLOCK_LEAD_MS)
   }
 
