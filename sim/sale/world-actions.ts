@@ -33,7 +33,7 @@ export const faultActions = [
   step(
     1,
     'd1Fails',
-    fc.record({ call: fc.integer({ min: 1, max: 4 }), afterItRan: fc.boolean() }),
+    fc.record({ call: fc.integer({ min: 1, max: 2 }), afterItRan: fc.boolean() }),
     (a) => async (world) => {
       world.faults.armD1(a.call, a.afterItRan)
     },
