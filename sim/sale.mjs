@@ -38,7 +38,7 @@ const child = spawn('npx', ['vitest', 'run', '--config', 'vitest.sim.config.ts',
 })
 
 // Stopped (Ctrl-C, a CI timeout): vitest and its workerd stop too.
-for (const signal of ['SIGINT', 'SIGTERM']) process.on(signal, () => child.kill(signal))
+for (const signal of /** @type {const} */ (['SIGINT', 'SIGTERM'])) process.on(signal, () => child.kill(signal))
 
 let output = ''
 child.stdout.on('data', (chunk) => (output += chunk))
