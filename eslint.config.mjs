@@ -1,7 +1,7 @@
 // @ts-check
 // `npm run lint`: ESLint with type information, on every part of the tree by glob (no folder
 // below the top is named, so files may move between folders freely). Three TypeScript
-// programs give the types: tsconfig.json (src/, test/), web/tsconfig.json (web/) and
+// programs give the types: tsconfig.json (src/, test/, sim/'s .ts), web/tsconfig.json (web/) and
 // tsconfig.scripts.json (the Node side's .mjs: bench/, scripts/, sim/, test/**/*.mjs).
 // Import cycles (of values or of types) and which folder may import which are dependency-
 // cruiser's, in `npm run lint` too (.dependency-cruiser.cjs).
@@ -71,8 +71,9 @@ export default defineConfig(
     // their shape with expect(); the no-unsafe-* family would want a type written for each
     // body first (some 390 reports), which a test's own assertions already do better. For
     // the same reason `any` is allowed there (a reply's body type defaults to it), and an
-    // `async` stub with no await in it is how a test writes a promise-returning fake.
-    files: ['test/**/*.ts'],
+    // `async` stub with no await in it is how a test writes a promise-returning fake. The
+    // seeded simulation (sim/**/*.ts, `npm run sim:sale`) is tests too, and reads bodies alike.
+    files: ['test/**/*.ts', 'sim/**/*.ts'],
     rules: {
       ...noUnsafeAny,
       '@typescript-eslint/no-explicit-any': 'off',
