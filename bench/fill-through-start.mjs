@@ -10,6 +10,7 @@ import { createWriteStream, mkdtempSync, readFileSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { startDataPlatform } from '../test/support/data-platform.mjs'
+import { untilServing } from '../test/support/local-service.mjs'
 
 const started = Date.now()
 
@@ -42,15 +43,7 @@ server.stderr.on('data', keep)
 const statuses = {}
 const failures = []
 try {
-  for (let i = 0; ; i++) {
-    try {
-      if ((await fetch(`${base}/healthz`)).ok) break
-    } catch {
-      // not listening yet
-    }
-    if (i > 400) throw new Error('npm start did not answer in 120 s')
-    await new Promise((r) => setTimeout(r, 300))
-  }
+  await untilServing(base)
   const admin = /^ADMIN_TOKEN=(.*)$/m.exec(readFileSync('.dev.vars', 'utf8'))?.[1]?.trim()
   const date = new Date(Date.now() + 30 * 86_400_000).toISOString().slice(0, 10)
   const created = await (

@@ -6,12 +6,12 @@
 // client was told 201 about is looked up in the local D1, and the rows are counted. Prints one
 // JSON line; exit 1 on any 5xx or dropped request. The server's whole output, stamped with the
 // seconds since the start, is kept in a file named at the end.
-import { execFile, spawn } from 'node:child_process'
+import { spawn } from 'node:child_process'
 import { createWriteStream, mkdtempSync, readFileSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { promisify } from 'node:util'
 import { acceptanceTraffic } from '../test/support/acceptance-traffic.mjs'
+import { localD1, untilServing } from '../test/support/local-service.mjs'
 import { startKeepAliveProxy } from '../test/support/keep-alive-proxy.mjs'
 
 const started = Date.now()
@@ -32,40 +32,12 @@ const server = spawn('npm', ['start'], {
 server.stdout.on('data', (d) => log.write(`${seconds()} ${d}`))
 server.stderr.on('data', (d) => log.write(`${seconds()} ${d}`))
 
-const d1 = async (/** @type {string} */ sql) =>
-  JSON.parse(
-    (
-      await promisify(execFile)(
-        'node',
-        [
-          'node_modules/wrangler/bin/wrangler.js',
-          'd1',
-          'execute',
-          'DB',
-          '--local',
-          '--persist-to',
-          state,
-          '--json',
-          '--command',
-          sql,
-        ],
-        { env: { ...process.env, WRANGLER_SEND_METRICS: 'false' }, maxBuffer: 64 * 1024 * 1024 },
-      )
-    ).stdout,
-  )[0].results
+const d1 = (/** @type {string} */ sql) => localD1(state, sql)
 
 let failed
 const proxy = await startKeepAliveProxy(base)
 try {
-  for (let i = 0; ; i++) {
-    try {
-      if ((await fetch(`${base}/healthz`)).ok) break
-    } catch {
-      // not listening yet
-    }
-    if (i > 400) throw new Error('npm start did not answer in 120 s')
-    await new Promise((r) => setTimeout(r, 300))
-  }
+  await untilServing(base)
   // Past the demo concert's seeding: the server printed "ready".
   await new Promise((r) => setTimeout(r, 3_000))
   const adminToken = /^ADMIN_TOKEN=(.*)$/m.exec(readFileSync('.dev.vars', 'utf8'))?.[1]?.trim() ?? ''

@@ -2,11 +2,11 @@
 // The service under faults (test/faults/): `npm start` on its own port and state directory,
 // SIGKILLed as a whole process group and started again on the same state; HTTP calls that
 // answer status 0 when the service is not there; the local D1 read through wrangler.
-import { execFile, spawn } from 'node:child_process'
+import { spawn } from 'node:child_process'
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { promisify } from 'node:util'
+import { localD1 } from '../support/local-service.mjs'
 
 export const wait = (/** @type {number} */ ms) => new Promise((r) => setTimeout(r, ms))
 export const pick = (/** @type {number} */ n) => Math.floor(Math.random() * n)
@@ -90,33 +90,8 @@ export function faultedService(port) {
     }
   }
 
-  /**
-   * Rows from the local D1, through wrangler. Asynchronous on purpose: a synchronous child
-   * process stops the event loop for seconds, the server closes idle keep-alive connections
-   * meanwhile, and the next request goes out on one of them before its close is seen
-   * ("other side closed").
-   */
-  async function d1(sql) {
-    const { stdout } = await promisify(execFile)(
-      'node',
-      [
-        'node_modules/wrangler/bin/wrangler.js',
-        'd1',
-        'execute',
-        'DB',
-        '--local',
-        '--persist-to',
-        stateDir,
-        '--json',
-        '--command',
-        sql,
-      ],
-      {
-        env: { ...process.env, WRANGLER_SEND_METRICS: 'false' },
-      },
-    )
-    return JSON.parse(stdout)[0].results
-  }
+  /** Rows from the service's local D1 (test/support/local-service.mjs). */
+  const d1 = (/** @type {string} */ sql) => localD1(stateDir, sql)
 
   /** The service gone (if running) and its state removed: for `after`. */
   function stop() {
