@@ -9,7 +9,17 @@ import { keepDeadLetters, redrive } from '../../src/events/dead-letters'
 import { DEAD_LETTER_QUEUE, handleSaleEvents } from '../../src/events/delivery'
 import type { SaleEvent } from '../../src/events/sale-event'
 import { ApiError } from '../../src/errors'
-import { ADMIN_TOKEN, call, enterQueue, newConcert, newUser, platformMode, received, until } from '../helpers'
+import {
+  ADMIN_TOKEN,
+  call,
+  enterQueue,
+  expectError,
+  newConcert,
+  newUser,
+  platformMode,
+  received,
+  until,
+} from '../helpers'
 
 const UNDELIVERED = '/api/admin/events/undelivered'
 const REDRIVE = '/api/admin/events/redrive'
@@ -122,12 +132,8 @@ describe('dead letters', () => {
       ['GET', UNDELIVERED],
       ['POST', REDRIVE],
     ] as const) {
-      const anonymous = await call(method, path)
-      expect(anonymous.status).toBe(401)
-      expect(anonymous.body.error.code).toBe('UNAUTHORIZED')
-      const fan = await call(method, path, { accessToken: user.accessToken })
-      expect(fan.status).toBe(403)
-      expect(fan.body.error.code).toBe('FORBIDDEN')
+      expectError(await call(method, path), 401, 'UNAUTHORIZED')
+      expectError(await call(method, path, { accessToken: user.accessToken }), 403, 'FORBIDDEN')
       const wrong = await call(method, path, { accessToken: 'not-the-admin-token' })
       expect([401, 403]).toContain(wrong.status)
     }
