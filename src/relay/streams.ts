@@ -12,7 +12,7 @@ const encoder = new TextEncoder()
 export const sseEvent = (event: string, body: object) =>
   encoder.encode(`event: ${event}\ndata: ${JSON.stringify(body)}\n\n`)
 const statusEvent = (body: object) => sseEvent('status', body)
-export const keepAliveComment = () => encoder.encode(': keep-alive\n\n')
+const keepAliveComment = () => encoder.encode(': keep-alive\n\n')
 export const SSE_HEADERS = { 'content-type': 'text/event-stream', 'cache-control': 'no-store' }
 
 /**
@@ -22,11 +22,10 @@ export const SSE_HEADERS = { 'content-type': 'text/event-stream', 'cache-control
  * does; EventSource reconnects by itself. Writes are never awaited: nothing waits on a client.
  */
 export class EventStreams {
-  private readonly streams = new Set<Stream>()
-  private keepAlive: ReturnType<typeof setInterval> | null = null
+  private readonly streams = new OpenStreams<Stream>()
 
   get count(): number {
-    return this.streams.size
+    return this.streams.count
   }
 
   /** A stream for this owner, told its status at once; or told `final` and ended. */
@@ -37,9 +36,7 @@ export class EventStreams {
     if (typeof first === 'string') this.follower(stream).end(first)
     else {
       this.streams.add(stream)
-      void writer.closed.catch(() => {}).finally(() => this.drop(stream))
       this.follower(stream).tell(first)
-      this.keepAlive ??= setInterval(() => this.comment(), KEEP_ALIVE_MS)
     }
     return new Response(readable, { headers: SSE_HEADERS })
   }
@@ -62,17 +59,38 @@ export class EventStreams {
       end: (final) => {
         write(stream.writer, statusEvent({ status: final }))
         void stream.writer.close().catch(() => {})
-        this.drop(stream)
+        this.streams.drop(stream)
       },
       tellWaitlist: (entry) => write(stream.writer, sseEvent('waitlist', { waitlist: entry })),
     }
   }
+}
 
-  private comment() {
-    for (const stream of this.streams) write(stream.writer, keepAliveComment())
+/**
+ * Open streams of one kind, in the relay's memory: a comment line to each every KEEP_ALIVE_MS
+ * while any is open, and a stream dropped once its client is gone.
+ */
+export class OpenStreams<S extends { writer: WritableStreamDefaultWriter<Uint8Array> }> {
+  private readonly streams = new Set<S>()
+  private keepAlive: ReturnType<typeof setInterval> | null = null
+
+  get count(): number {
+    return this.streams.size
   }
 
-  private drop(stream: Stream) {
+  [Symbol.iterator]() {
+    return this.streams.values()
+  }
+
+  add(stream: S) {
+    this.streams.add(stream)
+    void stream.writer.closed.catch(() => {}).finally(() => this.drop(stream))
+    this.keepAlive ??= setInterval(() => {
+      for (const { writer } of this.streams) write(writer, keepAliveComment())
+    }, KEEP_ALIVE_MS)
+  }
+
+  drop(stream: S) {
     this.streams.delete(stream)
     if (this.streams.size === 0 && this.keepAlive !== null) {
       clearInterval(this.keepAlive)

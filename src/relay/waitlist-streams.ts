@@ -1,6 +1,6 @@
 import type { WaitlistEntryView } from '../schemas'
 import type { WaitlistListener } from './follower'
-import { KEEP_ALIVE_MS, keepAliveComment, sseEvent, SSE_HEADERS, write } from './streams'
+import { OpenStreams, sseEvent, SSE_HEADERS, write } from './streams'
 
 type Stream = { userId: string; writer: WritableStreamDefaultWriter<Uint8Array> }
 
@@ -12,22 +12,17 @@ type Stream = { userId: string; writer: WritableStreamDefaultWriter<Uint8Array> 
  * connects again (and is told its entries afresh). Writes are never awaited.
  */
 export class WaitlistStreams {
-  private readonly streams = new Set<Stream>()
-  private keepAlive: ReturnType<typeof setInterval> | null = null
+  private readonly streams = new OpenStreams<Stream>()
 
   get count(): number {
-    return this.streams.size
+    return this.streams.count
   }
 
   open(userId: string, entries: WaitlistEntryView[]): Response {
     const { readable, writable } = new TransformStream<Uint8Array, Uint8Array>()
     const stream: Stream = { userId, writer: writable.getWriter() }
     this.streams.add(stream)
-    void stream.writer.closed.catch(() => {}).finally(() => this.drop(stream))
     write(stream.writer, sseEvent('entries', { entries }))
-    this.keepAlive ??= setInterval(() => {
-      for (const s of this.streams) write(s.writer, keepAliveComment())
-    }, KEEP_ALIVE_MS)
     return new Response(readable, { headers: SSE_HEADERS })
   }
 
@@ -36,13 +31,5 @@ export class WaitlistStreams {
       userId,
       tellWaitlist: (entry) => write(writer, sseEvent('waitlist', { waitlist: entry })),
     }))
-  }
-
-  private drop(stream: Stream) {
-    this.streams.delete(stream)
-    if (this.streams.size === 0 && this.keepAlive !== null) {
-      clearInterval(this.keepAlive)
-      this.keepAlive = null
-    }
   }
 }
